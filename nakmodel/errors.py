@@ -1,0 +1,84 @@
+"""Exceptions raised by nakmodel.
+
+Every error a user can trigger with bad input is a :class:`ParameterError`
+(a :class:`ValueError`) whose message names the parameter, its unit and the
+allowed range.  Every solver failure is a :class:`ConvergenceError` carrying
+the state at which it failed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+class NakmodelError(Exception):
+    """Base class of all nakmodel errors."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem found while validating input.
+
+    ``key`` is the dotted key path (``"nasicon.conductivity"``), ``message``
+    says what is wrong, ``value`` is what was given, ``expected`` the unit and
+    range that would be accepted.
+    """
+
+    key: str
+    message: str
+    value: object = None
+    expected: str = ""
+
+    def __str__(self) -> str:
+        text = f"{self.key}: {self.message}"
+        if self.value is not None:
+            text += f" (got {self.value!r})"
+        if self.expected:
+            text += f"; expected {self.expected}"
+        return text
+
+
+class ParameterError(NakmodelError, ValueError):
+    """Invalid user input: one or more :class:`Problem` objects.
+
+    ``str(err)`` lists every problem, one per line.
+    """
+
+    def __init__(self, problems: list[Problem] | Problem | str, key: str = "input"):
+        if isinstance(problems, str):
+            problems = [Problem(key, problems)]
+        elif isinstance(problems, Problem):
+            problems = [problems]
+        self.problems: list[Problem] = list(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+@dataclass
+class ConvergenceError(NakmodelError, RuntimeError):
+    """A nonlinear or linear solve failed after all retries.
+
+    Attributes give the state at failure: simulated ``time`` [s], the last
+    attempted ``dt`` [s], the ``reason`` reported by the solver and the
+    residual norm ``history`` of the last attempt.
+    """
+
+    reason: str
+    time: float | None = None
+    dt: float | None = None
+    history: list[float] = field(default_factory=list)
+    state: dict = field(default_factory=dict)
+
+    def __post_init__(self):
+        RuntimeError.__init__(self, str(self))
+
+    def __str__(self) -> str:
+        parts = [f"solver did not converge: {self.reason}"]
+        if self.time is not None:
+            parts.append(f"t = {self.time:.6g} s")
+        if self.dt is not None:
+            parts.append(f"dt = {self.dt:.3g} s")
+        if self.history:
+            parts.append("residuals " + ", ".join(f"{r:.3e}" for r in self.history[-6:]))
+        for k, v in self.state.items():
+            parts.append(f"{k} = {v}")
+        return "; ".join(parts)

@@ -1,0 +1,88 @@
+"""Unit handling at the edges: strings with units in, SI floats out.
+
+Inside nakmodel every quantity is an SI float.  Users may write values as
+strings (``"0.4 mA/cm^2"``, ``"25 degC"``, ``"100 um"``); :func:`to_si`
+parses them with pint, checks the dimension and returns the SI magnitude.
+"""
+
+from __future__ import annotations
+
+import math
+from functools import lru_cache
+
+from .errors import ParameterError, Problem
+
+
+@lru_cache(maxsize=1)
+def registry():
+    """The shared pint unit registry (created lazily: pint import is slow)."""
+    import pint
+
+    ureg = pint.UnitRegistry(autoconvert_offset_to_baseunit=True)
+    ureg.define("wt_pct = 0.01 = wtpct")
+    ureg.define("at_pct = 0.01 = atpct")
+    return ureg
+
+
+def _quantity(text: str):
+    ureg = registry()
+    text = text.strip().replace("µ", "u").replace("μ", "u").replace("Ω", "ohm")
+    text = text.replace("°C", "degC").replace("°", "deg")
+    return ureg.Quantity(text)
+
+
+@lru_cache(maxsize=256)
+def _si_unit(unit: str):
+    ureg = registry()
+    if unit in ("", "1", "dimensionless"):
+        return ureg.dimensionless
+    return ureg.Quantity(1.0, _quantity("1 " + unit).units).to_base_units().units
+
+
+def to_si(value, unit: str, key: str = "value", *, allow_plain_number: bool = True) -> float:
+    """Convert ``value`` to an SI float with the dimension of ``unit``.
+
+    ``value`` is a number (taken as already in SI units of ``unit``'s
+    dimension when ``allow_plain_number`` is true) or a string with units.
+    ``unit`` names the expected unit (``"m"``, ``"A/m^2"``, ``"K"``...).
+    Raises :class:`ParameterError` naming ``key`` on a bad string, a wrong
+    dimension, NaN or infinity.
+    """
+    expected = f"a value in {unit or 'dimensionless'}"
+    if isinstance(value, bool):
+        raise ParameterError(Problem(key, "a boolean is not a quantity", value, expected))
+    if isinstance(value, (int, float)):
+        if not allow_plain_number and unit not in ("", "1"):
+            raise ParameterError(
+                Problem(key, "a plain number is ambiguous here: give units", value,
+                        f"a string such as '25 degC' or '{unit}'")
+            )
+        result = float(value)
+    elif isinstance(value, str):
+        try:
+            quantity = _quantity(value)
+        except Exception as exc:  # pint raises many different types
+            raise ParameterError(
+                Problem(key, f"cannot parse quantity ({exc.__class__.__name__})", value, expected)
+            ) from None
+        target = _si_unit(unit)
+        if not hasattr(quantity, "units"):
+            quantity = registry().Quantity(float(quantity), "")
+        if quantity.dimensionality != (1.0 * target).dimensionality:
+            raise ParameterError(
+                Problem(key, f"wrong dimension {quantity.dimensionality}", value, expected)
+            )
+        result = float(quantity.to(target).magnitude)
+    else:
+        raise ParameterError(
+            Problem(key, f"expected a number or a string with units, not {type(value).__name__}",
+                    value, expected)
+        )
+    if not math.isfinite(result):
+        raise ParameterError(Problem(key, "must be finite (not NaN or inf)", value, expected))
+    return result
+
+
+def format_si(value: float, unit: str) -> str:
+    """Render an SI value with its unit string, e.g. ``'0.0001 m'``."""
+    return f"{value:.6g} {unit}".strip()
