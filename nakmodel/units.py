@@ -68,6 +68,10 @@ def to_si(value, unit: str, key: str = "value", *, allow_plain_number: bool = Tr
         target = _si_unit(unit)
         if not hasattr(quantity, "units"):
             quantity = registry().Quantity(float(quantity), "")
+        if (unit == "J/mol" and quantity.dimensionality
+                == registry().Quantity(1.0, "J").dimensionality):
+            # activation energies per particle (eV, J) convert per mole
+            quantity = quantity * registry().Quantity(1.0, "N_A")
         if quantity.dimensionality != (1.0 * target).dimensionality:
             raise ParameterError(
                 Problem(key, f"wrong dimension {quantity.dimensionality}", value, expected)

@@ -1,0 +1,443 @@
+"""Parameter sets: typed, immutable, validated, with units and sources.
+
+A :class:`Parameters` object groups frozen dataclasses by component (alloy,
+NASICON, interface, counter electrode, cell, numerics) plus the temperature.
+All values are SI floats inside.  Each field declares its unit, its allowed
+range and a one-line description in its metadata (:func:`spec`); the values of
+the default set, with their sources and tags, are data in
+``nakmodel/data/default_parameters.toml``.
+
+Load with :func:`load_parameters`::
+
+    p = nakmodel.load_parameters()                                   # defaults
+    p = nakmodel.load_parameters("my_cell.toml")                      # a file
+    p = nakmodel.load_parameters({"alloy.composition": "NaK65",
+                                  "nasicon.conductivity": "1e-3 S/cm"})
+
+Every problem in the input is collected and raised at once as a
+:class:`~nakmodel.errors.ParameterError` naming the key path, the value, the
+expected unit and the allowed range.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from .composition import Composition, parse_composition
+from .errors import ParameterError, Problem
+from .units import to_si
+
+INF = math.inf
+
+
+def spec(unit: str, low: float = -INF, high: float = INF, *, low_open: bool = True,
+         high_open: bool = False, integer: bool = False, needs_units: bool = False,
+         doc: str = ""):
+    """Field metadata: SI ``unit``, allowed range, and a description.
+
+    ``low_open``/``high_open`` say whether the bound itself is excluded.
+    ``needs_units`` rejects plain numbers in files (e.g. temperatures, where
+    K and degC are both common).
+    """
+    return field(metadata={"unit": unit, "low": low, "high": high, "low_open": low_open,
+                           "high_open": high_open, "integer": integer,
+                           "needs_units": needs_units, "doc": doc})
+
+
+def _range_text(meta) -> str:
+    lo = "(" if meta["low_open"] else "["
+    hi = ")" if meta["high_open"] else "]"
+    low = "-inf" if meta["low"] == -INF else f"{meta['low']:g}"
+    high = "inf" if meta["high"] == INF else f"{meta['high']:g}"
+    unit = meta["unit"] or "dimensionless"
+    kind = "an integer" if meta["integer"] else "a value"
+    return f"{kind} in {lo}{low}, {high}{hi} {unit}"
+
+
+@dataclass(frozen=True)
+class AlloyParameters:
+    """The working-electrode metal (liquid NaK, or solid Na/K)."""
+
+    composition: Composition = field(metadata={"unit": "", "doc": "initial composition"})
+    redlich_kister_L0: float = spec("J/mol", -1e5, 1e5, low_open=False,
+                                    doc="Redlich-Kister L0 of the liquid")
+    redlich_kister_L1: float = spec("J/mol", -1e5, 1e5, low_open=False,
+                                    doc="Redlich-Kister L1 of the liquid")
+    na_tracer_diffusivity_prefactor: float = spec("m^2/s", 0, 1e-3, doc="D0 of Na in liquid")
+    na_tracer_activation_energy: float = spec("J/mol", 0, 2e5, low_open=False,
+                                              doc="Q of Na tracer diffusion in liquid")
+    k_tracer_diffusivity_prefactor: float = spec("m^2/s", 0, 1e-3, doc="D0 of K in liquid")
+    k_tracer_activation_energy: float = spec("J/mol", 0, 2e5, low_open=False,
+                                             doc="Q of K tracer diffusion in liquid")
+    interdiffusivity_factor: float = spec("", 0, 1e3, doc="multiplier on Darken interdiffusivity")
+    solid_diffusivity: float = spec("m^2/s", 0, 1e-6, doc="diffusivity where the metal is solid")
+    na_molar_volume: float = spec("m^3/mol", 0, 1e-3, doc="molar volume of Na")
+    k_molar_volume: float = spec("m^3/mol", 0, 1e-3, doc="molar volume of K")
+    viscosity: float = spec("Pa*s", 0, 10, doc="dynamic viscosity of the liquid alloy")
+    surface_tension: float = spec("N/m", 0, 10, doc="surface tension of the liquid alloy")
+    na_melting_point: float = spec("K", 0, 2000, needs_units=True, doc="melting point of Na")
+    na_enthalpy_of_fusion: float = spec("J/mol", 0, 1e5, doc="enthalpy of fusion of Na")
+    k_melting_point: float = spec("K", 0, 2000, needs_units=True, doc="melting point of K")
+    k_enthalpy_of_fusion: float = spec("J/mol", 0, 1e5, doc="enthalpy of fusion of K")
+    na2k_peritectic_temperature: float = spec("K", 0, 2000, needs_units=True,
+                                              doc="peritectic decomposition of Na2K")
+
+
+@dataclass(frozen=True)
+class NasiconParameters:
+    """The NASICON solid electrolyte (ionic conduction and mechanics)."""
+
+    conductivity: float = spec("S/m", 0, 100, doc="Na+ conductivity at the temperature")
+    conductivity_activation_energy: float = spec("J/mol", 0, 2e5, low_open=False,
+                                                 doc="Arrhenius activation energy (0 = off)")
+    relative_permittivity: float = spec("", 1, 1e5, low_open=False,
+                                        doc="relative permittivity (geometric capacitance)")
+    youngs_modulus: float = spec("Pa", 0, 1e12, doc="Young's modulus")
+    poisson_ratio: float = spec("", -1, 0.5, high_open=True, doc="Poisson's ratio")
+    fracture_toughness: float = spec("Pa*m^0.5", 0, 1e8, doc="mode-I fracture toughness K_IC")
+    strength: float = spec("Pa", 0, 1e10, doc="flexural strength")
+
+
+@dataclass(frozen=True)
+class KineticsParameters:
+    """Butler-Volmer kinetics of one metal|NASICON interface."""
+
+    exchange_current_density: float = spec("A/m^2", 0, 1e7, doc="exchange current density i0")
+    anodic_transfer_coefficient: float = spec("", 0, 1, high_open=True, doc="alpha_a")
+    cathodic_transfer_coefficient: float = spec("", 0, 1, high_open=True, doc="alpha_c")
+    double_layer_capacitance: float = spec("F/m^2", 0, 100, doc="double-layer capacitance")
+
+
+@dataclass(frozen=True)
+class InterfaceParameters(KineticsParameters):
+    """Working electrode | NASICON interface: kinetics plus contact."""
+
+    contact_fraction: float = spec("", 0, 1, doc="fraction of the interface in contact")
+    blocking_smoothing: float = spec("", 0, 0.5,
+                                     doc="smoothing width of the solid-blocking switch")
+
+
+@dataclass(frozen=True)
+class CounterElectrodeParameters(KineticsParameters):
+    """Na counter electrode | NASICON interface."""
+
+
+@dataclass(frozen=True)
+class CellParameters:
+    """Default cell dimensions (used by :class:`nakmodel.Cell` when not given)."""
+
+    pellet_radius: float = spec("m", 0, 1, doc="NASICON pellet radius")
+    pellet_thickness: float = spec("m", 0, 1, doc="NASICON pellet thickness")
+    alloy_thickness: float = spec("m", 0, 1, doc="working-electrode metal layer thickness")
+    stack_pressure: float = spec("Pa", 0, 1e9, low_open=False, doc="applied stack pressure")
+
+
+@dataclass(frozen=True)
+class NumericsParameters:
+    """Discretisation and solver settings."""
+
+    mesh_size: float = spec("m", 0, 1, doc="target element size at the interface")
+    newton_rtol: float = spec("", 0, 1, high_open=True, doc="Newton relative tolerance")
+    newton_atol: float = spec("", 0, 1, high_open=True, doc="Newton absolute tolerance")
+    newton_max_iterations: int = spec("", 1, 1000, low_open=False, integer=True,
+                                      doc="Newton iterations per attempt")
+    dt_initial: float = spec("s", 0, INF, high_open=True, doc="first time step")
+    dt_min: float = spec("s", 0, INF, high_open=True, doc="smallest time step before failing")
+    dt_max: float = spec("s", 0, INF, high_open=True, doc="largest time step")
+    max_retries: int = spec("", 0, 100, low_open=False, integer=True,
+                            doc="step rejections (halvings) before ConvergenceError")
+
+
+GROUPS: dict[str, type] = {
+    "alloy": AlloyParameters,
+    "nasicon": NasiconParameters,
+    "interface": InterfaceParameters,
+    "counter_electrode": CounterElectrodeParameters,
+    "cell": CellParameters,
+    "numerics": NumericsParameters,
+}
+TEMPERATURE_META = {"unit": "K", "low": 200.0, "high": 400.0, "low_open": False,
+                    "high_open": False, "integer": False, "needs_units": True,
+                    "doc": "cell temperature"}
+
+
+@dataclass(frozen=True)
+class Parameters:
+    """A complete, validated parameter set (SI units).
+
+    ``sources`` maps each dotted key to ``(source, tag)``; values a user
+    overrides without giving a source are tagged ``"user"``.
+    """
+
+    temperature: float
+    alloy: AlloyParameters
+    nasicon: NasiconParameters
+    interface: InterfaceParameters
+    counter_electrode: CounterElectrodeParameters
+    cell: CellParameters
+    numerics: NumericsParameters
+    sources: Mapping[str, tuple[str, str]] = field(default_factory=dict, compare=False,
+                                                   repr=False)
+
+    def get(self, key: str):
+        """Value at a dotted key path such as ``"nasicon.conductivity"``."""
+        if key == "temperature":
+            return self.temperature
+        group, _, name = key.partition(".")
+        return getattr(getattr(self, group), name)
+
+    def replace(self, overrides: Mapping[str, Any] | None = None, **kwargs) -> Parameters:
+        """A new validated set with some values changed (dotted keys, units allowed)."""
+        merged = dict(overrides or {})
+        merged.update(kwargs)
+        return load_parameters(merged, base=self)
+
+    def keys(self) -> list[str]:
+        return [key for key, _ in iter_schema()]
+
+    def to_dict(self, *, with_sources: bool = False) -> dict:
+        """Nested dict of SI values (TOML-ready with ``with_sources``)."""
+        out: dict = {}
+        for key, meta in iter_schema():
+            value = self.get(key)
+            if isinstance(value, Composition):
+                value = value.to_toml_value()
+            if with_sources:
+                source, tag = self.sources.get(key, ("", ""))
+                unit = meta["unit"]
+                shown = value if (not unit or isinstance(value, dict | str)) else \
+                    f"{value!r} {unit}"
+                value = {"value": shown, "source": source, "tag": tag}
+            group, _, name = key.partition(".")
+            if name:
+                out.setdefault(group, {})[name] = value
+            else:
+                out[key] = value
+        return out
+
+    def to_toml(self) -> str:
+        """TOML text that :func:`load_parameters` reads back to an equal set."""
+        data = self.to_dict(with_sources=True)
+        lines = ["# nakmodel parameter set (SI units). tag: F found, M from memory,",
+                 "# I derived, ? assumption, user = set by the user.", ""]
+        lines.append(f"temperature = {_toml_inline(data['temperature'])}")
+        for group in GROUPS:
+            lines += ["", f"[{group}]"]
+            for name, entry in data[group].items():
+                lines.append(f"{name} = {_toml_inline(entry)}")
+        return "\n".join(lines) + "\n"
+
+    def table(self) -> list[tuple[str, str, str, str, str]]:
+        """Rows of (key, value, unit, tag, source) for display."""
+        rows = []
+        for key, meta in iter_schema():
+            value = self.get(key)
+            source, tag = self.sources.get(key, ("", ""))
+            text = str(value) if isinstance(value, Composition) else f"{value:.6g}"
+            rows.append((key, text, meta["unit"], tag, source))
+        return rows
+
+    def assumptions(self) -> list[str]:
+        """Keys whose value is an assumption (tag ``?``)."""
+        return [k for k, (_, tag) in self.sources.items() if tag == "?"]
+
+
+def _toml_inline(value) -> str:
+    if isinstance(value, dict):
+        return "{ " + ", ".join(f"{k} = {_toml_inline(v)}" for k, v in value.items()) + " }"
+    if isinstance(value, str):
+        escaped = value.replace("\\", "\\\\").replace('"', '\\"')
+        return f'"{escaped}"'
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return repr(value)
+    return str(value)
+
+
+def iter_schema():
+    """Yield ``(dotted_key, metadata)`` for every parameter, in display order."""
+    yield "temperature", TEMPERATURE_META
+    for group, cls in GROUPS.items():
+        for f in fields(cls):
+            yield f"{group}.{f.name}", f.metadata
+
+
+def all_keys() -> list[str]:
+    return [k for k, _ in iter_schema()]
+
+
+def _suggest(key: str) -> str:
+    close = difflib.get_close_matches(key, all_keys(), n=1, cutoff=0.5)
+    if not close:
+        name = key.rpartition(".")[2]
+        close = [k for k in all_keys() if k.rpartition(".")[2] == name]
+    return f"did you mean '{close[0]}'?" if close else "see `nakmodel params show`"
+
+
+def _flatten(data: Mapping, prefix: str = "") -> dict[str, Any]:
+    """Nested tables to dotted keys; leaves are values or {value, source, tag} tables."""
+    flat: dict[str, Any] = {}
+    for name, value in data.items():
+        key = f"{prefix}{name}"
+        is_group = key in GROUPS
+        if isinstance(value, Mapping) and is_group:
+            flat.update(_flatten(value, prefix=f"{key}."))
+        elif "." in name and not prefix:
+            flat[name] = value
+        else:
+            flat[key] = value
+    return flat
+
+
+def _convert(key: str, raw, meta, problems: list[Problem]):
+    """One raw value to its SI value (or None after recording a problem)."""
+    if key == "alloy.composition":
+        try:
+            return parse_composition(raw, key)
+        except ParameterError as err:
+            problems.extend(err.problems)
+            return None
+    expected = _range_text(meta)
+    try:
+        value = to_si(raw, meta["unit"], key, allow_plain_number=not meta["needs_units"])
+    except ParameterError as err:
+        problems.extend(Problem(p.key, p.message, p.value, expected) for p in err.problems)
+        return None
+    if meta["integer"]:
+        if isinstance(raw, float) and not raw.is_integer() or isinstance(raw, str):
+            problems.append(Problem(key, "must be an integer", raw, expected))
+            return None
+        value = int(value)
+    low, high = meta["low"], meta["high"]
+    too_low = value <= low if meta["low_open"] else value < low
+    too_high = value >= high if meta["high_open"] else value > high
+    if too_low or too_high:
+        problems.append(Problem(key, "out of range", raw, expected))
+        return None
+    return value
+
+
+@lru_cache(maxsize=1)
+def _default_raw() -> dict[str, Any]:
+    text = resources.files("nakmodel.data").joinpath("default_parameters.toml").read_text()
+    return _flatten(tomllib.loads(text))
+
+
+def _read_source(source) -> tuple[dict[str, Any], str]:
+    """Raw dotted-key dict from a path, TOML text mapping, or dict."""
+    if isinstance(source, Mapping):
+        return _flatten(source), "dict"
+    path = Path(source)
+    if not path.exists():
+        raise ParameterError(Problem(str(path), "parameter file not found", None,
+                                     "an existing TOML file"))
+    text = path.read_bytes()
+    if not text.strip():
+        raise ParameterError(Problem(str(path), "file is empty", None,
+                                     "TOML with at least one parameter"))
+    try:
+        data = tomllib.loads(text.decode("utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ParameterError(Problem(str(path), f"malformed TOML: {exc}", None,
+                                     "a valid TOML file")) from None
+    if "parameters" in data and isinstance(data["parameters"], Mapping):
+        data = data["parameters"]
+    return _flatten(data), str(path)
+
+
+def load_parameters(source=None, *, base: Parameters | None = None) -> Parameters:
+    """Build a validated :class:`Parameters`.
+
+    ``source`` is None (the default set), a TOML path (a full set or partial
+    overrides of the defaults; a study file's ``[parameters]`` table works
+    too), a dict of overrides (nested or dotted keys; values SI numbers or
+    strings with units; a value may also be ``{value=..., source=..., tag=...}``),
+    or a :class:`Parameters` (returned unchanged).  Overrides apply on top of
+    ``base`` (the defaults when None).  All problems are raised together.
+    """
+    if isinstance(source, Parameters):
+        return source
+    problems: list[Problem] = []
+    overrides: dict[str, Any] = {}
+    if source is not None:
+        overrides, _origin = _read_source(source)
+    schema = dict(iter_schema())
+
+    raw: dict[str, Any] = {}
+    sources: dict[str, tuple[str, str]] = {}
+    if base is None:
+        for key, entry in _default_raw().items():
+            raw[key] = entry["value"] if isinstance(entry, Mapping) and "value" in entry \
+                else entry
+            if isinstance(entry, Mapping) and "value" in entry:
+                sources[key] = (entry.get("source", ""), entry.get("tag", ""))
+    else:
+        sources = dict(base.sources)
+
+    for key, entry in overrides.items():
+        if key not in schema:
+            problems.append(Problem(key, f"unknown parameter; {_suggest(key)}", None, ""))
+            continue
+        if isinstance(entry, Mapping) and "value" in entry:
+            unknown = set(entry) - {"value", "source", "tag"}
+            if unknown:
+                problems.append(Problem(key, f"unknown fields {sorted(unknown)}", None,
+                                        "value, source, tag"))
+            raw[key] = entry["value"]
+            sources[key] = (str(entry.get("source", "user")), str(entry.get("tag", "user")))
+        else:
+            raw[key] = entry
+            sources[key] = ("user", "user")
+
+    values: dict[str, Any] = {}
+    for key, meta in schema.items():
+        if key in raw:
+            values[key] = _convert(key, raw[key], meta, problems)
+        elif base is not None:
+            values[key] = base.get(key)
+        else:
+            problems.append(Problem(key, "missing from the default set", None,
+                                    _range_text(meta)))
+    if problems:
+        raise ParameterError(problems)
+
+    groups = {}
+    for group, cls in GROUPS.items():
+        kwargs = {f.name: values[f"{group}.{f.name}"] for f in fields(cls)}
+        groups[group] = cls(**kwargs)
+    params = Parameters(temperature=values["temperature"], sources=sources, **groups)
+    _check_consistency(params)
+    return params
+
+
+def _check_consistency(p: Parameters) -> None:
+    """Cross-field checks (each problem names both keys)."""
+    problems = []
+    n = p.numerics
+    if n.dt_min > n.dt_initial:
+        problems.append(Problem("numerics.dt_min", "larger than numerics.dt_initial", n.dt_min,
+                                f"at most dt_initial = {n.dt_initial:g} s"))
+    if n.dt_initial > n.dt_max:
+        problems.append(Problem("numerics.dt_initial", "larger than numerics.dt_max",
+                                n.dt_initial, f"at most dt_max = {n.dt_max:g} s"))
+    thinnest = min(p.cell.alloy_thickness, p.cell.pellet_thickness)
+    if n.mesh_size > thinnest:
+        problems.append(Problem("numerics.mesh_size", "larger than the thinnest layer",
+                                n.mesh_size, f"at most {thinnest:g} m (cell.alloy_thickness "
+                                "or cell.pellet_thickness)"))
+    if problems:
+        raise ParameterError(problems)
+
+
+def default_parameters() -> Parameters:
+    """The default set (cached file read; a fresh immutable object)."""
+    return load_parameters()
