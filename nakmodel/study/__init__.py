@@ -1,0 +1,122 @@
+"""Studies: TOML files that say what to compute, run by ``nakmodel run``.
+
+A study file has a ``[study]`` table (``name``, ``kind``, ``title``), an
+optional ``[parameters]`` table of overrides of the default parameter set, and
+one table named after its kind with that kind's options::
+
+    [study]
+    name = "thermodynamics"
+    kind = "thermodynamics"
+
+    [parameters]
+    temperature = "25 degC"
+
+    [thermodynamics]
+    compositions = ["NaK50", "NaK65", "NaK80"]
+    layer_thickness = "100 um"
+
+Each kind is a module of this package registered in :data:`KINDS`; it exposes
+``parse_options(table, key) -> options`` (validating every option before
+anything runs) and ``run(study, outdir, progress) -> list[Path]``.
+"""
+
+from __future__ import annotations
+
+import difflib
+import importlib
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..errors import ParameterError, Problem
+from ..parameters import Parameters, load_parameters
+
+KINDS: dict[str, str] = {
+    "thermodynamics": "nakmodel.study.thermodynamics",
+}
+_STUDY_KEYS = {"name", "kind", "title", "description"}
+
+
+@dataclass(frozen=True)
+class Study:
+    """A parsed, validated study definition."""
+
+    name: str
+    kind: str
+    title: str
+    parameters: Parameters
+    options: Any
+    path: Path | None = None
+    description: str = ""
+
+    def run(self, outdir, progress=None) -> list[Path]:
+        """Run the study, writing its files into ``outdir``; returns the written paths."""
+        module = importlib.import_module(KINDS[self.kind])
+        outdir = Path(outdir)
+        outdir.mkdir(parents=True, exist_ok=True)
+        return module.run(self, outdir, progress)
+
+
+def _closest(word, choices) -> str:
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.5)
+    return f"; did you mean '{close[0]}'?" if close else ""
+
+
+def load_study(source) -> Study:
+    """Parse and validate a study from a TOML path or a dict (all problems at once)."""
+    path = None
+    if isinstance(source, dict):
+        data = source
+    else:
+        path = Path(source)
+        if not path.exists():
+            raise ParameterError(Problem(str(path), "study file not found", None,
+                                         "an existing TOML file"))
+        raw = path.read_bytes()
+        if not raw.strip():
+            raise ParameterError(Problem(str(path), "study file is empty", None,
+                                         "a [study] table"))
+        try:
+            data = tomllib.loads(raw.decode("utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise ParameterError(Problem(str(path), f"malformed TOML: {exc}", None,
+                                         "a valid TOML file")) from None
+    problems: list[Problem] = []
+    head = data.get("study")
+    if not isinstance(head, dict):
+        raise ParameterError(Problem("study", "missing [study] table", None,
+                                     "[study] with name and kind"))
+    for key in set(head) - _STUDY_KEYS:
+        problems.append(Problem(f"study.{key}", "unknown key" + _closest(key, _STUDY_KEYS)))
+    kind = head.get("kind")
+    if kind not in KINDS:
+        problems.append(Problem("study.kind", "unknown study kind" + _closest(str(kind), KINDS),
+                                kind, "one of " + ", ".join(sorted(KINDS))))
+    allowed_tables = {"study", "parameters", str(kind)}
+    for key in set(data) - allowed_tables:
+        problems.append(Problem(key, "unknown table" + _closest(key, allowed_tables)))
+    params = None
+    try:
+        params = load_parameters(data.get("parameters", {}))
+    except ParameterError as err:
+        problems.extend(Problem(f"parameters.{p.key}", p.message, p.value, p.expected)
+                        for p in err.problems)
+    options = None
+    if kind in KINDS:
+        module = importlib.import_module(KINDS[kind])
+        try:
+            options = module.parse_options(data.get(kind, {}), kind, params)
+        except ParameterError as err:
+            problems.extend(err.problems)
+    if problems:
+        raise ParameterError(problems)
+    name = str(head.get("name") or (path.stem if path else kind))
+    return Study(name=name, kind=kind, title=str(head.get("title", name)), parameters=params,
+                 options=options, path=path, description=str(head.get("description", "")))
+
+
+def unknown_option_problems(table: dict, allowed, prefix: str) -> list[Problem]:
+    """Problems for misspelt option names, with the closest valid name."""
+    return [Problem(f"{prefix}.{key}", "unknown option" + _closest(key, allowed))
+            for key in table if key not in allowed]
