@@ -16,6 +16,7 @@ def register(sub) -> None:
 def collect() -> dict:
     """Versions and capabilities as a dict (also used by reports)."""
     import dolfinx_solver  # noqa: F401  (sets up the dolfinx runtime)
+
     import dolfinx
     import gmsh
     import numpy

@@ -1,0 +1,45 @@
+# nakmodel: two commands do all set-up on a fresh machine.
+#   make run    create .venv (Python 3.12) if missing, install, run the default study
+#   make test   same set-up, run the test suite
+# Also: make validate | make bench | make lint | make clean
+
+PYTHON ?= $(shell command -v python3.12 2>/dev/null || command -v python3 2>/dev/null)
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+STUDY  ?= studies/thermodynamics.toml
+OUT    ?= out
+
+.PHONY: run test validate bench lint clean venv
+
+$(PY):
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else \
+	  "nakmodel needs Python >= 3.12 (found " + sys.version.split()[0] + "); set PYTHON=/path/to/python3.12")'
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+$(STAMP): pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet -e '.[test,dev]'
+	@touch $(STAMP)
+
+venv: $(STAMP)
+
+run: $(STAMP)
+	MPLBACKEND=Agg $(VENV)/bin/nakmodel run $(STUDY) --out $(OUT)/$(basename $(notdir $(STUDY)))
+
+test: $(STAMP)
+	MPLBACKEND=Agg $(PY) -m pytest -q -p no:cacheprovider
+
+validate: $(STAMP)
+	MPLBACKEND=Agg $(PY) -m pytest -q -p no:cacheprovider -m slow; \
+	  s=$$?; [ $$s -eq 0 -o $$s -eq 5 ] || exit $$s
+	MPLBACKEND=Agg $(VENV)/bin/nakmodel validate --out validation-report
+
+bench: $(STAMP)
+	@for b in benchmarks/bench_*.py; do echo "== $$b"; MPLBACKEND=Agg $(PY) $$b || exit 1; done
+
+lint: $(STAMP)
+	$(PY) -m ruff check nakmodel tests benchmarks validation meshes
+
+clean:
+	rm -rf $(OUT) validation-report .pytest_cache

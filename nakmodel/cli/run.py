@@ -1,0 +1,29 @@
+"""``nakmodel run STUDY.toml``: run a study definition."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ._common import add_quiet, echo
+
+
+def register(sub) -> None:
+    parser = sub.add_parser("run", help="run a study TOML",
+                            description="Validate and run a study definition (see studies/). "
+                            "All input problems are reported before anything runs.")
+    parser.add_argument("study", help="study TOML file")
+    parser.add_argument("--out", default=None, help="output folder (default: out/<study name>)")
+    add_quiet(parser)
+    parser.set_defaults(func=run)
+
+
+def run(args) -> int:
+    from ..study import load_study
+
+    study = load_study(args.study)
+    out = Path(args.out) if args.out else Path("out") / study.name
+    echo(args, f"running study '{study.name}' ({study.kind}) -> {out}")
+    written = study.run(out, progress=None if args.quiet else True)
+    for path in written:
+        echo(args, f"  wrote {path}")
+    return 0
