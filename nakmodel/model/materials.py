@@ -1,0 +1,163 @@
+"""Material and interface properties used by the FE model (SI units, validated).
+
+Small frozen dataclasses built either from plain SI numbers or from a
+:class:`nakmodel.parameters.Parameters` object (``from_parameters``).  Defaults are the
+numbers of /work/shared/physics.md (tags there); unknown quantities ([?]) are
+documented assumptions meant to be swept.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, fields
+
+import numpy as np
+
+from ..errors import ParameterError, Problem
+from . import thermo_ufl as tu
+
+
+def _check_positive(obj, names_units: dict[str, str], prefix: str, allow_zero=()):
+    problems = []
+    for name, unit in names_units.items():
+        value = getattr(obj, name)
+        bad = not (isinstance(value, (int, float)) and math.isfinite(value))
+        if not bad:
+            bad = value < 0 if name in allow_zero else value <= 0
+        if bad:
+            rng = ">= 0" if name in allow_zero else "> 0"
+            problems.append(Problem(f"{prefix}.{name}", "must be a finite number " + rng,
+                                    value, f"[{unit}] {rng}"))
+    if problems:
+        raise ParameterError(problems)
+
+
+def _from(section, cls, **override):
+    values = {}
+    for f in fields(cls):
+        if section is not None and hasattr(section, f.name):
+            values[f.name] = getattr(section, f.name)
+    values.update(override)
+    return cls(**values)
+
+
+@dataclass(frozen=True)
+class AlloyProperties:
+    """Liquid/solid Na-K alloy of the working electrode."""
+
+    redlich_kister_L0: float = 3648.0  # J/mol [I]
+    redlich_kister_L1: float = 243.0  # J/mol [I]
+    na_tracer_diffusivity_prefactor: float = 0.86e-7  # m^2/s [F]
+    na_tracer_activation_energy: float = 2.22 * 4184.0  # J/mol [F]
+    k_tracer_diffusivity_prefactor: float = 0.76e-7  # m^2/s [F]
+    k_tracer_activation_energy: float = 2.02 * 4184.0  # J/mol [F]
+    interdiffusivity_factor: float = 1.0  # [-] assumption multiplier
+    solid_diffusivity: float = 1e-13  # m^2/s [?]
+    na_molar_volume: float = 23.75e-6  # m^3/mol [I]
+    k_molar_volume: float = 45.36e-6  # m^3/mol [I]
+    na_melting_point: float = 370.85  # K [F]
+    na_enthalpy_of_fusion: float = 2600.0  # J/mol [F]
+    k_melting_point: float = 336.65  # K [F]
+    k_enthalpy_of_fusion: float = 2330.0  # J/mol [F]
+
+    def __post_init__(self):
+        _check_positive(self, {
+            "na_tracer_diffusivity_prefactor": "m^2/s", "k_tracer_diffusivity_prefactor": "m^2/s",
+            "interdiffusivity_factor": "-", "solid_diffusivity": "m^2/s",
+            "na_molar_volume": "m^3/mol", "k_molar_volume": "m^3/mol",
+            "na_melting_point": "K", "na_enthalpy_of_fusion": "J/mol",
+            "k_melting_point": "K", "k_enthalpy_of_fusion": "J/mol",
+            "na_tracer_activation_energy": "J/mol", "k_tracer_activation_energy": "J/mol",
+        }, "alloy", allow_zero=("na_tracer_activation_energy", "k_tracer_activation_energy"))
+
+    @classmethod
+    def from_parameters(cls, params) -> AlloyProperties:
+        """From ``Parameters`` (uses ``params.alloy``) or its ``.alloy`` section."""
+        return _from(getattr(params, "alloy", params), cls)
+
+    # --- derived quantities (numpy) -------------------------------------------------
+    def tracer_diffusivities(self, temperature: float) -> tuple[float, float]:
+        """(D*_Na, D*_K) [m^2/s] at ``temperature``."""
+        return (tu.tracer_diffusivity(self.na_tracer_diffusivity_prefactor,
+                                      self.na_tracer_activation_energy, temperature),
+                tu.tracer_diffusivity(self.k_tracer_diffusivity_prefactor,
+                                      self.k_tracer_activation_energy, temperature))
+
+    def liquid_window(self, temperature: float, params=None) -> tuple[float, float]:
+        """(x_liquidus_K_side, x_liquidus_Na_side) at ``temperature``.
+
+        Uses :func:`nakmodel.thermo.liquid_window` when available, else solves the
+        Schroeder-van Laar equations ln(x_i gamma_i) = -(dH_i/R)(1/T - 1/T_m,i) here.
+        """
+        try:
+            from .. import thermo
+
+            lo, hi = thermo.liquid_window(temperature, params=params) if params is not None \
+                else thermo.liquid_window(temperature)
+            return float(np.asarray(lo)), float(np.asarray(hi))
+        except (ImportError, AttributeError):
+            pass
+        L0, L1, T = self.redlich_kister_L0, self.redlich_kister_L1, temperature
+        from scipy.optimize import brentq
+
+        R = tu.GAS_CONSTANT
+
+        def k_side(x):
+            return (np.log(1 - x) + tu.ln_gamma_k(x, T, L0, L1)
+                    + self.k_enthalpy_of_fusion / R * (1 / T - 1 / self.k_melting_point))
+
+        def na_side(x):
+            return (np.log(x) + tu.ln_gamma_na(x, T, L0, L1)
+                    + self.na_enthalpy_of_fusion / R * (1 / T - 1 / self.na_melting_point))
+
+        return brentq(k_side, 1e-9, 0.5), brentq(na_side, 0.3, 1 - 1e-12)
+
+
+@dataclass(frozen=True)
+class NasiconProperties:
+    """NASICON solid electrolyte (single-ion conductor)."""
+
+    conductivity: float = 0.5  # S/m at 25 degC [F] (5e-3 S/cm, Ma et al. 2019)
+    conductivity_activation_energy: float = 0.0  # J/mol; 0 = no Arrhenius
+    reference_temperature: float = 298.15  # K, where ``conductivity`` is given
+
+    def __post_init__(self):
+        _check_positive(self, {"conductivity": "S/m", "conductivity_activation_energy": "J/mol",
+                               "reference_temperature": "K"}, "nasicon",
+                        allow_zero=("conductivity_activation_energy",))
+
+    @classmethod
+    def from_parameters(cls, params) -> NasiconProperties:
+        return _from(getattr(params, "nasicon", params), cls)
+
+    def conductivity_at(self, temperature: float) -> float:
+        """sigma(T) = sigma_ref exp(-Ea/R (1/T - 1/T_ref)) [S/m] (Arrhenius, physics.md)."""
+        ea = self.conductivity_activation_energy
+        return self.conductivity * math.exp(
+            -ea / tu.GAS_CONSTANT * (1.0 / temperature - 1.0 / self.reference_temperature))
+
+
+@dataclass(frozen=True)
+class ElectrodeInterface:
+    """Kinetic and capacitive properties of a metal | NASICON interface."""
+
+    exchange_current_density: float = 10.0  # A/m^2 [?]
+    anodic_transfer_coefficient: float = 0.5
+    cathodic_transfer_coefficient: float = 0.5
+    double_layer_capacitance: float = 0.1  # F/m^2 [?]
+    contact_fraction: float = 1.0  # [-] homogenised wetted fraction of contact facets
+    blocking_smoothing: float = 0.01  # [-] width of the smoothed lever rule / floor
+
+    def __post_init__(self):
+        _check_positive(self, {
+            "exchange_current_density": "A/m^2", "anodic_transfer_coefficient": "-",
+            "cathodic_transfer_coefficient": "-", "double_layer_capacitance": "F/m^2",
+            "contact_fraction": "-", "blocking_smoothing": "-"}, "interface",
+            allow_zero=("double_layer_capacitance",))
+        if self.contact_fraction > 1.0:
+            raise ParameterError(Problem("interface.contact_fraction", "must be <= 1",
+                                         self.contact_fraction, "[-] in (0, 1]"))
+
+    @classmethod
+    def from_parameters(cls, params, section: str = "interface") -> ElectrodeInterface:
+        return _from(getattr(params, section, params), cls)

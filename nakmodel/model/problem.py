@@ -1,0 +1,467 @@
+"""Assembly and Newton solution of the coupled alloy | NASICON | counter-electrode problem.
+
+Unknowns (one parent mesh, one blocked P1 space with two components):
+
+* ``c``   Na concentration in the alloy [mol/m^3] (active on alloy cells incl. the interface);
+* ``phi`` electrostatic potential of Na+ in NASICON [V] (active on NASICON cells);
+* ``V``   potential of the (equipotential) working-electrode metal [V], a global scalar;
+  the counter electrode metal is the reference, phi_CE = 0, so V is the cell voltage.
+
+Both fields are continuous P1 fields on the whole mesh; only the DOFs of their own
+subdomain are unknowns (the others are inert).  Since a P1 trace on a facet only depends on
+the facet DOFs, the interface terms see the alloy-side c and the NASICON-side phi without any
+restriction bookkeeping.  The global scalar V is handled by bordering the sparse system
+(one extra row/column) and solving with a sparse direct solver (SuperLU via scipy): this is
+exact, needs no Lagrange-multiplier space, and costs one extra dense row/column.
+
+The semi-discrete system is written as ``M du/dt + R(u) = 0`` with a constant mass matrix ``M``
+(alloy mass + double-layer capacitances) and a nonlinear steady residual ``R`` (diffusion,
+conduction, Butler-Volmer, current constraint) — :meth:`CoupledProblem.linearisation` returns
+``(J, M)`` for the impedance module.
+
+Equations (physics.md sec. 2), weak forms with the test functions (v_c, v_phi), weight
+w = 2 pi r (axisymmetric) or 1:
+
+  alloy:    int dc/dt v_c + D(x) grad c . grad v_c  dx  + int i_F/F v_c dS_contact = 0
+  NASICON:  int sigma grad phi . grad v_phi dx - int i_WE v_phi dS_contact
+            - int i_CE v_phi ds_CE = 0
+  control:  int i_WE dS_contact = I   (galvanostatic)  or  V = V_set  (potentiostatic)
+
+with i_WE = i_F,WE + C_dl d(V - phi)/dt,  i_F,WE = f_act(x) k(eta, i0(x)),
+eta = V - phi - U(x_liq), and i_CE = i_F,CE(-phi) + C_dl,CE d(-phi)/dt (current from the metal
+into NASICON, > 0 when Na is oxidised).  Sign convention: i > 0 is stripping of the WE.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import dolfinx_solver  # noqa: F401  (must precede dolfinx)
+
+import numpy as np
+import scipy.sparse as sp
+import scipy.sparse.linalg as spla
+import ufl
+from dolfinx import fem
+
+from ..errors import ConvergenceError, ParameterError, Problem
+from . import thermo_ufl as tu
+from .interface import ActivityExchangeCurrent, ButlerVolmer, ConstantExchangeCurrent
+from .materials import AlloyProperties, ElectrodeInterface, NasiconProperties
+
+
+@dataclass(frozen=True)
+class CurrentControl:
+    """Galvanostatic control: applied current density [A/m^2] over the nominal WE area
+    (contact + blocked interface); > 0 strips the working electrode."""
+
+    current_density: float
+
+
+@dataclass(frozen=True)
+class VoltageControl:
+    """Potentiostatic control: cell voltage V = phi_WE - phi_CE [V]."""
+
+    voltage: float
+
+
+@dataclass(frozen=True)
+class NewtonOptions:
+    """Newton settings: converged when the scaled increment max|du/scale| < ``rtol`` or the
+    scaled residual < ``atol``; backtracking line search keeps 0 < x_Na < 1."""
+
+    rtol: float = 1e-9
+    atol: float = 1e-12
+    max_iterations: int = 25
+
+    def __post_init__(self):
+        problems = []
+        if not (0 < self.rtol < 1):
+            problems.append(Problem("numerics.newton_rtol", "must lie in (0, 1)", self.rtol,
+                                    "[-] in (0, 1)"))
+        if not (self.atol >= 0 and math.isfinite(self.atol)):
+            problems.append(Problem("numerics.newton_atol", "must be >= 0", self.atol, "[-] >= 0"))
+        if not (isinstance(self.max_iterations, int) and self.max_iterations >= 1):
+            problems.append(Problem("numerics.newton_max_iterations", "must be an integer >= 1",
+                                    self.max_iterations, "integer >= 1"))
+        if problems:
+            raise ParameterError(problems)
+
+
+@dataclass
+class NewtonReport:
+    converged: bool
+    iterations: int
+    history: list = field(default_factory=list)
+    reason: str = ""
+
+
+class CoupledProblem:
+    """The coupled FE problem on a tagged cell mesh (see module docstring).
+
+    Parameters
+    ----------
+    cell_mesh: object with ``mesh``, ``cell_tags``, ``facet_tags``, ``tags`` (name -> int) and
+        ``axisymmetric`` (x[0] is r).
+    temperature: K.
+    x_initial: initial Na mole fraction (float) or callable x(coords) -> array.
+    extra_residual: optional callable ``(problem) -> ufl.Form`` added to the steady residual
+        (manufactured-solution sources, extra fluxes).
+    """
+
+    def __init__(self, cell_mesh, *, temperature: float, alloy: AlloyProperties | None = None,
+                 nasicon: NasiconProperties | None = None,
+                 working: ElectrodeInterface | None = None,
+                 counter: ElectrodeInterface | None = None,
+                 kinetics_we=None, kinetics_ce=None, exchange_we=None,
+                 x_initial: float | Callable = 0.5, newton: NewtonOptions | None = None,
+                 extra_residual: Callable | None = None, liquid_window=None,
+                 include_interface: bool = True):
+        if not (isinstance(temperature, (int, float)) and 0 < temperature < 2000):
+            raise ParameterError(Problem("temperature", "must be a positive temperature",
+                                         temperature, "[K] in (0, 2000)"))
+        self.cell_mesh = cell_mesh
+        self.mesh = cell_mesh.mesh
+        self.temperature = float(temperature)
+        self.alloy = alloy or AlloyProperties()
+        self.nasicon = nasicon or NasiconProperties()
+        self.working = working or ElectrodeInterface()
+        self.counter = counter or ElectrodeInterface(exchange_current_density=100.0)
+        self.kinetics_we = kinetics_we or ButlerVolmer(self.working.anodic_transfer_coefficient,
+                                                       self.working.cathodic_transfer_coefficient)
+        self.kinetics_ce = kinetics_ce or ButlerVolmer(self.counter.anodic_transfer_coefficient,
+                                                       self.counter.cathodic_transfer_coefficient)
+        self.exchange_we = exchange_we or ActivityExchangeCurrent(
+            self.working.exchange_current_density, self.working.cathodic_transfer_coefficient)
+        self.exchange_ce = ConstantExchangeCurrent(self.counter.exchange_current_density)
+        self.newton_options = newton or NewtonOptions()
+        self.axisymmetric = bool(getattr(cell_mesh, "axisymmetric", False))
+        if liquid_window is None:
+            liquid_window = self.alloy.liquid_window(self.temperature)
+        self.x_liquidus_k, self.x_liquidus_na = map(float, liquid_window)
+        self._extra_residual = extra_residual
+        self._include_interface = include_interface
+        self._build(x_initial)
+
+    # ------------------------------------------------------------------ build
+    def _build(self, x_initial):
+        msh = self.mesh
+        tags = self.cell_mesh.tags
+        tdim = msh.topology.dim
+        self.space = fem.functionspace(msh, ("Lagrange", 1, (2,)))
+        self.u = fem.Function(self.space, name="c_phi")
+        self.u_n = fem.Function(self.space)
+        self.voltage = fem.Constant(msh, 0.0)
+        self.dt_inv = fem.Constant(msh, 0.0)
+
+        ct, ft = self.cell_mesh.cell_tags, self.cell_mesh.facet_tags
+        alloy_cells = ct.find(tags["alloy"])
+        nasicon_cells = ct.find(tags["nasicon"])
+        dofs = self.space.dofmap.list
+        c_blocks = np.unique(dofs[alloy_cells].ravel())
+        p_blocks = np.unique(dofs[nasicon_cells].ravel())
+        self.c_dofs = 2 * c_blocks  # unrolled indices in u.x.array
+        self.phi_dofs = 2 * p_blocks + 1
+        self.active = np.concatenate([self.c_dofs, self.phi_dofs])
+        self.n_c, self.n_phi = self.c_dofs.size, self.phi_dofs.size
+        msh.topology.create_connectivity(tdim - 1, tdim)
+        contact_facets = ft.find(tags["interface_contact"])
+        iface_blocks = np.unique(fem.locate_dofs_topological(self.space, tdim - 1, contact_facets))
+        self.interface_c_dofs = 2 * iface_blocks
+
+        # --- UFL --------------------------------------------------------------
+        X = ufl.SpatialCoordinate(msh)
+        w = 2.0 * math.pi * X[0] if self.axisymmetric else 1.0
+        self.weight = w
+        dx = ufl.Measure("dx", domain=msh, subdomain_data=ct)
+        ds = ufl.Measure("ds", domain=msh, subdomain_data=ft)
+        dS = ufl.Measure("dS", domain=msh, subdomain_data=ft)
+        self.dx_alloy, self.dx_nasicon = dx(tags["alloy"]), dx(tags["nasicon"])
+        self.dS_contact = dS(tags["interface_contact"])
+        self.dS_interface = dS((tags["interface_contact"], tags["interface_blocked"]))
+        self.ds_ce = ds(tags["counter_electrode"])
+        c, phi = self.u[0], self.u[1]
+        v = ufl.TestFunction(self.space)
+        du = ufl.TrialFunction(self.space)
+        vc, vp = v[0], v[1]
+        Vw = ufl.variable(self.voltage)
+        T = self.temperature
+        a = self.alloy
+        L0, L1 = a.redlich_kister_L0, a.redlich_kister_L1
+        d_na, d_k = a.tracer_diffusivities(T)
+        xlk, xln = self.x_liquidus_k, self.x_liquidus_na
+        smooth = self.working.blocking_smoothing
+        sigma = self.nasicon.conductivity_at(T)
+        F = tu.FARADAY
+
+        def x_of(cc):
+            return tu.mole_fraction_from_concentration(cc, a.na_molar_volume, a.k_molar_volume)
+
+        x = x_of(c)
+        x_l = tu.liquid_composition(x, xlk, xln, smooth)
+        f_l = tu.liquid_fraction(x, xlk, xln, smooth)
+        D = f_l * tu.interdiffusivity(x_l, T, L0, L1, d_na, d_k, a.interdiffusivity_factor) \
+            + (1.0 - f_l) * a.solid_diffusivity
+        self.expr = {"x": x, "x_liquid": x_l, "liquid_fraction": f_l, "D": D}
+
+        # interface quantities (P1 traces: '+' == '-')
+        xp = x_of(c("+"))
+        xlp = tu.liquid_composition(xp, xlk, xln, smooth)
+        flp = tu.liquid_fraction(xp, xlk, xln, smooth)
+        ocv = tu.ocv_vs_na(xlp, T, L0, L1, a.na_melting_point, a.na_enthalpy_of_fusion)
+        eta_we = Vw - phi("+") - ocv
+        i0_we = self.exchange_we.value(tu.activity_na(xlp, T, L0, L1))
+        floor = smooth
+        f_act = self.working.contact_fraction * (floor + (1.0 - floor) * flp)
+        i_we = f_act * self.kinetics_we.current(eta_we, i0_we, T)
+        eta_ce = -phi
+        i_ce = self.kinetics_ce.current(eta_ce, self.exchange_ce.value(), T)
+        wp = w("+") if self.axisymmetric else 1.0
+        self.expr.update({"ocv": ocv, "eta_we": eta_we, "i_we": i_we, "f_active": f_act,
+                          "liquid_fraction_interface": flp, "x_interface": xp,
+                          "eta_ce": eta_ce, "i_ce": i_ce})
+        cdl_we = self.working.double_layer_capacitance * self.working.contact_fraction
+        cdl_ce = self.counter.double_layer_capacitance
+
+        R = (D * ufl.inner(ufl.grad(c), ufl.grad(vc)) * w * self.dx_alloy
+             + sigma * ufl.inner(ufl.grad(phi), ufl.grad(vp)) * w * self.dx_nasicon
+             - i_ce * vp * w * self.ds_ce)
+        if self._include_interface:
+            R = R + (i_we / F * vc("+") - i_we * vp("+")) * wp * self.dS_contact
+        if self._extra_residual is not None:
+            R = R + self._extra_residual(self, v)
+        dRdV = ufl.diff(i_we, Vw)
+        R_V = (dRdV / F * vc("+") - dRdV * vp("+")) * wp * self.dS_contact
+        G = i_we * wp * self.dS_contact
+        G_u = ufl.derivative(G, self.u, v)
+        G_V = ufl.diff(i_we, Vw) * wp * self.dS_contact
+        # mass: m(u) = M u (linear)
+        m_u = (c * vc * w * self.dx_alloy
+               - cdl_we * (Vw - phi("+")) * vp("+") * wp * self.dS_contact
+               + cdl_ce * phi * vp * w * self.ds_ce)
+        m_G = cdl_we * (Vw - phi("+")) * wp * self.dS_contact
+
+        self._forms = {
+            "R": fem.form(R), "J": fem.form(ufl.derivative(R, self.u, du)),
+            "R_V": fem.form(R_V), "G": fem.form(G), "G_u": fem.form(G_u), "G_V": fem.form(G_V),
+            "M": fem.form(ufl.derivative(m_u, self.u, du)),
+            "M_uV": fem.form(ufl.diff(cdl_we * (Vw - phi("+")), Vw) * (-vp("+")) * wp
+                             * self.dS_contact),
+            "M_Gu": fem.form(ufl.derivative(m_G, self.u, v)),
+            "M_GV": fem.form(cdl_we * wp * self.dS_contact),
+        }
+        one = fem.Constant(msh, 1.0)
+        self._functionals = {
+            "inventory": fem.form(c * w * self.dx_alloy),
+            "alloy_volume": fem.form(one * w * self.dx_alloy),
+            "area_contact": fem.form(one * wp * self.dS_contact),
+            "area_interface": fem.form(one * wp * self.dS_interface),
+            "current_we": fem.form(i_we * wp * self.dS_contact),
+            "current_ce": fem.form(i_ce * w * self.ds_ce),
+            "eta_we_i": fem.form(i_we * eta_we * wp * self.dS_contact),
+            "eta_ce_i": fem.form(i_ce * eta_ce * w * self.ds_ce),
+            "ocv_area": fem.form(f_act * ocv * wp * self.dS_contact),
+            "eta_we_area": fem.form(f_act * eta_we * wp * self.dS_contact),
+            "active_area": fem.form(f_act * wp * self.dS_contact),
+            "liquid_area": fem.form(flp * wp * self.dS_interface),
+            "x_area": fem.form(xp * wp * self.dS_interface),
+            "liquid_volume": fem.form(f_l * w * self.dx_alloy),
+        }
+        self.area_nominal = self.functional("area_interface")
+        self.area_contact = self.functional("area_contact")
+        self.set_initial_state(x_initial)
+        self._M = None
+
+    # ------------------------------------------------------------------ state
+    def concentration(self, x):
+        """Na concentration [mol/m^3] of mole fraction x (ideal molar volumes)."""
+        return tu.concentration_from_mole_fraction(x, self.alloy.na_molar_volume,
+                                                   self.alloy.k_molar_volume)
+
+    @property
+    def c_max(self) -> float:
+        return 1.0 / self.alloy.na_molar_volume
+
+    def set_initial_state(self, x_initial, phi: float = 0.0, voltage: float | None = None):
+        """Uniform (or callable) initial composition, potential phi; V defaults to the OCV."""
+        arr = self.u.x.array
+        coords = self.space.tabulate_dof_coordinates()
+        if callable(x_initial):
+            xs = np.asarray(x_initial(coords.T), dtype=float)
+        else:
+            xs = np.full(coords.shape[0], float(x_initial))
+        if np.any(xs <= 0) or np.any(xs >= 1):
+            raise ParameterError(Problem("alloy.composition", "Na mole fraction must lie in (0, 1)",
+                                         float(np.min(xs)), "[-] in (0, 1)"))
+        arr[0::2] = self.concentration(xs)
+        arr[1::2] = phi
+        self.u.x.scatter_forward()
+        self.u_n.x.array[:] = arr
+        if voltage is None:
+            voltage = float(np.mean(self.ocv_interface_dofs()))
+        self.voltage.value = voltage
+        self.voltage_n = voltage
+
+    def ocv_interface_dofs(self):
+        x = self.interface_mole_fraction()
+        a = self.alloy
+        xl = tu.liquid_composition(x, self.x_liquidus_k, self.x_liquidus_na,
+                                   self.working.blocking_smoothing)
+        return tu.ocv_vs_na(xl, self.temperature, a.redlich_kister_L0, a.redlich_kister_L1,
+                            a.na_melting_point, a.na_enthalpy_of_fusion)
+
+    def interface_mole_fraction(self) -> np.ndarray:
+        c = self.u.x.array[self.interface_c_dofs]
+        return tu.mole_fraction_from_concentration(c, self.alloy.na_molar_volume,
+                                                   self.alloy.k_molar_volume)
+
+    def functional(self, name: str) -> float:
+        val = fem.assemble_scalar(self._functionals[name])
+        return float(self.mesh.comm.allreduce(val))
+
+    def state_vector(self) -> np.ndarray:
+        return np.concatenate([self.u.x.array[self.active], [float(self.voltage.value)]])
+
+    def _set_state(self, X):
+        self.u.x.array[self.active] = X[:-1]
+        self.voltage.value = float(X[-1])
+
+    # ------------------------------------------------------------------ assembly
+    def _vec(self, name):
+        return fem.assemble_vector(self._forms[name]).array
+
+    def _mat(self, name):
+        return fem.assemble_matrix(self._forms[name]).to_scipy().tocsr()
+
+    def mass_matrix(self) -> sp.csr_matrix:
+        """Bordered mass matrix M (constant) on [active u DOFs, V] (rows: eqs, last: control)."""
+        if self._M is None:
+            a = self.active
+            Muu = self._mat("M")[a][:, a]
+            MuV = self._vec("M_uV")[a][:, None]
+            MGu = self._vec("M_Gu")[a][None, :]
+            MGV = np.array([[fem.assemble_scalar(self._forms["M_GV"])]])
+            self._M = sp.bmat([[Muu, sp.csr_matrix(MuV)], [sp.csr_matrix(MGu), MGV]]).tocsr()
+        return self._M
+
+    def steady_residual(self, control=None) -> np.ndarray:
+        """R(u) on [active u DOFs, control row]; the control row is int i_F dA - I."""
+        a = self.active
+        Ru = self._vec("R")[a]
+        if isinstance(control, CurrentControl):
+            g = fem.assemble_scalar(self._forms["G"]) - control.current_density * self.area_nominal
+        else:
+            g = 0.0
+        return np.concatenate([Ru, [g]])
+
+    def steady_jacobian(self) -> sp.csr_matrix:
+        """dR/du on [active u DOFs, V] with the galvanostatic control row (int i_F dA)."""
+        a = self.active
+        Juu = self._mat("J")[a][:, a]
+        JuV = self._vec("R_V")[a][:, None]
+        JGu = self._vec("G_u")[a][None, :]
+        JGV = np.array([[fem.assemble_scalar(self._forms["G_V"])]])
+        return sp.bmat([[Juu, sp.csr_matrix(JuV)], [sp.csr_matrix(JGu), JGV]]).tocsr()
+
+    def linearisation(self):
+        """(J, M) at the current state for impedance: M dX/dt + J dX = b dI, X = [u, V];
+        the last row is the current constraint (b = area * e_last)."""
+        return self.steady_jacobian(), self.mass_matrix()
+
+    # ------------------------------------------------------------------ Newton
+    def _scales(self):
+        rt_f = tu.GAS_CONSTANT * self.temperature / tu.FARADAY
+        return np.concatenate([np.full(self.n_c, self.c_max), np.full(self.n_phi, rt_f), [rt_f]])
+
+    def solve(self, control, dt: float | None) -> NewtonReport:
+        """One backward-Euler step of size ``dt`` from ``u_n`` (``dt=None``: steady state).
+
+        On success the state holds the new solution; on failure the state is restored to the
+        start value and the report says why (the caller decides to retry)."""
+        X0 = self.state_vector()
+        Xn = np.concatenate([self.u_n.x.array[self.active], [self.voltage_n]])
+        galv = isinstance(control, CurrentControl)
+        if not galv:
+            X0[-1] = control.voltage
+            self._set_state(X0)
+        M = self.mass_matrix() if dt is not None else None
+        scale = self._scales()
+        X = X0.copy()
+        history = []
+        opts = self.newton_options
+        keep = slice(None) if galv else slice(0, -1)
+        cmin, cmax = 1e-9 * self.c_max, (1 - 1e-9) * self.c_max
+
+        def residual(Xv):
+            self._set_state(Xv)
+            r = self.steady_residual(control)
+            if dt is not None:
+                r = r + (M @ (Xv - Xn)) / dt
+            return r
+
+        r = residual(X)
+        for it in range(1, opts.max_iterations + 1):
+            J = self.steady_jacobian()
+            if dt is not None:
+                J = J + M / dt
+            Jk = J[keep][:, keep].tocsc()
+            try:
+                with np.errstate(all="ignore"):
+                    dX = spla.spsolve(Jk, -r[keep])
+            except (RuntimeError, ValueError) as exc:  # singular factor
+                self._set_state(X0)
+                return NewtonReport(False, it, history, f"linear solve failed: {exc}")
+            if not np.all(np.isfinite(dX)):
+                self._set_state(X0)
+                return NewtonReport(False, it, history, "non-finite Newton increment")
+            full = np.zeros_like(X)
+            full[keep] = dX
+            # damping: keep c admissible, then backtrack on the scaled residual
+            lam = 1.0
+            c_new = X[: self.n_c] + full[: self.n_c]
+            bad = (c_new < cmin) | (c_new > cmax)
+            if np.any(bad):
+                dc = full[: self.n_c]
+                lim = np.where(dc < 0, (cmin - X[: self.n_c]) / np.where(dc == 0, 1, dc),
+                               (cmax - X[: self.n_c]) / np.where(dc == 0, 1, dc))
+                lam = min(1.0, 0.9 * float(np.min(lim[bad])))
+            diag = np.abs(J.diagonal())
+            diag[diag == 0] = 1.0
+            rnorm0 = np.linalg.norm((r / diag / scale)[keep])
+            for _ in range(8):
+                r_try = residual(X + lam * full)
+                rnorm = np.linalg.norm((r_try / diag / scale)[keep])
+                if np.isfinite(rnorm) and (rnorm <= (1 - 1e-4 * lam) * rnorm0 or rnorm < opts.atol):
+                    break
+                lam *= 0.5
+            X = X + lam * full
+            r = r_try
+            inc = float(np.max(np.abs(lam * full / scale)))
+            history.append(inc)
+            if not np.isfinite(rnorm):
+                break
+            if (inc < opts.rtol and lam == 1.0) or rnorm < opts.atol:
+                self._set_state(X)
+                return NewtonReport(True, it, history)
+        self._set_state(X0)
+        return NewtonReport(False, opts.max_iterations, history,
+                            f"no convergence in {opts.max_iterations} iterations")
+
+    def accept(self):
+        """Make the current state the old state of the next step."""
+        self.u_n.x.array[:] = self.u.x.array
+        self.voltage_n = float(self.voltage.value)
+
+    def restore(self):
+        """Reset the current state to the last accepted one."""
+        self.u.x.array[:] = self.u_n.x.array
+        self.voltage.value = self.voltage_n
+
+    def solve_or_raise(self, control, dt):
+        rep = self.solve(control, dt)
+        if not rep.converged:
+            raise ConvergenceError(rep.reason, dt=dt, history=rep.history,
+                                   state={"voltage": float(self.voltage.value)})
+        return rep

@@ -1,0 +1,141 @@
+"""Thermodynamic and transport functions of the liquid Na-K alloy, written once for
+UFL expressions *and* numpy arrays.
+
+These are the same formulas as :mod:`nakmodel.thermo` (the numpy reference), in a form
+that can enter a variational residual: every function dispatches on its argument
+(a UFL expression -> ``ufl`` operators, anything else -> ``numpy``).  The composition
+variable is the Na mole fraction ``x`` of the *liquid*; two-phase states are handled
+by :func:`liquid_composition` (a smooth clamp into the liquid window) and
+:func:`liquid_fraction` (a smoothed lever rule).
+
+Equations: physics.md section 2 (Redlich-Kister liquid, Darken interdiffusion,
+equilibrium potential of NaK vs Na(s)).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import ufl
+
+FARADAY = 96485.33212  # C/mol
+GAS_CONSTANT = 8.314462618  # J/(mol K)
+
+
+def _lib(*values):
+    """ufl if any argument is a UFL expression, else numpy."""
+    return ufl if any(isinstance(v, ufl.core.expr.Expr) for v in values) else np
+
+
+def mole_fraction_from_concentration(c, na_molar_volume: float, k_molar_volume: float):
+    """Na mole fraction from the Na concentration c [mol/m^3], ideal mixing of volumes.
+
+    c = x / (x V_Na + (1 - x) V_K)  =>  x = c V_K / (1 - c (V_Na - V_K))   [I]
+    """
+    return c * k_molar_volume / (1.0 - c * (na_molar_volume - k_molar_volume))
+
+
+def concentration_from_mole_fraction(x, na_molar_volume: float, k_molar_volume: float):
+    """Na concentration [mol/m^3] of an alloy of Na mole fraction x (ideal molar volumes)."""
+    return x / (x * na_molar_volume + (1.0 - x) * k_molar_volume)
+
+
+def ln_gamma_na(x, temperature, L0: float, L1: float):
+    """ln of the Na activity coefficient (reference: pure liquid Na), Redlich-Kister.
+
+    RT ln gamma_Na = x_K^2 [L0 + L1 (3 x_Na - x_K)]   (physics.md sec. 2) [M]
+    """
+    xk = 1.0 - x
+    return xk**2 * (L0 + L1 * (3.0 * x - xk)) / (GAS_CONSTANT * temperature)
+
+
+def ln_gamma_k(x, temperature, L0: float, L1: float):
+    """ln of the K activity coefficient: RT ln gamma_K = x_Na^2 [L0 + L1 (x_Na - 3 x_K)]."""
+    xk = 1.0 - x
+    return x**2 * (L0 + L1 * (x - 3.0 * xk)) / (GAS_CONSTANT * temperature)
+
+
+def activity_na(x, temperature, L0: float, L1: float):
+    """Na activity in the liquid, a_Na = x_Na gamma_Na (reference: pure liquid Na)."""
+    lib = _lib(x)
+    return x * lib.exp(ln_gamma_na(x, temperature, L0, L1))
+
+
+def thermodynamic_factor(x, temperature, L0: float, L1: float):
+    """Darken thermodynamic factor Phi = 1 + d ln gamma_Na / d ln x_Na.
+
+    With RT ln gamma_Na = (1-x)^2 [L0 + L1 (4x - 1)]:
+    d ln gamma_Na/dx = [-2 (1-x)(L0 + L1 (4x-1)) + 4 L1 (1-x)^2] / RT.
+    """
+    xk = 1.0 - x
+    dlng = (-2.0 * xk * (L0 + L1 * (4.0 * x - 1.0)) + 4.0 * L1 * xk**2) / (
+        GAS_CONSTANT * temperature
+    )
+    return 1.0 + x * dlng
+
+
+def tracer_diffusivity(prefactor: float, activation_energy: float, temperature: float) -> float:
+    """Arrhenius tracer diffusivity D* = D0 exp(-Q/RT) [m^2/s] (physics.md table)."""
+    return prefactor * float(np.exp(-activation_energy / (GAS_CONSTANT * temperature)))
+
+
+def interdiffusivity(x, temperature, L0, L1, d_na: float, d_k: float, factor: float = 1.0):
+    """Darken interdiffusivity of the liquid [m^2/s].
+
+    D~ = factor * Phi(x) (x_K D*_Na + x_Na D*_K)  (physics.md sec. 2, Darken) [M];
+    ``d_na``/``d_k`` are the tracer diffusivities at ``temperature``.
+    """
+    phi = thermodynamic_factor(x, temperature, L0, L1)
+    return factor * phi * ((1.0 - x) * d_na + x * d_k)
+
+
+def fusion_gibbs_energy(temperature, melting_point: float, enthalpy_of_fusion: float):
+    """Delta G_fus = Delta H_fus (1 - T/T_m) [J/mol] (liquid minus solid), physics.md sec. 2."""
+    return enthalpy_of_fusion * (1.0 - temperature / melting_point)
+
+
+def ocv_vs_na(x, temperature, L0, L1, na_melting_point, na_enthalpy_of_fusion):
+    """Equilibrium potential of the liquid alloy vs Na(s) [V].
+
+    E = -[RT ln a_Na(liquid ref.) + Delta G_fus,Na(T)] / F   (physics.md sec. 2) [I]
+    """
+    lib = _lib(x)
+    rt = GAS_CONSTANT * temperature
+    return -(
+        rt * (lib.ln(x) if lib is ufl else np.log(x)) + rt * ln_gamma_na(x, temperature, L0, L1)
+        + fusion_gibbs_energy(temperature, na_melting_point, na_enthalpy_of_fusion)
+    ) / FARADAY
+
+
+def smooth_min(a, b, width: float):
+    """C-infinity minimum: (a + b - sqrt((a-b)^2 + w^2)) / 2; -> min(a, b) as w -> 0."""
+    lib = _lib(a, b)
+    return 0.5 * (a + b - lib.sqrt((a - b) ** 2 + width**2))
+
+
+def smooth_max(a, b, width: float):
+    """C-infinity maximum: (a + b + sqrt((a-b)^2 + w^2)) / 2."""
+    lib = _lib(a, b)
+    return 0.5 * (a + b + lib.sqrt((a - b) ** 2 + width**2))
+
+
+def liquid_composition(x, x_liquidus_k: float, x_liquidus_na: float, width: float):
+    """Composition of the liquid in equilibrium with an overall composition x.
+
+    Inside the liquid window the liquid is the whole alloy (x); outside it the liquid sits
+    on the liquidus (lever rule). Smoothly clamped with width ``width`` so Newton converges.
+    """
+    return smooth_min(smooth_max(x, x_liquidus_k, width), x_liquidus_na, width)
+
+
+def liquid_fraction(x, x_liquidus_k: float, x_liquidus_na: float, width: float):
+    """Molar liquid fraction from the lever rule, smoothed.
+
+    K-rich side (solid = pure K, x_Na = 0): f_L = x / x_liq,K;
+    Na-rich side (solid = pure Na):        f_L = (1 - x) / (1 - x_liq,Na);
+    f_L = min(1, both), each min smoothed with ``width`` (``interface.blocking_smoothing``).
+    Lever rule: standard phase-diagram relation [M]; pure solids: assumption (Na2K ignored).
+    """
+    one = 1.0
+    f_k = x / x_liquidus_k
+    f_na = (1.0 - x) / (1.0 - x_liquidus_na)
+    return smooth_min(smooth_min(one, f_k, width), f_na, width)
