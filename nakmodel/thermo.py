@@ -1,0 +1,644 @@
+"""Thermodynamics of liquid Na–K alloys: activities, phase diagram, OCV, interdiffusion.
+
+All functions are vectorised over ``x_na`` (mole fraction of Na, 0..1) and ``T`` [K]
+(numpy broadcasting), return SI values and take an optional ``params``: a
+:class:`nakmodel.parameters.Parameters`, its ``.alloy`` section, or ``None`` for the
+package defaults.
+
+Model (physics.md §2):
+
+* Liquid: substitutional solution with a Redlich–Kister excess Gibbs energy
+  ``G_ex = x_Na x_K [L0 + L1 (x_Na − x_K)]`` (starter fit L0 = 3648, L1 = 243 J/mol [I]).
+* Solids: pure bcc Na, pure bcc K (no mutual solubility) and the stoichiometric
+  compound Na2K; fusion Gibbs energies ``ΔG_fus,i(T) = ΔH_fus,i (1 − T/T_m,i)``.
+* References for chemical potentials are the pure *liquids* at the same T.
+
+Sign convention of the OCV: ``V = φ_WE − φ_CE`` for a NaK working electrode against a
+Na(s) counter electrode.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+from scipy.optimize import brentq
+
+from .errors import ParameterError, Problem
+
+# --- physical constants (CODATA 2018) and molar masses -----------------------------------
+GAS_CONSTANT = 8.314462618  # J/(mol K)
+FARADAY = 96485.33212  # C/mol
+MOLAR_MASS_NA = 22.98977e-3  # kg/mol
+MOLAR_MASS_K = 39.0983e-3  # kg/mol
+X_NA_NA2K = 2.0 / 3.0  # mole fraction of Na in the compound Na2K
+
+_KCAL = 4184.0  # J/kcal
+
+
+@dataclass(frozen=True)
+class DefaultAlloy:
+    """Fallback alloy parameters (physics.md §3), used until/unless ``load_parameters`` exists.
+
+    Field names are those of ``Parameters.alloy``; values are SI.
+    """
+
+    # [I] 3-term fit (fit_liquid_parameters) to the 25 degC window, eutectic T and x;
+    # the 2-term starter L0 = 3648, L1 = 243 J/mol gives a eutectic at -6 degC, x_K-liq 0.117
+    redlich_kister_L0: float = 2837.0  # J/mol
+    redlich_kister_L1: float = 196.0  # J/mol
+    redlich_kister_L2: float = 733.0  # J/mol
+    na_tracer_diffusivity_prefactor: float = 0.86e-3 * 1e-4  # m^2/s [F]
+    na_tracer_activation_energy: float = 2.22 * _KCAL  # J/mol [F]
+    k_tracer_diffusivity_prefactor: float = 0.76e-3 * 1e-4  # m^2/s [F]
+    k_tracer_activation_energy: float = 2.02 * _KCAL  # J/mol [F]
+    interdiffusivity_factor: float = 1.0  # [-] assumption multiplier
+    na_molar_volume: float = 23.75e-6  # m^3/mol [I]
+    k_molar_volume: float = 45.36e-6  # m^3/mol [I]
+    na_melting_point: float = 370.85  # K (97.7 degC) [F]
+    na_enthalpy_of_fusion: float = 2600.0  # J/mol [F]
+    k_melting_point: float = 336.65  # K (63.5 degC) [F]
+    k_enthalpy_of_fusion: float = 2330.0  # J/mol [F]
+    na2k_peritectic_temperature: float = 280.15  # K (7 degC) [M]
+
+
+# --- literature reference points (for validation and plots) ------------------------------
+XUE_2018 = "Xue et al., JACS 140 (2018) 3292"
+EUTECTIC_SOURCE = "standard NaK data (eutectic -12.6 degC, 77-78 wt% K)"
+NA2K_SOURCE = "Bale, Bull. Alloy Phase Diagr. 3 (1982); Ott et al., Trans. Faraday Soc. 65 (1969)"
+MELTING_SOURCE = "standard data (CRC)"
+
+LITERATURE_POINTS = {
+    "liquid_window_25C": {"T": 298.15, "x_na": (0.147, 0.703), "source": XUE_2018},
+    "eutectic": {"T": 260.55, "x_na": (0.32, 0.34), "source": EUTECTIC_SOURCE},
+    "na2k_peritectic": {"T": 280.15, "x_na": X_NA_NA2K, "source": NA2K_SOURCE},
+    "na_melting": {"T": 370.85, "x_na": 1.0, "source": MELTING_SOURCE},
+    "k_melting": {"T": 336.65, "x_na": 0.0, "source": MELTING_SOURCE},
+}
+
+
+# --- parameter handling ------------------------------------------------------------------
+@lru_cache(maxsize=1)
+def _default_alloy():
+    try:
+        from .parameters import load_parameters  # lands with the lead's parameters.py
+    except ImportError:
+        return DefaultAlloy()
+    return load_parameters().alloy
+
+
+def alloy_parameters(params=None):
+    """The alloy section to use: ``params.alloy``, ``params`` itself, or the defaults."""
+    if params is None:
+        return _default_alloy()
+    if hasattr(params, "alloy"):
+        return params.alloy
+    if hasattr(params, "redlich_kister_L0"):
+        return params
+    raise ParameterError(
+        Problem("params", "not a Parameters object or its alloy section", type(params).__name__,
+                "nakmodel.Parameters, Parameters.alloy or None")
+    )
+
+
+def _as_x(x_na, key: str = "x_na") -> np.ndarray:
+    try:
+        x = np.asarray(x_na, dtype=float)
+    except (TypeError, ValueError):
+        raise ParameterError(
+            Problem(key, "not a number", x_na, "mole fraction of Na in [0, 1] (-)")
+        ) from None
+    if np.any(~np.isfinite(x)) or np.any(x < 0.0) or np.any(x > 1.0):
+        bad = x[~(np.isfinite(x) & (x >= 0.0) & (x <= 1.0))]
+        raise ParameterError(
+            Problem(key, "mole fraction out of range", bad.ravel()[0].item(),
+                    "mole fraction of Na in [0, 1] (-), finite")
+        )
+    return x
+
+
+def _as_T(T, key: str = "T") -> np.ndarray:
+    if isinstance(T, str):
+        from .units import to_si
+
+        T = to_si(T, "K", key=key)
+    try:
+        t = np.asarray(T, dtype=float)
+    except (TypeError, ValueError):
+        raise ParameterError(Problem(key, "not a number", T, "temperature in K, > 0")) from None
+    if np.any(~np.isfinite(t)) or np.any(t <= 0.0):
+        bad = t[~(np.isfinite(t) & (t > 0.0))]
+        raise ParameterError(
+            Problem(key, "temperature must be finite and positive", bad.ravel()[0].item(),
+                    "temperature in K, > 0 (0 < T)")
+        )
+    return t
+
+
+def _out(a):
+    a = np.asarray(a, dtype=float)
+    return a.item() if a.ndim == 0 else a
+
+
+# --- liquid solution ---------------------------------------------------------------------
+def excess_gibbs_energy(x_na, T, params=None):
+    """Molar excess Gibbs energy of the liquid [J/mol].
+
+    ``G_ex = x_Na x_K [L0 + L1 (x_Na − x_K) + L2 (x_Na − x_K)²]`` (Redlich–Kister;
+    physics.md §2). ``T`` is accepted for interface symmetry (L0, L1 are constant).
+    """
+    a = alloy_parameters(params)
+    x = _as_x(x_na)
+    _as_T(T)
+    xk = 1.0 - x
+    L0, L1, L2 = _rk(a)
+    return _out(x * xk * (L0 + L1 * (x - xk) + L2 * (x - xk) ** 2))
+
+
+def redlich_kister_coefficients(params=None):
+    """(L0, L1, L2) [J/mol] of the liquid; L2 is optional (``redlich_kister_L2``, default 0)."""
+    return _rk(alloy_parameters(params))
+
+
+def _rk(a):
+    return (a.redlich_kister_L0, a.redlich_kister_L1, getattr(a, "redlich_kister_L2", 0.0))
+
+
+def _ln_gamma(x, T, a):
+    """(ln γ_Na, ln γ_K) from the Redlich–Kister liquid, no validation.
+
+    With y = x_Na − x_K:  RT ln γ_Na = x_K² Σ_k L_k y^(k−1) [(2k+1) x_Na − x_K],
+    RT ln γ_K = x_Na² Σ_k L_k y^(k−1) [x_Na − (2k+1) x_K]  (k = 0 term: L0 x_K², L0 x_Na²),
+    e.g. RT ln γ_Na = x_K² [L0 + L1 (3 x_Na − x_K) + L2 (x_Na − x_K)(5 x_Na − x_K)].
+    """
+    xk = 1.0 - x
+    y = x - xk
+    rt = GAS_CONSTANT * T
+    L0, L1, L2 = _rk(a)
+    ln_na = xk**2 * (L0 + L1 * (3.0 * x - xk) + L2 * y * (5.0 * x - xk)) / rt
+    ln_k = x**2 * (L0 + L1 * (x - 3.0 * xk) + L2 * y * (x - 5.0 * xk)) / rt
+    return ln_na, ln_k
+
+
+def activity_coefficient_na(x_na, T, params=None):
+    """Activity coefficient of Na in the liquid (pure-liquid reference) [-].
+
+    ``RT ln γ_Na = x_K² [L0 + L1 (3 x_Na − x_K)]`` (Redlich–Kister; physics.md §2).
+    """
+    x, t = _as_x(x_na), _as_T(T)
+    return _out(np.exp(_ln_gamma(x, t, alloy_parameters(params))[0]))
+
+
+def activity_coefficient_k(x_na, T, params=None):
+    """Activity coefficient of K in the liquid (pure-liquid reference) [-].
+
+    ``RT ln γ_K = x_Na² [L0 − L1 (3 x_K − x_Na)]`` (Redlich–Kister; physics.md §2).
+    """
+    x, t = _as_x(x_na), _as_T(T)
+    return _out(np.exp(_ln_gamma(x, t, alloy_parameters(params))[1]))
+
+
+def activity_na(x_na, T, params=None):
+    """Activity of Na in the liquid, pure liquid Na reference: ``a_Na = x_Na γ_Na`` [-]."""
+    x, t = _as_x(x_na), _as_T(T)
+    return _out(x * np.exp(_ln_gamma(x, t, alloy_parameters(params))[0]))
+
+
+def activity_k(x_na, T, params=None):
+    """Activity of K in the liquid, pure liquid K reference: ``a_K = x_K γ_K`` [-]."""
+    x, t = _as_x(x_na), _as_T(T)
+    return _out((1.0 - x) * np.exp(_ln_gamma(x, t, alloy_parameters(params))[1]))
+
+
+def chemical_potential_na(x_na, T, params=None):
+    """``μ_Na − μ°_Na(liquid) = RT ln(x_Na γ_Na)`` [J/mol] (−inf at x_Na = 0)."""
+    x, t = _as_x(x_na), _as_T(T)
+    with np.errstate(divide="ignore"):
+        return _out(GAS_CONSTANT * t * (np.log(x) + _ln_gamma(x, t, alloy_parameters(params))[0]))
+
+
+def chemical_potential_k(x_na, T, params=None):
+    """``μ_K − μ°_K(liquid) = RT ln(x_K γ_K)`` [J/mol] (−inf at x_Na = 1)."""
+    x, t = _as_x(x_na), _as_T(T)
+    with np.errstate(divide="ignore"):
+        return _out(
+            GAS_CONSTANT * t * (np.log1p(-x) + _ln_gamma(x, t, alloy_parameters(params))[1])
+        )
+
+
+def _dln_gamma_na_dx(x, T, a):
+    """d ln γ_Na / d x_Na, analytic derivative of :func:`_ln_gamma` (x_K = 1 − x_Na)."""
+    xk = 1.0 - x
+    y = x - xk
+    L0, L1, L2 = _rk(a)
+    bracket = L0 + L1 * (3.0 * x - xk) + L2 * y * (5.0 * x - xk)
+    dbracket = 4.0 * L1 + L2 * (2.0 * (5.0 * x - xk) + 6.0 * y)
+    return (-2.0 * xk * bracket + xk**2 * dbracket) / (GAS_CONSTANT * T)
+
+
+def thermodynamic_factor(x_na, T, params=None):
+    """Thermodynamic factor ``Φ = 1 + d ln γ_Na / d ln x_Na`` [-] (analytic, Redlich–Kister).
+
+    Φ ≤ 0 would mean the liquid is inside its spinodal (only below ≈ L0/2R ≈ 220 K here).
+    """
+    x, t = _as_x(x_na), _as_T(T)
+    return _out(1.0 + x * _dln_gamma_na_dx(x, t, alloy_parameters(params)))
+
+
+# --- fusion and the solids ---------------------------------------------------------------
+def fusion_gibbs_energy_na(T, params=None):
+    """``ΔG_fus,Na(T) = G_liq − G_sol ≈ ΔH_fus (1 − T/T_m)`` [J/mol] (ΔC_p neglected)."""
+    a, t = alloy_parameters(params), _as_T(T)
+    return _out(a.na_enthalpy_of_fusion * (1.0 - t / a.na_melting_point))
+
+
+def fusion_gibbs_energy_k(T, params=None):
+    """``ΔG_fus,K(T) ≈ ΔH_fus (1 − T/T_m)`` [J/mol] (ΔC_p neglected)."""
+    a, t = alloy_parameters(params), _as_T(T)
+    return _out(a.k_enthalpy_of_fusion * (1.0 - t / a.k_melting_point))
+
+
+def _mu(x, T, a):
+    """(μ_Na, μ_K) of the liquid relative to the pure liquids, no validation, 0 < x < 1."""
+    ln_na, ln_k = _ln_gamma(x, T, a)
+    rt = GAS_CONSTANT * T
+    return rt * (math.log(x) + ln_na), rt * (math.log1p(-x) + ln_k)
+
+
+def _dgfus(T, a):
+    return (a.na_enthalpy_of_fusion * (1.0 - T / a.na_melting_point),
+            a.k_enthalpy_of_fusion * (1.0 - T / a.k_melting_point))
+
+
+_XTOL = 1e-15
+_EPS_X = 1e-14
+
+
+def _liquidus_k_scalar(T, a):
+    """x_Na of the liquid in equilibrium with pure solid K at T (metastable below eutectic)."""
+    if T >= a.k_melting_point:
+        return 0.0
+    target = -_dgfus(T, a)[1]
+
+    def f(x):
+        return _mu(x, T, a)[1] - target
+
+    return brentq(f, _EPS_X, 1.0 - _EPS_X, xtol=_XTOL, rtol=4 * np.finfo(float).eps)
+
+
+def _liquidus_na_scalar(T, a):
+    """x_Na of the liquid in equilibrium with pure solid Na at T."""
+    if T >= a.na_melting_point:
+        return 1.0
+    target = -_dgfus(T, a)[0]
+
+    def f(x):
+        return _mu(x, T, a)[0] - target
+
+    return brentq(f, _EPS_X, 1.0 - _EPS_X, xtol=_XTOL, rtol=4 * np.finfo(float).eps)
+
+
+def na2k_formation_enthalpy(params=None):
+    """Formation enthalpy of Na2K from solid Na and solid K [J per mol of atoms] [I].
+
+    Derivation [I]: Na2K is a line compound x_Na = 2/3 with
+    ``G_Na2K = (2/3) G_Na(s) + (1/3) G_K(s) + ΔH_f`` (ΔS_f = 0, Neumann–Kopp-like).
+    At the peritectic T_p the liquid at the Na-liquidus x_p (μ_Na = G_Na(s)) is also in
+    equilibrium with Na2K: ``G_Na2K = (2/3) μ_Na(x_p) + (1/3) μ_K(x_p)``. Subtracting gives
+    ``ΔH_f = (1/3) [μ_K^liq(x_p, T_p) − G_K(s)(T_p)] = (1/3)[RT_p ln a_K(x_p) + ΔG_fus,K(T_p)]``,
+    so the compound decomposes peritectically exactly at ``na2k_peritectic_temperature``.
+    """
+    a = alloy_parameters(params)
+    return _na2k_formation_enthalpy(a)
+
+
+def _na2k_formation_enthalpy(a):
+    tp = a.na2k_peritectic_temperature
+    xp = _liquidus_na_scalar(tp, a)
+    return (_mu(xp, tp, a)[1] + _dgfus(tp, a)[1]) / 3.0
+
+
+def na2k_gibbs_energy(T, params=None):
+    """Gibbs energy of Na2K per mole of atoms relative to the pure liquids at T [J/mol].
+
+    ``G = −(2/3) ΔG_fus,Na(T) − (1/3) ΔG_fus,K(T) + ΔH_f`` (see :func:`na2k_formation_enthalpy`).
+    """
+    a, t = alloy_parameters(params), _as_T(T)
+    return _out(_na2k_gibbs(t, a, _na2k_formation_enthalpy(a)))
+
+
+def _na2k_gibbs(T, a, dhf):
+    """Gibbs energy of Na2K per mole of atoms, relative to the pure liquids at T."""
+    gna, gk = _dgfus(T, a)
+    return -X_NA_NA2K * gna - (1.0 - X_NA_NA2K) * gk + dhf
+
+
+def _liquidus_na2k_scalar(T, a, dhf, branch="K-rich"):
+    """x_Na of the liquid in equilibrium with Na2K on the K-rich (x < 2/3) or Na-rich branch.
+
+    g(x) = (2/3) μ_Na + (1/3) μ_K has its maximum at x = 2/3 (Gibbs–Duhem), so each branch
+    has at most one root; NaN when Na2K is less stable than the liquid at every x.
+    """
+    target = _na2k_gibbs(T, a, dhf)
+
+    def f(x):
+        mna, mk = _mu(x, T, a)
+        return X_NA_NA2K * mna + (1.0 - X_NA_NA2K) * mk - target
+
+    if f(X_NA_NA2K) <= 0.0:
+        return math.nan
+    if branch == "K-rich":
+        return brentq(f, _EPS_X, X_NA_NA2K, xtol=_XTOL, rtol=4 * np.finfo(float).eps)
+    return brentq(f, X_NA_NA2K, 1.0 - _EPS_X, xtol=_XTOL, rtol=4 * np.finfo(float).eps)
+
+
+def liquidus(T, params=None, phase="K"):
+    """Liquidus composition x_Na [-] in equilibrium with a pure solid at T [K].
+
+    Schröder–van Laar with activity coefficients (physics.md §2):
+    ``ln(x_i γ_i) = −(ΔH_fus,i/R)(1/T − 1/T_m,i)`` for ``phase`` "K" or "Na", and
+    ``(2/3) μ_Na + (1/3) μ_K = G_Na2K(T)`` (K-rich branch) for ``phase`` "Na2K".
+    Returns the (possibly metastable) branch; :func:`liquid_window` picks the stable one.
+    Above the melting point of the solid the K branch is 0 and the Na branch 1.
+    """
+    t = _as_T(T)
+    a = alloy_parameters(params)
+    if phase == "K":
+        fn = np.vectorize(lambda s: _liquidus_k_scalar(s, a), otypes=[float])
+    elif phase == "Na":
+        fn = np.vectorize(lambda s: _liquidus_na_scalar(s, a), otypes=[float])
+    elif phase == "Na2K":
+        dhf = _na2k_formation_enthalpy(a)
+        fn = np.vectorize(lambda s: _liquidus_na2k_scalar(s, a, dhf), otypes=[float])
+    else:
+        raise ParameterError(Problem("phase", "unknown solid phase", phase, "'K', 'Na' or 'Na2K'"))
+    return _out(fn(t))
+
+
+def eutectic(params=None):
+    """Eutectic (T [K], x_Na [-]) of the model: where the K liquidus meets the Na2K liquidus.
+
+    Solved with Brent's method in T on ``x_K-liquidus(T) − x_Na2K-liquidus(T) = 0`` below the
+    peritectic. (Literature: −12.6 °C at 77–78 wt% K ≈ 67 at% K.)
+    """
+    a = alloy_parameters(params)
+    return _eutectic(a)
+
+
+def _eutectic(a):
+    dhf = _na2k_formation_enthalpy(a)
+    tp = a.na2k_peritectic_temperature
+
+    def f(T):
+        return _liquidus_k_scalar(T, a) - _liquidus_na2k_scalar(T, a, dhf)
+
+    lo = tp - 1e-9
+    # bracket downward; below the spinodal (~L0/2R) the liquid model is meaningless
+    t_low = 200.0
+    if not (f(lo) < 0.0 < f(t_low)):
+        raise ParameterError(
+            Problem("alloy", "no K/Na2K eutectic between the spinodal and the peritectic",
+                    None, "Redlich–Kister and fusion parameters giving a eutectic")
+        )
+    te = brentq(f, t_low, lo, xtol=1e-12)
+    return te, _liquidus_k_scalar(te, a)
+
+
+@lru_cache(maxsize=32)
+def _window_constants(a):
+    dhf = _na2k_formation_enthalpy(a)
+    te, _ = _eutectic(a)
+    return dhf, te
+
+
+def _window_scalar(T, a):
+    dhf, te = _window_constants(a)
+    if T < te:
+        return math.nan, math.nan
+    low = _liquidus_k_scalar(T, a)
+    if T < a.na2k_peritectic_temperature:
+        high = _liquidus_na2k_scalar(T, a, dhf)
+    else:
+        high = _liquidus_na_scalar(T, a)
+    return low, high
+
+
+def _alloy_key(a):
+    """A hashable version of the alloy parameters for caching."""
+    try:
+        hash(a)
+        return a
+    except TypeError:
+        return DefaultAlloy(**{f: getattr(a, f) for f in DefaultAlloy.__dataclass_fields__})
+
+
+def liquid_window(T, params=None):
+    """Compositions bounding the single-phase liquid at T: (x_Na low, x_Na high) [-].
+
+    Low: K-rich liquidus vs solid K; high: Na-rich liquidus vs solid Na above the Na2K
+    peritectic and vs Na2K below it. Below the model eutectic no liquid exists: (NaN, NaN).
+    Above T_m,K the low bound is 0; above T_m,Na the high bound is 1.
+    """
+    t = _as_T(T)
+    a = _alloy_key(alloy_parameters(params))
+    low, high = np.vectorize(lambda s: _window_scalar(s, a), otypes=[float, float])(t)
+    return _out(low), _out(high)
+
+
+def solid_phase(x_na, T, params=None):
+    """Name of the solid coexisting with the liquid: "K", "Na", "Na2K", "" (single-phase
+    liquid) or "no liquid" (below the eutectic or in Na2K + Na(s)). Scalar inputs only."""
+    x, t = float(_as_x(x_na)), float(_as_T(T))
+    a = _alloy_key(alloy_parameters(params))
+    low, high = _window_scalar(t, a)
+    if math.isnan(low):
+        return "no liquid"
+    if x < low:
+        return "K"
+    if x > high:
+        if t < a.na2k_peritectic_temperature:
+            return "Na2K" if x < X_NA_NA2K else "no liquid"
+        return "Na"
+    return ""
+
+
+def liquid_fraction(x_na, T, params=None):
+    """Mole fraction of liquid at overall composition x_Na and T (lever rule) [-].
+
+    1 inside the window; ``x/x_low`` on the K side (solid K at x = 0); on the Na side
+    ``(x_s − x)/(x_s − x_high)`` with x_s = 1 (solid Na) above the peritectic or
+    x_s = 2/3 (Na2K) below it, and 0 for x ≥ 2/3 below the peritectic (Na2K + Na(s));
+    0 below the eutectic.
+    """
+    x, t = np.broadcast_arrays(_as_x(x_na), _as_T(T))
+    a = alloy_parameters(params)
+    low, high = (np.asarray(v) for v in liquid_window(t, a))
+    below_p = t < a.na2k_peritectic_temperature
+    xs = np.where(below_p, X_NA_NA2K, 1.0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        k_side = np.where(low > 0, x / np.where(low > 0, low, 1.0), 1.0)
+        na_side = np.clip((xs - x) / (xs - high), 0.0, 1.0)
+    f = np.where(x < low, k_side, np.where(x > high, na_side, 1.0))
+    f = np.where(np.isnan(low), 0.0, f)
+    return _out(f)
+
+
+# --- electrochemistry --------------------------------------------------------------------
+def ocv_vs_na(x_na, T, params=None):
+    """Equilibrium potential of NaK vs Na(s) [V]: ``E = −[RT ln a_Na + ΔG_fus,Na(T)]/F``.
+
+    a_Na with the pure-liquid reference, ``ΔG_fus,Na ≈ ΔH_fus (1 − T/T_m)`` (physics.md §2).
+    Inside the liquid window E > 0 (a few mV) and E = 0 at the Na liquidus. Outside the
+    window the two-phase mixture has the potential of the coexisting liquid (liquidus value);
+    Na2K + Na(s) gives 0; below the eutectic the result is NaN.
+    """
+    x, t = np.broadcast_arrays(_as_x(x_na), _as_T(T))
+    a = alloy_parameters(params)
+    low, high = (np.asarray(v, dtype=float) for v in liquid_window(t, a))
+    x_eff = np.clip(x, low, high)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ln_a = np.log(x_eff) + _ln_gamma(x_eff, t, a)[0]
+        e = -(GAS_CONSTANT * t * ln_a + a.na_enthalpy_of_fusion * (1 - t / a.na_melting_point))
+        e = e / FARADAY
+    below_p = t < a.na2k_peritectic_temperature
+    e = np.where(below_p & (x >= X_NA_NA2K), 0.0, e)
+    return _out(e)
+
+
+# --- transport ---------------------------------------------------------------------------
+def tracer_diffusivity_na(T, params=None):
+    """Tracer (self-)diffusivity of Na in the liquid: ``D* = D0 exp(−Q/RT)`` [m²/s]."""
+    a, t = alloy_parameters(params), _as_T(T)
+    return _out(a.na_tracer_diffusivity_prefactor
+                * np.exp(-a.na_tracer_activation_energy / (GAS_CONSTANT * t)))
+
+
+def tracer_diffusivity_k(T, params=None):
+    """Tracer (self-)diffusivity of K in the liquid: ``D* = D0 exp(−Q/RT)`` [m²/s]."""
+    a, t = alloy_parameters(params), _as_T(T)
+    return _out(a.k_tracer_diffusivity_prefactor
+                * np.exp(-a.k_tracer_activation_energy / (GAS_CONSTANT * t)))
+
+
+def interdiffusivity(x_na, T, params=None):
+    """Chemical interdiffusivity of the liquid [m²/s] (Darken).
+
+    ``D̃ = f Φ (x_K D*_Na + x_Na D*_K)`` with Φ from :func:`thermodynamic_factor`, tracer
+    diffusivities from the pure-liquid Arrhenius fits (physics.md §3) and the assumption
+    multiplier ``f = interdiffusivity_factor``.
+    """
+    x, t = _as_x(x_na), _as_T(T)
+    a = alloy_parameters(params)
+    d_na = a.na_tracer_diffusivity_prefactor * np.exp(
+        -a.na_tracer_activation_energy / (GAS_CONSTANT * t))
+    d_k = a.k_tracer_diffusivity_prefactor * np.exp(
+        -a.k_tracer_activation_energy / (GAS_CONSTANT * t))
+    phi = 1.0 + x * _dln_gamma_na_dx(x, t, a)
+    return _out(a.interdiffusivity_factor * phi * ((1.0 - x) * d_na + x * d_k))
+
+
+# --- capacity ----------------------------------------------------------------------------
+def molar_mass(x_na):
+    """Molar mass of the alloy per mole of atoms [kg/mol]."""
+    x = _as_x(x_na)
+    return _out(x * MOLAR_MASS_NA + (1.0 - x) * MOLAR_MASS_K)
+
+
+def molar_volume(x_na, params=None):
+    """Ideal molar volume of the alloy ``V = x_Na V_Na + x_K V_K`` [m³/mol]."""
+    a, x = alloy_parameters(params), _as_x(x_na)
+    return _out(x * a.na_molar_volume + (1.0 - x) * a.k_molar_volume)
+
+
+_INVENTORY_TARGETS = ("K-liquidus", "Na-liquidus")
+
+
+def inventory(alloy_or_x_na, T, to="K-liquidus", thickness=None, params=None):
+    """Na charge exchangeable before the liquid reaches a liquidus [C/kg, or C/m²].
+
+    Stripping n mol Na from 1 mol of alloy at x0 gives ``(x0 − n)/(1 − n) = x_low``, so
+    ``n = (x0 − x_low)/(1 − x_low)``; plating to the Na-rich liquidus gives
+    ``n = (x_high − x0)/(1 − x_high)``. Charge ``q = n F`` per mole of initial alloy,
+    divided by its molar mass (C/kg) or, for a uniform layer of ``thickness`` [m], times
+    ``thickness / V_m`` with ideal ``V_m`` (C/m²). Zero if x0 is already past the liquidus.
+    ``alloy_or_x_na`` is x_Na or an object with ``.x_na`` (e.g. ``nakmodel`` compositions).
+    """
+    x0 = getattr(alloy_or_x_na, "x_na", alloy_or_x_na)
+    x = _as_x(x0, key="alloy_or_x_na")
+    t = _as_T(T)
+    if to not in _INVENTORY_TARGETS:
+        raise ParameterError(Problem("to", "unknown target", to, "'K-liquidus' or 'Na-liquidus'"))
+    a = alloy_parameters(params)
+    low, high = (np.asarray(v, dtype=float) for v in liquid_window(t, a))
+    if np.any(np.isnan(low)):
+        raise ParameterError(
+            Problem("T", "no liquid exists at this temperature (below the eutectic)",
+                    float(np.min(t)), "T above the model eutectic")
+        )
+    if to == "K-liquidus":
+        n = np.clip((x - low) / (1.0 - low), 0.0, None)
+    else:
+        n = np.where(high >= 1.0, np.inf, np.clip((high - x) / (1.0 - high), 0.0, None))
+    q = n * FARADAY
+    if thickness is None:
+        return _out(q / (x * MOLAR_MASS_NA + (1.0 - x) * MOLAR_MASS_K))
+    from .units import to_si
+
+    h = np.asarray(thickness, dtype=float) if not isinstance(thickness, str) else to_si(
+        thickness, "m", key="thickness")
+    if np.any(~np.isfinite(h)) or np.any(h <= 0):
+        raise ParameterError(Problem("thickness", "must be positive and finite", thickness,
+                                     "layer thickness in m, > 0"))
+    return _out(q * h / (x * a.na_molar_volume + (1.0 - x) * a.k_molar_volume))
+
+
+# --- fitting the liquid to the phase diagram ---------------------------------------------
+def fit_liquid_parameters(params=None, *, terms: int = 3, window_T: float = 298.15,
+                          window=(0.147, 0.703), eutectic_point=(260.55, 0.33),
+                          tolerances=(0.005, 1.0)):
+    """Least-squares fit of the Redlich–Kister terms to the phase-diagram points [I].
+
+    Minimises Σ((x_model − x_ref)/σ_x)² + ((T_e − T_e,ref)/σ_T)² over the 25 °C liquid window
+    (Xue et al. 2018), the eutectic temperature and composition (standard NaK data), with the
+    fusion data and the Na2K peritectic of ``params``; rejects parameter sets whose liquid is
+    unstable (Φ ≤ 0.05) above the eutectic. Returns ``{"redlich_kister_L0": ..., ...}`` and the
+    weighted residuals. With the defaults it gives L0 ≈ 2837, L1 ≈ 196, L2 ≈ 733 J/mol
+    (residuals −3.4, −0.3, +0.2, +1.5: the K-side liquidus stays 0.017 low, the best a
+    no-solid-solubility model does here). Takes a few seconds.
+    """
+    import dataclasses
+
+    from scipy.optimize import minimize
+
+    base = alloy_parameters(params)
+    base = DefaultAlloy(**{f: getattr(base, f, getattr(DefaultAlloy, f))
+                           for f in DefaultAlloy.__dataclass_fields__})
+    names = ("redlich_kister_L0", "redlich_kister_L1", "redlich_kister_L2")[:terms]
+    sx, st = tolerances
+    grid = np.linspace(0.001, 0.999, 400)
+
+    def residuals(p):
+        a = dataclasses.replace(base, **dict(zip(names, p, strict=True)))
+        try:
+            te, xe = _eutectic(a)
+            if np.min(1.0 + grid * _dln_gamma_na_dx(grid, te, a)) <= 0.05:
+                return None
+            low, high = _window_scalar(window_T, a)
+        except (ParameterError, ValueError):
+            return None
+        return np.array([(low - window[0]) / sx, (high - window[1]) / sx,
+                         (te - eutectic_point[0]) / st, (xe - eutectic_point[1]) / sx])
+
+    def objective(p):
+        r = residuals(p)
+        return 1e9 if r is None else float(r @ r)
+
+    best = None
+    for start in ([3000.0, 0.0, 0.0], [3600.0, 300.0, 1000.0], [3000.0, 200.0, 700.0]):
+        res = minimize(objective, start[:terms], method="Nelder-Mead",
+                       options={"xatol": 0.1, "fatol": 1e-8, "maxiter": 3000})
+        if best is None or res.fun < best.fun:
+            best = res
+    return dict(zip(names, (float(v) for v in best.x), strict=True)), residuals(best.x)
