@@ -1,0 +1,306 @@
+"""The cell stack: working-electrode metal on a NASICON pellet on a Na counter electrode.
+
+Orientation: z = 0 at the counter electrode (pellet bottom), NASICON
+0 <= z <= L_n, alloy L_n <= z <= L_n + L_a, current collector on top of the
+alloy; r (or x) horizontal with the axis at r = 0.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from ..errors import ParameterError, Problem
+from ..units import to_si
+from .contact import BlockedPatches, ContactSpots, FullContact, InterfaceLayout
+from .flaw import PorousHost, SurfaceFlaw
+from .gmsh_builders import MeshSizes
+
+
+class GeometryKind(StrEnum):
+    """Spatial model of the cell."""
+
+    ONE_D = "1d"
+    """Through-thickness interval; the contact fraction scales the interface area."""
+    AXISYMMETRIC = "axisymmetric"
+    """r-z section, integrals weighted by 2 pi r (default)."""
+    PLANAR = "planar"
+    """x-z section per metre of depth, symmetry line at x = 0."""
+    THREE_D = "3d"
+    """Full cylinder."""
+
+
+class WorkingMetal(StrEnum):
+    """Metal of the working electrode."""
+
+    NAK = "NaK"
+    K = "K"
+
+
+_FALLBACK_CELL = {"pellet_radius": 5e-3, "pellet_thickness": 1e-3, "alloy_thickness": 100e-6}
+_FALLBACK_MESH_SIZE = 20e-6
+
+
+def _defaults():
+    try:
+        from ..parameters import load_parameters
+
+        p = load_parameters()
+        return ({k: getattr(p.cell, k) for k in _FALLBACK_CELL}, p.numerics.mesh_size)
+    except Exception:  # parameters unavailable: documented fallback values
+        return dict(_FALLBACK_CELL), _FALLBACK_MESH_SIZE
+
+
+@dataclass(frozen=True)
+class Cell:
+    """Geometry of one cell and how to mesh it.
+
+    Parameters (lengths: SI floats [m] or strings with units, ``None`` =
+    the default parameter set's ``cell.*`` / ``numerics.mesh_size``):
+
+    geometry
+        ``"1d"``, ``"axisymmetric"`` (default), ``"planar"`` or ``"3d"``
+        (:class:`GeometryKind`).
+    pellet_radius, pellet_thickness, alloy_thickness
+        b, L_n, L_a.
+    contact
+        :class:`FullContact` (default), :class:`ContactSpots` or
+        :class:`BlockedPatches`.
+    flaw
+        optional :class:`SurfaceFlaw` (metal-filled notch in the ceramic).
+    host
+        optional :class:`PorousHost` (effective-medium carbon host; no mesh change).
+    working_metal
+        ``"NaK"`` (default) or ``"K"`` (:class:`WorkingMetal`).
+    mesh_size
+        element size in the band along the interface.  Default
+        ``numerics.mesh_size`` (20 um) in 1D/2D, max(that, b/25) in 3D.
+    bulk_mesh_size
+        element size far from the interface; default max(mesh_size,
+        min(b, L_n + L_a)/8).
+    edge_mesh_size
+        element size at contact edges and at the flaw tip; default
+        min(mesh_size/5, spot radius/10, flaw opening/10) in 2D, half of that
+        ratio in 3D (mesh_size/2, radius/4).
+
+    Bad input raises :class:`~nakmodel.errors.ParameterError` at construction,
+    before any meshing.
+    """
+
+    geometry: GeometryKind | str = GeometryKind.AXISYMMETRIC
+    pellet_radius: float | str | None = None
+    pellet_thickness: float | str | None = None
+    alloy_thickness: float | str | None = None
+    contact: FullContact | ContactSpots | BlockedPatches = field(default_factory=FullContact)
+    flaw: SurfaceFlaw | None = None
+    host: PorousHost | None = None
+    working_metal: WorkingMetal | str = WorkingMetal.NAK
+    mesh_size: float | str | None = None
+    bulk_mesh_size: float | str | None = None
+    edge_mesh_size: float | str | None = None
+
+    def __post_init__(self):
+        problems: list[Problem] = []
+        cell_defaults, mesh_default = _defaults()
+        try:
+            kind = GeometryKind(self.geometry)
+        except ValueError:
+            problems.append(Problem("geometry", "unknown geometry", self.geometry,
+                                    "one of " + ", ".join(repr(g.value) for g in GeometryKind)))
+            kind = None
+        try:
+            metal = WorkingMetal(self.working_metal)
+        except ValueError:
+            problems.append(Problem("working_metal", "unknown working-electrode metal",
+                                    self.working_metal, "'NaK' or 'K'"))
+            metal = None
+        lengths = {}
+        for name in ("pellet_radius", "pellet_thickness", "alloy_thickness"):
+            raw = getattr(self, name)
+            try:
+                value = cell_defaults[name] if raw is None else to_si(raw, "m", key=name)
+            except ParameterError as err:
+                problems += err.problems
+                continue
+            if not value > 0:
+                problems.append(Problem(name, "must be positive", raw, "a length > 0 m"))
+                continue
+            lengths[name] = value
+        if not isinstance(self.contact, (FullContact, ContactSpots, BlockedPatches)):
+            problems.append(Problem("contact", "not a contact pattern", self.contact,
+                                    "FullContact(), ContactSpots(...) or BlockedPatches(...)"))
+        if self.flaw is not None and not isinstance(self.flaw, SurfaceFlaw):
+            problems.append(Problem("flaw", "not a SurfaceFlaw", self.flaw,
+                                    "None or SurfaceFlaw(depth=..., opening=...)"))
+        if self.host is not None and not isinstance(self.host, PorousHost):
+            problems.append(Problem("host", "not a PorousHost", self.host,
+                                    "None or PorousHost(porosity=..., tortuosity=...)"))
+        if problems or kind is None:
+            raise ParameterError(problems)
+        b = lengths["pellet_radius"]
+        L_n = lengths["pellet_thickness"]
+        L_a = lengths["alloy_thickness"]
+        problems += self.contact.check(b)
+        if self.flaw is not None:
+            problems += self.flaw.check(kind.value, b, L_n)
+        # mesh sizes
+        sizes = {}
+        for name in ("mesh_size", "bulk_mesh_size", "edge_mesh_size"):
+            raw = getattr(self, name)
+            if raw is None:
+                continue
+            try:
+                value = to_si(raw, "m", key=name)
+            except ParameterError as err:
+                problems += err.problems
+                continue
+            if not value > 0:
+                problems.append(Problem(name, "must be positive", raw, "a length > 0 m"))
+                continue
+            sizes[name] = value
+        thinnest = min(L_n, L_a)
+        for name, value in sizes.items():
+            if name != "bulk_mesh_size" and value > thinnest:
+                problems.append(Problem(name, "larger than the thinnest layer", value,
+                                        f"0 < {name} <= min(pellet_thickness, alloy_thickness)"
+                                        f" = {thinnest:.4g} m"))
+        if problems:
+            raise ParameterError(problems)
+        h_i = sizes.get("mesh_size")
+        if h_i is None:
+            h_i = min(mesh_default, thinnest / 2)
+            if kind is GeometryKind.THREE_D:
+                h_i = min(max(h_i, b / 25), thinnest)
+        h_b = sizes.get("bulk_mesh_size", max(h_i, min(b, L_n + L_a) / 8))
+        if kind is GeometryKind.THREE_D:
+            h_e = h_i / 2
+            if isinstance(self.contact, ContactSpots):
+                h_e = min(h_e, self.contact.radius_si / 4)
+        else:
+            h_e = h_i / 5
+            if isinstance(self.contact, ContactSpots):
+                h_e = min(h_e, self.contact.radius_si / 10)
+        if self.flaw is not None:
+            h_e = min(h_e, self.flaw.opening_si / 10)
+        h_e = sizes.get("edge_mesh_size", h_e)
+        object.__setattr__(self, "geometry", kind)
+        object.__setattr__(self, "working_metal", metal)
+        object.__setattr__(self, "_b", b)
+        object.__setattr__(self, "_L_n", L_n)
+        object.__setattr__(self, "_L_a", L_a)
+        object.__setattr__(self, "_sizes", MeshSizes(bulk=max(h_b, h_i), interface=min(h_i, h_b),
+                                                     edge=min(h_e, h_i)))
+        object.__setattr__(self, "_layout", self.contact.layout(kind.value, b))
+
+    # -- SI accessors -----------------------------------------------------------------
+    @property
+    def radius(self) -> float:
+        """Pellet radius b [m] (planar: half width of the section)."""
+        return self._b
+
+    @property
+    def nasicon_thickness(self) -> float:
+        """Pellet thickness L_n [m]."""
+        return self._L_n
+
+    @property
+    def alloy_height(self) -> float:
+        """Working-electrode layer thickness L_a [m]."""
+        return self._L_a
+
+    @property
+    def mesh_sizes(self) -> MeshSizes:
+        """Resolved element sizes (bulk, interface band, edges) [m]."""
+        return self._sizes
+
+    @property
+    def layout(self) -> InterfaceLayout:
+        """Contact layout of the interface in this geometry."""
+        return self._layout
+
+    @classmethod
+    def from_parameters(cls, parameters, **kwargs) -> Cell:
+        """A cell with dimensions and mesh size from ``parameters.cell`` / ``.numerics``."""
+        base = {"pellet_radius": parameters.cell.pellet_radius,
+                "pellet_thickness": parameters.cell.pellet_thickness,
+                "alloy_thickness": parameters.cell.alloy_thickness}
+        base.update(kwargs)
+        if "mesh_size" not in base and kwargs.get("geometry") != "3d":
+            base["mesh_size"] = min(parameters.numerics.mesh_size,
+                                    to_si(base["pellet_thickness"], "m"),
+                                    to_si(base["alloy_thickness"], "m"))
+        return cls(**base)
+
+    # -- areas --------------------------------------------------------------------------
+    def electrode_area(self) -> float:
+        """Nominal electrode area [m^2]: pi b^2 (planar: b, in m^2 per m of depth)."""
+        if self.geometry is GeometryKind.PLANAR:
+            return self._b
+        return math.pi * self._b**2
+
+    def contact_area(self) -> float:
+        """Analytic contact (wetted) area [m^2] of the interface pattern, excluding a flaw
+        mouth (planar: m^2 per m of depth).  The meshed value is
+        :meth:`CellMesh.contact_area`."""
+        area = self._layout.contact_area()
+        flaw = self.flaw
+        if flaw is None or self.geometry is GeometryKind.ONE_D:
+            return area
+        if self.geometry is GeometryKind.THREE_D:
+            # subtract the part of the mouth disc that lies on contact area
+            return area - _mouth_contact_area_3d(self._layout, flaw)
+        x0, x1 = flaw.mouth()
+        removed = 0.0
+        for a0, a1, c in self._layout.intervals:
+            lo, hi = max(a0, x0), min(a1, x1)
+            if c and hi > lo:
+                removed += math.pi * (hi**2 - lo**2) if (
+                    self.geometry is GeometryKind.AXISYMMETRIC) else hi - lo
+        return area - removed
+
+    def contact_fraction(self) -> float:
+        """Contact area / electrode area."""
+        return self.contact_area() / self.electrode_area()
+
+    # -- meshing ------------------------------------------------------------------------
+    def build_gmsh_model(self, gmsh) -> dict:
+        """Fill the current gmsh model with this cell's geometry, tags and mesh."""
+        from . import gmsh_builders as gb
+
+        kind = self.geometry
+        if kind is GeometryKind.ONE_D:
+            return gb.build_1d(gmsh, self._L_n, self._L_a, self._sizes)
+        if kind is GeometryKind.THREE_D:
+            return gb.build_3d(gmsh, self._b, self._L_n, self._L_a, self._layout, self.flaw,
+                               self._sizes)
+        return gb.build_2d(gmsh, self._b, self._L_n, self._L_a, self._layout.intervals,
+                           self.flaw, self._sizes)
+
+    def build_mesh(self, comm=None, *, msh_file=None):
+        """Mesh the cell with gmsh and return a :class:`~nakmodel.geometry.CellMesh`.
+
+        ``comm`` defaults to ``MPI.COMM_WORLD``; the gmsh model is built on rank
+        0 and distributed.  ``msh_file`` optionally writes the gmsh ``.msh``.
+        """
+        from .cellmesh import mesh_cell
+
+        return mesh_cell(self, comm, msh_file=msh_file)
+
+
+def _mouth_contact_area_3d(layout: InterfaceLayout, flaw: SurfaceFlaw, n: int = 400) -> float:
+    """Contact area inside the flaw mouth disc (3D), by polar quadrature."""
+    import numpy as np
+
+    R = flaw.opening_si / 2
+    xc = flaw.position_si
+    r = (np.arange(n) + 0.5) / n * R
+    t = (np.arange(n) + 0.5) / n * 2 * np.pi
+    rr, tt = np.meshgrid(r, t)
+    x = xc + rr * np.cos(tt)
+    y = rr * np.sin(tt)
+    inside = np.zeros_like(x, dtype=bool)
+    for cx, cy, cr in layout.discs:
+        inside |= (x - cx) ** 2 + (y - cy) ** 2 <= cr * cr
+    contact = inside if layout.discs_in_contact else ~inside
+    return float(np.sum(contact * rr) * (R / n) * (2 * np.pi / n))
