@@ -2,6 +2,10 @@
 
 Writes ``phase_diagram.png``, ``thermo_summary.csv`` (one row per composition),
 ``ocv_inventory.png`` and ``summary.md``.
+
+Sweepable (:mod:`nakmodel.sweep`): :func:`run_point` evaluates one composition,
+``alloy.composition`` of the point's parameters, at the point's temperature and
+returns the quantities named in :data:`OUTPUTS`.
 """
 
 from __future__ import annotations
@@ -32,6 +36,10 @@ class ThermoOptions:
 
 
 _ALLOWED = {"compositions", "layer_thickness", "temperature"}
+OPTIONS = tuple(sorted(_ALLOWED))
+OPTION_UNITS = {"layer_thickness": "m", "temperature": "K"}
+OUTPUTS = ("x_Na", "liquid_fraction", "ocv_vs_Na_mV", "interdiffusivity_m2_s",
+           "strippable_mAh_cm2", "platable_mAh_cm2")
 
 
 def parse_options(table: dict, prefix: str, params) -> ThermoOptions:
@@ -98,6 +106,20 @@ def summarise(options: ThermoOptions, params) -> list[dict]:
             row[f"{name}_mAh_cm2"] = q / _C_PER_M2_PER_MAH_CM2
         rows.append(row)
     return rows
+
+
+def run_point(study, point_dir: Path) -> dict:
+    """One sweep point: :func:`summarise` for ``alloy.composition`` at the point's temperature.
+
+    Returns a dict with the keys of :data:`OUTPUTS` (capacities from the lever
+    rule on the liquidus, physics.md §1; NaN where the composition is outside
+    the liquid window).
+    """
+    from dataclasses import replace
+
+    options = replace(study.options, compositions=(study.parameters.alloy.composition,))
+    row = summarise(options, study.parameters)[0]
+    return {name: row[name] for name in OUTPUTS}
 
 
 def run(study, outdir: Path, progress=None) -> list[Path]:

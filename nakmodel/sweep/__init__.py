@@ -1,0 +1,20 @@
+"""Parameter sweeps: resumable, parallel runs of a study kind over a grid of inputs.
+
+* :mod:`.spec` — the ``[sweep]`` table of a study TOML → validated points with stable ids;
+* :mod:`.store` — the on-disk store ``OUT/points/<id>/`` and the derived ``OUT/results.csv``;
+* :mod:`.executors` — where points run: a local process pool, MPI ranks or a Dask cluster;
+* :mod:`.engine` — :func:`run_sweep`, which ties them together (skips finished points).
+
+A study kind is sweepable iff its module defines ``OUTPUTS`` (a tuple of output
+names) and ``run_point(study, point_dir) -> dict`` (see :mod:`nakmodel.study`).
+"""
+
+from __future__ import annotations
+
+from .engine import SweepResult, run_sweep
+from .executors import DaskExecutor, LocalExecutor, MPIExecutor, SerialExecutor
+from .spec import Point, SweepSpec, load_sweep
+from .store import PointStore
+
+__all__ = ["DaskExecutor", "LocalExecutor", "MPIExecutor", "Point", "PointStore",
+           "SerialExecutor", "SweepResult", "SweepSpec", "load_sweep", "run_sweep"]

@@ -1,0 +1,136 @@
+"""Resumable on-disk store of a sweep.
+
+Layout of ``OUT``::
+
+    OUT/sweep.json                 the sweep (swept keys, outputs, point ids in order)
+    OUT/points/<point_id>/point.json   inputs of the point (overrides, SI values, full parameters)
+    OUT/points/<point_id>/result.json  status, outputs, error + traceback, timing (written LAST)
+    OUT/points/<point_id>/*        files the point function wrote (time series, spectra...)
+    OUT/results.csv                one row per point, rebuilt from the store (a derived file)
+
+Every file is written atomically (temporary file + ``os.replace``) and each
+point has its own folder, so concurrent writers never corrupt anything and a
+point is finished iff its ``result.json`` exists: a ``kill -9`` loses at most
+the points in flight.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+from pathlib import Path
+
+from ..io_utils import atomic_write_text
+from .spec import Point, SweepSpec, _display, canonical
+
+POINT_FILE = "point.json"
+RESULT_FILE = "result.json"
+_OWN_FILES = {POINT_FILE, RESULT_FILE}
+
+
+def _json_value(value):
+    """Outputs to JSON: floats stay floats (non-finite as null), numpy scalars unwrapped."""
+    if hasattr(value, "item") and callable(value.item):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, (list, tuple)):
+        return [_json_value(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _json_value(v) for k, v in value.items()}
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    return repr(value)
+
+
+class PointStore:
+    """The store under ``root`` (see the module docstring)."""
+
+    def __init__(self, root):
+        self.root = Path(root)
+        self.points_dir = self.root / "points"
+
+    def create(self, spec: SweepSpec) -> None:
+        """Create the folders and write ``sweep.json`` and every missing ``point.json``."""
+        self.points_dir.mkdir(parents=True, exist_ok=True)
+        meta = {"name": spec.name, "kind": spec.base.kind, "mode": spec.mode,
+                "swept": list(spec.swept), "units": dict(spec.units),
+                "outputs": list(spec.outputs),
+                "points": [p.point_id for p in spec.points]}
+        atomic_write_text(self.root / "sweep.json", json.dumps(meta, indent=1))
+        for point in spec.points:
+            path = self.point_dir(point.point_id) / POINT_FILE
+            if not path.exists():
+                atomic_write_text(path, json.dumps(self.inputs_record(point), indent=1))
+
+    @staticmethod
+    def inputs_record(point: Point) -> dict:
+        study = point.study
+        return {"point_id": point.point_id, "kind": study.kind,
+                "overrides": {k: canonical(v) for k, v in point.overrides.items()},
+                "si": {k: _json_value(v) for k, v in point.si.items()},
+                "parameters": canonical(study.parameters.to_dict()),
+                "options": canonical(study.options)}
+
+    def point_dir(self, point_id: str) -> Path:
+        return self.points_dir / point_id
+
+    def result_path(self, point_id: str) -> Path:
+        return self.point_dir(point_id) / RESULT_FILE
+
+    def load_result(self, point_id: str) -> dict | None:
+        """The finished record of a point, or None (not run, in flight, or unreadable)."""
+        try:
+            return json.loads(self.result_path(point_id).read_text())
+        except (FileNotFoundError, json.JSONDecodeError):
+            return None
+
+    def write_result(self, record: dict) -> Path:
+        """Write a point's result atomically (the last file of a finished point)."""
+        folder = self.point_dir(record["point_id"])
+        files = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*")
+                       if p.is_file() and p.name not in _OWN_FILES
+                       and not p.name.startswith("."))
+        record = dict(record, files=files, outputs=_json_value(record.get("outputs") or {}))
+        return atomic_write_text(self.result_path(record["point_id"]),
+                                 json.dumps(record, indent=1))
+
+    def rows(self, spec: SweepSpec, records: dict[str, dict] | None = None) -> list[dict]:
+        """One row per point of ``spec``: id, swept inputs (given and SI), status, outputs."""
+        rows = []
+        for point in spec.points:
+            record = (records or {}).get(point.point_id) or self.load_result(point.point_id)
+            row: dict = {"point_id": point.point_id}
+            for key in spec.swept:
+                value = point.overrides.get(key)
+                row[key] = "" if value is None else _display(value)
+                unit = spec.units.get(key, "")
+                row[f"{key} [{unit or 'SI'}]"] = point.si.get(key)
+            row["status"] = record["status"] if record else "pending"
+            outputs = (record or {}).get("outputs") or {}
+            for name in spec.outputs:
+                row[name] = outputs.get(name)
+            row["wall_time_s"] = (record or {}).get("wall_time_s")
+            row["error"] = (record or {}).get("error") or ""
+            rows.append(row)
+        return rows
+
+    def write_csv(self, spec: SweepSpec, records: dict[str, dict] | None = None) -> Path:
+        """Rebuild ``results.csv`` atomically from the store."""
+        return write_rows_csv(self.root / "results.csv", self.rows(spec, records))
+
+
+def rows_to_csv_text(rows: list[dict]) -> str:
+    buffer = io.StringIO()
+    if rows:
+        writer = csv.DictWriter(buffer, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({k: ("" if v is None else v) for k, v in row.items()})
+    return buffer.getvalue()
+
+
+def write_rows_csv(path, rows: list[dict]) -> Path:
+    return atomic_write_text(path, rows_to_csv_text(rows))
