@@ -40,6 +40,8 @@ class WorkingMetal(StrEnum):
 
 _FALLBACK_CELL = {"pellet_radius": 5e-3, "pellet_thickness": 1e-3, "alloy_thickness": 100e-6}
 _FALLBACK_MESH_SIZE = 20e-6
+MODEL_UNIT = 1e-6
+"""Length unit [m] of the gmsh geometry (micrometres); meshes are returned in metres."""
 
 
 def _defaults():
@@ -265,17 +267,39 @@ class Cell:
 
     # -- meshing ------------------------------------------------------------------------
     def build_gmsh_model(self, gmsh) -> dict:
-        """Fill the current gmsh model with this cell's geometry, tags and mesh."""
+        """Fill the current gmsh model with this cell's geometry, tags and mesh (in metres).
+
+        The geometry is built in micrometres (:data:`MODEL_UNIT`, so that the OCC/geo
+        tolerances are far below every feature) and the mesh nodes are scaled to
+        metres after meshing.  Returns ``{"flaw_tip": array or None}`` [m].
+        """
+        from dataclasses import replace
+
         from . import gmsh_builders as gb
 
+        U = MODEL_UNIT
         kind = self.geometry
+        sizes = MeshSizes(bulk=self._sizes.bulk / U, interface=self._sizes.interface / U,
+                          edge=self._sizes.edge / U, grading=self._sizes.grading)
+        b, L_n, L_a = self._b / U, self._L_n / U, self._L_a / U
+        flaw = None
+        if self.flaw is not None:
+            flaw = SurfaceFlaw(depth=self.flaw.depth_si / U, opening=self.flaw.opening_si / U,
+                               position=self.flaw.position_si / U)
+        layout = replace(self._layout, pellet_radius=b,
+                         intervals=tuple((x0 / U, x1 / U, c)
+                                         for x0, x1, c in self._layout.intervals),
+                         discs=tuple((x / U, y / U, r / U) for x, y, r in self._layout.discs))
         if kind is GeometryKind.ONE_D:
-            return gb.build_1d(gmsh, self._L_n, self._L_a, self._sizes)
-        if kind is GeometryKind.THREE_D:
-            return gb.build_3d(gmsh, self._b, self._L_n, self._L_a, self._layout, self.flaw,
-                               self._sizes)
-        return gb.build_2d(gmsh, self._b, self._L_n, self._L_a, self._layout.intervals,
-                           self.flaw, self._sizes)
+            info = gb.build_1d(gmsh, L_n, L_a, sizes)
+        elif kind is GeometryKind.THREE_D:
+            info = gb.build_3d(gmsh, b, L_n, L_a, layout, flaw, sizes)
+        else:
+            info = gb.build_2d(gmsh, b, L_n, L_a, layout.intervals, flaw, sizes)
+        gmsh.model.mesh.affineTransform([U, 0, 0, 0, 0, U, 0, 0, 0, 0, U, 0])
+        if info.get("flaw_tip") is not None:
+            info["flaw_tip"] = info["flaw_tip"] * U
+        return info
 
     def build_mesh(self, comm=None, *, msh_file=None):
         """Mesh the cell with gmsh and return a :class:`~nakmodel.geometry.CellMesh`.
@@ -289,18 +313,26 @@ class Cell:
 
 
 def _mouth_contact_area_3d(layout: InterfaceLayout, flaw: SurfaceFlaw, n: int = 400) -> float:
-    """Contact area inside the flaw mouth disc (3D), by polar quadrature."""
+    """Contact area inside the flaw mouth polygon (3D: regular FLAW_3D_SIDES-gon), by
+    polar quadrature."""
     import numpy as np
 
+    from .gmsh_builders import FLAW_3D_SIDES
+
+    m = FLAW_3D_SIDES
     R = flaw.opening_si / 2
     xc = flaw.position_si
-    r = (np.arange(n) + 0.5) / n * R
     t = (np.arange(n) + 0.5) / n * 2 * np.pi
-    rr, tt = np.meshgrid(r, t)
+    # polygon radius along direction t (inscribed regular m-gon, vertex at angle 0)
+    rho = R * np.cos(np.pi / m) / np.cos((t % (2 * np.pi / m)) - np.pi / m)
+    s = (np.arange(n) + 0.5) / n
+    ss, tt = np.meshgrid(s, t)
+    rr = ss * rho[:, None]
     x = xc + rr * np.cos(tt)
     y = rr * np.sin(tt)
     inside = np.zeros_like(x, dtype=bool)
     for cx, cy, cr in layout.discs:
         inside |= (x - cx) ** 2 + (y - cy) ** 2 <= cr * cr
     contact = inside if layout.discs_in_contact else ~inside
-    return float(np.sum(contact * rr) * (R / n) * (2 * np.pi / n))
+    weight = rr * rho[:, None] / n * (2 * np.pi / n)
+    return float(np.sum(contact * weight))

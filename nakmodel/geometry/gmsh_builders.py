@@ -13,6 +13,7 @@ the flaw tip; linear grading between them (gmsh Distance + Threshold fields).
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -65,6 +66,9 @@ def _apply_fields(gmsh, fields: list[int], bulk: float) -> None:
     gmsh.option.setNumber("Mesh.MeshSizeFromPoints", 0)
     gmsh.option.setNumber("Mesh.MeshSizeFromCurvature", 0)
     gmsh.option.setNumber("Mesh.MeshSizeMax", bulk)
+    # thin notches/cones make facets on opposite faces meet at small angles: do not
+    # mistake them for overlapping facets (gmsh default tolerance 0.1 rad)
+    gmsh.option.setNumber("Mesh.AngleToleranceFacetOverlap", 0.005)
 
 
 def _add_physical(gmsh, dim: int, entities: dict[str, list[int]], table: dict) -> None:
@@ -186,6 +190,24 @@ def build_2d(gmsh, b: float, L_n: float, L_a: float, intervals, flaw, sizes: Mes
 
 
 # ----------------------------------------------------------------------------- 3D
+FLAW_3D_SIDES = 16
+"""The 3D flaw is a regular pyramid with this many flat faces inscribed in the cone
+(an OCC cone has a degenerate apex that gmsh meshes with duplicate facets)."""
+
+
+def _pyramid(occ, x0: float, z_mouth: float, depth: float, radius: float, sides: int) -> int:
+    """Volume of a regular ``sides``-gon pyramid: base on z = z_mouth, apex depth below."""
+    phi = 2 * math.pi * np.arange(sides) / sides
+    base = [occ.addPoint(x0 + radius * math.cos(p), radius * math.sin(p), z_mouth) for p in phi]
+    apex = occ.addPoint(x0, 0, z_mouth - depth)
+    rim = [occ.addLine(base[i], base[(i + 1) % sides]) for i in range(sides)]
+    spokes = [occ.addLine(apex, base[i]) for i in range(sides)]
+    faces = [occ.addPlaneSurface([occ.addCurveLoop([spokes[i], rim[i], -spokes[(i + 1) % sides]])])
+             for i in range(sides)]
+    faces.append(occ.addPlaneSurface([occ.addCurveLoop(rim)]))
+    return occ.addVolume([occ.addSurfaceLoop(faces)])
+
+
 def build_3d(gmsh, b: float, L_n: float, L_a: float, layout, flaw, sizes: MeshSizes) -> dict:
     """Cylinder of radius b: NASICON 0 <= z <= L_n, alloy above; disc spots/patches on the
     interface plane and an optional conical flaw, all conformal (OCC fragments)."""
@@ -199,7 +221,7 @@ def build_3d(gmsh, b: float, L_n: float, L_a: float, layout, flaw, sizes: MeshSi
     if flaw is not None:
         x0 = flaw.position_si
         tip = (x0, 0.0, L_n - flaw.depth_si)
-        cone = occ.addCone(x0, 0, L_n, 0, 0, -flaw.depth_si, flaw.opening_si / 2, 0)
+        cone = _pyramid(occ, x0, L_n, flaw.depth_si, flaw.opening_si / 2, FLAW_3D_SIDES)
         tools.append((3, cone))
     out, out_map = occ.fragment([(3, vol_n), (3, vol_a)], tools)
     occ.synchronize()
