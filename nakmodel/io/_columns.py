@@ -56,7 +56,8 @@ def split_name_unit(name: str) -> tuple[str, str]:
     """
     text = name.strip()
     m = re.match(r"^(.*?)\s*[\(\[]\s*([^\(\)\[\]]*)\s*[\)\]]\s*$", text)
-    if m and m.group(1) and _looks_like_unit(m.group(2)):
+    if m and m.group(1) and (_looks_like_unit(m.group(2)) or (
+            len(m.group(2).strip()) > 1 and _is_role_name(m.group(1)))):
         return m.group(1).strip(), m.group(2).strip()
     if "/" in text:
         base, _, unit = text.rpartition("/")
@@ -73,6 +74,11 @@ def _looks_like_unit(text: str) -> bool:
     if not text or len(text) > 20:
         return False
     return bool(_KNOWN_UNIT_WORDS.search(text)) and not re.fullmatch(r"[a-zA-Z]", text)
+
+
+def _is_role_name(base: str) -> bool:
+    key = _key(base.strip().lstrip("-−"))
+    return any(key in group for group in (_FREQ, _OMEGA, _REAL, _IMAG, _MAG, _PHASE))
 
 
 def _key(base: str) -> str:

@@ -377,7 +377,8 @@ def _split(table: Table, frequency: np.ndarray, cols: dict[str, Column],
         return _by_cycle(cycle)
     if _has_duplicates(frequency):
         pieces = _by_sequence(frequency)
-        if len(pieces) > 1 and not any(_has_duplicates(frequency[r]) for _, r in pieces):
+        if len(pieces) > 1 and not any(_has_duplicates(frequency[r]) or
+                                       r.size < options.min_points for _, r in pieces):
             return pieces
     return everything
 
