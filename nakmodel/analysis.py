@@ -223,3 +223,19 @@ def spot_resistance_series(spot_radius: float, pellet_radius: float, thickness: 
     half = constriction(n_modes // 2)
     extrapolated = 2 * full - half
     return L / (s * math.pi * b * b) + extrapolated
+
+
+def strip_resistance_exact(half_width: float, pellet_radius: float, thickness: float,
+                           conductivity: float) -> float:
+    """Resistance [ohm m] of the planar half-section: an equipotential strip 0 <= x <= a on
+    the end of a channel 0 <= x <= b (symmetry at x = 0), length L, grounded far end:
+
+        R = L/(sigma b) + (2/(pi sigma)) ln(1 / sin(pi a / (2 b)))
+
+    (per metre of depth; the constriction term is the classical conformal-mapping result
+    for a strip contact on a semi-infinite channel of width 2b, e.g. Smythe, Static and
+    Dynamic Electricity (1950) [M]; the factor 2 is for the half section).  Exact for
+    L >~ b (corrections decay as exp(-2 pi L/b)).
+    """
+    a, b, L, s = half_width, pellet_radius, thickness, conductivity
+    return L / (s * b) + 2 / (math.pi * s) * math.log(1 / math.sin(math.pi * a / (2 * b)))

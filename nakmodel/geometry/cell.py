@@ -82,9 +82,9 @@ class Cell:
         element size far from the interface; default max(mesh_size,
         min(b, L_n + L_a)/8).
     edge_mesh_size
-        element size at contact edges and at the flaw tip; default
-        min(mesh_size/5, spot radius/10, flaw opening/10) in 2D, half of that
-        ratio in 3D (mesh_size/2, radius/4).
+        element size at contact edges; default min(mesh_size/5, spot radius/10)
+        in 2D, min(mesh_size/2, radius/4) in 3D.  The flaw tip gets
+        min(edge_mesh_size, opening/10).
 
     Bad input raises :class:`~nakmodel.errors.ParameterError` at construction,
     before any meshing.
@@ -183,16 +183,15 @@ class Cell:
             h_e = h_i / 5
             if isinstance(self.contact, ContactSpots):
                 h_e = min(h_e, self.contact.radius_si / 10)
-        if self.flaw is not None:
-            h_e = min(h_e, self.flaw.opening_si / 10)
         h_e = sizes.get("edge_mesh_size", h_e)
+        h_tip = min(h_e, self.flaw.opening_si / 10) if self.flaw is not None else None
         object.__setattr__(self, "geometry", kind)
         object.__setattr__(self, "working_metal", metal)
         object.__setattr__(self, "_b", b)
         object.__setattr__(self, "_L_n", L_n)
         object.__setattr__(self, "_L_a", L_a)
         object.__setattr__(self, "_sizes", MeshSizes(bulk=max(h_b, h_i), interface=min(h_i, h_b),
-                                                     edge=min(h_e, h_i)))
+                                                     edge=min(h_e, h_i), tip=h_tip))
         object.__setattr__(self, "_layout", self.contact.layout(kind.value, b))
 
     # -- SI accessors -----------------------------------------------------------------
@@ -279,8 +278,9 @@ class Cell:
 
         U = MODEL_UNIT
         kind = self.geometry
-        sizes = MeshSizes(bulk=self._sizes.bulk / U, interface=self._sizes.interface / U,
-                          edge=self._sizes.edge / U, grading=self._sizes.grading)
+        sz = self._sizes
+        sizes = MeshSizes(bulk=sz.bulk / U, interface=sz.interface / U, edge=sz.edge / U,
+                          tip=None if sz.tip is None else sz.tip / U, grading=sz.grading)
         b, L_n, L_a = self._b / U, self._L_n / U, self._L_a / U
         flaw = None
         if self.flaw is not None:

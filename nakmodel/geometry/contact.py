@@ -196,6 +196,12 @@ class ContactSpots:
         f = self.areal_fraction(b)
         if self.is_single():
             return problems
+        if f * b * b < a * a * (1 - 1e-9):
+            problems.append(Problem(
+                "contact.fraction", f"spots cannot fit: fraction {f:.3g} is less than one spot "
+                f"of radius {a:.4g} m on the pellet",
+                self.fraction, f"fraction >= {a * a / b / b:.4g}, or a smaller radius"))
+            return problems
         limit = MAX_LATTICE_FRACTION if self.seed is None else MAX_RANDOM_FRACTION
         if f > limit:
             problems.append(Problem(
@@ -237,7 +243,9 @@ class ContactSpots:
         r_cell = a / math.sqrt(f)
         spans = [(0.0, a)]
         while r_cell < b * (1 - 1e-9):
-            outer = min(r_cell + s, b)
+            outer = r_cell + s
+            if outer > b - 0.5 * s:  # last cell: absorb a thin remainder (no sliver rings)
+                outer = b
             annulus = math.pi * (outer**2 - r_cell**2)
             mid = 0.5 * (r_cell + outer)
             if rng is not None:

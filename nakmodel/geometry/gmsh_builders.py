@@ -23,11 +23,13 @@ from .tags import TAGS
 
 @dataclass(frozen=True)
 class MeshSizes:
-    """Target element sizes [m]: bulk, interface band, contact edges / flaw tip."""
+    """Target element sizes [m]: bulk, interface band, contact edges, flaw tip."""
 
     bulk: float
     interface: float
     edge: float
+    tip: float | None = None
+    """flaw-tip size (default: ``edge``)."""
     grading: float = 0.25
     """Maximum relative size change per unit distance (dh/dx) of the threshold fields."""
 
@@ -179,11 +181,12 @@ def build_2d(gmsh, b: float, L_n: float, L_a: float, intervals, flaw, sizes: Mes
     for i in range(1, len(kinds)):
         if kinds[i] != kinds[i - 1]:
             edge_pts.append(pid[i])
-    if tip is not None:
-        edge_pts.append(pid[pts.index(tip)])
     if edge_pts:
         fields.append(_threshold(gmsh, _distance(gmsh, points=edge_pts), sizes.edge,
                                  sizes.interface, sizes.grading))
+    if tip is not None:
+        fields.append(_threshold(gmsh, _distance(gmsh, points=[pid[pts.index(tip)]]),
+                                 sizes.tip or sizes.edge, sizes.interface, sizes.grading))
     _apply_fields(gmsh, fields, sizes.bulk)
     gmsh.model.mesh.generate(2)
     return {"flaw_tip": np.array(tip) if tip is not None else None}
@@ -281,7 +284,7 @@ def build_3d(gmsh, b: float, L_n: float, L_a: float, layout, flaw, sizes: MeshSi
     if tip is not None:
         tip_pts = [t for _, t in gmsh.model.getEntities(0)
                    if np.allclose(gmsh.model.getValue(0, t, []), tip, atol=tol)]
-        fields.append(_threshold(gmsh, _distance(gmsh, points=tip_pts), sizes.edge,
+        fields.append(_threshold(gmsh, _distance(gmsh, points=tip_pts), sizes.tip or sizes.edge,
                                  sizes.interface, sizes.grading))
     _apply_fields(gmsh, fields, sizes.bulk)
     gmsh.model.mesh.generate(3)
