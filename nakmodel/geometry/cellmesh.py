@@ -202,6 +202,7 @@ class CellMesh:
         sub, cmap, vmap, gmap = dmesh.create_submesh(self.mesh, tdim, self.cells(name))
         sub.topology.create_connectivity(fdim, 0)
         sub.topology.create_connectivity(0, fdim)
+        sub.topology.create_connectivity(fdim, tdim)
         self.mesh.topology.create_connectivity(fdim, 0)
         n_sub_vertices = (sub.topology.index_map(0).size_local
                           + sub.topology.index_map(0).num_ghosts)
@@ -259,7 +260,7 @@ class CellMesh:
 
         tdim = self.mesh.topology.dim
         kind = {1: "line", 2: "triangle", 3: "tetra"}[tdim]
-        cells = self.mesh.geometry.dofmap
+        cells = self.mesh.geometry.dofmaps[0]
         n_cells = self.mesh.topology.index_map(tdim).size_local
         markers = np.zeros(n_cells, dtype=np.int32)
         owned = self.cell_tags.indices < n_cells
