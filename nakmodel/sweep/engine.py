@@ -87,8 +87,8 @@ def run_sweep(study, out, executor=None, progress: bool = True, *, retry_failed:
         todo = [p for p in spec.points if records[p.point_id] is None
                 or (retry_failed and records[p.point_id].get("status") != "ok")]
         root = import_root_of(spec.kind_module)
-        tasks = [PointTask(p.point_id, spec.kind_module, p.study, str(store.point_dir(p.point_id)),
-                           spec.outputs, root) for p in todo]
+        tasks = [PointTask.make(p.point_id, spec.kind_module, p.study,
+                                store.point_dir(p.point_id), spec.outputs, root) for p in todo]
         bar = _progress_bar(len(spec.points), len(spec.points) - len(todo), progress)
         last_csv = [time.monotonic()]
         times: list[float] = []

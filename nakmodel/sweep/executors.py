@@ -379,7 +379,7 @@ class DaskExecutor(_Executor):
                                         pure=False, retries=self.retries)
             futures[future] = task
         try:
-            for future in as_completed(futures):
+            for future in as_completed(futures, loop=self.client.loop):
                 task = futures[future]
                 try:
                     record = future.result()

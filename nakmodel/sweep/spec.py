@@ -218,7 +218,14 @@ def _unit_of(key: str, target: str, module) -> str:
     return units.get(key.partition(".")[2], units.get(key, ""))
 
 
-def _expand_range(rng, unit: str, where: str, problems: list[Problem]) -> tuple | None:
+def _needs_units(key: str, target: str) -> bool:
+    from ..parameters import iter_schema
+
+    return target == "parameter" and bool(dict(iter_schema())[key].get("needs_units"))
+
+
+def _expand_range(rng, unit: str, where: str, problems: list[Problem],
+                  plain_ok: bool = True) -> tuple | None:
     """Values of a ``{start, stop, num, scale}`` range, as strings in the start's unit."""
     from ..units import _quantity, _si_unit, registry, to_si
 
@@ -252,7 +259,7 @@ def _expand_range(rng, unit: str, where: str, problems: list[Problem]) -> tuple 
     si = []
     for end, value in (("start", start), ("stop", stop)):
         try:
-            si.append(to_si(value, unit, f"{where}.{end}"))
+            si.append(to_si(value, unit, f"{where}.{end}", allow_plain_number=plain_ok))
         except ParameterError as err:
             problems.extend(err.problems)
     if len(si) < 2:
@@ -367,7 +374,8 @@ def _parse_keys(table: Mapping, kind, module, problems) -> tuple[list[SweptKey],
             values = tuple(values)
         else:
             values = _expand_range(entry["range"], _unit_of(key, target, module),
-                                   f"{where}.range", problems)
+                                   f"{where}.range", problems,
+                                   plain_ok=not _needs_units(key, target))
             if values is None:
                 ok = False
                 continue

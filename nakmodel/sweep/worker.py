@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib
 import os
+import pickle
 import shutil
 import socket
 import sys
@@ -24,14 +25,25 @@ _OWN_FILES = {"point.json", "result.json"}
 
 @dataclass(frozen=True)
 class PointTask:
-    """Everything a worker needs to run one point (picklable)."""
+    """Everything a worker needs to run one point (picklable).
+
+    The study travels pickled (``study_pickle``) and is unpickled after the
+    kind module is imported, so a worker whose ``sys.path`` lacks the kind's
+    folder (a Dask worker) can still read it: ``import_root`` is added first.
+    """
 
     point_id: str
     kind_module: str
-    study: Any
+    study_pickle: bytes
     point_dir: str
     outputs: tuple[str, ...]
     import_root: str | None = None  # folder to put on sys.path if the kind is not importable
+
+    @classmethod
+    def make(cls, point_id: str, kind_module: str, study: Any, point_dir, outputs,
+             import_root: str | None = None) -> PointTask:
+        return cls(point_id, kind_module, pickle.dumps(study), str(point_dir), tuple(outputs),
+                   import_root)
 
 
 def pin_threads(n: int = 1) -> None:
@@ -77,6 +89,7 @@ def clear_point_dir(folder: Path) -> None:
 
 
 def failed_record(point_id: str, error: str, tb: str = "", **extra) -> dict:
+    """The record of a point that raised, crashed its worker or timed out."""
     record = {"point_id": point_id, "status": "failed", "outputs": {}, "error": error,
               "traceback": tb, "wall_time_s": None, "cpu_time_s": None}
     record.update(extra)
@@ -93,13 +106,13 @@ def execute_point(task: PointTask, *, clear: bool = True) -> dict:
     folder = Path(task.point_dir)
     started = time.time()
     wall0, cpu0 = time.perf_counter(), time.process_time()
-    base = {"point_id": task.point_id, "host": socket.gethostname(), "pid": os.getpid(),
-            "started": started}
+    base = {"host": socket.gethostname(), "pid": os.getpid(), "started": started}
     try:
         if clear:
             clear_point_dir(folder)
         module = _import_kind(task)
-        outputs = module.run_point(task.study, folder)
+        study = pickle.loads(task.study_pickle)
+        outputs = module.run_point(study, folder)
         if not isinstance(outputs, dict):
             raise TypeError(f"run_point returned {type(outputs).__name__}, not a dict")
         missing = [name for name in task.outputs if name not in outputs]
@@ -111,6 +124,7 @@ def execute_point(task: PointTask, *, clear: bool = True) -> dict:
         record["wall_time_s"] = time.perf_counter() - wall0
         record["cpu_time_s"] = time.process_time() - cpu0
         return record
-    return dict(base, status="ok", outputs=dict(outputs), error="", traceback="",
+    return dict(base, point_id=task.point_id, status="ok", outputs=dict(outputs), error="",
+                traceback="",
                 wall_time_s=time.perf_counter() - wall0,
                 cpu_time_s=time.process_time() - cpu0)

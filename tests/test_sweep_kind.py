@@ -1,0 +1,142 @@
+"""A synthetic, test-only study kind ``synth`` (this module is the kind) and its own tests.
+
+Options: ``x`` (the swept input), ``delay`` [s] (sleep, to have points in
+flight), ``spin`` [s] (real CPU work), ``fail_at`` / ``abort_at`` (x values
+at which the point raises / calls ``os.abort``), ``marker_dir`` (each start
+of a point writes a file ``<point_id>.<pid>.<ns>`` there).  Outputs:
+``y = x**2 + sigma`` (sigma = nasicon.conductivity in S/m) and ``pid``.
+Tests register it with the :func:`synth_kind` fixture; worker processes
+import it from this folder.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from nakmodel.errors import ParameterError, Problem
+
+OPTIONS = ("x", "delay", "spin", "fail_at", "abort_at", "marker_dir")
+OPTION_UNITS = {"delay": "s", "spin": "s"}
+OUTPUTS = ("y", "pid")
+KIND = "synth"
+TESTS_DIR = str(Path(__file__).resolve().parent)
+
+
+@dataclass(frozen=True)
+class SynthOptions:
+    x: float = 0.0
+    delay: float = 0.0
+    spin: float = 0.0
+    fail_at: float = math.nan
+    abort_at: float = math.nan
+    marker_dir: str = ""
+
+
+def parse_options(table, prefix, params):
+    from nakmodel.study import unknown_option_problems
+    from nakmodel.units import to_si
+
+    problems = unknown_option_problems(table, OPTIONS, prefix)
+    values = {}
+    for name in ("x", "delay", "spin", "fail_at", "abort_at"):
+        if name in table:
+            try:
+                values[name] = to_si(table[name], OPTION_UNITS.get(name, ""), f"{prefix}.{name}")
+            except ParameterError as err:
+                problems.extend(err.problems)
+    for name in ("delay", "spin"):
+        if values.get(name, 0.0) < 0:
+            problems.append(Problem(f"{prefix}.{name}", "must be >= 0", values[name], ">= 0 s"))
+    if "marker_dir" in table:
+        values["marker_dir"] = str(table["marker_dir"])
+    if problems:
+        raise ParameterError(problems)
+    return SynthOptions(**values)
+
+
+def spin_cpu(seconds: float) -> float:
+    """Real single-threaded numpy work for about ``seconds`` of CPU time."""
+    import numpy as np
+
+    rng = np.random.default_rng(0)
+    a = rng.standard_normal((120, 120))
+    acc = 0.0
+    t_end = time.process_time() + seconds
+    while time.process_time() < t_end:
+        acc += float(np.linalg.eigvalsh(a @ a.T)[-1])
+    return acc
+
+
+def run_point(study, point_dir):
+    o = study.options
+    if o.marker_dir:
+        Path(o.marker_dir).mkdir(parents=True, exist_ok=True)
+        Path(o.marker_dir, f"{point_dir.name}.{os.getpid()}.{time.time_ns()}").touch()
+    if o.delay:
+        time.sleep(o.delay)
+    if o.spin:
+        spin_cpu(o.spin)
+    if o.x == o.fail_at:
+        raise RuntimeError(f"synthetic failure at x = {o.x}")
+    if o.x == o.abort_at:
+        os.abort()
+    y = o.x ** 2 + study.parameters.nasicon.conductivity
+    (point_dir / "series.csv").write_text(f"t,y\n0,0\n1,{y!r}\n")
+    return {"y": y, "pid": os.getpid()}
+
+
+def run(study, outdir, progress=None):
+    return []
+
+
+@pytest.fixture
+def synth_kind(monkeypatch):
+    """Register the ``synth`` kind (this module) for the duration of a test."""
+    from nakmodel.study import KINDS
+
+    monkeypatch.syspath_prepend(TESTS_DIR)
+    monkeypatch.setitem(KINDS, KIND, __name__)
+    return KIND
+
+
+def synth_study(values=(1.0, 2.0, 3.0), **options) -> dict:
+    return {"study": {"name": "synth", "kind": KIND},
+            "synth": dict(options),
+            "sweep": {"parameter": [{"key": "synth.x", "values": list(values)}]}}
+
+
+def subprocess_prelude() -> str:
+    """Python source that registers the kind in a fresh interpreter (for CLI subprocesses)."""
+    return (f"import sys; sys.path.insert(0, {TESTS_DIR!r})\n"
+            f"from nakmodel.study import KINDS; KINDS[{KIND!r}] = 'test_sweep_kind'\n")
+
+
+# --------------------------------------------------------------------- tests of the kind itself
+
+def test_synth_kind_is_sweepable_and_validates_its_options(synth_kind):
+    from nakmodel.sweep import load_sweep
+
+    spec = load_sweep(synth_study(values=[1, 2]))
+    assert [p.si["synth.x"] for p in spec.points] == [1.0, 2.0]
+    with pytest.raises(ParameterError) as info:
+        load_sweep(synth_study(delay="-1 s"))
+    assert "synth.delay" in str(info.value)
+
+
+def test_points_run_in_process_give_the_analytic_output(synth_kind, tmp_path):
+    from nakmodel.sweep import SerialExecutor, run_sweep
+
+    data = synth_study(values=[0.5, 2.0])
+    data["parameters"] = {"nasicon.conductivity": "1 mS/cm"}  # 0.1 S/m
+    result = run_sweep(data, tmp_path, executor=SerialExecutor(), progress=False)
+    assert result.all_ok
+    assert result.column("y") == pytest.approx([0.25 + 0.1, 4.0 + 0.1], rel=1e-12)
+    assert set(result.column("pid")) == {os.getpid()}
+    assert sys.modules[__name__].OUTPUTS == OUTPUTS
