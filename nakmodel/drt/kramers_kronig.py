@@ -11,12 +11,23 @@ with τ_k log-spaced between τ_min = 1/ω_max and τ_max = 1/ω_min (Schönlebe
 optionally widened by ``extend_decades`` on both sides. The R's enter linearly, so the fit
 is a weighted linear least-squares problem (weights 1/|Z|, Schönleber Eq. 14).
 
-Number of RC elements: M grows from 2 until the under/over-fitting measure
+Number of RC elements from the under/over-fitting measure
 
     μ = 1 − Σ_{R_k<0} |R_k| / Σ_{R_k≥0} |R_k|        (Schönleber Eq. 21)
 
-drops below ``c`` (default 0.85, the value proposed by Schönleber et al.). Residuals are
-relative to |Z|: Δ' = (Z' − Ẑ')/|Z|, Δ'' = (Z'' − Ẑ'')/|Z| (Eq. 15).
+and a cut-off ``c`` (default 0.85, the value proposed by Schönleber et al.), with one of two
+rules (``mu_rule``):
+
+- ``"first"``: the smallest M ≥ 2 with μ < c — Schönleber's algorithm as published (and as
+  in impedance.py's ``linKK``);
+- ``"stable"`` (default): the smallest M from which μ stays below c for every larger M up
+  to ``max_M``. On measured spectra μ often dips below c at a handful of RC elements (few,
+  widely spaced τ's compensate each other with negative R's) although the fit is still
+  far from the data — the premature stop discussed by Yrjänä & Bobacka, Electrochim. Acta
+  504 (2024) 144951. The stable rule skips such dips; where μ decreases monotonically the
+  two rules agree.
+
+Residuals are relative to |Z|: Δ' = (Z' − Ẑ')/|Z|, Δ'' = (Z'' − Ẑ'')/|Z| (Eq. 15).
 
 Verdict: a spectrum *passes* when every residual satisfies |Δ| ≤ ``threshold`` (default
 1 %), the usual rule of thumb for good-quality EIS (Schönleber 2014, Sec. 4). A failing
@@ -30,6 +41,7 @@ takes R₀ as the |Z|⁻²-weighted mean remainder of Z' (Boukamp Eq. 7).
 
 from __future__ import annotations
 
+import contextlib
 import math
 import warnings
 from dataclasses import dataclass
@@ -42,7 +54,10 @@ from ..spectrum import Spectrum
 
 KKTest = Literal["complex", "real", "imag"]
 KKWeighting = Literal["modulus", "unit"]
+MuRule = Literal["stable", "first"]
 _TESTS = ("complex", "real", "imag")
+_MU_RULES = ("stable", "first")
+AUTO_EXTENSIONS = (0.0, 0.25, 0.5, 0.75, 1.0)
 _WEIGHTINGS = ("modulus", "unit")
 
 
@@ -75,6 +90,7 @@ class KKResult:
     residuals_imag: np.ndarray
     threshold: float
     mu_reached: bool = True
+    extend_decades: float = 0.0
 
     @property
     def frequency(self) -> np.ndarray:
@@ -160,6 +176,18 @@ def mu_measure(R: np.ndarray) -> float:
     return float(1.0 - negative / positive)
 
 
+@contextlib.contextmanager
+def _one_blas_thread():
+    """Small dense problems: threaded BLAS on a busy machine is many times slower."""
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:  # pragma: no cover - optional
+        yield
+        return
+    with threadpool_limits(limits=1, user_api="blas"):
+        yield
+
+
 def _lstsq(A: np.ndarray, b: np.ndarray) -> np.ndarray:
     """Least squares with column equilibration (columns of very different scales)."""
     norms = np.linalg.norm(A, axis=0)
@@ -221,8 +249,11 @@ def _evaluate(omega, tau, R0, R, L, inv_C) -> np.ndarray:
     return R0 + K @ R + 1j * omega * L + inv_C / (1j * omega)
 
 
-def _validate(spectrum, c, test, M, max_M, threshold, weighting, extend_decades):
+def _validate(spectrum, c, test, M, max_M, threshold, weighting, extend_decades, mu_rule):
     problems = []
+    if mu_rule not in _MU_RULES:
+        problems.append(Problem("kramers_kronig.mu_rule", "unknown rule", mu_rule,
+                                "'stable' or 'first'"))
     if not isinstance(spectrum, Spectrum):
         raise ParameterError(Problem("spectrum", "expected a nakmodel Spectrum",
                                      type(spectrum).__name__, "Spectrum(frequency, Z)"))
@@ -247,24 +278,28 @@ def _validate(spectrum, c, test, M, max_M, threshold, weighting, extend_decades)
     if not (isinstance(threshold, (int, float)) and 0 < threshold < 1):
         problems.append(Problem("kramers_kronig.threshold", "out of range", threshold,
                                 "a fraction of |Z| in (0, 1), e.g. 0.01 for 1 %"))
-    if not (isinstance(extend_decades, (int, float)) and 0 <= extend_decades <= 3):
+    if extend_decades != "auto" and not (isinstance(extend_decades, (int, float))
+                                         and 0 <= extend_decades <= 3):
         problems.append(Problem("kramers_kronig.extend_decades", "out of range",
-                                extend_decades, "0 to 3 decades"))
+                                extend_decades, "0 to 3 decades, or 'auto'"))
     if problems:
         raise ParameterError(problems)
 
 
 def kramers_kronig(spectrum: Spectrum, *, c: float | None = 0.85, test: KKTest = "complex",
-                   M: int | None = None, max_M: int | None = None, capacitance: bool = False,
+                   M: int | None = None, max_M: int | None = None, capacitance: bool = True,
                    inductance: bool = True, weighting: KKWeighting = "modulus",
-                   threshold: float = 0.01, extend_decades: float = 0.0,
-                   warn: bool = True) -> KKResult:
+                   threshold: float = 0.01, extend_decades: float | str = 0.0,
+                   mu_rule: MuRule = "stable", warn: bool = True) -> KKResult:
     """Lin-KK test of ``spectrum`` (see the module docstring for the method and sources).
 
     Parameters
     ----------
     c:
-        μ cut-off: the smallest M ≥ 2 with μ < c is used (Schönleber: 0.85).
+        μ cut-off (Schönleber: 0.85); M is chosen by ``mu_rule``.
+    mu_rule:
+        ``"stable"`` (smallest M from which μ < c up to ``max_M``) or ``"first"``
+        (smallest M with μ < c, Schönleber 2014).
     test:
         ``"complex"``, ``"real"`` or ``"imag"`` (Boukamp 1995).
     M:
@@ -279,11 +314,28 @@ def kramers_kronig(spectrum: Spectrum, *, c: float | None = 0.85, test: KKTest =
     threshold:
         Largest |residual|/|Z| for ``passed`` (default 0.01 = 1 %).
     extend_decades:
-        Widen the τ range by this many decades on both sides (0 = Schönleber's range).
+        Widen the τ range by this many decades on both sides (0 = Schönleber's range), or
+        ``"auto"``: try 0, 0.25, 0.5, 0.75 and 1 decade and keep the fit with the smallest
+        pseudo χ² (in the spirit of pyimpspec's optimised log F_ext, Yrjänä & Bobacka 2024).
     warn:
         Emit :class:`KramersKronigWarning` when the spectrum fails.
     """
-    _validate(spectrum, c, test, M, max_M, threshold, weighting, extend_decades)
+    _validate(spectrum, c, test, M, max_M, threshold, weighting, extend_decades, mu_rule)
+    extensions = AUTO_EXTENSIONS if extend_decades == "auto" else (float(extend_decades),)
+    with _one_blas_thread():
+        results = [_kramers_kronig(spectrum, c, test, M, max_M, capacitance, inductance,
+                                   weighting, threshold, ext, mu_rule) for ext in extensions]
+    result = min(results, key=lambda r: r.pseudo_chi_squared)
+    if warn and not result.passed:
+        warnings.warn(f"spectrum {spectrum.label or '(unnamed)'} fails the Kramers-Kronig test: "
+                      f"max |residual| = {100 * result.max_residual:.3g}% > "
+                      f"{100 * threshold:.3g}% (M = {result.M}, mu = {result.mu:.3f})",
+                      KramersKronigWarning, stacklevel=2)
+    return result
+
+
+def _kramers_kronig(spectrum, c, test, M, max_M, capacitance, inductance, weighting,
+                    threshold, extend_decades, mu_rule) -> KKResult:
     n = len(spectrum)
     limit = n if test == "complex" else n - 1
     if max_M is None:
@@ -297,7 +349,7 @@ def kramers_kronig(spectrum: Spectrum, *, c: float | None = 0.85, test: KKTest =
     elif c is None:
         raise ParameterError(Problem("kramers_kronig.c", "give c (automatic M) or M (fixed)",
                                      None, "c in (0, 1) or an integer M"))
-    else:
+    elif mu_rule == "first":
         mu_reached = False
         for m in range(2, max_M + 1):
             tau = time_constants(spectrum.frequency, m, extend_decades)
@@ -307,17 +359,28 @@ def kramers_kronig(spectrum: Spectrum, *, c: float | None = 0.85, test: KKTest =
                 mu_reached = True
                 break
         M = tau.size
+    else:  # stable: scan all M, take the start of the final run of μ < c
+        fits = {}
+        for m in range(2, max_M + 1):
+            tau_m = time_constants(spectrum.frequency, m, extend_decades)
+            fits[m] = (tau_m, _fit(spectrum, tau_m, *fit_args))
+        mus = {m: mu_measure(fit[1]) for m, (_, fit) in fits.items()}
+        chosen = max_M
+        mu_reached = mus[max_M] < c
+        if mu_reached:
+            for m in range(max_M, 1, -1):
+                if mus[m] < c:
+                    chosen = m
+                else:
+                    break
+        tau, (R0, R, L, inv_C) = fits[chosen]
+        mu, M = mus[chosen], chosen
     Z_fit = _evaluate(spectrum.omega, tau, R0, R, L, inv_C)
     modulus = np.abs(spectrum.Z)
     res = (spectrum.Z - Z_fit) / modulus
     C = math.inf if inv_C == 0 else 1.0 / inv_C
-    result = KKResult(spectrum=spectrum, test=test, weighting=weighting, M=int(M), mu=mu,
-                      c=c, tau=tau, R0=R0, R=R, L=L, C=C, Z_fit=Z_fit,
-                      residuals_real=res.real.copy(), residuals_imag=res.imag.copy(),
-                      threshold=float(threshold), mu_reached=mu_reached)
-    if warn and not result.passed:
-        warnings.warn(f"spectrum {spectrum.label or '(unnamed)'} fails the Kramers-Kronig test: "
-                      f"max |residual| = {100 * result.max_residual:.3g}% > "
-                      f"{100 * threshold:.3g}% (M = {result.M}, mu = {mu:.3f})",
-                      KramersKronigWarning, stacklevel=2)
-    return result
+    return KKResult(spectrum=spectrum, test=test, weighting=weighting, M=int(M), mu=mu,
+                    c=c, tau=tau, R0=R0, R=R, L=L, C=C, Z_fit=Z_fit,
+                    residuals_real=res.real.copy(), residuals_imag=res.imag.copy(),
+                    threshold=float(threshold), mu_reached=mu_reached,
+                    extend_decades=float(extend_decades))
