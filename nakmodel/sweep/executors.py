@@ -241,7 +241,7 @@ class MPIExecutor(_Executor):
             self._collective(tasks, on_done)
         elif self.size == 1:
             for task in tasks:
-                on_done(execute_point(task))
+                on_done(dict(execute_point(task), mpi_rank=0))
         elif self.is_root:
             self._schedule(list(tasks), on_done)
         else:
@@ -279,7 +279,8 @@ class MPIExecutor(_Executor):
             task = self.comm.recv(source=0, tag=0)
             if task is None:
                 return
-            self.comm.send((self.rank, execute_point(task)), dest=0, tag=1)
+            record = dict(execute_point(task), mpi_rank=self.rank)
+            self.comm.send((self.rank, record), dest=0, tag=1)
 
     def _collective(self, tasks, on_done: OnDone) -> None:
         from pathlib import Path
@@ -297,7 +298,7 @@ class MPIExecutor(_Executor):
                 bad = [f"rank {r}: {e}" for r, (s, e) in enumerate(statuses) if s != "ok"]
                 if bad and record["status"] == "ok":
                     record = dict(record, status="failed", error="; ".join(bad))
-                on_done(record)
+                on_done(dict(record, mpi_ranks=self.size))
 
 
 class DaskExecutor(_Executor):
