@@ -47,6 +47,7 @@ class AlloyProperties:
 
     redlich_kister_L0: float = 3648.0  # J/mol [I]
     redlich_kister_L1: float = 243.0  # J/mol [I]
+    redlich_kister_L2: float = 0.0  # J/mol (optional third term, as in nakmodel.thermo)
     na_tracer_diffusivity_prefactor: float = 0.86e-7  # m^2/s [F]
     na_tracer_activation_energy: float = 2.22 * 4184.0  # J/mol [F]
     k_tracer_diffusivity_prefactor: float = 0.76e-7  # m^2/s [F]
@@ -59,6 +60,7 @@ class AlloyProperties:
     na_enthalpy_of_fusion: float = 2600.0  # J/mol [F]
     k_melting_point: float = 336.65  # K [F]
     k_enthalpy_of_fusion: float = 2330.0  # J/mol [F]
+    na2k_peritectic_temperature: float = 280.15  # K [M]
 
     def __post_init__(self):
         _check_positive(self, {
@@ -92,22 +94,22 @@ class AlloyProperties:
         try:
             from .. import thermo
 
-            lo, hi = thermo.liquid_window(temperature, params=params) if params is not None \
-                else thermo.liquid_window(temperature)
+            lo, hi = thermo.liquid_window(temperature, params if params is not None else self)
             return float(np.asarray(lo)), float(np.asarray(hi))
         except (ImportError, AttributeError):
             pass
         L0, L1, T = self.redlich_kister_L0, self.redlich_kister_L1, temperature
+        L2 = self.redlich_kister_L2
         from scipy.optimize import brentq
 
         R = tu.GAS_CONSTANT
 
         def k_side(x):
-            return (np.log(1 - x) + tu.ln_gamma_k(x, T, L0, L1)
+            return (np.log(1 - x) + tu.ln_gamma_k(x, T, L0, L1, L2)
                     + self.k_enthalpy_of_fusion / R * (1 / T - 1 / self.k_melting_point))
 
         def na_side(x):
-            return (np.log(x) + tu.ln_gamma_na(x, T, L0, L1)
+            return (np.log(x) + tu.ln_gamma_na(x, T, L0, L1, L2)
                     + self.na_enthalpy_of_fusion / R * (1 / T - 1 / self.na_melting_point))
 
         return brentq(k_side, 1e-9, 0.5), brentq(na_side, 0.3, 1 - 1e-12)

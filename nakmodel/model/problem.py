@@ -2,7 +2,12 @@
 
 Unknowns (one parent mesh, one blocked P1 space with two components):
 
-* ``c``   Na concentration in the alloy [mol/m^3] (active on alloy cells incl. the interface);
+* ``c``   Na content of the alloy per unit *reference* volume [mol/m^3] (active on alloy cells
+  incl. the interface).  The reference is the initial alloy; its K atoms (c_K0 per m^3) are
+  conserved, so x_Na = c / (c + c_K0) and the Na inventory is exactly int c dV0.  The alloy
+  shrinks/swells with J = c_K0 V_K + c V_Na (assumed normal to the interface, as for a film);
+  the Na flux relative to the K lattice is then -D~ grad c / J^2 (exact in 1D, derived from the
+  volume-fixed Darken flux -D~ grad c_Na with V_Na J_Na + V_K J_K = 0) [I];
 * ``phi`` electrostatic potential of Na+ in NASICON [V] (active on NASICON cells);
 * ``V``   potential of the (equipotential) working-electrode metal [V], a global scalar;
   the counter electrode metal is the reference, phi_CE = 0, so V is the cell voltage.
@@ -22,7 +27,7 @@ conduction, Butler-Volmer, current constraint) — :meth:`CoupledProblem.lineari
 Equations (physics.md sec. 2), weak forms with the test functions (v_c, v_phi), weight
 w = 2 pi r (axisymmetric) or 1:
 
-  alloy:    int dc/dt v_c + D(x) grad c . grad v_c  dx  + int i_F/F v_c dS_contact = 0
+  alloy:    int dc/dt v_c + D(x)/J^2 grad c . grad v_c  dx  + int i_F/F v_c dS_contact = 0
   NASICON:  int sigma grad phi . grad v_phi dx - int i_WE v_phi dS_contact
             - int i_CE v_phi ds_CE = 0
   control:  int i_WE dS_contact = I   (galvanostatic)  or  V = V_set  (potentiostatic)
@@ -118,7 +123,8 @@ class CoupledProblem:
                  kinetics_we=None, kinetics_ce=None, exchange_we=None,
                  x_initial: float | Callable = 0.5, newton: NewtonOptions | None = None,
                  extra_residual: Callable | None = None, liquid_window=None,
-                 include_interface: bool = True):
+                 include_interface: bool = True, x_reference: float | None = None,
+                 parameters=None, quadrature_degree: int = 4):
         if not (isinstance(temperature, (int, float)) and 0 < temperature < 2000):
             raise ParameterError(Problem("temperature", "must be a positive temperature",
                                          temperature, "[K] in (0, 2000)"))
@@ -137,18 +143,46 @@ class CoupledProblem:
             self.working.exchange_current_density, self.working.cathodic_transfer_coefficient)
         self.exchange_ce = ConstantExchangeCurrent(self.counter.exchange_current_density)
         self.newton_options = newton or NewtonOptions()
-        self.axisymmetric = bool(getattr(cell_mesh, "axisymmetric", False))
+        self.axisymmetric = bool(getattr(cell_mesh, "axisymmetric", False)
+                                 or getattr(cell_mesh, "is_axisymmetric", False))
         if liquid_window is None:
-            liquid_window = self.alloy.liquid_window(self.temperature)
+            liquid_window = self.alloy.liquid_window(self.temperature, parameters)
         self.x_liquidus_k, self.x_liquidus_na = map(float, liquid_window)
+        if x_reference is None:
+            x_reference = x_initial if not callable(x_initial) else 0.5
+        self.x_reference = float(x_reference)
+        self.potassium = tu.potassium_content(self.x_reference, self.alloy.na_molar_volume,
+                                              self.alloy.k_molar_volume)
+        self.quadrature_degree = int(quadrature_degree)
         self._extra_residual = extra_residual
         self._include_interface = include_interface
         self._build(x_initial)
 
     # ------------------------------------------------------------------ build
+    def _tag(self, name: str, kind: str = "facet") -> int:
+        """Marker of a region/boundary: works with a geometry ``TagTable`` or a plain dict."""
+        tags = self.cell_mesh.tags
+        if hasattr(tags, kind):
+            return int(getattr(tags, kind)(name))
+        return int(tags[name])
+
+    def _has_facets(self, name: str) -> bool:
+        try:
+            tag = self._tag(name)
+        except (KeyError, ValueError, ParameterError):
+            return False
+        local = self.cell_mesh.facet_tags.find(tag).size
+        return self.mesh.comm.allreduce(local) > 0
+
+    def _weight(self):
+        """Measure weight: the CellMesh's own (2 pi r, pi b^2 in 1D, 1) or 2 pi r / 1."""
+        if hasattr(self.cell_mesh, "weight"):
+            return self.cell_mesh.weight()
+        X = ufl.SpatialCoordinate(self.mesh)
+        return 2.0 * math.pi * X[0] if self.axisymmetric else 1.0
+
     def _build(self, x_initial):
         msh = self.mesh
-        tags = self.cell_mesh.tags
         tdim = msh.topology.dim
         self.space = fem.functionspace(msh, ("Lagrange", 1, (2,)))
         self.u = fem.Function(self.space, name="c_phi")
@@ -157,8 +191,8 @@ class CoupledProblem:
         self.dt_inv = fem.Constant(msh, 0.0)
 
         ct, ft = self.cell_mesh.cell_tags, self.cell_mesh.facet_tags
-        alloy_cells = ct.find(tags["alloy"])
-        nasicon_cells = ct.find(tags["nasicon"])
+        alloy_cells = ct.find(self._tag("alloy", "cell"))
+        nasicon_cells = ct.find(self._tag("nasicon", "cell"))
         dofs = self.space.dofmap.list
         c_blocks = np.unique(dofs[alloy_cells].ravel())
         p_blocks = np.unique(dofs[nasicon_cells].ravel())
@@ -167,21 +201,28 @@ class CoupledProblem:
         self.active = np.concatenate([self.c_dofs, self.phi_dofs])
         self.n_c, self.n_phi = self.c_dofs.size, self.phi_dofs.size
         msh.topology.create_connectivity(tdim - 1, tdim)
-        contact_facets = ft.find(tags["interface_contact"])
+        contact_tags = [self._tag("interface_contact")]
+        if self._has_facets("flaw"):  # metal-filled flaw faces are wetted interface
+            contact_tags.append(self._tag("flaw"))
+        interface_tags = contact_tags + ([self._tag("interface_blocked")]
+                                         if self._has_facets("interface_blocked") else [])
+        contact_facets = np.concatenate([ft.find(t) for t in contact_tags])
         iface_blocks = np.unique(fem.locate_dofs_topological(self.space, tdim - 1, contact_facets))
         self.interface_c_dofs = 2 * iface_blocks
 
         # --- UFL --------------------------------------------------------------
-        X = ufl.SpatialCoordinate(msh)
-        w = 2.0 * math.pi * X[0] if self.axisymmetric else 1.0
+        w = self._weight()
         self.weight = w
-        dx = ufl.Measure("dx", domain=msh, subdomain_data=ct)
-        ds = ufl.Measure("ds", domain=msh, subdomain_data=ft)
-        dS = ufl.Measure("dS", domain=msh, subdomain_data=ft)
-        self.dx_alloy, self.dx_nasicon = dx(tags["alloy"]), dx(tags["nasicon"])
-        self.dS_contact = dS(tags["interface_contact"])
-        self.dS_interface = dS((tags["interface_contact"], tags["interface_blocked"]))
-        self.ds_ce = ds(tags["counter_electrode"])
+        md = {"quadrature_degree": self.quadrature_degree}
+        dx = ufl.Measure("dx", domain=msh, subdomain_data=ct, metadata=md)
+        ds = ufl.Measure("ds", domain=msh, subdomain_data=ft, metadata=md)
+        dS = ufl.Measure("dS", domain=msh, subdomain_data=ft, metadata=md)
+        self.ds = ds
+        self.dx_alloy = dx(self._tag("alloy", "cell"))
+        self.dx_nasicon = dx(self._tag("nasicon", "cell"))
+        self.dS_contact = dS(tuple(contact_tags))
+        self.dS_interface = dS(tuple(interface_tags))
+        self.ds_ce = ds(self._tag("counter_electrode"))
         c, phi = self.u[0], self.u[1]
         v = ufl.TestFunction(self.space)
         du = ufl.TrialFunction(self.space)
@@ -189,40 +230,35 @@ class CoupledProblem:
         Vw = ufl.variable(self.voltage)
         T = self.temperature
         a = self.alloy
-        L0, L1 = a.redlich_kister_L0, a.redlich_kister_L1
+        L0, L1, L2 = a.redlich_kister_L0, a.redlich_kister_L1, a.redlich_kister_L2
         d_na, d_k = a.tracer_diffusivities(T)
         xlk, xln = self.x_liquidus_k, self.x_liquidus_na
         smooth = self.working.blocking_smoothing
         sigma = self.nasicon.conductivity_at(T)
         F = tu.FARADAY
 
-        def x_of(cc):
-            return tu.mole_fraction_from_concentration(cc, a.na_molar_volume, a.k_molar_volume)
+        self._constants = dict(T=T, L0=L0, L1=L1, L2=L2, d_na=d_na, d_k=d_k, xlk=xlk, xln=xln,
+                               smooth=smooth, sigma=sigma)
+        contact = self.working.contact_fraction
+        if msh.topology.dim == 1 and hasattr(self.cell_mesh, "contact_fraction"):
+            contact *= float(self.cell_mesh.contact_fraction)  # homogenised spots in 1D
+        self.contact = contact
 
-        x = x_of(c)
-        x_l = tu.liquid_composition(x, xlk, xln, smooth)
+        x = self.x_of(c)
+        stretch = tu.stretch(c, self.potassium, a.na_molar_volume, a.k_molar_volume)
         f_l = tu.liquid_fraction(x, xlk, xln, smooth)
-        D = f_l * tu.interdiffusivity(x_l, T, L0, L1, d_na, d_k, a.interdiffusivity_factor) \
-            + (1.0 - f_l) * a.solid_diffusivity
-        self.expr = {"x": x, "x_liquid": x_l, "liquid_fraction": f_l, "D": D}
-
+        D = self.diffusivity(c)
+        self.expr = {"x": x, "liquid_fraction": f_l, "D": D, "stretch": stretch}
         # interface quantities (P1 traces: '+' == '-')
-        xp = x_of(c("+"))
-        xlp = tu.liquid_composition(xp, xlk, xln, smooth)
-        flp = tu.liquid_fraction(xp, xlk, xln, smooth)
-        ocv = tu.ocv_vs_na(xlp, T, L0, L1, a.na_melting_point, a.na_enthalpy_of_fusion)
-        eta_we = Vw - phi("+") - ocv
-        i0_we = self.exchange_we.value(tu.activity_na(xlp, T, L0, L1))
-        floor = smooth
-        f_act = self.working.contact_fraction * (floor + (1.0 - floor) * flp)
-        i_we = f_act * self.kinetics_we.current(eta_we, i0_we, T)
-        eta_ce = -phi
-        i_ce = self.kinetics_ce.current(eta_ce, self.exchange_ce.value(), T)
-        wp = w("+") if self.axisymmetric else 1.0
+        i_we, parts = self.interface_current(c("+"), phi("+"), Vw)
+        flp, f_act, ocv, eta_we = (parts[k] for k in ("liquid_fraction", "f_active", "ocv", "eta"))
+        xp = parts["x"]
+        i_ce, eta_ce = self.counter_current(phi)
+        wp = w("+") if isinstance(w, ufl.core.expr.Expr) else w
         self.expr.update({"ocv": ocv, "eta_we": eta_we, "i_we": i_we, "f_active": f_act,
                           "liquid_fraction_interface": flp, "x_interface": xp,
                           "eta_ce": eta_ce, "i_ce": i_ce})
-        cdl_we = self.working.double_layer_capacitance * self.working.contact_fraction
+        cdl_we = self.working.double_layer_capacitance * contact
         cdl_ce = self.counter.double_layer_capacitance
 
         R = (D * ufl.inner(ufl.grad(c), ufl.grad(vc)) * w * self.dx_alloy
@@ -267,22 +303,64 @@ class CoupledProblem:
             "active_area": fem.form(f_act * wp * self.dS_contact),
             "liquid_area": fem.form(flp * wp * self.dS_interface),
             "x_area": fem.form(xp * wp * self.dS_interface),
-            "liquid_volume": fem.form(f_l * w * self.dx_alloy),
+            "liquid_volume": fem.form(f_l * stretch * w * self.dx_alloy),
+            "alloy_volume_actual": fem.form(stretch * w * self.dx_alloy),
         }
         self.area_nominal = self.functional("area_interface")
         self.area_contact = self.functional("area_contact")
         self.set_initial_state(x_initial)
         self._M = None
 
+    # ------------------------------------------------------------------ physics (UFL)
+    def x_of(self, c):
+        """Na mole fraction of the content c (UFL or numpy)."""
+        return tu.mole_fraction_from_content(c, self.potassium)
+
+    def diffusivity(self, c):
+        """Effective diffusivity of the content c in the reference frame [m^2/s]:
+        D = [f_L D~(x_liq) + (1 - f_L) D_solid] / J^2 (lever-rule blend, see module doc)."""
+        k, a = self._constants, self.alloy
+        x = self.x_of(c)
+        x_l = tu.liquid_composition(x, k["xlk"], k["xln"], k["smooth"])
+        f_l = tu.liquid_fraction(x, k["xlk"], k["xln"], k["smooth"])
+        d_liq = tu.interdiffusivity(x_l, k["T"], k["L0"], k["L1"], k["d_na"], k["d_k"],
+                                    a.interdiffusivity_factor, k["L2"])
+        stretch = tu.stretch(c, self.potassium, a.na_molar_volume, a.k_molar_volume)
+        return (f_l * d_liq + (1.0 - f_l) * a.solid_diffusivity) / stretch**2
+
+    def interface_current(self, c, phi, voltage):
+        """Faradaic current density WE -> NASICON [A/m^2] and its parts (dict).
+
+        i = f_act k(eta, i0),  eta = V - phi - U(x_liq),  i0 = i0_ref a_Na(x_liq)^alpha_c,
+        f_act = contact [s + (1 - s) f_L(x)] (s = blocking_smoothing: residual conductance of
+        solid-covered area, keeps the galvanostatic problem solvable)."""
+        k, a = self._constants, self.alloy
+        x = self.x_of(c)
+        x_l = tu.liquid_composition(x, k["xlk"], k["xln"], k["smooth"])
+        f_l = tu.liquid_fraction(x, k["xlk"], k["xln"], k["smooth"])
+        ocv = tu.ocv_vs_na(x_l, k["T"], k["L0"], k["L1"], a.na_melting_point,
+                           a.na_enthalpy_of_fusion, k["L2"])
+        eta = voltage - phi - ocv
+        i0 = self.exchange_we.value(tu.activity_na(x_l, k["T"], k["L0"], k["L1"], k["L2"]))
+        f_act = self.contact * (k["smooth"] + (1.0 - k["smooth"]) * f_l)
+        i = f_act * self.kinetics_we.current(eta, i0, k["T"])
+        return i, {"x": x, "x_liquid": x_l, "liquid_fraction": f_l, "ocv": ocv, "eta": eta,
+                   "i0": i0, "f_active": f_act}
+
+    def counter_current(self, phi):
+        """Faradaic current density CE metal -> NASICON [A/m^2], eta_CE = 0 - phi - 0."""
+        eta = -phi
+        return self.kinetics_ce.current(eta, self.exchange_ce.value(), self._constants["T"]), eta
+
     # ------------------------------------------------------------------ state
     def concentration(self, x):
-        """Na concentration [mol/m^3] of mole fraction x (ideal molar volumes)."""
-        return tu.concentration_from_mole_fraction(x, self.alloy.na_molar_volume,
-                                                   self.alloy.k_molar_volume)
+        """Na content per reference volume [mol/m^3] of mole fraction x."""
+        return tu.content_from_mole_fraction(x, self.potassium)
 
     @property
     def c_max(self) -> float:
-        return 1.0 / self.alloy.na_molar_volume
+        """Scale of the composition unknown: K content per reference volume."""
+        return self.potassium
 
     def set_initial_state(self, x_initial, phi: float = 0.0, voltage: float | None = None):
         """Uniform (or callable) initial composition, potential phi; V defaults to the OCV."""
@@ -310,12 +388,10 @@ class CoupledProblem:
         xl = tu.liquid_composition(x, self.x_liquidus_k, self.x_liquidus_na,
                                    self.working.blocking_smoothing)
         return tu.ocv_vs_na(xl, self.temperature, a.redlich_kister_L0, a.redlich_kister_L1,
-                            a.na_melting_point, a.na_enthalpy_of_fusion)
+                            a.na_melting_point, a.na_enthalpy_of_fusion, a.redlich_kister_L2)
 
     def interface_mole_fraction(self) -> np.ndarray:
-        c = self.u.x.array[self.interface_c_dofs]
-        return tu.mole_fraction_from_concentration(c, self.alloy.na_molar_volume,
-                                                   self.alloy.k_molar_volume)
+        return self.x_of(self.u.x.array[self.interface_c_dofs])
 
     def functional(self, name: str) -> float:
         val = fem.assemble_scalar(self._functionals[name])
@@ -392,7 +468,7 @@ class CoupledProblem:
         history = []
         opts = self.newton_options
         keep = slice(None) if galv else slice(0, -1)
-        cmin, cmax = 1e-9 * self.c_max, (1 - 1e-9) * self.c_max
+        cmin, cmax = 1e-9 * self.c_max, 1e9 * self.c_max
 
         def residual(Xv):
             self._set_state(Xv)

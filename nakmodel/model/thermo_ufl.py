@@ -26,6 +26,31 @@ def _lib(*values):
     return ufl if any(isinstance(v, ufl.core.expr.Expr) for v in values) else np
 
 
+def potassium_content(x_reference, na_molar_volume: float, k_molar_volume: float) -> float:
+    """K atoms per reference volume, c_K0 = (1 - x0) / V_m(x0) [mol/m^3] (ideal V_m)."""
+    return (1.0 - x_reference) / (x_reference * na_molar_volume
+                                  + (1.0 - x_reference) * k_molar_volume)
+
+
+def mole_fraction_from_content(c, potassium: float):
+    """Na mole fraction from the Na content c per reference (K-lattice) volume [mol/m^3].
+
+    The model's composition unknown is c = Na atoms per unit *reference* volume, the reference
+    being the initial alloy whose K atoms (c_K0 per m^3) are conserved: x = c / (c + c_K0)  [I].
+    """
+    return c / (c + potassium)
+
+
+def content_from_mole_fraction(x, potassium: float):
+    """Inverse of :func:`mole_fraction_from_content`: c = c_K0 x / (1 - x)."""
+    return potassium * x / (1.0 - x)
+
+
+def stretch(c, potassium: float, na_molar_volume: float, k_molar_volume: float):
+    """Actual volume per reference volume, J = c_K0 V_K + c V_Na (ideal mixing) [I]."""
+    return potassium * k_molar_volume + c * na_molar_volume
+
+
 def mole_fraction_from_concentration(c, na_molar_volume: float, k_molar_volume: float):
     """Na mole fraction from the Na concentration c [mol/m^3], ideal mixing of volumes.
 
@@ -39,37 +64,40 @@ def concentration_from_mole_fraction(x, na_molar_volume: float, k_molar_volume: 
     return x / (x * na_molar_volume + (1.0 - x) * k_molar_volume)
 
 
-def ln_gamma_na(x, temperature, L0: float, L1: float):
+def ln_gamma_na(x, temperature, L0: float, L1: float, L2: float = 0.0):
     """ln of the Na activity coefficient (reference: pure liquid Na), Redlich-Kister.
 
-    RT ln gamma_Na = x_K^2 [L0 + L1 (3 x_Na - x_K)]   (physics.md sec. 2) [M]
+    RT ln gamma_Na = x_K^2 [L0 + L1 (3 x_Na - x_K) + L2 (x_Na - x_K)(5 x_Na - x_K)]
+    (physics.md sec. 2; L2 term as in :mod:`nakmodel.thermo`) [M]
     """
     xk = 1.0 - x
-    return xk**2 * (L0 + L1 * (3.0 * x - xk)) / (GAS_CONSTANT * temperature)
+    y = x - xk
+    return xk**2 * (L0 + L1 * (3.0 * x - xk) + L2 * y * (5.0 * x - xk)) / (
+        GAS_CONSTANT * temperature)
 
 
-def ln_gamma_k(x, temperature, L0: float, L1: float):
-    """ln of the K activity coefficient: RT ln gamma_K = x_Na^2 [L0 + L1 (x_Na - 3 x_K)]."""
+def ln_gamma_k(x, temperature, L0: float, L1: float, L2: float = 0.0):
+    """ln gamma_K: RT ln gamma_K = x_Na^2 [L0 + L1 (x_Na - 3 x_K) + L2 y (x_Na - 5 x_K)]."""
     xk = 1.0 - x
-    return x**2 * (L0 + L1 * (x - 3.0 * xk)) / (GAS_CONSTANT * temperature)
+    y = x - xk
+    return x**2 * (L0 + L1 * (x - 3.0 * xk) + L2 * y * (x - 5.0 * xk)) / (
+        GAS_CONSTANT * temperature)
 
 
-def activity_na(x, temperature, L0: float, L1: float):
+def activity_na(x, temperature, L0: float, L1: float, L2: float = 0.0):
     """Na activity in the liquid, a_Na = x_Na gamma_Na (reference: pure liquid Na)."""
     lib = _lib(x)
-    return x * lib.exp(ln_gamma_na(x, temperature, L0, L1))
+    return x * lib.exp(ln_gamma_na(x, temperature, L0, L1, L2))
 
 
-def thermodynamic_factor(x, temperature, L0: float, L1: float):
-    """Darken thermodynamic factor Phi = 1 + d ln gamma_Na / d ln x_Na.
-
-    With RT ln gamma_Na = (1-x)^2 [L0 + L1 (4x - 1)]:
-    d ln gamma_Na/dx = [-2 (1-x)(L0 + L1 (4x-1)) + 4 L1 (1-x)^2] / RT.
-    """
+def thermodynamic_factor(x, temperature, L0: float, L1: float, L2: float = 0.0):
+    """Darken thermodynamic factor Phi = 1 + x d ln gamma_Na / dx (analytic derivative of
+    :func:`ln_gamma_na`: d/dx of x_K^2 B(x) = -2 x_K B + x_K^2 B')."""
     xk = 1.0 - x
-    dlng = (-2.0 * xk * (L0 + L1 * (4.0 * x - 1.0)) + 4.0 * L1 * xk**2) / (
-        GAS_CONSTANT * temperature
-    )
+    y = x - xk
+    bracket = L0 + L1 * (3.0 * x - xk) + L2 * y * (5.0 * x - xk)
+    dbracket = 4.0 * L1 + L2 * (2.0 * (5.0 * x - xk) + 6.0 * y)
+    dlng = (-2.0 * xk * bracket + xk**2 * dbracket) / (GAS_CONSTANT * temperature)
     return 1.0 + x * dlng
 
 
@@ -78,13 +106,14 @@ def tracer_diffusivity(prefactor: float, activation_energy: float, temperature: 
     return prefactor * float(np.exp(-activation_energy / (GAS_CONSTANT * temperature)))
 
 
-def interdiffusivity(x, temperature, L0, L1, d_na: float, d_k: float, factor: float = 1.0):
+def interdiffusivity(x, temperature, L0, L1, d_na: float, d_k: float, factor: float = 1.0,
+                     L2: float = 0.0):
     """Darken interdiffusivity of the liquid [m^2/s].
 
     D~ = factor * Phi(x) (x_K D*_Na + x_Na D*_K)  (physics.md sec. 2, Darken) [M];
     ``d_na``/``d_k`` are the tracer diffusivities at ``temperature``.
     """
-    phi = thermodynamic_factor(x, temperature, L0, L1)
+    phi = thermodynamic_factor(x, temperature, L0, L1, L2)
     return factor * phi * ((1.0 - x) * d_na + x * d_k)
 
 
@@ -93,7 +122,7 @@ def fusion_gibbs_energy(temperature, melting_point: float, enthalpy_of_fusion: f
     return enthalpy_of_fusion * (1.0 - temperature / melting_point)
 
 
-def ocv_vs_na(x, temperature, L0, L1, na_melting_point, na_enthalpy_of_fusion):
+def ocv_vs_na(x, temperature, L0, L1, na_melting_point, na_enthalpy_of_fusion, L2=0.0):
     """Equilibrium potential of the liquid alloy vs Na(s) [V].
 
     E = -[RT ln a_Na(liquid ref.) + Delta G_fus,Na(T)] / F   (physics.md sec. 2) [I]
@@ -101,7 +130,7 @@ def ocv_vs_na(x, temperature, L0, L1, na_melting_point, na_enthalpy_of_fusion):
     lib = _lib(x)
     rt = GAS_CONSTANT * temperature
     return -(
-        rt * (lib.ln(x) if lib is ufl else np.log(x)) + rt * ln_gamma_na(x, temperature, L0, L1)
+        rt * (lib.ln(x) if lib is ufl else np.log(x)) + rt * ln_gamma_na(x, temperature, L0, L1, L2)
         + fusion_gibbs_energy(temperature, na_melting_point, na_enthalpy_of_fusion)
     ) / FARADAY
 
