@@ -391,34 +391,39 @@ class Ramp:
         return self.rate * (self.step_duration or 0.0)
 
     @property
+    def n_levels(self) -> int:
+        """Number of levels of a stepped ramp (0 for a linear ramp)."""
+        if self.step_duration is None:
+            return 0
+        return math.ceil((self.stop - self.start) / self.increment - 1e-6) + 1
+
+    def _level(self, k: int) -> float:
+        lo, hi = sorted((self.start, self.stop))
+        return min(max(self.start + k * self.increment, lo), hi)
+
+    @property
     def levels(self) -> tuple[float, ...]:
         """Magnitudes of the levels of a stepped ramp (empty for a linear ramp)."""
-        if self.step_duration is None:
-            return ()
-        ratio = (self.stop - self.start) / self.increment
-        n = math.ceil(ratio - 1e-9) + 1
-        lo, hi = sorted((self.start, self.stop))
-        return tuple(min(max(self.start + k * self.increment, lo), hi) for k in range(n))
+        return tuple(self._level(k) for k in range(self.n_levels))
 
     @property
     def duration(self) -> float:
         if self.step_duration is None:
             return (self.stop - self.start) / self.rate
-        return len(self.levels) * self.step_duration
+        return self.n_levels * self.step_duration
 
     def value(self, t: float) -> float:
         sign = _sign(self.direction, "Ramp")
         lo, hi = sorted((self.start, self.stop))
         if self.step_duration is None:
             return sign * min(max(self.start + self.rate * max(t, 0.0), lo), hi)
-        levels = self.levels
-        k = min(max(int(math.floor(t / self.step_duration + 1e-12)), 0), len(levels) - 1)
-        return sign * levels[k]
+        k = min(max(int(math.floor(t / self.step_duration + 1e-12)), 0), self.n_levels - 1)
+        return sign * self._level(k)
 
     def breakpoints(self) -> tuple[float, ...]:
         if self.step_duration is None:
             return ()
-        return tuple(k * self.step_duration for k in range(1, len(self.levels)))
+        return tuple(k * self.step_duration for k in range(1, self.n_levels))
 
     def __str__(self) -> str:
         verb = "stripping" if self.direction == "strip" else "plating"
@@ -479,7 +484,7 @@ class Staircase:
     def breakpoints(self) -> tuple[float, ...]:
         times = []
         for k in range(len(self.levels)):
-            if k > 0:
+            if k > 0 and (self.rest_between > 0 or self.levels[k] != self.levels[k - 1]):
                 times.append(k * self.period)
             if self.rest_between > 0 and k < len(self.levels) - 1:
                 times.append(k * self.period + self.step_duration)
@@ -536,6 +541,8 @@ class PulseTrain:
     def breakpoints(self) -> tuple[float, ...]:
         period = self.on + self.off
         times = []
+        if self.off == 0:  # back-to-back pulses: a constant current, nothing jumps
+            return ()
         for k in range(self.count):
             if k > 0:
                 times.append(k * period)
@@ -956,8 +963,12 @@ class _Parser:
 
 
 def _problems_text(err: ParameterError) -> str:
-    return "; ".join(f"{p.key}: {p.message}" + (f" (got {p.value!r})" if p.value is not None else "")
-                     + (f", expected {p.expected}" if p.expected else "") for p in err.problems)
+    parts = []
+    for p in err.problems:
+        got = f" (got {p.value!r})" if p.value is not None else ""
+        expected = f", expected {p.expected}" if p.expected else ""
+        parts.append(f"{p.key}: {p.message}{got}{expected}")
+    return "; ".join(parts)
 
 
 def _caret_message(text: str, failure: _ParseFailure) -> str:

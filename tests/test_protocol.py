@@ -1,0 +1,301 @@
+"""Protocol language: typed steps, parsing, caret errors, round trips, setpoints."""
+
+import dataclasses
+import math
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from nakmodel.errors import ParameterError
+from nakmodel.protocol import (
+    CapacityLimit,
+    CurrentLimit,
+    Hold,
+    Liquidus,
+    Plate,
+    Protocol,
+    PulseTrain,
+    Ramp,
+    Rest,
+    SolidCoverage,
+    Staircase,
+    Strip,
+    TimeLimit,
+    VoltageLimit,
+    parse_step,
+)
+
+MA_CM2 = 10.0  # A/m^2
+MAH_CM2 = 36000.0  # C/m^2
+
+
+def close(a, b, rel=1e-9):
+    """Structural equality of steps/terminations with floats compared to ``rel``."""
+    if type(a) is not type(b):
+        return False
+    if dataclasses.is_dataclass(a):
+        return all(close(getattr(a, f.name), getattr(b, f.name), rel)
+                   for f in dataclasses.fields(a))
+    if isinstance(a, tuple):
+        return len(a) == len(b) and all(close(x, y, rel) for x, y in zip(a, b, strict=True))
+    if isinstance(a, float) or isinstance(b, float):
+        return a == b or math.isclose(a, b, rel_tol=rel, abs_tol=1e-300)
+    return a == b
+
+
+GOOD = [
+    ("Strip at 0.4 mA/cm2 for 1 h", Strip(0.4 * MA_CM2, 3600.0)),
+    ("Plate at 0.4 mA/cm2 until 2 mAh/cm2", Plate(4.0, until=(CapacityLimit(2 * MAH_CM2),))),
+    ("Rest for 10 min", Rest(600.0)),
+    ("Strip at 1 mA/cm2 until liquidus", Strip(10.0, until=(Liquidus(),))),
+    ("Strip at 0.5 mA/cm2 for 2 h or until 1 V",
+     Strip(5.0, 7200.0, (VoltageLimit(1.0, "above"),))),
+    ("Ramp stripping from 0.1 to 2 mA/cm2 at 0.05 mA/cm2 per 60 s until 1 V",
+     Ramp(1.0, 20.0, 0.5 / 60.0, "strip", 60.0, (VoltageLimit(1.0, "above"),))),
+    ("Staircase stripping 0.2, 0.4, 0.7, 1.0 mA/cm2 for 1 h each",
+     Staircase((2.0, 4.0, 7.0, 10.0), 3600.0, "strip")),
+    ("Hold at 10 mV for 30 min", Hold(0.01, 1800.0)),
+    ("Pulse stripping at 1 mA/cm2 for 10 s on, 10 s off, 20 times",
+     PulseTrain(10.0, 10.0, 10.0, 20, "strip")),
+    ("Plate at 0.4 mA/cm2 for 3 h or until -0.5 V",
+     Plate(4.0, 3 * 3600.0, (VoltageLimit(-0.5, "below"),))),
+    ("Ramp plating from 0 to 1 mA/cm2 at 0.001 mA/cm2/s",
+     Ramp(0.0, 10.0, 0.01, "plate")),
+    ("Ramp stripping from 2 to 0.5 mA/cm2 at -0.1 mA/cm2 per 5 min",
+     Ramp(20.0, 5.0, -1.0 / 300.0, "strip", 300.0)),
+    ("Staircase plating 0.2, 0.4 mA/cm2 for 30 min each with 10 min rest between until -1 V",
+     Staircase((2.0, 4.0), 1800.0, "plate", 600.0, (VoltageLimit(-1.0, "below"),))),
+    ("Hold at -10 mV until current below 0.001 mA/cm2 or time 2 h",
+     Hold(-0.01, None, (CurrentLimit(0.01, "below"), TimeLimit(7200.0)))),
+    ("Rest until above 0.5 V or below 100 mV",
+     Rest(None, (VoltageLimit(0.5, "above"), VoltageLimit(0.1, "below")))),
+    ("Strip at 1 mA/cm2 until solid coverage 50 %", Strip(10.0, until=(SolidCoverage(0.5),))),
+    ("plate at 4 A/m^2 for 3600 s", Plate(4.0, 3600.0)),
+    ("STRIP AT 0.4 mA/cm² for 1.5 h or until 1 V or 2 mAh/cm2 or the liquidus",
+     Strip(4.0, 5400.0, (VoltageLimit(1.0, "above"), CapacityLimit(72000.0), Liquidus()))),
+    ("Pulse plating at 2 mA/cm2 for 1 s on, 0 s off, 3 times until below -0.2 V",
+     PulseTrain(20.0, 1.0, 0.0, 3, "plate", (VoltageLimit(-0.2, "below"),))),
+]
+
+
+@pytest.mark.parametrize("text, expected", GOOD, ids=[g[0] for g in GOOD])
+def test_parse_good_strings(text, expected):
+    step = parse_step(text)
+    assert close(step, expected), (step, expected)
+    # and the rendering parses back to the same step
+    assert close(parse_step(str(step)), step)
+
+
+def test_repeat_and_multiline():
+    p = Protocol.parse("Repeat 3 times: [Strip at 1 mA/cm2 for 1 h; Rest for 10 min]\n"
+                       "Plate at 1 mA/cm2 for 30 min")
+    assert [type(s) for s in p] == [Strip, Rest] * 3 + [Plate]
+    assert p.total_duration == pytest.approx(3 * 4200.0 + 1800.0)
+    assert p.start_times()[-1] == pytest.approx(3 * 4200.0)
+    assert len(p) == 7 and close(p[6], Plate(10.0, 1800.0))
+    assert close(Protocol.parse(str(p)).steps, p.steps)
+    mixed = Protocol.parse([Rest(60.0), "Strip at 1 mA/cm2 until liquidus"])
+    assert math.isinf(mixed.total_duration)
+
+
+# (text, token the caret must underline, words the message must contain)
+BAD = [
+    ("Strip at 0.4 mA for 1 h", "0.4 mA", "current density"),
+    ("Strip 0.4 mA/cm2 for 1 h", "0.4", "'at'"),
+    ("Strip at 0.4 mA/cm2", None, "'for <time>' or 'until"),
+    ("Rest until 2 mAh/cm2", "2 mAh/cm2", "capacity limit"),
+    ("Rest for -10 min", "-10 min", "positive"),
+    ("Jump at 1 mA/cm2 for 1 h", "Jump", "Strip, Plate, Rest"),
+    ("Strip at 1 mA/cm2 until 1 V or banana", "banana", "termination"),
+    ("Ramp stripping from 2 to 0.1 mA/cm2 at 0.05 mA/cm2 per 60 s", "0.05 mA/cm2 per 60 s",
+     "sign"),
+    ("Hold at 10 mV until 1 V", "1 V", "'above' or 'below'"),
+    ("Strip at 1 mA/cm2 until above 0.5 V or below 1 V", "above 0.5 V or below 1 V",
+     "exclude"),
+    ("Pulse stripping at 1 mA/cm2 for 10 s on, 10 s off, 2.5 times", "2.5", "whole number"),
+    ("Strip at 1 mA/cm2 for 1 h #", "#", "unexpected character"),
+    ("Strip at 1 mA/cm2 until 1 V extra", "extra", "end of the step"),
+    ("Strip at -1 mA/cm2 for 1 h", "-1 mA/cm2", "Strip.current_density"),
+    ("Strip at 1 mA/cm2 until current below 0.1 mA/cm2", "current below 0.1 mA/cm2", "Hold"),
+    ("Staircase stripping 0.2, 0.4 mA/cm2 for 1 h", None, "'each'"),
+    ("Repeat 2 times: [Rest for 1 min", None, "']'"),
+    ("Strip at 1 mA/cm2 until solid coverage 2", "solid coverage 2", "(0, 1]"),
+    ("Hold at 1 V for 1 h until above 2 V", "above 2 V", "voltage is imposed"),
+    ("Strip at 1 mA/cm2 for 2 kg", "2 kg", "time"),
+    ("Ramp stripping from 1 to 1 mA/cm2 at 0.1 mA/cm2/s", "0.1 mA/cm2/s", "sign"),
+]
+
+
+@pytest.mark.parametrize("text, token, words", BAD, ids=[b[0] for b in BAD])
+def test_bad_strings_point_at_the_token(text, token, words):
+    with pytest.raises(ParameterError) as info:
+        Protocol.parse([text])
+    problem = info.value.problems[0]
+    assert problem.key == "protocol[0]"
+    message = str(info.value)
+    assert words in message
+    lines = problem.message.splitlines()
+    shown, carets = lines[-2], lines[-1]
+    assert shown.strip() == text
+    start = carets.index("^")
+    width = len(carets) - start
+    offset = shown.index(text)
+    underlined = shown[start:start + width]
+    if token is None:  # the end of the text
+        assert start - offset == len(text)
+    else:
+        assert underlined == token and start - offset == text.index(token)
+
+
+@pytest.mark.parametrize(
+    "make, key",
+    [
+        (lambda: Rest(600.0, until=(CapacityLimit(1.0),)), "Rest.until[0]"),
+        (lambda: Strip(10.0), "Strip.duration"),  # never ends
+        (lambda: Strip(10.0, -5.0), "Strip.duration"),
+        (lambda: Ramp(1.0, 2.0, -0.1), "Ramp.rate"),
+        (lambda: Ramp(2.0, 1.0, 0.1), "Ramp.rate"),
+        (lambda: Strip(10.0, until=(VoltageLimit(0.2, "above"), VoltageLimit(0.5, "below"))),
+         "Strip.until"),
+        (lambda: Hold(0.1, 60.0, until=(VoltageLimit(0.2, "above"),)), "Hold.until[0]"),
+        (lambda: Strip(10.0, 60.0, until=(CurrentLimit(1.0),)), "Strip.until[0]"),
+        (lambda: PulseTrain(10.0, 1.0, 1.0, 0), "PulseTrain.count"),
+        (lambda: Staircase((), 60.0), "Staircase.levels"),
+        (lambda: VoltageLimit(1.0, "sideways"), "VoltageLimit.direction"),
+        (lambda: Protocol(("Rest for 1 min",)), "protocol[0]"),
+    ],
+)
+def test_typed_contradictions(make, key):
+    with pytest.raises(ParameterError) as info:
+        make()
+    assert info.value.problems[0].key == key
+
+
+def test_typed_steps_accept_unit_strings():
+    assert close(Strip("0.4 mA/cm^2", "1 h"), Strip(4.0, 3600.0))
+    assert close(Hold("10 mV", "30 min"), Hold(0.01, 1800.0))
+    assert close(Strip(4.0, until=CapacityLimit("2 mAh/cm^2")), Strip(4.0, until=(
+        CapacityLimit(72000.0),)))
+
+
+def test_signs_and_values():
+    assert Strip(4.0, 60.0).value(10.0) == 4.0 and Strip.mode == "current"
+    assert Plate(4.0, 60.0).value(10.0) == -4.0
+    assert Rest(60.0).value(1.0) == 0.0
+    assert Hold(0.02, 60.0).value(5.0) == 0.02 and Hold.mode == "voltage"
+
+
+def test_linear_ramp_value_and_duration():
+    r = Ramp(1.0, 20.0, 0.01, "plate")
+    assert r.duration == pytest.approx(1900.0)
+    for t in (0.0, 100.0, 950.0, 1900.0):
+        assert r.value(t) == pytest.approx(-(1.0 + 0.01 * t))
+    assert r.value(5000.0) == pytest.approx(-20.0)  # clipped at stop
+    assert r.breakpoints() == ()
+
+
+def test_stepped_ramp_levels_and_breakpoints():
+    r = parse_step("Ramp stripping from 0.1 to 2 mA/cm2 at 0.05 mA/cm2 per 60 s until 1 V")
+    n = round((2.0 - 0.1) / 0.05) + 1  # 39 levels including both ends
+    assert len(r.levels) == n and r.duration == pytest.approx(60.0 * n)
+    assert r.breakpoints() == pytest.approx([60.0 * k for k in range(1, n)])
+    for k in range(n):
+        mid = 60.0 * k + 30.0
+        assert r.value(mid) == pytest.approx((0.1 + 0.05 * k) * MA_CM2)
+    # just before and after a breakpoint the setpoint jumps by one increment
+    assert r.value(120.0 + 1e-6) - r.value(120.0 - 1e-6) == pytest.approx(0.5)
+    # an increment that does not divide the span: the last level is clipped to stop
+    odd = Ramp(1.0, 2.0, 0.3 / 10.0, "strip", 10.0)
+    assert odd.levels == pytest.approx([1.0, 1.3, 1.6, 1.9, 2.0])
+
+
+def test_staircase_values_and_breakpoints():
+    s = Staircase((2.0, 4.0, 7.0), 100.0, "strip", rest_between=20.0)
+    assert s.duration == pytest.approx(3 * 100 + 2 * 20)
+    assert s.breakpoints() == pytest.approx([100.0, 120.0, 220.0, 240.0])
+    assert [s.value(t) for t in (50, 110, 150, 230, 300)] == [2.0, 0.0, 4.0, 0.0, 7.0]
+    plain = Staircase((2.0, 4.0), 100.0, "plate")
+    assert plain.breakpoints() == pytest.approx([100.0])
+    assert plain.value(150.0) == -4.0
+
+
+def test_pulse_train_values_and_breakpoints():
+    p = parse_step("Pulse stripping at 1 mA/cm2 for 10 s on, 5 s off, 3 times")
+    assert p.duration == pytest.approx(45.0)
+    assert p.breakpoints() == pytest.approx([10.0, 15.0, 25.0, 30.0, 40.0])
+    assert [p.value(t) for t in (0, 9.9, 10.1, 14.9, 15.1, 44.0)] == [10, 10, 0, 0, 10, 0]
+    # charge passed = count * on * i
+    dt = 0.01
+    charge = sum(p.value((k + 0.5) * dt) * dt for k in range(int(45 / dt)))
+    assert charge == pytest.approx(3 * 10 * 10.0, rel=1e-9)
+
+
+# --- hypothesis round trips --------------------------------------------------------------
+currents = st.floats(1e-3, 1e3, allow_nan=False)
+times = st.floats(1.0, 1e6, allow_nan=False)
+volts = st.floats(-5.0, 5.0, allow_nan=False)
+direction = st.sampled_from(["strip", "plate"])
+common_terms = st.one_of(
+    st.builds(CapacityLimit, st.floats(1.0, 1e6)),
+    st.builds(TimeLimit, times),
+    st.just(Liquidus()),
+    st.builds(SolidCoverage, st.floats(0.01, 1.0)),
+)
+
+
+def _with_voltage(d):
+    return st.lists(st.one_of(common_terms, st.builds(VoltageLimit, volts, st.just(d))),
+                    max_size=3).map(tuple)
+
+
+galvanostatic = st.one_of(
+    st.builds(Strip, currents, times, _with_voltage("above")),
+    st.builds(Plate, currents, times, _with_voltage("below")),
+    st.builds(lambda i, terms: Strip(i, None, terms), currents,
+              _with_voltage("above").filter(bool)),
+)
+rests = st.builds(Rest, times, st.lists(st.one_of(
+    st.builds(TimeLimit, times), st.builds(VoltageLimit, volts, st.just("above"))),
+    max_size=1).map(tuple))
+holds = st.builds(Hold, volts, times, st.lists(st.one_of(
+    st.builds(CurrentLimit, currents, st.sampled_from(["above", "below"])),
+    st.builds(CapacityLimit, st.floats(1.0, 1e6))), max_size=2).map(tuple))
+
+
+@st.composite
+def ramps(draw):
+    a, b = draw(currents), draw(currents)
+    if math.isclose(a, b, rel_tol=1e-6):
+        b = a * 2.0
+    step = draw(st.one_of(st.none(), st.floats(1.0, 3600.0)))
+    # at most ~2000 levels for stepped ramps (the rate is what the user would write)
+    low_rate = abs(b - a) / (2000.0 * (step or 1.0))
+    rate = math.copysign(draw(st.floats(max(1e-4, low_rate), max(10.0, 2 * low_rate))), b - a)
+    return Ramp(a, b, rate, draw(direction), step)
+
+
+staircases = st.builds(Staircase, st.lists(currents, min_size=1, max_size=5).map(tuple), times,
+                       direction, st.one_of(st.just(0.0), times))
+pulses = st.builds(PulseTrain, currents, times, st.one_of(st.just(0.0), times),
+                   st.integers(1, 500), direction)
+
+
+@settings(max_examples=150, deadline=None)
+@given(step=st.one_of(galvanostatic, rests, holds, ramps(), staircases, pulses))
+def test_round_trip_str_parse(step):
+    text = str(step)
+    again = parse_step(text)
+    assert close(again, step), (text, again, step)
+    assert str(again) == text
+
+
+@settings(max_examples=50, deadline=None)
+@given(step=st.one_of(ramps(), staircases, pulses))
+def test_breakpoints_are_interior_and_setpoint_jumps_there(step):
+    bps = step.breakpoints()
+    assert all(0.0 < t < step.duration for t in bps)
+    assert list(bps) == sorted(set(bps))
+    for t in bps:
+        eps = 1e-7 * max(1.0, t)
+        assert step.value(t - eps) != step.value(t + eps)
