@@ -7,6 +7,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from nakmodel.errors import ParameterError
 from nakmodel.io import (
@@ -290,3 +292,59 @@ def test_malformed_files_name_the_file_line_and_column(tmp_path, name, content, 
     assert message in text
     if location is not None:
         assert location in text
+
+
+# ---------------------------------------------------------------------------- more layouts
+def _dta(tables: list[Spectrum]) -> str:
+    lines = ["EXPLAIN", "TAG\tEISPOT", "AREA\tQUANT\t0,5\tSample Area (cm^2)"]
+    for s in tables:
+        lines += ["ZCURVE\tTABLE", "\tPt\tTime\tFreq\tZreal\tZimag\tZmod\tZphz",
+                  "\t#\ts\tHz\tohm\tohm\tohm\t°"]
+        for k, (f, z) in enumerate(zip(s.frequency.tolist(), s.Z.tolist(), strict=True)):
+            lines.append(f"\t{k}\t{k * 0.5}\t{f!r}\t{z.real!r}\t{z.imag!r}\t{abs(z)!r}\t"
+                         f"{float(np.degrees(np.angle(z)))!r}")
+        lines.append("EXPERIMENTABORTED\tTOGGLE\tF")
+    return "\n".join(lines) + "\n"
+
+
+def test_gamry_file_with_two_zcurve_tables_is_a_series(tmp_path):
+    sweeps = [rc_spectrum(R=10.0), rc_spectrum(R=20.0)]
+    path = tmp_path / "two.DTA"
+    path.write_bytes(_dta(sweeps).encode("latin-1"))
+    got = read_spectrum(path)
+    assert isinstance(got, list) and len(got) == 2
+    for a, b in zip(got, sweeps, strict=True):
+        assert np.array_equal(a.frequency, b.frequency) and np.array_equal(a.Z, b.Z)
+    assert got[0].meta["area_cm2_in_header"] == "0,5" and got[0].area is None
+
+
+def test_zplot_rows_without_the_metadata_header_and_explicit_format(tmp_path):
+    s = rc_spectrum()
+    rows = [f"{f!r}\t0.01\t0\t{k}\t{z.real!r}\t{z.imag!r}\t0\t0\t4"
+            for k, (f, z) in enumerate(zip(s.frequency.tolist(), s.Z.tolist(), strict=True))]
+    path = tmp_path / "bare.z"
+    path.write_text("\n".join(rows) + "\n")
+    got = read_spectrum(path, format="z")  # ZPlot column order: f, ampl, bias, t, Z', Z''
+    assert np.array_equal(got.Z, s.Z)
+    with pytest.raises(SpectrumFileError, match="unknown format"):
+        read_spectrum(path, format="xlsx")
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from([0.0, -1.0, 1.0, 10.0, 100.0, 1e3, np.nan]),
+                          st.one_of(st.floats(-1e3, 1e3), st.sampled_from([np.nan, np.inf])),
+                          st.one_of(st.floats(-1e3, 1e3), st.sampled_from([np.nan, -np.inf]))),
+                max_size=12))
+def test_any_numeric_table_reads_or_raises_a_parameter_error(tmp_path_factory, rows):
+    path = tmp_path_factory.mktemp("fuzz") / "t.csv"
+    path.write_text("freq/Hz,Re(Z)/Ohm,Im(Z)/Ohm\n" + "".join(f"{a!r},{b!r},{c!r}\n"
+                                                             for a, b, c in rows))
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", SpectrumFileWarning)
+            got = read_spectra(path)
+    except ParameterError as err:
+        assert str(path) in str(err)
+        return
+    for s in got:  # what is accepted is a valid spectrum
+        assert len(s) >= 3 and np.all(s.frequency > 0) and np.all(np.isfinite(s.Z))

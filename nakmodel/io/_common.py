@@ -297,15 +297,24 @@ def spectra_from_table(table: Table, options: ReadOptions) -> list[Spectrum]:
         return data[:, c.index] * c.factor
 
     freq_col = cols.get("frequency") or cols["omega"]
-    frequency = column(freq_col.role)
     if "real" in cols and ("imag" in cols or "-imag" in cols):
         used = [cols["real"], cols.get("imag") or cols["-imag"]]
+    else:
+        used = [cols["magnitude"], cols.get("phase") or cols["-phase"]]
+    # non-finite values: name line and column
+    for col in (freq_col, *used):
+        bad = np.flatnonzero(~np.isfinite(data[:, col.index]))
+        if bad.size:
+            raise SpectrumFileError(path, f"non-finite value {float(data[bad[0], col.index])!r}",
+                                    line=int(lines[bad[0]]), column=col.name,
+                                    where=table.where, expected="finite numbers")
+    frequency = column(freq_col.role)
+    if "real" in cols and ("imag" in cols or "-imag" in cols):
         real = column("real")
         imag = column("imag") if "imag" in cols else -column("-imag")
         Z = real + 1j * imag
     else:
-        phase_col = cols.get("phase") or cols["-phase"]
-        used = [cols["magnitude"], phase_col]
+        phase_col = used[1]
         phase = column(phase_col.role) * (1 if phase_col.role == "phase" else -1)
         Z = column("magnitude") * np.exp(1j * phase)
     per_area = {c.area_specific for c in used}
@@ -321,13 +330,11 @@ def spectra_from_table(table: Table, options: ReadOptions) -> list[Spectrum]:
                                     "area='1 cm^2')")
         Z = Z / area
 
-    # non-finite values: name line and column
-    for values, col in ((frequency, freq_col), (Z.real, used[0]), (Z.imag, used[-1])):
-        bad = np.flatnonzero(~np.isfinite(values))
-        if bad.size:
-            raise SpectrumFileError(path, f"non-finite value {data[bad[0], col.index]!r}",
-                                    line=int(lines[bad[0]]), column=col.name,
-                                    where=table.where, expected="finite numbers")
+    bad = np.flatnonzero(~np.isfinite(Z))
+    if bad.size:  # overflow of a unit conversion
+        raise SpectrumFileError(path, "impedance overflows", line=int(lines[bad[0]]),
+                                column=used[0].name, where=table.where,
+                                expected="finite numbers")
     bad = np.flatnonzero(frequency <= 0)
     if bad.size:
         raise SpectrumFileError(path, f"frequency must be > 0 Hz, got {frequency[bad[0]]!r}",

@@ -25,7 +25,13 @@ def read_z_table(path: Path) -> Table:
     head = next((i for i, line in enumerate(lines) if line.strip().startswith("Freq(Hz)")),
                 None)
     if end is None and head is None:
-        return read_text_table(path)
+        table = read_text_table(path)
+        if not table.has_header and table.data.shape[1] >= 6:  # bare ZPlot rows
+            table.names = list(ZPLOT_COLUMNS[: table.data.shape[1]])
+            table.names += [f"column {j + 1}" for j in range(len(table.names),
+                                                             table.data.shape[1])]
+            table.has_header = True
+        return table
     start = (end if end is not None else head) + 1
     meta: dict = {}
     declared = None
