@@ -83,7 +83,7 @@ class Cell:
         min(b, L_n + L_a)/8).
     edge_mesh_size
         element size at contact edges; default min(mesh_size/5, spot radius/10)
-        in 2D, min(mesh_size/2, radius/4) in 3D.  The flaw tip gets
+        in 2D, min(mesh_size/2, radius/6) in 3D.  The flaw tip gets
         min(edge_mesh_size, opening/10).
 
     Bad input raises :class:`~nakmodel.errors.ParameterError` at construction,
@@ -178,7 +178,7 @@ class Cell:
         if kind is GeometryKind.THREE_D:
             h_e = h_i / 2
             if isinstance(self.contact, ContactSpots):
-                h_e = min(h_e, self.contact.radius_si / 4)
+                h_e = min(h_e, self.contact.radius_si / 6)
         else:
             h_e = h_i / 5
             if isinstance(self.contact, ContactSpots):

@@ -1,0 +1,124 @@
+"""Command-line front end of the mesh builders (used by ``meshes/*.py`` and a CLI subcommand).
+
+``add_cell_arguments(parser)`` adds the cell options, ``cell_from_args(args)``
+builds the :class:`Cell`, ``write_cell_mesh(cell, outdir, stem)`` writes
+``<stem>.msh`` and ``<stem>.xdmf`` (+ ``.h5``) and returns a summary dict.
+``register(subparsers)`` adds a ``mesh`` subcommand to an argparse CLI.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from ..errors import ParameterError
+from .cell import Cell, GeometryKind
+from .contact import BlockedPatches, ContactSpots, FullContact
+from .flaw import SurfaceFlaw
+
+
+def add_cell_arguments(parser: argparse.ArgumentParser, *, geometry: str | None = None) -> None:
+    """Add the cell options (lengths accept units: ``--pellet-radius "6.5 mm"``)."""
+    if geometry is None:
+        parser.add_argument("--geometry", default="axisymmetric",
+                            choices=[g.value for g in GeometryKind])
+    parser.add_argument("--pellet-radius", default=None, help="b (default: parameter set)")
+    parser.add_argument("--pellet-thickness", default=None, help="L_n")
+    parser.add_argument("--alloy-thickness", default=None, help="L_a")
+    parser.add_argument("--spot-radius", default=None, help="contact spot radius (else full)")
+    parser.add_argument("--spot-count", type=int, default=None)
+    parser.add_argument("--spot-fraction", type=float, default=None)
+    parser.add_argument("--seed", type=int, default=None, help="random spots (else periodic)")
+    parser.add_argument("--blocked", action="append", default=[], metavar="X,Y,R",
+                        help="blocked disc patch x,y,radius [m] (repeatable)")
+    parser.add_argument("--flaw-depth", default=None)
+    parser.add_argument("--flaw-opening", default=None)
+    parser.add_argument("--flaw-position", default="0")
+    parser.add_argument("--mesh-size", default=None, help="element size at the interface")
+    parser.add_argument("--bulk-mesh-size", default=None)
+    parser.add_argument("--edge-mesh-size", default=None)
+
+
+def _length(text):
+    if text is None:
+        return None
+    try:
+        return float(text)
+    except ValueError:
+        return text
+
+
+def cell_from_args(args, *, geometry: str | None = None) -> Cell:
+    """Build the :class:`Cell` described by parsed arguments."""
+    if args.spot_radius is not None:
+        contact = ContactSpots(radius=_length(args.spot_radius), count=args.spot_count,
+                               fraction=args.spot_fraction, seed=args.seed)
+    elif args.blocked:
+        contact = BlockedPatches(patches=[tuple(float(v) for v in item.split(","))
+                                          for item in args.blocked])
+    else:
+        contact = FullContact()
+    flaw = None
+    if args.flaw_depth is not None:
+        flaw = SurfaceFlaw(depth=_length(args.flaw_depth), opening=_length(args.flaw_opening),
+                           position=_length(args.flaw_position))
+    return Cell(geometry=geometry or args.geometry, pellet_radius=_length(args.pellet_radius),
+                pellet_thickness=_length(args.pellet_thickness),
+                alloy_thickness=_length(args.alloy_thickness), contact=contact, flaw=flaw,
+                mesh_size=_length(args.mesh_size), bulk_mesh_size=_length(args.bulk_mesh_size),
+                edge_mesh_size=_length(args.edge_mesh_size))
+
+
+def write_cell_mesh(cell: Cell, outdir, stem: str = "cell") -> dict:
+    """Mesh ``cell``; write ``<stem>.msh`` (gmsh, metres, physical names) and ``<stem>.xdmf``
+    (dolfinx mesh with ``cell_tags`` and ``facet_tags``); return a summary dict."""
+    outdir = Path(outdir)
+    outdir.mkdir(parents=True, exist_ok=True)
+    cellmesh = cell.build_mesh(msh_file=outdir / f"{stem}.msh")
+    cellmesh.write_xdmf(outdir / f"{stem}.xdmf")
+    tdim = cellmesh.mesh.topology.dim
+    summary = {
+        "geometry": cell.geometry.value,
+        "cells": int(cellmesh.mesh.comm.allreduce(
+            cellmesh.mesh.topology.index_map(tdim).size_local)),
+        "contact_area_m2": cellmesh.contact_area(),
+        "contact_area_analytic_m2": cell.contact_area(),
+        "electrode_area_m2": cell.electrode_area(),
+        "flaw_tip_m": None if cellmesh.flaw_tip is None else cellmesh.flaw_tip.tolist(),
+        "tags": cellmesh.tags.as_dict(),
+        "files": [str(outdir / f"{stem}.msh"), str(outdir / f"{stem}.xdmf")],
+    }
+    return summary
+
+
+def main(argv=None, *, geometry: str | None = None, stem: str = "cell") -> int:
+    """Entry point of the ``meshes/*.py`` scripts."""
+    parser = argparse.ArgumentParser(description="Mesh a nakmodel cell with gmsh.")
+    add_cell_arguments(parser, geometry=geometry)
+    parser.add_argument("--out", default="meshes/out", help="output directory")
+    parser.add_argument("--stem", default=stem, help="output file stem")
+    args = parser.parse_args(argv)
+    try:
+        return _run(args, geometry)
+    except ParameterError as err:
+        for problem in err.problems:
+            print(f"error: {problem}", file=sys.stderr)
+        return 2
+
+
+def _run(args, geometry=None) -> int:
+    summary = write_cell_mesh(cell_from_args(args, geometry=geometry), args.out, args.stem)
+    if not getattr(args, "quiet", False):
+        print(json.dumps(summary, indent=2))
+    return 0
+
+
+def register(subparsers) -> None:
+    """Add the ``mesh`` subcommand (for ``nakmodel/cli/mesh.py``)."""
+    parser = subparsers.add_parser("mesh", help="mesh a cell with gmsh (.msh + .xdmf)")
+    add_cell_arguments(parser)
+    parser.add_argument("--out", default="meshes/out", help="output directory")
+    parser.add_argument("--stem", default="cell", help="output file stem")
+    parser.set_defaults(func=_run)
