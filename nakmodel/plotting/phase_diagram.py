@@ -23,7 +23,7 @@ def phase_diagram_lines(params=None, n: int = 120) -> dict[str, tuple[np.ndarray
         "liquidus (Na2K)": (np.asarray(thermo.liquidus(t_c, a, phase="Na2K")), t_c),
         "eutectic": (np.array([0.0, thermo.X_NA_NA2K]), np.array([te, te])),
         "peritectic": (np.array([xp, 1.0]), np.array([tp, tp])),
-        "Na2K": (np.array([thermo.X_NA_NA2K, thermo.X_NA_NA2K]), np.array([te - 30.0, tp])),
+        "Na2K": (np.array([thermo.X_NA_NA2K, thermo.X_NA_NA2K]), np.array([te - 60.0, tp])),
         "_points": (np.array([xe, xp, x_na2k_at_p]), np.array([te, tp, tp])),
     }
 
@@ -46,9 +46,11 @@ def plot_phase_diagram(ax, params=None, *, celsius: bool = True, literature: boo
         ax.plot(x, t - off, color="0.3", lw=1, ls="--")
     te = lines["eutectic"][1][0]
     tp = lines["peritectic"][1][0]
-    ax.text(0.02, te - off - 3, "K(s) + Na2K", fontsize=8, va="top")
-    ax.text(0.75, tp - off - 3, "Na2K + Na(s)", fontsize=8, va="top")
-    ax.text(0.4, 330 - off, "liquid", fontsize=10)
+    ax.text(0.02, te - off - 2, "K(s) + Na2K", fontsize=8, va="top")
+    ax.text(0.70, tp - off - 2, "Na2K + Na(s)", fontsize=8, va="top")
+    ax.text(0.45, 320 - off, "liquid", fontsize=10)
+    ax.text(0.03, te - off + 8, "L + K(s)", fontsize=8)
+    ax.text(0.85, tp - off + 8, "L + Na(s)", fontsize=8)
     if literature:
         pts = thermo.LITERATURE_POINTS
         w = pts["liquid_window_25C"]
@@ -64,9 +66,9 @@ def plot_phase_diagram(ax, params=None, *, celsius: bool = True, literature: boo
                 [pts["k_melting"]["T"] - off, pts["na_melting"]["T"] - off], "D", mfc="none",
                 color="k", ms=7, label=f"melting points: {pts['na_melting']['source']}")
     ax.set_xlim(0.0, 1.0)
-    ax.set_ylim(te - off - 25.0, thermo.alloy_parameters(params).na_melting_point - off + 10)
+    ax.set_ylim(te - off - 60.0, thermo.alloy_parameters(params).na_melting_point - off + 10)
     ax.set_xlabel("x_Na (mole fraction Na)")
     ax.set_ylabel("T [°C]" if celsius else "T [K]")
     ax.set_title("Na–K phase diagram (model lines, literature markers)")
-    ax.legend(fontsize=6, loc="upper left")
+    ax.legend(fontsize=6, loc="lower right", framealpha=0.9)
     return ax

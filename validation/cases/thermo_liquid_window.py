@@ -18,7 +18,7 @@ def run(outdir):
     fig, ax = plt.subplots(figsize=(7, 5), layout="constrained")
     plot_phase_diagram(ax, params)
     ax.hlines(25.0, low, high, color="C1", lw=3, alpha=0.6, label="model window at 25 °C")
-    ax.legend(fontsize=6, loc="upper left")
+    ax.legend(fontsize=6, loc="lower right", framealpha=0.9)
     fig.savefig(outdir / "liquid_window.png", dpi=130)
     plt.close(fig)
     src = thermo.XUE_2018 + " (9.2-58.2 wt% Na)"
