@@ -179,6 +179,10 @@ class Spectrum:
 
     __hash__ = None  # mutable-looking arrays: not hashable
 
+    def __reduce__(self):
+        # the read-only meta proxy cannot be pickled: rebuild from plain values
+        return (Spectrum, (self.frequency, self.Z, self.area, self.label, dict(self.meta)))
+
     @property
     def omega(self) -> np.ndarray:
         """Angular frequency ω = 2π f [rad/s]."""

@@ -113,6 +113,7 @@ def test_mpt_export_of_an_mpr_reads_back_the_same_numbers(tmp_path, decimal_comm
     assert np.allclose(mpt.frequency, mpr.frequency, rtol=1e-7)
     assert np.allclose(mpt.Z, mpr.Z, rtol=1e-7)
     assert mpt.meta["Electrode surface area"] == "0.785 cm²"
+    assert read_spectrum(tmp_path / "ssb.mpt", area="header").area == pytest.approx(0.785e-4)
 
 
 def test_mpt_operando_series_splits_by_cycle(tmp_path):
@@ -316,6 +317,9 @@ def test_gamry_file_with_two_zcurve_tables_is_a_series(tmp_path):
     for a, b in zip(got, sweeps, strict=True):
         assert np.array_equal(a.frequency, b.frequency) and np.array_equal(a.Z, b.Z)
     assert got[0].meta["area_cm2_in_header"] == "0,5" and got[0].area is None
+    assert read_spectra(path, area="header")[1].area == pytest.approx(0.5e-4)
+    with pytest.raises(SpectrumFileError, match="declares no electrode area"):
+        read_spectrum(write_spectrum(sweeps[0], tmp_path / "plain.csv"), area="header")
 
 
 def test_zplot_rows_without_the_metadata_header_and_explicit_format(tmp_path):

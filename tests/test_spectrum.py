@@ -157,3 +157,13 @@ def test_plots_draw_minus_imaginary_and_positive_phase():
     assert np.allclose(mag.lines[0].get_ydata(), s.magnitude)
     assert np.all(ph.lines[0].get_ydata() >= 0)
     plt.close(fig)
+
+
+def test_pickle_and_deepcopy_keep_everything():
+    import copy
+    import pickle
+
+    s = Spectrum(F, rc(), area=1e-4, label="x", meta={"cycle": 3})
+    for clone in (pickle.loads(pickle.dumps(s)), copy.deepcopy(s)):
+        assert clone == s and clone.label == "x" and clone.meta["cycle"] == 3
+        assert not clone.Z.flags.writeable

@@ -113,7 +113,9 @@ def read_spectrum(path, *, format: str | None = None, columns=None, units=None, 
         "imag": "mOhm", "phase": "rad"}``; overrides units found in the header.
         ``"ohm cm2"`` marks area-specific values (then ``area`` is required).
     area:
-        Electrode area [m²] or a string (``"0.785 cm^2"``) stored on the spectra.
+        Electrode area [m²] or a string (``"0.785 cm^2"``) stored on the spectra, or
+        ``"header"``: the area the file declares (EC-Lab "Electrode surface area", Gamry
+        ``AREA`` and ZPlot "Surface Area", both in cm²). Impedances stay absolute [Ω].
     split:
         ``"auto"`` (by cycle column if it varies, else at sweep restarts if frequencies
         repeat), ``"cycle"``, ``"sequence"`` (at every restart of the frequency sweep) or

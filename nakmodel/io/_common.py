@@ -178,7 +178,7 @@ class ReadOptions:
 
     columns: Mapping | None = None
     units: Mapping | None = None
-    area: float | None = None
+    area: float | str | None = None  # m^2, or "header"
     split: SplitMode = "auto"
     sign: SignMode = "auto"
     min_points: int = 3
@@ -208,7 +208,7 @@ class ReadOptions:
                 if key not in ROLES:
                     problems.append(Problem(f"{name}[{key!r}]", "unknown role", key,
                                             f"one of {ROLES}"))
-        if area is not None:
+        if area is not None and area != "header":
             from ..units import to_si
 
             try:
@@ -322,6 +322,8 @@ def spectra_from_table(table: Table, options: ReadOptions) -> list[Spectrum]:
         raise SpectrumFileError(path, "mixed absolute and area-specific impedance columns",
                                 column=used[0].name)
     area = options.area if options.area is not None else table.meta.get("area_m2")
+    if area == "header":
+        area = header_area(table)
     if per_area == {True}:
         if area is None:
             raise SpectrumFileError(path, "impedance is area-specific (" + used[0].unit +
@@ -361,6 +363,33 @@ def spectra_from_table(table: Table, options: ReadOptions) -> list[Spectrum]:
         z = _normalise_sign(path, f, z, used[-1], options)
         spectra.append(Spectrum(f, z, area=area, label=name, meta=meta))
     return spectra
+
+
+def header_area(table: Table) -> float:
+    """Electrode area [m²] declared in the file header (EC-Lab, Gamry AREA, ZPlot)."""
+    from ..units import to_si
+
+    meta = table.meta
+    try:
+        if "electrode_surface_area" in meta:  # EC-Lab: "0.785 cm²"
+            text = str(meta["electrode_surface_area"]).replace("²", "^2").replace(",", ".")
+            value = to_si(text, "m^2", key="area")
+        elif "area_cm2_in_header" in meta:  # Gamry AREA / ZPlot Surface Area, in cm²
+            value = float(str(meta["area_cm2_in_header"]).replace(",", ".")) * 1e-4
+        elif "area_m2" in meta:
+            value = float(meta["area_m2"])
+        else:
+            raise SpectrumFileError(table.path, "area='header' but the header declares no "
+                                    "electrode area", expected="an explicit area= value")
+    except (ValueError, ParameterError) as exc:
+        if isinstance(exc, SpectrumFileError):
+            raise
+        raise SpectrumFileError(table.path, f"unreadable electrode area in the header ({exc})",
+                                expected="an explicit area= value") from None
+    if not value > 0:
+        raise SpectrumFileError(table.path, f"electrode area in the header is {value!r}",
+                                expected="an area > 0 or an explicit area= value")
+    return value
 
 
 def _split(table: Table, frequency: np.ndarray, cols: dict[str, Column],
