@@ -173,3 +173,19 @@ def test_cli_exit_codes(tmp_path, capsys):
     assert "unknown swept key 'synth.xx'" in capsys.readouterr().err
     assert not (tmp_path / "t").exists()
     assert main(["-q", "sweep", str(good), "--out", str(tmp_path / "w"), "--workers", "0"]) == 2
+
+
+def test_two_concurrent_sweeps_into_one_folder_do_not_corrupt_it(tmp_path):
+    study = _write_study(tmp_path / "both.toml", n=6, delay=0.2)
+    out = tmp_path / "out"
+    procs = [subprocess.Popen([PYTHON, "-c", _sweep_script(study, out, 1)], cwd=tmp_path,
+                              stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    for proc in procs:
+        _, err = proc.communicate(timeout=120)
+        assert proc.returncode == 0, err
+    rows = read_csv(out / "results.csv")
+    assert len(rows) == 6 and len({r["point_id"] for r in rows}) == 6
+    assert all(r["status"] == "ok" for r in rows)
+    for path in out.glob("points/*/result.json"):
+        record = json.loads(path.read_text())
+        assert record["status"] == "ok" and record["outputs"]["y"] > 0

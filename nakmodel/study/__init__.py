@@ -18,6 +18,22 @@ one table named after its kind with that kind's options::
 Each kind is a module of this package registered in :data:`KINDS`; it exposes
 ``parse_options(table, key) -> options`` (validating every option before
 anything runs) and ``run(study, outdir, progress) -> list[Path]``.
+
+A kind is *sweepable* (``nakmodel sweep``, :mod:`nakmodel.sweep`) iff its module
+also defines
+
+* ``OUTPUTS``: a tuple of the names of the scalar outputs of one point, and
+* ``run_point(study, point_dir) -> dict``: run ONE point (a fully resolved,
+  validated :class:`Study`) and return a dict with (at least) every name in
+  ``OUTPUTS``; it may write files (time series, spectra) into ``point_dir``,
+  and raises (e.g. :class:`~nakmodel.errors.ConvergenceError`) on failure.
+
+Optional: ``OPTIONS`` (option names that may be swept as ``<kind>.<option>``),
+``OPTION_UNITS`` (option -> SI unit, used for ``range`` sweeps and CSV
+headers), ``OPTION_TABLES`` (``{table: option names}`` for a kind with
+several option tables, e.g. ``protocol.current_density``) and ``VERSION``
+(part of every point id: bump it when the kind's physics changes so that
+stored sweep results are not reused).
 """
 
 from __future__ import annotations

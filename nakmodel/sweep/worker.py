@@ -77,10 +77,14 @@ def _import_kind(task: PointTask):
 
 
 def clear_point_dir(folder: Path) -> None:
-    """Remove what an earlier (failed or interrupted) attempt left, keeping the inputs."""
+    """Remove what an earlier (failed or interrupted) attempt left, keeping the inputs.
+
+    Hidden files (the temporary files of atomic writes, possibly of a concurrent
+    sweep writing into the same folder) are left alone.
+    """
     folder.mkdir(parents=True, exist_ok=True)
     for child in folder.iterdir():
-        if child.name == "point.json":
+        if child.name == "point.json" or child.name.startswith("."):
             continue
         if child.is_dir():
             shutil.rmtree(child, ignore_errors=True)
