@@ -255,6 +255,34 @@ def _render_duration_until(step, default: str | None) -> str:
     return f" for {_fmt_time(step.duration)}" + _render_until(step, default, " or ")
 
 
+def _time_at_charge(step, capacity: float) -> float:
+    """First time in ``step`` at which |∫ i dt| reaches ``capacity`` [C/m²] (inf if never).
+
+    |charge| is non-decreasing in every current step (one direction per step), so bisection
+    on [0, duration] is exact to round-off.
+    """
+    q = _positive(capacity, "C/m^2", "capacity")
+    if math.isinf(step.duration):
+        rate = abs(step.value(0.0))
+        return q / rate if rate > 0 else math.inf
+    if abs(step.charge(step.duration)) < q * (1 - 1e-12):
+        return math.inf
+    lo, hi = 0.0, step.duration
+    for _ in range(200):
+        mid = 0.5 * (lo + hi)
+        if abs(step.charge(mid)) >= q:
+            hi = mid
+        else:
+            lo = mid
+        if hi - lo <= 1e-13 * max(1.0, hi):
+            break
+    return hi
+
+
+def _clip_time(step, t: float) -> float:
+    return min(max(float(t), 0.0), step.duration)
+
+
 # --- steps -------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Strip:
@@ -280,6 +308,14 @@ class Strip:
 
     def value(self, t: float) -> float:
         return self.sign * self.current_density
+
+    def charge(self, t: float) -> float:
+        """Signed charge density passed from the start of the step to t [C/m²]."""
+        return self.sign * self.current_density * _clip_time(self, t)
+
+    def time_at_charge(self, capacity: float) -> float:
+        """Time in the step at which ``capacity`` [C/m²] has passed (inf if never)."""
+        return _time_at_charge(self, capacity)
 
     def breakpoints(self) -> tuple[float, ...]:
         return ()
@@ -315,6 +351,12 @@ class Rest:
 
     def value(self, t: float) -> float:
         return 0.0
+
+    def charge(self, t: float) -> float:
+        return 0.0
+
+    def time_at_charge(self, capacity: float) -> float:
+        return _time_at_charge(self, capacity)
 
     def breakpoints(self) -> tuple[float, ...]:
         return ()
@@ -420,6 +462,24 @@ class Ramp:
         k = min(max(int(math.floor(t / self.step_duration + 1e-12)), 0), self.n_levels - 1)
         return sign * self._level(k)
 
+    def charge(self, t: float) -> float:
+        """Signed charge density passed from the start of the step to t [C/m²]."""
+        sign = _sign(self.direction, "Ramp")
+        t = _clip_time(self, t)
+        if self.step_duration is None:
+            return sign * (self.start * t + 0.5 * self.rate * t * t)
+        k = min(int(math.floor(t / self.step_duration + 1e-12)), self.n_levels)
+        # complete levels 0..k-1: an arithmetic series; only the last level is clipped
+        m = min(k, self.n_levels - 1)
+        full = m * self.start + self.increment * m * (m - 1) / 2.0
+        if k == self.n_levels:
+            full += self._level(self.n_levels - 1)
+        partial = self._level(k) * (t - k * self.step_duration) if k < self.n_levels else 0.0
+        return sign * (full * self.step_duration + partial)
+
+    def time_at_charge(self, capacity: float) -> float:
+        return _time_at_charge(self, capacity)
+
     def breakpoints(self) -> tuple[float, ...]:
         if self.step_duration is None:
             return ()
@@ -481,6 +541,18 @@ class Staircase:
             return 0.0
         return _sign(self.direction, "Staircase") * self.levels[k]
 
+    def charge(self, t: float) -> float:
+        """Signed charge density passed from the start of the step to t [C/m²]."""
+        t = _clip_time(self, t)
+        k = min(int(math.floor(t / self.period + 1e-12)), len(self.levels))
+        q = sum(self.levels[:k]) * self.step_duration
+        if k < len(self.levels):
+            q += self.levels[k] * min(t - k * self.period, self.step_duration)
+        return _sign(self.direction, "Staircase") * q
+
+    def time_at_charge(self, capacity: float) -> float:
+        return _time_at_charge(self, capacity)
+
     def breakpoints(self) -> tuple[float, ...]:
         times = []
         for k in range(len(self.levels)):
@@ -537,6 +609,17 @@ class PulseTrain:
         if t - k * period < self.on * (1 - 1e-12):
             return _sign(self.direction, "PulseTrain") * self.current_density
         return 0.0
+
+    def charge(self, t: float) -> float:
+        """Signed charge density passed from the start of the step to t [C/m²]."""
+        t = _clip_time(self, t)
+        period = self.on + self.off
+        k = min(int(math.floor(t / period + 1e-12)), self.count)
+        on_time = k * self.on + (min(t - k * period, self.on) if k < self.count else 0.0)
+        return _sign(self.direction, "PulseTrain") * self.current_density * on_time
+
+    def time_at_charge(self, capacity: float) -> float:
+        return _time_at_charge(self, capacity)
 
     def breakpoints(self) -> tuple[float, ...]:
         period = self.on + self.off
@@ -1056,6 +1139,18 @@ class Protocol:
     def total_duration(self) -> float:
         """Sum of step durations [s] (inf if a step ends only on a termination)."""
         return sum(s.duration for s in self.steps)
+
+    def breakpoints(self) -> tuple[float, ...]:
+        """Nominal absolute times [s] where the setpoint may jump: step starts (after the
+        first) and each step's internal breakpoints, up to the first open-ended step."""
+        out = []
+        for t0, step in zip(self.start_times(), self.steps, strict=True):
+            if math.isinf(t0):
+                break
+            if t0 > 0:
+                out.append(t0)
+            out += [t0 + t for t in step.breakpoints()]
+        return tuple(out)
 
     def start_times(self) -> tuple[float, ...]:
         """Nominal start time of each step [s] (inf after an open-ended step)."""

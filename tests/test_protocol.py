@@ -299,3 +299,33 @@ def test_breakpoints_are_interior_and_setpoint_jumps_there(step):
     for t in bps:
         eps = 1e-4  # [s]; every phase in the strategies lasts >= 1 s
         assert step.value(t - eps) != step.value(t + eps)
+
+
+@settings(max_examples=60, deadline=None)
+@given(step=st.one_of(ramps(), staircases, pulses, galvanostatic.filter(
+    lambda s: math.isfinite(s.duration))), frac=st.floats(0.0, 1.0))
+def test_charge_is_the_integral_of_the_setpoint(step, frac):
+    t = frac * step.duration
+    # midpoint rule on a grid that contains every breakpoint: exact for piecewise linear i(t)
+    grid = sorted({0.0, t, *[b for b in step.breakpoints() if b < t]})
+    q = 0.0
+    for a, b in zip(grid[:-1], grid[1:], strict=True):
+        q += step.value(0.5 * (a + b)) * (b - a)
+    assert step.charge(t) == pytest.approx(q, rel=1e-9, abs=1e-9 * abs(step.value(t)) + 1e-12)
+
+
+def test_time_at_charge():
+    s = Strip(10.0, until=(CapacityLimit(72000.0),))
+    assert s.time_at_charge(72000.0) == pytest.approx(7200.0)
+    r = Ramp(0.0, 10.0, 0.01, "strip")  # q(t) = 0.005 t^2
+    assert r.time_at_charge(0.005 * 400.0**2) == pytest.approx(400.0, rel=1e-10)
+    assert math.isinf(r.time_at_charge(1e9))
+    p = PulseTrain(10.0, 10.0, 5.0, 3)
+    assert p.time_at_charge(250.0) == pytest.approx(2 * 15.0 + 5.0, rel=1e-10)  # 2.5 pulses
+    assert math.isinf(Rest(60.0).time_at_charge(1.0))
+
+
+def test_protocol_breakpoints_are_absolute():
+    p = Protocol.parse(["Rest for 10 s", "Pulse stripping at 1 mA/cm2 for 2 s on, 3 s off, "
+                        "2 times", "Strip at 1 mA/cm2 until liquidus", "Rest for 1 s"])
+    assert p.breakpoints() == pytest.approx([10.0, 12.0, 15.0, 17.0, 20.0])
