@@ -5,6 +5,8 @@ from __future__ import annotations
 import copy
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from nakmodel.errors import ParameterError
 from nakmodel.sweep import load_sweep
@@ -167,3 +169,15 @@ def test_example_study_file_is_valid():
     spec = load_sweep(Path(__file__).resolve().parents[1] / "studies" / "thermo_sweep.toml")
     assert len(spec.points) == 12
     assert spec.outputs[-1] == "platable_mAh_cm2"
+
+
+@settings(max_examples=15, deadline=None)
+@given(sigma=st.floats(min_value=1e-4, max_value=10.0, allow_nan=False))
+def test_point_id_does_not_depend_on_the_unit_spelling(sigma):
+    si = load_sweep(thermo({"parameter": [param("nasicon.conductivity", [sigma])]}))
+    ms_cm = load_sweep(thermo({"parameter": [param("nasicon.conductivity",
+                                                   [f"{sigma * 10.0!r} mS/cm"])]}))
+    assert si.points[0].point_id == ms_cm.points[0].point_id
+    with pytest.raises(ParameterError, match="resolve to the same inputs"):
+        load_sweep(thermo({"parameter": [param("nasicon.conductivity",
+                                               [sigma, f"{sigma * 10.0!r} mS/cm"])]}))

@@ -131,8 +131,28 @@ def canonical(obj):
     return repr(obj)
 
 
+HASH_DIGITS = 12
+
+
+def _rounded(obj):
+    """Floats to ``HASH_DIGITS`` significant digits (unit spellings differ in the last ulp)."""
+    if isinstance(obj, float):
+        return float(f"{obj:.{HASH_DIGITS}g}")
+    if isinstance(obj, dict):
+        return {k: _rounded(v) for k, v in obj.items()}
+    if isinstance(obj, list):
+        return [_rounded(v) for v in obj]
+    return obj
+
+
 def point_id(study, kind_module: str) -> str:
-    """Stable short hash of a resolved study's physics: parameters, options, kind, versions."""
+    """Stable short hash of a resolved study's physics: parameters, options, kind, versions.
+
+    SHA-256 of the canonical JSON (sorted keys, SI floats rounded to
+    ``HASH_DIGITS`` significant digits, so ``"1 mS/cm"`` and ``0.1`` S/m give the
+    same id) of every parameter, the kind's options, the kind, its ``VERSION``
+    and the nakmodel version; the first ``ID_LENGTH`` hex digits.
+    """
     from .. import __version__
 
     module = importlib.import_module(kind_module)
@@ -143,7 +163,8 @@ def point_id(study, kind_module: str) -> str:
         "parameters": canonical(study.parameters.to_dict()),
         "options": canonical(study.options),
     }
-    text = json.dumps(payload, sort_keys=True, separators=(",", ":"), allow_nan=False)
+    text = json.dumps(_rounded(payload), sort_keys=True, separators=(",", ":"),
+                      allow_nan=False)
     return hashlib.sha256(text.encode()).hexdigest()[:ID_LENGTH]
 
 
