@@ -1,0 +1,73 @@
+"""Stress and crack driving force in the NASICON ceramic.
+
+* :mod:`.material` - E, nu, K_IC (:class:`CeramicMaterial`)
+* :mod:`.elasticity` - plane-strain / axisymmetric / 3D linear elasticity
+* :mod:`.crack_mesh` - gmsh meshes of cracked bodies with a refined tip
+* :mod:`.domain_integral` - G-theta, interaction integral (K_I, K_II), compliance G
+* :mod:`.loading` - flaw pressure from the electrochemical state
+* :mod:`.fracture` - :func:`stress_intensity`, :func:`critical_pressure`,
+  :func:`flaw_size_sweep` for a cell's surface flaw
+* :mod:`.plotting` - :func:`plot_principal_stress`, :func:`plot_k_ratio`
+
+Heavy modules (dolfinx, gmsh) are imported lazily by the functions using them.
+"""
+
+from __future__ import annotations
+
+from .fracture import (
+    CriticalLoad,
+    FlawGeometry,
+    FlawSizeTable,
+    MeshOptions,
+    StressIntensity,
+    critical_load,
+    critical_overpotential,
+    critical_pressure,
+    flaw_geometry,
+    flaw_size_sweep,
+    handbook_critical_pressure,
+    interface_resistance,
+    stress_intensity,
+)
+from .history import KRatioHistory, k_ratio_history
+from .loading import (
+    FlawLoadingModel,
+    FlawState,
+    SurfaceEigenstrain,
+    capillary_pressure,
+    flaw_pressure,
+    outflow_pressure,
+    poiseuille_slit_pressure_drop,
+    solid_metal_pressure,
+)
+from .material import CeramicMaterial
+from .plotting import plot_k_ratio, plot_principal_stress
+
+__all__ = [
+    "CeramicMaterial",
+    "CriticalLoad",
+    "FlawGeometry",
+    "FlawLoadingModel",
+    "FlawSizeTable",
+    "FlawState",
+    "KRatioHistory",
+    "MeshOptions",
+    "StressIntensity",
+    "SurfaceEigenstrain",
+    "capillary_pressure",
+    "critical_load",
+    "critical_overpotential",
+    "critical_pressure",
+    "flaw_geometry",
+    "flaw_pressure",
+    "flaw_size_sweep",
+    "handbook_critical_pressure",
+    "interface_resistance",
+    "k_ratio_history",
+    "outflow_pressure",
+    "plot_k_ratio",
+    "plot_principal_stress",
+    "poiseuille_slit_pressure_drop",
+    "solid_metal_pressure",
+    "stress_intensity",
+]

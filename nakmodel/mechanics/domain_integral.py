@@ -1,0 +1,229 @@
+"""Crack driving force from the finite-element field: G-theta and interaction integrals.
+
+Energy release rate by the G-theta (virtual crack extension, domain J)
+integral (Destuynder & Djaoua 1981; deLorenzi 1982; Shih, Moran & Nakamura,
+Int. J. Fract. 30 (1986) 79).  For a virtual extension field theta (theta = e
+near the tip, 0 outside a ring, e the crack direction) and pressure p on the
+crack faces (traction t = -p N):
+
+    G = int_Omega [ sigma_ij u_i,k theta_k,j - W theta_k,k ] w dV
+        - int_Gamma_c p [ (u . N) div(theta) - u_i theta_j,i N_j ] w dS
+
+with W = sigma : eps / 2 (derivative of the potential energy under the domain
+map x -> x + s theta at fixed load; the face term is the shape derivative of
+the pressure work through Nanson's formula).  In axisymmetry w = 2 pi r, the
+hoop terms u_r/r, theta_r/r enter the 3x3 gradients and G is per unit length
+of crack front: G = (total) / (2 pi r_tip).  For a half model (mirror
+symmetry about the crack plane) the full body's G is twice the half's.
+
+K_I and K_II by the interaction integral with auxiliary Williams fields
+(Yau, Wang & Corten, J. Appl. Mech. 47 (1980) 335; Anderson, Fracture
+Mechanics, 3rd ed., sec. 7.4.3): M = int [sigma_ij u^a_i,k + sigma^a_ij u_i,k
+- sigma^a_ij eps_ij delta_kj] theta_k,j dV - face term with u^a;
+K_m = E' M_m / 2 (plane strain E' = E/(1-nu^2)).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..errors import ParameterError, Problem
+from .crack_mesh import CrackMesh
+from .elasticity import ElasticSolution, Kinematics, grad3
+
+
+@dataclass(frozen=True)
+class RingDomain:
+    """Annulus ``r_inner <= |x - tip| <= r_outer`` [m] where theta decays from e to 0."""
+
+    r_inner: float
+    r_outer: float
+
+    def __post_init__(self):
+        if not 0.0 <= self.r_inner < self.r_outer:
+            raise ParameterError(Problem("mechanics.ring_domain", "need 0 <= r_inner < r_outer",
+                                         (self.r_inner, self.r_outer), "radii in m"))
+
+
+def default_rings(crack: CrackMesh, n: int = 3) -> list[RingDomain]:
+    """``n`` nested domains: theta = e inside 0.1 R, decaying to 0 at 0.1 R + (k/n) 0.7 R.
+
+    R is the largest admissible radius (distance from the tip to the nearest
+    boundary other than the crack faces and the symmetry plane).
+    """
+    R = crack.min_tip_distance_to_boundary
+    edges = np.linspace(0.1, 0.8, n + 1) * R
+    return [RingDomain(edges[0], edges[i + 1]) for i in range(n)]
+
+
+def _theta(solution: ElasticSolution, crack: CrackMesh, ring: RingDomain):
+    """Virtual crack extension theta = q(|x - tip|) e with q interpolated in P1."""
+    import ufl
+    from dolfinx import fem
+
+    if ring.r_outer > crack.min_tip_distance_to_boundary * (1 + 1e-9):
+        raise ParameterError(Problem("mechanics.ring_domain", "ring reaches another boundary "
+                                     "than the crack faces", ring.r_outer,
+                                     f"r_outer <= {crack.min_tip_distance_to_boundary:.4g} m"))
+    mesh = solution.mesh
+    Q = fem.functionspace(mesh, ("Lagrange", 1))
+    q = fem.Function(Q)
+    tip = crack.tip
+    gdim = mesh.geometry.dim
+
+    def profile(x):
+        d = np.sqrt(sum((x[i] - tip[i]) ** 2 for i in range(gdim)))
+        return np.clip((ring.r_outer - d) / (ring.r_outer - ring.r_inner), 0.0, 1.0)
+
+    q.interpolate(profile)
+    e = ufl.as_vector([float(c) for c in crack.direction[:gdim]])
+    return q * e
+
+
+def _g_theta_forms(solution: ElasticSolution, crack: CrackMesh, theta, u_other=None):
+    """UFL integrand of G (``u_other`` None) or of the interaction integral with ``u_other``."""
+    import ufl
+
+    mesh = solution.mesh
+    kin = solution.kinematics
+    w = solution.weight()
+    gu = grad3(solution.u, kin)
+    gt = grad3(theta, kin)
+    div_t = ufl.tr(gt)
+    sig = solution.stress()
+    ds = ufl.Measure("ds", domain=mesh, subdomain_data=solution.facet_tags)
+    N = ufl.FacetNormal(mesh)
+    if u_other is None:
+        W = 0.5 * ufl.inner(sig, ufl.sym(gu))
+        volume = (ufl.inner(sig, gu * gt) - W * div_t) * w * ufl.dx
+        u_face = solution.u
+    else:
+        ga = grad3(u_other, kin) if not isinstance(u_other, tuple) else u_other[1]
+        ua = u_other if not isinstance(u_other, tuple) else u_other[0]
+        sig_a = solution.stress(ua) if not isinstance(u_other, tuple) else u_other[2]
+        volume = (ufl.inner(sig, ga * gt) + ufl.inner(sig_a, gu * gt)
+                  - ufl.inner(sig_a, ufl.sym(gu)) * div_t) * w * ufl.dx
+        u_face = ua
+    form = volume
+    gdim = mesh.geometry.dim
+    gt2 = ufl.grad(theta)
+    for tag in crack.crack_faces:
+        p = solution.pressure_on(tag)
+        if isinstance(p, float) and p == 0.0:
+            continue
+        u_n = ufl.dot(u_face, N)
+        transverse = sum(u_face[i] * gt2[j, i] * N[j] for i in range(gdim) for j in range(gdim))
+        form = form - p * (u_n * div_t - transverse) * w * ds(tag)
+    return form
+
+
+def _integrate(form, comm):
+    from dolfinx import fem
+
+    return comm.allreduce(fem.assemble_scalar(fem.form(form)))
+
+
+def _scale(solution: ElasticSolution, crack: CrackMesh) -> float:
+    factor = 2.0 if crack.symmetric else 1.0
+    if solution.kinematics == Kinematics.AXISYMMETRIC:
+        factor /= 2.0 * np.pi * crack.tip[0]
+    return factor
+
+
+def energy_release_rate(solution: ElasticSolution, crack: CrackMesh,
+                        ring: RingDomain | None = None) -> float:
+    """Energy release rate G [J/m^2] of the full body by the G-theta domain integral."""
+    ring = ring or default_rings(crack, 1)[0]
+    theta = _theta(solution, crack, ring)
+    value = _integrate(_g_theta_forms(solution, crack, theta), solution.mesh.comm)
+    return float(value) * _scale(solution, crack)
+
+
+def williams_displacement(x, crack: CrackMesh, material, mode: str):
+    """Auxiliary plane-strain Williams displacement for unit K_I (mode 'I') or K_II ('II').
+
+    u = sqrt(r / 2 pi) / (2 mu) * f(phi; kappa), kappa = 3 - 4 nu, in crack-tip axes
+    (x1 along the crack extension, x2 normal); source: Anderson, Fracture
+    Mechanics, Table 2.2.  Returned in global axes as a UFL vector.
+    """
+    import ufl
+
+    e1 = crack.direction[:2]
+    e2 = np.array([-e1[1], e1[0]])
+    dx0, dx1 = x[0] - crack.tip[0], x[1] - crack.tip[1]
+    x1 = e1[0] * dx0 + e1[1] * dx1
+    x2 = e2[0] * dx0 + e2[1] * dx1
+    r = ufl.sqrt(x1 * x1 + x2 * x2)
+    phi = ufl.atan2(x2, x1)
+    kappa = 3.0 - 4.0 * material.poisson_ratio
+    c = ufl.sqrt(r / (2.0 * np.pi)) / (2.0 * material.shear_modulus)
+    ch, sh = ufl.cos(phi / 2), ufl.sin(phi / 2)
+    if mode == "I":
+        a1 = c * ch * (kappa - 1.0 + 2.0 * sh**2)
+        a2 = c * sh * (kappa + 1.0 - 2.0 * ch**2)
+    else:
+        a1 = c * sh * (kappa + 1.0 + 2.0 * ch**2)
+        a2 = -c * ch * (kappa - 1.0 - 2.0 * sh**2)
+    return ufl.as_vector([a1 * e1[0] + a2 * e2[0], a1 * e1[1] + a2 * e2[1]])
+
+
+def interaction_integrals(solution: ElasticSolution, crack: CrackMesh,
+                          ring: RingDomain | None = None) -> tuple[float, float]:
+    """(K_I, K_II) [Pa m^0.5] by the interaction integral (plane strain, full models)."""
+    import ufl
+
+    if solution.kinematics != Kinematics.PLANE_STRAIN:
+        raise ParameterError(Problem("mechanics.kinematics", "interaction integral implemented "
+                                     "for plane strain only", solution.kinematics,
+                                     "plane_strain"))
+    ring = ring or default_rings(crack, 1)[0]
+    theta = _theta(solution, crack, ring)
+    x = ufl.SpatialCoordinate(solution.mesh)
+    m = solution.material
+    out = []
+    for mode in ("I", "II"):
+        ua = williams_displacement(x, crack, m, mode)
+        ga = ufl.as_tensor([[ufl.grad(ua)[0, 0], ufl.grad(ua)[0, 1], 0.0],
+                            [ufl.grad(ua)[1, 0], ufl.grad(ua)[1, 1], 0.0], [0.0, 0.0, 0.0]])
+        eps_a = ufl.sym(ga)
+        sig_a = m.lame_lambda * ufl.tr(eps_a) * ufl.Identity(3) + 2.0 * m.shear_modulus * eps_a
+        M = _integrate(_g_theta_forms(solution, crack, theta, (ua, ga, sig_a)),
+                       solution.mesh.comm) * (2.0 if crack.symmetric else 1.0)
+        out.append(0.5 * m.plane_strain_modulus * float(M))
+    return out[0], out[1]
+
+
+def pressure_work(solution: ElasticSolution, crack: CrackMesh) -> float:
+    """Work of the crack-face pressures on the full body, W_ext = sum int -p N . u w dS [J(/m)].
+
+    For a linear body under fixed loads the potential energy is -W_ext / 2, so
+    G = (1/2) dW_ext/da per unit crack-front length (compliance method; Irwin
+    & Kies 1954; Anderson, Fracture Mechanics, sec. 2.4).
+    """
+    import ufl
+
+    mesh = solution.mesh
+    ds = ufl.Measure("ds", domain=mesh, subdomain_data=solution.facet_tags)
+    N = ufl.FacetNormal(mesh)
+    w = solution.weight()
+    form = 0
+    for tag in crack.crack_faces:
+        p = solution.pressure_on(tag)
+        form = form - p * ufl.dot(N, solution.u) * w * ds(tag)
+    value = _integrate(form, mesh.comm)
+    return float(value) * (2.0 if crack.symmetric else 1.0)
+
+
+def compliance_energy_release_rate(work_of_length, crack_length: float, step: float,
+                                   front_length: float = 1.0) -> float:
+    """G = (W_ext(a + h) - W_ext(a - h)) / (4 h) / front_length (central difference).
+
+    ``work_of_length(a)`` returns the pressure work of the body with crack
+    length a (:func:`pressure_work`); ``front_length`` is 2 pi a for a penny
+    crack modelled in axisymmetry, 1 for plane strain.
+    """
+    w_plus = work_of_length(crack_length + step)
+    w_minus = work_of_length(crack_length - step)
+    return (w_plus - w_minus) / (4.0 * step) / front_length

@@ -1,0 +1,465 @@
+"""Stress intensity of a metal-filled surface flaw in the NASICON pellet.
+
+The flaw is modelled as a straight crack of depth a from the alloy | NASICON
+interface (z = L_n) into a plane-strain section of the pellet (width 2b,
+thickness L_n): a long ("tunnel") surface crack, the conservative limit of a
+surface flaw (a semicircular surface flaw has about 0.66 of its K_I; Newman
+& Raju, Eng. Fract. Mech. 15 (1981) 185).  A flaw on the axis with no
+inclination is mirror-symmetric (half model, K_II = 0); otherwise the whole
+section is meshed with a narrow V-notch and K_II follows from the
+interaction integral.  Loads: pressure p on the flaw faces (given, or from a
+:class:`~nakmodel.mechanics.loading.FlawState`), stack pressure on the
+interface, optional ion-exchange eigenstrain (closure traction on the faces
+within the layer).  Support: the pellet bottom (z = 0) rests on the counter
+electrode (roller in the half model, clamped in the full model).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ..errors import ParameterError, Problem
+from ..units import to_si
+from . import crack_mesh as cmesh
+from .domain_integral import (
+    RingDomain,
+    default_rings,
+    energy_release_rate,
+    interaction_integrals,
+)
+from .elasticity import ElasticSolution, Kinematics, Pressure, Support, solve_elasticity
+from .loading import (
+    FARADAY,
+    GAS_CONSTANT,
+    FlawLoadingModel,
+    FlawState,
+    SurfaceEigenstrain,
+    exchange_layer_stress,
+    flaw_pressure,
+)
+from .material import CeramicMaterial
+
+EDGE_CRACK_FACTOR = 1.1215
+"""K_I / (p sqrt(pi a)) of an edge crack in a half-plane (Tada, Paris & Irwin, The Stress
+Analysis of Cracks Handbook, 3rd ed. (2000), p. 8.2)."""
+
+
+@dataclass(frozen=True)
+class FlawGeometry:
+    """Pellet section and flaw, SI: radius b, thickness L_n, flaw depth/opening/position/angle."""
+
+    pellet_radius: float
+    pellet_thickness: float
+    depth: float
+    opening: float
+    position: float = 0.0
+    angle: float = 0.0
+
+    @property
+    def symmetric(self) -> bool:
+        return self.position == 0.0 and self.angle == 0.0
+
+
+def _si_attr(obj, names, unit, key):
+    for name in names:
+        value = getattr(obj, name, None)
+        if value is not None:
+            return to_si(value, unit, key=key)
+    return None
+
+
+def flaw_geometry(cell, parameters=None) -> FlawGeometry:
+    """Read the pellet and flaw dimensions from a :class:`nakmodel.Cell` or any object
+    with ``pellet_radius``, ``pellet_thickness`` and ``flaw`` (``depth``, ``opening``,
+    optional ``position`` and ``angle``); missing cell dimensions come from
+    ``parameters.cell``.  Raises ParameterError on missing or inconsistent sizes."""
+    if isinstance(cell, FlawGeometry):
+        geometry = cell
+    else:
+        problems = []
+        flaw = getattr(cell, "flaw", None)
+        if flaw is None:
+            raise ParameterError(Problem("cell.flaw", "the cell has no flaw", None,
+                                         "Cell(flaw=SurfaceFlaw(depth=..., opening=...))"))
+        cell_defaults = getattr(parameters, "cell", None)
+        b = _si_attr(cell, ("radius", "pellet_radius"), "m", "cell.pellet_radius")
+        L = _si_attr(cell, ("nasicon_thickness", "pellet_thickness"), "m",
+                     "cell.pellet_thickness")
+        if b is None and cell_defaults is not None:
+            b = cell_defaults.pellet_radius
+        if L is None and cell_defaults is not None:
+            L = cell_defaults.pellet_thickness
+        if b is None or L is None:
+            problems.append(Problem("cell.pellet_radius", "pellet dimensions unknown", None,
+                                    "a cell with pellet_radius and pellet_thickness [m]"))
+            raise ParameterError(problems)
+        depth = _si_attr(flaw, ("depth_si", "depth"), "m", "flaw.depth")
+        opening = _si_attr(flaw, ("opening_si", "opening"), "m", "flaw.opening")
+        position = _si_attr(flaw, ("position_si", "position"), "m", "flaw.position") or 0.0
+        angle = float(getattr(flaw, "angle", 0.0) or 0.0)
+        geometry = FlawGeometry(b, L, depth if depth is not None else float("nan"),
+                                opening if opening is not None else float("nan"), position,
+                                angle)
+    g = geometry
+    problems = []
+    if not (g.pellet_radius > 0 and g.pellet_thickness > 0):
+        problems.append(Problem("cell.pellet_thickness", "pellet dimensions must be positive",
+                                (g.pellet_radius, g.pellet_thickness), "lengths in m, > 0"))
+    elif not 0 < g.depth < g.pellet_thickness:
+        problems.append(Problem("flaw.depth", "flaw depth must be positive and less than the "
+                                "pellet thickness", g.depth,
+                                f"a length in m in (0, {g.pellet_thickness:.4g})"))
+    if not g.opening > 0:
+        problems.append(Problem("flaw.opening", "must be positive", g.opening,
+                                "a length in m, > 0"))
+    if not 0 <= abs(g.position) < g.pellet_radius:
+        problems.append(Problem("flaw.position", "flaw must lie on the pellet", g.position,
+                                f"a position in m, |x| < {g.pellet_radius:.4g}"))
+    if problems:
+        raise ParameterError(problems)
+    return g
+
+
+@dataclass
+class MeshOptions:
+    """Crack-tip mesh: ``tip_size`` = a * tip_fraction, growth rate, element degree, rings."""
+
+    tip_fraction: float = 1.0 / 50.0
+    growth: float = 0.2
+    degree: int = 2
+    n_rings: int = 3
+
+
+@dataclass
+class StressIntensity:
+    """Crack driving force of one flaw under one load case (SI).
+
+    ``K_I``, ``K_II`` [Pa m^0.5] (interaction integral, innermost ring;
+    ``K_II = 0`` by symmetry in the half model), ``G`` [J/m^2] (G-theta,
+    innermost ring), per-ring values in ``G_rings``/``K_I_rings``,
+    ``K_I_from_G = sqrt(E' G)``.  ``solution`` and ``crack`` hold the fields.
+    """
+
+    K_I: float
+    K_II: float
+    G: float
+    pressure: float
+    fracture_toughness: float
+    geometry: FlawGeometry
+    G_rings: list[float]
+    K_I_rings: list[float]
+    solution: ElasticSolution = field(repr=False)
+    crack: cmesh.CrackMesh = field(repr=False)
+    material: CeramicMaterial = field(repr=False, default=None)
+
+    @property
+    def K_I_from_G(self) -> float:
+        """sqrt(E' G - K_II^2) with the sign of K_I (Irwin, plane strain)."""
+        Ep = self.material.plane_strain_modulus
+        return math.copysign(math.sqrt(max(Ep * self.G - self.K_II**2, 0.0)), self.K_I)
+
+    @property
+    def k_ratio(self) -> float:
+        """K_I / K_IC."""
+        return self.K_I / self.fracture_toughness
+
+    @property
+    def crack_onset(self) -> bool:
+        """True when K_I >= K_IC (crack extension starts)."""
+        return self.K_I >= self.fracture_toughness
+
+    @property
+    def path_spread(self) -> float:
+        """Relative spread (max - min)/|mean| of G over the ring domains."""
+        g = np.array(self.G_rings)
+        return float((g.max() - g.min()) / abs(g.mean())) if abs(g.mean()) > 0 else 0.0
+
+    def to_pellet_coordinates(self, x: np.ndarray) -> np.ndarray:
+        """Map mesh coordinates (n, 2+) to pellet (x, z) coordinates [m]."""
+        g = self.geometry
+        if self.crack.symmetric:  # mesh x = depth below the interface, mesh y = lateral
+            return np.column_stack([x[:, 1], g.pellet_thickness - x[:, 0]])
+        return np.column_stack([x[:, 0] - g.pellet_radius, x[:, 1]])
+
+    def principal_stress(self, degree: int = 1):
+        """Maximum principal stress [Pa] as a Lagrange function of ``degree``."""
+        import ufl
+        from dolfinx import fem
+
+        s = self.solution.stress()
+        mean = 0.5 * (s[0, 0] + s[1, 1])
+        radius = ufl.sqrt(0.25 * (s[0, 0] - s[1, 1]) ** 2 + s[0, 1] ** 2)
+        expr = ufl.max_value(mean + radius, s[2, 2])
+        V = fem.functionspace(self.solution.mesh, ("Lagrange", degree))
+        f = fem.Function(V, name="max_principal_stress")
+        f.interpolate(fem.Expression(expr, V.element.interpolation_points))
+        return f
+
+    def write_vtx(self, path) -> None:
+        """Write displacement and maximum principal stress (P1) to an ADIOS2 VTX file."""
+        from dolfinx import fem, io
+
+        mesh = self.solution.mesh
+        V1 = fem.functionspace(mesh, ("Lagrange", 1, (mesh.geometry.dim,)))
+        u1 = fem.Function(V1, name="displacement")
+        u1.interpolate(self.solution.u)
+        with io.VTXWriter(mesh.comm, str(path), [u1, self.principal_stress(1)],
+                          engine="BP4") as writer:
+            writer.write(0.0)
+
+
+def _material(parameters, material):
+    if material is not None:
+        return CeramicMaterial.from_parameters(material)
+    return CeramicMaterial.from_parameters(parameters)
+
+
+def _build_crack(g: FlawGeometry, options: MeshOptions):
+    tip = g.depth * options.tip_fraction
+    far = min(g.pellet_thickness, g.pellet_radius) / 8.0
+    if g.symmetric:
+        return cmesh.half_crack_mesh(g.pellet_thickness, g.pellet_radius, g.depth, tip_size=tip,
+                                     far_size=far, growth=options.growth)
+    return cmesh.slit_crack_mesh(2 * g.pellet_radius, g.pellet_thickness,
+                                 g.pellet_radius + g.position, g.depth, g.angle,
+                                 opening=min(g.opening, g.depth / 20.0), tip_size=tip,
+                                 far_size=far, growth=options.growth)
+
+
+def _solve(crack, g: FlawGeometry, material, face_pressure, stack_pressure, eigenstrain,
+           degree):
+    import ufl
+
+    def depth_of(x):
+        return x[0] if crack.symmetric else g.pellet_thickness - x[1]
+
+    closure = 0.0
+    if eigenstrain is not None:
+        closure = -exchange_layer_stress(material.youngs_modulus, material.poisson_ratio,
+                                         eigenstrain.strain)
+
+    def face_load(x):
+        value = face_pressure
+        if eigenstrain is not None:
+            value = value - closure * ufl.conditional(ufl.lt(depth_of(x), eigenstrain.depth),
+                                                      1.0, 0.0)
+        return value
+
+    loads = []
+    for tag in crack.crack_faces:
+        loads.append(Pressure(tag, face_load if eigenstrain is not None else face_pressure))
+    if crack.symmetric:
+        supports = [Support(cmesh.LIGAMENT, 1), Support(cmesh.RIGHT, 0)]
+        surface = cmesh.LEFT
+    else:
+        supports = [Support(cmesh.BOTTOM, 0), Support(cmesh.BOTTOM, 1)]
+        surface = cmesh.TOP
+    if stack_pressure:
+        loads.append(Pressure(surface, stack_pressure))
+    return solve_elasticity(crack.mesh, crack.facet_tags, material,
+                            kinematics=Kinematics.PLANE_STRAIN, supports=supports,
+                            pressures=loads, degree=degree)
+
+
+def _stack_pressure(parameters, stack_pressure):
+    if stack_pressure is not None:
+        value = to_si(stack_pressure, "Pa", key="cell.stack_pressure")
+    else:
+        value = float(getattr(getattr(parameters, "cell", None), "stack_pressure", 0.0) or 0.0)
+    if value < 0:
+        raise ParameterError(Problem("cell.stack_pressure", "must be >= 0", value,
+                                     "a pressure in Pa, >= 0"))
+    return value
+
+
+def stress_intensity(cell, parameters=None, pressure=None, state: FlawState | None = None, *,
+                     material: CeramicMaterial | None = None,
+                     loading: FlawLoadingModel | None = None,
+                     eigenstrain: SurfaceEigenstrain | None = None, stack_pressure=None,
+                     mesh_options: MeshOptions | None = None, crack=None) -> StressIntensity:
+    """K_I, K_II and G of the cell's flaw under a crack-face ``pressure`` [Pa] or a ``state``.
+
+    Exactly one of ``pressure`` (float or string with units) and ``state``
+    (:class:`FlawState`, converted by :func:`~nakmodel.mechanics.loading.flaw_pressure`)
+    must be given.  ``parameters``: a ``Parameters`` (nasicon, alloy, cell
+    sections) or ``None`` for the defaults.  All input is validated before
+    meshing.  Returns a :class:`StressIntensity`.
+    """
+    mat = _material(parameters, material)
+    g = flaw_geometry(cell, parameters)
+    if (pressure is None) == (state is None):
+        raise ParameterError(Problem("pressure", "give exactly one of pressure and state",
+                                     (pressure, state), "pressure in Pa or a FlawState"))
+    if state is not None:
+        if not isinstance(state, FlawState):
+            raise ParameterError(Problem("state", "not a FlawState", state, "a FlawState"))
+        loading = loading or FlawLoadingModel.from_parameters(parameters)
+        p = flaw_pressure(state, g, loading)
+    else:
+        p = to_si(pressure, "Pa", key="pressure")
+    p_stack = _stack_pressure(parameters, stack_pressure)
+    options = mesh_options or MeshOptions()
+    crack = crack or _build_crack(g, options)
+    sol = _solve(crack, g, mat, p, p_stack, eigenstrain, options.degree)
+    rings = default_rings(crack, options.n_rings)
+    G_rings = [energy_release_rate(sol, crack, r) for r in rings]
+    K = [interaction_integrals(sol, crack, r) for r in rings]
+    K_I_rings = [k[0] for k in K]
+    K_II = 0.0 if crack.symmetric else K[0][1]
+    return StressIntensity(K_I=K_I_rings[0], K_II=K_II, G=G_rings[0], pressure=p,
+                           fracture_toughness=mat.fracture_toughness, geometry=g,
+                           G_rings=G_rings, K_I_rings=K_I_rings, solution=sol, crack=crack,
+                           material=mat)
+
+
+@dataclass(frozen=True)
+class CriticalLoad:
+    """Crack-onset load of one flaw: K_I(p) = K_I0 + k p reaches K_IC at p = pressure."""
+
+    pressure: float
+    overpotential: float
+    K_I_per_pressure: float
+    K_I_other_loads: float
+    fracture_toughness: float
+
+
+def critical_load(cell, parameters=None, *, material=None, eigenstrain=None,
+                  stack_pressure=None, mesh_options=None) -> CriticalLoad:
+    """Critical crack-face pressure and plating overpotential for crack onset.
+
+    Linear elasticity: K_I(p) = K_I0 + k p with k from a unit-pressure solve
+    and K_I0 from the other loads (stack pressure, eigenstrain); p_c =
+    (K_IC - K_I0)/k, eta_c = p_c Omega_M / F (solid metal in the flaw; Porz
+    et al., Adv. Energy Mater. 7 (2017) 1701003).
+    """
+    mat = _material(parameters, material)
+    g = flaw_geometry(cell, parameters)
+    loading = FlawLoadingModel.from_parameters(parameters)
+    options = mesh_options or MeshOptions()
+    p_stack = _stack_pressure(parameters, stack_pressure)
+    crack = _build_crack(g, options)
+    unit = stress_intensity(g, parameters, pressure=1.0, material=mat, stack_pressure=0.0,
+                            mesh_options=options, crack=crack)
+    k = unit.K_I
+    K0 = 0.0
+    if p_stack or eigenstrain is not None:
+        K0 = stress_intensity(g, parameters, pressure=0.0, material=mat, eigenstrain=eigenstrain,
+                              stack_pressure=p_stack, mesh_options=options, crack=crack).K_I
+    if not k > 0:
+        raise ParameterError(Problem("flaw", "pressure does not open this flaw", k,
+                                     "a flaw loaded in mode I"))
+    p_c = max((mat.fracture_toughness - K0) / k, 0.0)
+    return CriticalLoad(pressure=p_c, overpotential=p_c * loading.molar_volume / FARADAY,
+                        K_I_per_pressure=k, K_I_other_loads=K0,
+                        fracture_toughness=mat.fracture_toughness)
+
+
+def critical_pressure(cell, parameters=None, **kwargs) -> float:
+    """Critical crack-face pressure p_c [Pa] at which K_I = K_IC (see :func:`critical_load`)."""
+    return critical_load(cell, parameters, **kwargs).pressure
+
+
+def critical_overpotential(cell, parameters=None, **kwargs) -> float:
+    """Critical plating overpotential eta_c = p_c Omega_M / F [V] for solid metal in the flaw."""
+    return critical_load(cell, parameters, **kwargs).overpotential
+
+
+def handbook_critical_pressure(depth: float, fracture_toughness: float) -> float:
+    """Griffith/handbook estimate for an edge crack: p_c = K_IC / (1.1215 sqrt(pi a)) [Pa]."""
+    return fracture_toughness / (EDGE_CRACK_FACTOR * math.sqrt(math.pi * depth))
+
+
+def interface_resistance(parameters=None) -> float:
+    """Area-specific charge-transfer resistance R = R T / ((alpha_a + alpha_c) F i0) [Ohm m^2].
+
+    Linearised Butler-Volmer (Bard & Faulkner, Electrochemical Methods, eq.
+    3.4.13) at the working-electrode | NASICON interface: the estimate used to
+    turn a critical overpotential into a critical current, i_c = eta_c / R.
+    """
+    if parameters is None:
+        from ..parameters import load_parameters
+
+        parameters = load_parameters()
+    i0 = parameters.interface.exchange_current_density
+    alpha = (parameters.interface.anodic_transfer_coefficient
+             + parameters.interface.cathodic_transfer_coefficient)
+    return GAS_CONSTANT * parameters.temperature / (alpha * FARADAY * i0)
+
+
+@dataclass
+class FlawSizeTable:
+    """Critical plating load vs flaw depth and toughness (SI columns, one row per pair)."""
+
+    columns: dict[str, np.ndarray]
+
+    COLUMNS = ("depth", "fracture_toughness", "K_I_per_pressure", "K_I_per_pressure_handbook",
+               "critical_pressure", "critical_pressure_handbook", "critical_overpotential",
+               "critical_overpotential_handbook", "critical_current_density",
+               "critical_current_density_handbook")
+
+    def __getitem__(self, key):
+        return self.columns[key]
+
+    def __len__(self):
+        return len(self.columns["depth"])
+
+    def rows(self) -> list[dict[str, float]]:
+        return [{k: float(v[i]) for k, v in self.columns.items()} for i in range(len(self))]
+
+    def to_csv(self, path) -> None:
+        header = ",".join(self.columns)
+        data = np.column_stack([self.columns[k] for k in self.columns])
+        np.savetxt(path, data, delimiter=",", header=header, comments="")
+
+
+def flaw_size_sweep(depths, fracture_toughness_values, parameters=None, *, opening_ratio=0.1,
+                    mesh_options=None) -> FlawSizeTable:
+    """Critical overpotential and current density vs flaw depth for several K_IC.
+
+    For each depth a (m) one unit-pressure FE solve of a centred flaw in the
+    default pellet (``parameters.cell``) gives k = K_I/p; for each K_IC:
+    p_c = K_IC/k, eta_c = p_c Omega/F, i_c = eta_c / R_interface
+    (:func:`interface_resistance`).  Handbook columns use k = 1.1215
+    sqrt(pi a).  Flaw opening = ``opening_ratio`` * depth (only used by
+    liquid loading, not here).
+    """
+    from ..parameters import load_parameters
+
+    parameters = parameters if parameters is not None else load_parameters()
+    depths = np.atleast_1d(np.asarray(depths, dtype=float))
+    kics = np.atleast_1d(np.asarray(fracture_toughness_values, dtype=float))
+    if np.any(kics <= 0) or not np.all(np.isfinite(kics)):
+        raise ParameterError(Problem("nasicon.fracture_toughness", "must be positive", kics,
+                                     "values in Pa m^0.5, > 0"))
+    b, L = parameters.cell.pellet_radius, parameters.cell.pellet_thickness
+    geoms = [flaw_geometry(FlawGeometry(b, L, float(a), opening_ratio * float(a)))
+             for a in depths]
+    omega = parameters.alloy.na_molar_volume
+    R_int = interface_resistance(parameters)
+    mat = CeramicMaterial.from_parameters(parameters)
+    cols = {k: [] for k in FlawSizeTable.COLUMNS}
+    for g in geoms:
+        k = stress_intensity(g, parameters, pressure=1.0, material=mat, stack_pressure=0.0,
+                             mesh_options=mesh_options).K_I
+        k_hb = EDGE_CRACK_FACTOR * math.sqrt(math.pi * g.depth)
+        for kic in kics:
+            for name, kk in (("", k), ("_handbook", k_hb)):
+                p_c = kic / kk
+                eta = p_c * omega / FARADAY
+                cols["critical_pressure" + name].append(p_c)
+                cols["critical_overpotential" + name].append(eta)
+                cols["critical_current_density" + name].append(eta / R_int)
+            cols["depth"].append(g.depth)
+            cols["fracture_toughness"].append(kic)
+            cols["K_I_per_pressure"].append(k)
+            cols["K_I_per_pressure_handbook"].append(k_hb)
+    return FlawSizeTable({k: np.asarray(v) for k, v in cols.items()})
+
+
+__all__ = ["CriticalLoad", "FlawGeometry", "FlawSizeTable", "MeshOptions", "RingDomain",
+           "StressIntensity", "critical_load", "critical_overpotential", "critical_pressure",
+           "flaw_geometry", "flaw_size_sweep", "handbook_critical_pressure",
+           "interface_resistance", "stress_intensity"]

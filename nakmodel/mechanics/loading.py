@@ -1,0 +1,247 @@
+"""Loading of a metal-filled surface flaw from the electrochemical state.
+
+Small functions, SI in and out.  The rule tying them together is
+:func:`flaw_pressure`:
+
+* solid metal in the flaw (liquid fraction below a threshold): the plating
+  overpotential is converted into mechanical work on the confined metal,
+  p = F |eta| / Omega_M (about 41 MPa per 10 mV for Na);
+* liquid metal: it flows out of the flaw, so its pressure is the viscous
+  pressure drop of the outflow through the slit (Poiseuille) plus the
+  capillary pressure at the mouth, never more than the solid-metal bound;
+* no plating current into the flaw (rest or stripping): no pressure;
+* an empty flaw (no metal) cannot be loaded: ParameterError.
+
+Optionally a surface layer with an expansion eigenstrain (K+/Na+ ion
+exchange) loads the flaw faces in closure (Bueckner superposition).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from ..errors import ParameterError, Problem
+
+FARADAY = 96485.33212
+"""Faraday constant [C/mol] (CODATA 2018)."""
+GAS_CONSTANT = 8.314462618
+"""Molar gas constant [J/(mol K)] (CODATA 2018)."""
+NA_MOLAR_VOLUME = 23.75e-6
+"""Molar volume of solid Na [m^3/mol] from its density 0.968 g/cm^3 (physics.md sec. 3)."""
+
+
+def _require(condition: bool, key: str, message: str, value, expected: str):
+    if not condition:
+        raise ParameterError(Problem(key, message, value, expected))
+
+
+def solid_metal_pressure(overpotential: float, molar_volume: float = NA_MOLAR_VOLUME) -> float:
+    """Pressure of solid metal plated into a confined flaw: p = F |eta| / Omega_M [Pa].
+
+    The electrochemical work F |eta| per mole deposited is stored as p Omega_M
+    (Monroe & Newman, JES 152 (2005) A396; Porz et al., Adv. Energy Mater. 7
+    (2017) 1701003).  Na: Omega = 23.75 cm^3/mol -> 40.6 MPa per 10 mV.
+    """
+    _require(molar_volume > 0, "alloy.na_molar_volume", "must be positive", molar_volume,
+             "a molar volume in m^3/mol, > 0")
+    return FARADAY * abs(float(overpotential)) / molar_volume
+
+
+def overpotential_for_pressure(pressure: float, molar_volume: float = NA_MOLAR_VOLUME) -> float:
+    """Inverse of :func:`solid_metal_pressure`: |eta| = p Omega_M / F [V]."""
+    _require(molar_volume > 0, "alloy.na_molar_volume", "must be positive", molar_volume,
+             "a molar volume in m^3/mol, > 0")
+    return float(pressure) * molar_volume / FARADAY
+
+
+def poiseuille_slit_pressure_drop(viscosity: float, length: float, flow_rate: float,
+                                  width: float, opening: float) -> float:
+    """Pressure drop of laminar flow q [m^3/s] through a slit: dp = 12 mu L q / (w h^3) [Pa].
+
+    Plane Poiseuille flow between parallel plates a distance h apart, width w,
+    length L (e.g. Bird, Stewart & Lightfoot, Transport Phenomena, sec. 2.5).
+    """
+    for key, value in (("alloy.viscosity", viscosity), ("flaw.length", length),
+                       ("flaw.width", width), ("flaw.opening", opening)):
+        _require(value > 0, key, "must be positive", value, "a positive SI value")
+    return 12.0 * viscosity * length * flow_rate / (width * opening**3)
+
+
+def outflow_pressure(viscosity: float, depth: float, opening: float,
+                     plating_current_density: float,
+                     molar_volume: float = NA_MOLAR_VOLUME) -> float:
+    """Tip pressure [Pa] to push plated liquid out of a slit flaw: 12 mu i Omega a^2 / (F h^3).
+
+    Both faces of a slit of depth a and opening h plate Na at current density
+    i [A/m^2]; the volume flux per unit width grows linearly towards the mouth,
+    q(s) = 2 i Omega s / F (s measured from the tip), so integrating the
+    Poiseuille gradient dp/ds = 12 mu q(s) / h^3 from tip to mouth gives
+    p_tip = 12 mu i Omega a^2 / (F h^3).  Assumptions (documented): parallel
+    faces, uniform plating current, no slip, mouth at zero gauge pressure.
+    """
+    _require(depth > 0, "flaw.depth", "must be positive", depth, "a length in m, > 0")
+    if plating_current_density <= 0:
+        return 0.0
+    q_per_width_at_mouth = 2.0 * plating_current_density * molar_volume * depth / FARADAY
+    # mean flux over the depth is half the mouth flux: equivalent slit of length a
+    return poiseuille_slit_pressure_drop(viscosity, depth, 0.5 * q_per_width_at_mouth, 1.0,
+                                         opening)
+
+
+def capillary_pressure(surface_tension: float, opening: float) -> float:
+    """Laplace pressure of a meniscus spanning a slit of opening h: p = 2 gamma / h [Pa].
+
+    Young-Laplace for a cylindrical meniscus of radius h/2 (non-wetting metal,
+    contact angle 180 deg: the upper bound; de Gennes, Brochard-Wyart & Quere,
+    Capillarity and Wetting Phenomena, ch. 1).  Assumption: the full value acts
+    on the flaw faces, outward.
+    """
+    _require(surface_tension >= 0, "alloy.surface_tension", "must be >= 0", surface_tension,
+             "a surface tension in N/m, >= 0")
+    _require(opening > 0, "flaw.opening", "must be positive", opening, "a length in m, > 0")
+    return 2.0 * surface_tension / opening
+
+
+def exchange_layer_stress(youngs_modulus: float, poisson_ratio: float, strain: float) -> float:
+    """Equal-biaxial stress in a thin surface layer with isotropic eigenstrain e*: -E e*/(1-nu).
+
+    A thin layer bonded to a thick substrate cannot expand in plane (Freund &
+    Suresh, Thin Film Materials (2003), eq. 2.2 with the mismatch strain e*).
+    Expansion (K+ for Na+ exchange, e* > 0) gives compression.
+    """
+    return -youngs_modulus * strain / (1.0 - poisson_ratio)
+
+
+@dataclass(frozen=True)
+class SurfaceEigenstrain:
+    """Ion-exchanged surface layer: ``depth`` [m] below the interface, isotropic ``strain`` [-].
+
+    Hypothesis branch (physics.md sec. 1; Baclig et al., Joule 2 (2018) 1287):
+    K+/Na+ exchange swells the ceramic surface.  By Bueckner's principle its
+    effect on a flaw equals a crack-face traction equal to the layer stress of
+    the uncracked body, i.e. a closure pressure E e*/(1-nu) on the flaw faces
+    within ``depth`` (thin-layer assumption: no bending of the pellet).
+    """
+
+    depth: float
+    strain: float
+
+    def __post_init__(self):
+        _require(self.depth > 0 and math.isfinite(self.depth), "eigenstrain.depth",
+                 "must be a positive length", self.depth, "a depth in m, > 0")
+        _require(abs(self.strain) < 0.2, "eigenstrain.strain", "out of range", self.strain,
+                 "a dimensionless strain with |strain| < 0.2")
+
+
+@dataclass(frozen=True)
+class FlawState:
+    """Electrochemical state of the metal in one flaw (SI).
+
+    ``overpotential`` eta [V] at the flaw (sign ignored: its magnitude drives
+    the pressure), ``liquid_fraction`` [-] of the metal in the flaw (lever
+    rule; 1 = all liquid), ``plating_current_density`` [A/m^2] into the flaw
+    faces (> 0 plating, <= 0 rest or stripping), ``metal_fraction`` [-] of
+    the flaw volume filled with metal (0 = empty flaw).
+    """
+
+    overpotential: float
+    liquid_fraction: float = 1.0
+    plating_current_density: float = 0.0
+    metal_fraction: float = 1.0
+
+    def __post_init__(self):
+        problems = []
+        for key, value in (("overpotential", self.overpotential),
+                           ("plating_current_density", self.plating_current_density)):
+            if not math.isfinite(value):
+                problems.append(Problem(f"flaw_state.{key}", "must be finite", value, "SI"))
+        for key, value in (("liquid_fraction", self.liquid_fraction),
+                           ("metal_fraction", self.metal_fraction)):
+            if not 0.0 <= value <= 1.0:
+                problems.append(Problem(f"flaw_state.{key}", "out of range", value,
+                                        "a fraction in [0, 1] (dimensionless)"))
+        if problems:
+            raise ParameterError(problems)
+
+
+@dataclass(frozen=True)
+class FlawLoadingModel:
+    """Material data and assumptions of the flaw loading (SI).
+
+    ``solid_threshold``: liquid fraction below which the metal in the flaw
+    is treated as a solid that cannot flow out (ASSUMPTION, default 0.5: a
+    mush with more than half solid is taken as rigid).  Defaults from the
+    default parameter set: Omega_Na 23.75 cm^3/mol, mu 1 mPa s, gamma 0.1 N/m
+    (the last two are assumptions, physics.md sec. 3).
+    """
+
+    molar_volume: float = NA_MOLAR_VOLUME
+    viscosity: float = 1e-3
+    surface_tension: float = 0.1
+    solid_threshold: float = 0.5
+
+    def __post_init__(self):
+        problems = []
+        for key, value in (("alloy.na_molar_volume", self.molar_volume),
+                           ("alloy.viscosity", self.viscosity)):
+            if not value > 0:
+                problems.append(Problem(key, "must be positive", value, "a positive SI value"))
+        if not self.surface_tension >= 0:
+            problems.append(Problem("alloy.surface_tension", "must be >= 0",
+                                    self.surface_tension, "N/m, >= 0"))
+        if not 0.0 <= self.solid_threshold <= 1.0:
+            problems.append(Problem("mechanics.solid_threshold", "out of range",
+                                    self.solid_threshold, "a liquid fraction in [0, 1]"))
+        if problems:
+            raise ParameterError(problems)
+
+    @classmethod
+    def from_parameters(cls, parameters, **overrides) -> FlawLoadingModel:
+        """From a ``Parameters`` (uses ``.alloy``) or ``None`` for the defaults."""
+        if parameters is None:
+            return cls(**overrides)
+        alloy = getattr(parameters, "alloy", parameters)
+        values = {"molar_volume": alloy.na_molar_volume, "viscosity": alloy.viscosity,
+                  "surface_tension": alloy.surface_tension}
+        values.update(overrides)
+        return cls(**values)
+
+
+def flaw_pressure(state: FlawState, flaw, model: FlawLoadingModel | None = None) -> float:
+    """Crack-face pressure [Pa] of a metal-filled flaw (see the module docstring).
+
+    ``flaw`` is any object with ``depth`` and ``opening`` [m] (a
+    :class:`nakmodel.SurfaceFlaw` works).  Solid: F|eta|/Omega.  Liquid:
+    min(outflow + capillary pressure, F|eta|/Omega).  No plating: 0.
+    """
+    model = model or FlawLoadingModel()
+    if state.metal_fraction <= 0.0:
+        raise ParameterError(Problem("flaw_state.metal_fraction", "the flaw holds no metal, so "
+                                     "the electrochemical state cannot load it",
+                                     state.metal_fraction, "a metal fraction in (0, 1]"))
+    depth, opening = flaw_dimensions(flaw)
+    if state.plating_current_density <= 0.0:
+        return 0.0
+    bound = solid_metal_pressure(state.overpotential, model.molar_volume)
+    if state.liquid_fraction < model.solid_threshold:
+        return bound
+    liquid = (outflow_pressure(model.viscosity, depth, opening, state.plating_current_density,
+                               model.molar_volume)
+              + capillary_pressure(model.surface_tension, opening))
+    return min(liquid, bound)
+
+
+def flaw_dimensions(flaw) -> tuple[float, float]:
+    """(depth, opening) [m] of a flaw object (``depth_si``/``opening_si`` or plain floats)."""
+    depth = getattr(flaw, "depth_si", getattr(flaw, "depth", None))
+    opening = getattr(flaw, "opening_si", getattr(flaw, "opening", None))
+    problems = []
+    if not (isinstance(depth, (int, float)) and depth > 0):
+        problems.append(Problem("flaw.depth", "missing or not positive", depth, "a length in m"))
+    if not (isinstance(opening, (int, float)) and opening > 0):
+        problems.append(Problem("flaw.opening", "missing or not positive", opening,
+                                "a length in m"))
+    if problems:
+        raise ParameterError(problems)
+    return float(depth), float(opening)
