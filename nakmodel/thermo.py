@@ -8,9 +8,16 @@ package defaults.
 Model (physics.md §2):
 
 * Liquid: substitutional solution with a Redlich–Kister excess Gibbs energy
-  ``G_ex = x_Na x_K [L0 + L1 (x_Na − x_K)]`` (starter fit L0 = 3648, L1 = 243 J/mol [I]).
+  ``G_ex = x_Na x_K [L0 + L1 (x_Na − x_K) + L2 (x_Na − x_K)²]``. The 2-term starter of
+  physics.md (L0 = 3648, L1 = 243 J/mol) puts the eutectic at −6 °C and the 25 °C K-rich
+  liquidus at x_Na = 0.117; the 3-term fit of :func:`fit_liquid_parameters`
+  (L0 = 2837, L1 = 196, L2 = 733 J/mol [I], the :class:`DefaultAlloy` values) gives
+  −12.4 °C / 66.3 at% K and a 25 °C window 0.130–0.702 (Xue 2018: 0.147–0.703).
 * Solids: pure bcc Na, pure bcc K (no mutual solubility) and the stoichiometric
   compound Na2K; fusion Gibbs energies ``ΔG_fus,i(T) = ΔH_fus,i (1 − T/T_m,i)``.
+  Neglecting the limited solubility of Na in solid K is the likely reason the K-rich
+  liquidus stays ≈0.017 low: Bale (1982) gives a limiting solidus slope of 0.10 at%/K at
+  pure K, i.e. a dilute distribution coefficient k ≈ 0.3 [I].
 * References for chemical potentials are the pure *liquids* at the same T.
 
 Sign convention of the OCV: ``V = φ_WE − φ_CE`` for a NaK working electrode against a
