@@ -31,7 +31,7 @@ def _run(tmp_path, mode: str) -> tuple[Path, subprocess.CompletedProcess]:
     return out, proc
 
 
-@pytest.mark.parametrize("mode", ["dynamic", "collective"])
+@pytest.mark.parametrize("mode", ["dynamic", "static", "collective"])
 def test_mpi_sweep_completes_on_two_ranks(tmp_path, mode):
     out, proc = _run(tmp_path, mode)
     assert proc.returncode == 0, proc.stderr
@@ -42,6 +42,8 @@ def test_mpi_sweep_completes_on_two_ranks(tmp_path, mode):
     assert sigma > 0 and y == pytest.approx([x * x + sigma for x in (1, 2, 3, 4)], rel=1e-12)
     if mode == "dynamic":  # rank 0 only schedules; the worker rank computes every point
         assert {r["mpi_rank"] for r in records} == {1}
+    elif mode == "static":  # round robin: both ranks compute two points each
+        assert sorted(r["mpi_rank"] for r in records) == [0, 0, 1, 1]
     else:  # every point ran on both ranks together
         assert {r["mpi_ranks"] for r in records} == {2}
     assert len((out / "results.csv").read_text().splitlines()) == 5

@@ -181,3 +181,13 @@ def test_point_id_does_not_depend_on_the_unit_spelling(sigma):
     with pytest.raises(ParameterError, match="resolve to the same inputs"):
         load_sweep(thermo({"parameter": [param("nasicon.conductivity",
                                                [sigma, f"{sigma * 10.0!r} mS/cm"])]}))
+
+
+def test_composition_range_is_in_mole_fraction_of_na():
+    spec = load_sweep(thermo({"parameter": [param(
+        "alloy.composition", range={"start": 0.3, "stop": 0.6, "num": 4})]}))
+    x = [p.study.parameters.alloy.composition.x_na for p in spec.points]
+    assert x == [0.3, 0.4, 0.5, 0.6]  # grid values rounded to 15 digits: exact decimals
+    with pytest.raises(ParameterError, match="x_Na"):
+        load_sweep(thermo({"parameter": [param(
+            "alloy.composition", range={"start": 0.5, "stop": 1.5, "num": 2})]}))

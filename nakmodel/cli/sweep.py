@@ -28,9 +28,11 @@ def register(sub) -> None:
                        help="run on a running Dask scheduler (workers must see OUT)")
     where.add_argument("--dask-local", type=int, default=None, metavar="N",
                        help="run on a local Dask cluster of N worker processes")
-    where.add_argument("--mpi", nargs="?", const="dynamic", choices=("dynamic", "collective"),
-                       default=None, help="run under mpiexec: rank 0 schedules points to the "
-                       "other ranks (dynamic), or every point on all ranks (collective)")
+    where.add_argument("--mpi", nargs="?", const="dynamic",
+                       choices=("dynamic", "static", "collective"), default=None,
+                       help="run under mpiexec: rank 0 schedules points to the other ranks "
+                       "(dynamic, the default), rank r takes points r, r+N, ... (static), or "
+                       "every point on all ranks together (collective, large 3D cases)")
     parser.add_argument("--retry-failed", action="store_true", help="rerun failed points")
     parser.add_argument("--timeout", type=float, default=None, metavar="SECONDS",
                         help="kill a local point that runs longer than this")

@@ -22,6 +22,7 @@ from ..errors import ParameterError, Problem
 from .worker import PointTask, execute_point, failed_record, pin_threads
 
 OnDone = Callable[[dict], None]
+MPI_MODES = ("dynamic", "static", "collective")
 
 
 class _Executor:
@@ -212,7 +213,9 @@ class MPIExecutor(_Executor):
     """Points over MPI ranks (``mpiexec -n N nakmodel sweep ... --mpi``).
 
     ``mode="dynamic"``: rank 0 schedules points to ranks 1..N-1 as they become
-    free (with one rank, rank 0 runs them itself); ``mode="collective"``: every
+    free (with one rank, rank 0 runs them itself); ``mode="static"``: rank r
+    runs points r, r+N, r+2N... (rank 0 computes too; best when points cost
+    about the same); ``mode="collective"``: every
     point is run by all ranks together (a large 3D case whose solver uses
     ``COMM_WORLD``), rank 0 writing the results.  A segfault on a rank ends the
     MPI job (MPI cannot survive a lost rank); finished points stay in the store
@@ -220,9 +223,9 @@ class MPIExecutor(_Executor):
     """
 
     def __init__(self, mode: str = "dynamic", comm=None, poll_interval: float = 0.005):
-        if mode not in ("dynamic", "collective"):
+        if mode not in MPI_MODES:
             raise ParameterError(Problem("mpi mode", "unknown mode", mode,
-                                         "'dynamic' or 'collective'"))
+                                         "'dynamic', 'static' or 'collective'"))
         import dolfinx_solver  # noqa: F401  (before mpi4py, see the preamble)
 
         from mpi4py import MPI
@@ -231,7 +234,7 @@ class MPIExecutor(_Executor):
         self.comm = comm if comm is not None else MPI.COMM_WORLD
         self.rank, self.size = self.comm.Get_rank(), self.comm.Get_size()
         self.is_root = self.rank == 0
-        self.workers = max(1, self.size - 1) if mode == "dynamic" else 1
+        self.workers = {"dynamic": max(1, self.size - 1), "static": self.size}.get(mode, 1)
 
     def describe(self) -> str:
         return f"MPI, {self.size} rank(s), {self.mode}"
@@ -239,6 +242,8 @@ class MPIExecutor(_Executor):
     def run(self, tasks: Sequence[PointTask] | None, on_done: OnDone) -> None:
         if self.mode == "collective":
             self._collective(tasks, on_done)
+        elif self.mode == "static":
+            self._static(tasks, on_done)
         elif self.size == 1:
             for task in tasks:
                 on_done(dict(execute_point(task), mpi_rank=0))
@@ -281,6 +286,33 @@ class MPIExecutor(_Executor):
                 return
             record = dict(execute_point(task), mpi_rank=self.rank)
             self.comm.send((self.rank, record), dest=0, tag=1)
+
+    def _static(self, tasks, on_done: OnDone) -> None:
+        from mpi4py import MPI
+
+        tasks = self.comm.bcast(list(tasks) if self.is_root else None, root=0)
+        mine = tasks[self.rank::self.size]
+        if not self.is_root:
+            requests = [self.comm.isend(dict(execute_point(task), mpi_rank=self.rank), dest=0,
+                                        tag=2) for task in mine]
+            MPI.Request.waitall(requests)
+            return
+        expected, received = len(tasks) - len(mine), 0
+        status = MPI.Status()
+
+        def drain() -> int:
+            count = 0
+            while self.comm.Iprobe(source=MPI.ANY_SOURCE, tag=2, status=status):
+                on_done(self.comm.recv(source=status.Get_source(), tag=2))
+                count += 1
+            return count
+
+        for task in mine:
+            on_done(dict(execute_point(task), mpi_rank=0))
+            received += drain()
+        while received < expected:
+            received += drain()
+            time.sleep(self.poll)
 
     def _collective(self, tasks, on_done: OnDone) -> None:
         from pathlib import Path

@@ -277,6 +277,12 @@ def _expand_range(rng, unit: str, where: str, problems: list[Problem],
     if bad:
         return None
     start, stop = rng["start"], rng["stop"]
+    if not unit and isinstance(start, str):  # an option without a declared unit: start's SI
+        try:
+            q = _quantity(start)
+            unit = "" if q.dimensionless else f"{q.to_base_units().units}"
+        except Exception:  # noqa: BLE001 - to_si below reports the bad string
+            pass
     si = []
     for end, value in (("start", start), ("stop", stop)):
         try:
@@ -299,7 +305,7 @@ def _expand_range(rng, unit: str, where: str, problems: list[Problem],
     q0 = _quantity(start) if isinstance(start, str) else None
     units = getattr(q0, "units", None)
     if units is None or q0.dimensionless:  # plain numbers: an SI grid of floats
-        return tuple(float(v) for v in space(si[0], si[1], num).tolist())
+        return tuple(float(f"{v:.15g}") for v in space(si[0], si[1], num).tolist())
     multiplicative = q0._ok_for_muldiv()
     if multiplicative or scale == "linear":  # grid in the unit the start was given in
         q1 = _quantity(stop) if isinstance(stop, str) else \
@@ -393,6 +399,9 @@ def _parse_keys(table: Mapping, kind, module, problems) -> tuple[list[SweptKey],
                 ok = False
                 continue
             values = tuple(values)
+        elif key == "alloy.composition":  # a range of the mole fraction x_Na
+            values = _expand_range(entry["range"], "", f"{where}.range", problems)
+            values = None if values is None else tuple({"x_Na": v} for v in values)
         else:
             values = _expand_range(entry["range"], _unit_of(key, target, module),
                                    f"{where}.range", problems,
