@@ -189,3 +189,28 @@ def test_two_concurrent_sweeps_into_one_folder_do_not_corrupt_it(tmp_path):
     for path in out.glob("points/*/result.json"):
         record = json.loads(path.read_text())
         assert record["status"] == "ok" and record["outputs"]["y"] > 0
+
+
+def test_plot_sweep_draws_one_line_per_group_with_the_table_values(tmp_path):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from nakmodel.errors import ParameterError
+    from nakmodel.sweep import SerialExecutor
+    from nakmodel.sweep.plot import plot_sweep
+
+    result = run_sweep(ROOT / "studies" / "thermo_sweep.toml", tmp_path,
+                       executor=SerialExecutor(), progress=False)
+    fig, ax = plt.subplots()
+    assert plot_sweep(ax, result, x="temperature", y="strippable_mAh_cm2",
+                      group="alloy.composition") is ax
+    lines = ax.get_lines()
+    assert len(lines) == 3
+    nak80 = [r for r in result.rows if r["alloy.composition"] == "NaK80"]
+    assert list(lines[2].get_xdata()) == pytest.approx([r["temperature [K]"] for r in nak80])
+    assert list(lines[2].get_ydata()) == pytest.approx([r["strippable_mAh_cm2"] for r in nak80])
+    with pytest.raises(ParameterError, match="not an output"):
+        plot_sweep(ax, result, x="temperature", y="nope")
+    plt.close(fig)

@@ -75,7 +75,8 @@ def run(args) -> int:
         echo(args, f"sweep '{spec.name}' ({spec.base.kind}, {spec.mode}): "
              f"{len(spec.points)} point(s) over {', '.join(spec.swept)} -> {out} "
              f"[{executor.describe()}]")
-    result = run_sweep(spec, out, executor=executor, progress=not args.quiet,
+    show_bar = not args.quiet and sys.stderr.isatty()  # no bar in batch logs
+    result = run_sweep(spec, out, executor=executor, progress=show_bar,
                        retry_failed=args.retry_failed)
     if result is None:  # an MPI worker rank
         return 0
