@@ -41,6 +41,9 @@ def test_kk_cli_table_figures_and_exit_codes(tmp_path, capsys):
     assert float(rows[1]["max_residual"]) > 0.01 > float(rows[0]["max_residual"])
     assert (out / "stationary_kk.png").stat().st_size > 1000
     assert (out / "drifting_kk.png").stat().st_size > 1000
+    table = np.loadtxt(out / "drifting_kk.csv", delimiter=",", comments="#", skiprows=2)
+    assert table.shape == (F.size, 7)
+    assert np.abs(table[:, 5:]).max() == float(rows[1]["max_residual"])
 
 
 def test_kk_cli_reports_unreadable_files_without_traceback(tmp_path, capsys):

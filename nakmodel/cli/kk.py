@@ -2,7 +2,8 @@
 
 Prints one verdict line per spectrum (N, frequency range, M, μ, largest residual, noise
 estimate, pass/fail); with ``--out DIR`` also writes ``kk_summary.csv`` and a figure per
-spectrum (Nyquist with the KK-compliant fit, residuals in %). Exit status 0 when every
+spectrum (Nyquist with the KK-compliant fit, residuals in %) with its residual table
+``<name>_kk.csv``. Exit status 0 when every
 spectrum passes, 1 when at least one fails, 2 on unreadable input.
 """
 
@@ -126,5 +127,6 @@ def _write_outputs(out: Path, results) -> None:
         r.plot_residuals(ax_r)
         fig.tight_layout()
         fig.savefig(out / f"{name}_kk.png", dpi=120)
+        r.to_csv(out / f"{name}_kk.csv")
         plt.close(fig)
     _atomic_write_text(out / "kk_summary.csv", buffer.getvalue())

@@ -133,6 +133,21 @@ class KKResult:
                 f"mu={self.mu:.3f} max|res|={100 * self.max_residual:.3g}% "
                 f"noise~{self.noise_percent:.3g}% -> {verdict}")
 
+    def to_csv(self, path):
+        """Write f, measured Z, fitted Z and residuals (full precision, atomic write)."""
+        from ..spectrum import _atomic_write_text
+
+        lines = [f"# Lin-KK {self.test} test: M = {self.M}, mu = {self.mu!r}, "
+                 f"extend_decades = {self.extend_decades!r}, passed = {self.passed}",
+                 "frequency_Hz,Z_real_ohm,Z_imag_ohm,Zfit_real_ohm,Zfit_imag_ohm,"
+                 "residual_real,residual_imag"]
+        for f, z, zf, rr, ri in zip(self.spectrum.frequency.tolist(), self.spectrum.Z.tolist(),
+                                    self.Z_fit.tolist(), self.residuals_real.tolist(),
+                                    self.residuals_imag.tolist(), strict=True):
+            lines.append(f"{f!r},{z.real!r},{z.imag!r},{zf.real!r},{zf.imag!r},{rr!r},{ri!r}")
+        _atomic_write_text(path, "\n".join(lines) + "\n")
+        return path
+
     def plot_residuals(self, ax, percent: bool = True, **kw):
         """Residuals Δ', Δ'' vs frequency with the ± threshold band. Returns ax."""
         scale = 100.0 if percent else 1.0
