@@ -255,6 +255,12 @@ class RadialBasis(Basis):
             raise ParameterError(Problem("derivative_order", "must be 1 or 2", order, "1 or 2"))
         eps = self.epsilon
         a = eps * (self.ln_tau[:, None] - self.ln_tau[None, :])
+        if self.shape.function is _gaussian:
+            # closed form: with c(a) = ∫φ(r)φ(r−a)dr = √(π/2) exp(−a²/2),
+            # ∫φ′φ′ = −c″(a) = (1 − a²) c(a) and ∫φ″φ″ = c⁗(a) = (3 − 6a² + a⁴) c(a)
+            c = np.sqrt(np.pi / 2) * np.exp(-a * a / 2)
+            poly = (1 - a * a) if order == 1 else (3 - 6 * a * a + a**4)
+            return eps ** (2 * order - 1) * poly * c
         values, inverse = _unique_values(np.abs(a).ravel())
         out = np.empty(values.size)
         f = self.shape.function

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import contextlib
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -38,20 +38,28 @@ from .regularization import LAMBDA_METHODS, LambdaChoice, choose_lambda
 DATA_PARTS = ("complex", "real", "imag")
 UNCERTAINTY_METHODS = ("bayesian", "hmc", "bootstrap")
 #: Automatic λ criterion used when ``lam`` is not given (see the validation report).
-DEFAULT_LAMBDA = "re-im"
+DEFAULT_LAMBDA = "mgcv"
 
 
 @contextlib.contextmanager
 def single_thread_blas():
     """Limit BLAS to one thread: the matrices here are small, and threaded BLAS on a
     loaded machine is tens of times slower for them."""
-    try:
-        from threadpoolctl import threadpool_limits
-    except ImportError:  # optional
+    controller = _threadpool_controller()
+    if controller is None:
         yield
         return
-    with threadpool_limits(limits=1, user_api="blas"):
+    with controller.limit(limits=1, user_api="blas"):
         yield
+
+
+@lru_cache(maxsize=1)
+def _threadpool_controller():
+    try:
+        from threadpoolctl import ThreadpoolController
+    except ImportError:  # optional dependency
+        return None
+    return ThreadpoolController()
 
 
 def spectrum_arrays(spectrum) -> tuple[np.ndarray, np.ndarray]:
@@ -141,7 +149,6 @@ class DRTProblem:
         scale = np.linalg.norm(self.A[:, active], axis=0)
         scale[scale == 0] = 1.0
         self._scale = scale  # column scaling of the active columns (conditioning only)
-        self._factor_cache: dict[float, tuple] = {}
 
     def restricted(self, data: str) -> DRTProblem:
         """The same discretisation fitted to another part of the data."""
@@ -174,12 +181,43 @@ class DRTProblem:
         x[self.active] = xs / self._scale
         return x
 
+    @cached_property
+    def _spectral(self):
+        """Simultaneous diagonalisation of G = AᵀA and M (active, column-scaled):
+        M v = μ (G + M) v with Vᵀ(G + M)V = I, so (G + λM)⁻¹ = V diag(1/(1 − μ + λμ)) Vᵀ.
+        One O(p³) factorisation; every λ afterwards costs O(np)."""
+        from scipy.linalg import eigh
+
+        a = self.A[:, self.active] / self._scale
+        s = self.sqrt_penalty[:, self.active] / self._scale
+        g = a.T @ a
+        m = s.T @ s
+        mu, v = eigh(m, g + m, check_finite=False)
+        mu = np.clip(mu, 0.0, 1.0)
+        w = a @ v
+        return mu, v, w, w.T @ self.b, w.T @ w
+
+    def influence_terms(self, lam: float):
+        """(‖(I − K)b‖², tr K, tr K²) of the unconstrained ridge problem at λ,
+        K = A (AᵀA + λM)⁻¹ Aᵀ."""
+        mu, _, w, wb, ww = self._spectral
+        d = 1.0 / (1.0 - mu + lam * mu)
+        residual = float(np.sum((self.b - w @ (d * wb)) ** 2))
+        trace_k = float(np.sum(d * np.einsum("ij,ij->j", w, w)))
+        trace_k2 = float(d @ (ww * ww) @ d)
+        return residual, trace_k, trace_k2
+
+    def unconstrained_solution(self, lam: float) -> np.ndarray:
+        """x_λ = (AᵀA + λM)⁻¹ Aᵀb (no sign constraint), full length."""
+        mu, v, _, wb, _ = self._spectral
+        xs = v @ (wb / (1.0 - mu + lam * mu))
+        x = np.zeros(self.A.shape[1])
+        x[self.active] = xs / self._scale
+        return x
+
     def unconstrained_factors(self, lam: float):
-        """(Q₁, R, x_λ) of the unconstrained ridge problem: K = Q₁Q₁ᵀ, covariance ∝
-        (D R⁻¹)(D R⁻¹)ᵀ, x_λ the unconstrained solution (full length)."""
-        key = float(lam)
-        if key in self._factor_cache:
-            return self._factor_cache[key]
+        """(Q₁, R, x_λ) of the unconstrained ridge problem from a QR factorisation of the
+        stacked matrix: K = Q₁Q₁ᵀ, covariance ∝ (D R⁻¹)(D R⁻¹)ᵀ (D the column scaling)."""
         c = self._stacked(lam)
         q, r = qr(c, mode="economic", check_finite=False)
         n = self.b.size
@@ -187,11 +225,7 @@ class DRTProblem:
         xs = solve_triangular(r, q1.T @ self.b, check_finite=False)
         x = np.zeros(self.A.shape[1])
         x[self.active] = xs / self._scale
-        result = (q1, r, x)
-        if len(self._factor_cache) > 256:
-            self._factor_cache.clear()
-        self._factor_cache[key] = result
-        return result
+        return q1, r, x
 
     def posterior(self, lam: float, sigma: float):
         """Mean and covariance of the active unknowns for the Gaussian posterior of the

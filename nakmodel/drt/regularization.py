@@ -12,7 +12,8 @@ Maradesa et al., J. Electrochem. Soc. 170 (2023) 030502:
   (2014) 470): fit the real part alone and predict the imaginary part, and vice versa.
 
 K = A (AᵀA + λM)⁻¹ Aᵀ is the influence matrix of the unconstrained problem; it is
-computed from a QR factorisation of the stacked matrix [A; √λ S] (M = SᵀS), K = Q₁Q₁ᵀ.
+evaluated for any λ in O(np) after one simultaneous diagonalisation of AᵀA and M
+(:meth:`DRTProblem.influence_terms`).
 λ is searched on a log grid over [1e-7, 1] (the range of pyDRTtools), then refined with
 a bounded Brent search around the best grid point: the global minimum on the grid, not a
 local one from a starting guess.
@@ -41,13 +42,8 @@ class LambdaChoice:
 
 
 def _gcv_family(problem, lam: float, method: str) -> float:
-    q1, _, _ = problem.unconstrained_factors(lam)
-    b = problem.b
-    n = b.size
-    proj = q1.T @ b
-    residual = float(b @ b - proj @ proj)  # ‖(I−K)b‖² (K is an orthogonal projector part)
-    residual = max(residual, float(np.sum((b - q1 @ proj) ** 2)))
-    trace_k = float(np.sum(q1 * q1))
+    residual, trace_k, trace_k2 = problem.influence_terms(lam)
+    n = problem.b.size
     if method == "gcv":
         return n * residual / (n - trace_k) ** 2
     if method == "mgcv":
@@ -58,7 +54,7 @@ def _gcv_family(problem, lam: float, method: str) -> float:
         return n * residual / denominator**2
     # rgcv
     xi = 0.2 if n < 100 else 0.3
-    mu2 = float(np.sum((q1.T @ q1) ** 2)) / n
+    mu2 = trace_k2 / n
     return (xi + (1 - xi) * mu2) * n * residual / (n - trace_k) ** 2
 
 
@@ -83,7 +79,7 @@ def _lcurve_norms(problem, lams: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     rho = np.empty(lams.size)
     eta = np.empty(lams.size)
     for i, lam in enumerate(lams):
-        _, _, x = problem.unconstrained_factors(lam)
+        x = problem.unconstrained_solution(lam)
         rho[i] = np.linalg.norm(problem.A @ x - problem.b)
         eta[i] = np.linalg.norm(problem.sqrt_penalty @ x)
     return rho, eta
