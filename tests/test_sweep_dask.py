@@ -85,3 +85,14 @@ def test_worker_killed_mid_point_is_retried_and_the_sweep_completes(tmp_path):
     finished_by = {row["point_id"]: row["pid"] for row in result.rows}
     assert finished_by[victim[0]] != killed[0]
     assert all(len(pids) == 1 for point, pids in starts.items() if point != victim[0])
+
+
+@pytest.mark.slow
+@pytest.mark.usefixtures("synth_kind")
+def test_a_point_that_kills_every_worker_fails_and_the_rest_completes(tmp_path):
+    data = synth_study(values=[1, 2, 3], abort_at=2)
+    result = run_sweep(data, tmp_path / "out", executor=DaskExecutor(local_workers=2),
+                       progress=False)
+    status = dict(zip(result.column("synth.x"), result.column("status"), strict=True))
+    assert status == {"1": "ok", "2": "failed", "3": "ok"}
+    assert "KilledWorker" in result.failed[0]["error"]

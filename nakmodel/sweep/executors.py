@@ -11,6 +11,7 @@ get ``tasks=None`` and never touch the store.
 
 from __future__ import annotations
 
+import logging
 import multiprocessing as mp
 import os
 import signal
@@ -240,6 +241,17 @@ class MPIExecutor(_Executor):
         return f"MPI, {self.size} rank(s), {self.mode}"
 
     def run(self, tasks: Sequence[PointTask] | None, on_done: OnDone) -> None:
+        try:
+            self._run(tasks, on_done)
+        except Exception:
+            if self.size > 1:  # the other ranks would wait forever: end the job
+                import traceback
+
+                traceback.print_exc()
+                self.comm.Abort(1)
+            raise
+
+    def _run(self, tasks: Sequence[PointTask] | None, on_done: OnDone) -> None:
         if self.mode == "collective":
             self._collective(tasks, on_done)
         elif self.mode == "static":
@@ -393,7 +405,7 @@ class DaskExecutor(_Executor):
         else:
             self.cluster = distributed.LocalCluster(
                 n_workers=self.local_workers, threads_per_worker=1, processes=True,
-                host="127.0.0.1", dashboard_address=None, silence_logs=40)
+                host="127.0.0.1", dashboard_address=None, silence_logs=logging.CRITICAL)
             self.client = distributed.Client(self.cluster, set_as_default=False)
 
     def close(self) -> None:
