@@ -103,6 +103,16 @@ class NewtonReport:
     reason: str = ""
 
 
+def _factor(A):
+    """Sparse LU: symmetric-mode SuperLU with an A^T+A minimum-degree ordering (the pattern is
+    structurally symmetric; ~4x faster than the default COLAMD here), else the default."""
+    try:
+        return spla.splu(A, permc_spec="MMD_AT_PLUS_A", diag_pivot_thresh=0.01,
+                         options={"SymmetricMode": True})
+    except RuntimeError:
+        return spla.splu(A)
+
+
 class CoupledProblem:
     """The coupled FE problem on a tagged cell mesh (see module docstring).
 
@@ -206,9 +216,10 @@ class CoupledProblem:
             contact_tags.append(self._tag("flaw"))
         interface_tags = contact_tags + ([self._tag("interface_blocked")]
                                          if self._has_facets("interface_blocked") else [])
-        contact_facets = np.concatenate([ft.find(t) for t in contact_tags])
-        iface_blocks = np.unique(fem.locate_dofs_topological(self.space, tdim - 1, contact_facets))
+        iface_facets = np.concatenate([ft.find(t) for t in interface_tags])
+        iface_blocks = np.unique(fem.locate_dofs_topological(self.space, tdim - 1, iface_facets))
         self.interface_c_dofs = 2 * iface_blocks
+        self.interface_coordinates = self.space.tabulate_dof_coordinates()[iface_blocks]
 
         # --- UFL --------------------------------------------------------------
         w = self._weight()
@@ -468,7 +479,7 @@ class CoupledProblem:
         history = []
         opts = self.newton_options
         keep = slice(None) if galv else slice(0, -1)
-        cmin, cmax = 1e-9 * self.c_max, 1e9 * self.c_max
+        cmin = 1e-9 * self.c_max
 
         def residual(Xv):
             self._set_state(Xv)
@@ -485,7 +496,8 @@ class CoupledProblem:
             Jk = J[keep][:, keep].tocsc()
             try:
                 with np.errstate(all="ignore"):
-                    dX = spla.spsolve(Jk, -r[keep])
+                    lu = _factor(Jk)
+                    dX = lu.solve(-r[keep])
             except (RuntimeError, ValueError) as exc:  # singular factor
                 self._set_state(X0)
                 return NewtonReport(False, it, history, f"linear solve failed: {exc}")
@@ -494,22 +506,22 @@ class CoupledProblem:
                 return NewtonReport(False, it, history, "non-finite Newton increment")
             full = np.zeros_like(X)
             full[keep] = dX
-            # damping: keep c admissible, then backtrack on the scaled residual
+            # damping: keep c admissible, then the natural monotonicity test (Deuflhard):
+            # the simplified increment -J^-1 r(X + lam dX) must shrink
             lam = 1.0
             c_new = X[: self.n_c] + full[: self.n_c]
-            bad = (c_new < cmin) | (c_new > cmax)
-            if np.any(bad):
+            if np.any(c_new < cmin):
                 dc = full[: self.n_c]
-                lim = np.where(dc < 0, (cmin - X[: self.n_c]) / np.where(dc == 0, 1, dc),
-                               (cmax - X[: self.n_c]) / np.where(dc == 0, 1, dc))
-                lam = min(1.0, 0.9 * float(np.min(lim[bad])))
-            diag = np.abs(J.diagonal())
-            diag[diag == 0] = 1.0
-            rnorm0 = np.linalg.norm((r / diag / scale)[keep])
-            for _ in range(8):
+                bad = c_new < cmin
+                lam = min(1.0, 0.9 * float(np.min((cmin - X[: self.n_c])[bad] / dc[bad])))
+            norm0 = float(np.max(np.abs(dX / scale[keep])))
+            for _ in range(10):
                 r_try = residual(X + lam * full)
-                rnorm = np.linalg.norm((r_try / diag / scale)[keep])
-                if np.isfinite(rnorm) and (rnorm <= (1 - 1e-4 * lam) * rnorm0 or rnorm < opts.atol):
+                with np.errstate(all="ignore"):
+                    dbar = lu.solve(-r_try[keep])
+                rnorm = float(np.max(np.abs(dbar / scale[keep])))
+                if np.isfinite(rnorm) and (rnorm <= (1.0 - 0.25 * lam) * norm0
+                                           or rnorm < opts.atol):
                     break
                 lam *= 0.5
             X = X + lam * full

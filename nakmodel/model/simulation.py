@@ -1,0 +1,376 @@
+"""Run a cycling protocol on a cell: ``Simulation(cell, parameters, protocol).run()``.
+
+Builds the mesh (a :class:`nakmodel.geometry.Cell`, an already meshed ``CellMesh`` or one of
+the simple meshes of :mod:`nakmodel.model.meshes`), the :class:`CoupledProblem` from the
+parameters, and drives it through the protocol steps (``mode``, ``value(t)``, ``duration``,
+``breakpoints()``, ``until``) with the :class:`AdaptiveStepper`.  Terminations
+(``VoltageLimit``, ``CapacityLimit``, ``TimeLimit``, ``Liquidus``, ``SolidCoverage``,
+``CurrentLimit``) become events located to within ``event_tolerance`` of a step.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from ..errors import ConvergenceError, ParameterError, Problem
+from .materials import AlloyProperties, ElectrodeInterface, NasiconProperties
+from .problem import CoupledProblem, CurrentControl, NewtonOptions, VoltageControl
+from .result import InterfaceProfile, Result
+from .stepping import AdaptiveStepper, Event, StepControl
+
+
+@dataclass(frozen=True)
+class ConstantCurrent:
+    """Minimal galvanostatic step (used when no :mod:`nakmodel.protocol` step is given)."""
+
+    current_density: float
+    duration: float = math.inf
+    until: tuple = ()
+    mode = "current"
+
+    def value(self, t):
+        return self.current_density
+
+    def breakpoints(self):
+        return ()
+
+
+def _steps(protocol):
+    if protocol is None:
+        raise ParameterError(Problem("protocol", "a protocol is required", None,
+                                     "nakmodel.Protocol, a step, or a protocol string"))
+    if isinstance(protocol, (str, list, tuple)) and (isinstance(protocol, str) or (
+            protocol and isinstance(protocol[0], str))):
+        from ..protocol import Protocol
+
+        protocol = Protocol.parse(protocol)
+    if hasattr(protocol, "mode"):
+        return [protocol]
+    steps = list(getattr(protocol, "steps", protocol))
+    if any(not hasattr(s, "mode") for s in steps):
+        raise ParameterError(Problem("protocol", "steps must have mode/value/duration", protocol,
+                                     "nakmodel.Protocol"))
+    return steps
+
+
+def _expand(step):
+    """Sub-steps of composite steps (e.g. a current ramp with ``levels``) or the step itself."""
+    if hasattr(step, "expand"):
+        return list(step.expand())
+    return [step]
+
+
+class Simulation:
+    """A cell + parameters + protocol; :meth:`run` returns a :class:`Result`.
+
+    Parameters
+    ----------
+    cell: ``nakmodel.Cell`` (meshed here), a ``CellMesh`` or a ``TaggedCellMesh``.
+    parameters: ``nakmodel.Parameters`` (default: ``load_parameters()``).
+    protocol: ``nakmodel.Protocol``, a single step, or protocol text.
+    x_initial: initial Na mole fraction (default: ``parameters.alloy.composition``).
+    kinetics_we / kinetics_ce: kinetics strategies (default Butler-Volmer).
+    step_control: :class:`StepControl` (default from ``parameters.numerics``).
+    output_dir: where VTX field output and checkpoints go (optional).
+    field_output_times: times [s] at which fields are written (VTX) and interface profiles
+        stored in the result.
+    """
+
+    def __init__(self, cell=None, parameters=None, protocol=None, *, x_initial=None,
+                 kinetics_we=None, kinetics_ce=None, step_control: StepControl | None = None,
+                 output_dir=None, field_output_times=(), profile_times=None,
+                 max_steps: int = 100000):
+        if parameters is None:
+            from ..parameters import load_parameters
+
+            parameters = load_parameters()
+        self.parameters = parameters
+        self.steps = _steps(protocol)
+        self.step_control = step_control or StepControl.from_parameters(parameters)
+        num = getattr(parameters, "numerics", None)
+        self.newton = NewtonOptions(
+            rtol=getattr(num, "newton_rtol", 1e-9), atol=getattr(num, "newton_atol", 1e-12),
+            max_iterations=int(getattr(num, "newton_max_iterations", 25)))
+        if x_initial is None:
+            x_initial = parameters.alloy.composition.x_na
+        self.x_initial = x_initial
+        self.cell = cell
+        self.kinetics_we, self.kinetics_ce = kinetics_we, kinetics_ce
+        self.output_dir = None if output_dir is None else Path(output_dir)
+        self.field_output_times = sorted(float(t) for t in field_output_times)
+        self.profile_times = sorted(float(t) for t in (profile_times if profile_times is not None
+                                                       else field_output_times))
+        self.max_steps = int(max_steps)
+        self.problem = None
+
+    # ------------------------------------------------------------------ setup
+    def _mesh(self):
+        cell = self.cell
+        if cell is None:
+            from ..geometry import Cell
+
+            cell = Cell.from_parameters(self.parameters)
+        if hasattr(cell, "build_mesh"):
+            return cell.build_mesh()
+        return cell
+
+    def build(self) -> CoupledProblem:
+        """Mesh the cell and assemble the problem (done by :meth:`run` if needed)."""
+        p = self.parameters
+        cm = self._mesh()
+        self.problem = CoupledProblem(
+            cm, temperature=p.temperature, alloy=AlloyProperties.from_parameters(p),
+            nasicon=NasiconProperties.from_parameters(p),
+            working=ElectrodeInterface.from_parameters(p, "interface"),
+            counter=ElectrodeInterface.from_parameters(p, "counter_electrode"),
+            kinetics_we=self.kinetics_we, kinetics_ce=self.kinetics_ce,
+            x_initial=self.x_initial, newton=self.newton, parameters=p)
+        return self.problem
+
+    # ------------------------------------------------------------------ recording
+    def _record(self, result, t, k_step, current, capacity, faradaic_capacity):
+        pb = self.problem
+        area = pb.area_nominal
+        x_int = pb.interface_mole_fraction()
+        V = float(pb.voltage.value)
+        i_f = pb.functional("current_we")
+        active = pb.functional("active_area")
+        ocv = pb.functional("ocv_area") / active if active > 0 else math.nan
+        i_ce = pb.functional("current_ce")
+        if abs(i_f) > 1e-12 * area:
+            eta_we = pb.functional("eta_we_i") / i_f
+        else:
+            eta_we = pb.functional("eta_we_area") / active
+        if abs(i_ce) > 1e-12 * area:
+            eta_ce = pb.functional("eta_ce_i") / i_ce
+        else:
+            eta_ce = 0.0
+        ce_term = -eta_ce
+        vol0 = pb.functional("alloy_volume")
+        result.append(
+            time=t, step=k_step, voltage=V, current_density=current, capacity=capacity,
+            faradaic_capacity=faradaic_capacity, ocv=ocv, we_overpotential=eta_we,
+            ce_overpotential=ce_term, ohmic=V - ocv - eta_we - ce_term,
+            x_interface_min=float(np.min(x_int)), x_interface_max=float(np.max(x_int)),
+            x_interface_mean=pb.functional("x_area") / pb.functional("area_interface"),
+            liquid_fraction_interface=pb.functional("liquid_area") / pb.functional(
+                "area_interface"),
+            contact_fraction=pb.contact * pb.area_contact / area, active_fraction=active / area,
+            liquid_fraction_volume=pb.functional("liquid_volume") / pb.functional(
+                "alloy_volume_actual"),
+            inventory=pb.functional("inventory"),
+            alloy_thickness=pb.functional("alloy_volume_actual") / area if vol0 > 0 else 0.0)
+
+    def _profile(self, result, t):
+        pb = self.problem
+        coords = pb.interface_coordinates
+        coord = coords[:, 0] if pb.mesh.geometry.dim > 1 else coords[:, 0] * 0
+        result.profiles.append(InterfaceProfile(t, coord.copy(), pb.interface_mole_fraction()))
+
+    # ------------------------------------------------------------------ events
+    def _events(self, step, current_of, step_capacity_of):
+        """Events of the step's terminations; ``current_of(p, dt)`` is the total current
+        density of a trial step, ``step_capacity_of(p, dt)`` the capacity passed in the step."""
+        events = []
+        sign = np.sign(step.value(0.0)) if step.mode == "current" else 0.0
+        for term in getattr(step, "until", ()) or ():
+            kind = type(term).__name__
+            if kind == "VoltageLimit":
+                s = 1.0 if term.direction == "above" else -1.0
+                events.append(Event(str(term), lambda p, dt, s=s, v=term.volts:
+                                    s * (float(p.voltage.value) - v)))
+            elif kind == "CapacityLimit":
+                events.append(Event(str(term), lambda p, dt, q=term.capacity:
+                                    abs(step_capacity_of(p, dt)) - q))
+            elif kind == "Liquidus":
+                if sign >= 0:
+                    events.append(Event("liquidus", lambda p, dt: p.x_liquidus_k - float(
+                        np.min(p.interface_mole_fraction()))))
+                if sign <= 0:
+                    events.append(Event("liquidus", lambda p, dt: float(
+                        np.max(p.interface_mole_fraction())) - p.x_liquidus_na))
+            elif kind == "SolidCoverage":
+                events.append(Event(str(term), lambda p, dt, f=term.fraction: (
+                    1.0 - p.functional("liquid_area") / p.functional("area_interface")) - f))
+            elif kind == "CurrentLimit":
+                s = 1.0 if term.direction == "above" else -1.0
+                events.append(Event(str(term), lambda p, dt, s=s, i=term.current_density:
+                                    s * (abs(current_of(p, dt)) - i)))
+            elif kind == "TimeLimit":
+                pass  # handled as the step end
+            else:
+                raise ParameterError(Problem("protocol.until", "unknown termination", kind,
+                                             "VoltageLimit, CapacityLimit, TimeLimit, Liquidus, "
+                                             "SolidCoverage, CurrentLimit"))
+        return events
+
+    @staticmethod
+    def _step_duration(step) -> float:
+        duration = step.duration if step.duration is not None else math.inf
+        for term in getattr(step, "until", ()) or ():
+            if type(term).__name__ == "TimeLimit":
+                duration = min(duration, term.seconds)
+        if not math.isfinite(duration) and not getattr(step, "until", ()):
+            raise ParameterError(Problem("protocol", "a step needs a duration or an until "
+                                         "condition", str(step), "finite duration or until"))
+        return duration
+
+    # ------------------------------------------------------------------ run
+    def run(self) -> Result:
+        """Run all protocol steps; returns the :class:`Result`.
+
+        Raises :class:`ConvergenceError` (with ``state["result"]`` = the partial result) if
+        the time stepper gives up."""
+        steps = [s for st in self.steps for s in _expand(st)]
+        durations = [self._step_duration(s) for s in steps]  # validates before solving
+        pb = self.problem or self.build()
+        stepper = AdaptiveStepper(pb, self.step_control)
+        result = Result(liquid_window=(pb.x_liquidus_k, pb.x_liquidus_na),
+                        nominal_area=pb.area_nominal)
+        area = pb.area_nominal
+        M = pb.mass_matrix()
+        zero = CurrentControl(0.0)
+        track = {"t": 0.0, "capacity": 0.0, "faradaic": 0.0, "q0": 0.0, "Xn": None}
+
+        def current_of(p, dt):
+            """Total WE current density of the trial state: faradaic + double layer."""
+            if dt <= 0:
+                return result.rows["current_density"][-1]
+            X = p.state_vector()
+            return (p.steady_residual(zero)[-1] + (M @ (X - track["Xn"]))[-1] / dt) / area
+
+        def step_capacity_of(p, dt):
+            q = track["capacity"] - track["q0"]
+            return q if dt <= 0 else q + current_of(p, dt) * dt
+
+        self._record(result, 0.0, 0, 0.0, 0.0, 0.0)
+        pending_profiles = list(self.profile_times)
+        pending_fields = list(self.field_output_times)
+        writer = self._field_writer()
+        n_steps = 0
+        termination = "completed"
+        try:
+            self._outputs(result, 0.0, pending_profiles, pending_fields, writer)
+            for k, (step, duration) in enumerate(zip(steps, durations, strict=True)):
+                t0 = track["t"]
+                track["q0"] = track["capacity"]
+                breaks = sorted(b for b in step.breakpoints() if 0 < b < duration)
+                stops = [t0 + b for b in breaks] + [t0 + duration]
+
+                def control_at(tt, step=step, t0=t0):
+                    val = step.value(tt - t0)
+                    return CurrentControl(val) if step.mode == "current" else VoltageControl(val)
+
+                events = self._events(step, current_of, step_capacity_of)
+                hit = None
+                for t_stop in stops:
+                    stepper.reset_history()
+                    if k or t_stop != stops[0]:
+                        stepper.dt = self.step_control.dt_initial
+                    margin = 1e-12 * max(1.0, t_stop) if math.isfinite(t_stop) else 0.0
+                    while track["t"] < t_stop - margin and hit is None:
+                        t = track["t"]
+                        track["Xn"] = pb.state_vector()
+                        t_end = min([t_stop] + [s for s in pending_profiles + pending_fields
+                                                if s > t])
+                        t_new, hit = stepper.advance(t, control_at, t_end, events)
+                        dt = t_new - t
+                        i_tot = current_of(pb, dt)
+                        track["t"] = t_new
+                        track["capacity"] += i_tot * dt
+                        track["faradaic"] += pb.functional("current_we") / area * dt
+                        self._record(result, t_new, k, i_tot, track["capacity"],
+                                     track["faradaic"])
+                        self._outputs(result, t_new, pending_profiles, pending_fields, writer)
+                        n_steps += 1
+                        if n_steps >= self.max_steps:
+                            raise ConvergenceError("maximum number of time steps reached",
+                                                   time=t_new, dt=dt)
+                    if hit is not None:
+                        break
+                result.step_terminations.append(hit or "duration")
+                termination = hit or "completed"
+        except ConvergenceError as err:
+            err.state["result"] = result
+            result.termination = f"convergence failure: {err.reason}"
+            raise
+        finally:
+            if writer is not None:
+                writer.close()
+        result.termination = termination
+        result.info.update(newton_iterations=stepper.newton_iterations,
+                           rejections=stepper.rejections, steps=n_steps,
+                           dofs=pb.n_c + pb.n_phi + 1)
+        return result
+
+    def _outputs(self, result, t, pending_profiles, pending_fields, writer):
+        tol = 1e-9 * max(1.0, t)
+        while pending_profiles and pending_profiles[0] <= t + tol:
+            self._profile(result, t)
+            pending_profiles.pop(0)
+        while pending_fields and pending_fields[0] <= t + tol:
+            if writer is not None:
+                writer(t)
+            pending_fields.pop(0)
+
+    # ------------------------------------------------------------------ fields / checkpoints
+    def _field_writer(self):
+        if not self.field_output_times or self.output_dir is None:
+            return None
+        return _VTXFields(self.problem, self.output_dir)
+
+
+class _VTXFields:
+    """VTX (ADIOS2) output of x_Na in the alloy and phi in NASICON at chosen times."""
+
+    def __init__(self, problem, outdir: Path):
+        import dolfinx_solver  # noqa: F401
+
+        from dolfinx import fem, io
+
+        outdir.mkdir(parents=True, exist_ok=True)
+        self.problem = problem
+        V1 = fem.functionspace(problem.mesh, ("Lagrange", 1))
+        self.x = fem.Function(V1, name="x_Na")
+        self.phi = fem.Function(V1, name="phi")
+        self._x_expr = fem.Expression(problem.expr["x"], V1.element.interpolation_points)
+        self.writer = io.VTXWriter(problem.mesh.comm, str(outdir / "fields.bp"),
+                                   [self.x, self.phi], engine="BP4")
+
+    def __call__(self, t):
+        pb = self.problem
+        self.x.interpolate(self._x_expr)
+        self.phi.x.array[:] = pb.u.x.array[1::2]
+        self.writer.write(t)
+
+    def close(self):
+        self.writer.close()
+
+
+def save_checkpoint(problem, path, time: float, extra: dict | None = None) -> Path:
+    """Write the state (content, potential, V, time) to ``path`` (.npz, atomic)."""
+    import io as _io
+
+    from ..io_utils import atomic_write_bytes
+
+    buf = _io.BytesIO()
+    np.savez(buf, u=problem.u.x.array, voltage=float(problem.voltage.value), time=time,
+             potassium=problem.potassium, **(extra or {}))
+    return atomic_write_bytes(path, buf.getvalue())
+
+
+def load_checkpoint(problem, path) -> float:
+    """Restore a state written by :func:`save_checkpoint` into ``problem``; returns the time."""
+    data = np.load(path)
+    if data["u"].shape != problem.u.x.array.shape:
+        raise ParameterError(Problem("checkpoint", "state does not match the mesh", str(path),
+                                     "a checkpoint of the same cell mesh"))
+    problem.u.x.array[:] = data["u"]
+    problem.voltage.value = float(data["voltage"])
+    problem.accept()
+    return float(data["time"])
+

@@ -1,0 +1,161 @@
+"""Adaptive time stepping for the coupled model: error- and event-driven, with retries.
+
+Backward Euler steps of :class:`~nakmodel.model.problem.CoupledProblem`.  The local error is
+estimated from the difference between the solution and the linear extrapolation of the two
+previous states (for BE, LTE ~ dt/(dt + dt_prev) |u - u_pred|), in the scaled norm of the
+problem (content / c_K0, potentials / (RT/F)).  A Newton failure halves dt; too large an
+error shrinks it; events (terminations) crossed inside a step are located by secant
+iteration on the step size.  After ``max_retries`` consecutive rejections a
+:class:`~nakmodel.errors.ConvergenceError` carrying the state is raised.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..errors import ConvergenceError, ParameterError, Problem
+
+
+@dataclass(frozen=True)
+class StepControl:
+    """Time-step settings [s]; ``error_tolerance`` is the scaled local error per step."""
+
+    dt_initial: float = 1.0
+    dt_min: float = 1e-6
+    dt_max: float = 600.0
+    max_retries: int = 8
+    error_tolerance: float = 5e-3
+    event_tolerance: float = 1e-2  # overshoot past an event, fraction of the last step
+
+    def __post_init__(self):
+        problems = []
+        for name in ("dt_initial", "dt_min", "dt_max", "error_tolerance", "event_tolerance"):
+            v = getattr(self, name)
+            if not (isinstance(v, (int, float)) and math.isfinite(v) and v > 0):
+                problems.append(Problem(f"numerics.{name}", "must be a positive finite number",
+                                        v, "> 0" + (" [s]" if name.startswith("dt") else "")))
+        if not (isinstance(self.max_retries, int) and self.max_retries >= 0):
+            problems.append(Problem("numerics.max_retries", "must be an integer >= 0",
+                                    self.max_retries, "integer >= 0"))
+        if not problems:
+            if self.dt_min > self.dt_max:
+                problems.append(Problem("numerics.dt_min", "must not exceed numerics.dt_max",
+                                        self.dt_min, f"[s] <= dt_max = {self.dt_max:g} s"))
+            if not (self.dt_min <= self.dt_initial <= self.dt_max):
+                problems.append(Problem("numerics.dt_initial", "must lie in [dt_min, dt_max]",
+                                        self.dt_initial,
+                                        f"[s] in [{self.dt_min:g}, {self.dt_max:g}]"))
+        if problems:
+            raise ParameterError(problems)
+
+    @classmethod
+    def from_parameters(cls, params, **override) -> StepControl:
+        num = getattr(params, "numerics", params)
+        values = {k: getattr(num, k) for k in ("dt_initial", "dt_min", "dt_max", "max_retries")
+                  if hasattr(num, k)}
+        values.update(override)
+        return cls(**values)
+
+
+@dataclass
+class Event:
+    """A scalar g(problem, dt) that ends the protocol step when it becomes >= 0.
+
+    ``dt`` is the trial step size (0 for the state at the start of the step)."""
+
+    name: str
+    function: Callable
+
+
+class AdaptiveStepper:
+    """Advances a :class:`CoupledProblem` in time (see module docstring)."""
+
+    def __init__(self, problem, control: StepControl | None = None):
+        self.problem = problem
+        self.control = control or StepControl()
+        self.dt = self.control.dt_initial
+        self._prev = None  # (X_{n-1}, dt_prev)
+        self.rejections = 0
+        self.newton_iterations = 0
+
+    def reset_history(self):
+        """Forget the extrapolation history (after a setpoint jump)."""
+        self._prev = None
+
+    def _error(self, X, Xn, dt):
+        if self._prev is None:
+            return 0.0
+        X_old, dt_prev = self._prev
+        X_pred = Xn + dt * (Xn - X_old) / dt_prev
+        scale = self.problem._scales()
+        return float(dt / (dt + dt_prev) * np.max(np.abs(X - X_pred) / scale))
+
+    def _fail(self, t, dt, reason, history):
+        p = self.problem
+        p.restore()
+        raise ConvergenceError(
+            reason, time=t, dt=dt, history=list(history),
+            state={"voltage": float(p.voltage_n),
+                   "x_interface_min": float(np.min(p.interface_mole_fraction())),
+                   "rejections": self.rejections})
+
+    def advance(self, t: float, control_at: Callable, t_end: float,
+                events: Sequence[Event] = ()) -> tuple[float, str | None]:
+        """One accepted step from t (<= t_end).  ``control_at(t)`` gives the control at t.
+
+        Returns (new time, name of the event hit or None)."""
+        p, c = self.problem, self.control
+        Xn = p.state_vector()
+        g_old = [ev.function(p, 0.0) for ev in events]
+        dt = min(self.dt, c.dt_max, t_end - t)
+        failures = 0
+        event_dt = None  # secant estimate of the step that lands on the next event
+        hit = None
+        while True:
+            rep = p.solve(control_at(t + dt), dt)
+            self.newton_iterations += rep.iterations
+            if not rep.converged:
+                self.rejections += 1
+                failures += 1
+                if failures > c.max_retries or dt <= c.dt_min * 1.0001:
+                    self._fail(t, dt, rep.reason, rep.history)
+                dt = max(c.dt_min, 0.5 * dt)
+                continue
+            X = p.state_vector()
+            err = self._error(X, Xn, dt)
+            if err > c.error_tolerance and dt > c.dt_min * 1.0001 and event_dt is None:
+                p.restore()
+                self.rejections += 1
+                dt = max(c.dt_min, dt * max(0.2, 0.9 * math.sqrt(c.error_tolerance / err)))
+                continue
+            crossing = None
+            for k, ev in enumerate(events):
+                g_new = ev.function(p, dt)
+                if g_old[k] < 0 <= g_new:
+                    frac = g_old[k] / (g_old[k] - g_new)
+                    if crossing is None or frac < crossing[1]:
+                        crossing = (k, frac)
+            if crossing is None:
+                break
+            k, frac = crossing
+            if (1.0 - frac) <= c.event_tolerance or dt <= c.dt_min * 1.0001:
+                hit = events[k].name
+                break
+            # land just past the event: secant on the step size, then retry
+            self.rejections += 1
+            p.restore()
+            event_dt = dt * frac
+            dt = max(c.dt_min, event_dt * (1.0 + 0.5 * c.event_tolerance))
+        p.accept()
+        self._prev = (Xn, dt)
+        factor = 2.0 if err <= 0 else min(2.0, max(0.5, 0.9 * math.sqrt(c.error_tolerance / err)))
+        if event_dt is not None and hit is None:
+            # the event lies a little further: aim the next step just past it
+            self.dt = max(c.dt_min, min(c.dt_max, dt * factor))
+        elif hit is None:
+            self.dt = min(c.dt_max, max(c.dt_min, dt * factor))
+        return t + dt, hit
