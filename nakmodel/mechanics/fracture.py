@@ -211,6 +211,15 @@ class StressIntensity:
             writer.write(0.0)
 
 
+def _parameters(parameters):
+    """The given parameter set, or the package defaults when ``None``."""
+    if parameters is not None:
+        return parameters
+    from ..parameters import load_parameters
+
+    return load_parameters()
+
+
 def _material(parameters, material):
     if material is not None:
         return CeramicMaterial.from_parameters(material)
@@ -288,6 +297,7 @@ def stress_intensity(cell, parameters=None, pressure=None, state: FlawState | No
     sections) or ``None`` for the defaults.  All input is validated before
     meshing.  Returns a :class:`StressIntensity`.
     """
+    parameters = _parameters(parameters)
     mat = _material(parameters, material)
     g = flaw_geometry(cell, parameters)
     if (pressure is None) == (state is None):
@@ -335,6 +345,7 @@ def critical_load(cell, parameters=None, *, material=None, eigenstrain=None,
     (K_IC - K_I0)/k, eta_c = p_c Omega_M / F (solid metal in the flaw; Porz
     et al., Adv. Energy Mater. 7 (2017) 1701003).
     """
+    parameters = _parameters(parameters)
     mat = _material(parameters, material)
     g = flaw_geometry(cell, parameters)
     loading = FlawLoadingModel.from_parameters(parameters)
@@ -426,9 +437,7 @@ def flaw_size_sweep(depths, fracture_toughness_values, parameters=None, *, openi
     sqrt(pi a).  Flaw opening = ``opening_ratio`` * depth (only used by
     liquid loading, not here).
     """
-    from ..parameters import load_parameters
-
-    parameters = parameters if parameters is not None else load_parameters()
+    parameters = _parameters(parameters)
     depths = np.atleast_1d(np.asarray(depths, dtype=float))
     kics = np.atleast_1d(np.asarray(fracture_toughness_values, dtype=float))
     if np.any(kics <= 0) or not np.all(np.isfinite(kics)):

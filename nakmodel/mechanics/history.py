@@ -8,7 +8,14 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..errors import ParameterError, Problem
-from .fracture import MeshOptions, _build_crack, _material, flaw_geometry, stress_intensity
+from .fracture import (
+    MeshOptions,
+    _build_crack,
+    _material,
+    _parameters,
+    flaw_geometry,
+    stress_intensity,
+)
 from .loading import FlawLoadingModel, FlawState, flaw_pressure
 
 
@@ -42,6 +49,7 @@ def k_ratio_history(cell, parameters, states: Sequence[FlawState], x, *,
     (stack pressure is not included here).  All states are validated (and
     converted to pressures) before the solve.
     """
+    parameters = _parameters(parameters)
     x = np.asarray(x, dtype=float)
     if len(states) != len(x):
         raise ParameterError(Problem("states", "states and x differ in length",

@@ -26,7 +26,7 @@ class CeramicMaterial:
 
     youngs_modulus: float = 80e9
     poisson_ratio: float = 0.26
-    fracture_toughness: float = 1.3e6
+    fracture_toughness: float = 1.25e6
 
     def __post_init__(self):
         E = to_si(self.youngs_modulus, "Pa", key="nasicon.youngs_modulus")
