@@ -20,12 +20,33 @@ _LAZY = {
     "thermo": "nakmodel.thermo",
     "protocol": "nakmodel.protocol",
     "analysis": "nakmodel.analysis",
+    "geometry": "nakmodel.geometry",
+    "impedance_core": "nakmodel.impedance",
+    "spectrum": "nakmodel.spectrum",
+    "fitting": "nakmodel.fitting",
+    "composition": "nakmodel.composition",
     "mechanics": "nakmodel.mechanics",
     "drt": "nakmodel.drt",
     "io": "nakmodel.io",
     "validation": "nakmodel.validation",
 }
-_LAZY_ATTRS: dict[str, tuple[str, str]] = {}
+_LAZY_ATTRS: dict[str, tuple[str, str]] = {
+    # geometry
+    "Cell": ("nakmodel.geometry", "Cell"),
+    "FullContact": ("nakmodel.geometry", "FullContact"),
+    "ContactSpots": ("nakmodel.geometry", "ContactSpots"),
+    "BlockedPatches": ("nakmodel.geometry", "BlockedPatches"),
+    "SurfaceFlaw": ("nakmodel.geometry", "SurfaceFlaw"),
+    "PorousHost": ("nakmodel.geometry", "PorousHost"),
+    # protocols
+    "Protocol": ("nakmodel.protocol", "Protocol"),
+    # spectra, readers, Kramers-Kronig, DRT, fitting
+    "Spectrum": ("nakmodel.spectrum", "Spectrum"),
+    "read_spectrum": ("nakmodel.io", "read_spectrum"),
+    "write_spectrum": ("nakmodel.io", "write_spectrum"),
+    "kramers_kronig": ("nakmodel.drt", "kramers_kronig"),
+    "fit": ("nakmodel.fitting", "fit"),
+}
 
 
 def __getattr__(name: str):
@@ -38,7 +59,19 @@ def __getattr__(name: str):
 
 
 __all__ = [
+    "BlockedPatches",
+    "Cell",
     "Composition",
+    "ContactSpots",
+    "FullContact",
+    "PorousHost",
+    "Protocol",
+    "Spectrum",
+    "SurfaceFlaw",
+    "fit",
+    "kramers_kronig",
+    "read_spectrum",
+    "write_spectrum",
     "ConvergenceError",
     "NakmodelError",
     "ParameterError",

@@ -159,8 +159,9 @@ def write_report(outcomes: list[CaseOutcome], outdir: Path) -> Path:
         lines += ["| quantity | model | reference | unit | pass | source |",
                   "|---|---|---|---|---|---|"]
         for c in o.checks:
-            lines.append(f"| {c.quantity} | {float(c.value):.6g} | {c.criterion} | {c.unit} | "
-                         f"{'yes' if c.passed else 'NO'} | {c.source} |")
+            cells = [c.quantity, f"{float(c.value):.6g}", c.criterion, c.unit,
+                     "yes" if c.passed else "NO", c.source]
+            lines.append("| " + " | ".join(str(x).replace("|", "\\|") for x in cells) + " |")
         for fig in o.case.figures:
             if (outdir / fig).exists():
                 lines += ["", f"![{fig}]({fig})"]
