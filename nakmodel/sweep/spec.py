@@ -406,9 +406,9 @@ def _parse_keys(table: Mapping, kind, module, problems) -> tuple[list[SweptKey],
             values = _expand_range(entry["range"], _unit_of(key, target, module),
                                    f"{where}.range", problems,
                                    plain_ok=not _needs_units(key, target))
-            if values is None:
-                ok = False
-                continue
+        if values is None:
+            ok = False
+            continue
         keys.append(SweptKey(key, values, target))
     if not ok or not keys:
         return keys, []
