@@ -20,8 +20,6 @@ spectra, not one spectrum.
 from __future__ import annotations
 
 import math
-import os
-import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,6 +29,7 @@ from typing import Literal
 import numpy as np
 
 from .errors import ParameterError, Problem
+from .io_utils import atomic_write_text
 
 ImpedanceUnit = Literal["ohm", "ohm cm2", "ohm m2"]
 """Display units: absolute Ω, or area-specific Ω cm² / Ω m² (needs ``area``)."""
@@ -364,7 +363,7 @@ class Spectrum:
         lines.append(_CSV_HEADER)
         for f, z in zip(self.frequency, self.Z, strict=True):
             lines.append(f"{float(f)!r},{float(z.real)!r},{float(z.imag)!r}")
-        _atomic_write_text(path, "\n".join(lines) + "\n")
+        atomic_write_text(path, "\n".join(lines) + "\n")
         return path
 
     def to_dict(self) -> dict:
@@ -409,20 +408,3 @@ class Spectrum:
         ax_phase.set_xlabel("f / Hz")
         ax_phase.set_ylabel("−phase / °")
         return ax_mag, ax_phase
-
-
-def _atomic_write_text(path: Path, text: str, encoding: str = "utf-8") -> None:
-    """Write ``text`` to ``path`` through a temporary file and ``os.replace``."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding=encoding, newline="\n") as handle:
-            handle.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise

@@ -135,7 +135,7 @@ class KKResult:
 
     def to_csv(self, path):
         """Write f, measured Z, fitted Z and residuals (full precision, atomic write)."""
-        from ..spectrum import _atomic_write_text
+        from ..io_utils import atomic_write_text
 
         lines = [f"# Lin-KK {self.test} test: M = {self.M}, mu = {self.mu!r}, "
                  f"extend_decades = {self.extend_decades!r}, passed = {self.passed}",
@@ -145,7 +145,7 @@ class KKResult:
                                     self.Z_fit.tolist(), self.residuals_real.tolist(),
                                     self.residuals_imag.tolist(), strict=True):
             lines.append(f"{f!r},{z.real!r},{z.imag!r},{zf.real!r},{zf.imag!r},{rr!r},{ri!r}")
-        _atomic_write_text(path, "\n".join(lines) + "\n")
+        atomic_write_text(path, "\n".join(lines) + "\n")
         return path
 
     def plot_residuals(self, ax, percent: bool = True, **kw):

@@ -13,7 +13,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from ..spectrum import Spectrum, _atomic_write_text
+from ..io_utils import atomic_write_text
+from ..spectrum import Spectrum
 from ._common import (
     SpectrumFileError,
     Table,
@@ -115,5 +116,5 @@ def write_spectrum(spectrum: Spectrum | Sequence[Spectrum], path) -> Path:
     for k, s in enumerate(spectra, start=1):
         for f, z in zip(s.frequency, s.Z, strict=True):
             out.append(f"{k},{float(f)!r},{float(z.real)!r},{float(z.imag)!r}")
-    _atomic_write_text(path, "\n".join(out) + "\n")
+    atomic_write_text(path, "\n".join(out) + "\n")
     return path
