@@ -41,3 +41,22 @@ def atomic_savefig(fig, path, **kwargs) -> Path:
     fmt = path.suffix.lstrip(".") or "png"
     fig.savefig(buffer, format=fmt, **kwargs)
     return atomic_write_bytes(path, buffer.getvalue())
+
+
+def read_toml(path, expected: str = "a valid TOML file") -> dict:
+    """Read a TOML file; a missing, empty or malformed file is a ParameterError naming it."""
+    import tomllib
+
+    from .errors import ParameterError, Problem
+
+    path = Path(path)
+    if not path.exists():
+        raise ParameterError(Problem(str(path), "file not found", None, "an existing TOML file"))
+    raw = path.read_bytes()
+    if not raw.strip():
+        raise ParameterError(Problem(str(path), "file is empty", None, expected))
+    try:
+        return tomllib.loads(raw.decode("utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ParameterError(Problem(str(path), f"malformed TOML: {exc}", None,
+                                     "a valid TOML file")) from None

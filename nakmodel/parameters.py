@@ -33,6 +33,7 @@ from typing import Any
 
 from .composition import Composition, parse_composition
 from .errors import ParameterError, Problem
+from .io_utils import read_toml
 from .units import to_si
 
 INF = math.inf
@@ -337,18 +338,7 @@ def _read_source(source) -> tuple[dict[str, Any], str]:
     if isinstance(source, Mapping):
         return _flatten(source), "dict"
     path = Path(source)
-    if not path.exists():
-        raise ParameterError(Problem(str(path), "parameter file not found", None,
-                                     "an existing TOML file"))
-    text = path.read_bytes()
-    if not text.strip():
-        raise ParameterError(Problem(str(path), "file is empty", None,
-                                     "TOML with at least one parameter"))
-    try:
-        data = tomllib.loads(text.decode("utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise ParameterError(Problem(str(path), f"malformed TOML: {exc}", None,
-                                     "a valid TOML file")) from None
+    data = read_toml(path, "TOML with at least one parameter")
     if "parameters" in data and isinstance(data["parameters"], Mapping):
         data = data["parameters"]
     return _flatten(data), str(path)

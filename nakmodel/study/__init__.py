@@ -40,12 +40,12 @@ from __future__ import annotations
 
 import difflib
 import importlib
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from ..errors import ParameterError, Problem
+from ..io_utils import read_toml
 from ..parameters import Parameters, load_parameters
 
 KINDS: dict[str, str] = {
@@ -86,18 +86,7 @@ def load_study(source) -> Study:
         data = source
     else:
         path = Path(source)
-        if not path.exists():
-            raise ParameterError(Problem(str(path), "study file not found", None,
-                                         "an existing TOML file"))
-        raw = path.read_bytes()
-        if not raw.strip():
-            raise ParameterError(Problem(str(path), "study file is empty", None,
-                                         "a [study] table"))
-        try:
-            data = tomllib.loads(raw.decode("utf-8"))
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-            raise ParameterError(Problem(str(path), f"malformed TOML: {exc}", None,
-                                         "a valid TOML file")) from None
+        data = read_toml(path, "a [study] table")
     problems: list[Problem] = []
     head = data.get("study")
     if not isinstance(head, dict):
