@@ -248,16 +248,29 @@ class CoupledProblem:
         sigma = self.nasicon.conductivity_at(T)
         F = tu.FARADAY
 
-        self._constants = dict(T=T, L0=L0, L1=L1, L2=L2, d_na=d_na, d_k=d_k, xlk=xlk, xln=xln,
-                               smooth=smooth, sigma=sigma)
         contact = self.working.contact_fraction
         if msh.topology.dim == 1 and hasattr(self.cell_mesh, "contact_fraction"):
             contact *= float(self.cell_mesh.contact_fraction)  # homogenised spots in 1D
         self.contact = contact
+        # every number in the forms is a fem.Constant: changing a parameter value does not
+        # trigger a new JIT compilation (sweeps reuse the compiled kernels)
+        values = dict(
+            T=T, L0=L0, L1=L1, L2=L2, d_na=d_na, d_k=d_k, xlk=xlk, xln=xln, smooth=smooth,
+            sigma=sigma, factor=a.interdiffusivity_factor, d_solid=a.solid_diffusivity,
+            v_na=a.na_molar_volume, v_k=a.k_molar_volume, K=self.potassium,
+            tm_na=a.na_melting_point, dh_na=a.na_enthalpy_of_fusion, contact=contact,
+            i0_we=self.working.exchange_current_density,
+            i0_ce=self.counter.exchange_current_density,
+            cdl_we=self.working.double_layer_capacitance * contact,
+            cdl_ce=self.counter.double_layer_capacitance)
+        self._values = values
+        self._constants = {name: fem.Constant(msh, float(v)) for name, v in values.items()}
+        k = self._constants
+        sigma = k["sigma"]
 
         x = self.x_of(c)
-        stretch = tu.stretch(c, self.potassium, a.na_molar_volume, a.k_molar_volume)
-        f_l = tu.liquid_fraction(x, xlk, xln, smooth)
+        stretch = tu.stretch(c, k["K"], k["v_na"], k["v_k"])
+        f_l = tu.liquid_fraction(x, k["xlk"], k["xln"], k["smooth"])
         D = self.diffusivity(c)
         self.expr = {"x": x, "liquid_fraction": f_l, "D": D, "stretch": stretch}
         # interface quantities (P1 traces: '+' == '-')
@@ -269,8 +282,7 @@ class CoupledProblem:
         self.expr.update({"ocv": ocv, "eta_we": eta_we, "i_we": i_we, "f_active": f_act,
                           "liquid_fraction_interface": flp, "x_interface": xp,
                           "eta_ce": eta_ce, "i_ce": i_ce})
-        cdl_we = self.working.double_layer_capacitance * contact
-        cdl_ce = self.counter.double_layer_capacitance
+        cdl_we, cdl_ce = k["cdl_we"], k["cdl_ce"]
 
         R = (D * ufl.inner(ufl.grad(c), ufl.grad(vc)) * w * self.dx_alloy
              + sigma * ufl.inner(ufl.grad(phi), ufl.grad(vp)) * w * self.dx_nasicon
@@ -325,19 +337,21 @@ class CoupledProblem:
     # ------------------------------------------------------------------ physics (UFL)
     def x_of(self, c):
         """Na mole fraction of the content c (UFL or numpy)."""
+        if isinstance(c, ufl.core.expr.Expr):
+            return tu.mole_fraction_from_content(c, self._constants["K"])
         return tu.mole_fraction_from_content(c, self.potassium)
 
     def diffusivity(self, c):
         """Effective diffusivity of the content c in the reference frame [m^2/s]:
         D = [f_L D~(x_liq) + (1 - f_L) D_solid] / J^2 (lever-rule blend, see module doc)."""
-        k, a = self._constants, self.alloy
+        k = self._constants
         x = self.x_of(c)
         x_l = tu.liquid_composition(x, k["xlk"], k["xln"], k["smooth"])
         f_l = tu.liquid_fraction(x, k["xlk"], k["xln"], k["smooth"])
         d_liq = tu.interdiffusivity(x_l, k["T"], k["L0"], k["L1"], k["d_na"], k["d_k"],
-                                    a.interdiffusivity_factor, k["L2"])
-        stretch = tu.stretch(c, self.potassium, a.na_molar_volume, a.k_molar_volume)
-        return (f_l * d_liq + (1.0 - f_l) * a.solid_diffusivity) / stretch**2
+                                    k["factor"], k["L2"])
+        stretch = tu.stretch(c, k["K"], k["v_na"], k["v_k"])
+        return (f_l * d_liq + (1.0 - f_l) * k["d_solid"]) / stretch**2
 
     def interface_current(self, c, phi, voltage):
         """Faradaic current density WE -> NASICON [A/m^2] and its parts (dict).
@@ -345,15 +359,18 @@ class CoupledProblem:
         i = f_act k(eta, i0),  eta = V - phi - U(x_liq),  i0 = i0_ref a_Na(x_liq)^alpha_c,
         f_act = contact [s + (1 - s) f_L(x)] (s = blocking_smoothing: residual conductance of
         solid-covered area, keeps the galvanostatic problem solvable)."""
-        k, a = self._constants, self.alloy
+        k = self._constants
         x = self.x_of(c)
         x_l = tu.liquid_composition(x, k["xlk"], k["xln"], k["smooth"])
         f_l = tu.liquid_fraction(x, k["xlk"], k["xln"], k["smooth"])
-        ocv = tu.ocv_vs_na(x_l, k["T"], k["L0"], k["L1"], a.na_melting_point,
-                           a.na_enthalpy_of_fusion, k["L2"])
+        ocv = tu.ocv_vs_na(x_l, k["T"], k["L0"], k["L1"], k["tm_na"], k["dh_na"], k["L2"])
         eta = voltage - phi - ocv
-        i0 = self.exchange_we.value(tu.activity_na(x_l, k["T"], k["L0"], k["L1"], k["L2"]))
-        f_act = self.contact * (k["smooth"] + (1.0 - k["smooth"]) * f_l)
+        activity = tu.activity_na(x_l, k["T"], k["L0"], k["L1"], k["L2"])
+        if isinstance(self.exchange_we, ActivityExchangeCurrent):
+            i0 = k["i0_we"] * activity**self.exchange_we.exponent
+        else:
+            i0 = self.exchange_we.value(activity)
+        f_act = k["contact"] * (k["smooth"] + (1.0 - k["smooth"]) * f_l)
         i = f_act * self.kinetics_we.current(eta, i0, k["T"])
         return i, {"x": x, "x_liquid": x_l, "liquid_fraction": f_l, "ocv": ocv, "eta": eta,
                    "i0": i0, "f_active": f_act}
@@ -361,7 +378,8 @@ class CoupledProblem:
     def counter_current(self, phi):
         """Faradaic current density CE metal -> NASICON [A/m^2], eta_CE = 0 - phi - 0."""
         eta = -phi
-        return self.kinetics_ce.current(eta, self.exchange_ce.value(), self._constants["T"]), eta
+        k = self._constants
+        return self.kinetics_ce.current(eta, k["i0_ce"], k["T"]), eta
 
     # ------------------------------------------------------------------ state
     def concentration(self, x):

@@ -223,8 +223,8 @@ class Simulation:
     def run(self) -> Result:
         """Run all protocol steps; returns the :class:`Result`.
 
-        Raises :class:`ConvergenceError` (with ``state["result"]`` = the partial result) if
-        the time stepper gives up."""
+        Raises :class:`ConvergenceError` (its ``result`` attribute holds the partial result)
+        if the time stepper gives up."""
         steps = [s for st in self.steps for s in _expand(st)]
         durations = [self._step_duration(s) for s in steps]  # validates before solving
         pb = self.problem or self.build()
@@ -295,7 +295,7 @@ class Simulation:
                 result.step_terminations.append(hit or "duration")
                 termination = hit or "completed"
         except ConvergenceError as err:
-            err.state["result"] = result
+            err.result = result
             result.termination = f"convergence failure: {err.reason}"
             raise
         finally:

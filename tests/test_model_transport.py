@@ -1,0 +1,93 @@
+"""Analytic limits of the coupled model: Na conservation, thin-film inventory, Sand depletion."""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+
+import numpy as np
+import pytest
+
+from nakmodel import thermo
+from nakmodel.model.materials import AlloyProperties, ElectrodeInterface, NasiconProperties
+from nakmodel.model.meshes import interval_cell
+from nakmodel.model.problem import CoupledProblem, CurrentControl
+from nakmodel.model.simulation import Simulation
+from nakmodel.parameters import load_parameters
+from nakmodel.protocol import Protocol
+
+FARADAY = 96485.33212
+
+
+@pytest.fixture(scope="module")
+def params():
+    return load_parameters()
+
+
+def _thin_film_cell(thickness):
+    from nakmodel.geometry import Cell
+
+    return Cell(geometry="1d", alloy_thickness=thickness, mesh_size=thickness / 5)
+
+
+def test_na_conservation_through_phase_separation_and_plating(params):
+    """Inventory change == faradaic charge / F to 1e-8 over strip past the liquidus (solid K
+    forms), rest and plating back; the total charge differs only by the double-layer charge."""
+    protocol = Protocol.parse(["Strip at 1 mA/cm2 until liquidus", "Strip at 1 mA/cm2 for 2 min",
+                               "Rest for 10 min", "Plate at 1 mA/cm2 for 40 min"])
+    res = Simulation(_thin_film_cell(10e-6), params, protocol).run()
+    assert res.step_terminations == ["liquidus", "duration", "duration", "duration"]
+    assert np.min(res.liquid_fraction_interface) < 0.5  # phase separation happened
+    removed = (res.inventory[0] - res.inventory) * FARADAY / res.nominal_area  # C/m^2
+    scale = np.max(np.abs(res.faradaic_capacity))
+    assert np.max(np.abs(removed - res.faradaic_capacity)) / scale < 1e-8
+    # double-layer charge: C_dl * (change of V - phi), far below 1e-3 of the capacity
+    assert np.max(np.abs(res.capacity - res.faradaic_capacity)) / scale < 1e-3
+
+
+@pytest.mark.parametrize("label", ["NaK50", "NaK80"])
+def test_thin_film_strips_its_inventory(params, label):
+    """A thin uniform film at low current reaches the K-rich liquidus at the capacity of
+    thermo.inventory (lever rule on the composition) within 2 %."""
+    from nakmodel.parameters import load_parameters
+
+    p = load_parameters({"alloy.composition": label})
+    thickness = 10e-6
+    res = Simulation(_thin_film_cell(thickness), p,
+                     Protocol.parse("Strip at 0.1 mA/cm2 until liquidus")).run()
+    expected = float(thermo.inventory(p.alloy.composition, p.temperature, thickness=thickness,
+                                      params=p))
+    assert res.termination == "liquidus"
+    assert res.final_capacity == pytest.approx(expected, rel=0.02)
+    assert res.x_interface_min[-1] == pytest.approx(res.liquid_window[0], abs=2e-3)
+
+
+def test_thick_liquid_follows_sand_depletion(params):
+    """Constant flux into a semi-infinite liquid: c0 - c(0, t) = 2 (i/F) sqrt(t / (pi D)) within
+    1 % (D = Darken interdiffusivity at the initial composition; double layers off)."""
+    x0, T = params.alloy.composition.x_na, params.temperature
+    no_dl = {"double_layer_capacitance": 0.0}
+    pb = CoupledProblem(
+        interval_cell(5e-4, 1e-3, 10, 200, grading=200.0), temperature=T,
+        alloy=AlloyProperties.from_parameters(params),
+        nasicon=NasiconProperties.from_parameters(params),
+        working=dataclasses.replace(ElectrodeInterface.from_parameters(params), **no_dl),
+        counter=dataclasses.replace(
+            ElectrodeInterface.from_parameters(params, "counter_electrode"), **no_dl),
+        x_initial=x0, parameters=params)
+    D = float(thermo.interdiffusivity(x0, T, params=params))
+    current, dt = 100.0, 0.01
+    c0 = pb.concentration(x0)
+    times, depletion = [], []
+    for n in range(1, 401):
+        assert pb.solve(CurrentControl(current), dt).converged
+        pb.accept()
+        if n % 50 == 0:
+            times.append(n * dt)
+            depletion.append(c0 - pb.u.x.array[pb.interface_c_dofs][0])
+    times, depletion = np.array(times), np.array(depletion)
+    analytic = 2.0 * current / FARADAY * np.sqrt(times / (math.pi * D))
+    assert np.max(np.abs(depletion / analytic - 1.0)) < 0.01
+    # interface concentration vs sqrt(t): a straight line through the origin
+    slope, intercept = np.polyfit(np.sqrt(times), depletion, 1)
+    assert abs(intercept) < 0.01 * depletion[-1]
