@@ -8,16 +8,17 @@ package defaults.
 Model (physics.md §2):
 
 * Liquid: substitutional solution with a Redlich–Kister excess Gibbs energy
-  ``G_ex = x_Na x_K [L0 + L1 (x_Na − x_K) + L2 (x_Na − x_K)²]``. The 2-term starter of
-  physics.md (L0 = 3648, L1 = 243 J/mol) puts the eutectic at −6 °C and the 25 °C K-rich
-  liquidus at x_Na = 0.117; the 3-term fit of :func:`fit_liquid_parameters`
-  (L0 = 2837, L1 = 196, L2 = 733 J/mol [I], the :class:`DefaultAlloy` values) gives
-  −12.4 °C / 66.3 at% K and a 25 °C window 0.130–0.702 (Xue 2018: 0.147–0.703).
-* Solids: pure bcc Na, pure bcc K (no mutual solubility) and the stoichiometric
-  compound Na2K; fusion Gibbs energies ``ΔG_fus,i(T) = ΔH_fus,i (1 − T/T_m,i)``.
-  Neglecting the limited solubility of Na in solid K is the likely reason the K-rich
-  liquidus stays ≈0.017 low: Bale (1982) gives a limiting solidus slope of 0.10 at%/K at
-  pure K, i.e. a dilute distribution coefficient k ≈ 0.3 [I].
+  ``G_ex = x_Na x_K [L0 + L1 (x_Na − x_K) + L2 (x_Na − x_K)²]``.
+* Solids: dilute ideal solid solutions K(ss) (Na in bcc K) and Na(ss) (K in bcc Na), whose
+  solute energies follow from the limiting solidus slopes of Bale (1982) / Ott et al. (1969)
+  (0.10 and 0.033 at%/K [F]; see :func:`distribution_coefficients`), and the line compound
+  Na2K; fusion Gibbs energies ``ΔG_fus,i(T) = ΔH_fus,i (1 − T/T_m,i)``. Missing or zero
+  slopes give pure solids.
+* Fit [I] (:func:`fit_liquid_parameters`, the :class:`DefaultAlloy` values): L0 = 2700,
+  L1 = 371, L2 = 375 J/mol reproduce the 25 °C window 0.147–0.703 (Xue 2018) and the
+  eutectic −12.6 °C at 67 at% K to within 0.0002 and 0.01 K. The 2-term starter of
+  physics.md (L0 = 3648, L1 = 243 J/mol, insoluble solids) gives −6.0 °C and x = 0.117;
+  3 terms without solid solubility leave the K-rich liquidus 0.017 low.
 * References for chemical potentials are the pure *liquids* at the same T.
 
 Sign convention of the OCV: ``V = φ_WE − φ_CE`` for a NaK working electrode against a
@@ -52,11 +53,12 @@ class DefaultAlloy:
     Field names are those of ``Parameters.alloy``; values are SI.
     """
 
-    # [I] 3-term fit (fit_liquid_parameters) to the 25 degC window, eutectic T and x;
-    # the 2-term starter L0 = 3648, L1 = 243 J/mol gives a eutectic at -6 degC, x_K-liq 0.117
-    redlich_kister_L0: float = 2837.0  # J/mol
-    redlich_kister_L1: float = 196.0  # J/mol
-    redlich_kister_L2: float = 733.0  # J/mol
+    # [I] 3-term fit (fit_liquid_parameters) to the 25 degC window, eutectic T and x, with
+    # the solid solubilities below; the 2-term starter L0 = 3648, L1 = 243 J/mol (insoluble
+    # solids) gives a eutectic at -6 degC and a 25 degC K-rich liquidus at x_Na = 0.117
+    redlich_kister_L0: float = 2700.0  # J/mol
+    redlich_kister_L1: float = 371.0  # J/mol
+    redlich_kister_L2: float = 375.0  # J/mol
     na_tracer_diffusivity_prefactor: float = 0.86e-3 * 1e-4  # m^2/s [F]
     na_tracer_activation_energy: float = 2.22 * _KCAL  # J/mol [F]
     k_tracer_diffusivity_prefactor: float = 0.76e-3 * 1e-4  # m^2/s [F]
@@ -69,6 +71,9 @@ class DefaultAlloy:
     k_melting_point: float = 336.65  # K (63.5 degC) [F]
     k_enthalpy_of_fusion: float = 2330.0  # J/mol [F]
     na2k_peritectic_temperature: float = 280.15  # K (7 degC) [M]
+    # limiting solidus slopes dx_solute(solid)/d(T_m - T): Bale 1982 from Ott 1969 [F]
+    k_solidus_limiting_slope: float = 0.10e-2  # 1/K (0.10 at% Na per K, Na in solid K)
+    na_solidus_limiting_slope: float = 0.033e-2  # 1/K (0.033 at% K per K, K in solid Na)
 
 
 # --- literature reference points (for validation and plots) ------------------------------
@@ -279,52 +284,157 @@ def _dgfus(T, a):
             a.k_enthalpy_of_fusion * (1.0 - T / a.k_melting_point))
 
 
+def distribution_coefficients(params=None):
+    """Dilute distribution coefficients k = x_solute(solid)/x_solute(liquid) at the solvent's
+    melting point: (Na in solid K, K in solid Na) [-], from the limiting solidus slopes.
+
+    For an ideal-dilute solid and liquid, the limiting liquidus and solidus slopes satisfy
+    ``dx_s/dΔT = k/(1 − k) · ΔH_fus/(R T_m²)`` (van 't Hoff), so
+    ``k = s / (s + ΔH_fus/(R T_m²))`` with s = ``k_solidus_limiting_slope`` (Na in K, [1/K])
+    or ``na_solidus_limiting_slope`` (K in Na). Bale (1982), from Ott et al. (1969): 0.10
+    and 0.033 at%/K [F] → k ≈ 0.288 and 0.127 [I]. A missing or zero slope gives k = 0.
+    """
+    return _distribution_coefficients(alloy_parameters(params))
+
+
+def _distribution_coefficients(a):
+    out = []
+    for slope, dh, tm in (
+        (getattr(a, "k_solidus_limiting_slope", 0.0), a.k_enthalpy_of_fusion, a.k_melting_point),
+        (getattr(a, "na_solidus_limiting_slope", 0.0), a.na_enthalpy_of_fusion,
+         a.na_melting_point),
+    ):
+        out.append(slope / (slope + dh / (GAS_CONSTANT * tm**2)) if slope > 0 else 0.0)
+    return tuple(out)
+
+
+def solute_gibbs_energies(params=None):
+    """Gibbs energies of the dilute solutes in the solids, relative to the pure liquid solute
+    [J/mol]: (g_Na in K(bcc), g_K in Na(bcc)); ``inf`` when the solute is insoluble.
+
+    Solid solutions are ideal with a constant solute energy g [I]:
+    ``μ_solute = g + RT ln y``, ``μ_solvent = G_solvent(s) + RT ln(1 − y)``. g is fixed by the
+    distribution coefficient k at T_m: ``k = γ∞_liq exp(−g/RT_m)``, i.e.
+    ``g = (L0 ∓ L1 + L2) − R T_m ln k`` (− for Na in K, + for K in Na).
+    """
+    return _solute_gibbs_energies(alloy_parameters(params))
+
+
+def _solute_gibbs_energies(a):
+    L0, L1, L2 = _rk(a)
+    k_na_in_k, k_k_in_na = _distribution_coefficients(a)
+    g_na = (L0 - L1 + L2) - GAS_CONSTANT * a.k_melting_point * math.log(k_na_in_k) \
+        if k_na_in_k > 0 else math.inf
+    g_k = (L0 + L1 + L2) - GAS_CONSTANT * a.na_melting_point * math.log(k_k_in_na) \
+        if k_k_in_na > 0 else math.inf
+    return g_na, g_k
+
+
+def _dilute_fraction(mu_liquid, g, T):
+    """Solute fraction of the solid in equilibrium with a liquid solute potential (Henry)."""
+    return 0.0 if math.isinf(g) else math.exp((mu_liquid - g) / (GAS_CONSTANT * T))
+
+
 _XTOL = 1e-15
 _EPS_X = 1e-14
+_RTOL = 4 * np.finfo(float).eps
+
+
+def _bracket_search(f, x0, step, limit):
+    """From x0 with f(x0) > 0, step towards ``limit`` until f < 0; Brent's method there."""
+    lo, d = x0, abs(step)
+    while True:
+        hi = x0 + d if step > 0 else x0 - d
+        hi = min(hi, limit) if step > 0 else max(hi, limit)
+        fh = f(hi)
+        if fh < 0:
+            a, b = (lo, hi) if lo < hi else (hi, lo)
+            return brentq(f, a, b, xtol=_XTOL, rtol=_RTOL)
+        if hi == limit:
+            return math.nan
+        lo, d = hi, 2 * d
+
+
+def _liquidus_k_pure(T, a):
+    """x_Na of the liquid in equilibrium with pure solid K (no solubility)."""
+    target = -_dgfus(T, a)[1]
+    return brentq(lambda x: _mu(x, T, a)[1] - target, _EPS_X, 1.0 - _EPS_X, xtol=_XTOL,
+                  rtol=_RTOL)
+
+
+def _liquidus_na_pure(T, a):
+    """x_Na of the liquid in equilibrium with pure solid Na (no solubility)."""
+    target = -_dgfus(T, a)[0]
+    return brentq(lambda x: _mu(x, T, a)[0] - target, _EPS_X, 1.0 - _EPS_X, xtol=_XTOL,
+                  rtol=_RTOL)
 
 
 def _liquidus_k_scalar(T, a):
-    """x_Na of the liquid in equilibrium with pure solid K at T (metastable below eutectic)."""
+    """(x_Na liquid, x_Na solid) of liquid + K(ss) at T (metastable below the eutectic).
+
+    μ_K: RT ln(x_K γ_K) = −ΔG_fus,K + RT ln(1 − y);  μ_Na: RT ln(x γ_Na) = g_Na + RT ln y.
+    """
     if T >= a.k_melting_point:
-        return 0.0
-    target = -_dgfus(T, a)[1]
+        return 0.0, 0.0
+    x0 = _liquidus_k_pure(T, a)
+    g_na = _solute_gibbs_energies(a)[0]
+    if math.isinf(g_na):
+        return x0, 0.0
+    dg_k = _dgfus(T, a)[1]
+    rt = GAS_CONSTANT * T
 
     def f(x):
-        return _mu(x, T, a)[1] - target
+        mu_na, mu_k = _mu(x, T, a)
+        y = _dilute_fraction(mu_na, g_na, T)
+        return math.inf if y >= 1 else mu_k + dg_k - rt * math.log1p(-y)
 
-    return brentq(f, _EPS_X, 1.0 - _EPS_X, xtol=_XTOL, rtol=4 * np.finfo(float).eps)
+    x = _bracket_search(f, x0, 0.02, 1.0 - _EPS_X)
+    return x, _dilute_fraction(_mu(x, T, a)[0], g_na, T)
 
 
 def _liquidus_na_scalar(T, a):
-    """x_Na of the liquid in equilibrium with pure solid Na at T."""
+    """(x_Na liquid, x_Na solid) of liquid + Na(ss) at T.
+
+    μ_Na: RT ln(x γ_Na) = −ΔG_fus,Na + RT ln(1 − y_K);  μ_K: RT ln(x_K γ_K) = g_K + RT ln y_K.
+    """
     if T >= a.na_melting_point:
-        return 1.0
-    target = -_dgfus(T, a)[0]
+        return 1.0, 1.0
+    x0 = _liquidus_na_pure(T, a)
+    g_k = _solute_gibbs_energies(a)[1]
+    if math.isinf(g_k):
+        return x0, 1.0
+    dg_na = _dgfus(T, a)[0]
+    rt = GAS_CONSTANT * T
 
     def f(x):
-        return _mu(x, T, a)[0] - target
+        mu_na, mu_k = _mu(x, T, a)
+        y = _dilute_fraction(mu_k, g_k, T)
+        return math.inf if y >= 1 else mu_na + dg_na - rt * math.log1p(-y)
 
-    return brentq(f, _EPS_X, 1.0 - _EPS_X, xtol=_XTOL, rtol=4 * np.finfo(float).eps)
+    x = _bracket_search(f, x0, -0.02, _EPS_X)
+    return x, 1.0 - _dilute_fraction(_mu(x, T, a)[1], g_k, T)
 
 
 def na2k_formation_enthalpy(params=None):
     """Formation enthalpy of Na2K from solid Na and solid K [J per mol of atoms] [I].
 
     Derivation [I]: Na2K is a line compound x_Na = 2/3 with
-    ``G_Na2K = (2/3) G_Na(s) + (1/3) G_K(s) + ΔH_f`` (ΔS_f = 0, Neumann–Kopp-like).
-    At the peritectic T_p the liquid at the Na-liquidus x_p (μ_Na = G_Na(s)) is also in
-    equilibrium with Na2K: ``G_Na2K = (2/3) μ_Na(x_p) + (1/3) μ_K(x_p)``. Subtracting gives
-    ``ΔH_f = (1/3) [μ_K^liq(x_p, T_p) − G_K(s)(T_p)] = (1/3)[RT_p ln a_K(x_p) + ΔG_fus,K(T_p)]``,
-    so the compound decomposes peritectically exactly at ``na2k_peritectic_temperature``.
+    ``G_Na2K = (2/3) G_Na(s) + (1/3) G_K(s) + ΔH_f`` (ΔS_f = 0, Neumann–Kopp-like). At the
+    peritectic T_p the liquid at the Na-rich liquidus x_p (coexisting with Na(ss)) is also in
+    equilibrium with Na2K: ``G_Na2K = (2/3) μ_Na(x_p) + (1/3) μ_K(x_p)``, hence
+    ``ΔH_f = (2/3)[μ_Na(x_p) + ΔG_fus,Na(T_p)] + (1/3)[μ_K(x_p) + ΔG_fus,K(T_p)]``
+    (μ relative to the pure liquids; without solubility the first bracket is 0), so Na2K
+    decomposes peritectically exactly at ``na2k_peritectic_temperature``.
     """
-    a = alloy_parameters(params)
-    return _na2k_formation_enthalpy(a)
+    return _na2k_formation_enthalpy(alloy_parameters(params))
 
 
 def _na2k_formation_enthalpy(a):
     tp = a.na2k_peritectic_temperature
-    xp = _liquidus_na_scalar(tp, a)
-    return (_mu(xp, tp, a)[1] + _dgfus(tp, a)[1]) / 3.0
+    xp = _liquidus_na_scalar(tp, a)[0]
+    mu_na, mu_k = _mu(xp, tp, a)
+    dg_na, dg_k = _dgfus(tp, a)
+    return X_NA_NA2K * (mu_na + dg_na) + (1.0 - X_NA_NA2K) * (mu_k + dg_k)
 
 
 def na2k_gibbs_energy(T, params=None):
@@ -357,30 +467,64 @@ def _liquidus_na2k_scalar(T, a, dhf, branch="K-rich"):
     if f(X_NA_NA2K) <= 0.0:
         return math.nan
     if branch == "K-rich":
-        return brentq(f, _EPS_X, X_NA_NA2K, xtol=_XTOL, rtol=4 * np.finfo(float).eps)
-    return brentq(f, X_NA_NA2K, 1.0 - _EPS_X, xtol=_XTOL, rtol=4 * np.finfo(float).eps)
+        return brentq(f, _EPS_X, X_NA_NA2K, xtol=_XTOL, rtol=_RTOL)
+    return brentq(f, X_NA_NA2K, 1.0 - _EPS_X, xtol=_XTOL, rtol=_RTOL)
+
+
+def _na_ss_with_na2k(T, a, dhf):
+    """x_Na of Na(ss) coexisting with Na2K: (2/3) μ_Na(s) + (1/3) μ_K(s) = G_Na2K."""
+    g_k = _solute_gibbs_energies(a)[1]
+    if math.isinf(g_k):
+        return 1.0
+    rt = GAS_CONSTANT * T
+    target = _na2k_gibbs(T, a, dhf)
+    dg_na = _dgfus(T, a)[0]
+
+    def f(y):
+        return (X_NA_NA2K * (-dg_na + rt * math.log1p(-y))
+                + (1.0 - X_NA_NA2K) * (g_k + rt * math.log(y)) - target)
+
+    return 1.0 - brentq(f, 1e-300, 0.5, xtol=1e-300, rtol=_RTOL)
 
 
 def liquidus(T, params=None, phase="K"):
-    """Liquidus composition x_Na [-] in equilibrium with a pure solid at T [K].
+    """Liquidus composition x_Na [-] in equilibrium with a solid at T [K].
 
-    Schröder–van Laar with activity coefficients (physics.md §2):
-    ``ln(x_i γ_i) = −(ΔH_fus,i/R)(1/T − 1/T_m,i)`` for ``phase`` "K" or "Na", and
-    ``(2/3) μ_Na + (1/3) μ_K = G_Na2K(T)`` (K-rich branch) for ``phase`` "Na2K".
+    ``phase`` "K": liquid + K(ss), "Na": liquid + Na(ss), solved from the equality of both
+    chemical potentials (Schröder–van Laar generalised to dilute solid solutions; with
+    insoluble solids ``ln(x_i γ_i) = −(ΔH_fus,i/R)(1/T − 1/T_m,i)``, physics.md §2);
+    "Na2K": ``(2/3) μ_Na + (1/3) μ_K = G_Na2K(T)`` (K-rich branch).
     Returns the (possibly metastable) branch; :func:`liquid_window` picks the stable one.
     Above the melting point of the solid the K branch is 0 and the Na branch 1.
     """
     t = _as_T(T)
     a = alloy_parameters(params)
     if phase == "K":
-        fn = np.vectorize(lambda s: _liquidus_k_scalar(s, a), otypes=[float])
+        fn = np.vectorize(lambda s: _liquidus_k_scalar(s, a)[0], otypes=[float])
     elif phase == "Na":
-        fn = np.vectorize(lambda s: _liquidus_na_scalar(s, a), otypes=[float])
+        fn = np.vectorize(lambda s: _liquidus_na_scalar(s, a)[0], otypes=[float])
     elif phase == "Na2K":
         dhf = _na2k_formation_enthalpy(a)
         fn = np.vectorize(lambda s: _liquidus_na2k_scalar(s, a, dhf), otypes=[float])
     else:
         raise ParameterError(Problem("phase", "unknown solid phase", phase, "'K', 'Na' or 'Na2K'"))
+    return _out(fn(t))
+
+
+def solidus(T, params=None, phase="K"):
+    """x_Na [-] of the solid solution coexisting with the liquid at T [K].
+
+    ``phase`` "K": Na content of K(ss) (0 without solubility, 0 above T_m,K);
+    "Na": x_Na of Na(ss) (1 without solubility). Metastable below the eutectic/peritectic.
+    """
+    t = _as_T(T)
+    a = alloy_parameters(params)
+    if phase == "K":
+        fn = np.vectorize(lambda s: _liquidus_k_scalar(s, a)[1], otypes=[float])
+    elif phase == "Na":
+        fn = np.vectorize(lambda s: _liquidus_na_scalar(s, a)[1], otypes=[float])
+    else:
+        raise ParameterError(Problem("phase", "unknown solid solution", phase, "'K' or 'Na'"))
     return _out(fn(t))
 
 
@@ -390,8 +534,7 @@ def eutectic(params=None):
     Solved with Brent's method in T on ``x_K-liquidus(T) − x_Na2K-liquidus(T) = 0`` below the
     peritectic. (Literature: −12.6 °C at 77–78 wt% K ≈ 67 at% K.)
     """
-    a = alloy_parameters(params)
-    return _eutectic(a)
+    return _eutectic(alloy_parameters(params))
 
 
 def _eutectic(a):
@@ -399,18 +542,17 @@ def _eutectic(a):
     tp = a.na2k_peritectic_temperature
 
     def f(T):
-        return _liquidus_k_scalar(T, a) - _liquidus_na2k_scalar(T, a, dhf)
+        return _liquidus_k_scalar(T, a)[0] - _liquidus_na2k_scalar(T, a, dhf)
 
     lo = tp - 1e-9
-    # bracket downward; below the spinodal (~L0/2R) the liquid model is meaningless
-    t_low = 200.0
+    t_low = 200.0  # the liquid model is not meant for lower temperatures
     if not (f(lo) < 0.0 < f(t_low)):
         raise ParameterError(
-            Problem("alloy", "no K/Na2K eutectic between the spinodal and the peritectic",
+            Problem("alloy", "no K/Na2K eutectic between 200 K and the peritectic",
                     None, "Redlich–Kister and fusion parameters giving a eutectic")
         )
     te = brentq(f, t_low, lo, xtol=1e-12)
-    return te, _liquidus_k_scalar(te, a)
+    return te, _liquidus_k_scalar(te, a)[0]
 
 
 @lru_cache(maxsize=32)
@@ -420,16 +562,26 @@ def _window_constants(a):
     return dhf, te
 
 
-def _window_scalar(T, a):
+_NAN5 = (math.nan,) * 5
+
+
+def _boundaries_scalar(T, a):
+    """(x_low, x_solid_low, x_high, x_solid_high, x_Na(ss) with Na2K) at T; NaN below T_e."""
     dhf, te = _window_constants(a)
     if T < te:
-        return math.nan, math.nan
-    low = _liquidus_k_scalar(T, a)
+        return _NAN5
+    low, solid_low = _liquidus_k_scalar(T, a)
     if T < a.na2k_peritectic_temperature:
-        high = _liquidus_na2k_scalar(T, a, dhf)
+        high, solid_high = _liquidus_na2k_scalar(T, a, dhf), X_NA_NA2K
+        na_ss = _na_ss_with_na2k(T, a, dhf)
     else:
-        high = _liquidus_na_scalar(T, a)
-    return low, high
+        (high, solid_high), na_ss = _liquidus_na_scalar(T, a), math.nan
+    return low, solid_low, high, solid_high, na_ss
+
+
+def _window_scalar(T, a):
+    b = _boundaries_scalar(T, a)
+    return b[0], b[2]
 
 
 def _alloy_key(a):
@@ -438,55 +590,77 @@ def _alloy_key(a):
         hash(a)
         return a
     except TypeError:
-        return DefaultAlloy(**{f: getattr(a, f) for f in DefaultAlloy.__dataclass_fields__})
+        return DefaultAlloy(**{f: getattr(a, f, 0.0) for f in DefaultAlloy.__dataclass_fields__})
+
+
+@dataclass(frozen=True)
+class PhaseBoundaries:
+    """Compositions x_Na [-] bounding the phase fields at the given temperature(s).
+
+    ``liquid_low``/``liquid_high``: the liquid window; ``solid_low``: x_Na of K(ss)
+    coexisting with the liquid; ``solid_high``: x_Na of the solid coexisting with the liquid
+    on the Na side (Na(ss), or 2/3 for Na2K below the peritectic); ``na_ss_with_na2k``: x_Na of
+    Na(ss) coexisting with Na2K (below the peritectic, else NaN). NaN below the eutectic.
+    """
+
+    liquid_low: np.ndarray
+    solid_low: np.ndarray
+    liquid_high: np.ndarray
+    solid_high: np.ndarray
+    na_ss_with_na2k: np.ndarray
+
+
+def phase_boundaries(T, params=None) -> PhaseBoundaries:
+    """All phase boundaries at T [K] (vectorised); see :class:`PhaseBoundaries`."""
+    t = _as_T(T)
+    a = _alloy_key(alloy_parameters(params))
+    out = np.vectorize(lambda s: _boundaries_scalar(s, a), otypes=[float] * 5)(t)
+    return PhaseBoundaries(*(_out(v) for v in out))
 
 
 def liquid_window(T, params=None):
     """Compositions bounding the single-phase liquid at T: (x_Na low, x_Na high) [-].
 
-    Low: K-rich liquidus vs solid K; high: Na-rich liquidus vs solid Na above the Na2K
+    Low: K-rich liquidus vs K(ss); high: Na-rich liquidus vs Na(ss) above the Na2K
     peritectic and vs Na2K below it. Below the model eutectic no liquid exists: (NaN, NaN).
     Above T_m,K the low bound is 0; above T_m,Na the high bound is 1.
     """
-    t = _as_T(T)
-    a = _alloy_key(alloy_parameters(params))
-    low, high = np.vectorize(lambda s: _window_scalar(s, a), otypes=[float, float])(t)
-    return _out(low), _out(high)
+    b = phase_boundaries(T, params)
+    return b.liquid_low, b.liquid_high
 
 
 def solid_phase(x_na, T, params=None):
-    """Name of the solid coexisting with the liquid: "K", "Na", "Na2K", "" (single-phase
-    liquid) or "no liquid" (below the eutectic or in Na2K + Na(s)). Scalar inputs only."""
+    """Phases present at overall x_Na and T (scalars): "" (liquid only), "K" (liquid + K(ss)),
+    "Na" (liquid + Na(ss)), "Na2K" (liquid + Na2K) or "no liquid"."""
     x, t = float(_as_x(x_na)), float(_as_T(T))
     a = _alloy_key(alloy_parameters(params))
-    low, high = _window_scalar(t, a)
+    low, solid_low, high, solid_high, _ = _boundaries_scalar(t, a)
     if math.isnan(low):
         return "no liquid"
     if x < low:
-        return "K"
+        return "K" if x > solid_low else "no liquid"
     if x > high:
-        if t < a.na2k_peritectic_temperature:
-            return "Na2K" if x < X_NA_NA2K else "no liquid"
-        return "Na"
+        if x >= solid_high:
+            return "no liquid"
+        return "Na2K" if t < a.na2k_peritectic_temperature else "Na"
     return ""
 
 
 def liquid_fraction(x_na, T, params=None):
     """Mole fraction of liquid at overall composition x_Na and T (lever rule) [-].
 
-    1 inside the window; ``x/x_low`` on the K side (solid K at x = 0); on the Na side
-    ``(x_s − x)/(x_s − x_high)`` with x_s = 1 (solid Na) above the peritectic or
-    x_s = 2/3 (Na2K) below it, and 0 for x ≥ 2/3 below the peritectic (Na2K + Na(s));
-    0 below the eutectic.
+    1 inside the window; ``(x − x_s)/(x_low − x_s)`` on the K side with x_s the Na content of
+    K(ss) (0 without solubility); ``(x_s − x)/(x_s − x_high)`` on the Na side with x_s the
+    Na(ss) composition, or 2/3 (Na2K) below the peritectic; 0 where no liquid is left
+    (x beyond the solid composition) and below the eutectic.
     """
     x, t = np.broadcast_arrays(_as_x(x_na), _as_T(T))
-    a = alloy_parameters(params)
-    low, high = (np.asarray(v) for v in liquid_window(t, a))
-    below_p = t < a.na2k_peritectic_temperature
-    xs = np.where(below_p, X_NA_NA2K, 1.0)
+    b = phase_boundaries(t, params)
+    low, s_low, high, s_high = (np.asarray(v, dtype=float) for v in (
+        b.liquid_low, b.solid_low, b.liquid_high, b.solid_high))
     with np.errstate(divide="ignore", invalid="ignore"):
-        k_side = np.where(low > 0, x / np.where(low > 0, low, 1.0), 1.0)
-        na_side = np.clip((xs - x) / (xs - high), 0.0, 1.0)
+        k_side = np.clip((x - s_low) / (low - s_low), 0.0, 1.0)
+        na_side = np.clip((s_high - x) / (s_high - high), 0.0, 1.0)
     f = np.where(x < low, k_side, np.where(x > high, na_side, 1.0))
     f = np.where(np.isnan(low), 0.0, f)
     return _out(f)
@@ -494,23 +668,33 @@ def liquid_fraction(x_na, T, params=None):
 
 # --- electrochemistry --------------------------------------------------------------------
 def ocv_vs_na(x_na, T, params=None):
-    """Equilibrium potential of NaK vs Na(s) [V]: ``E = −[RT ln a_Na + ΔG_fus,Na(T)]/F``.
+    """Equilibrium potential of the NaK electrode vs Na(s) [V]: ``E = −(μ_Na − G_Na(s))/F``.
 
-    a_Na with the pure-liquid reference, ``ΔG_fus,Na ≈ ΔH_fus (1 − T/T_m)`` (physics.md §2).
-    Inside the liquid window E > 0 (a few mV) and E = 0 at the Na liquidus. Outside the
-    window the two-phase mixture has the potential of the coexisting liquid (liquidus value);
-    Na2K + Na(s) gives 0; below the eutectic the result is NaN.
+    In the liquid ``E = −[RT ln a_Na + ΔG_fus,Na(T)]/F`` (a_Na vs pure liquid Na,
+    ``ΔG_fus,Na ≈ ΔH_fus (1 − T/T_m)``; physics.md §2): positive, a few mV. Two-phase fields
+    hold the potential of the coexisting liquid (liquidus value). In K(ss) (x ≤ x_s)
+    ``E = −[g_Na + RT ln x + ΔG_fus,Na]/F``; in Na(ss) ``E = −RT ln x_Na/F``; Na2K + Na(ss)
+    holds the Na(ss) value. Without solubility E = 0 at the Na-rich liquidus. NaN below
+    the eutectic.
     """
     x, t = np.broadcast_arrays(_as_x(x_na), _as_T(T))
     a = alloy_parameters(params)
-    low, high = (np.asarray(v, dtype=float) for v in liquid_window(t, a))
+    b = phase_boundaries(t, a)
+    low, s_low, high, s_high, na_ss = (np.asarray(v, dtype=float) for v in (
+        b.liquid_low, b.solid_low, b.liquid_high, b.solid_high, b.na_ss_with_na2k))
+    g_na, _ = _solute_gibbs_energies(a)
+    rt = GAS_CONSTANT * t
+    dg_na = a.na_enthalpy_of_fusion * (1 - t / a.na_melting_point)
     x_eff = np.clip(x, low, high)
     with np.errstate(divide="ignore", invalid="ignore"):
-        ln_a = np.log(x_eff) + _ln_gamma(x_eff, t, a)[0]
-        e = -(GAS_CONSTANT * t * ln_a + a.na_enthalpy_of_fusion * (1 - t / a.na_melting_point))
-        e = e / FARADAY
-    below_p = t < a.na2k_peritectic_temperature
-    e = np.where(below_p & (x >= X_NA_NA2K), 0.0, e)
+        e = -(rt * (np.log(x_eff) + _ln_gamma(x_eff, t, a)[0]) + dg_na) / FARADAY
+        if not math.isinf(g_na):  # single-phase K(ss)
+            e = np.where(x <= s_low, -(g_na + rt * np.log(x) + dg_na) / FARADAY, e)
+        below_p = t < a.na2k_peritectic_temperature
+        na_ss_x = np.where(below_p, na_ss, s_high)  # Na(ss) composition in its 2-phase field
+        e = np.where(below_p & (x >= X_NA_NA2K), -rt * np.log(na_ss_x) / FARADAY, e)
+        e = np.where(x >= na_ss_x, -rt * np.log(x) / FARADAY, e)  # single-phase Na(ss)
+    e = np.where(np.isnan(low), np.nan, e)
     return _out(e)
 
 
@@ -611,17 +795,21 @@ def fit_liquid_parameters(params=None, *, terms: int = 3, window_T: float = 298.
     (Xue et al. 2018), the eutectic temperature and composition (standard NaK data), with the
     fusion data and the Na2K peritectic of ``params``; rejects parameter sets whose liquid is
     unstable (Φ ≤ 0.05) above the eutectic. Returns ``{"redlich_kister_L0": ..., ...}`` and the
-    weighted residuals. With the defaults it gives L0 ≈ 2837, L1 ≈ 196, L2 ≈ 733 J/mol
-    (residuals −3.4, −0.3, +0.2, +1.5: the K-side liquidus stays 0.017 low, the best a
-    no-solid-solubility model does here). Takes a few seconds.
+    weighted residuals. ``params=None`` fits with :class:`DefaultAlloy` (solid solubilities
+    included): L0 ≈ 2699.6, L1 ≈ 371.0, L2 ≈ 374.7 J/mol, residuals (−0.03, −0.002, 0.004,
+    0.014) σ. Without solid solubility the best 3-term fit is L0 ≈ 2837, L1 ≈ 196,
+    L2 ≈ 733 J/mol with the K-rich liquidus 0.017 low. Takes a few seconds.
     """
     import dataclasses
 
     from scipy.optimize import minimize
 
-    base = alloy_parameters(params)
-    base = DefaultAlloy(**{f: getattr(base, f, getattr(DefaultAlloy, f))
-                           for f in DefaultAlloy.__dataclass_fields__})
+    if params is None:
+        base = DefaultAlloy()
+    else:  # optional fields (L2, solidus slopes) absent from params count as 0
+        given = alloy_parameters(params)
+        base = DefaultAlloy(**{f: getattr(given, f, 0.0)
+                               for f in DefaultAlloy.__dataclass_fields__})
     names = ("redlich_kister_L0", "redlich_kister_L1", "redlich_kister_L2")[:terms]
     sx, st = tolerances
     grid = np.linspace(0.001, 0.999, 400)
@@ -633,7 +821,7 @@ def fit_liquid_parameters(params=None, *, terms: int = 3, window_T: float = 298.
             if np.min(1.0 + grid * _dln_gamma_na_dx(grid, te, a)) <= 0.05:
                 return None
             low, high = _window_scalar(window_T, a)
-        except (ParameterError, ValueError):
+        except (ParameterError, ValueError, ZeroDivisionError):
             return None
         return np.array([(low - window[0]) / sx, (high - window[1]) / sx,
                          (te - eutectic_point[0]) / st, (xe - eutectic_point[1]) / sx])

@@ -13,8 +13,10 @@ from nakmodel.errors import ParameterError
 
 R = thermo.GAS_CONSTANT
 ALLOY = thermo.DefaultAlloy()  # explicit parameters: the identities hold for any of them
+# physics.md starter: 2-term liquid, insoluble solids
 STARTER = dataclasses.replace(ALLOY, redlich_kister_L0=3648.0, redlich_kister_L1=243.0,
-                              redlich_kister_L2=0.0)
+                              redlich_kister_L2=0.0, k_solidus_limiting_slope=0.0,
+                              na_solidus_limiting_slope=0.0)
 PARAM_SETS = [ALLOY, STARTER, None]
 
 
@@ -78,14 +80,31 @@ def test_raoult_and_henry_limits():
 def test_chemical_potentials_equal_at_liquidus(p, dT):
     T = thermo.eutectic(p)[0] + dT
     low, high = thermo.liquid_window(T, p)
+    rt = R * T
+    g_na, g_k = thermo.solute_gibbs_energies(p)
     if T < p.k_melting_point:
-        mu_k = thermo.chemical_potential_k(low, T, p)
-        assert mu_k == pytest.approx(-thermo.fusion_gibbs_energy_k(T, p), abs=1e-9)
+        # liquid + K(ss): both chemical potentials equal (solid: ideal dilute solution)
+        y = thermo.solidus(T, p, phase="K")
+        mu_k_solid = -thermo.fusion_gibbs_energy_k(T, p) + rt * math.log1p(-y)
+        assert thermo.chemical_potential_k(low, T, p) == pytest.approx(mu_k_solid, abs=1e-9)
+        if math.isfinite(g_na):
+            assert 0 < y < low
+            assert thermo.chemical_potential_na(low, T, p) == pytest.approx(
+                g_na + rt * math.log(y), abs=1e-9)
+        else:
+            assert y == 0.0
     else:
         assert low == 0.0
     if T >= p.na2k_peritectic_temperature:
-        mu_na = thermo.chemical_potential_na(high, T, p)
-        assert mu_na == pytest.approx(-thermo.fusion_gibbs_energy_na(T, p), abs=1e-9)
+        x_s = thermo.solidus(T, p, phase="Na")
+        mu_na_solid = -thermo.fusion_gibbs_energy_na(T, p) + rt * math.log(x_s)
+        assert thermo.chemical_potential_na(high, T, p) == pytest.approx(mu_na_solid, abs=1e-9)
+        if math.isfinite(g_k):
+            assert high < x_s < 1
+            assert thermo.chemical_potential_k(high, T, p) == pytest.approx(
+                g_k + rt * math.log1p(-x_s), abs=1e-9)
+        else:
+            assert x_s == 1.0
     else:
         # liquid in equilibrium with the line compound Na2K
         g_liq = (2 / 3) * thermo.chemical_potential_na(high, T, p) + (1 / 3) * \
@@ -138,25 +157,34 @@ def test_lever_rule_mass_balance(x, T):
     if phase == "":
         assert f == 1.0
         return
-    x_solid = {"K": 0.0, "Na": 1.0, "Na2K": 2 / 3}.get(phase)
-    if x_solid is None:  # Na2K + Na(s): no liquid
+    if phase == "no liquid":  # solid solution, Na2K + Na(ss)
         assert f == 0.0
         return
+    x_solid = {"K": thermo.solidus(T, ALLOY, phase="K"),
+               "Na": thermo.solidus(T, ALLOY, phase="Na"), "Na2K": 2 / 3}[phase]
     x_liquid = low if phase == "K" else high
     assert f * x_liquid + (1 - f) * x_solid == pytest.approx(x, abs=1e-12)
 
 
-def test_ocv_sign_and_size_across_window():
+@pytest.mark.parametrize("p", [ALLOY, STARTER])
+def test_ocv_sign_and_size_across_window(p):
     T = 298.15
-    low, high = thermo.liquid_window(T, ALLOY)
+    low, high = thermo.liquid_window(T, p)
     x = np.linspace(low, high, 50)
-    e = thermo.ocv_vs_na(x, T, ALLOY)
-    assert e[-1] == pytest.approx(0.0, abs=1e-12)  # Na liquidus coexists with Na(s)
-    assert np.all(e[:-1] > 0) and np.all(np.diff(e) < 0)  # stripping Na raises the potential
+    e = thermo.ocv_vs_na(x, T, p)
+    # the Na liquidus coexists with Na(ss): E = -RT ln x_Na(ss)/F (0 for pure Na)
+    x_s = thermo.solidus(T, p, phase="Na")
+    assert e[-1] == pytest.approx(-R * T * math.log(x_s) / thermo.FARADAY, abs=1e-12)
+    assert np.all(e > 0 if x_s < 1 else e[:-1] > 0) and np.all(np.diff(e) < 0)
     assert 5e-3 < e[0] < 60e-3  # a few mV (tens at most) across the window
-    # two-phase regions hold the liquidus potential
-    assert thermo.ocv_vs_na(0.5 * low, T, ALLOY) == pytest.approx(e[0], abs=1e-12)
-    assert thermo.ocv_vs_na(0.9, T, ALLOY) == pytest.approx(0.0, abs=1e-12)
+    # two-phase regions hold the liquidus potential; the solid solutions continue it
+    y = thermo.solidus(T, p, phase="K")
+    assert thermo.ocv_vs_na(0.5 * (low + y), T, p) == pytest.approx(e[0], abs=1e-12)
+    assert thermo.ocv_vs_na(0.5 * (high + x_s), T, p) == pytest.approx(e[-1], abs=1e-12)
+    if y > 0:
+        assert thermo.ocv_vs_na(y * (1 - 1e-9), T, p) == pytest.approx(e[0], rel=1e-6)
+        assert thermo.ocv_vs_na(0.5 * y, T, p) > e[0]
+    assert thermo.ocv_vs_na(1.0, T, p) == 0.0
     # Nernst-like: E = -(mu_Na - mu_Na(s))/F
     xm = 0.5
     mu = thermo.chemical_potential_na(xm, T, ALLOY) + thermo.fusion_gibbs_energy_na(T, ALLOY)
@@ -238,3 +266,52 @@ def test_temperature_with_units_and_vectorisation():
         thermo.activity_na(0.5, 298.15, ALLOY), rel=1e-12)
     a = thermo.activity_na(np.array([[0.2], [0.6]]), np.array([280.0, 300.0, 320.0]), ALLOY)
     assert a.shape == (2, 3)
+
+
+@pytest.mark.parametrize("phase, slope_key, melting_key", [
+    ("K", "k_solidus_limiting_slope", "k_melting_point"),
+    ("Na", "na_solidus_limiting_slope", "na_melting_point")])
+def test_limiting_solidus_slopes_reproduce_the_parameters(phase, slope_key, melting_key):
+    """van 't Hoff limit: dx_solute(solid)/d(T_m - T) -> the given slope as T -> T_m."""
+    tm, slope = getattr(ALLOY, melting_key), getattr(ALLOY, slope_key)
+    errs = []
+    for dt in (0.1, 0.01):
+        x_s = thermo.solidus(tm - dt, ALLOY, phase=phase)
+        solute = x_s if phase == "K" else 1 - x_s
+        errs.append(abs(solute / dt - slope))
+    assert errs[1] < 0.02 * slope and errs[1] < 0.2 * errs[0]  # converges linearly in dt
+    k_na, k_k = thermo.distribution_coefficients(ALLOY)
+    assert 0 < k_na < 1 and 0 < k_k < 1
+    assert thermo.distribution_coefficients(STARTER) == (0.0, 0.0)
+
+
+def test_na_solid_solution_coexisting_with_na2k():
+    T = 275.0
+    b = thermo.phase_boundaries(T, ALLOY)
+    x_ss = b.na_ss_with_na2k
+    assert 2 / 3 < x_ss < 1
+    g_k = thermo.solute_gibbs_energies(ALLOY)[1]
+    g = (2 / 3) * (-thermo.fusion_gibbs_energy_na(T, ALLOY) + R * T * math.log(x_ss)) + \
+        (1 / 3) * (g_k + R * T * math.log1p(-x_ss))
+    assert g == pytest.approx(thermo.na2k_gibbs_energy(T, ALLOY), abs=1e-9)
+    # the potential is flat across Na2K + Na(ss) and matches Na(ss) at its boundary
+    e = thermo.ocv_vs_na(np.array([0.7, 0.8, x_ss]), T, ALLOY)
+    assert e[0] == pytest.approx(e[1], abs=1e-15) and e[1] == pytest.approx(e[2], rel=1e-9)
+    assert np.isnan(thermo.phase_boundaries(300.0, ALLOY).na_ss_with_na2k)
+
+
+def test_fitted_defaults_reproduce_the_phase_diagram_points():
+    """DefaultAlloy is the fit: window 0.147-0.703 at 25 degC and the -12.6 degC eutectic."""
+    low, high = thermo.liquid_window(298.15, ALLOY)
+    te, xe = thermo.eutectic(ALLOY)
+    assert low == pytest.approx(0.147, abs=1e-3) and high == pytest.approx(0.703, abs=1e-3)
+    assert te == pytest.approx(260.55, abs=0.1) and xe == pytest.approx(0.33, abs=1e-3)
+
+
+@pytest.mark.slow
+def test_fit_liquid_parameters_recovers_the_defaults():
+    fitted, residuals = thermo.fit_liquid_parameters()
+    assert np.all(np.abs(residuals) < 0.1)
+    assert fitted["redlich_kister_L0"] == pytest.approx(ALLOY.redlich_kister_L0, abs=2.0)
+    assert fitted["redlich_kister_L1"] == pytest.approx(ALLOY.redlich_kister_L1, abs=2.0)
+    assert fitted["redlich_kister_L2"] == pytest.approx(ALLOY.redlich_kister_L2, abs=2.0)

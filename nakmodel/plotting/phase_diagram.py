@@ -21,6 +21,8 @@ def phase_diagram_lines(params=None, n: int = 120) -> dict[str, tuple[np.ndarray
         "liquidus (K)": (np.asarray(thermo.liquidus(t_k, a, phase="K")), t_k),
         "liquidus (Na)": (np.asarray(thermo.liquidus(t_na, a, phase="Na")), t_na),
         "liquidus (Na2K)": (np.asarray(thermo.liquidus(t_c, a, phase="Na2K")), t_c),
+        "solidus K(ss)": (np.asarray(thermo.solidus(t_k, a, phase="K")), t_k),
+        "solidus Na(ss)": (np.asarray(thermo.solidus(t_na, a, phase="Na")), t_na),
         "eutectic": (np.array([0.0, thermo.X_NA_NA2K]), np.array([te, te])),
         "peritectic": (np.array([xp, 1.0]), np.array([tp, tp])),
         "Na2K": (np.array([thermo.X_NA_NA2K, thermo.X_NA_NA2K]), np.array([te - 60.0, tp])),
@@ -31,8 +33,8 @@ def phase_diagram_lines(params=None, n: int = 120) -> dict[str, tuple[np.ndarray
 def plot_phase_diagram(ax, params=None, *, celsius: bool = True, literature: bool = True):
     """Draw the model T–x_Na phase diagram on ``ax`` and return ``ax``.
 
-    Lines: liquidus vs K, Na and Na2K (Schröder–van Laar with the Redlich–Kister liquid, see
-    :mod:`nakmodel.thermo`), eutectic and peritectic isotherms, the Na2K line compound.
+    Lines: liquidus vs K(ss), Na(ss) and Na2K and the solidus of the terminal solid solutions
+    (see :mod:`nakmodel.thermo`), eutectic and peritectic isotherms, the Na2K line compound.
     Markers: literature points with their citations in the legend.
     """
     off = 273.15 if celsius else 0.0
@@ -41,16 +43,20 @@ def plot_phase_diagram(ax, params=None, *, celsius: bool = True, literature: boo
     for name, color in styles.items():
         x, t = lines[name]
         ax.plot(x, t - off, color=color, lw=2, label=f"model {name}")
+    for name, color in (("solidus K(ss)", "C0"), ("solidus Na(ss)", "C3")):
+        x, t = lines[name]
+        if np.any((x > 0) & (x < 1)):
+            ax.plot(x, t - off, color=color, lw=1, ls=":", label=f"model {name}")
     for name in ("eutectic", "peritectic", "Na2K"):
         x, t = lines[name]
         ax.plot(x, t - off, color="0.3", lw=1, ls="--")
     te = lines["eutectic"][1][0]
     tp = lines["peritectic"][1][0]
-    ax.text(0.02, te - off - 2, "K(s) + Na2K", fontsize=8, va="top")
-    ax.text(0.70, tp - off - 2, "Na2K + Na(s)", fontsize=8, va="top")
+    ax.text(0.02, te - off - 2, "K(ss) + Na2K", fontsize=8, va="top")
+    ax.text(0.70, tp - off - 2, "Na2K + Na(ss)", fontsize=8, va="top")
     ax.text(0.45, 320 - off, "liquid", fontsize=10)
-    ax.text(0.03, te - off + 8, "L + K(s)", fontsize=8)
-    ax.text(0.85, tp - off + 8, "L + Na(s)", fontsize=8)
+    ax.text(0.03, te - off + 8, "L + K(ss)", fontsize=8)
+    ax.text(0.85, tp - off + 8, "L + Na(ss)", fontsize=8)
     if literature:
         pts = thermo.LITERATURE_POINTS
         w = pts["liquid_window_25C"]

@@ -21,8 +21,9 @@ def run(outdir):
     a = params.alloy
     R, T = thermo.GAS_CONSTANT, 298.15
     kw = {"redlich_kister_L0": 0.0, "redlich_kister_L1": 0.0}
-    if hasattr(a, "redlich_kister_L2"):
-        kw["redlich_kister_L2"] = 0.0
+    for optional in ("redlich_kister_L2", "k_solidus_limiting_slope", "na_solidus_limiting_slope"):
+        if hasattr(a, optional):  # ideal liquid, insoluble solids
+            kw[optional] = 0.0
     ideal = dataclasses.replace(a, **kw)
     # ideal Schröder–van Laar: x_K = exp(-ΔG_fus,K/RT), x_Na = exp(-ΔG_fus,Na/RT)
     xk_ideal = 1 - math.exp(-thermo.fusion_gibbs_energy_k(T, a) / (R * T))

@@ -21,6 +21,8 @@ def run(outdir):
     x = np.linspace(0.0, 1.0, 401)
     e = 1e3 * np.asarray(thermo.ocv_vs_na(x, T, params))
     inside = (x > low) & (x < high)
+    x_s = thermo.solidus(T, params, phase="Na")
+    e_na_ss = -1e3 * thermo.GAS_CONSTANT * T * np.log(x_s) / thermo.FARADAY
     fig, ax = plt.subplots(figsize=(6, 4), layout="constrained")
     ax.plot(x, e, "C0")
     ax.axvspan(low, high, color="C1", alpha=0.1, label="liquid window (model)")
@@ -35,8 +37,10 @@ def run(outdir):
     plt.close(fig)
     src = "physics.md §2: E = -[RT ln a_Na + ΔG_fus,Na]/F, a few mV [I]"
     return [
-        Check("E at the Na-rich liquidus (coexists with Na(s))", thermo.ocv_vs_na(high, T, params),
-              reference=0.0, abs_tol=1e-9, unit="V", source="equilibrium with Na(s): E = 0"),
+        Check("E at the Na-rich liquidus (coexists with Na(ss))",
+              1e3 * thermo.ocv_vs_na(high, T, params), reference=e_na_ss, abs_tol=1e-9,
+              unit="mV", source="equilibrium with Na(ss) of x_Na = x_s: E = -RT ln(x_s)/F "
+              "(0 for pure Na)"),
         Check.within("E at the K-rich liquidus", 1e3 * thermo.ocv_vs_na(low, T, params),
                      low=1.0, high=50.0, unit="mV", source=src),
         Check.within("min E inside the window (sign)", float(e[inside].min()), low=0.0,
