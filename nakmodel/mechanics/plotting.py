@@ -17,7 +17,7 @@ def plot_principal_stress(ax, result, *, window: float = 3.0, mirror: bool = Tru
 
     f = result.principal_stress(1)
     mesh = f.function_space.mesh
-    cells = mesh.geometry.dofmap
+    cells = mesh.geometry.dofmaps[0]
     xy = result.to_pellet_coordinates(mesh.geometry.x[:, :2])
     values = f.x.array.copy()
     # P1 dofs coincide with the geometry nodes for a linear mesh: map through the dofmap

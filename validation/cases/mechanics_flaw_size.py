@@ -68,6 +68,23 @@ def run(outdir):
     eta_c = float(table["critical_overpotential"][ten][0])
     liquid = mech.stress_intensity(cell, params, state=mech.FlawState(
         -eta_c, liquid_fraction=1.0, plating_current_density=100.0))
+    solid = mech.stress_intensity(cell, params, state=mech.FlawState(
+        -eta_c, liquid_fraction=0.0, plating_current_density=100.0))
+    etas = np.linspace(0.0, 1.5 * eta_c, 16)
+    states = [mech.FlawState(-e, 0.0, 100.0) for e in etas]
+    history = mech.k_ratio_history(cell, params, states, etas * 1e3,
+                                   x_label="plating overpotential [mV]")
+    fig, axes = plt.subplots(1, 2, figsize=(10, 4))
+    mech.plot_principal_stress(axes[0], solid)
+    mech.plot_k_ratio(axes[1], history, label="solid Na in a 10 um flaw")
+    fig.tight_layout()
+    fig.savefig(outdir / "mechanics_flaw_stress.png", dpi=120)
+    plt.close(fig)
+    checks.append(Check("K_I/K_IC of a solid-filled flaw at eta_c", solid.k_ratio,
+                        reference=1.0, rel_tol=1e-6, unit="-", source="definition of eta_c"))
+    checks.append(Check("onset overpotential from the K_I/K_IC history", history.first_onset(),
+                        reference=etas[np.argmax(etas >= eta_c * (1 - 1e-9))] * 1e3,
+                        rel_tol=1e-9, unit="mV", source="first sample with K_I >= K_IC"))
     checks.append(Check.within("K_I/K_IC of a liquid-filled flaw at eta_c (i = 10 mA/cm^2)",
                                liquid.k_ratio, low=0.0, high=0.05, unit="-",
                                source="liquid flows out: Poiseuille + capillary pressure"))
@@ -75,4 +92,5 @@ def run(outdir):
 
 
 CASE = Case(name="mechanics_flaw_size", title="Critical plating overpotential and current vs "
-            "flaw depth", run=run, slow=False, figures=["mechanics_flaw_size.png"])
+            "flaw depth", run=run, slow=False,
+            figures=["mechanics_flaw_size.png", "mechanics_flaw_stress.png"])
