@@ -614,8 +614,9 @@ def phase_boundaries(T, params=None) -> PhaseBoundaries:
     """All phase boundaries at T [K] (vectorised); see :class:`PhaseBoundaries`."""
     t = _as_T(T)
     a = _alloy_key(alloy_parameters(params))
-    out = np.vectorize(lambda s: _boundaries_scalar(s, a), otypes=[float] * 5)(t)
-    return PhaseBoundaries(*(_out(v) for v in out))
+    unique, inverse = np.unique(t, return_inverse=True)  # solve once per distinct T
+    values = np.array([_boundaries_scalar(float(s), a) for s in unique]).reshape(-1, 5)
+    return PhaseBoundaries(*(_out(values[:, k][inverse].reshape(t.shape)) for k in range(5)))
 
 
 def liquid_window(T, params=None):
