@@ -75,6 +75,8 @@ def test_failing_and_crashing_points_are_recorded_and_the_rest_completes(tmp_pat
     assert record["status"] == "failed" and "run_point" in record["traceback"]
     ok = json.loads((tmp_path / "points" / by_x["1"]["point_id"] / "result.json").read_text())
     assert ok["files"] == ["series.csv"]
+    series = read_csv(tmp_path / "points" / by_x["1"]["point_id"] / "series.csv")
+    assert float(series[-1]["y"]) == pytest.approx(by_x["1"]["y"], rel=1e-15)
     assert "FAILED" in result.summary()
     # rerun: failed points stay failed unless asked; --retry-failed reruns exactly those
     assert run_sweep(data, tmp_path, executor=LocalExecutor(workers=2), progress=False).ran == 0
@@ -117,7 +119,7 @@ values = [{values}]
 
 
 def test_kill_minus_9_mid_sweep_then_rerun_completes_with_identical_results(tmp_path):
-    study = _write_study(tmp_path / "kill.toml", n=8, delay=0.6)
+    study = _write_study(tmp_path / "kill.toml", n=8, delay=0.4)
     out = tmp_path / "out"
     proc = subprocess.Popen([PYTHON, "-c", _sweep_script(study, out, 2)], cwd=tmp_path,
                             start_new_session=True)
@@ -214,3 +216,12 @@ def test_plot_sweep_draws_one_line_per_group_with_the_table_values(tmp_path):
     with pytest.raises(ParameterError, match="not an output"):
         plot_sweep(ax, result, x="temperature", y="nope")
     plt.close(fig)
+
+
+@pytest.mark.usefixtures("synth_kind")
+def test_dolfinx_points_run_isolated_in_spawned_workers(tmp_path):
+    data = synth_study(values=[0.5, 2.0], fe_cells=4)
+    result = run_sweep(data, tmp_path, executor=LocalExecutor(workers=2), progress=False)
+    assert result.all_ok, result.summary()
+    assert result.column("fe_area") == pytest.approx([0.25, 4.0], rel=1e-12)
+    assert os.getpid() not in result.column("pid")

@@ -4,7 +4,9 @@ Options: ``x`` (the swept input), ``delay`` [s] (sleep, to have points in
 flight), ``spin`` [s] (real CPU work), ``fail_at`` / ``abort_at`` (x values
 at which the point raises / calls ``os.abort``), ``marker_dir`` (each start
 of a point writes a file ``<point_id>.<pid>.<ns>`` there).  Outputs:
-``y = x**2 + sigma`` (sigma = nasicon.conductivity in S/m) and ``pid``.
+``y = x**2 + sigma`` (sigma = nasicon.conductivity in S/m), ``pid`` and
+``fe_area`` (the area x**2 of a square assembled with dolfinx on ``fe_cells``
+cells per side, when ``fe_cells`` > 0).
 Tests register it with the :func:`synth_kind` fixture; worker processes
 import it from this folder.
 """
@@ -21,10 +23,11 @@ from pathlib import Path
 import pytest
 
 from nakmodel.errors import ParameterError, Problem
+from nakmodel.sweep.store import write_point_table
 
-OPTIONS = ("x", "delay", "spin", "fail_at", "abort_at", "marker_dir")
+OPTIONS = ("x", "delay", "spin", "fail_at", "abort_at", "marker_dir", "fe_cells")
 OPTION_UNITS = {"delay": "s", "spin": "s"}
-OUTPUTS = ("y", "pid")
+OUTPUTS = ("y", "pid", "fe_area")
 KIND = "synth"
 TESTS_DIR = str(Path(__file__).resolve().parent)
 
@@ -37,6 +40,7 @@ class SynthOptions:
     fail_at: float = math.nan
     abort_at: float = math.nan
     marker_dir: str = ""
+    fe_cells: int = 0
 
 
 def parse_options(table, prefix, params):
@@ -54,6 +58,8 @@ def parse_options(table, prefix, params):
     for name in ("delay", "spin"):
         if values.get(name, 0.0) < 0:
             problems.append(Problem(f"{prefix}.{name}", "must be >= 0", values[name], ">= 0 s"))
+    if "fe_cells" in table:
+        values["fe_cells"] = int(table["fe_cells"])
     if "marker_dir" in table:
         values["marker_dir"] = str(table["marker_dir"])
     if problems:
@@ -88,8 +94,22 @@ def run_point(study, point_dir):
     if o.x == o.abort_at:
         os.abort()
     y = o.x ** 2 + study.parameters.nasicon.conductivity
-    (point_dir / "series.csv").write_text(f"t,y\n0,0\n1,{y!r}\n")
-    return {"y": y, "pid": os.getpid()}
+    write_point_table(point_dir, "series.csv", {"t [s]": [0.0, 1.0], "y": [0.0, y]})
+    return {"y": y, "pid": os.getpid(), "fe_area": fe_area(o.x, o.fe_cells)}
+
+
+def fe_area(side: float, cells: int) -> float:
+    """Area of a square of ``side`` assembled with dolfinx (NaN when ``cells`` is 0)."""
+    if not cells:
+        return math.nan
+    import dolfinx_solver  # noqa: F401
+
+    import ufl
+    from dolfinx import fem, mesh
+    from mpi4py import MPI
+
+    domain = mesh.create_rectangle(MPI.COMM_SELF, [[0.0, 0.0], [side, side]], [cells, cells])
+    return float(fem.assemble_scalar(fem.form(fem.Constant(domain, 1.0) * ufl.dx)))
 
 
 def run(study, outdir, progress=None):

@@ -134,3 +134,21 @@ def rows_to_csv_text(rows: list[dict]) -> str:
 
 def write_rows_csv(path, rows: list[dict]) -> Path:
     return atomic_write_text(path, rows_to_csv_text(rows))
+
+
+def write_point_table(point_dir, name: str, columns: dict) -> Path:
+    """Save a per-point time series or spectrum as ``point_dir/name`` (CSV, atomically).
+
+    ``columns`` maps a header (with its unit, e.g. ``"t [s]"``) to a sequence of
+    numbers; all columns must have the same length.  For ``run_point``
+    functions: the file is listed in the point's ``result.json``.
+    """
+    from ..errors import ParameterError, Problem
+
+    lengths = {key: len(values) for key, values in columns.items()}
+    if not columns or len(set(lengths.values())) != 1:
+        raise ParameterError(Problem(name, "columns must be non-empty and of equal length",
+                                     lengths, "equal-length sequences"))
+    n = next(iter(lengths.values()))
+    rows = [{key: _json_value(values[i]) for key, values in columns.items()} for i in range(n)]
+    return write_rows_csv(Path(point_dir) / name, rows)
