@@ -14,7 +14,31 @@ s, V, C/m². Magnitudes are given positive; the direction comes from the step ty
 
 Each step has ``mode`` ("current" | "voltage"), ``value(t)`` (setpoint at time t in the
 step), ``duration`` (``inf`` when only terminations end it), ``breakpoints()`` (times in
-the step where the setpoint jumps, for the time stepper) and ``until`` (terminations).
+the step where the setpoint jumps, for the time stepper) and ``until`` (terminations);
+current steps also have ``charge(t)`` and ``time_at_charge(q)`` (analytic).
+
+Grammar of the strings (keywords case-insensitive; quantities are a number and a unit that
+:func:`nakmodel.units.to_si` understands; ``cm2``, ``cm²`` and ``mAh`` are accepted)::
+
+    Strip|Plate at <current> (for <time> [[or] until <terms>] | until <terms>)
+    Rest (for <time> [[or] until <terms>] | until <terms>)
+    Hold at <voltage> (for <time> [[or] until <terms>] | until <terms>)
+    Ramp stripping|plating from <n> [<unit>] to <current> at <rate> [until <terms>]
+        <rate> = <current>/s-type rate (linear, "0.001 mA/cm2/s")
+               | <current> per <time> (stepped, "0.05 mA/cm2 per 60 s"); negative to go down
+    Staircase stripping|plating <n>, <n>, ... <unit> for <time> each
+        [with <time> rest [between]] [until <terms>]
+    Pulse stripping|plating at <current> for <time> on, <time> off, <n> times [until <terms>]
+    Repeat <n> times: [<step>; <step>; ...]
+    <terms> = <term> [or [until] <term> ...]
+    <term>  = <voltage> (above for stripping, below for plating) | above|below <voltage>
+            | <capacity> | liquidus | solid coverage <fraction> | time <time>
+            | current above|below <current> (Hold only)
+
+``Protocol.parse`` takes a string (one step per line, or ``;``-separated) or a list of
+strings and step objects. A string that does not parse raises
+:class:`~nakmodel.errors.ParameterError` showing the text with ``^`` under the offending
+token and what was expected there.
 """
 
 from __future__ import annotations
@@ -1134,6 +1158,10 @@ class Protocol:
 
     def __str__(self) -> str:
         return "\n".join(str(s) for s in self.steps)
+
+    def to_strings(self) -> list[str]:
+        """One parseable string per step (for TOML study files); inverse of :meth:`parse`."""
+        return [str(s) for s in self.steps]
 
     @property
     def total_duration(self) -> float:

@@ -95,6 +95,7 @@ def test_repeat_and_multiline():
     assert p.start_times()[-1] == pytest.approx(3 * 4200.0)
     assert len(p) == 7 and close(p[6], Plate(10.0, 1800.0))
     assert close(Protocol.parse(str(p)).steps, p.steps)
+    assert close(Protocol.parse(p.to_strings()).steps, p.steps)
     mixed = Protocol.parse([Rest(60.0), "Strip at 1 mA/cm2 until liquidus"])
     assert math.isinf(mixed.total_duration)
 
