@@ -5,6 +5,8 @@
 * :mod:`.crack_mesh` - gmsh meshes of cracked bodies with a refined tip
 * :mod:`.domain_integral` - G-theta, interaction integral (K_I, K_II), compliance G
 * :mod:`.loading` - flaw pressure from the electrochemical state
+* :mod:`.coupling` - :func:`flaw_state_from_problem` (FlawState of a solved coupled model)
+* :mod:`.history` - K_I(t)/K_IC over a run
 * :mod:`.fracture` - :func:`stress_intensity`, :func:`critical_pressure`,
   :func:`flaw_size_sweep` for a cell's surface flaw
 * :mod:`.plotting` - :func:`plot_principal_stress`, :func:`plot_k_ratio`
@@ -14,6 +16,7 @@ Heavy modules (dolfinx, gmsh) are imported lazily by the functions using them.
 
 from __future__ import annotations
 
+from .coupling import flaw_state_from_problem
 from .fracture import (
     CriticalLoad,
     FlawGeometry,
@@ -61,6 +64,7 @@ __all__ = [
     "flaw_geometry",
     "flaw_pressure",
     "flaw_size_sweep",
+    "flaw_state_from_problem",
     "handbook_critical_pressure",
     "interface_resistance",
     "k_ratio_history",
