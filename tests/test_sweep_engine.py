@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import json
 import os
 import signal
@@ -225,3 +226,19 @@ def test_dolfinx_points_run_isolated_in_spawned_workers(tmp_path):
     assert result.all_ok, result.summary()
     assert result.column("fe_area") == pytest.approx([0.25, 4.0], rel=1e-12)
     assert os.getpid() not in result.column("pid")
+
+
+def test_dry_run_lists_points_and_their_status_without_writing(tmp_path, capsys):
+    from nakmodel.cli import main
+
+    study = str(ROOT / "studies" / "thermo_sweep.toml")
+    out = tmp_path / "out"
+    assert main(["sweep", study, "--out", str(out), "--dry-run"]) == 0
+    text = capsys.readouterr().out
+    assert "12 pending" in text and len(text.strip().splitlines()) == 13
+    assert not out.exists()
+    spec = load_sweep(study)
+    run_sweep(dataclasses.replace(spec, points=spec.points[:5]), out,
+              executor=LocalExecutor(workers=1), progress=False)
+    assert main(["sweep", study, "--out", str(out), "--dry-run"]) == 0
+    assert "5 ok, 7 pending" in capsys.readouterr().out

@@ -34,6 +34,9 @@ def register(sub) -> None:
                        "(dynamic, the default), rank r takes points r, r+N, ... (static), or "
                        "every point on all ranks together (collective, large 3D cases)")
     parser.add_argument("--retry-failed", action="store_true", help="rerun failed points")
+    parser.add_argument("--dry-run", action="store_true",
+                        help="validate and list the points (with their status in OUT) without "
+                        "running or writing anything")
     parser.add_argument("--timeout", type=float, default=None, metavar="SECONDS",
                         help="kill a local point that runs longer than this")
     parser.add_argument("--connect-timeout", type=float, default=10.0, metavar="SECONDS",
@@ -69,8 +72,10 @@ def run(args) -> int:
     from ..sweep import load_sweep, run_sweep
 
     spec = load_sweep(args.study)
-    executor = make_executor(args)
     out = Path(args.out) if args.out else Path("out") / spec.name
+    if args.dry_run:
+        return dry_run(spec, out)
+    executor = make_executor(args)
     if executor.is_root:
         echo(args, f"sweep '{spec.name}' ({spec.base.kind}, {spec.mode}): "
              f"{len(spec.points)} point(s) over {', '.join(spec.swept)} -> {out} "
@@ -88,3 +93,19 @@ def run(args) -> int:
     print(f"  wrote {out / 'results.csv'}; rerun with --retry-failed to retry the failed points",
           file=sys.stderr)
     return 1
+
+
+def dry_run(spec, out: Path) -> int:
+    """Print one line per point: id, status in ``out`` (pending if not run), overrides."""
+    from ..sweep.store import PointStore
+
+    store = PointStore(out)
+    counts: dict[str, int] = {}
+    for point in spec.points:
+        record = store.load_result(point.point_id) if out.exists() else None
+        status = record["status"] if record else "pending"
+        counts[status] = counts.get(status, 0) + 1
+        print(f"{point.point_id}  {status:8s} {point.label()}")
+    summary = ", ".join(f"{n} {status}" for status, n in sorted(counts.items()))
+    print(f"{len(spec.points)} point(s) in '{spec.name}' -> {out}: {summary}")
+    return 0
