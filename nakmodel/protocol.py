@@ -671,7 +671,7 @@ _STEPS = (Strip, Plate, Rest, Hold, Ramp, Staircase, PulseTrain)
 # --- the string parser -------------------------------------------------------------------
 _TOKEN = re.compile(
     r"\s*(?:(?P<num>[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)"
-    r"|(?P<word>[A-Za-zµμΩ°%][\w/^*µμΩ°%²³]*)"
+    r"|(?P<word>[A-Za-zµμΩ°%][\w/^*µμΩ°%²³]*(?:\^?[-−]\d+)?)"
     r"|(?P<punct>[,;:\[\]<>()]))"
 )
 
@@ -714,7 +714,9 @@ class _ParseFailure(Exception):
 
 
 def _normalise_unit(unit: str) -> str:
-    unit = unit.replace("²", "^2").replace("³", "^3")
+    unit = unit.replace("²", "^2").replace("³", "^3").replace("−", "-")
+    unit = re.sub(r"(?<=[A-Za-z])\^?-(\d+)", r"^-\1", unit)  # cm-2 -> cm^-2
+    unit = re.sub(r"\s+", "*", unit.strip())  # "mA cm^-2" -> "mA*cm^-2"
     unit = re.sub(r"(?<=[a-zA-Z])([23])(?![\d.])", r"^\1", unit)  # cm2 -> cm^2
     unit = re.sub(r"(?<![A-Za-z])([munµμ]?)Ah(?![a-z])", r"\1A*h", unit)  # mAh -> mA*h
     return unit
@@ -780,11 +782,18 @@ class _Parser:
         return float(tok.text), tok
 
     def unit(self) -> _Token | None:
+        """A unit word, possibly followed by factors with negative powers ("mA cm-2 s-1")."""
         tok = self.peek()
-        if tok is not None and tok.kind == "word" and tok.text.lower() not in _KEYWORDS:
+        if tok is None or tok.kind != "word" or tok.text.lower() in _KEYWORDS:
+            return None
+        self.i += 1
+        parts, end = [tok.text], tok.end
+        while (nxt := self.peek()) is not None and nxt.kind == "word" \
+                and nxt.text.lower() not in _KEYWORDS and re.search(r"[-−]\d+$", nxt.text):
+            parts.append(nxt.text)
+            end = nxt.end
             self.i += 1
-            return tok
-        return None
+        return _Token("word", " ".join(parts), tok.start, end)
 
     def to_si(self, number: float, unit: str, kind: str, start: int, end: int) -> float:
         from .units import to_si

@@ -74,6 +74,8 @@ GOOD = [
     ("plate at 4 A/m^2 for 3600 s", Plate(4.0, 3600.0)),
     ("STRIP AT 0.4 mA/cm² for 1.5 h or until 1 V or 2 mAh/cm2 or the liquidus",
      Strip(4.0, 5400.0, (VoltageLimit(1.0, "above"), CapacityLimit(72000.0), Liquidus()))),
+    ("Plate at 0.4 mA cm-2 until 2 mAh cm^-2", Plate(4.0, until=(CapacityLimit(72000.0),))),
+    ("Ramp plating from 0 to 1 mA cm-2 at 0.001 mA cm-2 s-1", Ramp(0.0, 10.0, 0.01, "plate")),
     ("Pulse plating at 2 mA/cm2 for 1 s on, 0 s off, 3 times until below -0.2 V",
      PulseTrain(20.0, 1.0, 0.0, 3, "plate", (VoltageLimit(-0.2, "below"),))),
 ]
