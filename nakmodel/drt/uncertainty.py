@@ -57,17 +57,16 @@ def truncated_normal_hmc(mean: np.ndarray, root: np.ndarray, start: np.ndarray,
             u = np.hypot(a, b)
             phi = np.arctan2(b, a)
             reachable = u > np.abs(g)
-            if last_wall >= 0:
-                reachable[last_wall] = False  # just reflected off it: moving away
             t_hit = np.full(mean.size, np.inf)
             idx = np.flatnonzero(reachable)
             if idx.size:
                 base = np.arccos(np.clip(-g[idx] / u[idx], -1.0, 1.0))
-                t1 = np.mod(phi[idx] + base, 2 * np.pi)
-                t2 = np.mod(phi[idx] - base, 2 * np.pi)
-                t1[t1 < 1e-10] = np.inf
-                t2[t2 < 1e-10] = np.inf
-                t_hit[idx] = np.minimum(t1, t2)
+                roots = np.stack([np.mod(phi[idx] + base, 2 * np.pi),
+                                  np.mod(phi[idx] - base, 2 * np.pi)])
+                # the wall just reflected off has a root at t = 0 (to round-off): skip it
+                tiny = np.where(idx == last_wall, 1e-7, 1e-12)
+                roots[roots < tiny] = np.inf
+                t_hit[idx] = roots.min(axis=0)
             j = int(np.argmin(t_hit))
             t = t_hit[j]
             if t >= remaining:
