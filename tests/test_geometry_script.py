@@ -8,12 +8,13 @@ from nakmodel.geometry.script import main
 
 
 def test_mesh_script_writes_files(tmp_path, capsys):
-    rc = main(["--pellet-radius", "1 mm", "--pellet-thickness", "1 mm", "--alloy-thickness",
+    rc = main(["--plot", "--pellet-radius", "1 mm", "--pellet-thickness", "1 mm",
+               "--alloy-thickness",
                "100 um", "--spot-radius", "200 um", "--mesh-size", "50 um", "--out",
                str(tmp_path)], geometry="axisymmetric", stem="c")
     assert rc == 0
     summary = json.loads(capsys.readouterr().out)
-    assert (tmp_path / "c.msh").exists() and (tmp_path / "c.xdmf").exists()
+    assert all((tmp_path / f"c.{ext}").exists() for ext in ("msh", "xdmf", "h5", "png"))
     assert summary["contact_area_m2"] == pytest.approx(summary["contact_area_analytic_m2"],
                                                        rel=1e-10)
     assert summary["tags"]["facets"]["interface_contact"] == 12

@@ -77,10 +77,11 @@ class Cell:
         ``"NaK"`` (default) or ``"K"`` (:class:`WorkingMetal`).
     mesh_size
         element size in the band along the interface.  Default
-        ``numerics.mesh_size`` (20 um) in 1D/2D, max(that, b/25) in 3D.
+        min(``numerics.mesh_size`` (20 um), thinnest layer/2) in 2D, max(that, b/25)
+        in 3D, min(20 um, thinnest layer/20) in 1D.
     bulk_mesh_size
         element size far from the interface; default max(mesh_size,
-        min(b, L_n + L_a)/8).
+        min(b, L_n + L_a)/8) (1D: max(mesh_size, thinnest layer/10)).
     edge_mesh_size
         element size at contact edges; default min(mesh_size/5, spot radius/10)
         in 2D, min(mesh_size/2, radius/6) in 3D.  The flaw tip gets
@@ -174,7 +175,12 @@ class Cell:
             h_i = min(mesh_default, thinnest / 2)
             if kind is GeometryKind.THREE_D:
                 h_i = min(max(h_i, b / 25), thinnest)
-        h_b = sizes.get("bulk_mesh_size", max(h_i, min(b, L_n + L_a) / 8))
+            elif kind is GeometryKind.ONE_D:
+                h_i = min(mesh_default, thinnest / 20)
+        h_b = max(h_i, min(b, L_n + L_a) / 8)
+        if kind is GeometryKind.ONE_D:
+            h_b = max(h_i, thinnest / 10)
+        h_b = sizes.get("bulk_mesh_size", h_b)
         if kind is GeometryKind.THREE_D:
             h_e = h_i / 2
             if isinstance(self.contact, ContactSpots):

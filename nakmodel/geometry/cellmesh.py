@@ -79,7 +79,8 @@ class CellMesh:
     Use ``cellmesh.dx("nasicon")``, ``cellmesh.ds("interface_contact")``,
     ``cellmesh.weight()`` to write forms, ``cellmesh.submeshes()`` for the
     per-region submeshes with entity maps and facet tags, ``contact_area()``
-    for the meshed wetted area.
+    for the meshed wetted area.  ``area()``/``contact_area()``, ``submeshes()`` and
+    ``write_xdmf()`` are collective: call them on every rank.
     """
 
     mesh: object
@@ -101,6 +102,11 @@ class CellMesh:
     def is_axisymmetric(self) -> bool:
         """True for the r-z axisymmetric model (use r-weighted integrals)."""
         return self.geometry.value == "axisymmetric"
+
+    @property
+    def interface_height(self) -> float:
+        """z of the alloy | NASICON interface plane, L_n [m]."""
+        return self.cell.nasicon_thickness
 
     @property
     def contact_fraction(self) -> float:

@@ -39,6 +39,7 @@ def add_cell_arguments(parser: argparse.ArgumentParser, *, geometry: str | None 
     parser.add_argument("--mesh-size", default=None, help="element size at the interface")
     parser.add_argument("--bulk-mesh-size", default=None)
     parser.add_argument("--edge-mesh-size", default=None)
+    parser.add_argument("--plot", action="store_true", help="also write <stem>.png (2D)")
 
 
 def _length(text):
@@ -71,9 +72,10 @@ def cell_from_args(args, *, geometry: str | None = None) -> Cell:
                 edge_mesh_size=_length(args.edge_mesh_size))
 
 
-def write_cell_mesh(cell: Cell, outdir, stem: str = "cell") -> dict:
+def write_cell_mesh(cell: Cell, outdir, stem: str = "cell", *, plot: bool = False) -> dict:
     """Mesh ``cell``; write ``<stem>.msh`` (gmsh, metres, physical names) and ``<stem>.xdmf``
-    (dolfinx mesh with ``cell_tags`` and ``facet_tags``); return a summary dict."""
+    (dolfinx mesh with ``cell_tags`` and ``facet_tags``), and with ``plot`` a ``<stem>.png``
+    (2D only); return a summary dict."""
     outdir = Path(outdir)
     outdir.mkdir(parents=True, exist_ok=True)
     cellmesh = cell.build_mesh(msh_file=outdir / f"{stem}.msh")
@@ -90,6 +92,19 @@ def write_cell_mesh(cell: Cell, outdir, stem: str = "cell") -> dict:
         "tags": cellmesh.tags.as_dict(),
         "files": [str(outdir / f"{stem}.msh"), str(outdir / f"{stem}.xdmf")],
     }
+    if plot and cellmesh.mesh.topology.dim == 2 and cellmesh.mesh.comm.size == 1:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+
+        from .plot import plot_cell_mesh
+
+        fig, ax = plt.subplots(figsize=(9, 4), layout="constrained")
+        plot_cell_mesh(ax, cellmesh, scale=1e3)
+        fig.savefig(outdir / f"{stem}.png", dpi=150)
+        plt.close(fig)
+        summary["files"].append(str(outdir / f"{stem}.png"))
     return summary
 
 
@@ -109,7 +124,8 @@ def main(argv=None, *, geometry: str | None = None, stem: str = "cell") -> int:
 
 
 def _run(args, geometry=None) -> int:
-    summary = write_cell_mesh(cell_from_args(args, geometry=geometry), args.out, args.stem)
+    summary = write_cell_mesh(cell_from_args(args, geometry=geometry), args.out, args.stem,
+                              plot=getattr(args, "plot", False))
     if not getattr(args, "quiet", False):
         print(json.dumps(summary, indent=2))
     return 0
