@@ -132,8 +132,18 @@ def test_kill_minus_9_mid_sweep_then_rerun_completes_with_identical_results(tmp_
             break
         time.sleep(0.05)
     assert proc.poll() is None, "the sweep ended before it could be killed"
-    os.killpg(proc.pid, signal.SIGKILL)  # the sweep and its workers, like a batch-system kill
+    os.kill(proc.pid, signal.SIGKILL)  # only the sweep process: its workers must follow
     proc.wait()
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline:
+        try:
+            os.killpg(proc.pid, 0)  # any process of the sweep's session left?
+        except ProcessLookupError:
+            break
+        time.sleep(0.05)
+    else:
+        os.killpg(proc.pid, signal.SIGKILL)
+        pytest.fail("worker processes outlived the killed sweep")
     done_before = len(list(out.glob("points/*/result.json")))
     assert 2 <= done_before < 8
     for path in out.glob("points/*/result.json"):  # nothing half-written

@@ -56,8 +56,26 @@ class SerialExecutor(_Executor):
             on_done(execute_point(task))
 
 
-def _worker_main(conn, threads: int) -> None:
+def _die_with_parent(parent_pid: int | None) -> None:
+    """Linux: SIGKILL this worker when the sweep process dies (even by ``kill -9``).
+
+    Otherwise an orphaned worker would finish its point and write into a
+    folder that a resumed sweep is already recomputing.
+    """
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):  # not Linux: orphans end at their next recv
+        return
+    if parent_pid is not None and os.getppid() != parent_pid:  # died before prctl acted
+        os._exit(1)
+
+
+def _worker_main(conn, threads: int, parent_pid: int | None) -> None:
     """Loop of a pool process: receive a task, send back its record; ``None`` stops."""
+    _die_with_parent(parent_pid)
     pin_threads(threads)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C
     while True:
@@ -85,7 +103,9 @@ class _Slot:
 
     def __init__(self, ctx, threads: int):
         self.conn, child = ctx.Pipe(duplex=True)
-        self.process = ctx.Process(target=_worker_main, args=(child, threads), daemon=True)
+        parent = os.getpid() if ctx.get_start_method() == "spawn" else None  # else: forkserver
+        self.process = ctx.Process(target=_worker_main, args=(child, threads, parent),
+                                   daemon=True)
         self.process.start()
         child.close()
         self.task: PointTask | None = None
