@@ -96,3 +96,19 @@ def test_a_point_that_kills_every_worker_fails_and_the_rest_completes(tmp_path):
     status = dict(zip(result.column("synth.x"), result.column("status"), strict=True))
     assert status == {"1": "ok", "2": "failed", "3": "ok"}
     assert "KilledWorker" in result.failed[0]["error"]
+
+
+@pytest.mark.usefixtures("synth_kind")
+def test_sweep_on_a_running_scheduler_by_address(tmp_path):
+    from distributed import LocalCluster
+
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=True, host="127.0.0.1",
+                      dashboard_address=None) as cluster:
+        executor = DaskExecutor(scheduler=cluster.scheduler_address, connect_timeout=10)
+        result = run_sweep(synth_study(values=[1.5, 3.0]), tmp_path, executor=executor,
+                           progress=False)
+    assert result.all_ok, result.summary()
+    sigma = result.rows[0]["y"] - 1.5 ** 2
+    assert result.column("y") == pytest.approx([1.5 ** 2 + sigma, 9.0 + sigma], rel=1e-12)
+    assert cluster.scheduler_address in result.executor
+    assert os.getpid() not in result.column("pid")  # ran in the cluster's worker process
