@@ -49,7 +49,7 @@ def test_shifted_and_scaled_arc_is_measured():
     assert slow.resistance_ratio == pytest.approx(1.5, rel=0.08)
     # the fast arc is unchanged; its apparent peak moves a little with its neighbour's tail
     assert fast.tau_ratio == pytest.approx(1.0, rel=0.1)
-    assert fast.resistance_ratio == pytest.approx(1.0, rel=0.05)
+    assert fast.resistance_ratio == pytest.approx(1.0, rel=0.1)
     assert result.distance > 0.2
     assert "τ_b/τ_a" in result.summary()
 
