@@ -121,3 +121,22 @@ def test_interaction_integral_mode_mixity():
     assert KIIp == pytest.approx(-KIIm, rel=0.02)
     assert KIp == pytest.approx(KIm, rel=0.01)
     assert MAT.plane_strain_modulus * Gp == pytest.approx(KIp**2 + KIIp**2, rel=0.01)
+
+
+@pytest.mark.parametrize("beta", [math.pi / 6, math.pi / 4])
+def test_inclined_centre_crack_mixed_mode(beta):
+    """Inclined centre crack (length 2a, angle beta) under remote uniaxial tension s:
+    K_I = s sqrt(pi a) cos^2 beta, K_II = s sqrt(pi a) sin beta cos beta (Anderson,
+    Fracture Mechanics, 3rd ed., eq. 2.57; plate 60a x 60a)."""
+    from nakmodel.mechanics.crack_mesh import inclined_centre_crack_mesh
+
+    s = 50e6
+    cm = inclined_centre_crack_mesh(60 * A, 60 * A, A, beta, tip_size=A / 50, far_size=6 * A)
+    sol = solve_elasticity(cm.mesh, cm.facet_tags, MAT, supports=[Support(7, 1), Support(5, 0)],
+                           pressures=[Pressure(4, -s)])
+    KI, KII = interaction_integrals(sol, cm)
+    k0 = s * math.sqrt(math.pi * A)
+    assert KI == pytest.approx(k0 * math.cos(beta) ** 2, rel=0.02)
+    assert KII == pytest.approx(k0 * math.sin(beta) * math.cos(beta), rel=0.02)
+    assert MAT.plane_strain_modulus * energy_release_rate(sol, cm) == pytest.approx(
+        KI**2 + KII**2, rel=0.01)

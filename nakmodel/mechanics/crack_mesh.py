@@ -84,6 +84,8 @@ class _GmshSession:
 
 
 def _graded_size_field(gmsh, tip, tip_size, far_size, growth):
+    tip = [float(tip[0]), float(tip[1])]
+    tip_size, far_size, growth = float(tip_size), float(far_size), float(growth)
     f = gmsh.model.mesh.field.add("MathEval")
     gmsh.model.mesh.field.setString(
         f, "F", f"Min({tip_size!r} + {growth!r}*Sqrt((x-({tip[0]!r}))^2+(y-({tip[1]!r}))^2),"
@@ -214,4 +216,62 @@ def slit_crack_mesh(width: float, height: float, mouth_x: float, depth: float,
                          "left": LEFT, "bottom": BOTTOM},
                    width=float(width), height=float(height))
     cm._max_ring_radius = min(depth, tx, width - tx, ty)
+    return cm
+
+
+def inclined_centre_crack_mesh(width: float, height: float, half_length: float, angle: float,
+                               *, thickness_ratio: float = 0.01, tip_size=None, far_size=None,
+                               growth: float = 0.2, comm=None) -> CrackMesh:
+    """Rectangle ``[0, width] x [0, height]`` with a traction-free centre crack of length 2a.
+
+    The crack is a thin diamond (maximum opening ``2 thickness_ratio a`` at
+    its centre, sharp tips) centred in the rectangle and inclined by
+    ``angle`` [rad] to the x-axis; the mesh is refined at the tip on the
+    +x side, which is the tip of the returned :class:`CrackMesh`.  Outer
+    facet tags: ``bottom`` (7), ``right`` (3), ``top`` (4), ``left`` (5);
+    crack faces ``crack`` (1).
+    """
+    _check_positive(width=width, height=height, half_length=half_length)
+    if not 0 < thickness_ratio < 0.2:
+        raise ParameterError(Problem("crack_mesh.thickness_ratio", "out of range",
+                                     thickness_ratio, "a ratio in (0, 0.2)"))
+    from mpi4py import MPI
+
+    comm = comm or MPI.COMM_SELF
+    a = float(half_length)
+    cx, cy = 0.5 * width, 0.5 * height
+    e = np.array([math.cos(angle), math.sin(angle)])
+    n = np.array([-e[1], e[0]])
+    tip = np.array([cx, cy]) + a * e
+    if np.any(np.abs(a * e) >= [cx, cy]):
+        raise ParameterError(Problem("crack_mesh.half_length", "crack does not fit the plate", a,
+                                     "a crack inside the rectangle"))
+    tip_size = float(tip_size or a / 200.0)
+    far_size = float(far_size or max(width, height) / 15.0)
+    t = thickness_ratio * a
+    with _GmshSession() as gmsh:
+        geo = gmsh.model.geo
+        corners = [geo.addPoint(0, 0, 0), geo.addPoint(width, 0, 0),
+                   geo.addPoint(width, height, 0), geo.addPoint(0, height, 0)]
+        outer = [geo.addLine(corners[i], corners[(i + 1) % 4]) for i in range(4)]
+        diamond = [np.array([cx, cy]) + a * e, np.array([cx, cy]) + t * n,
+                   np.array([cx, cy]) - a * e, np.array([cx, cy]) - t * n]
+        dpts = [geo.addPoint(p[0], p[1], 0) for p in diamond]
+        inner = [geo.addLine(dpts[i], dpts[(i + 1) % 4]) for i in range(4)]
+        surf = geo.addPlaneSurface([geo.addCurveLoop(outer), geo.addCurveLoop(inner)])
+        geo.synchronize()
+        for tag, line, name in zip((BOTTOM, RIGHT, TOP, LEFT), outer,
+                                   ("bottom", "right", "top", "left"), strict=True):
+            gmsh.model.addPhysicalGroup(1, [line], tag, name=name)
+        gmsh.model.addPhysicalGroup(1, inner, CRACK, name="crack")
+        gmsh.model.addPhysicalGroup(2, [surf], 1, name="ceramic")
+        _graded_size_field(gmsh, tip, tip_size, far_size, growth)
+        gmsh.model.mesh.generate(2)
+        mesh, facet_tags = _to_dolfinx(gmsh, comm)
+    cm = CrackMesh(mesh, facet_tags, tip=np.array([tip[0], tip[1], 0.0]),
+                   direction=np.array([e[0], e[1], 0.0]), crack_length=a, crack_faces=(CRACK,),
+                   symmetric=False,
+                   tags={"crack": CRACK, "bottom": BOTTOM, "right": RIGHT, "top": TOP,
+                         "left": LEFT}, width=float(width), height=float(height))
+    cm._max_ring_radius = min(a, tip[0], width - tip[0], tip[1], height - tip[1])
     return cm
