@@ -778,6 +778,8 @@ class _Parser:
         tok = self.peek()
         if tok is None or tok.kind != "num":
             self.fail(what)
+        if not math.isfinite(float(tok.text)):
+            self.fail(f"{what} (finite)")
         self.i += 1
         return float(tok.text), tok
 
@@ -1067,8 +1069,8 @@ class _Parser:
         if self.at_word("repeat"):
             self.i += 1
             count, tok = self.number("a whole number of repetitions")
-            if count != int(count) or count < 1:
-                self.fail("a whole number of repetitions >= 1", tok)
+            if count != int(count) or not 1 <= count <= _MAX_REPEATS:
+                self.fail(f"a whole number of repetitions in [1, {_MAX_REPEATS}]", tok)
             self.expect_word("times")
             self.expect_punct(":")
             self.expect_punct("[")
@@ -1085,6 +1087,9 @@ def _problems_text(err: ParameterError) -> str:
         expected = f", expected {p.expected}" if p.expected else ""
         parts.append(f"{p.key}: {p.message}{got}{expected}")
     return "; ".join(parts)
+
+
+_MAX_REPEATS = 10000
 
 
 def _caret_message(text: str, failure: _ParseFailure) -> str:

@@ -332,3 +332,31 @@ def test_protocol_breakpoints_are_absolute():
     p = Protocol.parse(["Rest for 10 s", "Pulse stripping at 1 mA/cm2 for 2 s on, 3 s off, "
                         "2 times", "Strip at 1 mA/cm2 until liquidus", "Rest for 1 s"])
     assert p.breakpoints() == pytest.approx([10.0, 12.0, 15.0, 17.0, 20.0])
+
+
+_WORDS = ["Strip", "Plate", "Rest", "Hold", "Ramp", "Staircase", "Pulse", "Repeat", "at",
+          "for", "until", "or", "from", "to", "per", "each", "with", "rest", "between", "on",
+          "off", "times", "stripping", "plating", "above", "below", "liquidus", "solid",
+          "coverage", "current", "time", "the", "1", "-2", "0.5", "3", "mA/cm2", "mAh/cm2",
+          "V", "mV", "h", "min", "s", "%", "kg", "mA cm-2", ",", ";", ":", "[", "]", "#", "1e400"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(words=st.lists(st.sampled_from(_WORDS), max_size=14))
+def test_parser_never_crashes_on_token_soup(words):
+    text = " ".join(words)
+    try:
+        p = Protocol.parse([text])
+    except ParameterError as err:
+        assert "^" in str(err) or err.problems[0].key != "protocol[0]"
+        return
+    assert len(p) >= 1 and all(close(parse_step(str(s)), s) for s in p)
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=st.text(max_size=40))
+def test_parser_never_crashes_on_arbitrary_text(text):
+    try:
+        Protocol.parse([text])
+    except ParameterError:
+        pass
