@@ -40,4 +40,5 @@ def test_thermo_case_runs_and_writes_its_figures(case, tmp_path):
 def test_all_thermo_cases_are_present():
     assert {c.name for c in CASES} >= {"thermo_liquid_window", "thermo_eutectic",
                                        "thermo_na2k_peritectic", "thermo_ideal_limits",
-                                       "thermo_ocv", "thermo_solid_solubility", "thermo_inventory"}
+                                       "thermo_ocv", "thermo_solid_solubility", "thermo_inventory",
+                                       "thermo_interdiffusivity"}
