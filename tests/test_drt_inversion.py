@@ -191,3 +191,14 @@ def test_plot_returns_axes():
     fig, ax = plt.subplots()
     assert drt.plot(ax) is ax
     plt.close(fig)
+
+
+def test_lambda_at_the_search_bound_warns():
+    from nakmodel.drt.regularization import LambdaBoundWarning
+
+    Z = 10 + zarc_impedance(F, 50, 1e-3, 0.8)  # noise-free: GCV keeps decreasing
+    with pytest.warns(LambdaBoundWarning, match="search range"):
+        drt = compute(Spectrum(F, Z), lam="gcv")
+    assert drt.lambda_choice.at_bound
+    noisy_drt = compute(Spectrum(F, noisy(Z, 7)), lam="mgcv")
+    assert not noisy_drt.lambda_choice.at_bound

@@ -123,10 +123,14 @@ def run(args) -> int:
                 except Exception as exc:  # the KK check is informative only
                     echo(args, f"{name}: Kramers-Kronig check failed to run ({exc})")
                     kk = None
-            drt = compute(spectrum, lam=lam, basis=args.basis,
-                          fwhm_coefficient=args.fwhm_coefficient,
-                          derivative_order=args.derivative_order, data=args.data,
-                          uncertainty=uncertainty)
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
+                drt = compute(spectrum, lam=lam, basis=args.basis,
+                              fwhm_coefficient=args.fwhm_coefficient,
+                              derivative_order=args.derivative_order, data=args.data,
+                              uncertainty=uncertainty)
+            for warning in caught:
+                echo(args, f"{name}: warning: {warning.message}")
             drt.label = drt.label or name
             csv = drt.to_csv(out / f"{name}_drt.csv")
             scale, unit = (1.0, "Ω")

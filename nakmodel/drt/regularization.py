@@ -31,6 +31,12 @@ LAMBDA_METHODS = ("gcv", "mgcv", "rgcv", "lcurve", "re-im")
 LAMBDA_RANGE = (1e-7, 1.0)
 
 
+class LambdaBoundWarning(UserWarning):
+    """The λ criterion chose an end of the search range: on measured low-noise spectra
+    the GCV family often keeps decreasing to λ = 1e-7 (under-regularised, ringing DRT);
+    give λ explicitly or try another criterion."""
+
+
 @dataclass(frozen=True)
 class LambdaChoice:
     """The chosen λ with the score curve it came from (for plots and reports)."""
@@ -39,6 +45,13 @@ class LambdaChoice:
     lam: float
     grid: np.ndarray
     scores: np.ndarray
+
+    @property
+    def at_bound(self) -> bool:
+        """True when λ lies within a grid step of an end of the search range."""
+        step = np.log(self.grid[1] / self.grid[0])
+        return bool(np.log(self.lam / self.grid[0]) < step
+                    or np.log(self.grid[-1] / self.lam) < step)
 
 
 def _gcv_family(problem, lam: float, method: str) -> float:
@@ -136,4 +149,12 @@ def choose_lambda(problem, method: str, points_per_decade: int = 6,
                                  bounds=(lo, hi), method="bounded",
                                  options={"xatol": 0.02})
         lam = float(np.exp(result.x)) if result.fun <= scores[best] else float(grid[best])
-    return LambdaChoice(method, lam, grid, scores)
+    choice = LambdaChoice(method, lam, grid, scores)
+    if choice.at_bound:
+        import warnings
+
+        warnings.warn(f"λ criterion '{method}' chose λ = {lam:.3g}, at the end of the search "
+                      f"range [{lam_range[0]:g}, {lam_range[1]:g}]: the DRT may be under- or "
+                      "over-regularised; give lam explicitly or try another criterion",
+                      LambdaBoundWarning, stacklevel=3)
+    return choice
