@@ -140,3 +140,19 @@ def test_inclined_centre_crack_mixed_mode(beta):
     assert KII == pytest.approx(k0 * math.sin(beta) * math.cos(beta), rel=0.02)
     assert MAT.plane_strain_modulus * energy_release_rate(sol, cm) == pytest.approx(
         KI**2 + KII**2, rel=0.01)
+
+
+def test_penny_crack_3d_gamg():
+    """3D quarter model of a penny crack (P2 tetrahedra, CG + GAMG with rigid-body
+    near-nullspace): front-averaged G-theta gives K_I = 2 p sqrt(a/pi) within 2 %."""
+    from nakmodel.mechanics.crack_mesh import penny_crack_mesh_3d
+
+    cm = penny_crack_mesh_3d(8 * A, 8 * A, A, front_size=A / 20, far_size=2.5 * A, growth=0.35)
+    sol = solve_elasticity(cm.mesh, cm.facet_tags, MAT, kinematics="3d",
+                           supports=[Support(2, 2), Support(5, 0), Support(7, 1)],
+                           pressures=[Pressure(1, P)])
+    assert sol.info["ksp_iterations"] < 200
+    reference = 2 * P * math.sqrt(A / math.pi)
+    G = [energy_release_rate(sol, cm, r) for r in default_rings(cm, 2)]
+    assert all(abs(k_from_g(g) / reference - 1) < 0.02 for g in G)
+    assert abs(G[1] / G[0] - 1) < 0.01

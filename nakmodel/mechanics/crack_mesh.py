@@ -63,7 +63,14 @@ def _check_positive(**values):
 
 
 class _GmshSession:
-    """Initialise gmsh if needed and always leave it as found."""
+    """Initialise gmsh if needed and always leave it as found.
+
+    ``length_scale`` [model units] sets the geometric tolerance to 1e-6 of it
+    (gmsh's default 1e-8 is absolute and too coarse for micrometre flaws in metres).
+    """
+
+    def __init__(self, length_scale: float | None = None):
+        self.length_scale = length_scale
 
     def __enter__(self):
         import gmsh
@@ -73,10 +80,14 @@ class _GmshSession:
         if self.owner:
             gmsh.initialize(interruptible=False)
         gmsh.option.setNumber("General.Terminal", 0)
+        self.tolerance = gmsh.option.getNumber("Geometry.Tolerance")
+        if self.length_scale:
+            gmsh.option.setNumber("Geometry.Tolerance", 1e-6 * self.length_scale)
         gmsh.model.add(f"nakmodel_crack_{id(self)}")
         return gmsh
 
     def __exit__(self, *exc):
+        self.gmsh.option.setNumber("Geometry.Tolerance", self.tolerance)
         self.gmsh.model.remove()
         if self.owner:
             self.gmsh.finalize()
@@ -124,7 +135,7 @@ def half_crack_mesh(width: float, height: float, crack_length: float, *, tip_siz
     a = float(crack_length)
     tip_size = float(tip_size or a / 200.0)
     far_size = float(far_size or max(width, height) / 15.0)
-    with _GmshSession() as gmsh:
+    with _GmshSession(tip_size) as gmsh:
         geo = gmsh.model.geo
         pts = [geo.addPoint(0, 0, 0), geo.addPoint(a, 0, 0), geo.addPoint(width, 0, 0),
                geo.addPoint(width, height, 0), geo.addPoint(0, height, 0)]
@@ -180,7 +191,8 @@ def slit_crack_mesh(width: float, height: float, mouth_x: float, depth: float,
                                      f"a length in m < {height:g} m (pellet thickness)"))
     tip_size = float(tip_size or depth / 200.0)
     far_size = float(far_size or max(width, height) / 15.0)
-    with _GmshSession() as gmsh:
+    scale = min(tip_size, float(opening) if opening is not None else depth / 100.0)
+    with _GmshSession(scale) as gmsh:
         geo = gmsh.model.geo
         p_bl, p_br = geo.addPoint(0, 0, 0), geo.addPoint(width, 0, 0)
         p_tr, p_tl = geo.addPoint(width, height, 0), geo.addPoint(0, height, 0)
@@ -249,7 +261,7 @@ def inclined_centre_crack_mesh(width: float, height: float, half_length: float, 
     tip_size = float(tip_size or a / 200.0)
     far_size = float(far_size or max(width, height) / 15.0)
     t = thickness_ratio * a
-    with _GmshSession() as gmsh:
+    with _GmshSession(min(t, tip_size)) as gmsh:
         geo = gmsh.model.geo
         corners = [geo.addPoint(0, 0, 0), geo.addPoint(width, 0, 0),
                    geo.addPoint(width, height, 0), geo.addPoint(0, height, 0)]
@@ -274,4 +286,87 @@ def inclined_centre_crack_mesh(width: float, height: float, half_length: float, 
                    tags={"crack": CRACK, "bottom": BOTTOM, "right": RIGHT, "top": TOP,
                          "left": LEFT}, width=float(width), height=float(height))
     cm._max_ring_radius = min(a, tip[0], width - tip[0], tip[1], height - tip[1])
+    return cm
+
+
+def penny_crack_mesh_3d(radius: float, height: float, crack_radius: float, *,
+                        front_size=None, far_size=None, growth: float = 0.3,
+                        comm=None) -> CrackMesh:
+    """Quarter block with a penny crack (symmetric about z = 0): 3D tetrahedral mesh.
+
+    Block ``[0, R] x [0, R] x [0, H]``; the crack is the quarter disc
+    ``x^2 + y^2 < a^2`` on ``z = 0`` (tag ``crack``, 1), the rest of ``z = 0``
+    is the ligament (symmetry plane, 2); ``x = 0`` is ``left`` (5, symmetry),
+    ``y = 0`` is ``bottom`` (7, symmetry), other faces ``right`` (3).  Refined
+    along the crack front (circle r = a).  The crack direction is radial,
+    ``direction_field``; ``front_length`` = pi a / 2 is the front inside the model.
+    """
+    _check_positive(radius=radius, height=height, crack_radius=crack_radius)
+    if crack_radius >= min(radius, height):
+        raise ParameterError(Problem("crack_mesh.crack_radius", "crack does not fit the block",
+                                     crack_radius, f"a length in m < {min(radius, height):g}"))
+    from mpi4py import MPI
+
+    comm = comm or MPI.COMM_SELF
+    unit = float(crack_radius)  # OCC works in units of the crack radius (its tolerances are
+    # absolute, ~1e-7): lengths below are in units of a, the mesh is scaled back to metres
+    front_size = float(front_size or unit / 15.0) / unit
+    far_size = float(far_size or max(radius, height) / 6.0) / unit
+    radius, height, a = radius / unit, height / unit, 1.0
+    with _GmshSession() as gmsh:
+        occ = gmsh.model.occ
+        box = occ.addBox(0, 0, 0, radius, radius, height)
+        cyl = occ.addCylinder(0, 0, 0, 0, 0, height, a, angle=math.pi / 2)
+        occ.fragment([(3, box)], [(3, cyl)])
+        occ.synchronize()
+        volumes = [v[1] for v in gmsh.model.getEntities(3)]
+        eps = 1e-6 * max(radius, height)
+        groups = {CRACK: [], LIGAMENT: [], LEFT: [], BOTTOM: [], RIGHT: []}
+        for _, s in gmsh.model.getEntities(2):
+            cx, cy, cz = gmsh.model.occ.getCenterOfMass(2, s)
+            if abs(cz) < eps:
+                groups[CRACK if math.hypot(cx, cy) < a else LIGAMENT].append(s)
+            elif abs(cx) < eps:
+                groups[LEFT].append(s)
+            elif abs(cy) < eps:
+                groups[BOTTOM].append(s)
+            elif min(abs(cx - radius), abs(cy - radius), abs(cz - height)) < eps:
+                groups[RIGHT].append(s)
+        names = {CRACK: "crack", LIGAMENT: "ligament", LEFT: "left", BOTTOM: "bottom",
+                 RIGHT: "right"}
+        for tag, surfaces in groups.items():
+            gmsh.model.addPhysicalGroup(2, surfaces, tag, name=names[tag])
+        gmsh.model.addPhysicalGroup(3, volumes, 1, name="ceramic")
+        # front curve: the arc of radius a on z = 0
+        front = []
+        for _, c in gmsh.model.getEntities(1):
+            x0, y0, z0, x1, y1, z1 = gmsh.model.getBoundingBox(1, c)
+            if max(abs(z0), abs(z1)) < eps and x1 - x0 > eps and y1 - y0 > eps:
+                front.append(c)  # the only curved edge in the plane z = 0
+        fd = gmsh.model.mesh.field.add("Distance")
+        gmsh.model.mesh.field.setNumbers(fd, "CurvesList", front)
+        gmsh.model.mesh.field.setNumber(fd, "Sampling", 200)
+        fm = gmsh.model.mesh.field.add("MathEval")
+        gmsh.model.mesh.field.setString(fm, "F", f"Min({front_size!r} + {growth!r}*F{fd},"
+                                        f" {far_size!r})")
+        gmsh.model.mesh.field.setAsBackgroundMesh(fm)
+        gmsh.option.setNumber("Mesh.MeshSizeExtendFromBoundary", 0)
+        gmsh.option.setNumber("Mesh.MeshSizeFromPoints", 0)
+        gmsh.option.setNumber("Mesh.MeshSizeFromCurvature", 0)
+        gmsh.model.mesh.generate(3)
+        import dolfinx_solver  # noqa: F401
+
+        from dolfinx.io import gmsh as gmshio
+
+        data = gmshio.model_to_mesh(gmsh.model, comm, 0, gdim=3)
+    data.mesh.geometry.x[:] *= unit
+    radius, height, a = radius * unit, height * unit, unit
+    cm = CrackMesh(data.mesh, data.facet_tags, tip=np.array([a, 0.0, 0.0]),
+                   direction=np.array([1.0, 0.0, 0.0]), crack_length=a, crack_faces=(CRACK,),
+                   symmetric=True,
+                   tags={"crack": CRACK, "ligament": LIGAMENT, "left": LEFT, "bottom": BOTTOM,
+                         "right": RIGHT}, width=float(radius), height=float(height))
+    cm._max_ring_radius = min(a, radius - a, height)
+    cm.front_radius = a
+    cm.front_length = 0.5 * math.pi * a
     return cm

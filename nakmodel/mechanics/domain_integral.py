@@ -11,7 +11,9 @@ crack faces (traction t = -p N):
 
 with W = sigma : eps / 2 (derivative of the potential energy under the domain
 map x -> x + s theta at fixed load; the face term is the shape derivative of
-the pressure work through Nanson's formula).  In axisymmetry w = 2 pi r, the
+the pressure work through Nanson's formula).  In 3D with a curved front,
+theta = q e(x) with e the local in-plane normal of the front and G the
+front average (total divided by the front length).  In axisymmetry w = 2 pi r, the
 hoop terms u_r/r, theta_r/r enter the 3x3 gradients and G is per unit length
 of crack front: G = (total) / (2 pi r_tip).  For a half model (mirror
 symmetry about the crack plane) the full body's G is twice the half's.
@@ -73,11 +75,20 @@ def _theta(solution: ElasticSolution, crack: CrackMesh, ring: RingDomain):
     tip = crack.tip
     gdim = mesh.geometry.dim
 
+    front_radius = getattr(crack, "front_radius", None)
+
     def profile(x):
-        d = np.sqrt(sum((x[i] - tip[i]) ** 2 for i in range(gdim)))
+        if front_radius is not None:  # circular front r = a in the plane z = 0 (3D)
+            d = np.sqrt((np.hypot(x[0], x[1]) - front_radius) ** 2 + x[2] ** 2)
+        else:
+            d = np.sqrt(sum((x[i] - tip[i]) ** 2 for i in range(gdim)))
         return np.clip((ring.r_outer - d) / (ring.r_outer - ring.r_inner), 0.0, 1.0)
 
     q.interpolate(profile)
+    if front_radius is not None:
+        X = ufl.SpatialCoordinate(mesh)
+        r = ufl.sqrt(X[0] ** 2 + X[1] ** 2)
+        return q * ufl.as_vector([X[0] / r, X[1] / r, 0.0])  # radial extension of the front
     e = ufl.as_vector([float(c) for c in crack.direction[:gdim]])
     return q * e
 
@@ -127,7 +138,9 @@ def _integrate(form, comm):
 
 def _scale(solution: ElasticSolution, crack: CrackMesh) -> float:
     factor = 2.0 if crack.symmetric else 1.0
-    if solution.kinematics == Kinematics.AXISYMMETRIC:
+    if getattr(crack, "front_length", None):
+        factor /= crack.front_length
+    elif solution.kinematics == Kinematics.AXISYMMETRIC:
         factor /= 2.0 * np.pi * crack.tip[0]
     return factor
 
