@@ -360,3 +360,22 @@ def test_parser_never_crashes_on_arbitrary_text(text):
         Protocol.parse([text])
     except ParameterError:
         pass
+
+
+def test_plot_protocol_draws_the_setpoint():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from nakmodel.protocol import plot_protocol
+
+    fig, ax = plt.subplots()
+    p = Protocol.parse(["Strip at 1 mA/cm2 for 1 h", "Hold at 10 mV for 30 min",
+                        "Plate at 0.5 mA/cm2 until liquidus"])
+    assert plot_protocol(ax, [p], open_duration=1800.0) is ax
+    strip_line, plate_line = ax.get_lines()[0], ax.get_lines()[1]
+    assert set(strip_line.get_ydata()) == {1.0}  # mA/cm2
+    assert set(plate_line.get_ydata()) == {-0.5}
+    assert max(plate_line.get_xdata()) == pytest.approx(1.5 + 0.5)  # h, open step drawn 30 min
+    plt.close(fig)
