@@ -548,17 +548,27 @@ def _eutectic(a):
     t_low = 200.0  # the liquid model is not meant for lower temperatures
     if not (f(lo) < 0.0 < f(t_low)):
         raise ParameterError(
-            Problem("alloy", "no K/Na2K eutectic between 200 K and the peritectic",
-                    None, "Redlich–Kister and fusion parameters giving a eutectic")
+            Problem("alloy.redlich_kister_L0", "no K/Na2K eutectic between 200 K and the "
+                    "peritectic", _rk(a), "Redlich–Kister (J/mol) and fusion parameters giving "
+                    "a eutectic")
         )
     te = brentq(f, t_low, lo, xtol=1e-12)
     return te, _liquidus_k_scalar(te, a)[0]
+
+
+_STABILITY_GRID = np.linspace(0.001, 0.999, 999)
 
 
 @lru_cache(maxsize=32)
 def _window_constants(a):
     dhf = _na2k_formation_enthalpy(a)
     te, _ = _eutectic(a)
+    phi = 1.0 + _STABILITY_GRID * _dln_gamma_na_dx(_STABILITY_GRID, te, a)
+    if np.min(phi) <= 0.0:
+        raise ParameterError(Problem(
+            "alloy.redlich_kister_L0", "the liquid has a miscibility gap (spinodal, Φ ≤ 0) at "
+            f"the eutectic {te:.1f} K: the phase diagram would be meaningless",
+            _rk(a), "Redlich–Kister parameters in J/mol with a stable liquid above the eutectic"))
     return dhf, te
 
 

@@ -315,3 +315,12 @@ def test_fit_liquid_parameters_recovers_the_defaults():
     assert fitted["redlich_kister_L0"] == pytest.approx(ALLOY.redlich_kister_L0, abs=2.0)
     assert fitted["redlich_kister_L1"] == pytest.approx(ALLOY.redlich_kister_L1, abs=2.0)
     assert fitted["redlich_kister_L2"] == pytest.approx(ALLOY.redlich_kister_L2, abs=2.0)
+
+
+@pytest.mark.parametrize("L0", [4500.0, 8000.0])
+def test_unstable_liquid_parameters_are_rejected(L0):
+    """Strongly positive L0: the liquid demixes; no meaningful phase diagram -> clear error."""
+    bad = dataclasses.replace(ALLOY, redlich_kister_L0=L0)
+    with pytest.raises(ParameterError) as info:
+        thermo.liquid_window(300.0, bad)
+    assert info.value.problems[0].key == "alloy.redlich_kister_L0"
