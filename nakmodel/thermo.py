@@ -775,14 +775,16 @@ def inventory(alloy_or_x_na, T, to="K-liquidus", thickness=None, params=None):
     a = alloy_parameters(params)
     low, high = (np.asarray(v, dtype=float) for v in liquid_window(t, a))
     if np.any(np.isnan(low)):
+        te = _window_constants(_alloy_key(a))[1]
         raise ParameterError(
             Problem("T", "no liquid exists at this temperature (below the eutectic)",
-                    float(np.min(t)), "T above the model eutectic")
+                    float(np.min(t)), f"temperature in K above the model eutectic {te:.2f} K")
         )
-    if to == "K-liquidus":
-        n = np.clip((x - low) / (1.0 - low), 0.0, None)
-    else:
-        n = np.where(high >= 1.0, np.inf, np.clip((high - x) / (1.0 - high), 0.0, None))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if to == "K-liquidus":
+            n = np.clip((x - low) / (1.0 - low), 0.0, None)
+        else:  # above T_m,Na the liquid takes any amount of Na
+            n = np.where(high >= 1.0, np.inf, np.clip((high - x) / (1.0 - high), 0.0, None))
     q = n * FARADAY
     if thickness is None:
         return _out(q / (x * MOLAR_MASS_NA + (1.0 - x) * MOLAR_MASS_K))
