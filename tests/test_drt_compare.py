@@ -131,3 +131,41 @@ def test_cli_writes_csv_and_figure(tmp_path):
     assert (out / "cell_drt.png").stat().st_size > 10000
     assert main(["drt", str(path), "--lam", "abc", "--out", str(out)]) == 2
     assert main(["drt", str(tmp_path / "missing.csv"), "--out", str(out)]) == 2
+
+
+@pytest.mark.slow
+def test_exact_hmc_band_agrees_with_perturbation_band_at_the_peak():
+    f = np.logspace(5, -1, 31)
+    Z = noisy(5 + zarc_impedance(f, 20, 1e-3, 0.85), 0)
+    hmc = compute((f, Z), lam=1e-2, uncertainty="hmc", n_samples=200)
+    pert = compute((f, Z), lam=1e-2, uncertainty="bayesian", n_samples=400)
+    peak = np.argmax(hmc.gamma)
+    assert hmc.gamma_lower[peak] == pytest.approx(pert.gamma_lower[peak], rel=0.1)
+    assert hmc.gamma_upper[peak] == pytest.approx(pert.gamma_upper[peak], rel=0.1)
+    assert np.all(hmc.gamma_lower >= 0)
+
+
+def test_deconvolution_into_gaussians_and_peak_capacitance():
+    Z = 10 + zarc_impedance(F, 30, 1e-4, 0.95) + zarc_impedance(F, 20, 1e-2, 0.95)
+    drt = compute(Spectrum(F, Z), lam=1e-4)
+    fast, slow = drt.deconvolve(2)
+    assert fast.tau == pytest.approx(1e-4, rel=0.1)
+    assert slow.tau == pytest.approx(1e-2, rel=0.1)
+    assert fast.R == pytest.approx(30, rel=0.05)
+    assert slow.R == pytest.approx(20, rel=0.05)
+    np.testing.assert_allclose(fast(drt.tau) + slow(drt.tau), drt.gamma,
+                               atol=0.1 * drt.gamma.max())  # ZARCs are not Gaussians
+    peak = max(drt.peaks(), key=lambda p: p.R)
+    assert peak.capacitance == pytest.approx(peak.tau / peak.R)
+
+
+def test_modulus_weighting_recovers_the_zarc():
+    """Rows weighted by 1/|Z| (normalised to mean 1): same DRT for exact data."""
+    Z = 10 + zarc_impedance(F, 50, 1e-3, 0.8)
+    weighted = compute(Spectrum(F, Z), lam=1e-5, weights="modulus")
+    plain = compute(Spectrum(F, Z), lam=1e-5)
+    assert weighted.polarization_resistance == pytest.approx(50, rel=2e-3)
+    y = np.log(plain.tau)
+    difference = np.sqrt(np.trapezoid((weighted.gamma - plain.gamma) ** 2, y)
+                         / np.trapezoid(plain.gamma**2, y))
+    assert difference < 0.05
