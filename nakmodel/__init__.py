@@ -25,6 +25,7 @@ _LAZY = {
     "spectrum": "nakmodel.spectrum",
     "fitting": "nakmodel.fitting",
     "composition": "nakmodel.composition",
+    "sweep": "nakmodel.sweep",
     "mechanics": "nakmodel.mechanics",
     "drt": "nakmodel.drt",
     "io": "nakmodel.io",
@@ -46,6 +47,9 @@ _LAZY_ATTRS: dict[str, tuple[str, str]] = {
     "write_spectrum": ("nakmodel.io", "write_spectrum"),
     "kramers_kronig": ("nakmodel.drt", "kramers_kronig"),
     "fit": ("nakmodel.fitting", "fit"),
+    # sweeps
+    "run_sweep": ("nakmodel.sweep", "run_sweep"),
+    "load_sweep": ("nakmodel.sweep", "load_sweep"),
 }
 
 
@@ -70,7 +74,9 @@ __all__ = [
     "SurfaceFlaw",
     "fit",
     "kramers_kronig",
+    "load_sweep",
     "read_spectrum",
+    "run_sweep",
     "write_spectrum",
     "ConvergenceError",
     "NakmodelError",

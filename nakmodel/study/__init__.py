@@ -98,7 +98,7 @@ def load_study(source) -> Study:
     if kind not in KINDS:
         problems.append(Problem("study.kind", "unknown study kind" + _closest(str(kind), KINDS),
                                 kind, "one of " + ", ".join(sorted(KINDS))))
-    allowed_tables = {"study", "parameters", str(kind)}
+    allowed_tables = {"study", "parameters", "sweep", str(kind)}
     for key in set(data) - allowed_tables:
         problems.append(Problem(key, "unknown table" + _closest(key, allowed_tables)))
     params = None
