@@ -170,3 +170,21 @@ def test_3d_block_under_stack_pressure_gamg():
     assert ux[corner, 2] == pytest.approx(-p / mat.youngs_modulus * 0.5e-3, rel=1e-6)
     assert ux[corner, 0] == pytest.approx(mat.poisson_ratio * p / mat.youngs_modulus * 1e-3,
                                           rel=1e-6)
+
+
+@pytest.mark.parametrize("position", [0.0, 0.8e-3])
+def test_support_conditions_do_not_matter_for_a_shallow_flaw(position):
+    cell = PlainCell(Flaw(position=position))
+    K = {s: mech.stress_intensity(cell, None, pressure=100e6,
+                                  mesh_options=mech.MeshOptions(support=s)).K_I
+         for s in ("roller", "clamped")}
+    reference = 1.1215 * 100e6 * math.sqrt(math.pi * 10e-6)
+    assert K["roller"] == pytest.approx(reference, rel=0.02)
+    assert K["clamped"] == pytest.approx(K["roller"], rel=0.005)
+
+
+def test_bad_mesh_options():
+    with pytest.raises(ParameterError, match="mechanics.support"):
+        mech.MeshOptions(support="glued")
+    with pytest.raises(ParameterError, match="mechanics.tip_fraction"):
+        mech.MeshOptions(tip_fraction=0.0)

@@ -34,11 +34,16 @@ class Kinematics(StrEnum):
 
 @dataclass(frozen=True)
 class Support:
-    """Prescribed displacement ``value`` [m] of component ``component`` on facet ``tag``."""
+    """Prescribed displacement ``value`` [m] of component ``component`` on facet ``tag``.
 
-    tag: int
+    With ``tag=None`` and ``point`` given, the component is fixed at the mesh
+    node at ``point`` (a pin that removes a rigid-body mode).
+    """
+
+    tag: int | None
     component: int
     value: float = 0.0
+    point: tuple[float, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -200,6 +205,24 @@ def solve_elasticity(mesh, facet_tags, material: CeramicMaterial, *,
     fdim = mesh.topology.dim - 1
     bcs = []
     for s in supports:
+        if s.point is not None:
+            sub = V.sub(s.component)
+            collapsed, _ = sub.collapse()
+            point = np.asarray(s.point, dtype=float)
+            tol = 1e-9 * float(np.max(np.abs(mesh.geometry.x))) + 1e-300
+
+            def at_point(x, point=point, tol=tol):
+                return np.all([np.abs(x[i] - point[i]) <= tol for i in range(len(point))],
+                              axis=0)
+
+            dofs = fem.locate_dofs_geometrical((sub, collapsed), at_point)
+            if mesh.comm.allreduce(len(dofs[0])) == 0:
+                raise ParameterError(Problem("mechanics.supports", "no mesh node at the pinned "
+                                             "point", s.point, "the coordinates of a node"))
+            zero = fem.Function(collapsed)
+            zero.x.array[:] = float(s.value)
+            bcs.append(fem.dirichletbc(zero, dofs, sub))
+            continue
         facets = facet_tags.find(s.tag)
         dofs = fem.locate_dofs_topological(V.sub(s.component), fdim, facets)
         bcs.append(fem.dirichletbc(float(s.value), dofs, V.sub(s.component)))

@@ -9,17 +9,19 @@ inclination is mirror-symmetric (half model, K_II = 0); otherwise the whole
 section is meshed with a narrow V-notch and K_II follows from the
 interaction integral.  The crack mesh treats the flaw as sharp (a notch of
 mouth width a/100, within 0.3 % of a zero-width crack); the flaw opening
-enters only the loading (Poiseuille outflow, capillarity).  Loads: pressure p on the flaw faces (given, or from a
+enters only the loading (Poiseuille outflow, capillarity).  Loads: pressure
+p on the flaw faces (given, or from a
 :class:`~nakmodel.mechanics.loading.FlawState`), stack pressure on the
 interface, optional ion-exchange eigenstrain (closure traction on the faces
 within the layer).  Support: the pellet bottom (z = 0) rests on the counter
-electrode (roller in the half model, clamped in the full model).
+electrode (:class:`PelletSupport`: roller (default) or clamped).
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from enum import StrEnum
 
 import numpy as np
 
@@ -47,6 +49,15 @@ from .material import CeramicMaterial
 EDGE_CRACK_FACTOR = 1.1215
 """K_I / (p sqrt(pi a)) of an edge crack in a half-plane (Tada, Paris & Irwin, The Stress
 Analysis of Cracks Handbook, 3rd ed. (2000), p. 8.2)."""
+
+
+class PelletSupport(StrEnum):
+    """How the pellet bottom (z = 0, on the counter electrode) is held."""
+
+    ROLLER = "roller"
+    """u_z = 0, free to slide (frictionless); one node pinned laterally in the full model."""
+    CLAMPED = "clamped"
+    """u = 0 (bonded to the counter electrode / fixture)."""
 
 
 @dataclass(frozen=True)
@@ -127,12 +138,35 @@ def flaw_geometry(cell, parameters=None) -> FlawGeometry:
 
 @dataclass
 class MeshOptions:
-    """Crack-tip mesh: ``tip_size`` = a * tip_fraction, growth rate, element degree, rings."""
+    """Crack-tip mesh and model options: tip element size = a * ``tip_fraction``, size
+    growth rate, element ``degree``, number of integration rings, pellet ``support``."""
 
     tip_fraction: float = 1.0 / 50.0
     growth: float = 0.2
     degree: int = 2
     n_rings: int = 3
+    support: PelletSupport | str = PelletSupport.ROLLER
+
+    def __post_init__(self):
+        problems = []
+        try:
+            self.support = PelletSupport(self.support)
+        except ValueError:
+            problems.append(Problem("mechanics.support", "unknown pellet support", self.support,
+                                    "'roller' or 'clamped'"))
+        if not 0 < self.tip_fraction <= 0.5:
+            problems.append(Problem("mechanics.tip_fraction", "out of range", self.tip_fraction,
+                                    "tip element size / flaw depth in (0, 0.5]"))
+        if not 0 < self.growth <= 1:
+            problems.append(Problem("mechanics.growth", "out of range", self.growth,
+                                    "element-size growth rate in (0, 1]"))
+        if self.degree not in (1, 2, 3):
+            problems.append(Problem("mechanics.degree", "unsupported", self.degree, "1, 2 or 3"))
+        if not (isinstance(self.n_rings, int) and 1 <= self.n_rings <= 10):
+            problems.append(Problem("mechanics.n_rings", "out of range", self.n_rings,
+                                    "an integer in [1, 10]"))
+        if problems:
+            raise ParameterError(problems)
 
 
 @dataclass
@@ -241,7 +275,7 @@ def _build_crack(g: FlawGeometry, options: MeshOptions):
 
 
 def _solve(crack, g: FlawGeometry, material, face_pressure, stack_pressure, eigenstrain,
-           degree):
+           degree, support=PelletSupport.ROLLER):
     import ufl
 
     def depth_of(x):
@@ -262,11 +296,16 @@ def _solve(crack, g: FlawGeometry, material, face_pressure, stack_pressure, eige
     loads = []
     for tag in crack.crack_faces:
         loads.append(Pressure(tag, face_load if eigenstrain is not None else face_pressure))
-    if crack.symmetric:
+    clamped = PelletSupport(support) == PelletSupport.CLAMPED
+    if crack.symmetric:  # mesh x = depth: the pellet bottom is the 'right' edge
         supports = [Support(cmesh.LIGAMENT, 1), Support(cmesh.RIGHT, 0)]
+        if clamped:
+            supports.append(Support(cmesh.RIGHT, 1))
         surface = cmesh.LEFT
     else:
-        supports = [Support(cmesh.BOTTOM, 0), Support(cmesh.BOTTOM, 1)]
+        supports = [Support(cmesh.BOTTOM, 1)]
+        supports.append(Support(cmesh.BOTTOM, 0) if clamped else
+                        Support(None, 0, point=(0.0, 0.0)))
         surface = cmesh.TOP
     if stack_pressure:
         loads.append(Pressure(surface, stack_pressure))
@@ -315,7 +354,7 @@ def stress_intensity(cell, parameters=None, pressure=None, state: FlawState | No
     p_stack = _stack_pressure(parameters, stack_pressure)
     options = mesh_options or MeshOptions()
     crack = crack or _build_crack(g, options)
-    sol = _solve(crack, g, mat, p, p_stack, eigenstrain, options.degree)
+    sol = _solve(crack, g, mat, p, p_stack, eigenstrain, options.degree, options.support)
     rings = default_rings(crack, options.n_rings)
     G_rings = [energy_release_rate(sol, crack, r) for r in rings]
     K = [interaction_integrals(sol, crack, r) for r in rings]
@@ -470,7 +509,8 @@ def flaw_size_sweep(depths, fracture_toughness_values, parameters=None, *, openi
     return FlawSizeTable({k: np.asarray(v) for k, v in cols.items()})
 
 
-__all__ = ["CriticalLoad", "FlawGeometry", "FlawSizeTable", "MeshOptions", "RingDomain",
+__all__ = ["CriticalLoad", "FlawGeometry", "FlawSizeTable", "MeshOptions", "PelletSupport",
+           "RingDomain",
            "StressIntensity", "critical_load", "critical_overpotential", "critical_pressure",
            "flaw_geometry", "flaw_size_sweep", "handbook_critical_pressure",
            "interface_resistance", "stress_intensity"]
