@@ -169,3 +169,19 @@ def test_modulus_weighting_recovers_the_zarc():
     difference = np.sqrt(np.trapezoid((weighted.gamma - plain.gamma) ** 2, y)
                          / np.trapezoid(plain.gamma**2, y))
     assert difference < 0.05
+
+
+def test_cli_series_file_gets_a_heatmap(tmp_path):
+    from nakmodel.cli import main
+
+    path = tmp_path / "operando.csv"
+    rows = []
+    for cycle, r in enumerate([0.5, 1.0, 1.5]):
+        Z = noisy(two_arcs(scale_r=r), cycle, 0.003)
+        rows += [(cycle, f, z.real, z.imag) for f, z in zip(F, Z, strict=True)]
+    np.savetxt(path, np.array(rows), delimiter=",", comments="",
+               header="cycle,frequency_Hz,Z_real_ohm,Z_imag_ohm")
+    out = tmp_path / "out"
+    assert main(["--quiet", "drt", str(path), "--out", str(out), "--uncertainty", "none"]) == 0
+    assert (out / "operando_drt_series.png").exists()
+    assert len(list(out.glob("operando_*_drt.csv"))) == 3

@@ -2,7 +2,8 @@
 
 For every spectrum in every file: a Kramers–Kronig (Lin-KK) check, the DRT with an
 uncertainty band, ``<name>_drt.csv`` and ``<name>_drt.png`` (Nyquist with the DRT fit,
-DRT with band and peaks, KK residuals) in ``--out``.
+DRT with band and peaks, KK residuals) in ``--out``.  A file holding a series of spectra
+also gets ``<stem>_drt_series.png``: γ over (spectrum index, τ) on one grid and one λ.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from ._common import add_quiet, echo
 
 def register(sub) -> None:
     from ..drt.basis import BASIS_NAMES
+    from ..drt.inversion import DEFAULT_LAMBDA
     from ..drt.regularization import LAMBDA_METHODS
 
     parser = sub.add_parser(
@@ -26,7 +28,7 @@ def register(sub) -> None:
     parser.add_argument("files", nargs="+", metavar="FILE", help="impedance file(s)")
     parser.add_argument("--lam", default=None,
                         help="λ: a number or one of " + ", ".join(LAMBDA_METHODS)
-                        + " (default: the package default)")
+                        + f" (default {DEFAULT_LAMBDA})")
     parser.add_argument("--basis", default="gaussian", choices=list(BASIS_NAMES),
                         help="discretisation basis (default gaussian)")
     parser.add_argument("--fwhm", type=float, default=0.5, dest="fwhm_coefficient",
@@ -146,4 +148,19 @@ def run(args) -> int:
                        f"R_inf = {drt.R_inf:.4g} Ω, R_pol = {drt.polarization_resistance:.4g} Ω;"
                        f" peaks {peaks}")
             echo(args, f"  wrote {csv} and {png}")
+        if len(spectra) > 1:
+            from ..drt import drt_series, plot_drt_heatmap
+
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                series = drt_series(spectra, lam=lam, x_label="spectrum index",
+                                    basis=args.basis, fwhm_coefficient=args.fwhm_coefficient,
+                                    derivative_order=args.derivative_order, data=args.data)
+            fig, ax = plt.subplots(figsize=(7, 4), layout="constrained")
+            plot_drt_heatmap(ax, series)
+            ax.set_title(f"{Path(file).name}: DRT series (λ = {series.lam:.2g})",
+                         fontsize="small")
+            png = atomic_savefig(fig, out / f"{_safe(Path(file).stem)}_drt_series.png", dpi=130)
+            plt.close(fig)
+            echo(args, f"  wrote {png}")
     return 0

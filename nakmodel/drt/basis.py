@@ -18,6 +18,11 @@ distinct value, which on a log-uniform grid is the Toeplitz structure (2N − 1 
 
 Shape control follows pyDRTtools: ε = c · FWHM₁ / mean|Δ ln τ|, where FWHM₁ is the full
 width at half maximum of the unit-shape function and c the ``fwhm_coefficient``.
+
+Not offered: pyDRTtools' "inverse quadric" and "Cauchy" functions decay like 1/|r|, so
+∫φ diverges and A_re is infinite (pyDRTtools truncates the integral at |ln τ| = 50).
+Note: pyDRTtools' closed-form penalty matrices for C4/C6 Matérn are 9×/≈225× those
+computed here (checked against direct quadrature), so λ is not comparable for those two.
 """
 
 from __future__ import annotations
