@@ -188,3 +188,20 @@ def test_bad_mesh_options():
         mech.MeshOptions(support="glued")
     with pytest.raises(ParameterError, match="mechanics.tip_fraction"):
         mech.MeshOptions(tip_fraction=0.0)
+
+
+def test_axisymmetric_ring_flaw():
+    """A circumferential groove far from the axis behaves like the plane-strain edge crack;
+    close to the axis the hoop constraint lowers K_I."""
+    from nakmodel.geometry import Cell, SurfaceFlaw
+
+    K = {}
+    for r0 in (2e-3, 20e-6):
+        cell = Cell(geometry="axisymmetric", pellet_thickness="0.5 mm",
+                    flaw=SurfaceFlaw(depth="10 um", opening="1 um", position=r0))
+        result = mech.stress_intensity(cell, None, pressure=100e6)
+        assert result.geometry.ring
+        assert result.path_spread < 0.01
+        K[r0] = result.K_I
+    assert K[2e-3] == pytest.approx(1.1215 * 100e6 * math.sqrt(math.pi * 10e-6), rel=0.02)
+    assert K[20e-6] < 0.9 * K[2e-3]

@@ -5,7 +5,10 @@ interface (z = L_n) into a plane-strain section of the pellet (width 2b,
 thickness L_n): a long ("tunnel") surface crack, the conservative limit of a
 surface flaw (a semicircular surface flaw has about 0.66 of its K_I; Newman
 & Raju, Eng. Fract. Mech. 15 (1981) 185).  A flaw on the axis with no
-inclination is mirror-symmetric (half model, K_II = 0); otherwise the whole
+inclination is mirror-symmetric (half model, K_II = 0).  In an axisymmetric
+cell a flaw at r = position > 0 is a circumferential groove: it is modelled
+in the r-z section with axisymmetric kinematics (K_I = sqrt(E' G) per unit
+front length, K_II = 0 taken from the groove's near-symmetry).  Otherwise the whole
 section is meshed with a narrow V-notch and K_II follows from the
 interaction integral.  The crack mesh treats the flaw as sharp (a notch of
 mouth width a/100, within 0.3 % of a zero-width crack); the flaw opening
@@ -70,10 +73,12 @@ class FlawGeometry:
     opening: float
     position: float = 0.0
     angle: float = 0.0
+    ring: bool = False
+    """True: a circumferential groove at r = position modelled in axisymmetry."""
 
     @property
     def symmetric(self) -> bool:
-        return self.position == 0.0 and self.angle == 0.0
+        return self.position == 0.0 and self.angle == 0.0 and not self.ring
 
 
 def _si_attr(obj, names, unit, key):
@@ -113,9 +118,12 @@ def flaw_geometry(cell, parameters=None) -> FlawGeometry:
         opening = _si_attr(flaw, ("opening_si", "opening"), "m", "flaw.opening")
         position = _si_attr(flaw, ("position_si", "position"), "m", "flaw.position") or 0.0
         angle = float(getattr(flaw, "angle", 0.0) or 0.0)
+        kind = str(getattr(getattr(cell, "geometry", None), "value", getattr(cell, "geometry",
+                                                                             "")))
+        ring = kind == "axisymmetric" and position > 0 and angle == 0.0
         geometry = FlawGeometry(b, L, depth if depth is not None else float("nan"),
                                 opening if opening is not None else float("nan"), position,
-                                angle)
+                                angle, ring)
     g = geometry
     problems = []
     if not (g.pellet_radius > 0 and g.pellet_thickness > 0):
@@ -131,6 +139,10 @@ def flaw_geometry(cell, parameters=None) -> FlawGeometry:
     if not 0 <= abs(g.position) < g.pellet_radius:
         problems.append(Problem("flaw.position", "flaw must lie on the pellet", g.position,
                                 f"a position in m, |x| < {g.pellet_radius:.4g}"))
+    elif g.ring and not (0 < g.position and g.angle == 0.0):
+        problems.append(Problem("flaw.position", "a circumferential flaw needs r > 0 and no "
+                                "inclination", (g.position, g.angle),
+                                f"0 < position < {g.pellet_radius:.4g} m, angle = 0"))
     if problems:
         raise ParameterError(problems)
     return g
@@ -218,6 +230,8 @@ class StressIntensity:
         g = self.geometry
         if self.crack.symmetric:  # mesh x = depth below the interface, mesh y = lateral
             return np.column_stack([x[:, 1], g.pellet_thickness - x[:, 0]])
+        if g.ring:  # mesh is the r-z section
+            return np.column_stack([x[:, 0], x[:, 1]])
         return np.column_stack([x[:, 0] - g.pellet_radius, x[:, 1]])
 
     def principal_stress(self, degree: int = 1):
@@ -268,6 +282,10 @@ def _build_crack(g: FlawGeometry, options: MeshOptions):
     if g.symmetric:
         return cmesh.half_crack_mesh(g.pellet_thickness, g.pellet_radius, g.depth, tip_size=tip,
                                      far_size=far, growth=options.growth)
+    if g.ring:  # r-z section [0, b] x [0, L_n], groove at r = position
+        return cmesh.slit_crack_mesh(g.pellet_radius, g.pellet_thickness, g.position, g.depth,
+                                     0.0, opening=g.depth / 100.0, tip_size=tip, far_size=far,
+                                     growth=options.growth)
     return cmesh.slit_crack_mesh(2 * g.pellet_radius, g.pellet_thickness,
                                  g.pellet_radius + g.position, g.depth, g.angle,
                                  opening=g.depth / 100.0, tip_size=tip,
@@ -302,6 +320,11 @@ def _solve(crack, g: FlawGeometry, material, face_pressure, stack_pressure, eige
         if clamped:
             supports.append(Support(cmesh.RIGHT, 1))
         surface = cmesh.LEFT
+    elif g.ring:  # axisymmetric: the axis (left edge) has u_r = 0
+        supports = [Support(cmesh.BOTTOM, 1), Support(cmesh.LEFT, 0)]
+        if clamped:
+            supports.append(Support(cmesh.BOTTOM, 0))
+        surface = cmesh.TOP
     else:
         supports = [Support(cmesh.BOTTOM, 1)]
         supports.append(Support(cmesh.BOTTOM, 0) if clamped else
@@ -309,9 +332,9 @@ def _solve(crack, g: FlawGeometry, material, face_pressure, stack_pressure, eige
         surface = cmesh.TOP
     if stack_pressure:
         loads.append(Pressure(surface, stack_pressure))
-    return solve_elasticity(crack.mesh, crack.facet_tags, material,
-                            kinematics=Kinematics.PLANE_STRAIN, supports=supports,
-                            pressures=loads, degree=degree)
+    kinematics = Kinematics.AXISYMMETRIC if g.ring else Kinematics.PLANE_STRAIN
+    return solve_elasticity(crack.mesh, crack.facet_tags, material, kinematics=kinematics,
+                            supports=supports, pressures=loads, degree=degree)
 
 
 def _stack_pressure(parameters, stack_pressure):
@@ -357,9 +380,14 @@ def stress_intensity(cell, parameters=None, pressure=None, state: FlawState | No
     sol = _solve(crack, g, mat, p, p_stack, eigenstrain, options.degree, options.support)
     rings = default_rings(crack, options.n_rings)
     G_rings = [energy_release_rate(sol, crack, r) for r in rings]
-    K = [interaction_integrals(sol, crack, r) for r in rings]
-    K_I_rings = [k[0] for k in K]
-    K_II = 0.0 if crack.symmetric else K[0][1]
+    if g.ring:  # axisymmetric: mode I by symmetry of the groove, K_I = sqrt(E' G)
+        K_I_rings = [math.copysign(math.sqrt(mat.plane_strain_modulus * abs(G)), G)
+                     for G in G_rings]
+        K_II = 0.0
+    else:
+        K = [interaction_integrals(sol, crack, r) for r in rings]
+        K_I_rings = [k[0] for k in K]
+        K_II = 0.0 if crack.symmetric else K[0][1]
     return StressIntensity(K_I=K_I_rings[0], K_II=K_II, G=G_rings[0], pressure=p,
                            fracture_toughness=mat.fracture_toughness, geometry=g,
                            G_rings=G_rings, K_I_rings=K_I_rings, solution=sol, crack=crack,
