@@ -1,5 +1,24 @@
-"""Small-signal impedance of the model and its exact relaxation spectrum."""
+"""Small-signal impedance of the model and its exact relaxation spectrum.
+
+* :func:`impedance` — Z(f) of the FE model linearised at a state (GEIS or PEIS);
+* :func:`relaxation_spectrum` — its modes (τ_k, R_k, region): the model's exact DRT;
+* :func:`plot_modes` — the modes as lines over a DRT;
+* :func:`time_domain_impedance` — the same Z from the transient model (cross-check);
+* :class:`LinearizedSystem`, :class:`RelaxationSpectrum` — the generic linear algebra.
+"""
 
 from .linear import LinearizedSystem, RelaxationSpectrum, check_frequencies
+from .model import Excitation, ModelLinearization, impedance, linearize
+from .modes import ModelRelaxationSpectrum, plot_modes, relaxation_spectrum
 
-__all__ = ["LinearizedSystem", "RelaxationSpectrum", "check_frequencies"]
+__all__ = ["Excitation", "LinearizedSystem", "ModelLinearization", "ModelRelaxationSpectrum",
+           "RelaxationSpectrum", "check_frequencies", "impedance", "linearize", "plot_modes",
+           "relaxation_spectrum", "time_domain_impedance"]
+
+
+def __getattr__(name):
+    if name == "time_domain_impedance":
+        from .timedomain import time_domain_impedance
+
+        return time_domain_impedance
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -1,0 +1,463 @@
+"""Small-signal impedance of the coupled FE model (alloy | NASICON | counter electrode).
+
+The model is ``M dX/dt + R(X) = b I`` on the bordered unknowns ``X = [c, phi, V]``
+(:class:`nakmodel.model.problem.CoupledProblem`; last row: the current constraint
+``int i_WE dA = I``).  Linearised at a state X0 (pristine equilibrium or a state under DC
+current, "operando GEIS")::
+
+    (iωM + J) δX = b δI,   δV = e_V·δX,   Z(ω) = δV/δI          (galvanostatic, GEIS)
+    δI/δV from the same rows with δV prescribed, Z = 1/Y         (potentiostatic, PEIS)
+
+J and M are assembled once; each frequency costs one sparse complex LU (SuperLU).
+
+What this module adds to the model's own ``M``: the **geometric capacitance** of the
+ceramic.  Charge conservation in a dielectric conductor is ∇·(σ∇φ + ε0 εr ∂t ∇φ) = 0
+(physics.md sec. 2, "geometric capacitance ε0 εr for the high-frequency arc"), i.e.
+``+ ∫ ε0 εr ∇φ·∇v_φ w dx`` in M on the NASICON rows.  Its displacement current enters
+through the wetted interface (fed by the WE current) and leaves through the counter
+electrode; the WE metal over blocked (non-wetted) area is not a capacitor plate here [I].
+
+Everything else (bulk and constriction resistance, Butler–Volmer charge transfer on the
+active area, both double layers, diffusion in the alloy, lever-rule blocking) is the
+model's own linearisation, so the spectrum is exactly the model's small-signal response.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+
+import numpy as np
+import scipy.sparse as sp
+import scipy.sparse.linalg as spla
+
+from ..errors import ParameterError, Problem
+from .linear import LinearizedSystem, check_frequencies
+
+EPSILON_0 = 8.8541878128e-12  # F/m, vacuum permittivity (CODATA 2018)
+FARADAY = 96485.33212  # C/mol
+REGIONS = ("alloy bulk", "interface", "ceramic", "counter electrode")
+DEFAULT_RELATIVE_PERMITTIVITY = 100.0  # as in default_parameters.toml (assumption [?])
+
+
+class Excitation(StrEnum):
+    """How the cell is excited: current (GEIS) or voltage (PEIS)."""
+
+    GALVANOSTATIC = "galvanostatic"
+    POTENTIOSTATIC = "potentiostatic"
+
+    @classmethod
+    def parse(cls, value) -> Excitation:
+        try:
+            return cls(str(value).lower())
+        except ValueError:
+            raise ParameterError(Problem("mode", "unknown excitation mode", value,
+                                         "'galvanostatic' or 'potentiostatic'")) from None
+
+
+@dataclass
+class ModelLinearization:
+    """The linearised model at one state: ``system`` (J, M, b, c) plus what is needed to
+    attribute modes to regions and to report area-specific values.
+
+    ``region_mass`` maps each region to the part of M (bordered, same shape) that stores
+    energy there; the alloy part is scaled by the chemical capacitance F |dU/dc| so that
+    all parts are energies (δX^H M_k δX in J per V² of excitation, up to a constant).
+    """
+
+    system: LinearizedSystem
+    area: float  # nominal WE area [m^2] (1 m^2 in a per-area 1D mesh)
+    region_mass: dict = field(default_factory=dict)
+    n_c: int = 0
+    n_phi: int = 0
+    relative_permittivity: float = 0.0
+    current_density: float = 0.0  # DC current density of the state [A/m^2]
+
+    def impedance(self, frequencies, mode=Excitation.GALVANOSTATIC) -> np.ndarray:
+        """Z(f) [Ω] at the given frequencies (GEIS or PEIS, identical in exact arithmetic)."""
+        mode = Excitation.parse(mode)
+        f = check_frequencies(frequencies)
+        if mode is Excitation.GALVANOSTATIC:
+            return self.system.impedance(f)
+        return potentiostatic_impedance(self.system, f)
+
+    def inventory_left_vector(self) -> np.ndarray:
+        """w0 = [1 on the alloy rows, 0 on NASICON, −1/F on the current row].
+
+        Summing the alloy equations (test function 1) gives d/dt ∫c + ∫ i/F dA = 0 and the
+        current row is ∫ i dA − I, so w0^T J = 0 exactly: under current control the
+        linearised model has the eigenvalue λ = 0 (the Na inventory: a series capacitor)."""
+        w0 = np.zeros(self.system.size)
+        w0[: self.n_c] = 1.0
+        w0[-1] = -1.0 / FARADAY
+        return w0
+
+    def _bordered(self, column, row):
+        J = self.system.J
+        A = sp.bmat([[J, sp.csr_matrix(np.asarray(column).reshape(-1, 1))],
+                     [sp.csr_matrix(np.asarray(row).reshape(1, -1)), None]], format="csc")
+        return spla.splu(A)
+
+    def inventory_mode(self):
+        """(v0, C): right null vector of J (w0^T M v0 = 1) and the series capacitance [F]
+        C = (w0^T M v0) / ((c·v0)(w0^T b)); (None, inf) without an alloy."""
+        if self.n_c == 0:
+            return None, math.inf
+        w0 = self.inventory_left_vector()
+        Mw = self.system.M.T @ w0
+        rhs = np.zeros(self.system.size + 1)
+        rhs[-1] = 1.0
+        v0 = self._bordered(w0, Mw).solve(rhs)[:-1]
+        r0 = (self.system.c @ v0) * (w0 @ self.system.b) / (w0 @ (self.system.M @ v0))
+        return v0, (1.0 / r0 if r0 != 0 else math.inf)
+
+    def dc_resistance(self) -> float:
+        """Z(0) [Ω], or under current control (singular J) the constant term of the Laurent
+        series Z = 1/(iωC) + Z_R(0) + O(ω): c·x with J x + M v0 μ = b, w0^T M x = 0."""
+        v0, _ = self.inventory_mode()
+        if v0 is None:
+            return self.system.dc_resistance()
+        w0 = self.inventory_left_vector()
+        rhs = np.concatenate([self.system.b, [0.0]])
+        x = self._bordered(self.system.M @ v0, self.system.M.T @ w0).solve(rhs)[:-1]
+        return float(self.system.c @ x + self.system.d)
+
+
+def potentiostatic_impedance(system: LinearizedSystem, frequencies) -> np.ndarray:
+    """PEIS: prescribe δV (the last unknown), solve the model rows for δu, measure
+    δI = (iωM + J)_{V-row}·δX (the control row is the total WE current), Z = δV/δI."""
+    f = check_frequencies(frequencies)
+    J = system.J.astype(complex).tocsr()
+    M = system.M.astype(complex).tocsr()
+    n = system.size
+    inner = np.arange(n - 1)
+    Z = np.empty(f.size, dtype=complex)
+    for k, fk in enumerate(f):
+        A = (J + 2j * np.pi * fk * M).tocsr()
+        Auu = A[inner][:, inner].tocsc()
+        AuV = A[inner][:, [n - 1]].toarray().ravel()
+        du = spla.splu(Auu).solve(-AuV)
+        row = A[[n - 1]]
+        current = (row[:, inner] @ du)[0] + row[0, n - 1]
+        Z[k] = 1.0 / current
+    return Z
+
+
+# ---------------------------------------------------------------------------- linearisation
+def _blocks_on_facets(problem, names) -> np.ndarray:
+    from dolfinx import fem
+
+    tdim = problem.mesh.topology.dim
+    facets = []
+    for name in names:
+        if problem._has_facets(name):
+            facets.append(problem.cell_mesh.facet_tags.find(problem._tag(name)))
+    if not facets:
+        return np.zeros(0, dtype=np.int64)
+    return np.unique(fem.locate_dofs_topological(problem.space, tdim - 1,
+                                                 np.concatenate(facets)))
+
+
+def _numbers(problem) -> dict:
+    """The model's numbers as floats (``CoupledProblem._values``; its forms hold Constants)."""
+    values = getattr(problem, "_values", None)
+    if values is None:  # older model versions kept floats in _constants
+        values = {k: float(v) for k, v in problem._constants.items()}
+    return values
+
+
+def ocv_of_content(problem, c) -> np.ndarray:
+    """U(x_liq(c)) [V] exactly as the model evaluates it (numpy)."""
+    from ..model import thermo_ufl as tu
+
+    k = _numbers(problem)
+    x = problem.x_of(np.asarray(c, dtype=float))
+    xl = tu.liquid_composition(x, k["xlk"], k["xln"], k["smooth"])
+    return tu.ocv_vs_na(xl, k["T"], k["L0"], k["L1"], problem.alloy.na_melting_point,
+                        problem.alloy.na_enthalpy_of_fusion, k["L2"])
+
+
+def diffusivity_of_content(problem, c) -> np.ndarray:
+    """The model's effective diffusivity D(c)/J(c)^2 [m^2/s] (numpy mirror of
+    ``CoupledProblem.diffusivity``)."""
+    from ..model import thermo_ufl as tu
+
+    k = _numbers(problem)
+    c = np.asarray(c, dtype=float)
+    x = problem.x_of(c)
+    x_l = tu.liquid_composition(x, k["xlk"], k["xln"], k["smooth"])
+    f_l = tu.liquid_fraction(x, k["xlk"], k["xln"], k["smooth"])
+    d_liq = tu.interdiffusivity(x_l, k["T"], k["L0"], k["L1"], k["d_na"], k["d_k"],
+                                k.get("factor", problem.alloy.interdiffusivity_factor), k["L2"])
+    stretch = tu.stretch(c, problem.potassium, problem.alloy.na_molar_volume,
+                         problem.alloy.k_molar_volume)
+    return (f_l * d_liq + (1.0 - f_l) * problem.alloy.solid_diffusivity) / stretch**2
+
+
+def faradaic_conductance(problem, c) -> np.ndarray:
+    """di_F/dη [S/m^2] of the WE at equilibrium (η = 0) and content c: the model's
+    f_act i0(a) (α_a + α_c) F/RT (Butler–Volmer linearised, Bard & Faulkner eq. 3.4.12)."""
+    from ..model import thermo_ufl as tu
+
+    k = _numbers(problem)
+    c = np.asarray(c, dtype=float)
+    x = problem.x_of(c)
+    x_l = tu.liquid_composition(x, k["xlk"], k["xln"], k["smooth"])
+    f_l = tu.liquid_fraction(x, k["xlk"], k["xln"], k["smooth"])
+    activity = tu.activity_na(x_l, k["T"], k["L0"], k["L1"], k["L2"])
+    i0 = problem.exchange_we.value(activity)
+    f_act = problem.contact * (k["smooth"] + (1.0 - k["smooth"]) * f_l)
+    h = 1e-6
+    di = (problem.kinetics_we.current(h, i0, k["T"])
+          - problem.kinetics_we.current(-h, i0, k["T"])) / (2 * h)
+    return f_act * di
+
+
+def chemical_stiffness(problem, c) -> np.ndarray:
+    """|dU/dc| [V m^3/mol] of the alloy at content c (central difference)."""
+    c = np.asarray(c, dtype=float)
+    h = 1e-6 * problem.c_max
+    return np.abs(ocv_of_content(problem, c + h) - ocv_of_content(problem, c - h)) / (2 * h)
+
+
+def geometric_capacitance_matrix(problem, relative_permittivity: float) -> sp.csr_matrix:
+    """∫ ε0 εr ∇δφ·∇v_φ w dx over NASICON, on the problem's active DOFs (not bordered)."""
+    import dolfinx_solver  # noqa: F401
+
+    import ufl
+    from dolfinx import fem
+
+    eps = EPSILON_0 * float(relative_permittivity)
+    du = ufl.TrialFunction(problem.space)
+    v = ufl.TestFunction(problem.space)
+    w = problem.weight
+    form = fem.form(eps * ufl.inner(ufl.grad(du[1]), ufl.grad(v[1])) * w * problem.dx_nasicon)
+    A = fem.assemble_matrix(form).to_scipy().tocsr()
+    a = problem.active
+    return A[a][:, a]
+
+
+def counter_capacitance_matrix(problem) -> sp.csr_matrix:
+    """∫ C_dl,CE δφ v_φ w ds_CE on the active DOFs (the CE double layer part of M)."""
+    import dolfinx_solver  # noqa: F401
+
+    import ufl
+    from dolfinx import fem
+
+    du = ufl.TrialFunction(problem.space)
+    v = ufl.TestFunction(problem.space)
+    cdl = problem.counter.double_layer_capacitance
+    form = fem.form(cdl * du[1] * v[1] * problem.weight * problem.ds_ce)
+    A = fem.assemble_matrix(form).to_scipy().tocsr()
+    a = problem.active
+    return A[a][:, a]
+
+
+def _border(A: sp.spmatrix) -> sp.csr_matrix:
+    """Pad an (n x n) matrix on the active DOFs to the bordered (n+1 x n+1) size."""
+    n = A.shape[0]
+    return sp.bmat([[A, sp.csr_matrix((n, 1))], [sp.csr_matrix((1, n)), None]],
+                   format="csr") if n else sp.csr_matrix((1, 1))
+
+
+def check_state(problem, *, current_density: float | None = None, rtol: float = 1e-6) -> float:
+    """Validate the state before any linear solve; returns its DC current density [A/m^2].
+
+    * the state must be finite;
+    * some interface must be active (wetted and liquid): otherwise Z is infinite;
+    * the algebraic equations (NASICON rows without capacitance) must hold: a state that is
+      not a converged solution of the model gives a meaningless linearisation.
+    """
+    from ..model.problem import CurrentControl
+
+    X = problem.state_vector()
+    if not np.all(np.isfinite(X)):
+        raise ParameterError(Problem("state", "the state contains non-finite values", None,
+                                     "a converged model state"))
+    area = problem.area_nominal
+    liquid = problem.functional("liquid_area") / max(problem.functional("area_interface"),
+                                                       1e-300)
+    floor = problem.working.blocking_smoothing  # below it the interface is solid
+    if problem.area_contact <= 0 or liquid <= floor:
+        raise ParameterError(Problem("state", "no active interface: the wetted interface is "
+                                     "all blocked (solid metal) or there is no contact, so Z is "
+                                     "infinite", liquid,
+                                     f"liquid interface fraction > {floor:g} "
+                                     "(interface.blocking_smoothing) and contact area > 0"))
+    i_faradaic = problem.functional("current_we") / area
+    if current_density is None:
+        current_density = i_faradaic
+    r = problem.steady_residual(CurrentControl(current_density))
+    M = problem.mass_matrix()
+    rows = np.abs(M).sum(axis=1).A.ravel()
+    algebraic = np.flatnonzero(rows[:-1] == 0)
+    algebraic = algebraic[algebraic >= problem.n_c]  # NASICON rows
+    if algebraic.size:
+        J = problem.steady_jacobian()
+        # residual scale: the size of one term of the row at the thermal voltage
+        rt_f = 8.314462618 * problem.temperature / 96485.33212
+        scale = np.abs(J[algebraic]).sum(axis=1).A.ravel() * rt_f
+        bad = np.abs(r[algebraic]) > rtol * np.maximum(scale, 1e-300)
+        if bad.any():
+            worst = float(np.max(np.abs(r[algebraic]) / np.maximum(scale, 1e-300)))
+            raise ParameterError(Problem(
+                "state", "the state is not a converged solution of the model (NASICON "
+                "charge balance violated)", worst, f"relative residual <= {rtol:g}"))
+    return float(current_density)
+
+
+def linearize(problem, *, relative_permittivity: float | None = None,
+              validate: bool = True) -> ModelLinearization:
+    """Linearise ``problem`` (a :class:`CoupledProblem`) at its current state.
+
+    ``relative_permittivity`` of the ceramic (default ``DEFAULT_RELATIVE_PERMITTIVITY``; 0
+    leaves the model without geometric capacitance)."""
+    eps_r = DEFAULT_RELATIVE_PERMITTIVITY if relative_permittivity is None \
+        else relative_permittivity
+    if not (isinstance(eps_r, (int, float)) and math.isfinite(eps_r) and eps_r >= 0):
+        raise ParameterError(Problem("nasicon.relative_permittivity", "must be finite and >= 0",
+                                     eps_r, "[-] >= 0 (1 ... 1e5)"))
+    i_dc = check_state(problem) if validate else 0.0
+    J, M0 = problem.linearisation()
+    n = J.shape[0]
+    Mg = _border(geometric_capacitance_matrix(problem, eps_r)) if eps_r > 0 else \
+        sp.csr_matrix((n, n))
+    M = (M0 + Mg).tocsr()
+    b = np.zeros(n)
+    b[-1] = 1.0  # δ(total current) [A] in the control row
+    c = np.zeros(n)
+    c[-1] = 1.0  # δV
+    # region of each DOF and energy parts of M
+    nc, nphi = problem.n_c, problem.n_phi
+    labels = np.full(n, REGIONS.index("ceramic"))
+    labels[:nc] = REGIONS.index("alloy bulk")
+    labels[-1] = REGIONS.index("interface")
+    phi_blocks = (problem.phi_dofs - 1) // 2
+    contact = _blocks_on_facets(problem, ["interface_contact", "flaw"])
+    ce = _blocks_on_facets(problem, ["counter_electrode"])
+    labels[nc:nc + nphi][np.isin(phi_blocks, contact)] = REGIONS.index("interface")
+    labels[nc:nc + nphi][np.isin(phi_blocks, ce)] = REGIONS.index("counter electrode")
+    c_state = problem.u.x.array[problem.c_dofs]
+    stiff = chemical_stiffness(problem, c_state) * 96485.33212
+    sel = np.zeros(n)
+    sel[:nc] = 1.0
+    Malloy = sp.diags(sel) @ M0 @ sp.diags(sel)
+    Malloy = (sp.diags(np.concatenate([np.sqrt(stiff), np.zeros(n - nc)])) @ Malloy
+              @ sp.diags(np.concatenate([np.sqrt(stiff), np.zeros(n - nc)])))
+    Mce = _border(counter_capacitance_matrix(problem))
+    Mwe = (M0 - sp.diags(sel) @ M0 @ sp.diags(sel) - Mce).tocsr()
+    region_mass = {"alloy bulk": Malloy.tocsr(), "interface": Mwe, "ceramic": Mg,
+                   "counter electrode": Mce}
+    system = LinearizedSystem(J, M, b, c, 0.0, labels, list(REGIONS))
+    return ModelLinearization(system, float(problem.area_nominal), region_mass, nc, nphi,
+                              float(eps_r), float(i_dc))
+
+
+# ---------------------------------------------------------------------------- public API
+def _permittivity(parameters) -> float | None:
+    nas = getattr(parameters, "nasicon", None)
+    value = getattr(nas, "relative_permittivity", None)
+    return None if value is None else float(value)
+
+
+def build_problem(model_or_cell, parameters=None, **kwargs):
+    """A :class:`CoupledProblem` from a CoupledProblem (returned as is), a Simulation (its
+    problem, built if needed), or a cell (``nakmodel.Cell``, ``CellMesh``,
+    ``TaggedCellMesh``) with ``parameters`` — pristine: uniform composition, equilibrium."""
+    from ..model.problem import CoupledProblem
+    from ..model.simulation import Simulation
+
+    if isinstance(model_or_cell, CoupledProblem):
+        return model_or_cell
+    if isinstance(model_or_cell, Simulation):
+        return model_or_cell.problem or model_or_cell.build()
+    if parameters is None:
+        from ..parameters import load_parameters
+
+        parameters = load_parameters()
+    if not hasattr(model_or_cell, "mesh") and not hasattr(model_or_cell, "build_mesh"):
+        raise ParameterError(Problem("model_or_cell", "not a model or a cell", model_or_cell,
+                                     "CoupledProblem, Simulation, nakmodel.Cell or a cell mesh"))
+    from ..model.simulation import ConstantCurrent
+
+    sim = Simulation(model_or_cell, parameters, ConstantCurrent(0.0, 1.0), **kwargs)
+    return sim.build()
+
+
+def _apply_state(problem, state):
+    """Make ``problem`` hold ``state``: None (keep), a CoupledProblem / Simulation (its state,
+    copied if it is another problem), or a checkpoint file from ``save_checkpoint``."""
+    from ..model.problem import CoupledProblem
+    from ..model.simulation import Simulation, load_checkpoint
+
+    if state is None:
+        return problem
+    if isinstance(state, Simulation):
+        if state.problem is None:
+            raise ParameterError(Problem("state", "the simulation has not been run", None,
+                                         "a Simulation after run(), or its problem"))
+        state = state.problem
+    if isinstance(state, CoupledProblem):
+        if state is problem:
+            return problem
+        if state.u.x.array.shape != problem.u.x.array.shape:
+            raise ParameterError(Problem("state", "the state is on another mesh", None,
+                                         "a state of the same cell mesh"))
+        problem.u.x.array[:] = state.u.x.array
+        problem.voltage.value = float(state.voltage.value)
+        problem.accept()
+        return problem
+    if isinstance(state, (str, Path)):
+        load_checkpoint(problem, state)
+        return problem
+    raise ParameterError(Problem("state", "cannot take a state from this object "
+                                 f"({type(state).__name__})", None,
+                                 "None, a CoupledProblem, a Simulation or a checkpoint .npz "
+                                 "(a Result holds no field state)"))
+
+
+def impedance(model_or_cell, parameters=None, frequencies=None, state=None,
+              mode: str | Excitation = "galvanostatic", area_specific: bool = False,
+              relative_permittivity: float | None = None):
+    """Small-signal impedance spectrum of the FE model → :class:`nakmodel.Spectrum`.
+
+    Parameters
+    ----------
+    model_or_cell: ``nakmodel.Cell`` / cell mesh (a pristine model is built from
+        ``parameters``), a ``Simulation`` or a ``CoupledProblem`` (its current state).
+    parameters: ``nakmodel.Parameters`` (default parameters if None).
+    frequencies: frequencies [Hz] (default 1 mHz ... 10 MHz, 10 per decade).
+    state: None, a ``CoupledProblem``/``Simulation`` (e.g. during a DC current: operando
+        GEIS) or a checkpoint file.
+    mode: ``"galvanostatic"`` (δI → δV) or ``"potentiostatic"`` (δV → δI, inverted).
+    area_specific: return Z·A [Ω m²] (A = nominal WE area) instead of Z [Ω].
+    relative_permittivity: of NASICON (default ``parameters.nasicon.relative_permittivity``).
+
+    Z(ω) = e_V^T (iωM + J)^{-1} e_I (see module docstring).
+    """
+    mode = Excitation.parse(mode)
+    if frequencies is None:
+        frequencies = np.logspace(-3, 7, 101)
+    f = check_frequencies(frequencies)
+    if not isinstance(area_specific, bool):
+        raise ParameterError(Problem("area_specific", "must be True or False", area_specific,
+                                     "bool"))
+    problem = _apply_state(build_problem(model_or_cell, parameters), state)
+    if relative_permittivity is None:
+        relative_permittivity = _permittivity(parameters)
+    lin = linearize(problem, relative_permittivity=relative_permittivity)
+    Z = lin.impedance(f, mode)
+    return _spectrum(f, Z, lin, area_specific, mode)
+
+
+def _spectrum(f, Z, lin: ModelLinearization, area_specific: bool, mode: Excitation):
+    from ..spectrum import Spectrum
+
+    meta = {"source": "nakmodel FE linearisation", "mode": str(mode),
+            "dc_current_density": lin.current_density}
+    if area_specific:
+        meta.update(unit="ohm m^2", nominal_area=lin.area)
+        return Spectrum(f, Z * lin.area, None, label="model (area-specific)", meta=meta)
+    return Spectrum(f, Z, lin.area, label="model", meta=meta)
