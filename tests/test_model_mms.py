@@ -68,10 +68,10 @@ def _extra(coupled: bool, robin: float = 1e-6):
         else:
             i_ex = 0.0
         # interface: alloy outward normal -e_z, NASICON outward normal +e_z
-        F += wp * ((D * ufl.inner(ufl.grad(c_ex), ez))("+") - i_ex / FARADAY) * vc("+") \
-            * p.dS_contact
-        F -= wp * ((sigma * ufl.inner(ufl.grad(phi_ex), ez))("+") - i_ex) * vp("+") \
-            * p.dS_contact
+        F += wp * (D * ufl.inner(ufl.grad(c_ex), ez))("+") * vc("+") * p.dS_contact
+        F -= wp * (sigma * ufl.inner(ufl.grad(phi_ex), ez))("+") * vp("+") * p.dS_contact
+        # the model integrates the faradaic terms nodally (lumped): same rule here
+        F += wp * (-i_ex / FARADAY * vc("+") + i_ex * vp("+")) * p.dS_contact_nodal
         # Robin term on the top fixes the level of c (otherwise set only by the weak
         # c-dependence of U and i0, or not at all under galvanostatic control)
         F += w * robin * (p.u[0] - c_ex) * vc * top
@@ -110,7 +110,8 @@ def _exact_current(p):
     i_ex, _ = p.interface_current(c_ex("+"), phi_ex("+"), V_EXACT)
     w = p.weight
     wp = w("+") if isinstance(w, ufl.core.expr.Expr) else w
-    total = p.mesh.comm.allreduce(fem.assemble_scalar(fem.form(i_ex * wp * p.dS_contact)))
+    total = p.mesh.comm.allreduce(fem.assemble_scalar(fem.form(i_ex * wp
+                                                               * p.dS_contact_nodal)))
     return total / p.area_nominal
 
 

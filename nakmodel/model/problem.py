@@ -134,7 +134,7 @@ class CoupledProblem:
                  x_initial: float | Callable = 0.5, newton: NewtonOptions | None = None,
                  extra_residual: Callable | None = None, liquid_window=None,
                  include_interface: bool = True, x_reference: float | None = None,
-                 parameters=None, quadrature_degree: int = 4):
+                 parameters=None, quadrature_degree: int = 4, lumped: bool = True):
         if not (isinstance(temperature, (int, float)) and 0 < temperature < 2000):
             raise ParameterError(Problem("temperature", "must be a positive temperature",
                                          temperature, "[K] in (0, 2000)"))
@@ -164,6 +164,7 @@ class CoupledProblem:
         self.potassium = tu.potassium_content(self.x_reference, self.alloy.na_molar_volume,
                                               self.alloy.k_molar_volume)
         self.quadrature_degree = int(quadrature_degree)
+        self.lumped = bool(lumped)
         self._extra_residual = extra_residual
         self._include_interface = include_interface
         self._build(x_initial)
@@ -232,6 +233,23 @@ class CoupledProblem:
         self.dx_alloy = dx(self._tag("alloy", "cell"))
         self.dx_nasicon = dx(self._tag("nasicon", "cell"))
         self.dS_contact = dS(tuple(contact_tags))
+        if self.lumped:
+            vertex = {"quadrature_rule": "vertex", "quadrature_degree": 1}
+            self.dx_alloy_mass = self.dx_alloy(metadata=vertex)
+            # (in 1D the interface is a point: point evaluation is already nodal)
+            # vertex rule on the facets, given as a custom rule (FFCx's "vertex" scheme fails
+            # for several facet integrals in one form)
+            if tdim == 1:
+                self.dS_contact_nodal = self.dS_contact
+            else:
+                pts = np.array([[0.0], [1.0]]) if tdim == 2 else np.array(
+                    [[0.0, 0.0], [1.0, 0.0], [0.0, 1.0]])
+                wts = np.full(tdim, (1.0 if tdim == 2 else 0.5) / tdim)
+                self.dS_contact_nodal = self.dS_contact(metadata={
+                    "quadrature_rule": "custom", "quadrature_points": pts,
+                    "quadrature_weights": wts})
+        else:
+            self.dx_alloy_mass, self.dS_contact_nodal = self.dx_alloy, self.dS_contact
         self.dS_interface = dS(tuple(interface_tags))
         self.ds_ce = ds(self._tag("counter_electrode"))
         c, phi = self.u[0], self.u[1]
@@ -288,28 +306,28 @@ class CoupledProblem:
              + sigma * ufl.inner(ufl.grad(phi), ufl.grad(vp)) * w * self.dx_nasicon
              - i_ce * vp * w * self.ds_ce)
         if self._include_interface:
-            R = R + (i_we / F * vc("+") - i_we * vp("+")) * wp * self.dS_contact
+            R = R + (i_we / F * vc("+") - i_we * vp("+")) * wp * self.dS_contact_nodal
         if self._extra_residual is not None:
             R = R + self._extra_residual(self, v)
         dRdV = ufl.diff(i_we, Vw)
-        R_V = (dRdV / F * vc("+") - dRdV * vp("+")) * wp * self.dS_contact
-        G = i_we * wp * self.dS_contact
+        R_V = (dRdV / F * vc("+") - dRdV * vp("+")) * wp * self.dS_contact_nodal
+        G = i_we * wp * self.dS_contact_nodal
         G_u = ufl.derivative(G, self.u, v)
-        G_V = ufl.diff(i_we, Vw) * wp * self.dS_contact
+        G_V = ufl.diff(i_we, Vw) * wp * self.dS_contact_nodal
         # mass: m(u) = M u (linear)
-        m_u = (c * vc * w * self.dx_alloy
-               - cdl_we * (Vw - phi("+")) * vp("+") * wp * self.dS_contact
+        m_u = (c * vc * w * self.dx_alloy_mass
+               - cdl_we * (Vw - phi("+")) * vp("+") * wp * self.dS_contact_nodal
                + cdl_ce * phi * vp * w * self.ds_ce)
-        m_G = cdl_we * (Vw - phi("+")) * wp * self.dS_contact
+        m_G = cdl_we * (Vw - phi("+")) * wp * self.dS_contact_nodal
 
         self._forms = {
             "R": fem.form(R), "J": fem.form(ufl.derivative(R, self.u, du)),
             "R_V": fem.form(R_V), "G": fem.form(G), "G_u": fem.form(G_u), "G_V": fem.form(G_V),
             "M": fem.form(ufl.derivative(m_u, self.u, du)),
             "M_uV": fem.form(ufl.diff(cdl_we * (Vw - phi("+")), Vw) * (-vp("+")) * wp
-                             * self.dS_contact),
+                             * self.dS_contact_nodal),
             "M_Gu": fem.form(ufl.derivative(m_G, self.u, v)),
-            "M_GV": fem.form(cdl_we * wp * self.dS_contact),
+            "M_GV": fem.form(cdl_we * wp * self.dS_contact_nodal),
         }
         one = fem.Constant(msh, 1.0)
         self._functionals = {
@@ -317,9 +335,9 @@ class CoupledProblem:
             "alloy_volume": fem.form(one * w * self.dx_alloy),
             "area_contact": fem.form(one * wp * self.dS_contact),
             "area_interface": fem.form(one * wp * self.dS_interface),
-            "current_we": fem.form(i_we * wp * self.dS_contact),
+            "current_we": fem.form(i_we * wp * self.dS_contact_nodal),
             "current_ce": fem.form(i_ce * w * self.ds_ce),
-            "eta_we_i": fem.form(i_we * eta_we * wp * self.dS_contact),
+            "eta_we_i": fem.form(i_we * eta_we * wp * self.dS_contact_nodal),
             "eta_ce_i": fem.form(i_ce * eta_ce * w * self.ds_ce),
             "ocv_area": fem.form(f_act * ocv * wp * self.dS_contact),
             "eta_we_area": fem.form(f_act * eta_we * wp * self.dS_contact),
@@ -357,8 +375,10 @@ class CoupledProblem:
         """Faradaic current density WE -> NASICON [A/m^2] and its parts (dict).
 
         i = f_act k(eta, i0),  eta = V - phi - U(x_liq),  i0 = i0_ref a_Na(x_liq)^alpha_c,
-        f_act = contact [s + (1 - s) f_L(x)] (s = blocking_smoothing: residual conductance of
-        solid-covered area, keeps the galvanostatic problem solvable)."""
+        f_act = contact [s x/(x + s x_liq,K) + (1 - s) f_L(x)]: s = blocking_smoothing is the
+        residual active fraction of solid-covered area (keeps the galvanostatic problem
+        solvable and Newton smooth); it vanishes with the local Na content, so the current
+        cannot be drawn from a fully depleted interface (the voltage rises instead)."""
         k = self._constants
         x = self.x_of(c)
         x_l = tu.liquid_composition(x, k["xlk"], k["xln"], k["smooth"])
@@ -370,7 +390,8 @@ class CoupledProblem:
             i0 = k["i0_we"] * activity**self.exchange_we.exponent
         else:
             i0 = self.exchange_we.value(activity)
-        f_act = k["contact"] * (k["smooth"] + (1.0 - k["smooth"]) * f_l)
+        s = k["smooth"]
+        f_act = k["contact"] * (s * x / (x + s * k["xlk"]) + (1.0 - s) * f_l)
         i = f_act * self.kinetics_we.current(eta, i0, k["T"])
         return i, {"x": x, "x_liquid": x_l, "liquid_fraction": f_l, "ocv": ocv, "eta": eta,
                    "i0": i0, "f_active": f_act}
