@@ -72,6 +72,12 @@ class AlloyParameters:
                                     doc="Redlich-Kister L0 of the liquid")
     redlich_kister_L1: float = spec("J/mol", -1e5, 1e5, low_open=False,
                                     doc="Redlich-Kister L1 of the liquid")
+    redlich_kister_L2: float = spec("J/mol", -1e5, 1e5, low_open=False,
+                                    doc="Redlich-Kister L2 of the liquid")
+    k_solidus_limiting_slope: float = spec("1/K", 0, 1, low_open=False,
+                                           doc="limiting solidus slope at pure K (Na in solid K)")
+    na_solidus_limiting_slope: float = spec("1/K", 0, 1, low_open=False,
+                                            doc="limiting solidus slope at pure Na (K in solid Na)")
     na_tracer_diffusivity_prefactor: float = spec("m^2/s", 0, 1e-3, doc="D0 of Na in liquid")
     na_tracer_activation_energy: float = spec("J/mol", 0, 2e5, low_open=False,
                                               doc="Q of Na tracer diffusion in liquid")
