@@ -8,6 +8,7 @@ parses them with pint, checks the dimension and returns the SI magnitude.
 from __future__ import annotations
 
 import math
+import re
 from functools import lru_cache
 
 from .errors import ParameterError, Problem
@@ -24,11 +25,21 @@ def registry():
     return ureg
 
 
-def _quantity(text: str):
-    ureg = registry()
+_NUMBER = re.compile(r"^\s*[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
+_UNIT_POWER = re.compile(r"([A-Za-z])(-?\d+)(?![\d.])")
+
+
+def normalise_unit_text(text: str) -> str:
+    """Spellings users type to pint's: ``cm2`` → ``cm**2``, ``cm-2`` → ``cm**-2``, ``µ`` → ``u``."""
     text = text.strip().replace("µ", "u").replace("μ", "u").replace("Ω", "ohm")
-    text = text.replace("°C", "degC").replace("°", "deg")
-    return ureg.Quantity(text)
+    text = text.replace("°C", "degC").replace("°", "deg").replace("²", "**2").replace("³", "**3")
+    match = _NUMBER.match(text)
+    head, tail = (text[:match.end()], text[match.end():]) if match else ("", text)
+    return head + _UNIT_POWER.sub(r"\1**\2", tail)
+
+
+def _quantity(text: str):
+    return registry().Quantity(normalise_unit_text(text))
 
 
 @lru_cache(maxsize=256)
