@@ -205,3 +205,17 @@ def test_axisymmetric_ring_flaw():
         K[r0] = result.K_I
     assert K[2e-3] == pytest.approx(1.1215 * 100e6 * math.sqrt(math.pi * 10e-6), rel=0.02)
     assert K[20e-6] < 0.9 * K[2e-3]
+
+
+def test_k_ratio_history_is_linear_in_overpotential():
+    cell = PlainCell(Flaw())
+    eta = np.linspace(0.0, -0.08, 9)
+    states = mech.flaw_states(eta, liquid_fraction=0.0, plating_current_density=10.0)
+    history = mech.k_ratio_history(cell, None, states, -eta * 1e3)
+    eta_c = mech.critical_overpotential(cell, None)
+    slope = history.k_ratio[-1] / (-eta[-1])
+    assert np.allclose(history.k_ratio, slope * -eta, rtol=1e-12, atol=1e-15)
+    assert slope * eta_c == pytest.approx(1.0, rel=1e-6)
+    assert history.first_onset() == pytest.approx(-eta[np.argmax(-eta >= eta_c)] * 1e3)
+    with pytest.raises(ParameterError, match="states"):
+        mech.k_ratio_history(cell, None, states, [0.0])

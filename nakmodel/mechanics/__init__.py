@@ -33,7 +33,7 @@ from .fracture import (
     interface_resistance,
     stress_intensity,
 )
-from .history import KRatioHistory, k_ratio_history
+from .history import KRatioHistory, flaw_states, k_ratio_history
 from .loading import (
     FlawLoadingModel,
     FlawState,
@@ -67,6 +67,7 @@ __all__ = [
     "flaw_pressure",
     "flaw_size_sweep",
     "flaw_state_from_problem",
+    "flaw_states",
     "handbook_critical_pressure",
     "interface_resistance",
     "k_ratio_history",

@@ -62,3 +62,12 @@ def k_ratio_history(cell, parameters, states: Sequence[FlawState], x, *,
     unit = stress_intensity(g, parameters, pressure=1.0, material=mat, stack_pressure=0.0,
                             mesh_options=options, crack=_build_crack(g, options))
     return KRatioHistory(x, pressures, unit.K_I * pressures, mat.fracture_toughness, x_label)
+
+
+def flaw_states(overpotential, liquid_fraction=1.0, plating_current_density=0.0,
+                metal_fraction=1.0) -> list[FlawState]:
+    """FlawStates from arrays (broadcast) of a run: eta [V], f_L [-], i [A/m^2], metal fraction."""
+    arrays = np.broadcast_arrays(*(np.atleast_1d(np.asarray(v, dtype=float)) for v in (
+        overpotential, liquid_fraction, plating_current_density, metal_fraction)))
+    return [FlawState(float(e), float(f), float(i), float(m)) for e, f, i, m in zip(*arrays,
+                                                                                    strict=True)]

@@ -1,0 +1,40 @@
+"""The ``fracture`` subcommand (registered by nakmodel.mechanics.cli)."""
+
+import argparse
+
+import pytest
+
+from nakmodel.mechanics.cli import register
+
+
+def _run(argv):
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--quiet", action="store_true")
+    register(parser.add_subparsers())
+    args = parser.parse_args(argv)
+    return args.func(args)
+
+
+def test_fracture_single_flaw(capsys, tmp_path):
+    assert _run(["fracture", "--depth", "10 um", "--overpotential", "60 mV",
+                 "--plot", str(tmp_path / "f.png")]) == 0
+    out = capsys.readouterr().out
+    assert "crack onset" in out  # 60 mV > ~49 mV critical for a 10 um flaw
+    assert (tmp_path / "f.png").stat().st_size > 0
+
+
+def test_fracture_sweep_csv(tmp_path, capsys):
+    csv = tmp_path / "sweep.csv"
+    assert _run(["fracture", "--sweep", "2e-6,20e-6", "--toughness", "1e6", "--csv",
+                 str(csv)]) == 0
+    lines = csv.read_text().splitlines()
+    assert lines[0].startswith("depth,fracture_toughness") and len(lines) == 3
+
+
+def test_fracture_bad_input():
+    from nakmodel.errors import ParameterError
+
+    with pytest.raises(ParameterError, match="flaw.depth"):
+        _run(["fracture", "--depth", "2 mm"])
+    with pytest.raises(ParameterError, match="sweep"):
+        _run(["fracture", "--sweep", "1e-6,abc"])
