@@ -331,7 +331,7 @@ class CoupledProblem:
         }
         one = fem.Constant(msh, 1.0)
         self._functionals = {
-            "inventory": fem.form(c * w * self.dx_alloy),
+            "inventory": fem.form(c * w * self.dx_alloy_mass),  # the discretely conserved sum
             "alloy_volume": fem.form(one * w * self.dx_alloy),
             "area_contact": fem.form(one * wp * self.dS_contact),
             "area_interface": fem.form(one * wp * self.dS_interface),
