@@ -80,7 +80,7 @@ class ModelLinearization:
         mode = Excitation.parse(mode)
         f = check_frequencies(frequencies)
         if mode is Excitation.GALVANOSTATIC:
-            return self.system.impedance(f)
+            return galvanostatic_impedance(self.system, f)
         return potentiostatic_impedance(self.system, f)
 
     def inventory_left_vector(self) -> np.ndarray:
@@ -125,6 +125,28 @@ class ModelLinearization:
         return float(self.system.c @ x + self.system.d)
 
 
+def _lu(A):
+    """Sparse LU with an A^T+A minimum-degree ordering (the bordered pattern is structurally
+    symmetric; ~25 % less fill than COLAMD here), else SuperLU's default."""
+    try:
+        return spla.splu(A, permc_spec="MMD_AT_PLUS_A", diag_pivot_thresh=0.01,
+                         options={"SymmetricMode": True})
+    except RuntimeError:
+        return spla.splu(A)
+
+
+def galvanostatic_impedance(system: LinearizedSystem, frequencies) -> np.ndarray:
+    """GEIS: Z(ω) = c^T (iωM + J)^{-1} b + d, one sparse complex LU per frequency."""
+    f = check_frequencies(frequencies)
+    J = system.J.astype(complex).tocsc()
+    M = system.M.astype(complex).tocsc()
+    b = system.b.astype(complex)
+    Z = np.empty(f.size, dtype=complex)
+    for k, fk in enumerate(f):
+        Z[k] = system.c @ _lu((J + 2j * np.pi * fk * M).tocsc()).solve(b) + system.d
+    return Z
+
+
 def potentiostatic_impedance(system: LinearizedSystem, frequencies) -> np.ndarray:
     """PEIS: prescribe δV (the last unknown), solve the model rows for δu, measure
     δI = (iωM + J)_{V-row}·δX (the control row is the total WE current), Z = δV/δI."""
@@ -138,7 +160,7 @@ def potentiostatic_impedance(system: LinearizedSystem, frequencies) -> np.ndarra
         A = (J + 2j * np.pi * fk * M).tocsr()
         Auu = A[inner][:, inner].tocsc()
         AuV = A[inner][:, [n - 1]].toarray().ravel()
-        du = spla.splu(Auu).solve(-AuV)
+        du = _lu(Auu).solve(-AuV)
         row = A[[n - 1]]
         current = (row[:, inner] @ du)[0] + row[0, n - 1]
         Z[k] = 1.0 / current
