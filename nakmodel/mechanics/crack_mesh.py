@@ -47,11 +47,17 @@ class CrackMesh:
     tags: dict[str, int] = field(default_factory=dict)
     width: float = 0.0
     height: float = 0.0
+    max_ring_radius: float | None = None
+    """Largest theta-ring radius [m] that keeps the domain integral off other boundaries."""
+    front_radius: float | None = None
+    """3D circular front: its radius [m] (theta is then radial along the front)."""
+    front_length: float | None = None
+    """3D: length [m] of the crack front inside the model (G is the front average)."""
 
     @property
     def min_tip_distance_to_boundary(self) -> float:
         """Largest ring radius that keeps the domain integral away from other loaded edges."""
-        return float(getattr(self, "_max_ring_radius", self.crack_length))
+        return float(self.max_ring_radius if self.max_ring_radius else self.crack_length)
 
 
 def _check_positive(**values):
@@ -156,7 +162,7 @@ def half_crack_mesh(width: float, height: float, crack_length: float, *, tip_siz
                    tags={"crack": CRACK, "ligament": LIGAMENT, "right": RIGHT, "top": TOP,
                          "left": LEFT},
                    width=float(width), height=float(height))
-    cm._max_ring_radius = min(a, width - a, height)
+    cm.max_ring_radius = min(a, width - a, height)
     return cm
 
 
@@ -227,7 +233,7 @@ def slit_crack_mesh(width: float, height: float, mouth_x: float, depth: float,
                    tags={"crack": CRACK, "crack_minus": CRACK_MINUS, "right": RIGHT, "top": TOP,
                          "left": LEFT, "bottom": BOTTOM},
                    width=float(width), height=float(height))
-    cm._max_ring_radius = min(depth, tx, width - tx, ty)
+    cm.max_ring_radius = min(depth, tx, width - tx, ty)
     return cm
 
 
@@ -285,7 +291,7 @@ def inclined_centre_crack_mesh(width: float, height: float, half_length: float, 
                    symmetric=False,
                    tags={"crack": CRACK, "bottom": BOTTOM, "right": RIGHT, "top": TOP,
                          "left": LEFT}, width=float(width), height=float(height))
-    cm._max_ring_radius = min(a, tip[0], width - tip[0], tip[1], height - tip[1])
+    cm.max_ring_radius = min(a, tip[0], width - tip[0], tip[1], height - tip[1])
     return cm
 
 
@@ -366,7 +372,7 @@ def penny_crack_mesh_3d(radius: float, height: float, crack_radius: float, *,
                    symmetric=True,
                    tags={"crack": CRACK, "ligament": LIGAMENT, "left": LEFT, "bottom": BOTTOM,
                          "right": RIGHT}, width=float(radius), height=float(height))
-    cm._max_ring_radius = min(a, radius - a, height)
+    cm.max_ring_radius = min(a, radius - a, height)
     cm.front_radius = a
     cm.front_length = 0.5 * math.pi * a
     return cm

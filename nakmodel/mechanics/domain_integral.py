@@ -93,8 +93,12 @@ def _theta(solution: ElasticSolution, crack: CrackMesh, ring: RingDomain):
     return q * e
 
 
-def _g_theta_forms(solution: ElasticSolution, crack: CrackMesh, theta, u_other=None):
-    """UFL integrand of G (``u_other`` None) or of the interaction integral with ``u_other``."""
+def _g_theta_forms(solution: ElasticSolution, crack: CrackMesh, theta, auxiliary=None):
+    """UFL integrand of G, or of the interaction integral with an ``auxiliary`` field.
+
+    ``auxiliary`` is ``(u_aux, grad3(u_aux), sigma_aux)``; the crack-face
+    term then carries u_aux (the auxiliary field has traction-free faces).
+    """
     import ufl
 
     mesh = solution.mesh
@@ -106,14 +110,12 @@ def _g_theta_forms(solution: ElasticSolution, crack: CrackMesh, theta, u_other=N
     sig = solution.stress()
     ds = ufl.Measure("ds", domain=mesh, subdomain_data=solution.facet_tags)
     N = ufl.FacetNormal(mesh)
-    if u_other is None:
+    if auxiliary is None:
         W = 0.5 * ufl.inner(sig, ufl.sym(gu))
         volume = (ufl.inner(sig, gu * gt) - W * div_t) * w * ufl.dx
         u_face = solution.u
     else:
-        ga = grad3(u_other, kin) if not isinstance(u_other, tuple) else u_other[1]
-        ua = u_other if not isinstance(u_other, tuple) else u_other[0]
-        sig_a = solution.stress(ua) if not isinstance(u_other, tuple) else u_other[2]
+        ua, ga, sig_a = auxiliary
         volume = (ufl.inner(sig, ga * gt) + ufl.inner(sig_a, gu * gt)
                   - ufl.inner(sig_a, ufl.sym(gu)) * div_t) * w * ufl.dx
         u_face = ua
