@@ -13,8 +13,11 @@ Patterns are turned into a geometry-specific :class:`InterfaceLayout`:
   fraction f of its annulus, so the areal fraction is kept exactly);
 * ``planar``: spots become strips of half-width a (the 2D section is x in
   [0, b] with a symmetry line at x = 0);
-* ``3d``: true discs (square lattice of pitch s, or a seeded random
-  sequential addition without overlap);
+* ``3d``: true discs: on a square lattice of pitch s centred on the axis (the
+  ``count`` sites nearest the axis, or, given ``fraction``, the whole shells of
+  equidistant sites whose number is nearest f b^2/a^2, so the realised fraction
+  is approximate: see ``layout.fraction``), or placed by seeded random
+  sequential addition without overlap (N = count or round(f b^2/a^2));
 * ``1d``: only the contact fraction survives.
 """
 
@@ -270,26 +273,44 @@ class ContactSpots:
             k += 1
         return spans
 
+    @staticmethod
+    def _lattice(s, b, limit):
+        """Square-lattice sites (pitch s, one on the axis) within ``limit``, nearest first."""
+        k = int(math.ceil(b / s)) + 1
+        idx = np.arange(-k, k + 1) * s
+        xx, yy = np.meshgrid(idx, idx)
+        centres = np.column_stack([xx.ravel(), yy.ravel()])
+        dist = np.hypot(centres[:, 0], centres[:, 1])
+        order = np.argsort(dist, kind="stable")
+        return centres[order][dist[order] <= limit + 1e-12 * b]
+
     def _discs(self, a, b, f, rng):
         limit = b - (1 + _GAP) * a
         if self.is_single():
             return [(0.0, 0.0, a)]
         n_target = self.count if self.count is not None else max(1, round(f * b * b / (a * a)))
         if rng is None:
+            # square lattice of pitch s = a sqrt(pi/f), tightened (down to touching + gap)
+            # until the wanted number of sites fits inside the pellet edge
             s = a * math.sqrt(math.pi / f)
-            k = int(math.ceil(b / s)) + 1
-            idx = np.arange(-k, k + 1) * s
-            xx, yy = np.meshgrid(idx, idx)
-            centres = np.column_stack([xx.ravel(), yy.ravel()])
-            dist = np.hypot(centres[:, 0], centres[:, 1])
-            order = np.argsort(dist, kind="stable")
-            centres = centres[order][dist[order] <= limit + 1e-12 * b]
-            if self.count is not None:
-                if len(centres) < self.count:
-                    raise ParameterError(Problem(
-                        "contact.count", f"spots cannot fit: only {len(centres)} lattice spots "
-                        "fit inside the pellet", self.count, f"count <= {len(centres)}"))
-                centres = centres[: self.count]
+            while True:
+                centres = self._lattice(s, b, limit)
+                if len(centres) >= n_target or s <= (2 + _GAP) * a:
+                    break
+                s = max(0.98 * s, (2 + _GAP) * a)
+            if len(centres) < n_target:
+                key = "contact.count" if self.count is not None else "contact.fraction"
+                raise ParameterError(Problem(
+                    key, f"spots cannot fit: only {len(centres)} lattice spots fit inside the "
+                    f"pellet, {n_target} needed", self.count or self.fraction,
+                    f"at most {len(centres)} spots of this radius"))
+            if self.count is None:
+                # whole shells of equidistant sites (keeps the array symmetric): the shell
+                # count whose total is nearest to f b^2 / a^2
+                radii = np.round(np.hypot(centres[:, 0], centres[:, 1]) / s, 9)
+                ends = np.flatnonzero(np.diff(np.append(radii, np.inf)) > 0) + 1
+                n_target = int(ends[np.argmin(np.abs(ends - f * b * b / (a * a)))])
+            centres = centres[:n_target]
             return [(float(x), float(y), a) for x, y in centres]
         centres: list[tuple[float, float]] = []
         tries = 0
