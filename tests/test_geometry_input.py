@@ -175,3 +175,15 @@ def test_count_gives_the_number_of_3d_spots():
 
 def test_porous_host_factor():
     assert PorousHost(porosity=0.6, tortuosity=2.0).transport_factor == pytest.approx(0.3)
+
+
+def test_cell_from_parameters_uses_the_parameter_set():
+    from nakmodel.parameters import load_parameters
+
+    p = load_parameters({"cell.pellet_radius": "3 mm", "cell.alloy_thickness": "40 um"})
+    cell = Cell.from_parameters(p, geometry="planar")
+    assert cell.radius == pytest.approx(3e-3)
+    assert cell.alloy_height == pytest.approx(40e-6)
+    assert cell.nasicon_thickness == pytest.approx(p.cell.pellet_thickness)
+    assert cell.mesh_sizes.interface <= min(p.numerics.mesh_size, 40e-6)
+    assert cell.geometry.value == "planar"

@@ -252,8 +252,11 @@ class ContactSpots:
             annulus = math.pi * (outer**2 - r_cell**2)
             mid = 0.5 * (r_cell + outer)
             if rng is not None:
-                width = f * (outer - r_cell)
-                mid = rng.uniform(r_cell + width / 2, outer - width / 2)
+                # ring area f*annulus = 2 pi mid w: the mids that keep the ring in its cell
+                area = f * annulus
+                lo = 0.5 * (r_cell + math.sqrt(r_cell**2 + area / math.pi))
+                hi = 0.5 * (outer + math.sqrt(max(outer**2 - area / math.pi, 0.0)))
+                mid = rng.uniform(lo, max(lo, hi))
             width = f * annulus / (2 * math.pi * mid)
             spans.append((mid - width / 2, mid + width / 2))
             r_cell = outer
@@ -269,7 +272,8 @@ class ContactSpots:
             centre = k * p
             if rng is not None:
                 centre += rng.uniform(-(p / 2 - a), p / 2 - a)
-            spans.append((centre - a, centre + a))
+            if min(b, centre + a) - (centre - a) > 0.1 * a:  # no sliver strip at the side
+                spans.append((centre - a, centre + a))
             k += 1
         return spans
 
