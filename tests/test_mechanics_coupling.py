@@ -27,9 +27,17 @@ def test_plating_into_a_liquid_flaw():
         working=ElectrodeInterface.from_parameters(params),
         counter=ElectrodeInterface.from_parameters(params, "counter_electrode"),
         x_initial=params.alloy.composition.x_na, parameters=params)
-    assert problem.solve(CurrentControl(-50.0), 0.01).converged
-    problem.accept()
+    monitor = mech.FlawMonitor()
+    for step in range(1, 4):
+        assert problem.solve(CurrentControl(-50.0), 0.01).converged
+        problem.accept()
+        monitor.record(problem, 0.01 * step)
     state = flaw_state_from_problem(problem)
+    assert monitor.states[-1] == state
+    history = monitor.history(cell, params)
+    assert history.x.tolist() == pytest.approx([0.01, 0.02, 0.03])
+    assert np.all(history.k_ratio > 0) and np.all(history.k_ratio < 1e-2)
+    assert history.first_onset() is None
     assert state.plating_current_density > 0  # plating at -50 A/m^2 also plates the flaw
     assert state.overpotential < 0
     assert state.liquid_fraction > 0.99  # NaK65 at 25 degC is liquid

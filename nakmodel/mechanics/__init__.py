@@ -33,7 +33,7 @@ from .fracture import (
     interface_resistance,
     stress_intensity,
 )
-from .history import KRatioHistory, flaw_states, k_ratio_history
+from .history import FlawMonitor, KRatioHistory, flaw_states, k_ratio_history
 from .loading import (
     FlawLoadingModel,
     FlawState,
@@ -52,6 +52,7 @@ __all__ = [
     "CriticalLoad",
     "FlawGeometry",
     "FlawLoadingModel",
+    "FlawMonitor",
     "FlawSizeTable",
     "FlawState",
     "KRatioHistory",

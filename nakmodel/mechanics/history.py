@@ -71,3 +71,32 @@ def flaw_states(overpotential, liquid_fraction=1.0, plating_current_density=0.0,
         overpotential, liquid_fraction, plating_current_density, metal_fraction)))
     return [FlawState(float(e), float(f), float(i), float(m)) for e, f, i, m in zip(*arrays,
                                                                                     strict=True)]
+
+
+class FlawMonitor:
+    """Collects the flaw state of a coupled electrochemical run, step by step.
+
+    Call :meth:`record` after each accepted time step (``problem`` is a
+    :class:`nakmodel.model.problem.CoupledProblem` whose cell has a flaw);
+    :meth:`history` then gives K_I(t)/K_IC with one FE solve.
+    """
+
+    def __init__(self):
+        self.times: list[float] = []
+        self.states: list[FlawState] = []
+
+    def record(self, problem, time: float) -> FlawState:
+        """Average the flaw faces of ``problem`` now (see :func:`flaw_state_from_problem`)."""
+        from .coupling import flaw_state_from_problem
+
+        state = flaw_state_from_problem(problem)
+        self.times.append(float(time))
+        self.states.append(state)
+        return state
+
+    def history(self, cell, parameters=None, **kwargs) -> KRatioHistory:
+        """K_I(t)/K_IC of the recorded states (see :func:`k_ratio_history`)."""
+        if not self.states:
+            raise ParameterError(Problem("flaw_monitor", "nothing recorded", 0,
+                                         "record(problem, time) at least once"))
+        return k_ratio_history(cell, parameters, self.states, self.times, **kwargs)
