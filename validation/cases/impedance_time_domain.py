@@ -1,0 +1,34 @@
+"""Frequency-domain (linearisation) vs time-domain (sine current on the transient model,
+lock-in) impedance at five frequencies."""
+
+from nakmodel.validation import Case, Check
+
+
+def run(outdir):
+    import dolfinx_solver  # noqa: F401
+
+    import numpy as np
+
+    from nakmodel.impedance import linearize
+    from nakmodel.impedance.timedomain import time_domain_impedance
+    from nakmodel.model.materials import AlloyProperties, ElectrodeInterface, NasiconProperties
+    from nakmodel.model.meshes import interval_cell
+    from nakmodel.model.problem import CoupledProblem
+
+    pb = CoupledProblem(
+        interval_cell(10e-6, 10e-6, n_nasicon=2, n_alloy=30, grading=1e2), temperature=298.15,
+        alloy=AlloyProperties(interdiffusivity_factor=1e-4),
+        nasicon=NasiconProperties(conductivity=0.01),
+        working=ElectrodeInterface(exchange_current_density=50.0, double_layer_capacitance=0.1),
+        counter=ElectrodeInterface(exchange_current_density=20.0, double_layer_capacitance=10.0),
+        x_initial=0.5)
+    f = np.array([0.3, 3.0, 30.0, 300.0, 3000.0])
+    z_fd = linearize(pb, relative_permittivity=0.0).impedance(f)
+    z_td = time_domain_impedance(pb, f, steps_per_period=100)
+    return [Check(f"|Z_td/Z_fd − 1| at {fk:g} Hz", float(abs(zt / zf - 1)), reference=0.0,
+                  abs_tol=1e-2, unit="-", source="backward Euler + Richardson, lock-in [I]")
+            for fk, zt, zf in zip(f, z_td, z_fd, strict=True)]
+
+
+CASE = Case(name="impedance_time_domain", title="Impedance: time domain vs frequency domain",
+            run=run, slow=False)
