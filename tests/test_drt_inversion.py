@@ -155,7 +155,7 @@ def test_gamma_is_non_negative_and_fit_is_consistent():
     ({"lam": -1.0}, "lam"), ({"lam": "aic"}, "lam"), ({"basis": "sinc"}, "basis"),
     ({"derivative_order": 3}, "derivative_order"), ({"data": "both"}, "data"),
     ({"uncertainty": "mcmc"}, "uncertainty"), ({"fwhm_coefficient": 0}, "fwhm_coefficient"),
-    ({"weights": "square"}, "weights"),
+    ({"weights": "square"}, "weights"), ({"extend_decades": -1}, "extend_decades"),
 ])
 def test_bad_options_raise_parameter_error_before_solving(kwargs, key):
     Z = 10 + zarc_impedance(F, 50, 1e-3, 0.8)

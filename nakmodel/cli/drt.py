@@ -36,6 +36,10 @@ def register(sub) -> None:
     parser.add_argument("--order", type=int, default=1, choices=(1, 2),
                         dest="derivative_order", help="penalised derivative order")
     parser.add_argument("--data", default="complex", choices=("complex", "real", "imag"))
+    parser.add_argument("--extend", type=float, default=0.0, metavar="DECADES",
+                        dest="extend_decades",
+                        help="extend the τ grid beyond 1/ω on both sides (e.g. 1 for spectra "
+                        "whose arcs continue beyond the measured range; default 0)")
     parser.add_argument("--uncertainty", default="bayesian",
                         choices=("bayesian", "bootstrap", "none"),
                         help="band method (default bayesian)")
@@ -130,7 +134,7 @@ def run(args) -> int:
                 drt = compute(spectrum, lam=lam, basis=args.basis,
                               fwhm_coefficient=args.fwhm_coefficient,
                               derivative_order=args.derivative_order, data=args.data,
-                              uncertainty=uncertainty)
+                              extend_decades=args.extend_decades, uncertainty=uncertainty)
             for warning in caught:
                 echo(args, f"{name}: warning: {warning.message}")
             drt.label = drt.label or name

@@ -348,8 +348,12 @@ def default_output_grid(tau_collocation: np.ndarray) -> np.ndarray:
     return np.logspace(lo - 0.5, hi + 0.5, 10 * tau_collocation.size)
 
 
-def _validate(lam, basis, derivative_order, data, uncertainty, fwhm_coefficient, weights):
+def _validate(lam, basis, derivative_order, data, uncertainty, fwhm_coefficient, weights,
+              extend_decades=0.0):
     problems = []
+    if not (isinstance(extend_decades, (int, float)) and 0 <= extend_decades <= 5):
+        problems.append(Problem("extend_decades", "must lie in [0, 5]", extend_decades,
+                                "decades (dimensionless), e.g. 1"))
     if weights not in (None, "modulus"):
         problems.append(Problem("weights", "unknown weighting", weights, "None or 'modulus'"))
     if isinstance(lam, str):
@@ -418,7 +422,8 @@ def compute(spectrum, lam: float | str = DEFAULT_LAMBDA, basis: str = "gaussian"
         under x ≥ 0), "hmc" (the posterior truncated to x ≥ 0, exact HMC; slow) or
         "bootstrap" (residual resampling at fixed λ); the band holds ``level`` of samples.
     """
-    _validate(lam, basis, derivative_order, data, uncertainty, fwhm_coefficient, weights)
+    _validate(lam, basis, derivative_order, data, uncertainty, fwhm_coefficient, weights,
+              extend_decades)
     frequency, Z = spectrum_arrays(spectrum)
     if tau is None:
         tau_c = collocation_grid(frequency, extend_decades)

@@ -71,13 +71,17 @@ def run(outdir):
     import matplotlib
 
     matplotlib.use("Agg")
+    import warnings
+
     import matplotlib.pyplot as plt
 
     from nakmodel.drt.inversion import DEFAULT_LAMBDA
-    from nakmodel.drt.regularization import LAMBDA_METHODS
+    from nakmodel.drt.regularization import LAMBDA_METHODS, LambdaBoundWarning
     from nakmodel.io_utils import atomic_savefig
 
-    table = {m: metrics(m) for m in LAMBDA_METHODS}
+    with warnings.catch_warnings():  # some criteria hit the bound on some draws: expected
+        warnings.simplefilter("ignore", LambdaBoundWarning)
+        table = {m: metrics(m) for m in LAMBDA_METHODS}
     keys = list(next(iter(table.values())))
     fig, ax = plt.subplots(figsize=(9, 3.8), layout="constrained")
     width = 0.8 / len(LAMBDA_METHODS)
