@@ -156,3 +156,23 @@ def test_penny_crack_3d_gamg():
     G = [energy_release_rate(sol, cm, r) for r in default_rings(cm, 2)]
     assert all(abs(k_from_g(g) / reference - 1) < 0.02 for g in G)
     assert abs(G[1] / G[0] - 1) < 0.01
+
+
+@pytest.mark.slow
+def test_edge_crack_convergence_orders_p1_p2():
+    """Uniform refinement at fixed grading, five levels: the K error falls at order ~1
+    (r^-1/2 singularity) for P1 and P2, P2 is more accurate on every mesh, and the finest
+    P2 mesh is within 0.1 % of the handbook value."""
+    reference = 1.1215 * P * math.sqrt(math.pi * A)
+    errors = {}
+    for degree in (1, 2):
+        errors[degree] = []
+        for scale in (1.0, 0.5, 0.25, 0.125, 0.0625):
+            cm, sol = edge_crack(A, scale=scale, degree=degree)
+            errors[degree].append(abs(k_from_g(energy_release_rate(sol, cm)) / reference - 1))
+    for degree in (1, 2):
+        e = np.array(errors[degree])
+        orders = np.log2(e[:-1] / e[1:])
+        assert np.all(orders > 0.7) and np.mean(orders) > 1.0, orders
+    assert np.all(np.array(errors[2]) < np.array(errors[1]))
+    assert errors[2][-1] < 1e-3
