@@ -1,0 +1,366 @@
+"""Critical current density (CCD) and critical capacity from a current scan or staircase.
+
+A run (a :class:`nakmodel.model.result.Result`, or anything with the same columns) is
+tested against typed *criteria*; each criterion gives its first *onset* (row, time, current,
+capacity) or none.  The criterion reached first is the ``limiting_mechanism``; the current
+density applied at that moment is the CCD and the charge passed until then (in the scan
+direction) the critical capacity.
+
+Criteria (physics.md §1-2):
+
+* :class:`VoltageCriterion` - |V| reaches a limit (what a cycler sees).
+* :class:`LiquidusCriterion` - the interface composition reaches the liquidus: the K-rich
+  one (x_Na,min <= x_low) when stripping, the Na-rich one (x_Na,max >= x_high) when plating.
+* :class:`SolidCoverageCriterion` - the solid-covered part of the interface exceeds a
+  fraction (solid blocks Na+ transfer; the remaining area is constricted).
+* :class:`CrackCriterion` - K_I >= K_IC of a metal-filled surface flaw: K_I = K_I0 + k p
+  with k = K_I per unit face pressure (FE, :func:`nakmodel.mechanics.critical_load`, or the
+  edge-crack handbook value 1.1215 sqrt(pi a)) and p from
+  :func:`nakmodel.mechanics.flaw_pressure` (solid: F|eta|/Omega; liquid: outflow-limited).
+
+Sign convention (nakmodel): i > 0 strips the working electrode, i < 0 plates it.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+import numpy as np
+
+from .errors import ParameterError, Problem
+
+_MA_CM2 = 10.0  # A/m^2 per mA/cm^2
+_MAH_CM2 = 36000.0  # C/m^2 per mAh/cm^2
+EDGE_CRACK_FACTOR = 1.1215
+"""K_I = 1.1215 p sqrt(pi a) of an edge crack under uniform face pressure (Tada, Paris &
+Irwin, The Stress Analysis of Cracks Handbook, 3rd ed., 2000, p. 2.10)."""
+
+
+class Direction(StrEnum):
+    """Direction of a scan: stripping (i > 0) or plating (i < 0) the working electrode."""
+
+    STRIP = "strip"
+    PLATE = "plate"
+
+    @property
+    def sign(self) -> float:
+        return 1.0 if self is Direction.STRIP else -1.0
+
+    @classmethod
+    def parse(cls, value, key: str = "direction") -> Direction:
+        try:
+            return cls(str(value).lower())
+        except ValueError:
+            raise ParameterError(Problem(key, "unknown direction", value,
+                                         "'strip' or 'plate'")) from None
+
+
+def _positive(value, key, unit, expected):
+    if not (isinstance(value, (int, float)) and math.isfinite(value) and value > 0):
+        raise ParameterError(Problem(key, "must be a positive number", value,
+                                     f"{expected} [{unit}]"))
+
+
+# --------------------------------------------------------------------------- criteria
+@dataclass(frozen=True)
+class VoltageCriterion:
+    """|V| >= ``limit`` [V] in the scan direction (V >= limit stripping, V <= -limit plating)."""
+
+    limit: float = 1.0
+    name: str = "voltage"
+
+    def __post_init__(self):
+        from .units import to_si
+
+        value = to_si(self.limit, "V", key="ccd.voltage_limit")
+        _positive(value, "ccd.voltage_limit", "V", "a cell voltage magnitude in (0, 10] V")
+        object.__setattr__(self, "limit", value)
+
+    def margin(self, run, direction: Direction, context) -> np.ndarray:
+        """Signed distance to the limit per row; >= 0 once reached."""
+        return direction.sign * np.asarray(run.voltage, float) - self.limit
+
+
+@dataclass(frozen=True)
+class LiquidusCriterion:
+    """Interface composition at the liquidus of the scan direction (within ``tolerance``).
+
+    Stripping: min x_Na at the interface <= x_low + tol (K(bcc) precipitates); plating:
+    max x_Na >= x_high - tol (Na / Na2K precipitates).  x_low, x_high: the run's
+    ``liquid_window`` (lever-rule liquidus, physics.md §2, Schröder-van Laar).
+    """
+
+    tolerance: float = 1e-4
+    name: str = "liquidus"
+
+    def __post_init__(self):
+        if not (isinstance(self.tolerance, (int, float)) and 0 <= self.tolerance < 0.05):
+            raise ParameterError(Problem("ccd.liquidus_tolerance", "out of range",
+                                         self.tolerance, "a mole fraction in [0, 0.05)"))
+
+    def margin(self, run, direction: Direction, context) -> np.ndarray:
+        low, high = context.liquid_window
+        if direction is Direction.STRIP:
+            return (low + self.tolerance) - np.asarray(run.x_interface_min, float)
+        return np.asarray(run.x_interface_max, float) - (high - self.tolerance)
+
+
+@dataclass(frozen=True)
+class SolidCoverageCriterion:
+    """Solid-covered share of the interface 1 - f_L,interface >= ``fraction`` [-]."""
+
+    fraction: float = 0.5
+    name: str = "solid_coverage"
+
+    def __post_init__(self):
+        if not (isinstance(self.fraction, (int, float)) and 0 < self.fraction <= 1):
+            raise ParameterError(Problem("ccd.solid_coverage", "out of range", self.fraction,
+                                         "an area fraction in (0, 1]"))
+
+    def margin(self, run, direction: Direction, context) -> np.ndarray:
+        return (1.0 - np.asarray(run.liquid_fraction_interface, float)) - self.fraction
+
+
+@dataclass(frozen=True)
+class CrackCriterion:
+    """K_I = K_I0 + k p(state) >= K_IC for a metal-filled surface ``flaw``.
+
+    ``k_per_pressure`` [m^0.5] (K_I per Pa of face pressure) and ``k_other`` [Pa m^0.5]
+    (stack pressure, eigenstrain) come from :meth:`from_cell` (FE domain integral) or
+    :meth:`handbook` (1.1215 sqrt(pi a)).  The flaw state per row: the run's per-step
+    flaw states when the simulation recorded them (``run.info['flaw_state']``: arrays
+    ``overpotential``, ``liquid_fraction``, ``plating_current_density``), else the worst
+    interface point: eta = WE overpotential, liquid fraction of the extreme interface
+    composition (lever rule), plating current = -i / active fraction (local current on
+    the active area).  Pressure: :func:`nakmodel.mechanics.flaw_pressure` (solid metal
+    F|eta|/Omega; liquid metal outflow + capillary, capped by F|eta|/Omega).
+    """
+
+    flaw: object
+    k_per_pressure: float
+    fracture_toughness: float
+    k_other: float = 0.0
+    loading: object = None
+    name: str = "crack"
+
+    def __post_init__(self):
+        _positive(self.k_per_pressure, "ccd.crack.k_per_pressure", "m^0.5",
+                  "K_I per unit face pressure, > 0")
+        _positive(self.fracture_toughness, "nasicon.fracture_toughness", "Pa m^0.5",
+                  "K_IC in (0, 1e8]")
+
+    @classmethod
+    def handbook(cls, flaw, parameters, **kwargs) -> CrackCriterion:
+        """Edge-crack handbook k = 1.1215 sqrt(pi a) (Tada et al.); K_IC from parameters."""
+        from .mechanics.loading import flaw_dimensions
+
+        depth, _ = flaw_dimensions(flaw)
+        return cls(flaw=flaw, k_per_pressure=EDGE_CRACK_FACTOR * math.sqrt(math.pi * depth),
+                   fracture_toughness=parameters.nasicon.fracture_toughness, **kwargs)
+
+    @classmethod
+    def from_cell(cls, cell, parameters, **kwargs) -> CrackCriterion:
+        """k and K_I0 from the FE domain integral (:func:`nakmodel.mechanics.critical_load`)."""
+        from .mechanics import critical_load
+
+        load = critical_load(cell, parameters)
+        return cls(flaw=cell.flaw, k_per_pressure=load.K_I_per_pressure,
+                   fracture_toughness=load.fracture_toughness, k_other=load.K_I_other_loads,
+                   **kwargs)
+
+    def states(self, run, direction: Direction, context):
+        """(eta, liquid fraction, plating current density) arrays over the rows of ``run``."""
+        info = getattr(run, "info", {}) or {}
+        recorded = info.get("flaw_state")
+        if recorded is not None:
+            return tuple(np.asarray(recorded[k], float) for k in (
+                "overpotential", "liquid_fraction", "plating_current_density"))
+        from . import thermo
+
+        current = np.asarray(run.current_density, float)
+        active = np.clip(np.asarray(run.active_fraction, float), 1e-6, None)
+        active = np.where(np.isfinite(active), active, 1.0)
+        x_extreme = np.asarray(run.x_interface_max if direction is Direction.PLATE
+                               else run.x_interface_min, float)
+        liquid = np.asarray(thermo.liquid_fraction(x_extreme, context.temperature,
+                                                   context.parameters), float)
+        eta = np.nan_to_num(np.asarray(run.we_overpotential, float))
+        return eta, np.clip(liquid, 0.0, 1.0), np.clip(-current / active, 0.0, None)
+
+    def k_ratio(self, run, direction: Direction, context) -> np.ndarray:
+        """K_I / K_IC per row."""
+        from .mechanics.loading import FlawLoadingModel, FlawState, flaw_pressure
+
+        loading = self.loading or FlawLoadingModel.from_parameters(context.parameters)
+        eta, liquid, plating = self.states(run, direction, context)
+        p = np.array([flaw_pressure(FlawState(float(e), float(f), float(i)), self.flaw, loading)
+                      for e, f, i in zip(eta, liquid, plating, strict=True)])
+        return (self.k_other + self.k_per_pressure * p) / self.fracture_toughness
+
+    def margin(self, run, direction: Direction, context) -> np.ndarray:
+        return self.k_ratio(run, direction, context) - 1.0
+
+
+Criterion = VoltageCriterion | LiquidusCriterion | SolidCoverageCriterion | CrackCriterion
+
+
+def default_criteria(voltage_limit: float = 1.0, solid_coverage: float = 0.5) -> tuple:
+    """Voltage limit, liquidus and solid coverage (add a :class:`CrackCriterion` for a flaw)."""
+    return (VoltageCriterion(voltage_limit), LiquidusCriterion(),
+            SolidCoverageCriterion(solid_coverage))
+
+
+# --------------------------------------------------------------------------- results
+@dataclass(frozen=True)
+class Onset:
+    """First row at which a criterion is met: time [s], current density [A/m^2] (magnitude
+    of the applied level), capacity [C/m^2] (magnitude, passed in the scan direction)."""
+
+    criterion: str
+    index: int
+    time: float
+    current_density: float
+    capacity: float
+
+
+@dataclass(frozen=True)
+class CCDResult:
+    """CCD of one scan.
+
+    ``ccd`` [A/m^2] and ``critical_capacity`` [C/m^2] at the first onset of any criterion,
+    ``limiting_mechanism`` its name; when no criterion is met both are NaN,
+    ``limiting_mechanism = "none"`` and ``max_current_density`` is a lower bound of the CCD.
+    ``onsets`` maps every criterion to its :class:`Onset` or None.
+    """
+
+    direction: Direction
+    ccd: float
+    critical_capacity: float
+    limiting_mechanism: str
+    onsets: dict = field(default_factory=dict)
+    max_current_density: float = math.nan
+    max_capacity: float = math.nan
+    k_ratio_max: float = math.nan
+
+    @property
+    def ccd_mA_cm2(self) -> float:
+        return self.ccd / _MA_CM2
+
+    @property
+    def critical_capacity_mAh_cm2(self) -> float:
+        return self.critical_capacity / _MAH_CM2
+
+    def summary(self) -> dict:
+        """Flat dict of scalars (SI) for tables: ccd, critical_capacity, limiting_mechanism,
+        per-criterion ``ccd_<name>`` / ``capacity_<name>`` (NaN if not reached)."""
+        row = {"direction": str(self.direction), "ccd": self.ccd,
+               "critical_capacity": self.critical_capacity,
+               "limiting_mechanism": self.limiting_mechanism,
+               "max_current_density": self.max_current_density,
+               "max_capacity": self.max_capacity, "k_ratio_max": self.k_ratio_max}
+        for name, onset in self.onsets.items():
+            row[f"ccd_{name}"] = onset.current_density if onset else math.nan
+            row[f"capacity_{name}"] = onset.capacity if onset else math.nan
+        return row
+
+
+@dataclass(frozen=True)
+class _Context:
+    liquid_window: tuple
+    temperature: float
+    parameters: object
+
+
+def infer_direction(run) -> Direction:
+    """Strip if the largest |i| of the run is anodic (i > 0), else plate."""
+    current = np.asarray(run.current_density, float)
+    if current.size == 0 or not np.any(np.abs(current) > 0):
+        raise ParameterError(Problem("run", "the run passes no current", None,
+                                     "a stripping or plating current scan"))
+    return Direction.STRIP if current[np.argmax(np.abs(current))] > 0 else Direction.PLATE
+
+
+def _applied_level(current: np.ndarray, index: int, sign: float) -> float:
+    """|i| applied at row ``index``; at rest rows the last non-zero level before it."""
+    for k in range(index, -1, -1):
+        if sign * current[k] > 0:
+            return float(abs(current[k]))
+    return 0.0
+
+
+def _first_crossing(margin: np.ndarray) -> int | None:
+    hit = np.nonzero(np.nan_to_num(margin, nan=-np.inf) >= 0.0)[0]
+    return int(hit[0]) if hit.size else None
+
+
+def extract_ccd(run, criteria=None, *, direction=None, parameters=None,
+                temperature: float | None = None) -> CCDResult:
+    """CCD and critical capacity of a current scan or staircase ``run`` by each criterion.
+
+    ``run``: a :class:`~nakmodel.model.result.Result` (or an object with the columns
+    ``time``, ``voltage``, ``current_density``, ``capacity``, ``x_interface_min/max``,
+    ``liquid_fraction_interface``, ``we_overpotential``, ``active_fraction`` and
+    ``liquid_window``).  ``criteria``: iterable of criteria (default
+    :func:`default_criteria`); names must be unique.  ``direction``: "strip" / "plate"
+    (default: from the sign of the largest current).  The first row (t = 0, no current)
+    is ignored.  The critical capacity is the charge passed in the scan direction
+    (sign · capacity) at the onset.
+    """
+    criteria = tuple(default_criteria() if criteria is None else criteria)
+    names = [c.name for c in criteria]
+    if not criteria or len(set(names)) != len(names):
+        raise ParameterError(Problem("criteria", "need at least one criterion, unique names",
+                                     names, "e.g. default_criteria()"))
+    direction = infer_direction(run) if direction is None else Direction.parse(direction)
+    if parameters is None:
+        from .parameters import load_parameters
+
+        parameters = load_parameters()
+    T = parameters.temperature if temperature is None else float(temperature)
+    window = tuple(getattr(run, "liquid_window", (math.nan, math.nan)))
+    if not all(np.isfinite(window)):
+        from . import thermo
+
+        window = tuple(float(v) for v in thermo.liquid_window(T, parameters))
+    context = _Context(window, T, parameters)
+
+    time = np.asarray(run.time, float)
+    current = np.asarray(run.current_density, float)
+    capacity = direction.sign * np.asarray(run.capacity, float)
+    onsets, k_ratio_max = {}, math.nan
+    for crit in criteria:
+        margin = np.asarray(crit.margin(run, direction, context), float)
+        if isinstance(crit, CrackCriterion):
+            k_ratio_max = float(np.nanmax(margin[1:] + 1.0)) if margin.size > 1 else math.nan
+        k = _first_crossing(margin[1:])
+        if k is None:
+            onsets[crit.name] = None
+            continue
+        k += 1
+        onsets[crit.name] = Onset(crit.name, k, float(time[k]),
+                                  _applied_level(current, k, direction.sign),
+                                  float(capacity[k]))
+    reached = [o for o in onsets.values() if o is not None]
+    max_i = float(np.max(np.clip(direction.sign * current, 0.0, None))) if current.size else 0.0
+    max_q = float(np.max(capacity)) if capacity.size else 0.0
+    if not reached:
+        return CCDResult(direction, math.nan, math.nan, "none", onsets, max_i, max_q,
+                         k_ratio_max)
+    first = min(reached, key=lambda o: (o.index, names.index(o.criterion)))
+    return CCDResult(direction, first.current_density, first.capacity, first.criterion, onsets,
+                     max_i, max_q, k_ratio_max)
+
+
+def scan_protocol(direction, start, stop, step, hold, voltage_limit=1.0,
+                  stop_at_liquidus: bool = False) -> str:
+    """Protocol text of a stepped current scan: levels start, start+step, ... stop [A/m^2],
+    each held ``hold`` [s], until |V| reaches ``voltage_limit`` [V] (and optionally the
+    liquidus)."""
+    d = Direction.parse(direction)
+    word = "stripping" if d is Direction.STRIP else "plating"
+    v = d.sign * voltage_limit
+    until = f"until {v:g} V" + (" or liquidus" if stop_at_liquidus else "")
+    return (f"Ramp {word} from {start / _MA_CM2:g} to {stop / _MA_CM2:g} mA/cm2 at "
+            f"{step / _MA_CM2:g} mA/cm2 per {hold:g} s {until}")
