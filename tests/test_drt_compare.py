@@ -185,3 +185,19 @@ def test_cli_series_file_gets_a_heatmap(tmp_path):
     assert main(["--quiet", "drt", str(path), "--out", str(out), "--uncertainty", "none"]) == 0
     assert (out / "operando_drt_series.png").exists()
     assert len(list(out.glob("operando_*_drt.csv"))) == 3
+
+
+def test_series_input_checks_and_lambda_plot():
+    from nakmodel.errors import ParameterError
+
+    spectra = [Spectrum(F, two_arcs()), Spectrum(F, two_arcs(scale_r=1.1))]
+    with pytest.raises(ParameterError, match="x"):
+        drt_series(spectra, x=[1.0])
+    with pytest.raises(ParameterError, match="spectra"):
+        drt_series([])
+    series = drt_series(spectra, lam=1e-3)
+    assert series.lam == 1e-3 and np.all(series.x == [0, 1])
+    drt = compute(spectra[0], lam="rgcv")
+    fig, ax = plt.subplots()
+    assert drt.lambda_choice.plot(ax) is ax
+    plt.close(fig)

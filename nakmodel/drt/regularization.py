@@ -46,6 +46,14 @@ class LambdaChoice:
     grid: np.ndarray
     scores: np.ndarray
 
+    def plot(self, ax, **kw):
+        """The criterion over the λ grid (L-curve: minus the curvature) and the choice."""
+        ax.semilogx(self.grid, self.scores, **kw)
+        ax.axvline(self.lam, color="0.4", ls=":", lw=1)
+        ax.set_xlabel("λ")
+        ax.set_ylabel(f"{self.method} score")
+        return ax
+
     @property
     def at_bound(self) -> bool:
         """True when λ lies within a grid step of an end of the search range."""
