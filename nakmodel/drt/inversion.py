@@ -266,6 +266,12 @@ class DRT:
     area: float | None = None
     label: str = ""
 
+    def __repr__(self) -> str:
+        band = f", band={self.settings.get('uncertainty')}" if self.gamma_lower is not None else ""
+        return (f"DRT({self.label!r}, {self.settings.get('basis', '?')}, λ={self.lam:.3g}, "
+                f"R_inf={self.R_inf:.4g} Ω, L={self.L:.3g} H, "
+                f"R_pol={self.polarization_resistance:.4g} Ω, {len(self.peaks())} peaks{band})")
+
     def gamma_at(self, tau) -> np.ndarray:
         """γ [Ω] at arbitrary time constants ``tau`` [s] (the continuous expansion)."""
         tau = np.asarray(tau, dtype=float)
