@@ -101,7 +101,7 @@ def _write_outputs(out: Path, results) -> None:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from ..spectrum import _atomic_write_text
+    from ..io_utils import atomic_write_text
 
     out.mkdir(parents=True, exist_ok=True)
     buffer = io.StringIO()
@@ -129,4 +129,4 @@ def _write_outputs(out: Path, results) -> None:
         fig.savefig(out / f"{name}_kk.png", dpi=120)
         r.to_csv(out / f"{name}_kk.csv")
         plt.close(fig)
-    _atomic_write_text(out / "kk_summary.csv", buffer.getvalue())
+    atomic_write_text(out / "kk_summary.csv", buffer.getvalue())
