@@ -35,8 +35,15 @@ validate: $(STAMP)
 	  s=$$?; [ $$s -eq 0 -o $$s -eq 5 ] || exit $$s
 	MPLBACKEND=Agg $(VENV)/bin/nakmodel validate --out validation-report
 
-bench: $(STAMP)
-	@for b in benchmarks/bench_*.py; do echo "== $$b"; MPLBACKEND=Agg $(PY) $$b || exit 1; done
+BENCH_STAMP := $(VENV)/.installed-bench
+
+$(BENCH_STAMP): $(STAMP)
+	$(PY) -m pip install --quiet -e '.[test,dev,bench]'
+	@touch $(BENCH_STAMP)
+
+bench: $(BENCH_STAMP)
+	@for b in benchmarks/bench_*.py; do echo "== $$b"; \
+	  OPENBLAS_NUM_THREADS=1 MPLBACKEND=Agg $(PY) $$b || exit 1; done
 
 lint: $(STAMP)
 	$(PY) -m ruff check nakmodel tests benchmarks validation meshes

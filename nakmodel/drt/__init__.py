@@ -23,8 +23,11 @@ _LAZY = {
     "Peak": "peaks",
     "find_peaks": "peaks",
     "choose_lambda": "regularization",
+    "DRTSeries": "series",
+    "LambdaBoundWarning": "regularization",
 }
-_SEARCH = ("inversion", "compare", "series", "peaks", "regularization", "uncertainty", "basis")
+_SEARCH = ("inversion", "compare", "series", "peaks", "regularization", "uncertainty", "basis",
+           "analytic")
 
 __all__ = ["KKResult", "KramersKronigWarning", "kramers_kronig", *_LAZY]
 
