@@ -1,0 +1,391 @@
+"""Study kind ``simulation``: run a cycling protocol on one or several cells.
+
+Options table ``[simulation]`` (lengths as unit strings)::
+
+    geometry = "axisymmetric"          # "1d" | "axisymmetric" | "planar" | "3d"
+    pellet_radius = "5 mm"
+    pellet_thickness = "1 mm"
+    alloy_thickness = "100 um"
+    mesh_size = "50 um"                # optional (default: parameters numerics.mesh_size)
+    working_metal = "NaK"              # or "K" (Na plated onto a K electrode)
+    contact = { kind = "full" }        # or { kind = "spots", radius = "50 um",
+                                       #       fraction = 0.3, seed = 1 }
+    flaw = { depth = "20 um", opening = "2 um", position = "0 um" }   # optional
+    host = { porosity = 0.5, tortuosity = 2.0 }                       # optional
+    protocol = ["Strip at 1 mA/cm2 until liquidus"]
+    compositions = ["NaK50", "NaK65", "NaK80"]   # default: parameters alloy.composition
+    profiles = 6                       # interface profiles stored along the run
+
+Per composition it writes ``<label>/timeseries.csv`` (all :class:`Result` columns),
+``<label>/voltage.png`` (voltage vs time and vs capacity), ``<label>/interface.png``
+(interface composition vs time and profiles along the interface) and one
+``summary.md`` + ``summary.csv`` over all compositions.
+
+Sweepable: :func:`run_point` runs the point's ``alloy.composition`` (the ``compositions``
+option is ignored in a sweep) and returns :data:`OUTPUTS`.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..composition import Composition, parse_composition
+from ..errors import ParameterError, Problem
+from ..io_utils import atomic_savefig, atomic_write_text
+from ..units import to_si
+from . import unknown_option_problems
+
+VERSION = "1"
+_MAH_CM2 = 36000.0
+_GEOMETRIES = ("1d", "axisymmetric", "planar", "3d")
+_CONTACT_KEYS = {"kind", "radius", "fraction", "count", "seed"}
+_FLAW_KEYS = {"depth", "opening", "position"}
+_HOST_KEYS = {"porosity", "tortuosity"}
+CELL_OPTIONS = ("geometry", "pellet_radius", "pellet_thickness", "alloy_thickness", "mesh_size",
+                "working_metal", "contact", "flaw", "host")
+OPTIONS = CELL_OPTIONS + ("protocol", "compositions", "profiles")
+OPTION_UNITS = {"pellet_radius": "m", "pellet_thickness": "m", "alloy_thickness": "m",
+                "mesh_size": "m"}
+OUTPUTS = ("capacity", "stripped_capacity", "plated_capacity", "duration", "final_voltage",
+           "max_abs_voltage", "x_interface_min", "x_interface_max", "termination")
+
+
+@dataclass(frozen=True)
+class ContactOptions:
+    """``kind`` "full" or "spots" (radius [m], fraction or count, seed)."""
+
+    kind: str = "full"
+    radius: float = math.nan
+    fraction: float | None = None
+    count: int | None = None
+    seed: int | None = None
+
+    def build(self):
+        from ..geometry.contact import ContactSpots, FullContact
+
+        if self.kind == "full":
+            return FullContact()
+        return ContactSpots(radius=self.radius, count=self.count, fraction=self.fraction,
+                            seed=self.seed)
+
+
+@dataclass(frozen=True)
+class CellOptions:
+    """Geometry of the simulated cell (SI); :meth:`build` gives a :class:`nakmodel.Cell`."""
+
+    geometry: str = "axisymmetric"
+    pellet_radius: float = 5e-3
+    pellet_thickness: float = 1e-3
+    alloy_thickness: float = 100e-6
+    mesh_size: float | None = None
+    working_metal: str = "NaK"
+    contact: ContactOptions = ContactOptions()
+    flaw: tuple | None = None
+    """(depth, opening, position) [m]."""
+    host: tuple | None = None
+    """(porosity, tortuosity) [-]."""
+
+    def build(self):
+        from ..geometry import Cell
+        from ..geometry.flaw import PorousHost, SurfaceFlaw
+
+        flaw = SurfaceFlaw(*self.flaw) if self.flaw else None
+        host = PorousHost(*self.host) if self.host else None
+        return Cell(geometry=self.geometry, pellet_radius=self.pellet_radius,
+                    pellet_thickness=self.pellet_thickness, alloy_thickness=self.alloy_thickness,
+                    contact=self.contact.build(), flaw=flaw, host=host,
+                    working_metal=self.working_metal, mesh_size=self.mesh_size)
+
+
+@dataclass(frozen=True)
+class SimulationOptions:
+    """Options of the simulation study (SI)."""
+
+    cell: CellOptions
+    protocol: tuple[str, ...]
+    compositions: tuple[Composition, ...]
+    profiles: int = 6
+
+
+def _length(table, name, prefix, default, problems, *, optional=False):
+    if name not in table:
+        return default
+    try:
+        value = to_si(table[name], "m", f"{prefix}.{name}")
+    except ParameterError as err:
+        problems.extend(err.problems)
+        return default
+    if not (value > 0 and value <= 1.0):
+        problems.append(Problem(f"{prefix}.{name}", "out of range", table[name],
+                                "a length in (0, 1] m"))
+    return value
+
+
+def _sub_table(table, name, prefix, allowed, problems):
+    sub = table.get(name)
+    if sub is None:
+        return None
+    if not isinstance(sub, dict):
+        problems.append(Problem(f"{prefix}.{name}", "must be a table", sub,
+                                "an inline table, e.g. { kind = \"full\" }"))
+        return None
+    problems.extend(unknown_option_problems(sub, allowed, f"{prefix}.{name}"))
+    return sub
+
+
+def parse_cell_options(table: dict, prefix: str, params, problems: list) -> CellOptions:
+    """Cell options of a study table (shared by the ``simulation`` and ``ccd`` kinds);
+    appends problems instead of raising.  Builds the :class:`Cell` once to validate."""
+    cell_p = getattr(params, "cell", None)
+    defaults = CellOptions(
+        pellet_radius=getattr(cell_p, "pellet_radius", 5e-3),
+        pellet_thickness=getattr(cell_p, "pellet_thickness", 1e-3),
+        alloy_thickness=getattr(cell_p, "alloy_thickness", 100e-6))
+    n0 = len(problems)
+    geometry = str(table.get("geometry", defaults.geometry))
+    if geometry not in _GEOMETRIES:
+        problems.append(Problem(f"{prefix}.geometry", "unknown geometry", geometry,
+                                "one of " + ", ".join(_GEOMETRIES)))
+    metal = str(table.get("working_metal", "NaK"))
+    if metal not in ("NaK", "K"):
+        problems.append(Problem(f"{prefix}.working_metal", "unknown metal", metal,
+                                "'NaK' or 'K'"))
+    lengths = {name: _length(table, name, prefix, getattr(defaults, name), problems)
+               for name in ("pellet_radius", "pellet_thickness", "alloy_thickness")}
+    mesh_size = _length(table, "mesh_size", prefix, None, problems)
+    contact = ContactOptions()
+    sub = _sub_table(table, "contact", prefix, _CONTACT_KEYS, problems)
+    if sub is not None:
+        kind = sub.get("kind", "full")
+        if kind not in ("full", "spots"):
+            problems.append(Problem(f"{prefix}.contact.kind", "unknown contact kind", kind,
+                                    "'full' or 'spots'"))
+        elif kind == "spots":
+            radius = _length(sub, "radius", f"{prefix}.contact", math.nan, problems)
+            if "radius" not in sub:
+                problems.append(Problem(f"{prefix}.contact.radius", "spots need a radius", None,
+                                        "a length, e.g. \"50 um\""))
+            contact = ContactOptions("spots", radius, sub.get("fraction"), sub.get("count"),
+                                     sub.get("seed"))
+    flaw = None
+    sub = _sub_table(table, "flaw", prefix, _FLAW_KEYS, problems)
+    if sub is not None:
+        flaw = tuple(_length(sub, k, f"{prefix}.flaw", d, problems)
+                     for k, d in (("depth", math.nan), ("opening", math.nan),
+                                  ("position", 0.0)))
+        if "position" not in sub:
+            flaw = flaw[:2] + (0.0,)
+        for k in ("depth", "opening"):
+            if k not in sub:
+                problems.append(Problem(f"{prefix}.flaw.{k}", "missing", None, "a length"))
+    host = None
+    sub = _sub_table(table, "host", prefix, _HOST_KEYS, problems)
+    if sub is not None:
+        host = (sub.get("porosity", math.nan), sub.get("tortuosity", 1.0))
+    options = CellOptions(geometry, mesh_size=mesh_size, working_metal=metal, contact=contact,
+                          flaw=flaw, host=host, **lengths)
+    if len(problems) == n0:
+        try:
+            options.build()
+        except ParameterError as err:
+            problems.extend(Problem(f"{prefix}.{p.key}", p.message, p.value, p.expected)
+                            for p in err.problems)
+    return options
+
+
+def parse_compositions(table, prefix, params, problems) -> tuple[Composition, ...]:
+    raw = table.get("compositions")
+    if raw is None:
+        return (params.alloy.composition,) if params is not None else ()
+    if not isinstance(raw, list) or not raw:
+        problems.append(Problem(f"{prefix}.compositions", "must be a non-empty list", raw,
+                                "e.g. ['NaK50', 'NaK65', 'NaK80']"))
+        return ()
+    comps = []
+    for i, item in enumerate(raw):
+        try:
+            comps.append(parse_composition(item, f"{prefix}.compositions[{i}]"))
+        except ParameterError as err:
+            problems.extend(err.problems)
+    return tuple(comps)
+
+
+def parse_options(table: dict, prefix: str, params) -> SimulationOptions:
+    problems = unknown_option_problems(table, OPTIONS, prefix)
+    cell = parse_cell_options(table, prefix, params, problems)
+    raw = table.get("protocol")
+    protocol: tuple = ()
+    if raw is None:
+        problems.append(Problem(f"{prefix}.protocol", "missing", None,
+                                "a list of step strings, e.g. ['Strip at 1 mA/cm2 until "
+                                "liquidus']"))
+    else:
+        raw = [raw] if isinstance(raw, str) else raw
+        if not isinstance(raw, list) or not all(isinstance(s, str) for s in raw) or not raw:
+            problems.append(Problem(f"{prefix}.protocol", "must be a list of step strings", raw,
+                                    "e.g. ['Strip at 1 mA/cm2 until liquidus']"))
+        else:
+            from ..protocol import Protocol
+
+            try:
+                Protocol.parse(raw)
+                protocol = tuple(raw)
+            except ParameterError as err:
+                problems.extend(Problem(f"{prefix}.protocol", p.message, p.value, p.expected)
+                                for p in err.problems)
+    comps = parse_compositions(table, prefix, params, problems)
+    profiles = table.get("profiles", 6)
+    if isinstance(profiles, bool) or not isinstance(profiles, int) or not 0 <= profiles <= 50:
+        problems.append(Problem(f"{prefix}.profiles", "out of range", profiles,
+                                "an integer in [0, 50]"))
+    if problems:
+        raise ParameterError(problems)
+    return SimulationOptions(cell, protocol, comps, profiles)
+
+
+def composition_label(comp: Composition) -> str:
+    return comp.label or f"xNa{comp.x_na:.3f}"
+
+
+class TrackingSimulation:
+    """Factory of a :class:`~nakmodel.model.simulation.Simulation` subclass that calls
+    ``hooks`` (callables ``hook(problem, t, result)``) after every accepted time step and
+    keeps ``profiles`` interface profiles evenly spaced in time over the run (the run
+    length is not known in advance for open-ended steps, so every step is recorded and the
+    list is thinned at the end).
+
+    Uses the simulation's per-step output hook ``_outputs``; documented dependency.
+    """
+
+    def __new__(cls, cell, parameters, protocol, *, profiles: int = 6, hooks=(), **kwargs):
+        from ..model.result import InterfaceProfile
+        from ..model.simulation import Simulation
+
+        class _Tracking(Simulation):
+            def _outputs(self, result, t, pending_profiles, pending_fields, writer):
+                super()._outputs(result, t, pending_profiles, pending_fields, writer)
+                pb = self.problem
+                if profiles > 0:
+                    coords = pb.interface_coordinates
+                    coord = coords[:, 0] if pb.mesh.geometry.dim > 1 else coords[:, 0] * 0
+                    result.profiles.append(InterfaceProfile(t, coord.copy(),
+                                                            pb.interface_mole_fraction()))
+                for hook in hooks:
+                    hook(pb, t, result)
+
+            def run(self):
+                result = super().run()
+                result.profiles = thin_profiles(result.profiles, profiles)
+                return result
+
+        return _Tracking(cell, parameters, protocol, **kwargs)
+
+
+def thin_profiles(profiles: list, count: int) -> list:
+    """``count`` profiles nearest to evenly spaced times (first and last included)."""
+    import numpy as np
+
+    if count <= 0 or not profiles:
+        return []
+    times = np.array([p.time for p in profiles])
+    targets = np.linspace(times[0], times[-1], count)
+    keep = sorted({int(np.argmin(np.abs(times - t))) for t in targets})
+    return [profiles[k] for k in keep]
+
+
+def simulate(cell_options: CellOptions, params, protocol, composition: Composition, *,
+             profiles: int = 6, hooks=(), **kwargs):
+    """Run one cell at one composition; returns the :class:`Result`."""
+    params = params.replace({"alloy.composition": composition})
+    sim = TrackingSimulation(cell_options.build(), params, list(protocol), profiles=profiles,
+                             hooks=hooks, **kwargs)
+    return sim.run()
+
+
+def result_summary(result) -> dict:
+    """The scalar :data:`OUTPUTS` of one run (SI)."""
+    import numpy as np
+
+    v = result.voltage
+    dq = np.diff(result.capacity)
+    return {"capacity": float(result.final_capacity),
+            "stripped_capacity": float(np.sum(dq[dq > 0])),
+            "plated_capacity": float(-np.sum(dq[dq < 0])), "duration": float(result.time[-1]),
+            "final_voltage": float(v[-1]), "max_abs_voltage": float(np.max(np.abs(v))),
+            "x_interface_min": float(np.min(result.x_interface_min)),
+            "x_interface_max": float(np.max(result.x_interface_max)),
+            "termination": result.termination}
+
+
+def write_run_outputs(result, folder: Path, title: str) -> list[Path]:
+    """timeseries.csv, voltage.png and interface.png of one run into ``folder``."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    folder.mkdir(parents=True, exist_ok=True)
+    written = [result.to_csv(folder / "timeseries.csv")]
+    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(10, 4), layout="constrained")
+    result.plot_voltage(ax1, x="time")
+    result.plot_voltage(ax2, x="capacity")
+    fig.suptitle(title)
+    written.append(atomic_savefig(fig, folder / "voltage.png", dpi=130))
+    plt.close(fig)
+    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(10, 4), layout="constrained")
+    result.plot_interface_composition(ax1)
+    result.plot_interface_map(ax2)
+    fig.suptitle(title)
+    written.append(atomic_savefig(fig, folder / "interface.png", dpi=130))
+    plt.close(fig)
+    return written
+
+
+def run_point(study, point_dir: Path) -> dict:
+    """One sweep point: the protocol on the cell at the point's ``alloy.composition``."""
+    opts = study.options
+    comp = study.parameters.alloy.composition
+    result = simulate(opts.cell, study.parameters, opts.protocol, comp, profiles=opts.profiles)
+    write_run_outputs(result, Path(point_dir), composition_label(comp))
+    return result_summary(result)
+
+
+def run(study, outdir: Path, progress=None) -> list[Path]:
+    opts = study.options
+    written, rows = [], []
+    for comp in opts.compositions:
+        label = composition_label(comp)
+        if progress:
+            print(f"  {label}: {'; '.join(opts.protocol)}", flush=True)
+        result = simulate(opts.cell, study.parameters, opts.protocol, comp,
+                          profiles=opts.profiles)
+        written += write_run_outputs(result, outdir / label, f"{study.title}: {label}")
+        rows.append({"composition": label, "x_Na": comp.x_na, **result_summary(result)})
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=list(rows[0]))
+    writer.writeheader()
+    writer.writerows(rows)
+    written.append(atomic_write_text(outdir / "summary.csv", buffer.getvalue()))
+    lines = [f"# {study.title}", "", f"Protocol: {'; '.join(opts.protocol)}", "",
+             f"Cell: {opts.cell.geometry}, pellet {opts.cell.pellet_radius * 1e3:g} mm radius x "
+             f"{opts.cell.pellet_thickness * 1e3:g} mm, alloy {opts.cell.alloy_thickness * 1e6:g}"
+             f" um, contact {opts.cell.contact.kind}, metal {opts.cell.working_metal}.", "",
+             "| composition | x_Na | stripped [mAh/cm²] | plated [mAh/cm²] | final V [mV] | "
+             "min x_Na,int | max x_Na,int | termination |", "|---|---|---|---|---|---|---|---|"]
+    for r in rows:
+        lines.append(f"| {r['composition']} | {r['x_Na']:.4f} | "
+                     f"{r['stripped_capacity'] / _MAH_CM2:.3f} | "
+                     f"{r['plated_capacity'] / _MAH_CM2:.3f} | "
+                     f"{1e3 * r['final_voltage']:.1f} | {r['x_interface_min']:.4f} | "
+                     f"{r['x_interface_max']:.4f} | {r['termination']} |")
+    lines.append("")
+    for r in rows:
+        lines += [f"## {r['composition']}", "", f"![voltage]({r['composition']}/voltage.png)",
+                  "", f"![interface]({r['composition']}/interface.png)", ""]
+    written.append(atomic_write_text(outdir / "summary.md", "\n".join(lines)))
+    return written
+
