@@ -47,9 +47,10 @@ _FLAW_KEYS = {"depth", "opening", "position"}
 _HOST_KEYS = {"porosity", "tortuosity"}
 CELL_OPTIONS = ("geometry", "pellet_radius", "pellet_thickness", "alloy_thickness", "mesh_size",
                 "working_metal", "contact", "flaw", "host")
-OPTIONS = CELL_OPTIONS + ("protocol", "compositions", "profiles")
+GEIS_OPTIONS = ("geis_frequency_max", "geis_frequency_min", "geis_points_per_decade")
+OPTIONS = CELL_OPTIONS + ("protocol", "compositions", "profiles", "geis_times") + GEIS_OPTIONS
 OPTION_UNITS = {"pellet_radius": "m", "pellet_thickness": "m", "alloy_thickness": "m",
-                "mesh_size": "m"}
+                "mesh_size": "m", "geis_frequency_max": "Hz", "geis_frequency_min": "Hz"}
 OUTPUTS = ("capacity", "stripped_capacity", "plated_capacity", "duration", "final_voltage",
            "max_abs_voltage", "x_interface_min", "x_interface_max", "termination")
 
@@ -109,6 +110,9 @@ class SimulationOptions:
     protocol: tuple[str, ...]
     compositions: tuple[Composition, ...]
     profiles: int = 6
+    geis_times: tuple = ()
+    geis: tuple = (1e6, 1e-2, 6)
+    """(f_max [Hz], f_min [Hz], points per decade) of operando GEIS."""
 
 
 def _length(table, name, prefix, default, problems, *, optional=False):
@@ -214,6 +218,47 @@ def parse_compositions(table, prefix, params, problems) -> tuple[Composition, ..
     return tuple(comps)
 
 
+def parse_geis(table, prefix, problems) -> tuple:
+    """(f_max, f_min, points per decade) of the GEIS options (defaults 1 MHz, 10 mHz, 6)."""
+    values = []
+    for name, default in (("geis_frequency_max", 1e6), ("geis_frequency_min", 1e-2)):
+        try:
+            values.append(to_si(table.get(name, default), "Hz", f"{prefix}.{name}"))
+        except ParameterError as err:
+            problems.extend(err.problems)
+            values.append(default)
+    f_max, f_min = values
+    if not 0 < f_min < f_max <= 1e9:
+        problems.append(Problem(f"{prefix}.geis_frequency_min", "need 0 < f_min < f_max <= 1 GHz",
+                                (f_min, f_max), "frequencies in Hz"))
+    n = table.get("geis_points_per_decade", 6)
+    if isinstance(n, bool) or not isinstance(n, int) or not 1 <= n <= 50:
+        problems.append(Problem(f"{prefix}.geis_points_per_decade", "out of range", n,
+                                "an integer in [1, 50]"))
+        n = 6
+    return f_max, f_min, n
+
+
+def parse_quantity_list(table, name, prefix, unit, problems, *, low=0.0) -> tuple:
+    """A list of quantities (unit strings or SI numbers) >= ``low`` as SI floats."""
+    raw = table.get(name, [])
+    if not isinstance(raw, list):
+        problems.append(Problem(f"{prefix}.{name}", "must be a list", raw, f"values in {unit}"))
+        return ()
+    out = []
+    for i, item in enumerate(raw):
+        try:
+            value = to_si(item, unit, f"{prefix}.{name}[{i}]")
+        except ParameterError as err:
+            problems.extend(err.problems)
+            continue
+        if not value >= low:
+            problems.append(Problem(f"{prefix}.{name}[{i}]", "out of range", item,
+                                    f">= {low:g} {unit}"))
+        out.append(value)
+    return tuple(out)
+
+
 def parse_options(table: dict, prefix: str, params) -> SimulationOptions:
     problems = unknown_option_problems(table, OPTIONS, prefix)
     cell = parse_cell_options(table, prefix, params, problems)
@@ -242,9 +287,11 @@ def parse_options(table: dict, prefix: str, params) -> SimulationOptions:
     if isinstance(profiles, bool) or not isinstance(profiles, int) or not 0 <= profiles <= 50:
         problems.append(Problem(f"{prefix}.profiles", "out of range", profiles,
                                 "an integer in [0, 50]"))
+    geis_times = parse_quantity_list(table, "geis_times", prefix, "s", problems)
+    geis = parse_geis(table, prefix, problems)
     if problems:
         raise ParameterError(problems)
-    return SimulationOptions(cell, protocol, comps, profiles)
+    return SimulationOptions(cell, protocol, comps, profiles, geis_times, geis)
 
 
 def composition_label(comp: Composition) -> str:
@@ -285,6 +332,85 @@ class TrackingSimulation:
         return _Tracking(cell, parameters, protocol, **kwargs)
 
 
+@dataclass
+class GEISRecorder:
+    """Hook of :class:`TrackingSimulation`: operando GEIS spectra of the linearised FE
+    model (:func:`nakmodel.impedance.impedance`, Z = e_V^T (iωM + J)^-1 e_I) at chosen
+    ``times`` [s] (the stepper lands on them when they are passed as profile times).
+    ``labels`` holds one x value per time (e.g. the DC current density)."""
+
+    times: tuple
+    frequencies: object
+    parameters: object
+    labels: tuple = ()
+    spectra: list = None
+    recorded: list = None
+
+    def __post_init__(self):
+        self.spectra, self.recorded = [], []
+
+    def __call__(self, problem, t, result):
+        from ..impedance import impedance
+
+        for k, target in enumerate(self.times):
+            if k in self.recorded or abs(t - target) > 1e-9 * max(1.0, target):
+                continue
+            spec = impedance(problem, self.parameters, self.frequencies)
+            self.spectra.append(spec)
+            self.recorded.append(k)
+
+
+def geis_frequencies(f_max: float, f_min: float, per_decade: int):
+    """Log-spaced frequencies [Hz], ``per_decade`` points per decade, high to low."""
+    import numpy as np
+
+    n = max(2, int(round(np.log10(f_max / f_min) * per_decade)) + 1)
+    return np.logspace(np.log10(f_max), np.log10(f_min), n)
+
+
+def write_geis_outputs(recorder: GEISRecorder, folder: Path, x, x_label: str, stem="geis"):
+    """Spectra CSVs, DRT of each, a DRT heat map over ``x`` and a Nyquist plot; returns
+    (written paths, rows of peak summaries)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from ..drt import compute
+    from ..drt.series import drt_series, plot_drt_heatmap
+
+    written, rows = [], []
+    if not recorder.spectra:
+        return written, rows
+    folder.mkdir(parents=True, exist_ok=True)
+    xs = [x[k] for k in recorder.recorded]
+    for xk, spec in zip(xs, recorder.spectra, strict=True):
+        tag = f"{stem}_{xk:.6g}"
+        written.append(spec.to_csv(folder / f"{tag}.csv"))
+        drt = compute(spec)
+        written.append(drt.to_csv(folder / f"{tag}_drt.csv"))
+        peaks = sorted(drt.peaks(), key=lambda p: -p.R)
+        main = peaks[0] if peaks else None
+        rows.append({"x": xk, "R_total_ohm": float(spec.real[-1] if spec.frequency[-1] <
+                                                    spec.frequency[0] else spec.real[0]),
+                     "n_peaks": len(peaks),
+                     "peak_tau_s": main.tau if main else float("nan"),
+                     "peak_R_ohm": main.R if main else float("nan"),
+                     "peaks": ";".join(f"{p.tau:.3g}s:{p.R:.4g}ohm" for p in peaks)})
+    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(11, 4), layout="constrained")
+    for xk, spec in zip(xs, recorder.spectra, strict=True):
+        spec.plot_nyquist(ax1, label=f"{x_label} = {xk:.4g}")
+    ax1.legend(fontsize="small")
+    if len(recorder.spectra) > 1:
+        series = drt_series(recorder.spectra, xs, x_label=x_label)
+        plot_drt_heatmap(ax2, series)
+    else:
+        compute(recorder.spectra[0]).plot(ax2)
+    written.append(atomic_savefig(fig, folder / f"{stem}_drt.png", dpi=130))
+    plt.close(fig)
+    return written, rows
+
+
 def thin_profiles(profiles: list, count: int) -> list:
     """``count`` profiles nearest to evenly spaced times (first and last included)."""
     import numpy as np
@@ -299,7 +425,9 @@ def thin_profiles(profiles: list, count: int) -> list:
 
 def simulate(cell_options: CellOptions, params, protocol, composition: Composition, *,
              profiles: int = 6, hooks=(), **kwargs):
-    """Run one cell at one composition; returns the :class:`Result`."""
+    """Run one cell at one composition; returns the :class:`Result`.  ``kwargs`` go to
+    :class:`~nakmodel.model.simulation.Simulation` (e.g. ``profile_times``: times the
+    stepper must land on)."""
     params = params.replace({"alloy.composition": composition})
     sim = TrackingSimulation(cell_options.build(), params, list(protocol), profiles=profiles,
                              hooks=hooks, **kwargs)
@@ -347,11 +475,36 @@ def write_run_outputs(result, folder: Path, title: str) -> list[Path]:
 
 def run_point(study, point_dir: Path) -> dict:
     """One sweep point: the protocol on the cell at the point's ``alloy.composition``."""
-    opts = study.options
     comp = study.parameters.alloy.composition
-    result = simulate(opts.cell, study.parameters, opts.protocol, comp, profiles=opts.profiles)
-    write_run_outputs(result, Path(point_dir), composition_label(comp))
+    result, _ = _run_one(study, comp, Path(point_dir), composition_label(comp))
     return result_summary(result)
+
+
+def _run_one(study, comp, folder: Path, title: str):
+    opts = study.options
+    hooks, recorder = [], None
+    if opts.geis_times:
+        recorder = GEISRecorder(opts.geis_times, geis_frequencies(*opts.geis),
+                                study.parameters)
+        hooks.append(recorder)
+    result = simulate(opts.cell, study.parameters, opts.protocol, comp, profiles=opts.profiles,
+                      hooks=hooks, profile_times=opts.geis_times)
+    written = write_run_outputs(result, folder, title)
+    if recorder is not None:
+        files, rows = write_geis_outputs(recorder, folder, [t / 3600 for t in opts.geis_times],
+                                         "time [h]")
+        written += files
+        if rows:
+            written.append(_write_rows(folder / "geis_peaks.csv", rows))
+    return result, written
+
+
+def _write_rows(path: Path, rows: list[dict]) -> Path:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=list(rows[0]))
+    writer.writeheader()
+    writer.writerows(rows)
+    return atomic_write_text(path, buffer.getvalue())
 
 
 def run(study, outdir: Path, progress=None) -> list[Path]:
@@ -361,15 +514,10 @@ def run(study, outdir: Path, progress=None) -> list[Path]:
         label = composition_label(comp)
         if progress:
             print(f"  {label}: {'; '.join(opts.protocol)}", flush=True)
-        result = simulate(opts.cell, study.parameters, opts.protocol, comp,
-                          profiles=opts.profiles)
-        written += write_run_outputs(result, outdir / label, f"{study.title}: {label}")
+        result, files = _run_one(study, comp, outdir / label, f"{study.title}: {label}")
+        written += files
         rows.append({"composition": label, "x_Na": comp.x_na, **result_summary(result)})
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=list(rows[0]))
-    writer.writeheader()
-    writer.writerows(rows)
-    written.append(atomic_write_text(outdir / "summary.csv", buffer.getvalue()))
+    written.append(_write_rows(outdir / "summary.csv", rows))
     lines = [f"# {study.title}", "", f"Protocol: {'; '.join(opts.protocol)}", "",
              f"Cell: {opts.cell.geometry}, pellet {opts.cell.pellet_radius * 1e3:g} mm radius x "
              f"{opts.cell.pellet_thickness * 1e3:g} mm, alloy {opts.cell.alloy_thickness * 1e6:g}"
@@ -386,6 +534,8 @@ def run(study, outdir: Path, progress=None) -> list[Path]:
     for r in rows:
         lines += [f"## {r['composition']}", "", f"![voltage]({r['composition']}/voltage.png)",
                   "", f"![interface]({r['composition']}/interface.png)", ""]
+        if opts.geis_times:
+            lines += [f"![operando GEIS and DRT]({r['composition']}/geis_drt.png)", ""]
     written.append(atomic_write_text(outdir / "summary.md", "\n".join(lines)))
     return written
 
