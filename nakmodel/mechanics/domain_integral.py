@@ -11,9 +11,13 @@ crack faces (traction t = -p N):
 
 with W = sigma : eps / 2 (derivative of the potential energy under the domain
 map x -> x + s theta at fixed load; the face term is the shape derivative of
-the pressure work through Nanson's formula).  In 3D with a curved front,
-theta = q e(x) with e the local in-plane normal of the front and G the
-front average (total divided by the front length).  In axisymmetry w = 2 pi r, the
+the pressure work through Nanson's formula, for uniform p).  A
+position-dependent face pressure p(x) (eigenstrain closure) adds the term
+-(grad p . theta)(u . N); integrated by parts along the flat faces (theta
+tangential, u.N = 0 at the tip) that part is + int p N_i u_i,k theta_k w dS,
+which needs no derivative of p (valid for piecewise p).
+In 3D with a curved front, theta = q e(x) with e the local in-plane normal
+of the front and G the front average (total / front length).  In axisymmetry w = 2 pi r, the
 hoop terms u_r/r, theta_r/r enter the 3x3 gradients and G is per unit length
 of crack front: G = (total) / (2 pi r_tip).  For a half model (mirror
 symmetry about the crack plane) the full body's G is twice the half's.
@@ -34,6 +38,12 @@ import numpy as np
 from ..errors import ParameterError, Problem
 from .crack_mesh import CrackMesh
 from .elasticity import ElasticSolution, Kinematics, grad3
+
+QUADRATURE_DEGREE = 6
+"""Quadrature degree of the volume parts of the domain integrals (grad theta vanishes near
+the tip, so the integrands are smooth where they are non-zero)."""
+FACE_QUADRATURE_DEGREE = 40
+"""Quadrature degree of the crack-face terms (they reach the r^-1/2 singular tip)."""
 
 
 @dataclass(frozen=True)
@@ -69,6 +79,11 @@ def _theta(solution: ElasticSolution, crack: CrackMesh, ring: RingDomain):
         raise ParameterError(Problem("mechanics.ring_domain", "ring reaches another boundary "
                                      "than the crack faces", ring.r_outer,
                                      f"r_outer <= {crack.min_tip_distance_to_boundary:.4g} m"))
+    if solution.eigenstrain is not None:
+        raise ParameterError(Problem("mechanics.eigenstrain", "the domain integrals here have no "
+                                     "eigenstrain terms", "eigenstrain",
+                                     "eigenstrain as crack-face closure traction (Bueckner), "
+                                     "see fracture.stress_intensity"))
     mesh = solution.mesh
     Q = fem.functionspace(mesh, ("Lagrange", 1))
     q = fem.Function(Q)
@@ -108,27 +123,38 @@ def _g_theta_forms(solution: ElasticSolution, crack: CrackMesh, theta, auxiliary
     gt = grad3(theta, kin)
     div_t = ufl.tr(gt)
     sig = solution.stress()
-    ds = ufl.Measure("ds", domain=mesh, subdomain_data=solution.facet_tags)
+    # fixed quadrature: the integrals stay exactly linear in the loads whatever the
+    # coefficients (UFL's degree estimate would change with a non-uniform face pressure)
+    ds = ufl.Measure("ds", domain=mesh, subdomain_data=solution.facet_tags,
+                     metadata={"quadrature_degree": FACE_QUADRATURE_DEGREE})
+    dx = ufl.Measure("dx", domain=mesh, metadata={"quadrature_degree": QUADRATURE_DEGREE})
     N = ufl.FacetNormal(mesh)
     if auxiliary is None:
         W = 0.5 * ufl.inner(sig, ufl.sym(gu))
-        volume = (ufl.inner(sig, gu * gt) - W * div_t) * w * ufl.dx
+        volume = (ufl.inner(sig, gu * gt) - W * div_t) * w * dx
         u_face = solution.u
     else:
         ua, ga, sig_a = auxiliary
         volume = (ufl.inner(sig, ga * gt) + ufl.inner(sig_a, gu * gt)
-                  - ufl.inner(sig_a, ufl.sym(gu)) * div_t) * w * ufl.dx
+                  - ufl.inner(sig_a, ufl.sym(gu)) * div_t) * w * dx
         u_face = ua
     form = volume
+    dS_uniform = ufl.Measure("ds", domain=mesh, subdomain_data=solution.facet_tags,
+                             metadata={"quadrature_degree": QUADRATURE_DEGREE})
     gdim = mesh.geometry.dim
     gt2 = ufl.grad(theta)
     for tag in crack.crack_faces:
-        p = solution.pressure_on(tag)
-        if isinstance(p, float) and p == 0.0:
-            continue
-        u_n = ufl.dot(u_face, N)
-        transverse = sum(u_face[i] * gt2[j, i] * N[j] for i in range(gdim) for j in range(gdim))
-        form = form - p * (u_n * div_t - transverse) * w * ds(tag)
+        uniform, varying = solution.pressure_parts(tag)
+        if uniform != 0.0:
+            # Nanson form: its integrand vanishes where theta is constant (near the tip)
+            u_n = ufl.dot(u_face, N)
+            transverse = sum(u_face[i] * gt2[j, i] * N[j]
+                             for i in range(gdim) for j in range(gdim))
+            form = form - uniform * (u_n * div_t - transverse) * w * dS_uniform(tag)
+        if varying is not None:
+            # integrated by parts along the flat face (theta tangential): no derivative of
+            # p, so piecewise (discontinuous) face pressures need no jump terms
+            form = form + varying * ufl.dot(N, ufl.dot(ufl.grad(u_face), theta)) * w * ds(tag)
     return form
 
 

@@ -68,6 +68,7 @@ class ElasticSolution:
     facet_tags: object
     pressures: tuple[Pressure, ...] = ()
     info: dict = field(default_factory=dict)
+    eigenstrain: Callable | None = None
 
     @property
     def mesh(self):
@@ -85,16 +86,37 @@ class ElasticSolution:
         return ufl.sym(g)
 
     def stress(self, v=None):
-        """3x3 Cauchy stress sigma = lambda tr(eps) I + 2 mu eps [Pa]."""
+        """3x3 Cauchy stress sigma = lambda tr(eps) I + 2 mu eps [Pa] of ``v``; for the
+        solution itself (``v`` None) minus the eigenstrain part (3 lambda + 2 mu) e* I."""
         import ufl
 
         eps = self.strain(v)
         m = self.material
-        return m.lame_lambda * ufl.tr(eps) * ufl.Identity(3) + 2.0 * m.shear_modulus * eps
+        sigma = m.lame_lambda * ufl.tr(eps) * ufl.Identity(3) + 2.0 * m.shear_modulus * eps
+        if v is None and self.eigenstrain is not None:
+            x = ufl.SpatialCoordinate(self.mesh)
+            bulk3 = 3.0 * m.lame_lambda + 2.0 * m.shear_modulus
+            sigma = sigma - bulk3 * self.eigenstrain(x) * ufl.Identity(3)
+        return sigma
 
     def weight(self):
         """Volume weight: 2 pi r in axisymmetry, 1 otherwise (plane strain: per metre)."""
         return volume_weight(self.mesh, self.kinematics)
+
+    def pressure_parts(self, tag: int):
+        """(uniform part [Pa] as a float, position-dependent part as UFL or None) on ``tag``."""
+        import ufl
+
+        x = ufl.SpatialCoordinate(self.mesh)
+        uniform, varying = 0.0, None
+        for p in self.pressures:
+            if p.tag != tag:
+                continue
+            if callable(p.value):
+                varying = p.value(x) if varying is None else varying + p.value(x)
+            else:
+                uniform += float(p.value)
+        return uniform, varying
 
     def pressure_on(self, tag: int):
         """The UFL pressure on facet ``tag`` (0 when not loaded)."""
@@ -158,8 +180,12 @@ def _rigid_body_modes(V):
 def solve_elasticity(mesh, facet_tags, material: CeramicMaterial, *,
                      kinematics: Kinematics | str = Kinematics.PLANE_STRAIN,
                      supports: Sequence[Support] = (), pressures: Sequence[Pressure] = (),
-                     degree: int = 2, petsc_options: dict | None = None) -> ElasticSolution:
+                     degree: int = 2, petsc_options: dict | None = None,
+                     eigenstrain: Callable | None = None) -> ElasticSolution:
     """Solve the linear elastic problem; returns an :class:`ElasticSolution`.
+
+    ``eigenstrain``: optional isotropic eigenstrain e*(x) (a callable of the
+    UFL coordinate), sigma = C : (eps - e* I) (thermal-strain analogue).
 
     Weak form: int sigma(u) : eps(v) w dx = -sum_k int p_k n . v w ds_k
     (w = 2 pi r in axisymmetry).  Raises ParameterError for inconsistent input
@@ -186,7 +212,7 @@ def solve_elasticity(mesh, facet_tags, material: CeramicMaterial, *,
     V = fem.functionspace(mesh, ("Lagrange", degree, (gdim,)))
     u, v = ufl.TrialFunction(V), ufl.TestFunction(V)
     sol = ElasticSolution(fem.Function(V, name="displacement"), material, kinematics, facet_tags,
-                          tuple(pressures))
+                          tuple(pressures), eigenstrain=eigenstrain)
     w = volume_weight(mesh, kinematics)
 
     def sigma(f):
@@ -198,6 +224,10 @@ def solve_elasticity(mesh, facet_tags, material: CeramicMaterial, *,
     ds = ufl.Measure("ds", domain=mesh, subdomain_data=facet_tags)
     n = ufl.FacetNormal(mesh)
     L = ufl.inner(fem.Constant(mesh, np.zeros(gdim)), v) * ufl.dx
+    if eigenstrain is not None:
+        bulk3 = 3.0 * material.lame_lambda + 2.0 * material.shear_modulus
+        X = ufl.SpatialCoordinate(mesh)
+        L = L + bulk3 * eigenstrain(X) * ufl.tr(ufl.sym(grad3(v, kinematics))) * w * ufl.dx
     for p in pressures:
         x = ufl.SpatialCoordinate(mesh)
         value = p.value(x) if callable(p.value) else p.value

@@ -15,13 +15,15 @@ mouth width a/100, within 0.3 % of a zero-width crack); the flaw opening
 enters only the loading (Poiseuille outflow, capillarity).  Loads: pressure
 p on the flaw faces (given, or from a
 :class:`~nakmodel.mechanics.loading.FlawState`), stack pressure on the
-interface, optional ion-exchange eigenstrain (closure traction on the faces
-within the layer).  Support: the pellet bottom (z = 0) rests on the counter
+interface, optional ion-exchange eigenstrain (Bueckner: the crack-face
+traction of the uncracked eigenstrained body; with an eigenstrain the stored
+field is the crack-perturbation field).  Support: the pellet bottom (z = 0) rests on the counter
 electrode (:class:`PelletSupport`: roller (default) or clamped).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -292,28 +294,51 @@ def _build_crack(g: FlawGeometry, options: MeshOptions):
                                  far_size=far, growth=options.growth)
 
 
+def _uncracked_layer_stress(crack, g: FlawGeometry, material, eigenstrain, degree):
+    """Normal stress across the crack plane of the *uncracked* half model with the layer
+    eigenstrain (crack faces held on the symmetry plane), as a UFL expression [Pa]."""
+    import ufl
+
+    def layer(x):
+        return ufl.conditional(ufl.lt(x[0], eigenstrain.depth), eigenstrain.strain, 0.0)
+
+    uncracked = solve_elasticity(
+        crack.mesh, crack.facet_tags, material, kinematics=Kinematics.PLANE_STRAIN,
+        supports=[Support(cmesh.LIGAMENT, 1), Support(cmesh.CRACK, 1), Support(cmesh.RIGHT, 0)],
+        degree=degree, eigenstrain=layer)
+    return uncracked.stress()[1, 1]
+
+
 def _solve(crack, g: FlawGeometry, material, face_pressure, stack_pressure, eigenstrain,
            degree, support=PelletSupport.ROLLER):
+    """Cracked-body solve.  An eigenstrain layer enters by Bueckner's principle as the
+    crack-face traction -sigma0.N of the uncracked body: from an FE solve of the uncracked
+    half model (exact within FE), or, for full/axisymmetric models, from the thin-layer
+    stress -E e*/(1 - nu) within the layer depth."""
     import ufl
 
     def depth_of(x):
         return x[0] if crack.symmetric else g.pellet_thickness - x[1]
 
+    sigma0_nn = None
     closure = 0.0
     if eigenstrain is not None:
-        closure = -exchange_layer_stress(material.youngs_modulus, material.poisson_ratio,
-                                         eigenstrain.strain)
+        if crack.symmetric:
+            sigma0_nn = _uncracked_layer_stress(crack, g, material, eigenstrain, degree)
+        else:
+            closure = -exchange_layer_stress(material.youngs_modulus, material.poisson_ratio,
+                                             eigenstrain.strain)
 
-    def face_load(x):
-        value = face_pressure
-        if eigenstrain is not None:
-            value = value - closure * ufl.conditional(ufl.lt(depth_of(x), eigenstrain.depth),
-                                                      1.0, 0.0)
-        return value
+    def layer_load(x):  # Bueckner traction of the eigenstrained, uncracked body
+        if sigma0_nn is not None:
+            return sigma0_nn
+        return -closure * ufl.conditional(ufl.lt(depth_of(x), eigenstrain.depth), 1.0, 0.0)
 
     loads = []
     for tag in crack.crack_faces:
-        loads.append(Pressure(tag, face_load if eigenstrain is not None else face_pressure))
+        loads.append(Pressure(tag, face_pressure))
+        if eigenstrain is not None:
+            loads.append(Pressure(tag, layer_load))
     clamped = PelletSupport(support) == PelletSupport.CLAMPED
     if crack.symmetric:  # mesh x = depth: the pellet bottom is the 'right' edge
         supports = [Support(cmesh.LIGAMENT, 1), Support(cmesh.RIGHT, 0)]
@@ -376,7 +401,19 @@ def stress_intensity(cell, parameters=None, pressure=None, state: FlawState | No
         p = to_si(pressure, "Pa", key="pressure")
     p_stack = _stack_pressure(parameters, stack_pressure)
     options = mesh_options or MeshOptions()
+    if eigenstrain is not None:
+        # keep the integration rings off the layer boundary, where the Bueckner traction jumps
+        gap = abs(g.depth - eigenstrain.depth)
+        if gap < 10 * options.tip_fraction * g.depth:
+            raise ParameterError(Problem(
+                "eigenstrain.depth", "the flaw tip lies at the exchange-layer boundary (K is "
+                "not defined there)", eigenstrain.depth,
+                f"a layer depth differing from the flaw depth by more than "
+                f"{10 * options.tip_fraction * g.depth:.3g} m"))
     crack = crack or _build_crack(g, options)
+    if eigenstrain is not None:
+        crack = dataclasses.replace(crack, max_ring_radius=min(
+            crack.min_tip_distance_to_boundary, 0.9 * abs(g.depth - eigenstrain.depth)))
     sol = _solve(crack, g, mat, p, p_stack, eigenstrain, options.degree, options.support)
     rings = default_rings(crack, options.n_rings)
     G_rings = [energy_release_rate(sol, crack, r) for r in rings]
