@@ -12,6 +12,18 @@
 * :mod:`.plotting` - :func:`plot_principal_stress`, :func:`plot_k_ratio`
 
 Heavy modules (dolfinx, gmsh) are imported lazily by the functions using them.
+
+Example::
+
+    import nakmodel.mechanics as mech
+    from nakmodel.geometry import Cell, SurfaceFlaw
+
+    cell = Cell(geometry="planar", flaw=SurfaceFlaw(depth="10 um", opening="1 um"))
+    r = mech.stress_intensity(cell, None, pressure="150 MPa")        # r.K_I, r.K_II, r.G
+    r = mech.stress_intensity(cell, None, state=mech.FlawState(
+        overpotential=-0.03, liquid_fraction=0.0, plating_current_density=10.0))
+    p_c = mech.critical_pressure(cell)        # ~199 MPa; eta_c = p_c Omega / F ~ 49 mV
+    table = mech.flaw_size_sweep([1e-6, 1e-5, 5e-5], [1.0e6, 1.6e6])
 """
 
 from __future__ import annotations
