@@ -205,3 +205,15 @@ def test_time_domain_matches_frequency_domain():
     z_td = time_domain_impedance(pb, f, steps_per_period=60)
     err = np.abs(z_td / z_fd - 1)
     assert err.max() < 1e-2, err
+
+
+def test_krylov_reduction_matches_direct(problem):
+    from nakmodel.impedance.model import galvanostatic_impedance, krylov_impedance
+
+    lin = linearize(problem, relative_permittivity=EPS_R)
+    f = np.logspace(-3, 7, 61)
+    z_direct = galvanostatic_impedance(lin.system, f)
+    z_krylov = krylov_impedance(lin.system, f)
+    assert np.max(np.abs(z_krylov / z_direct - 1)) < 1e-8
+    with pytest.raises(ParameterError, match="method"):
+        lin.impedance(f, method="fast")
