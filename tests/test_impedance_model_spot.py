@@ -80,3 +80,27 @@ def test_operando_geis_under_dc_current():
     biased = linearize(pb, relative_permittivity=100.0).dc_resistance()
     assert biased < 0.5 * pristine
     assert kramers_kronig(zg, warn=False).passed
+
+
+def test_state_from_simulation_and_checkpoint(tmp_path):
+    """`state=` a Simulation after run() or a checkpoint file gives the same spectrum as the
+    problem itself; a Result (no field state) is refused."""
+    from nakmodel.errors import ParameterError
+    from nakmodel.model.meshes import interval_cell
+    from nakmodel.model.simulation import ConstantCurrent, Simulation, save_checkpoint
+    from nakmodel.parameters import load_parameters
+
+    p = load_parameters()
+    sim = Simulation(interval_cell(1e-3, 1e-4, n_nasicon=4, n_alloy=20), p,
+                     ConstantCurrent(10.0, 60.0))
+    result = sim.run()
+    f = np.logspace(-1, 5, 13)
+    z_sim = impedance(interval_cell(1e-3, 1e-4, n_nasicon=4, n_alloy=20), p, f, state=sim).Z
+    z_own = impedance(sim.problem, p, f).Z
+    assert np.allclose(z_sim, z_own, rtol=1e-10)
+    path = save_checkpoint(sim.problem, tmp_path / "state.npz", time=60.0)
+    z_file = impedance(interval_cell(1e-3, 1e-4, n_nasicon=4, n_alloy=20), p, f,
+                       state=path).Z
+    assert np.allclose(z_file, z_own, rtol=1e-10)
+    with pytest.raises(ParameterError, match="state"):
+        impedance(sim.problem, p, f, state=result)

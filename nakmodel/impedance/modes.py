@@ -257,7 +257,8 @@ def slepc_modes(lin: ModelLinearization, n_modes: int = 50, tol: float = 1e-10,
 def modes_of(lin: ModelLinearization, n_modes: int | None = None,
              method: str = "auto") -> RelaxationSpectrum:
     """Relaxation spectrum of a linearisation: ``method`` "dense", "slepc" or "auto"
-    (dense up to :data:`DENSE_LIMIT` unknowns and when all modes are wanted)."""
+    (dense up to :data:`DENSE_LIMIT` unknowns, else SLEPc for the slowest ``n_modes``,
+    50 if not given)."""
     if method not in ("auto", "dense", "slepc"):
         raise ParameterError(Problem("method", "unknown eigensolver route", method,
                                      "'auto', 'dense' or 'slepc'"))
@@ -265,7 +266,7 @@ def modes_of(lin: ModelLinearization, n_modes: int | None = None,
         raise ParameterError(Problem("n_modes", "must be a positive integer", n_modes,
                                      "integer >= 1 or None (all modes, dense)"))
     if method == "auto":
-        method = "dense" if (n_modes is None or lin.system.size <= DENSE_LIMIT) else "slepc"
+        method = "dense" if lin.system.size <= DENSE_LIMIT else "slepc"
     if method == "dense":
         spectrum = dense_modes(lin)
         if n_modes is not None:
@@ -284,7 +285,8 @@ def relaxation_spectrum(model_or_cell, parameters=None, state=None, *, n_modes: 
     """The model's exact DRT: modes (τ_k [s], R_k [Ω or Ω m²], region) at a state.
 
     Same inputs as :func:`nakmodel.impedance.impedance`; ``n_modes`` = None gives every mode
-    (dense), otherwise the slowest ``n_modes`` (SLEPc for large systems).  ``.table()`` lists
+    for small systems (dense, up to :data:`DENSE_LIMIT` unknowns) and the slowest 50 for
+    large ones (SLEPc); an integer asks for the slowest ``n_modes``.  ``.table()`` lists
     (tau, R, region) rows, ``.impedance(f)`` rebuilds Z, :func:`plot_modes` draws them.
     """
     from .model import _apply_state, _permittivity, build_problem, linearize
