@@ -217,3 +217,12 @@ def test_krylov_reduction_matches_direct(problem):
     assert np.max(np.abs(z_krylov / z_direct - 1)) < 1e-8
     with pytest.raises(ParameterError, match="method"):
         lin.impedance(f, method="fast")
+
+
+def test_package_is_callable(problem):
+    import nakmodel
+    import nakmodel.impedance as package
+
+    f = [1.0, 1e3]
+    assert np.allclose(package(problem, frequencies=f).Z, impedance(problem, frequencies=f).Z)
+    assert nakmodel.impedance is package  # the submodule import bound the name

@@ -5,7 +5,15 @@
 * :func:`plot_modes` — the modes as lines over a DRT;
 * :func:`time_domain_impedance` — the same Z from the transient model (cross-check);
 * :class:`LinearizedSystem`, :class:`RelaxationSpectrum` — the generic linear algebra.
+
+The package itself is callable, ``nakmodel.impedance(cell, parameters, frequencies)`` ==
+``nakmodel.impedance.impedance(...)``: the top-level name ``nakmodel.impedance`` is this
+package as soon as any of its submodules is imported, so a plain function export could not
+keep that name reliably.
 """
+
+import sys
+import types
 
 from .linear import LinearizedSystem, RelaxationSpectrum, check_frequencies
 from .model import Excitation, ModelLinearization, impedance, linearize
@@ -14,6 +22,16 @@ from .modes import ModelRelaxationSpectrum, plot_modes, relaxation_spectrum
 __all__ = ["Excitation", "LinearizedSystem", "ModelLinearization", "ModelRelaxationSpectrum",
            "RelaxationSpectrum", "check_frequencies", "impedance", "linearize", "plot_modes",
            "relaxation_spectrum", "time_domain_impedance"]
+
+
+class _CallablePackage(types.ModuleType):
+    """``nakmodel.impedance(...)`` calls :func:`impedance`."""
+
+    def __call__(self, *args, **kwargs):
+        return impedance(*args, **kwargs)
+
+
+sys.modules[__name__].__class__ = _CallablePackage
 
 
 def __getattr__(name):
