@@ -20,6 +20,23 @@ electrode; the WE metal over blocked (non-wetted) area is not a capacitor plate 
 Everything else (bulk and constriction resistance, Butler–Volmer charge transfer on the
 active area, both double layers, diffusion in the alloy, lever-rule blocking) is the
 model's own linearisation, so the spectrum is exactly the model's small-signal response.
+
+Analytic limit used for verification [I] — a uniform film (thickness L, content c0 per
+reference volume, effective diffusivity D = D~/J² of the model) on a uniform interface.
+Linearising ∂c/∂t = ∇·(D∇c) about c0 gives iω δc = D δc'' with −D ∂δc/∂n = δi/F at the
+interface (stripping removes Na) and zero flux at the collector, so the interface content
+changes by δc_s = −(δi/F)(L/D) coth√(iωτ)/√(iωτ), τ = L²/D.  The WE potential follows the
+equilibrium potential, δU = (dU/dc) δc_s (dU/dc < 0), hence the reflective finite-length
+Warburg in series with R_ct (both in parallel with C_dl), per unit area:
+
+    Z_W = R_d coth√(iωτ)/√(iωτ),   R_d = |dU/dc| L/(F D),   τ = L²/D
+
+(i0's dependence on the activity does not enter at equilibrium, where the faradaic current
+is zero).  At low frequency Z_W → R_d/3 + 1/(iωC), C = F L/|dU/dc|: the chemical
+capacitance of the film — the λ = 0 "inventory" eigenvalue of the galvanostatic model
+(:meth:`ModelLinearization.inventory_mode`).  With the ceramic (R_b = L_n/σ ∥ C_g =
+ε0εr/L_n) and the counter electrode (R_ct,CE ∥ C_dl,CE) in series this is the 1D
+reference of ``tests/test_impedance_model.py`` (agreement ~1e-5 relative, 1 mHz–10 MHz).
 """
 
 from __future__ import annotations
