@@ -21,7 +21,7 @@ _LAZY = {
     "protocol": "nakmodel.protocol",
     "analysis": "nakmodel.analysis",
     "geometry": "nakmodel.geometry",
-    "impedance_core": "nakmodel.impedance",
+    "impedance": "nakmodel.impedance",  # a callable module: nakmodel.impedance(cell, ...)
     "spectrum": "nakmodel.spectrum",
     "fitting": "nakmodel.fitting",
     "composition": "nakmodel.composition",
@@ -60,6 +60,8 @@ _LAZY_ATTRS: dict[str, tuple[str, str]] = {
     "write_spectrum": ("nakmodel.io", "write_spectrum"),
     "kramers_kronig": ("nakmodel.drt", "kramers_kronig"),
     "fit": ("nakmodel.fitting", "fit"),
+    # impedance
+    "relaxation_spectrum": ("nakmodel.impedance", "relaxation_spectrum"),
     # sweeps
     "run_sweep": ("nakmodel.sweep", "run_sweep"),
     "load_sweep": ("nakmodel.sweep", "load_sweep"),
@@ -102,6 +104,7 @@ __all__ = [
     "kramers_kronig",
     "load_sweep",
     "read_spectrum",
+    "relaxation_spectrum",
     "run_sweep",
     "write_spectrum",
     "ConvergenceError",
