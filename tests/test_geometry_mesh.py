@@ -187,3 +187,19 @@ def test_xdmf_and_msh_round_trip(tmp_path):
     assert {"alloy", "nasicon", "interface_contact", "counter_electrode"} <= names
     converted = cm.to_meshio()
     assert len(converted.cells[0].data) == cm.mesh.topology.index_map(2).size_local
+
+
+@pytest.mark.parametrize("kind", ["axisymmetric", "planar"])
+def test_flaw_mouth_over_a_contact_edge(kind):
+    """A contact edge inside the flaw mouth: one V notch, areas still exact."""
+    cell = Cell(geometry=kind, pellet_radius=B, pellet_thickness=LN, alloy_thickness=LA,
+                contact=ContactSpots(radius=3e-4),
+                flaw=SurfaceFlaw(depth=1e-4, opening=2e-5, position=3.05e-4), mesh_size=2.5e-5)
+    cm = cell.build_mesh()
+    assert cm.contact_area() == pytest.approx(cell.contact_area(), rel=1e-10)
+    r, d, x0 = 1e-5, 1e-4, 3.05e-4
+    flank = math.hypot(r, d)
+    expected = 2 * math.pi * x0 * 2 * flank if kind == "axisymmetric" else 2 * flank
+    assert cm.area("flaw") == pytest.approx(expected, rel=1e-10)
+    z_min = _facet_midpoints(cm, "flaw")[:, 1].min()
+    assert z_min > LN - d

@@ -117,6 +117,8 @@ def build_2d(gmsh, b: float, L_n: float, L_a: float, intervals, flaw, sizes: Mes
     mouth = flaw.mouth() if flaw is not None else None
     if mouth is not None:
         xs.update(mouth)
+        # the mouth is spanned by the notch flanks: no breakpoints strictly inside it
+        xs = {x for x in xs if not (mouth[0] + 1e-12 * b < x < mouth[1] - 1e-12 * b)}
     xs = np.array(sorted(xs))
     xs = xs[np.concatenate([[True], np.diff(xs) > 1e-12 * b])]
 
