@@ -203,3 +203,22 @@ def test_flaw_mouth_over_a_contact_edge(kind):
     assert cm.area("flaw") == pytest.approx(expected, rel=1e-10)
     z_min = _facet_midpoints(cm, "flaw")[:, 1].min()
     assert z_min > LN - d
+
+
+def test_oriented_interface_measure_puts_the_alloy_on_plus(axi_spots_flaw):
+    from mpi4py import MPI
+
+    from dolfinx import fem
+
+    cm = axi_spots_flaw
+    indicator = fem.Function(fem.functionspace(cm.mesh, ("DG", 0)))
+    indicator.x.array[cm.cells("alloy")] = 1.0
+    dS, w = cm.dS_oriented(), cm.weight()
+    for name in ("interface_contact", "interface_blocked", "flaw"):
+        marker = TAGS.facet(name)
+        plus = fem.assemble_scalar(fem.form(indicator("+") * w("+") * dS(marker)))
+        minus = fem.assemble_scalar(fem.form(indicator("-") * w("+") * dS(marker)))
+        plus = cm.mesh.comm.allreduce(plus, op=MPI.SUM)
+        minus = cm.mesh.comm.allreduce(minus, op=MPI.SUM)
+        assert plus == pytest.approx(cm.area(name), rel=1e-12)
+        assert minus == 0.0

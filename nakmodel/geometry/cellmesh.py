@@ -76,7 +76,8 @@ class CellMesh:
     flaw_tip
         coordinates (gdim,) of the flaw tip, or ``None``.
 
-    Use ``cellmesh.dx("nasicon")``, ``cellmesh.ds("interface_contact")``,
+    Use ``cellmesh.dx("nasicon")``, ``cellmesh.ds("counter_electrode")``,
+    ``cellmesh.dS_oriented("interface_contact")`` (interface, "+" = alloy side),
     ``cellmesh.weight()`` to write forms, ``cellmesh.submeshes()`` for the
     per-region submeshes with entity maps and facet tags, ``contact_area()``
     for the meshed wetted area.  ``area()``/``contact_area()``, ``submeshes()`` and
@@ -146,6 +147,40 @@ class CellMesh:
 
         measure = ufl.Measure("dS", domain=self.mesh, subdomain_data=self.facet_tags)
         return measure if name is None else measure(self.tags.facet(name))
+
+    def dS_oriented(self, *names: str, metadata: dict | None = None):
+        """Interior-facet measure over the interface facet groups ``names`` (default: contact,
+        blocked and flaw) in which the ``"+"`` side is always the **alloy** cell and ``"-"``
+        the NASICON cell (dolfinx otherwise picks the sides arbitrarily per facet).
+
+        Use as ``u("+") * v("-") * cellmesh.dS_oriented("interface_contact")``.  Each name
+        keeps its own subdomain id (its tag): ``dS_oriented(...)(TAGS.facet(name))`` selects
+        one group.  Built from owned facets only (valid in parallel).
+        """
+        import dolfinx_solver  # noqa: F401
+
+        import ufl
+        from dolfinx import fem
+
+        names = names or INTERFACE_FACETS
+        topology = self.mesh.topology
+        tdim = topology.dim
+        topology.create_connectivity(tdim - 1, tdim)
+        topology.create_connectivity(tdim, tdim - 1)
+        n_cells = topology.index_map(tdim).size_local + topology.index_map(tdim).num_ghosts
+        is_alloy = np.zeros(n_cells, dtype=bool)
+        is_alloy[self.cells("alloy")] = True
+        data = []
+        for name in names:
+            marker = self.tags.facet(name)
+            entities = fem.compute_integration_domains(
+                fem.IntegralType.interior_facet, topology, self.facet_tags.find(marker))
+            entities = np.asarray(entities, dtype=np.int32).reshape(-1, 4)
+            swap = ~is_alloy[entities[:, 0]]
+            entities[swap] = entities[swap][:, [2, 3, 0, 1]]
+            data.append((marker, entities.ravel()))
+        return ufl.Measure("dS", domain=self.mesh, subdomain_data=data,
+                           metadata=metadata or {})
 
     def facets(self, name: str) -> np.ndarray:
         """Local indices of the facets tagged ``name``."""
