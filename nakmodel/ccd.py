@@ -243,6 +243,8 @@ class CCDResult:
     max_current_density: float = math.nan
     max_capacity: float = math.nan
     k_ratio_max: float = math.nan
+    k_ratio: object = None
+    """K_I/K_IC per row of the run (with a :class:`CrackCriterion`), else None."""
 
     @property
     def ccd_mA_cm2(self) -> float:
@@ -329,10 +331,11 @@ def extract_ccd(run, criteria=None, *, direction=None, parameters=None,
     time = np.asarray(run.time, float)
     current = np.asarray(run.current_density, float)
     capacity = direction.sign * np.asarray(run.capacity, float)
-    onsets, k_ratio_max = {}, math.nan
+    onsets, k_ratio_max, k_ratio = {}, math.nan, None
     for crit in criteria:
         margin = np.asarray(crit.margin(run, direction, context), float)
         if isinstance(crit, CrackCriterion):
+            k_ratio = margin + 1.0
             k_ratio_max = float(np.nanmax(margin[1:] + 1.0)) if margin.size > 1 else math.nan
         k = _first_crossing(margin[1:])
         if k is None:
@@ -347,10 +350,10 @@ def extract_ccd(run, criteria=None, *, direction=None, parameters=None,
     max_q = float(np.max(capacity)) if capacity.size else 0.0
     if not reached:
         return CCDResult(direction, math.nan, math.nan, "none", onsets, max_i, max_q,
-                         k_ratio_max)
+                         k_ratio_max, k_ratio)
     first = min(reached, key=lambda o: (o.index, names.index(o.criterion)))
     return CCDResult(direction, first.current_density, first.capacity, first.criterion, onsets,
-                     max_i, max_q, k_ratio_max)
+                     max_i, max_q, k_ratio_max, k_ratio)
 
 
 def scan_protocol(direction, start, stop, step, hold, voltage_limit=1.0,

@@ -30,6 +30,7 @@ from __future__ import annotations
 import csv
 import io
 import math
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -387,7 +388,9 @@ def write_geis_outputs(recorder: GEISRecorder, folder: Path, x, x_label: str, st
     for xk, spec in zip(xs, recorder.spectra, strict=True):
         tag = f"{stem}_{xk:.6g}"
         written.append(spec.to_csv(folder / f"{tag}.csv"))
-        drt = compute(spec)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            drt = compute(spec)
         written.append(drt.to_csv(folder / f"{tag}_drt.csv"))
         peaks = sorted(drt.peaks(), key=lambda p: -p.R)
         main = peaks[0] if peaks else None
@@ -396,13 +399,16 @@ def write_geis_outputs(recorder: GEISRecorder, folder: Path, x, x_label: str, st
                      "n_peaks": len(peaks),
                      "peak_tau_s": main.tau if main else float("nan"),
                      "peak_R_ohm": main.R if main else float("nan"),
-                     "peaks": ";".join(f"{p.tau:.3g}s:{p.R:.4g}ohm" for p in peaks)})
+                     "peaks": ";".join(f"{p.tau:.3g}s:{p.R:.4g}ohm" for p in peaks),
+                     "drt_warnings": " | ".join(str(w.message)[:80] for w in caught)})
     fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(11, 4), layout="constrained")
     for xk, spec in zip(xs, recorder.spectra, strict=True):
         spec.plot_nyquist(ax1, label=f"{x_label} = {xk:.4g}")
     ax1.legend(fontsize="small")
     if len(recorder.spectra) > 1:
-        series = drt_series(recorder.spectra, xs, x_label=x_label)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # λ warnings are recorded per spectrum above
+            series = drt_series(recorder.spectra, xs, x_label=x_label)
         plot_drt_heatmap(ax2, series)
     else:
         compute(recorder.spectra[0]).plot(ax2)
@@ -449,6 +455,15 @@ def result_summary(result) -> dict:
             "termination": result.termination}
 
 
+def write_profiles(result, path: Path) -> Path:
+    """Interface profiles (long format: time [s], coordinate [m], x_Na [-]) as CSV."""
+    lines = ["time [s],coordinate [m],x_Na [-]"]
+    for prof in result.profiles:
+        lines += [f"{prof.time:.10g},{r:.10g},{x:.10g}"
+                  for r, x in zip(prof.coordinate, prof.x_na, strict=True)]
+    return atomic_write_text(path, "\n".join(lines) + "\n")
+
+
 def write_run_outputs(result, folder: Path, title: str) -> list[Path]:
     """timeseries.csv, voltage.png and interface.png of one run into ``folder``."""
     import matplotlib
@@ -458,6 +473,8 @@ def write_run_outputs(result, folder: Path, title: str) -> list[Path]:
 
     folder.mkdir(parents=True, exist_ok=True)
     written = [result.to_csv(folder / "timeseries.csv")]
+    if result.profiles:
+        written.append(write_profiles(result, folder / "interface_profiles.csv"))
     fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(10, 4), layout="constrained")
     result.plot_voltage(ax1, x="time")
     result.plot_voltage(ax2, x="capacity")

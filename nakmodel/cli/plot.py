@@ -1,0 +1,32 @@
+"""``nakmodel plot RESULTS_DIR``: figures from saved study results (run or sweep folders)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ._common import add_quiet, echo
+
+
+def register(sub) -> None:
+    parser = sub.add_parser(
+        "plot", help="plot saved study results",
+        description="Write the figures of a results folder (nakmodel run / nakmodel sweep "
+        "output): CCD and critical capacity vs composition with the limiting mechanism, "
+        "voltage vs time / capacity / current per run, operando DRT heat maps, K_I/K_IC vs "
+        "current and interface composition maps.")
+    parser.add_argument("results_dir", help="folder written by 'nakmodel run' or 'nakmodel sweep'")
+    parser.add_argument("--out", default=None,
+                        help="folder for the figures (default: RESULTS_DIR/figures)")
+    add_quiet(parser)
+    parser.set_defaults(func=run)
+
+
+def run(args) -> int:
+    from ..plotting.study_plots import plot_all
+
+    written = plot_all(Path(args.results_dir), args.out)
+    for path in written:
+        echo(args, f"wrote {path}")
+    if not written:
+        echo(args, "no figures: the folder holds no plottable results")
+    return 0

@@ -1,0 +1,315 @@
+"""Figures from saved study results (``nakmodel run`` folders and ``nakmodel sweep`` stores).
+
+:func:`load_study_results` reads a results folder into :class:`StudyResults`: ``rows``
+(the CCD table ``ccd_results.csv``, a run's ``summary.csv`` or a sweep's ``results.csv``)
+and ``runs`` (label -> folder holding ``timeseries.csv`` and friends).  Every plot
+function takes an ``ax`` first and returns it; :func:`plot_all` writes every figure that
+the folder has data for.
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from ..errors import ParameterError, Problem
+
+_MA_CM2 = 10.0
+_MAH_CM2 = 36000.0
+MECHANISM_MARKERS = {"voltage": "o", "liquidus": "s", "solid_coverage": "D", "crack": "X",
+                     "none": "^"}
+"""Marker of each limiting mechanism ("none" = not reached: lower bound)."""
+
+
+def _number(value) -> float:
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return math.nan
+
+
+@dataclass
+class StudyResults:
+    """Rows of the results table and the per-run folders of a results directory."""
+
+    root: Path
+    rows: list = field(default_factory=list)
+    runs: dict = field(default_factory=dict)
+    kind: str = ""
+
+
+def _read_rows(path: Path) -> list[dict]:
+    with open(path, newline="") as handle:
+        return list(csv.DictReader(line for line in handle if not line.startswith("#")))
+
+
+def load_study_results(folder) -> StudyResults:
+    """Read a results folder written by the ``ccd`` / ``simulation`` study kinds (run or
+    sweep).  Raises ParameterError when the folder holds no known results."""
+    root = Path(folder)
+    if not root.is_dir():
+        raise ParameterError(Problem("results_dir", "not a folder", str(root),
+                                     "a folder written by 'nakmodel run' or 'nakmodel sweep'"))
+    out = StudyResults(root)
+    for name, kind in (("ccd_results.csv", "ccd"), ("summary.csv", "simulation"),
+                       ("results.csv", "sweep")):
+        if (root / name).is_file():
+            out.rows, out.kind = _read_rows(root / name), kind
+            break
+    for ts in sorted(root.rglob("timeseries.csv")):
+        folder_ = ts.parent
+        label = folder_.relative_to(root).as_posix()
+        if out.kind == "sweep":
+            label = _sweep_label(folder_, label)
+        out.runs[label] = folder_
+    if not out.rows and not out.runs:
+        raise ParameterError(Problem("results_dir", "no study results found", str(root),
+                                     "a folder with ccd_results.csv, summary.csv or "
+                                     "results.csv and run folders with timeseries.csv"))
+    return out
+
+
+def _sweep_label(folder: Path, default: str) -> str:
+    """'key=value, ...' of a sweep point from its point.json overrides."""
+    import json
+
+    try:
+        point = json.loads((folder / "point.json").read_text())
+        overrides = point.get("overrides", {})
+        return ", ".join(f"{k.split('.')[-1]}={v}" for k, v in overrides.items()) or default
+    except (OSError, ValueError, AttributeError):
+        return default
+
+
+def read_timeseries(folder) -> dict:
+    """Columns of ``folder/timeseries.csv`` (names without units) as arrays."""
+    path = Path(folder) / "timeseries.csv"
+    with open(path) as handle:
+        lines = [line for line in handle if not line.startswith("#")]
+    header = [h.split(" [")[0].strip() for h in lines[0].strip().split(",")]
+    data = np.loadtxt(lines[1:], delimiter=",", ndmin=2) if len(lines) > 1 else np.zeros(
+        (0, len(header)))
+    return {name: data[:, k] for k, name in enumerate(header)}
+
+
+# --------------------------------------------------------------------------- plots
+def plot_ccd_vs_composition(ax, rows, quantity: str = "ccd"):
+    """CCD [mA/cm²] or critical capacity [mAh/cm²] vs x_Na, one line per direction; the
+    marker shows the limiting mechanism (:data:`MECHANISM_MARKERS`; "none": the scan
+    ended without reaching a criterion, the max current/capacity is plotted as a lower
+    bound with an open marker)."""
+    if quantity not in ("ccd", "critical_capacity"):
+        raise ParameterError(Problem("quantity", "unknown quantity", quantity,
+                                     "'ccd' or 'critical_capacity'"))
+    scale = _MA_CM2 if quantity == "ccd" else _MAH_CM2
+    fallback = "max_current_density" if quantity == "ccd" else "max_capacity"
+    directions = sorted({str(r.get("direction", "")) for r in rows})
+    seen = set()
+    for k, direction in enumerate(directions):
+        sel = sorted((r for r in rows if str(r.get("direction", "")) == direction),
+                     key=lambda r: _number(r.get("x_Na")))
+        x = np.array([_number(r.get("x_Na")) for r in sel])
+        y = np.array([_number(r.get(quantity)) for r in sel]) / scale
+        color = f"C{k}"
+        ax.plot(x, y, color=color, lw=1, label=direction or None)
+        for r, xi, yi in zip(sel, x, y, strict=True):
+            mech = str(r.get("limiting_mechanism", "none")) or "none"
+            marker = MECHANISM_MARKERS.get(mech, "*")
+            if mech == "none" or not math.isfinite(yi):
+                yi = _number(r.get(fallback)) / scale
+                ax.plot(xi, yi, marker=marker, color=color, mfc="none", ls="none")
+            else:
+                ax.plot(xi, yi, marker=marker, color=color, ls="none")
+            if mech not in seen:
+                seen.add(mech)
+                ax.plot([], [], marker=marker, color="0.3", ls="none", label=mech)
+            if r.get("composition"):
+                ax.annotate(str(r["composition"]), (xi, yi), textcoords="offset points",
+                            xytext=(3, 3), fontsize=7)
+    ax.set_xlabel("x$_{Na}$ of the alloy")
+    ax.set_ylabel("CCD [mA/cm$^2$]" if quantity == "ccd" else
+                  "critical capacity [mAh/cm$^2$]")
+    ax.legend(fontsize=7)
+    return ax
+
+
+def plot_voltage_runs(ax, runs: dict, x: str = "time"):
+    """Cell voltage of every run vs time [h] or |capacity| [mAh/cm²]."""
+    if x not in ("time", "capacity"):
+        raise ParameterError(Problem("x", "unknown abscissa", x, "'time' or 'capacity'"))
+    for label, folder in runs.items():
+        ts = read_timeseries(folder)
+        xs = ts["time"] / 3600 if x == "time" else ts["capacity"] / _MAH_CM2
+        ax.plot(xs, ts["voltage"] * 1e3, label=label, lw=1)
+    ax.set_xlabel("time [h]" if x == "time" else "capacity [mAh/cm$^2$]")
+    ax.set_ylabel("cell voltage [mV]")
+    if runs:
+        ax.legend(fontsize=7)
+    return ax
+
+
+def plot_voltage_vs_current(ax, runs: dict):
+    """Cell voltage vs applied current density [mA/cm²] (current scans)."""
+    for label, folder in runs.items():
+        ts = read_timeseries(folder)
+        ax.plot(np.abs(ts["current_density"]) / _MA_CM2, ts["voltage"] * 1e3, label=label, lw=1)
+    ax.set_xlabel("|current density| [mA/cm$^2$]")
+    ax.set_ylabel("cell voltage [mV]")
+    if runs:
+        ax.legend(fontsize=7)
+    return ax
+
+
+def read_drt_series(folder, stem: str = "geis"):
+    """(x, tau, gamma) of the ``<stem>_<x>_drt.csv`` files of a run folder (x sorted)."""
+    files = sorted(Path(folder).glob(f"{stem}_*_drt.csv"))
+    xs, taus, gammas = [], None, []
+    for path in files:
+        try:
+            x = float(path.name[len(stem) + 1:-len("_drt.csv")])
+        except ValueError:
+            continue
+        rows = _read_rows(path)
+        tau = np.array([_number(r["tau_s"]) for r in rows])
+        gamma = np.array([_number(r["gamma_ohm"]) for r in rows])
+        order = np.argsort(tau)
+        tau, gamma = tau[order], gamma[order]
+        if taus is None:
+            taus = tau
+        gammas.append(np.interp(np.log(taus), np.log(tau), gamma))
+        xs.append(x)
+    if not xs:
+        return None
+    order = np.argsort(xs)
+    return np.asarray(xs)[order], taus, np.asarray(gammas)[order]
+
+
+def plot_operando_drt(ax, folder, x_label: str = "current density [mA/cm$^2$]"):
+    """DRT γ(τ) of the operando GEIS spectra of one run as a heat map over x (current)."""
+    series = read_drt_series(folder)
+    if series is None:
+        ax.text(0.5, 0.5, "no GEIS spectra", ha="center", va="center", transform=ax.transAxes)
+        return ax
+    x, tau, gamma = series
+    if len(x) == 1:
+        ax.semilogx(tau, gamma[0])
+        ax.set_xlabel("τ [s]")
+        ax.set_ylabel("γ [Ω]")
+        return ax
+    mesh = ax.pcolormesh(x, tau, gamma.T, shading="nearest", cmap="viridis")
+    ax.set_yscale("log")
+    ax.set_xlabel(x_label)
+    ax.set_ylabel("τ [s]")
+    ax.figure.colorbar(mesh, ax=ax, label="γ [Ω]")
+    return ax
+
+
+def plot_k_ratio_vs_current(ax, runs: dict):
+    """K_I/K_IC of the flaw vs |current density| (runs with ``k_ratio.csv``)."""
+    for label, folder in runs.items():
+        path = Path(folder) / "k_ratio.csv"
+        if not path.is_file():
+            continue
+        rows = _read_rows(path)
+        i = np.array([abs(_number(r["current_density [A/m^2]"])) for r in rows]) / _MA_CM2
+        k = np.array([_number(r["k_ratio [-]"]) for r in rows])
+        ax.plot(i, k, label=label, lw=1)
+    ax.axhline(1.0, color="k", ls=":", lw=0.8)
+    ax.set_xlabel("|current density| [mA/cm$^2$]")
+    ax.set_ylabel("K$_I$ / K$_{IC}$")
+    ax.legend(fontsize=7)
+    return ax
+
+
+def plot_interface_phase_map(ax, folder, liquid_window=None):
+    """Interface x_Na over (time, position) from ``interface_profiles.csv``; contours mark
+    the liquidus compositions (the phase boundaries) when ``liquid_window`` is given."""
+    path = Path(folder) / "interface_profiles.csv"
+    data = np.loadtxt(path, delimiter=",", skiprows=1, ndmin=2)
+    times = np.unique(data[:, 0])
+    coords = np.unique(data[:, 1])
+    grid = np.full((times.size, coords.size), np.nan)
+    for t, r, x in data:
+        grid[np.searchsorted(times, t), np.searchsorted(coords, r)] = x
+    if coords.size == 1:  # 1D cell: one point, plot x_Na(t)
+        ax.plot(times / 3600, grid[:, 0])
+        ax.set_xlabel("time [h]")
+        ax.set_ylabel("x$_{Na}$ at the interface")
+        return ax
+    mesh = ax.pcolormesh(coords * 1e3, times / 3600, grid, shading="nearest", cmap="coolwarm_r")
+    ax.figure.colorbar(mesh, ax=ax, label="x$_{Na}$")
+    if liquid_window is not None and times.size > 1:
+        levels = sorted(v for v in liquid_window if np.isfinite(v))
+        if levels and np.nanmin(grid) < max(levels) and np.nanmax(grid) > min(levels):
+            ax.contour(coords * 1e3, times / 3600, grid, levels=levels, colors="k",
+                       linewidths=0.8)
+    ax.set_xlabel("position along the interface [mm]")
+    ax.set_ylabel("time [h]")
+    return ax
+
+
+def plot_all(folder, outdir=None, parameters=None) -> list[Path]:
+    """Write every figure the results folder has data for into ``outdir`` (default
+    ``folder/figures``); returns the written paths."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from ..io_utils import atomic_savefig
+
+    res = load_study_results(folder)
+    outdir = Path(outdir) if outdir else res.root / "figures"
+    outdir.mkdir(parents=True, exist_ok=True)
+    written = []
+
+    def save(fig, name):
+        written.append(atomic_savefig(fig, outdir / name, dpi=140))
+        plt.close(fig)
+
+    if res.rows and "ccd" in res.rows[0] and "x_Na" in res.rows[0]:
+        rows = [r for r in res.rows if r.get("status", "ok") == "ok"]
+        fig, (a1, a2) = plt.subplots(1, 2, figsize=(10, 4), layout="constrained")
+        plot_ccd_vs_composition(a1, rows, "ccd")
+        plot_ccd_vs_composition(a2, rows, "critical_capacity")
+        save(fig, "ccd_vs_composition.png")
+    if res.runs:
+        fig, (a1, a2) = plt.subplots(1, 2, figsize=(11, 4), layout="constrained")
+        plot_voltage_runs(a1, res.runs, "time")
+        plot_voltage_runs(a2, res.runs, "capacity")
+        save(fig, "voltage.png")
+        fig, ax = plt.subplots(figsize=(6, 4), layout="constrained")
+        plot_voltage_vs_current(ax, res.runs)
+        save(fig, "voltage_vs_current.png")
+    if any((f / "k_ratio.csv").is_file() for f in res.runs.values()):
+        fig, ax = plt.subplots(figsize=(6, 4), layout="constrained")
+        plot_k_ratio_vs_current(ax, res.runs)
+        save(fig, "k_ratio_vs_current.png")
+    window = None
+    try:
+        from .. import thermo
+        from ..parameters import load_parameters
+
+        p = parameters or load_parameters()
+        window = thermo.liquid_window(p.temperature, p)
+    except Exception:  # noqa: BLE001 - the contours are optional decoration
+        window = None
+    for label, run_dir in res.runs.items():
+        safe = label.replace("/", "_").replace(", ", "_").replace("=", "-")
+        if read_drt_series(run_dir) is not None:
+            fig, ax = plt.subplots(figsize=(6, 4), layout="constrained")
+            x_label = ("time [h]" if (res.kind == "simulation" or "time" in label)
+                       else "current density [mA/cm$^2$]")
+            plot_operando_drt(ax, run_dir, x_label=x_label)
+            ax.set_title(label)
+            save(fig, f"drt_{safe}.png")
+        if (run_dir / "interface_profiles.csv").is_file():
+            fig, ax = plt.subplots(figsize=(6, 4), layout="constrained")
+            plot_interface_phase_map(ax, run_dir, window)
+            ax.set_title(label)
+            save(fig, f"interface_map_{safe}.png")
+    return written

@@ -1,0 +1,348 @@
+"""Study kind ``ccd``: stepped current scans (stripping and/or plating) -> CCD per criterion.
+
+Options table ``[ccd]``: the cell options of the ``simulation`` kind (``geometry``,
+``pellet_radius``, ``pellet_thickness``, ``alloy_thickness``, ``mesh_size``,
+``working_metal``, ``contact``, ``flaw``, ``host``) plus::
+
+    compositions = ["NaK50", "NaK65", "NaK80"]
+    directions = ["strip", "plate"]
+    start = "0.1 mA/cm2"        # first current level
+    stop = "10 mA/cm2"          # last level (the scan ends there if nothing happened)
+    step = "0.1 mA/cm2"         # level increment
+    hold = "60 s"               # time per level
+    voltage_limit = "1 V"       # |V| that ends the scan (and the voltage criterion)
+    stop_at_liquidus = false    # also end the scan at the liquidus
+    solid_coverage = 0.5        # solid-coverage criterion threshold
+    crack = "handbook"          # K_I per pressure of the flaw: "handbook" | "fe"
+    rest_after = "0 s"          # optional OCV rest after each scan (recorded in the CSV)
+    geis_currents = ["0.2 mA/cm2", "1 mA/cm2"]   # operando GEIS at the end of these levels
+    geis_frequency_max = "1 MHz"; geis_frequency_min = "10 mHz"; geis_points_per_decade = 6
+
+For every (composition, direction) it writes ``<label>_<direction>/timeseries.csv``,
+voltage/interface plots, optional GEIS spectra and DRT (heat map vs current), and over
+all runs ``ccd_results.csv`` (one row per run, the :data:`OUTPUTS` + per-criterion
+onsets), ``ccd.png`` (CCD and critical capacity vs composition, marker = limiting
+mechanism) and ``summary.md``.
+
+Sweepable: :func:`run_point` scans the point's ``alloy.composition`` in the first of
+``directions`` (sweep ``ccd.directions`` as ``[["strip"], ["plate"]]`` for both).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..composition import Composition
+from ..errors import ParameterError, Problem
+from ..io_utils import atomic_write_text
+from ..units import to_si
+from . import unknown_option_problems
+from .simulation import (
+    CELL_OPTIONS,
+    GEIS_OPTIONS,
+    CellOptions,
+    GEISRecorder,
+    _write_rows,
+    composition_label,
+    geis_frequencies,
+    parse_cell_options,
+    parse_compositions,
+    parse_geis,
+    parse_quantity_list,
+    result_summary,
+    simulate,
+    write_geis_outputs,
+    write_run_outputs,
+)
+
+VERSION = "1"
+_MA_CM2 = 10.0
+_MAH_CM2 = 36000.0
+SCAN_OPTIONS = ("compositions", "directions", "start", "stop", "step", "hold",
+                "voltage_limit", "stop_at_liquidus", "solid_coverage", "crack", "rest_after",
+                "geis_currents", "profiles")
+OPTIONS = CELL_OPTIONS + SCAN_OPTIONS + GEIS_OPTIONS
+OPTION_UNITS = {"pellet_radius": "m", "pellet_thickness": "m", "alloy_thickness": "m",
+                "mesh_size": "m", "start": "A/m^2", "stop": "A/m^2", "step": "A/m^2",
+                "hold": "s", "voltage_limit": "V", "rest_after": "s",
+                "geis_frequency_max": "Hz", "geis_frequency_min": "Hz"}
+OUTPUTS = ("composition", "x_Na", "direction", "ccd", "critical_capacity",
+           "limiting_mechanism", "ccd_voltage", "ccd_liquidus", "ccd_solid_coverage",
+           "ccd_crack", "capacity_voltage", "capacity_liquidus", "capacity_solid_coverage",
+           "capacity_crack", "k_ratio_max", "max_current_density", "max_capacity",
+           "termination")
+OUTPUT_UNITS = {"ccd": "A/m^2", "critical_capacity": "C/m^2", "max_current_density": "A/m^2",
+                "max_capacity": "C/m^2"}
+
+
+@dataclass(frozen=True)
+class ScanOptions:
+    """Options of the ccd study (SI)."""
+
+    cell: CellOptions
+    compositions: tuple[Composition, ...]
+    directions: tuple[str, ...] = ("strip", "plate")
+    start: float = 1.0
+    stop: float = 100.0
+    step: float = 1.0
+    hold: float = 60.0
+    voltage_limit: float = 1.0
+    stop_at_liquidus: bool = False
+    solid_coverage: float = 0.5
+    crack: str = "handbook"
+    rest_after: float = 0.0
+    geis_currents: tuple = ()
+    geis: tuple = (1e6, 1e-2, 6)
+    profiles: int = 6
+
+    def levels(self) -> list[float]:
+        """Current levels [A/m^2] of the scan (as the protocol's stepped ramp makes them)."""
+        n = int(math.floor((self.stop - self.start) / self.step + 1e-9)) + 1
+        return [self.start + k * self.step for k in range(n)]
+
+    def protocol(self, direction: str) -> list[str]:
+        from ..ccd import scan_protocol
+
+        steps = [scan_protocol(direction, self.start, self.stop, self.step, self.hold,
+                               self.voltage_limit, self.stop_at_liquidus)]
+        if self.rest_after > 0:
+            steps.append(f"Rest for {self.rest_after:g} s")
+        return steps
+
+    def geis_times(self) -> tuple[tuple, tuple]:
+        """(times [s], current levels [A/m^2]): end of the level nearest each GEIS current."""
+        levels = self.levels()
+        times, currents = [], []
+        for i in self.geis_currents:
+            if i <= 0:
+                times.append(0.0)
+                currents.append(0.0)
+                continue
+            k = min(range(len(levels)), key=lambda j: abs(levels[j] - i))
+            times.append((k + 1) * self.hold)
+            currents.append(levels[k])
+        return tuple(times), tuple(currents)
+
+
+def _current(table, name, prefix, default, problems):
+    try:
+        value = to_si(table.get(name, default), "A/m^2", f"{prefix}.{name}")
+    except ParameterError as err:
+        problems.extend(err.problems)
+        return default
+    if not 0 < value <= 1e4:
+        problems.append(Problem(f"{prefix}.{name}", "out of range", table.get(name),
+                                "a current density in (0, 1000] mA/cm2"))
+    return value
+
+
+def parse_options(table: dict, prefix: str, params) -> ScanOptions:
+    problems = unknown_option_problems(table, OPTIONS, prefix)
+    cell = parse_cell_options(table, prefix, params, problems)
+    comps = parse_compositions(table, prefix, params, problems)
+    directions = table.get("directions", ["strip", "plate"])
+    if isinstance(directions, str):
+        directions = [directions]
+    if (not isinstance(directions, list) or not directions
+            or any(d not in ("strip", "plate") for d in directions)):
+        problems.append(Problem(f"{prefix}.directions", "must be a non-empty list of "
+                                "'strip'/'plate'", directions, "['strip', 'plate']"))
+        directions = ["strip"]
+    start = _current(table, "start", prefix, "0.1 mA/cm2", problems)
+    stop = _current(table, "stop", prefix, "10 mA/cm2", problems)
+    step = _current(table, "step", prefix, "0.1 mA/cm2", problems)
+    if start > stop:
+        problems.append(Problem(f"{prefix}.stop", "must not be below start", stop,
+                                f">= start = {start / _MA_CM2:g} mA/cm2"))
+    elif (stop - start) / step > 2000:
+        problems.append(Problem(f"{prefix}.step", "too many levels", step,
+                                "at most 2000 levels between start and stop"))
+    values = {}
+    for name, unit, default, low, high in (("hold", "s", "60 s", 1e-3, 1e7),
+                                           ("voltage_limit", "V", "1 V", 1e-3, 10.0),
+                                           ("rest_after", "s", "0 s", 0.0, 1e7)):
+        try:
+            values[name] = to_si(table.get(name, default), unit, f"{prefix}.{name}")
+            if not low <= values[name] <= high:
+                problems.append(Problem(f"{prefix}.{name}", "out of range", table.get(name),
+                                        f"a value in [{low:g}, {high:g}] {unit}"))
+        except ParameterError as err:
+            problems.extend(err.problems)
+            values[name] = to_si(default, unit)
+    stop_at_liquidus = table.get("stop_at_liquidus", False)
+    if not isinstance(stop_at_liquidus, bool):
+        problems.append(Problem(f"{prefix}.stop_at_liquidus", "must be true or false",
+                                stop_at_liquidus, "a boolean"))
+    coverage = table.get("solid_coverage", 0.5)
+    if isinstance(coverage, bool) or not isinstance(coverage, (int, float)) or not (
+            0 < coverage <= 1):
+        problems.append(Problem(f"{prefix}.solid_coverage", "out of range", coverage,
+                                "an area fraction in (0, 1]"))
+    crack = table.get("crack", "handbook")
+    if crack not in ("handbook", "fe"):
+        problems.append(Problem(f"{prefix}.crack", "unknown K_I method", crack,
+                                "'handbook' (1.1215 sqrt(pi a)) or 'fe' (domain integral)"))
+    geis_currents = parse_quantity_list(table, "geis_currents", prefix, "A/m^2", problems)
+    geis = parse_geis(table, prefix, problems)
+    profiles = table.get("profiles", 6)
+    if isinstance(profiles, bool) or not isinstance(profiles, int) or not 0 <= profiles <= 50:
+        problems.append(Problem(f"{prefix}.profiles", "out of range", profiles,
+                                "an integer in [0, 50]"))
+    if problems:
+        raise ParameterError(problems)
+    return ScanOptions(cell, comps, tuple(directions), start, stop, step, values["hold"],
+                       values["voltage_limit"], stop_at_liquidus, float(coverage), crack,
+                       values["rest_after"], geis_currents, geis, profiles)
+
+
+class FlawStateRecorder:
+    """Hook: the area-averaged :class:`~nakmodel.mechanics.FlawState` on the flaw faces
+    after every step (:func:`nakmodel.mechanics.flaw_state_from_problem`), stored as
+    arrays in ``result.info['flaw_state']`` for :class:`nakmodel.ccd.CrackCriterion`."""
+
+    def __init__(self):
+        self.rows = {"overpotential": [], "liquid_fraction": [], "plating_current_density": []}
+
+    def __call__(self, problem, t, result):
+        from ..mechanics import flaw_state_from_problem
+
+        state = flaw_state_from_problem(problem)
+        for key in self.rows:
+            self.rows[key].append(getattr(state, key))
+        result.info["flaw_state"] = self.rows
+
+
+def criteria_for(options: ScanOptions, params):
+    """The CCD criteria of a scan: voltage, liquidus, solid coverage (+ crack with a flaw)."""
+    from ..ccd import CrackCriterion, LiquidusCriterion, SolidCoverageCriterion, VoltageCriterion
+
+    crits = [VoltageCriterion(options.voltage_limit), LiquidusCriterion(),
+             SolidCoverageCriterion(options.solid_coverage)]
+    if options.cell.flaw is not None:
+        cell = options.cell.build()
+        if options.crack == "fe":
+            crits.append(CrackCriterion.from_cell(cell, params))
+        else:
+            crits.append(CrackCriterion.handbook(cell.flaw, params))
+    return crits
+
+
+def scan(options: ScanOptions, params, composition: Composition, direction: str, folder: Path,
+         crack_criterion=None):
+    """One current scan: run it, write its files into ``folder``; returns
+    (row dict of :data:`OUTPUTS`, Result, CCDResult, written paths, GEIS peak rows)."""
+    from ..ccd import extract_ccd
+
+    params = params.replace({"alloy.composition": composition})
+    hooks, recorder = [], None
+    times, currents = options.geis_times() if options.geis_currents else ((), ())
+    if times:
+        recorder = GEISRecorder(times, geis_frequencies(*options.geis), params)
+        hooks.append(recorder)
+    if options.cell.flaw is not None:
+        hooks.append(FlawStateRecorder())
+    result = simulate(options.cell, params, options.protocol(direction), composition,
+                      profiles=options.profiles, hooks=hooks, profile_times=times)
+    criteria = criteria_for(options, params)
+    if crack_criterion is not None:
+        criteria = [c for c in criteria if c.name != "crack"] + [crack_criterion]
+    ccd = extract_ccd(result, criteria, direction=direction, parameters=params)
+    label = composition_label(composition)
+    written = write_run_outputs(result, folder, f"{label} {direction}: {ccd.limiting_mechanism}")
+    if ccd.k_ratio is not None:
+        written.append(_write_rows(folder / "k_ratio.csv", [
+            {"time [s]": t, "current_density [A/m^2]": i, "k_ratio [-]": k}
+            for t, i, k in zip(result.time, result.current_density, ccd.k_ratio, strict=True)]))
+    peaks = []
+    if recorder is not None:
+        files, peaks = write_geis_outputs(recorder, folder, [c / _MA_CM2 for c in currents],
+                                          "current density [mA/cm²]")
+        written += files
+        if peaks:
+            written.append(_write_rows(folder / "geis_peaks.csv", peaks))
+    summary = ccd.summary()
+    row = {"composition": label, "x_Na": composition.x_na, "direction": direction}
+    for name in OUTPUTS:
+        if name not in row:
+            row[name] = summary.get(name, math.nan)
+    row["termination"] = result_summary(result)["termination"]
+    return row, result, ccd, written, peaks
+
+
+def run_point(study, point_dir: Path) -> dict:
+    """One sweep point: a scan of ``alloy.composition`` in ``directions[0]``."""
+    opts = study.options
+    row, *_ = scan(opts, study.parameters, study.parameters.alloy.composition,
+                   opts.directions[0], Path(point_dir))
+    return row
+
+
+def run(study, outdir: Path, progress=None) -> list[Path]:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from ..io_utils import atomic_savefig
+    from ..plotting.study_plots import plot_ccd_vs_composition
+
+    opts, params = study.options, study.parameters
+    written, rows = [], []
+    for comp in opts.compositions:
+        for direction in opts.directions:
+            label = composition_label(comp)
+            if progress:
+                print(f"  {label} {direction}: {opts.protocol(direction)[0]}", flush=True)
+            row, _, ccd, files, _ = scan(opts, params, comp, direction,
+                                         outdir / f"{label}_{direction}")
+            written += files
+            rows.append(row)
+            if progress:
+                print(f"    CCD {row['ccd'] / _MA_CM2:.3g} mA/cm2, critical capacity "
+                      f"{row['critical_capacity'] / _MAH_CM2:.3g} mAh/cm2, "
+                      f"limited by {row['limiting_mechanism']}", flush=True)
+    written.append(_write_rows(outdir / "ccd_results.csv", rows))
+    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(10, 4), layout="constrained")
+    plot_ccd_vs_composition(ax1, rows, quantity="ccd")
+    plot_ccd_vs_composition(ax2, rows, quantity="critical_capacity")
+    fig.suptitle(study.title)
+    written.append(atomic_savefig(fig, outdir / "ccd.png", dpi=150))
+    plt.close(fig)
+    written.append(atomic_write_text(outdir / "summary.md", _summary_md(study, rows)))
+    return written
+
+
+def _fmt(value, scale, digits=3):
+    return "-" if value is None or not math.isfinite(value) else f"{value / scale:.{digits}g}"
+
+
+def _summary_md(study, rows) -> str:
+    opts = study.options
+    lines = [f"# {study.title}", "",
+             f"Stepped current scan {opts.start / _MA_CM2:g} -> {opts.stop / _MA_CM2:g} mA/cm² "
+             f"in {opts.step / _MA_CM2:g} mA/cm² steps of {opts.hold:g} s, until |V| = "
+             f"{opts.voltage_limit:g} V; cell {opts.cell.geometry}, alloy "
+             f"{opts.cell.alloy_thickness * 1e6:g} um, contact {opts.cell.contact.kind}.", "",
+             "CCD = current level at the first criterion reached (limiting mechanism); "
+             "'-' = not reached (then max current is a lower bound).", "",
+             "| composition | direction | CCD [mA/cm²] | critical capacity [mAh/cm²] | "
+             "limiting | CCD voltage | CCD liquidus | CCD solid cov. | CCD crack | "
+             "max current [mA/cm²] |", "|---|---|---|---|---|---|---|---|---|---|"]
+    for r in rows:
+        lines.append(
+            f"| {r['composition']} | {r['direction']} | {_fmt(r['ccd'], _MA_CM2)} | "
+            f"{_fmt(r['critical_capacity'], _MAH_CM2)} | {r['limiting_mechanism']} | "
+            f"{_fmt(r['ccd_voltage'], _MA_CM2)} | {_fmt(r['ccd_liquidus'], _MA_CM2)} | "
+            f"{_fmt(r['ccd_solid_coverage'], _MA_CM2)} | {_fmt(r['ccd_crack'], _MA_CM2)} | "
+            f"{_fmt(r['max_current_density'], _MA_CM2)} |")
+    lines += ["", "![CCD vs composition](ccd.png)", ""]
+    for r in rows:
+        folder = f"{r['composition']}_{r['direction']}"
+        lines += [f"## {r['composition']} {r['direction']}", "",
+                  f"![voltage]({folder}/voltage.png)", "", f"![interface]({folder}/interface.png)",
+                  ""]
+        if opts.geis_currents:
+            lines += [f"![operando DRT]({folder}/geis_drt.png)", ""]
+    return "\n".join(lines)
