@@ -257,3 +257,20 @@ def test_k_ratio_history_is_linear_in_overpotential():
     assert history.first_onset() == pytest.approx(-eta[np.argmax(-eta >= eta_c)] * 1e3)
     with pytest.raises(ParameterError, match="states"):
         mech.k_ratio_history(cell, None, states, [0.0])
+
+
+def test_semicircular_flaw_3d():
+    """3D semicircular surface flaw: front-averaged K_I near Newman & Raju's value
+    (0.66-0.70 p sqrt(pi a) for a << pellet), far below the tunnel-crack value."""
+    geometry = mech.FlawGeometry(1e-3, 0.5e-3, 10e-6, 1e-6)
+    result = mech.stress_intensity(geometry, None, pressure=100e6,
+                                   mesh_options=mech.MeshOptions(shape="semicircular"))
+    ratio = result.K_I / (100e6 * math.sqrt(math.pi * 10e-6))
+    assert 0.64 < ratio < 0.71
+    assert result.path_spread < 0.01
+    assert result.solution.info["solver"] == "gamg"  # no fallback to the direct solver
+    assert result.principal_stress().x.array.max() > 300e6
+    with pytest.raises(ParameterError, match="mechanics.shape"):
+        mech.stress_intensity(mech.FlawGeometry(1e-3, 0.5e-3, 10e-6, 1e-6, position=1e-4),
+                              None, pressure=1e6,
+                              mesh_options=mech.MeshOptions(shape="semicircular"))

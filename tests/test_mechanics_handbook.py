@@ -151,7 +151,7 @@ def test_penny_crack_3d_gamg():
     sol = solve_elasticity(cm.mesh, cm.facet_tags, MAT, kinematics="3d",
                            supports=[Support(2, 2), Support(5, 0), Support(7, 1)],
                            pressures=[Pressure(1, P)])
-    assert sol.info["ksp_iterations"] < 200
+    assert sol.info["solver"] == "gamg" and sol.info["ksp_iterations"] < 200
     reference = 2 * P * math.sqrt(A / math.pi)
     G = [energy_release_rate(sol, cm, r) for r in default_rings(cm, 2)]
     assert all(abs(k_from_g(g) / reference - 1) < 0.02 for g in G)

@@ -8,11 +8,20 @@ import pytest
 CASES = sorted((Path(__file__).parents[1] / "validation" / "cases").glob("mechanics_*.py"))
 
 
-@pytest.mark.parametrize("path", CASES, ids=[p.stem for p in CASES])
-def test_mechanics_case_passes(path, tmp_path):
+def _load(path):
     spec = importlib.util.spec_from_file_location(path.stem, path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
+    return module
+
+
+PARAMS = [pytest.param(p, id=p.stem, marks=[pytest.mark.slow] if _load(p).CASE.slow else [])
+          for p in CASES]
+
+
+@pytest.mark.parametrize("path", PARAMS)
+def test_mechanics_case_passes(path, tmp_path):
+    module = _load(path)
     checks = module.CASE.run(tmp_path)
     failed = [c for c in checks if not c.passed]
     assert checks and not failed, failed

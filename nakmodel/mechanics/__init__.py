@@ -32,6 +32,7 @@ from .coupling import flaw_state_from_problem
 from .fracture import (
     CriticalLoad,
     FlawGeometry,
+    FlawShape,
     FlawSizeTable,
     MeshOptions,
     PelletSupport,
@@ -63,6 +64,7 @@ __all__ = [
     "CeramicMaterial",
     "CriticalLoad",
     "FlawGeometry",
+    "FlawShape",
     "FlawLoadingModel",
     "FlawMonitor",
     "FlawSizeTable",

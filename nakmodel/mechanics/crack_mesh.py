@@ -53,6 +53,10 @@ class CrackMesh:
     """3D circular front: its radius [m] (theta is then radial along the front)."""
     front_length: float | None = None
     """3D: length [m] of the crack front inside the model (G is the front average)."""
+    front_center: np.ndarray | None = None
+    """3D circular front: its centre (default the origin)."""
+    front_normal: np.ndarray | None = None
+    """3D circular front: unit normal of the crack plane (default e_z)."""
 
     @property
     def min_tip_distance_to_boundary(self) -> float:
@@ -376,3 +380,90 @@ def penny_crack_mesh_3d(radius: float, height: float, crack_radius: float, *,
     cm.front_radius = a
     cm.front_length = 0.5 * math.pi * a
     return cm
+
+
+def surface_crack_mesh_3d(width: float, height: float, crack_radius: float, *,
+                          front_size=None, far_size=None, growth: float = 0.3,
+                          comm=None) -> CrackMesh:
+    """Quarter model of a semicircular surface crack: 3D tetrahedral mesh.
+
+    Block ``[0, W] x [0, W] x [0, H]``, free surface ``z = H`` (``top``, 4);
+    the crack lies in the symmetry plane ``y = 0``: the quarter disc of radius
+    a centred at (0, 0, H) (``crack``, 1), the rest of ``y = 0`` is the
+    ``ligament`` (2).  ``x = 0`` is a symmetry plane (``left``, 5), ``z = 0``
+    the support (``bottom``, 7), ``x = W`` and ``y = W`` are free (``right``,
+    3).  The front is the quarter circle from the surface point (a, 0, H) to
+    the deepest point (0, 0, H - a); refined along it.
+    """
+    _check_positive(width=width, height=height, crack_radius=crack_radius)
+    if crack_radius >= min(width, height):
+        raise ParameterError(Problem("crack_mesh.crack_radius", "crack does not fit the block",
+                                     crack_radius, f"a length in m < {min(width, height):g}"))
+    from mpi4py import MPI
+
+    comm = comm or MPI.COMM_SELF
+    unit = float(crack_radius)  # OCC in units of the crack radius (absolute tolerances)
+    front_size = float(front_size or unit / 15.0) / unit
+    far_size = float(far_size or max(width, height) / 6.0) / unit
+    W, H = width / unit, height / unit
+    with _GmshSession() as gmsh:
+        occ = gmsh.model.occ
+        box = occ.addBox(0, 0, 0, W, W, H)
+        clip = occ.addBox(0, 0, 0, W, W, H)
+        cyl = occ.addCylinder(0, 0, H, 0, W, 0, 1.0)
+        inside, _ = occ.intersect([(3, cyl)], [(3, clip)])
+        occ.fragment([(3, box)], inside)
+        occ.synchronize()
+        volumes = [v[1] for v in gmsh.model.getEntities(3)]
+        eps = 1e-6 * max(W, H)
+        groups = {CRACK: [], LIGAMENT: [], LEFT: [], BOTTOM: [], RIGHT: [], TOP: []}
+        for _, surface in gmsh.model.getEntities(2):
+            cx, cy, cz = occ.getCenterOfMass(2, surface)
+            if abs(cy) < eps:
+                groups[CRACK if math.hypot(cx, cz - H) < 1.0 else LIGAMENT].append(surface)
+            elif abs(cx) < eps:
+                groups[LEFT].append(surface)
+            elif abs(cz) < eps:
+                groups[BOTTOM].append(surface)
+            elif abs(cz - H) < eps:
+                groups[TOP].append(surface)
+            elif min(abs(cx - W), abs(cy - W)) < eps:
+                groups[RIGHT].append(surface)
+        names = {CRACK: "crack", LIGAMENT: "ligament", LEFT: "left", BOTTOM: "bottom",
+                 RIGHT: "right", TOP: "top"}
+        for tag, surfaces in groups.items():
+            gmsh.model.addPhysicalGroup(2, surfaces, tag, name=names[tag])
+        gmsh.model.addPhysicalGroup(3, volumes, 1, name="ceramic")
+        front = []
+        for _, c in gmsh.model.getEntities(1):
+            x0, y0, z0, x1, y1, z1 = gmsh.model.getBoundingBox(1, c)
+            if max(abs(y0), abs(y1)) < eps and x1 - x0 > eps and z1 - z0 > eps:
+                front.append(c)  # the only curved edge in the plane y = 0
+        fd = gmsh.model.mesh.field.add("Distance")
+        gmsh.model.mesh.field.setNumbers(fd, "CurvesList", front)
+        gmsh.model.mesh.field.setNumber(fd, "Sampling", 200)
+        fm = gmsh.model.mesh.field.add("MathEval")
+        gmsh.model.mesh.field.setString(fm, "F", f"Min({front_size!r} + {float(growth)!r}*F{fd},"
+                                        f" {far_size!r})")
+        gmsh.model.mesh.field.setAsBackgroundMesh(fm)
+        gmsh.option.setNumber("Mesh.MeshSizeExtendFromBoundary", 0)
+        gmsh.option.setNumber("Mesh.MeshSizeFromPoints", 0)
+        gmsh.option.setNumber("Mesh.MeshSizeFromCurvature", 0)
+        gmsh.model.mesh.generate(3)
+        import dolfinx_solver  # noqa: F401
+
+        from dolfinx.io import gmsh as gmshio
+
+        data = gmshio.model_to_mesh(gmsh.model, comm, 0, gdim=3)
+    data.mesh.geometry.x[:] *= unit
+    a = unit
+    return CrackMesh(data.mesh, data.facet_tags, tip=np.array([0.0, 0.0, height - a]),
+                     direction=np.array([0.0, 0.0, -1.0]), crack_length=a, crack_faces=(CRACK,),
+                     symmetric=True,
+                     tags={"crack": CRACK, "ligament": LIGAMENT, "left": LEFT,
+                           "bottom": BOTTOM, "right": RIGHT, "top": TOP},
+                     width=float(width), height=float(height),
+                     max_ring_radius=min(a, width - a, height - a), front_radius=a,
+                     front_length=0.5 * math.pi * a,
+                     front_center=np.array([0.0, 0.0, float(height)]),
+                     front_normal=np.array([0.0, 1.0, 0.0]))

@@ -91,19 +91,27 @@ def _theta(solution: ElasticSolution, crack: CrackMesh, ring: RingDomain):
     gdim = mesh.geometry.dim
 
     front_radius = getattr(crack, "front_radius", None)
+    center = np.zeros(3) if crack.front_center is None else np.asarray(crack.front_center)
+    normal = (np.array([0.0, 0.0, 1.0]) if crack.front_normal is None
+              else np.asarray(crack.front_normal))
 
     def profile(x):
-        if front_radius is not None:  # circular front r = a in the plane z = 0 (3D)
-            d = np.sqrt((np.hypot(x[0], x[1]) - front_radius) ** 2 + x[2] ** 2)
+        if front_radius is not None:  # circular front of radius a about `center` (3D)
+            d = x - center[:, None]
+            dn = normal @ d
+            in_plane = np.linalg.norm(d - np.outer(normal, dn), axis=0)
+            d = np.sqrt((in_plane - front_radius) ** 2 + dn**2)
         else:
             d = np.sqrt(sum((x[i] - tip[i]) ** 2 for i in range(gdim)))
         return np.clip((ring.r_outer - d) / (ring.r_outer - ring.r_inner), 0.0, 1.0)
 
     q.interpolate(profile)
-    if front_radius is not None:
+    if front_radius is not None:  # radial (in the crack plane) extension of the front
         X = ufl.SpatialCoordinate(mesh)
-        r = ufl.sqrt(X[0] ** 2 + X[1] ** 2)
-        return q * ufl.as_vector([X[0] / r, X[1] / r, 0.0])  # radial extension of the front
+        d = X - ufl.as_vector([float(c) for c in center])
+        n = ufl.as_vector([float(c) for c in normal])
+        in_plane = d - ufl.dot(d, n) * n
+        return q * in_plane / ufl.sqrt(ufl.dot(in_plane, in_plane))
     e = ufl.as_vector([float(c) for c in crack.direction[:gdim]])
     return q * e
 

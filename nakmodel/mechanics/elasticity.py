@@ -6,7 +6,8 @@ axisymmetry (x = r, y = z) the hoop strain u_r / r is included and integrals
 carry the weight 2 pi r.  Loads are normal pressures on tagged boundaries
 (crack faces, stack pressure); supports are zero (or given) displacement
 components on tagged boundaries.  2D problems use a direct solve (MUMPS); 3D
-uses CG + GAMG with the six rigid-body modes as near-nullspace.
+uses CG + GAMG with the six rigid-body modes as near-nullspace (falling back
+to MUMPS if the iteration fails).
 """
 
 from __future__ import annotations
@@ -22,6 +23,13 @@ from ..errors import ConvergenceError, ParameterError, Problem
 from .material import CeramicMaterial
 
 _COUNTER = itertools.count()
+
+GAMG_OPTIONS = {"ksp_type": "cg", "pc_type": "gamg", "ksp_rtol": 1e-10, "ksp_max_it": 1000,
+                "pc_gamg_coarse_eq_limit": 1000, "mg_levels_ksp_type": "richardson",
+                "mg_levels_pc_type": "sor"}
+"""3D default: CG + smoothed-aggregation AMG (rigid-body near-nullspace, SSOR smoothing;
+Chebyshev/Jacobi smoothing was found indefinite on strongly graded crack meshes).  On
+failure the solve is retried with a MUMPS LU factorisation."""
 
 
 class Kinematics(StrEnum):
@@ -256,24 +264,23 @@ def solve_elasticity(mesh, facet_tags, material: CeramicMaterial, *,
         facets = facet_tags.find(s.tag)
         dofs = fem.locate_dofs_topological(V.sub(s.component), fdim, facets)
         bcs.append(fem.dirichletbc(float(s.value), dofs, V.sub(s.component)))
-    if petsc_options is None:
+    direct = {"ksp_type": "preonly", "pc_type": "lu", "pc_factor_mat_solver_type": "mumps"}
+    attempts = [petsc_options] if petsc_options is not None else (
+        [GAMG_OPTIONS, direct] if kinematics == Kinematics.THREE_D else [direct])
+    reasons = []
+    for options in attempts:
+        prefix = f"nakmodel_mechanics_{next(_COUNTER)}_"
+        problem = LinearProblem(a, L, bcs=bcs, u=sol.u, petsc_options=options,
+                                petsc_options_prefix=prefix)
         if kinematics == Kinematics.THREE_D:
-            petsc_options = {"ksp_type": "cg", "pc_type": "gamg", "ksp_rtol": 1e-10,
-                             "pc_gamg_coarse_eq_limit": 1000, "mg_levels_ksp_type": "chebyshev",
-                             "mg_levels_pc_type": "jacobi", "ksp_max_it": 2000}
-        else:
-            petsc_options = {"ksp_type": "preonly", "pc_type": "lu",
-                             "pc_factor_mat_solver_type": "mumps"}
-    prefix = f"nakmodel_mechanics_{next(_COUNTER)}_"
-    problem = LinearProblem(a, L, bcs=bcs, u=sol.u, petsc_options=petsc_options,
-                            petsc_options_prefix=prefix)
-    if kinematics == Kinematics.THREE_D:
-        problem.A.setNearNullSpace(_rigid_body_modes(V))
-    problem.solve()
-    reason = problem.solver.getConvergedReason()
-    if reason < 0:
-        raise ConvergenceError(f"elasticity linear solve failed (KSP reason {reason})",
-                               state={"prefix": prefix})
-    sol.info.update(ksp_iterations=problem.solver.getIterationNumber(), dofs=V.dofmap.index_map
-                    .size_global * gdim)
-    return sol
+            problem.A.setNearNullSpace(_rigid_body_modes(V))
+        problem.solve()
+        reason = problem.solver.getConvergedReason()
+        reasons.append(reason)
+        if reason > 0:
+            sol.info.update(ksp_iterations=problem.solver.getIterationNumber(),
+                            dofs=V.dofmap.index_map.size_global * gdim,
+                            solver=options.get("pc_type"), failed_attempts=len(reasons) - 1)
+            return sol
+    raise ConvergenceError(f"elasticity linear solve failed (KSP reasons {reasons})",
+                           state={"prefix": prefix})

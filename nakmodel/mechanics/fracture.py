@@ -65,6 +65,16 @@ class PelletSupport(StrEnum):
     """u = 0 (bonded to the counter electrode / fixture)."""
 
 
+class FlawShape(StrEnum):
+    """Shape of the flaw in the fracture model."""
+
+    TUNNEL = "tunnel"
+    """Long surface crack in a plane-strain (or axisymmetric) section: the conservative limit."""
+    SEMICIRCULAR = "semicircular"
+    """Semicircular surface crack of radius = depth, 3D quarter model; K_I is the front
+    average sqrt(E' <G>) (centred, upright flaws only)."""
+
+
 @dataclass(frozen=True)
 class FlawGeometry:
     """Pellet section and flaw, SI: radius b, thickness L_n, flaw depth/opening/position/angle."""
@@ -160,9 +170,20 @@ class MeshOptions:
     degree: int = 2
     n_rings: int = 3
     support: PelletSupport | str = PelletSupport.ROLLER
+    shape: FlawShape | str = FlawShape.TUNNEL
+    front_fraction: float = 1.0 / 20.0
+    """3D (semicircular) model: element size along the crack front / depth."""
 
     def __post_init__(self):
         problems = []
+        try:
+            self.shape = FlawShape(self.shape)
+        except ValueError:
+            problems.append(Problem("mechanics.shape", "unknown flaw shape", self.shape,
+                                    "'tunnel' or 'semicircular'"))
+        if not 0 < self.front_fraction <= 0.5:
+            problems.append(Problem("mechanics.front_fraction", "out of range",
+                                    self.front_fraction, "front element size / depth in (0, 0.5]"))
         try:
             self.support = PelletSupport(self.support)
         except ValueError:
@@ -230,21 +251,37 @@ class StressIntensity:
     def to_pellet_coordinates(self, x: np.ndarray) -> np.ndarray:
         """Map mesh coordinates (n, 2+) to pellet (x, z) coordinates [m]."""
         g = self.geometry
+        if self.solution.kinematics == Kinematics.THREE_D:
+            return np.asarray(x)[:, [0, 1, 2]]  # already pellet axes (z up, flaw plane y = 0)
         if self.crack.symmetric:  # mesh x = depth below the interface, mesh y = lateral
             return np.column_stack([x[:, 1], g.pellet_thickness - x[:, 0]])
         if g.ring:  # mesh is the r-z section
             return np.column_stack([x[:, 0], x[:, 1]])
+
         return np.column_stack([x[:, 0] - g.pellet_radius, x[:, 1]])
 
     def principal_stress(self, degree: int = 1):
-        """Maximum principal stress [Pa] as a Lagrange function of ``degree``."""
+        """Maximum principal stress [Pa] as a Lagrange function of ``degree``.
+
+        2D: in-plane Mohr circle and the out-of-plane (plane-strain zz / hoop)
+        stress; 3D: largest eigenvalue by the trigonometric formula for
+        symmetric 3x3 matrices (Smith, Commun. ACM 4 (1961) 168).
+        """
         import ufl
         from dolfinx import fem
 
         s = self.solution.stress()
-        mean = 0.5 * (s[0, 0] + s[1, 1])
-        radius = ufl.sqrt(0.25 * (s[0, 0] - s[1, 1]) ** 2 + s[0, 1] ** 2)
-        expr = ufl.max_value(mean + radius, s[2, 2])
+        if self.solution.kinematics == Kinematics.THREE_D:
+            q = ufl.tr(s) / 3.0
+            dev = s - q * ufl.Identity(3)
+            p = ufl.sqrt(ufl.inner(dev, dev) / 6.0) + 1e-30 * abs(q) + 1e-300
+            r = ufl.det(dev / p) / 2.0
+            r = ufl.max_value(ufl.min_value(r, 1.0), -1.0)
+            expr = q + 2.0 * p * ufl.cos(ufl.acos(r) / 3.0)
+        else:
+            mean = 0.5 * (s[0, 0] + s[1, 1])
+            radius = ufl.sqrt(0.25 * (s[0, 0] - s[1, 1]) ** 2 + s[0, 1] ** 2)
+            expr = ufl.max_value(mean + radius, s[2, 2])
         V = fem.functionspace(self.solution.mesh, ("Lagrange", degree))
         f = fem.Function(V, name="max_principal_stress")
         f.interpolate(fem.Expression(expr, V.element.interpolation_points))
@@ -281,6 +318,12 @@ def _material(parameters, material):
 def _build_crack(g: FlawGeometry, options: MeshOptions):
     tip = g.depth * options.tip_fraction
     far = min(g.pellet_thickness, g.pellet_radius) / 8.0
+    if options.shape == FlawShape.SEMICIRCULAR:
+        width = min(g.pellet_radius, max(40.0 * g.depth, g.pellet_thickness))
+        return cmesh.surface_crack_mesh_3d(width, g.pellet_thickness, g.depth,
+                                           front_size=g.depth * options.front_fraction,
+                                           far_size=min(width, g.pellet_thickness) / 4.0,
+                                           growth=0.35)
     if g.symmetric:
         return cmesh.half_crack_mesh(g.pellet_thickness, g.pellet_radius, g.depth, tip_size=tip,
                                      far_size=far, growth=options.growth)
@@ -340,6 +383,15 @@ def _solve(crack, g: FlawGeometry, material, face_pressure, stack_pressure, eige
         if eigenstrain is not None:
             loads.append(Pressure(tag, layer_load))
     clamped = PelletSupport(support) == PelletSupport.CLAMPED
+    if crack.mesh.geometry.dim == 3:  # semicircular flaw, quarter model (z up, crack y = 0)
+        supports = [Support(cmesh.LIGAMENT, 1), Support(cmesh.LEFT, 0), Support(cmesh.BOTTOM, 2)]
+        if clamped:
+            supports += [Support(cmesh.BOTTOM, 0), Support(cmesh.BOTTOM, 1)]
+        if stack_pressure:
+            loads.append(Pressure(cmesh.TOP, stack_pressure))
+        return solve_elasticity(crack.mesh, crack.facet_tags, material,
+                                kinematics=Kinematics.THREE_D, supports=supports,
+                                pressures=loads, degree=degree)
     if crack.symmetric:  # mesh x = depth: the pellet bottom is the 'right' edge
         supports = [Support(cmesh.LIGAMENT, 1), Support(cmesh.RIGHT, 0)]
         if clamped:
@@ -401,6 +453,11 @@ def stress_intensity(cell, parameters=None, pressure=None, state: FlawState | No
         p = to_si(pressure, "Pa", key="pressure")
     p_stack = _stack_pressure(parameters, stack_pressure)
     options = mesh_options or MeshOptions()
+    if options.shape == FlawShape.SEMICIRCULAR and (not g.symmetric or eigenstrain is not None):
+        raise ParameterError(Problem(
+            "mechanics.shape", "the semicircular 3D flaw model takes centred, upright flaws "
+            "without eigenstrain", (g.position, g.angle, eigenstrain),
+            "position = 0, angle = 0, eigenstrain = None, or shape = 'tunnel'"))
     if eigenstrain is not None:
         # keep the integration rings off the layer boundary, where the Bueckner traction jumps
         gap = abs(g.depth - eigenstrain.depth)
@@ -417,7 +474,7 @@ def stress_intensity(cell, parameters=None, pressure=None, state: FlawState | No
     sol = _solve(crack, g, mat, p, p_stack, eigenstrain, options.degree, options.support)
     rings = default_rings(crack, options.n_rings)
     G_rings = [energy_release_rate(sol, crack, r) for r in rings]
-    if g.ring:  # axisymmetric: mode I by symmetry of the groove, K_I = sqrt(E' G)
+    if g.ring or crack.mesh.geometry.dim == 3:  # mode I by symmetry, K_I = sqrt(E' G)
         K_I_rings = [math.copysign(math.sqrt(mat.plane_strain_modulus * abs(G)), G)
                      for G in G_rings]
         K_II = 0.0
@@ -574,7 +631,8 @@ def flaw_size_sweep(depths, fracture_toughness_values, parameters=None, *, openi
     return FlawSizeTable({k: np.asarray(v) for k, v in cols.items()})
 
 
-__all__ = ["CriticalLoad", "FlawGeometry", "FlawSizeTable", "MeshOptions", "PelletSupport",
+__all__ = ["CriticalLoad", "FlawGeometry", "FlawShape", "FlawSizeTable", "MeshOptions",
+           "PelletSupport",
            "RingDomain",
            "StressIntensity", "critical_load", "critical_overpotential", "critical_pressure",
            "flaw_geometry", "flaw_size_sweep", "handbook_critical_pressure",
