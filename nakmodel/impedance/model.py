@@ -281,47 +281,43 @@ def ocv_of_content(problem, c) -> np.ndarray:
                         problem.alloy.na_enthalpy_of_fusion, k["L2"])
 
 
-def diffusivity_of_content(problem, c) -> np.ndarray:
-    """The model's effective diffusivity D(c)/J(c)^2 [m^2/s] (numpy mirror of
-    ``CoupledProblem.diffusivity``)."""
-    from ..model import thermo_ufl as tu
-
-    k = _numbers(problem)
-    c = np.asarray(c, dtype=float)
-    x = problem.x_of(c)
-    x_l = tu.liquid_composition(x, k["xlk"], k["xln"], k["smooth"])
-    f_l = tu.liquid_fraction(x, k["xlk"], k["xln"], k["smooth"])
-    d_liq = tu.interdiffusivity(x_l, k["T"], k["L0"], k["L1"], k["d_na"], k["d_k"],
-                                k.get("factor", problem.alloy.interdiffusivity_factor), k["L2"])
-    stretch = tu.stretch(c, problem.potassium, problem.alloy.na_molar_volume,
-                         problem.alloy.k_molar_volume)
-    return (f_l * d_liq + (1.0 - f_l) * problem.alloy.solid_diffusivity) / stretch**2
-
-
-def faradaic_conductance(problem, c) -> np.ndarray:
-    """di_F/dη [S/m^2] of the WE at equilibrium (η = 0) and content c: the model's
-    f_act i0(a) (α_a + α_c) F/RT (Butler–Volmer linearised, Bard & Faulkner eq. 3.4.12)."""
-    from ..model import thermo_ufl as tu
-
-    k = _numbers(problem)
-    c = np.asarray(c, dtype=float)
-    x = problem.x_of(c)
-    x_l = tu.liquid_composition(x, k["xlk"], k["xln"], k["smooth"])
-    f_l = tu.liquid_fraction(x, k["xlk"], k["xln"], k["smooth"])
-    activity = tu.activity_na(x_l, k["T"], k["L0"], k["L1"], k["L2"])
-    i0 = problem.exchange_we.value(activity)
-    f_act = problem.contact * (k["smooth"] + (1.0 - k["smooth"]) * f_l)
-    h = 1e-6
-    di = (problem.kinetics_we.current(h, i0, k["T"])
-          - problem.kinetics_we.current(-h, i0, k["T"])) / (2 * h)
-    return f_act * di
-
-
 def chemical_stiffness(problem, c) -> np.ndarray:
-    """|dU/dc| [V m^3/mol] of the alloy at content c (central difference)."""
+    """|dU/dc| [V m^3/mol] of the alloy at content c (central difference); used to weigh the
+    alloy's stored energy (chemical capacitance) in the mode attribution."""
     c = np.asarray(c, dtype=float)
     h = 1e-6 * problem.c_max
     return np.abs(ocv_of_content(problem, c + h) - ocv_of_content(problem, c - h)) / (2 * h)
+
+
+def interface_coefficients(problem) -> dict:
+    """The model's own small-signal coefficients at the wetted interface, evaluated from its
+    UFL constitutive expressions (mean over the contact facets, unweighted):
+
+    * ``conductance``: ∂i_F/∂V [S/m^2] (faradaic, at the state: 1/R_ct per area),
+    * ``dU_dc``: ∂U/∂c [V m^3/mol] of the interface composition,
+    * ``diffusivity``: D(c)/J^2 [m^2/s] of the alloy at the interface.
+
+    Used to build analytic references from the model's parameters without mirroring its
+    formulas (which may evolve)."""
+    import dolfinx_solver  # noqa: F401
+
+    import ufl
+    from dolfinx import fem
+
+    c, phi = problem.u[0], problem.u[1]
+    ds = problem.dS_contact
+    size = fem.assemble_scalar(fem.form(fem.Constant(problem.mesh, 1.0) * ds))
+    V = ufl.variable(problem.voltage)
+    i_we, _ = problem.interface_current(c("+"), phi("+"), V)
+    cv = ufl.variable(c("+"))
+    _, parts = problem.interface_current(cv, phi("+"), problem.voltage)
+
+    def mean(expr):
+        return float(problem.mesh.comm.allreduce(fem.assemble_scalar(fem.form(expr * ds)))
+                     / problem.mesh.comm.allreduce(size))
+
+    return {"conductance": mean(ufl.diff(i_we, V)), "dU_dc": mean(ufl.diff(parts["ocv"], cv)),
+            "diffusivity": mean(problem.diffusivity(c("+")))}
 
 
 def geometric_capacitance_matrix(problem, relative_permittivity: float) -> sp.csr_matrix:
@@ -348,9 +344,12 @@ def counter_capacitance_matrix(problem) -> sp.csr_matrix:
     import ufl
     from dolfinx import fem
 
+    cdl = problem.counter.double_layer_capacitance
+    n = problem.active.size
+    if cdl == 0:
+        return sp.csr_matrix((n, n))
     du = ufl.TrialFunction(problem.space)
     v = ufl.TestFunction(problem.space)
-    cdl = problem.counter.double_layer_capacitance
     form = fem.form(cdl * du[1] * v[1] * problem.weight * problem.ds_ce)
     A = fem.assemble_matrix(form).to_scipy().tocsr()
     a = problem.active

@@ -33,12 +33,7 @@ def run(outdir):
 
     from nakmodel.drt import kramers_kronig
     from nakmodel.impedance import impedance, linearize
-    from nakmodel.impedance.model import (
-        EPSILON_0,
-        chemical_stiffness,
-        diffusivity_of_content,
-        faradaic_conductance,
-    )
+    from nakmodel.impedance.model import EPSILON_0, interface_coefficients
     from nakmodel.impedance.modes import dense_modes, plot_modes
 
     F, R, T, L_N, L_A, SIG, EPS = 96485.33212, 8.314462618, 298.15, 10e-6, 10e-6, 0.01, 100.0
@@ -46,11 +41,11 @@ def run(outdir):
     f = np.logspace(-3, 7, 101)
     spec = impedance(pb, frequencies=f, relative_permittivity=EPS)
     w = 2 * np.pi * f
-    c0 = pb.u.x.array[pb.c_dofs][0]
-    D = float(diffusivity_of_content(pb, c0))
-    r_d, tau = float(chemical_stiffness(pb, c0)) * L_A / (F * D), L_A**2 / D
+    k = interface_coefficients(pb)  # the model's own constitutive derivatives
+    D = k["diffusivity"]
+    r_d, tau = abs(k["dU_dc"]) * L_A / (F * D), L_A**2 / D
     s = np.sqrt(1j * w * tau)
-    r_ct, r_ce = 1 / float(faradaic_conductance(pb, c0)), R * T / (F * 20.0)
+    r_ct, r_ce = 1 / k["conductance"], R * T / (F * 20.0)
     z_ref = (1 / (SIG / L_N + 1j * w * EPSILON_0 * EPS / L_N)
              + 1 / (1 / (r_ct + r_d / np.tanh(s) / s) + 1j * w * 0.1)
              + 1 / (1 / r_ce + 1j * w * 10.0))
