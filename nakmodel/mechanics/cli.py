@@ -27,6 +27,9 @@ def register(sub) -> None:
     parser.add_argument("--geometry", choices=("planar", "axisymmetric"), default="planar",
                         help="section model: planar (plane strain) or axisymmetric (a flaw at "
                         "r > 0 is a circumferential groove)")
+    parser.add_argument("--shape", choices=("tunnel", "semicircular"), default="tunnel",
+                        help="flaw shape: long (plane-strain) surface crack or 3D semicircular "
+                        "surface crack (centred flaws only)")
     load = parser.add_mutually_exclusive_group()
     load.add_argument("--pressure", default=None, help="crack-face pressure, e.g. '100 MPa'")
     load.add_argument("--overpotential", default=None,
@@ -64,6 +67,7 @@ def run(args) -> int:
     from . import (
         FlawGeometry,
         FlawState,
+        MeshOptions,
         critical_load,
         flaw_size_sweep,
         handbook_critical_pressure,
@@ -75,7 +79,7 @@ def run(args) -> int:
         depths = _floats(args.sweep, "sweep")
         kics = _floats(args.toughness, "toughness") if args.toughness else [1.0e6, 1.25e6,
                                                                               1.6e6]
-        table = flaw_size_sweep(depths, kics, params)
+        table = flaw_size_sweep(depths, kics, params, mesh_options=MeshOptions(shape=args.shape))
         if args.csv:
             table.to_csv(Path(args.csv))
             echo(args, f"wrote {args.csv}")
@@ -103,8 +107,10 @@ def run(args) -> int:
                           plating_current_density=to_si(args.current, "A/m^2", key="current"))
     elif pressure is None:
         pressure = "100 MPa"
-    result = stress_intensity(geometry, params, pressure=pressure, state=state)
-    load = critical_load(geometry, params)
+    options = MeshOptions(shape=args.shape)
+    result = stress_intensity(geometry, params, pressure=pressure, state=state,
+                              mesh_options=options)
+    load = critical_load(geometry, params, mesh_options=options)
     echo(args, f"flaw depth {depth * 1e6:.4g} um, face pressure {result.pressure / 1e6:.4g} MPa")
     echo(args, f"K_I  = {result.K_I / 1e6:.5g} MPa m^0.5   (sqrt(E'G): "
          f"{result.K_I_from_G / 1e6:.5g}, ring spread {result.path_spread:.1e})")
@@ -117,7 +123,7 @@ def run(args) -> int:
     if args.vtx:
         result.write_vtx(Path(args.vtx))
         echo(args, f"wrote {args.vtx}")
-    if args.plot:
+    if args.plot and result.solution.mesh.geometry.dim == 2:
         import matplotlib
 
         matplotlib.use("Agg")
