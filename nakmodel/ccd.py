@@ -182,8 +182,9 @@ class CrackCriterion:
         current = np.asarray(run.current_density, float)
         active = np.clip(np.asarray(run.active_fraction, float), 1e-6, None)
         active = np.where(np.isfinite(active), active, 1.0)
-        x_extreme = np.asarray(run.x_interface_max if direction is Direction.PLATE
-                               else run.x_interface_min, float)
+        x_extreme = np.clip(np.nan_to_num(np.asarray(
+            run.x_interface_max if direction is Direction.PLATE else run.x_interface_min,
+            float), nan=0.5), 0.0, 1.0)
         liquid = np.asarray(thermo.liquid_fraction(x_extreme, context.temperature,
                                                    context.parameters), float)
         eta = np.nan_to_num(np.asarray(run.we_overpotential, float))
