@@ -74,6 +74,6 @@ def run(outdir):
 
 CASE = Case(name="model_constriction_spot_arrays", title="Constriction of contact-spot arrays",
             run=run, slow=True, figures=["constriction_spot_arrays.png"],
-            description="20 spots (a = 100 um, f = 0.2) on a 1 mm pellet: 3D periodic vs "
+            description="About 20 spots (a = 100 um, f = 0.2) on a 1 mm pellet: 3D periodic vs "
                         "independent flux tubes, the axisymmetric ring representation vs 3D, "
                         "and random vs periodic placement.")
