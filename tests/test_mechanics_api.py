@@ -243,6 +243,11 @@ def test_axisymmetric_ring_flaw():
         K[r0] = result.K_I
     assert K[2e-3] == pytest.approx(1.1215 * 100e6 * math.sqrt(math.pi * 10e-6), rel=0.02)
     assert K[20e-6] < 0.9 * K[2e-3]
+    # a compressive exchange layer closes the groove: K_I < 0 (sign from the face opening)
+    ring = mech.FlawGeometry(2e-3, 0.5e-3, 10e-6, 1e-6, position=0.5e-3, ring=True)
+    closed = mech.stress_intensity(ring, None, pressure=0.0,
+                                   eigenstrain=mech.SurfaceEigenstrain(3e-6, 1e-3))
+    assert closed.K_I < 0
 
 
 def test_k_ratio_history_is_linear_in_overpotential():

@@ -414,6 +414,18 @@ def _solve(crack, g: FlawGeometry, material, face_pressure, stack_pressure, eige
                             supports=supports, pressures=loads, degree=degree)
 
 
+def _mean_opening(solution, crack) -> float:
+    """int -N . u w dS over the crack faces: > 0 when the faces move apart."""
+    import ufl
+    from dolfinx import fem
+
+    mesh = solution.mesh
+    ds = ufl.Measure("ds", domain=mesh, subdomain_data=solution.facet_tags)
+    N = ufl.FacetNormal(mesh)
+    form = sum(-ufl.dot(N, solution.u) * solution.weight() * ds(tag) for tag in crack.crack_faces)
+    return mesh.comm.allreduce(fem.assemble_scalar(fem.form(form)))
+
+
 def _stack_pressure(parameters, stack_pressure):
     if stack_pressure is not None:
         value = to_si(stack_pressure, "Pa", key="cell.stack_pressure")
@@ -474,9 +486,10 @@ def stress_intensity(cell, parameters=None, pressure=None, state: FlawState | No
     sol = _solve(crack, g, mat, p, p_stack, eigenstrain, options.degree, options.support)
     rings = default_rings(crack, options.n_rings)
     G_rings = [energy_release_rate(sol, crack, r) for r in rings]
-    if g.ring or crack.mesh.geometry.dim == 3:  # mode I by symmetry, K_I = sqrt(E' G)
-        K_I_rings = [math.copysign(math.sqrt(mat.plane_strain_modulus * abs(G)), G)
-                     for G in G_rings]
+    if g.ring or crack.mesh.geometry.dim == 3:
+        # mode I by symmetry: |K_I| = sqrt(E' G), negative when the faces close
+        sign = 1.0 if _mean_opening(sol, crack) >= 0 else -1.0
+        K_I_rings = [sign * math.sqrt(mat.plane_strain_modulus * max(G, 0.0)) for G in G_rings]
         K_II = 0.0
     else:
         K = [interaction_integrals(sol, crack, r) for r in rings]
