@@ -463,6 +463,23 @@ def _permittivity(parameters) -> float | None:
     return None if value is None else float(value)
 
 
+def _parameters_of(model_or_cell, parameters):
+    """The parameters in force: given ones, a Simulation's, or the defaults used to build a
+    cell's problem (None for a bare CoupledProblem)."""
+    from ..model.problem import CoupledProblem
+    from ..model.simulation import Simulation
+
+    if parameters is not None:
+        return parameters
+    if isinstance(model_or_cell, Simulation):
+        return model_or_cell.parameters
+    if isinstance(model_or_cell, CoupledProblem):
+        return None
+    from ..parameters import load_parameters
+
+    return load_parameters()
+
+
 def build_problem(model_or_cell, parameters=None, **kwargs):
     """A :class:`CoupledProblem` from a CoupledProblem (returned as is), a Simulation (its
     problem, built if needed), or a cell (``nakmodel.Cell``, ``CellMesh``,
@@ -549,7 +566,7 @@ def impedance(model_or_cell, parameters=None, frequencies=None, state=None,
                                      "bool"))
     problem = _apply_state(build_problem(model_or_cell, parameters), state)
     if relative_permittivity is None:
-        relative_permittivity = _permittivity(parameters)
+        relative_permittivity = _permittivity(_parameters_of(model_or_cell, parameters))
     lin = linearize(problem, relative_permittivity=relative_permittivity)
     Z = lin.impedance(f, mode, method)
     return _spectrum(f, Z, lin, area_specific, mode)

@@ -289,11 +289,11 @@ def relaxation_spectrum(model_or_cell, parameters=None, state=None, *, n_modes: 
     large ones (SLEPc); an integer asks for the slowest ``n_modes``.  ``.table()`` lists
     (tau, R, region) rows, ``.impedance(f)`` rebuilds Z, :func:`plot_modes` draws them.
     """
-    from .model import _apply_state, _permittivity, build_problem, linearize
+    from .model import _apply_state, _parameters_of, _permittivity, build_problem, linearize
 
     problem = _apply_state(build_problem(model_or_cell, parameters), state)
     if relative_permittivity is None:
-        relative_permittivity = _permittivity(parameters)
+        relative_permittivity = _permittivity(_parameters_of(model_or_cell, parameters))
     lin = linearize(problem, relative_permittivity=relative_permittivity)
     spectrum = modes_of(lin, n_modes, method)
     if area_specific:
