@@ -134,7 +134,8 @@ class CoupledProblem:
                  x_initial: float | Callable = 0.5, newton: NewtonOptions | None = None,
                  extra_residual: Callable | None = None, liquid_window=None,
                  include_interface: bool = True, x_reference: float | None = None,
-                 parameters=None, quadrature_degree: int = 4, lumped: bool = True):
+                 parameters=None, quadrature_degree: int = 4, lumped: bool = True,
+                 backend: str = "auto"):
         if not (isinstance(temperature, (int, float)) and 0 < temperature < 2000):
             raise ParameterError(Problem("temperature", "must be a positive temperature",
                                          temperature, "[K] in (0, 2000)"))
@@ -163,6 +164,15 @@ class CoupledProblem:
         self.x_reference = float(x_reference)
         self.potassium = tu.potassium_content(self.x_reference, self.alloy.na_molar_volume,
                                               self.alloy.k_molar_volume)
+        if backend not in ("auto", "scipy", "petsc"):
+            raise ParameterError(Problem("backend", "unknown linear-algebra backend", backend,
+                                         "'auto', 'scipy' (serial) or 'petsc' (MPI, MUMPS)"))
+        if backend == "auto":
+            backend = "scipy" if cell_mesh.mesh.comm.size == 1 else "petsc"
+        if backend == "scipy" and cell_mesh.mesh.comm.size > 1:
+            raise ParameterError(Problem("backend", "the scipy backend is serial", backend,
+                                         "'petsc' when running under MPI"))
+        self.backend = backend
         self.quadrature_degree = int(quadrature_degree)
         self.lumped = bool(lumped)
         self._extra_residual = extra_residual
@@ -185,6 +195,18 @@ class CoupledProblem:
         local = self.cell_mesh.facet_tags.find(tag).size
         return self.mesh.comm.allreduce(local) > 0
 
+    def _shared_blocks(self, blocks):
+        """Blocks touched by a region on *any* rank (owned + ghost, communicated)."""
+        from dolfinx import la
+
+        index_map = self.space.dofmap.index_map
+        vec = la.vector(index_map, 1)
+        vec.array[:] = 0.0
+        vec.array[blocks] = 1.0
+        vec.scatter_reverse(la.InsertMode.add)
+        vec.scatter_forward()
+        return np.flatnonzero(vec.array > 0.5).astype(np.int32)
+
     def _weight(self):
         """Measure weight: the CellMesh's own (2 pi r, pi b^2 in 1D, 1) or 2 pi r / 1."""
         if hasattr(self.cell_mesh, "weight"):
@@ -205,12 +227,20 @@ class CoupledProblem:
         alloy_cells = ct.find(self._tag("alloy", "cell"))
         nasicon_cells = ct.find(self._tag("nasicon", "cell"))
         dofs = self.space.dofmap.list
-        c_blocks = np.unique(dofs[alloy_cells].ravel())
-        p_blocks = np.unique(dofs[nasicon_cells].ravel())
-        self.c_dofs = 2 * c_blocks  # unrolled indices in u.x.array
+        index_map = self.space.dofmap.index_map
+        self.n_owned_blocks = index_map.size_local
+        n_local_blocks = index_map.size_local + index_map.num_ghosts
+        c_blocks = self._shared_blocks(np.unique(dofs[alloy_cells].ravel()))
+        p_blocks = self._shared_blocks(np.unique(dofs[nasicon_cells].ravel()))
+        self.c_dofs = 2 * c_blocks  # unrolled indices in u.x.array (owned + ghosts)
         self.phi_dofs = 2 * p_blocks + 1
         self.active = np.concatenate([self.c_dofs, self.phi_dofs])
+        owned = self.n_owned_blocks
+        self.active_owned = np.concatenate([self.c_dofs[c_blocks < owned],
+                                            self.phi_dofs[p_blocks < owned]])
         self.n_c, self.n_phi = self.c_dofs.size, self.phi_dofs.size
+        self._inactive_c = 2 * np.setdiff1d(np.arange(n_local_blocks), c_blocks)
+        self._inactive_phi = 2 * np.setdiff1d(np.arange(n_local_blocks), p_blocks) + 1
         msh.topology.create_connectivity(tdim - 1, tdim)
         contact_tags = [self._tag("interface_contact")]
         if self._has_facets("flaw"):  # metal-filled flaw faces are wetted interface
@@ -328,6 +358,7 @@ class CoupledProblem:
                              * self.dS_contact_nodal),
             "M_Gu": fem.form(ufl.derivative(m_G, self.u, v)),
             "M_GV": fem.form(cdl_we * wp * self.dS_contact_nodal),
+            "m_u": fem.form(m_u), "m_G": fem.form(m_G),
         }
         one = fem.Constant(msh, 1.0)
         self._functionals = {
@@ -428,9 +459,13 @@ class CoupledProblem:
         self.u.x.scatter_forward()
         self.u_n.x.array[:] = arr
         if voltage is None:
-            voltage = float(np.mean(self.ocv_interface_dofs()))
+            ocv = self.ocv_interface_dofs()
+            comm = self.mesh.comm
+            voltage = comm.allreduce(float(np.sum(ocv))) / max(comm.allreduce(ocv.size), 1)
         self.voltage.value = voltage
         self.voltage_n = voltage
+        self._m_G_n = self.functional_form("m_G") if hasattr(self, "_forms") else 0.0
+        self._m_u_n = None
 
     def ocv_interface_dofs(self):
         x = self.interface_mole_fraction()
@@ -443,15 +478,57 @@ class CoupledProblem:
     def interface_mole_fraction(self) -> np.ndarray:
         return self.x_of(self.u.x.array[self.interface_c_dofs])
 
+    def interface_x_min(self) -> float:
+        """Smallest interface Na mole fraction over all ranks."""
+        from mpi4py import MPI
+
+        x = self.interface_mole_fraction()
+        return float(self.mesh.comm.allreduce(np.min(x) if x.size else np.inf, op=MPI.MIN))
+
+    def interface_x_max(self) -> float:
+        """Largest interface Na mole fraction over all ranks."""
+        from mpi4py import MPI
+
+        x = self.interface_mole_fraction()
+        return float(self.mesh.comm.allreduce(np.max(x) if x.size else -np.inf, op=MPI.MAX))
+
+    def interface_profile(self):
+        """(coordinates, x_Na) of all interface DOFs, gathered on every rank."""
+        n = self.n_owned_blocks
+        owned = self.interface_c_dofs // 2 < n
+        coords = self.interface_coordinates[owned]
+        x = self.interface_mole_fraction()[owned]
+        parts = self.mesh.comm.allgather((coords, x))
+        return (np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts]))
+
+    def double_layer_charge(self) -> float:
+        """Charge on the WE double layer, int C_dl (V - phi) dA [C]."""
+        return self.functional_form("m_G")
+
+    def total_current(self, dt: float | None, previous_charge: float | None = None) -> float:
+        """Total WE current [A] of the current state after a step dt: faradaic + double layer,
+        int i_F dA + (q_dl - q_dl,prev)/dt (default prev: the last accepted state)."""
+        i_f = self.functional("current_we")
+        if not dt:
+            return i_f
+        q_prev = self._m_G_n if previous_charge is None else previous_charge
+        return i_f + (self.functional_form("m_G") - q_prev) / dt
+
+    def functional_form(self, name: str) -> float:
+        val = fem.assemble_scalar(self._forms[name])
+        return float(self.mesh.comm.allreduce(val))
+
     def functional(self, name: str) -> float:
         val = fem.assemble_scalar(self._functionals[name])
         return float(self.mesh.comm.allreduce(val))
 
     def state_vector(self) -> np.ndarray:
-        return np.concatenate([self.u.x.array[self.active], [float(self.voltage.value)]])
+        """Owned active DOF values and V (this rank's part of the unknown vector)."""
+        return np.concatenate([self.u.x.array[self.active_owned], [float(self.voltage.value)]])
 
     def _set_state(self, X):
-        self.u.x.array[self.active] = X[:-1]
+        self.u.x.array[self.active_owned] = X[:-1]
+        self.u.x.scatter_forward()
         self.voltage.value = float(X[-1])
 
     # ------------------------------------------------------------------ assembly
@@ -498,14 +575,18 @@ class CoupledProblem:
 
     # ------------------------------------------------------------------ Newton
     def _scales(self):
+        """Scales of [owned active DOFs, V]: c_K0 for contents, RT/F for potentials."""
         rt_f = tu.GAS_CONSTANT * self.temperature / tu.FARADAY
-        return np.concatenate([np.full(self.n_c, self.c_max), np.full(self.n_phi, rt_f), [rt_f]])
+        is_c = self.active_owned % 2 == 0
+        return np.concatenate([np.where(is_c, self.c_max, rt_f), [rt_f]])
 
     def solve(self, control, dt: float | None) -> NewtonReport:
         """One backward-Euler step of size ``dt`` from ``u_n`` (``dt=None``: steady state).
 
         On success the state holds the new solution; on failure the state is restored to the
         start value and the report says why (the caller decides to retry)."""
+        if self.backend == "petsc":
+            return self._solve_petsc(control, dt)
         X0 = self.state_vector()
         Xn = np.concatenate([self.u_n.x.array[self.active], [self.voltage_n]])
         galv = isinstance(control, CurrentControl)
@@ -576,10 +657,175 @@ class CoupledProblem:
         return NewtonReport(False, opts.max_iterations, history,
                             f"no convergence in {opts.max_iterations} iterations")
 
+    # ------------------------------------------------------------------ PETSc / MPI path
+    def _petsc_init(self):
+        """Distributed objects: inactive DOFs are identity rows (Dirichlet-type), the border
+        (V column / current row) is eliminated by two solves with one MUMPS factorisation."""
+        from dolfinx.fem import petsc as fpetsc
+        from petsc4py import PETSc
+
+        V = self.space
+        zero = np.float64(0.0)
+        self._bcs = [fem.dirichletbc(zero, self._inactive_c.astype(np.int32), V.sub(0)),
+                     fem.dirichletbc(zero, self._inactive_phi.astype(np.int32), V.sub(1))]
+        f = self._forms
+        self._A = fpetsc.create_matrix(f["J"])
+        self._Mp = fpetsc.assemble_matrix(f["M"], bcs=self._bcs, diag=0.0)
+        self._Mp.assemble()
+        self._vecs = {name: fpetsc.create_vector(f["R"].function_spaces[0])
+                      for name in ("R", "R_V", "G_u", "M_uV", "M_Gu", "m_u", "y", "z", "r")}
+        ksp = PETSc.KSP().create(self.mesh.comm)
+        ksp.setOptionsPrefix("nakmodel_model_")
+        ksp.setType("preonly")
+        pc = ksp.getPC()
+        pc.setType("lu")
+        pc.setFactorSolverType("mumps")
+        ksp.setFromOptions()
+        self._ksp = ksp
+        rt_f = tu.GAS_CONSTANT * self.temperature / tu.FARADAY
+        n = self.n_owned_blocks
+        scale = np.empty(2 * n)
+        scale[0::2], scale[1::2] = self.c_max, rt_f
+        self._owned_scale = scale
+        self._owned_is_c = np.zeros(2 * n, dtype=bool)
+        self._owned_is_c[0::2] = True
+
+    def _assemble_vec(self, name, out):
+        from dolfinx.fem import petsc as fpetsc
+        from petsc4py import PETSc
+
+        with out.localForm() as loc:
+            loc.set(0.0)
+        fpetsc.assemble_vector(out, self._forms[name])
+        out.ghostUpdate(addv=PETSc.InsertMode.ADD, mode=PETSc.ScatterMode.REVERSE)
+        fpetsc.set_bc(out, self._bcs, alpha=0.0)
+        return out
+
+    def _solve_petsc(self, control, dt):
+        from mpi4py import MPI
+
+        if not hasattr(self, "_ksp"):
+            self._petsc_init()
+        comm = self.mesh.comm
+        galv = isinstance(control, CurrentControl)
+        opts = self.newton_options
+        vec = self._vecs
+        u0 = self.u.x.array.copy()
+        V0 = float(self.voltage.value)
+        if not galv:
+            self.voltage.value = control.voltage
+        if dt is not None:
+            if self._m_u_n is None:
+                saved, savedV = self.u.x.array.copy(), float(self.voltage.value)
+                self.u.x.array[:] = self.u_n.x.array
+                self.voltage.value = self.voltage_n
+                self._m_u_n = self._assemble_vec("m_u", vec["m_u"]).copy()
+                self.u.x.array[:] = saved
+                self.voltage.value = savedV
+        current = control.current_density * self.area_nominal if galv else 0.0
+        rt_f = tu.GAS_CONSTANT * self.temperature / tu.FARADAY
+        n2 = 2 * self.n_owned_blocks
+
+        def residual():
+            r = self._assemble_vec("R", vec["r"])
+            g = self.functional_form("G") - current
+            if dt is not None:
+                m = self._assemble_vec("m_u", vec["m_u"])
+                r.axpy(1.0 / dt, m)
+                r.axpy(-1.0 / dt, self._m_u_n)
+                g += (self.functional_form("m_G") - self._m_G_n) / dt
+            return r, g
+
+        def solve_bordered(r, g, border):
+            ksp, y, z = self._ksp, vec["y"], vec["z"]
+            rhs = r.copy()
+            rhs.scale(-1.0)
+            ksp.solve(rhs, y)
+            rhs.destroy()
+            if not galv:
+                return y.copy(), 0.0
+            b, c, d = border
+            ksp.solve(b, z)
+            dV = (-g - c.dot(y)) / (d - c.dot(z))
+            du = y.copy()
+            du.axpy(-dV, z)
+            return du, dV
+
+        def scaled_max(du, dV):
+            loc = np.max(np.abs(du.array_r[:n2] / self._owned_scale)) if n2 else 0.0
+            return max(comm.allreduce(float(loc), op=MPI.MAX), abs(dV) / rt_f)
+
+        def apply(du, dV, lam, base_u, base_V):
+            self.u.x.array[:] = base_u
+            self.u.x.array[:n2] += lam * du.array_r[:n2]
+            self.u.x.scatter_forward()
+            self.voltage.value = base_V + lam * dV
+
+        from dolfinx.fem import petsc as fpetsc
+        from petsc4py import PETSc
+
+        history = []
+        r, g = residual()
+        cmin = 1e-9 * self.c_max
+        for it in range(1, opts.max_iterations + 1):
+            A = self._A
+            A.zeroEntries()
+            fpetsc.assemble_matrix(A, self._forms["J"], bcs=self._bcs, diag=1.0)
+            A.assemble()
+            if dt is not None:
+                A.axpy(1.0 / dt, self._Mp, structure=PETSc.Mat.Structure.SUBSET_NONZERO_PATTERN)
+            self._ksp.setOperators(A)
+            border = None
+            if galv:
+                b = self._assemble_vec("R_V", vec["R_V"])
+                c = self._assemble_vec("G_u", vec["G_u"])
+                d = self.functional_form("G_V")
+                if dt is not None:
+                    b.axpy(1.0 / dt, self._assemble_vec("M_uV", vec["M_uV"]))
+                    c.axpy(1.0 / dt, self._assemble_vec("M_Gu", vec["M_Gu"]))
+                    d += self.functional_form("M_GV") / dt
+                border = (b, c, d)
+            du, dV = solve_bordered(r, g, border)
+            if self._ksp.getConvergedReason() < 0 or not np.isfinite(dV):
+                self.u.x.array[:] = u0
+                self.voltage.value = V0
+                return NewtonReport(False, it, history, "linear solve failed (MUMPS)")
+            norm0 = scaled_max(du, dV)
+            base_u, base_V = self.u.x.array.copy(), float(self.voltage.value)
+            # positivity of the content
+            cu = base_u[:n2][self._owned_is_c]
+            dc = du.array_r[:n2][self._owned_is_c]
+            bad = (cu + dc) < cmin
+            lam_loc = float(np.min(0.9 * (cmin - cu[bad]) / dc[bad])) if np.any(bad) else 1.0
+            lam = min(1.0, comm.allreduce(lam_loc, op=MPI.MIN))
+            for _ in range(10):
+                apply(du, dV, lam, base_u, base_V)
+                r, g = residual()
+                dbar, dVbar = solve_bordered(r, g, border)
+                rnorm = scaled_max(dbar, dVbar)
+                dbar.destroy()
+                if np.isfinite(rnorm) and (rnorm <= (1.0 - 0.25 * lam) * norm0
+                                           or rnorm < opts.atol):
+                    break
+                lam *= 0.5
+            inc = lam * norm0
+            history.append(inc)
+            du.destroy()
+            if not np.isfinite(rnorm):
+                break
+            if (inc < opts.rtol and lam == 1.0) or rnorm < opts.atol:
+                return NewtonReport(True, it, history)
+        self.u.x.array[:] = u0
+        self.voltage.value = V0
+        return NewtonReport(False, opts.max_iterations, history,
+                            f"no convergence in {opts.max_iterations} iterations")
+
     def accept(self):
         """Make the current state the old state of the next step."""
         self.u_n.x.array[:] = self.u.x.array
         self.voltage_n = float(self.voltage.value)
+        self._m_G_n = self.functional_form("m_G")
+        self._m_u_n = None
 
     def restore(self):
         """Reset the current state to the last accepted one."""

@@ -135,7 +135,6 @@ class Simulation:
     def _record(self, result, t, k_step, current, capacity, faradaic_capacity):
         pb = self.problem
         area = pb.area_nominal
-        x_int = pb.interface_mole_fraction()
         V = float(pb.voltage.value)
         i_f = pb.functional("current_we")
         active = pb.functional("active_area")
@@ -155,7 +154,7 @@ class Simulation:
             time=t, step=k_step, voltage=V, current_density=current, capacity=capacity,
             faradaic_capacity=faradaic_capacity, ocv=ocv, we_overpotential=eta_we,
             ce_overpotential=ce_term, ohmic=V - ocv - eta_we - ce_term,
-            x_interface_min=float(np.min(x_int)), x_interface_max=float(np.max(x_int)),
+            x_interface_min=pb.interface_x_min(), x_interface_max=pb.interface_x_max(),
             x_interface_mean=pb.functional("x_area") / pb.functional("area_interface"),
             liquid_fraction_interface=pb.functional("liquid_area") / pb.functional(
                 "area_interface"),
@@ -167,9 +166,9 @@ class Simulation:
 
     def _profile(self, result, t):
         pb = self.problem
-        coords = pb.interface_coordinates
+        coords, x = pb.interface_profile()
         coord = coords[:, 0] if pb.mesh.geometry.dim > 1 else coords[:, 0] * 0
-        result.profiles.append(InterfaceProfile(t, coord.copy(), pb.interface_mole_fraction()))
+        result.profiles.append(InterfaceProfile(t, coord.copy(), x))
 
     # ------------------------------------------------------------------ events
     def _events(self, step, current_of, step_capacity_of):
@@ -188,11 +187,11 @@ class Simulation:
                                     abs(step_capacity_of(p, dt)) - q))
             elif kind == "Liquidus":
                 if sign >= 0:
-                    events.append(Event("liquidus", lambda p, dt: p.x_liquidus_k - float(
-                        np.min(p.interface_mole_fraction()))))
+                    events.append(Event("liquidus", lambda p, dt: p.x_liquidus_k
+                                        - p.interface_x_min()))
                 if sign <= 0:
-                    events.append(Event("liquidus", lambda p, dt: float(
-                        np.max(p.interface_mole_fraction())) - p.x_liquidus_na))
+                    events.append(Event("liquidus", lambda p, dt: p.interface_x_max()
+                                        - p.x_liquidus_na))
             elif kind == "SolidCoverage":
                 events.append(Event(str(term), lambda p, dt, f=term.fraction: (
                     1.0 - p.functional("liquid_area") / p.functional("area_interface")) - f))
@@ -232,16 +231,13 @@ class Simulation:
         result = Result(liquid_window=(pb.x_liquidus_k, pb.x_liquidus_na),
                         nominal_area=pb.area_nominal)
         area = pb.area_nominal
-        M = pb.mass_matrix()
-        zero = CurrentControl(0.0)
-        track = {"t": 0.0, "capacity": 0.0, "faradaic": 0.0, "q0": 0.0, "Xn": None}
+        track = {"t": 0.0, "capacity": 0.0, "faradaic": 0.0, "q0": 0.0}
 
         def current_of(p, dt):
             """Total WE current density of the trial state: faradaic + double layer."""
             if dt <= 0:
                 return result.rows["current_density"][-1]
-            X = p.state_vector()
-            return (p.steady_residual(zero)[-1] + (M @ (X - track["Xn"]))[-1] / dt) / area
+            return p.total_current(dt) / area
 
         def step_capacity_of(p, dt):
             q = track["capacity"] - track["q0"]
@@ -274,12 +270,12 @@ class Simulation:
                     margin = 1e-12 * max(1.0, t_stop) if math.isfinite(t_stop) else 0.0
                     while track["t"] < t_stop - margin and hit is None:
                         t = track["t"]
-                        track["Xn"] = pb.state_vector()
                         t_end = min([t_stop] + [s for s in pending_profiles + pending_fields
                                                 if s > t])
+                        q_dl = pb.double_layer_charge()
                         t_new, hit = stepper.advance(t, control_at, t_end, events)
                         dt = t_new - t
-                        i_tot = current_of(pb, dt)
+                        i_tot = pb.total_current(dt, q_dl) / area
                         track["t"] = t_new
                         track["capacity"] += i_tot * dt
                         track["faradaic"] += pb.functional("current_we") / area * dt

@@ -91,8 +91,12 @@ class AdaptiveStepper:
             return 0.0
         X_old, dt_prev = self._prev
         X_pred = Xn + dt * (Xn - X_old) / dt_prev
+        from mpi4py import MPI
+
         scale = self.problem._scales()
-        return float(dt / (dt + dt_prev) * np.max(np.abs(X - X_pred) / scale))
+        local = float(np.max(np.abs(X - X_pred) / scale))
+        return float(dt / (dt + dt_prev)
+                     * self.problem.mesh.comm.allreduce(local, op=MPI.MAX))
 
     def _fail(self, t, dt, reason, history):
         p = self.problem
@@ -100,7 +104,7 @@ class AdaptiveStepper:
         raise ConvergenceError(
             reason, time=t, dt=dt, history=list(history),
             state={"voltage": float(p.voltage_n),
-                   "x_interface_min": float(np.min(p.interface_mole_fraction())),
+                   "x_interface_min": p.interface_x_min(),
                    "rejections": self.rejections})
 
     def advance(self, t: float, control_at: Callable, t_end: float,
