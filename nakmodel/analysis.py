@@ -239,3 +239,24 @@ def strip_resistance_exact(half_width: float, pellet_radius: float, thickness: f
     """
     a, b, L, s = half_width, pellet_radius, thickness, conductivity
     return L / (s * b) + 2 / (math.pi * s) * math.log(1 / math.sin(math.pi * a / (2 * b)))
+
+
+def spot_array_resistance(spot_radius: float, count: float, pellet_radius: float,
+                          thickness: float, conductivity: float) -> float:
+    """Independent-flux-tube estimate [ohm] for ``count`` equal spots of radius a spread evenly
+    over a pellet of radius b:
+
+        R = L/(sigma pi b^2) + psi(a sqrt(N)/b) / (4 sigma a N),
+
+    each spot feeding its own cylinder of area pi b^2/N (Holm 1967 with the Roess factor
+    :func:`constriction_factor`; tube interaction and the pellet edge neglected).  For a
+    periodic 3D array of 21 spots (a/b = 0.1, f = 0.21) it is within 0.4 % of the FE value
+    (validation case ``model_constriction_spot_arrays``).  Useful to give a 1D model the
+    constriction it cannot resolve.  ``count`` may be non-integer (= f b^2/a^2).
+    """
+    a, n, b, L, s = spot_radius, count, pellet_radius, thickness, conductivity
+    eps = a * math.sqrt(n) / b
+    if not (0 < eps < 1):
+        raise ParameterError(Problem("count", "spots do not fit their flux tubes", count,
+                                     f"0 < count < (b/a)^2 = {(b / a) ** 2:.4g}"))
+    return L / (s * math.pi * b * b) + float(constriction_factor(eps)) / (4 * s * a * n)

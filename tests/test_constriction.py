@@ -127,3 +127,21 @@ def test_3d_spot_matches_series():
                 bulk_mesh_size=2.5e-4)
     r = electrolyte_resistance(cell, SIGMA)
     assert r == pytest.approx(ref, rel=0.01)
+
+
+def test_spot_array_estimate_limits():
+    from nakmodel.analysis import spot_array_resistance
+
+    a = 0.2 * B
+    # one spot: the Holm-Roess single-spot value
+    assert spot_array_resistance(a, 1, B, L, SIGMA) == pytest.approx(
+        holm_cylinder_resistance(a, B, L, SIGMA), rel=1e-14)
+    # many small spots at fixed fraction: constriction ~ 1/N -> bulk
+    bulk = L / (SIGMA * math.pi * B * B)
+    f = 0.2
+    extra = [spot_array_resistance(B * math.sqrt(f / n), n, B, L, SIGMA) - bulk
+             for n in (10, 40, 160)]
+    assert extra[0] / extra[1] == pytest.approx(2.0, rel=1e-12)  # a ~ N^-1/2 -> 1/(aN) ~ N^-1/2
+    assert extra[1] / extra[2] == pytest.approx(2.0, rel=1e-12)
+    with pytest.raises(ParameterError):
+        spot_array_resistance(a, 30, B, L, SIGMA)

@@ -30,7 +30,7 @@ def run(outdir):
     import matplotlib.pyplot as plt
     from matplotlib.patches import Circle
 
-    from nakmodel.analysis import constriction_factor
+    from nakmodel.analysis import spot_array_resistance
 
     bulk = L / (SIGMA * math.pi * B * B)
     cell_p, r3_periodic = _resistance("3d", None)
@@ -38,7 +38,7 @@ def run(outdir):
     # rings with the areal fraction the 3D lattice realised (whole shells of sites)
     _, r_rings = _resistance("axisymmetric", None, fraction=cell_p.layout.fraction)
     n = len(cell_p.layout.discs)
-    tube = float(constriction_factor(A * math.sqrt(n) / B)) / (4 * SIGMA * A * n) + bulk
+    tube = spot_array_resistance(A, n, B, L, SIGMA)
 
     fig, axes = plt.subplots(1, 3, figsize=(11, 3.6), layout="constrained")
     for ax, cell, title in ((axes[0], cell_p, "periodic"), (axes[1], cell_r, "random (seed 2)")):
