@@ -206,9 +206,8 @@ def test_flaw_mouth_over_a_contact_edge(kind):
 
 
 def test_oriented_interface_measure_puts_the_alloy_on_plus(axi_spots_flaw):
-    from mpi4py import MPI
-
     from dolfinx import fem
+    from mpi4py import MPI
 
     cm = axi_spots_flaw
     indicator = fem.Function(fem.functionspace(cm.mesh, ("DG", 0)))

@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import lru_cache
 
 from ..errors import ParameterError, Problem
 from ..units import to_si
@@ -44,7 +45,9 @@ MODEL_UNIT = 1e-6
 """Length unit [m] of the gmsh geometry (micrometres); meshes are returned in metres."""
 
 
+@lru_cache(maxsize=1)
 def _defaults():
+    """(cell lengths, mesh size) of the default parameter set (cached)."""
     try:
         from ..parameters import load_parameters
 
@@ -106,6 +109,7 @@ class Cell:
     def __post_init__(self):
         problems: list[Problem] = []
         cell_defaults, mesh_default = _defaults()
+        cell_defaults = dict(cell_defaults)
         try:
             kind = GeometryKind(self.geometry)
         except ValueError:
