@@ -274,6 +274,11 @@ def test_semicircular_flaw_3d():
     assert 0.64 < ratio < 0.71
     assert result.path_spread < 0.01
     assert result.solution.info["solver"] == "gamg"  # no fallback to the direct solver
+    surface, deepest = result.front_profile([0.0, math.pi / 2]) / (100e6 * math.sqrt(
+        math.pi * 10e-6))
+    assert surface > deepest  # Newman-Raju: 0.74 at the surface, 0.67 at the deepest point
+    assert deepest == pytest.approx(0.665, rel=0.05) and surface == pytest.approx(0.736,
+                                                                                   rel=0.05)
     assert result.principal_stress().x.array.max() > 300e6
     with pytest.raises(ParameterError, match="mechanics.shape"):
         mech.stress_intensity(mech.FlawGeometry(1e-3, 0.5e-3, 10e-6, 1e-6, position=1e-4),

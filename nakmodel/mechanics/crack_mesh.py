@@ -57,6 +57,10 @@ class CrackMesh:
     """3D circular front: its centre (default the origin)."""
     front_normal: np.ndarray | None = None
     """3D circular front: unit normal of the crack plane (default e_z)."""
+    front_axes: tuple | None = None
+    """3D circular front: in-plane unit vectors (e1, e2) defining the front angle
+    phi = atan2(d . e2, d . e1); the model holds phi in ``front_angles``."""
+    front_angles: tuple[float, float] = (0.0, 0.5 * math.pi)
 
     @property
     def min_tip_distance_to_boundary(self) -> float:
@@ -379,6 +383,7 @@ def penny_crack_mesh_3d(radius: float, height: float, crack_radius: float, *,
     cm.max_ring_radius = min(a, radius - a, height)
     cm.front_radius = a
     cm.front_length = 0.5 * math.pi * a
+    cm.front_axes = (np.array([1.0, 0.0, 0.0]), np.array([0.0, 1.0, 0.0]))
     return cm
 
 
@@ -466,4 +471,5 @@ def surface_crack_mesh_3d(width: float, height: float, crack_radius: float, *,
                      max_ring_radius=min(a, width - a, height - a), front_radius=a,
                      front_length=0.5 * math.pi * a,
                      front_center=np.array([0.0, 0.0, float(height)]),
-                     front_normal=np.array([0.0, 1.0, 0.0]))
+                     front_normal=np.array([0.0, 1.0, 0.0]),
+                     front_axes=(np.array([1.0, 0.0, 0.0]), np.array([0.0, 0.0, -1.0])))

@@ -70,8 +70,12 @@ def default_rings(crack: CrackMesh, n: int = 3) -> list[RingDomain]:
     return [RingDomain(edges[0], edges[i + 1]) for i in range(n)]
 
 
-def _theta(solution: ElasticSolution, crack: CrackMesh, ring: RingDomain):
-    """Virtual crack extension theta = q(|x - tip|) e with q interpolated in P1."""
+def _theta(solution: ElasticSolution, crack: CrackMesh, ring: RingDomain, window=None):
+    """Virtual crack extension theta = q(|x - tip|) e with q interpolated in P1.
+
+    ``window`` = (phi0, half_width) [rad] localises theta along a 3D circular
+    front with the hat function h(phi) = max(0, 1 - |phi - phi0| / half_width).
+    """
     import ufl
     from dolfinx import fem
 
@@ -103,7 +107,10 @@ def _theta(solution: ElasticSolution, crack: CrackMesh, ring: RingDomain):
             d = np.sqrt((in_plane - front_radius) ** 2 + dn**2)
         else:
             d = np.sqrt(sum((x[i] - tip[i]) ** 2 for i in range(gdim)))
-        return np.clip((ring.r_outer - d) / (ring.r_outer - ring.r_inner), 0.0, 1.0)
+        value = np.clip((ring.r_outer - d) / (ring.r_outer - ring.r_inner), 0.0, 1.0)
+        if window is not None:
+            value = value * _hat(_front_angle(crack, x), *window)
+        return value
 
     q.interpolate(profile)
     if front_radius is not None:  # radial (in the crack plane) extension of the front
@@ -114,6 +121,40 @@ def _theta(solution: ElasticSolution, crack: CrackMesh, ring: RingDomain):
         return q * in_plane / ufl.sqrt(ufl.dot(in_plane, in_plane))
     e = ufl.as_vector([float(c) for c in crack.direction[:gdim]])
     return q * e
+
+
+def _hat(phi, phi0, half_width):
+    return np.clip(1.0 - np.abs(phi - phi0) / half_width, 0.0, 1.0)
+
+
+def _front_angle(crack: CrackMesh, x):
+    """Front angle phi of points x (3, n) about the front centre (see CrackMesh.front_axes)."""
+    center = np.zeros(3) if crack.front_center is None else np.asarray(crack.front_center)
+    e1, e2 = crack.front_axes
+    d = x - center[:, None]
+    return np.arctan2(np.asarray(e2) @ d, np.asarray(e1) @ d)
+
+
+def local_energy_release_rate(solution: ElasticSolution, crack: CrackMesh, angle: float,
+                              half_width: float = np.radians(15.0),
+                              ring: RingDomain | None = None) -> float:
+    """G [J/m^2] at front angle ``angle`` [rad] of a 3D circular front.
+
+    theta = q(rho) h(phi) e with a hat h of ``half_width``; G(phi0) =
+    (factor) * integral / int_front h ds (Anderson, Fracture Mechanics, sec.
+    7.4.2: the domain integral with a localised virtual extension), which
+    averages G over the hat's support.
+    """
+    if crack.front_radius is None or crack.front_axes is None:
+        raise ParameterError(Problem("mechanics.front", "no circular 3D crack front",
+                                     None, "a 3D crack mesh with front_axes"))
+    ring = ring or default_rings(crack, 1)[0]
+    theta = _theta(solution, crack, ring, window=(angle, half_width))
+    value = _integrate(_g_theta_forms(solution, crack, theta), solution.mesh.comm)
+    lo, hi = crack.front_angles
+    phi = np.linspace(lo, hi, 20001)
+    weight = crack.front_radius * np.trapezoid(_hat(phi, angle, half_width), phi)
+    return float(value) * (2.0 if crack.symmetric else 1.0) / weight
 
 
 def _g_theta_forms(solution: ElasticSolution, crack: CrackMesh, theta, auxiliary=None):

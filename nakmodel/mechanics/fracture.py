@@ -248,6 +248,20 @@ class StressIntensity:
         g = np.array(self.G_rings)
         return float((g.max() - g.min()) / abs(g.mean())) if abs(g.mean()) > 0 else 0.0
 
+    def front_profile(self, angles, half_width: float = math.radians(10.0)) -> np.ndarray:
+        """K_I [Pa m^0.5] along a 3D (semicircular) front at ``angles`` [rad] from the surface
+        (0 = surface point, pi/2 = deepest point), from localised G-theta integrals."""
+        from .domain_integral import local_energy_release_rate
+
+        if self.solution.kinematics != Kinematics.THREE_D:
+            raise ParameterError(Problem("result", "front profiles need a 3D result", None,
+                                         "MeshOptions(shape='semicircular')"))
+        Ep = self.material.plane_strain_modulus
+        sign = 1.0 if self.K_I >= 0 else -1.0
+        return np.array([sign * math.sqrt(Ep * max(local_energy_release_rate(
+            self.solution, self.crack, float(phi), half_width), 0.0))
+            for phi in np.atleast_1d(angles)])
+
     def to_pellet_coordinates(self, x: np.ndarray) -> np.ndarray:
         """Map mesh coordinates (n, 2+) to pellet (x, z) coordinates [m]."""
         g = self.geometry
