@@ -85,6 +85,21 @@ class AlloyProperties:
                 tu.tracer_diffusivity(self.k_tracer_diffusivity_prefactor,
                                       self.k_tracer_activation_energy, temperature))
 
+    def phase_boundaries(self, temperature: float, params=None) -> tuple:
+        """(x_liquidus_K, x_solid_K, x_liquidus_Na, x_solid_Na) at ``temperature``.
+
+        From :func:`nakmodel.thermo.phase_boundaries` (dilute terminal solid solutions) when
+        available; otherwise the liquid window with pure solids (0, 1)."""
+        try:
+            from .. import thermo
+
+            b = thermo.phase_boundaries(temperature, params if params is not None else self)
+            return tuple(float(np.asarray(v)) for v in (b.liquid_low, b.solid_low,
+                                                         b.liquid_high, b.solid_high))
+        except (ImportError, AttributeError):
+            lo, hi = self.liquid_window(temperature, params)
+            return lo, 0.0, hi, 1.0
+
     def liquid_window(self, temperature: float, params=None) -> tuple[float, float]:
         """(x_liquidus_K_side, x_liquidus_Na_side) at ``temperature``.
 

@@ -157,8 +157,13 @@ class CoupledProblem:
         self.axisymmetric = bool(getattr(cell_mesh, "axisymmetric", False)
                                  or getattr(cell_mesh, "is_axisymmetric", False))
         if liquid_window is None:
-            liquid_window = self.alloy.liquid_window(self.temperature, parameters)
-        self.x_liquidus_k, self.x_liquidus_na = map(float, liquid_window)
+            bounds = self.alloy.phase_boundaries(self.temperature, parameters)
+        elif len(liquid_window) == 2:
+            bounds = (liquid_window[0], 0.0, liquid_window[1], 1.0)
+        else:
+            bounds = tuple(liquid_window)
+        self.x_liquidus_k, self.x_solid_k, self.x_liquidus_na, self.x_solid_na = map(float,
+                                                                                   bounds)
         if x_reference is None:
             x_reference = x_initial if not callable(x_initial) else 0.5
         self.x_reference = float(x_reference)
@@ -304,6 +309,7 @@ class CoupledProblem:
         # trigger a new JIT compilation (sweeps reuse the compiled kernels)
         values = dict(
             T=T, L0=L0, L1=L1, L2=L2, d_na=d_na, d_k=d_k, xlk=xlk, xln=xln, smooth=smooth,
+            xsk=self.x_solid_k, xsn=self.x_solid_na,
             sigma=sigma, factor=a.interdiffusivity_factor, d_solid=a.solid_diffusivity,
             v_na=a.na_molar_volume, v_k=a.k_molar_volume, K=self.potassium,
             tm_na=a.na_melting_point, dh_na=a.na_enthalpy_of_fusion, contact=contact,
@@ -318,7 +324,7 @@ class CoupledProblem:
 
         x = self.x_of(c)
         stretch = tu.stretch(c, k["K"], k["v_na"], k["v_k"])
-        f_l = tu.liquid_fraction(x, k["xlk"], k["xln"], k["smooth"])
+        f_l = tu.liquid_fraction(x, k["xlk"], k["xln"], k["smooth"], k["xsk"], k["xsn"])
         D = self.diffusivity(c)
         self.expr = {"x": x, "liquid_fraction": f_l, "D": D, "stretch": stretch}
         # interface quantities (P1 traces: '+' == '-')
@@ -396,7 +402,7 @@ class CoupledProblem:
         k = self._constants
         x = self.x_of(c)
         x_l = tu.liquid_composition(x, k["xlk"], k["xln"], k["smooth"])
-        f_l = tu.liquid_fraction(x, k["xlk"], k["xln"], k["smooth"])
+        f_l = tu.liquid_fraction(x, k["xlk"], k["xln"], k["smooth"], k["xsk"], k["xsn"])
         d_liq = tu.interdiffusivity(x_l, k["T"], k["L0"], k["L1"], k["d_na"], k["d_k"],
                                     k["factor"], k["L2"])
         stretch = tu.stretch(c, k["K"], k["v_na"], k["v_k"])
@@ -413,7 +419,7 @@ class CoupledProblem:
         k = self._constants
         x = self.x_of(c)
         x_l = tu.liquid_composition(x, k["xlk"], k["xln"], k["smooth"])
-        f_l = tu.liquid_fraction(x, k["xlk"], k["xln"], k["smooth"])
+        f_l = tu.liquid_fraction(x, k["xlk"], k["xln"], k["smooth"], k["xsk"], k["xsn"])
         ocv = tu.ocv_vs_na(x_l, k["T"], k["L0"], k["L1"], k["tm_na"], k["dh_na"], k["L2"])
         eta = voltage - phi - ocv
         activity = tu.activity_na(x_l, k["T"], k["L0"], k["L1"], k["L2"])

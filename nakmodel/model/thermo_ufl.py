@@ -156,15 +156,17 @@ def liquid_composition(x, x_liquidus_k: float, x_liquidus_na: float, width: floa
     return smooth_min(smooth_max(x, x_liquidus_k, width), x_liquidus_na, width)
 
 
-def liquid_fraction(x, x_liquidus_k: float, x_liquidus_na: float, width: float):
+def liquid_fraction(x, x_liquidus_k: float, x_liquidus_na: float, width: float,
+                    x_solid_k: float = 0.0, x_solid_na: float = 1.0):
     """Molar liquid fraction from the lever rule, smoothed.
 
-    K-rich side (solid = pure K, x_Na = 0): f_L = x / x_liq,K;
-    Na-rich side (solid = pure Na):        f_L = (1 - x) / (1 - x_liq,Na);
+    K-rich side (liquid + K(ss) of composition x_s,K): f_L = (x - x_s,K) / (x_liq,K - x_s,K);
+    Na-rich side (liquid + Na(ss), x_s,Na):            f_L = (x_s,Na - x) / (x_s,Na - x_liq,Na);
     f_L = min(1, both), each min smoothed with ``width`` (``interface.blocking_smoothing``).
-    Lever rule: standard phase-diagram relation [M]; pure solids: assumption (Na2K ignored).
+    Lever rule: standard phase-diagram relation [M]; solid compositions from
+    ``thermo.phase_boundaries`` (pure solids: x_s = 0 and 1).  Na2K is not represented.
     """
     one = 1.0
-    f_k = x / x_liquidus_k
-    f_na = (1.0 - x) / (1.0 - x_liquidus_na)
+    f_k = (x - x_solid_k) / (x_liquidus_k - x_solid_k)
+    f_na = (x_solid_na - x) / (x_solid_na - x_liquidus_na)
     return smooth_min(smooth_min(one, f_k, width), f_na, width)
