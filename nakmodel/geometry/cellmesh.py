@@ -257,20 +257,26 @@ class CellMesh:
         f2v_sub = sub.topology.connectivity(fdim, 0)
         n_sub_facets = sub.topology.index_map(fdim).size_local + sub.topology.index_map(
             fdim).num_ghosts
-        key_to_sub = {}
-        for f in range(n_sub_facets):
-            key_to_sub[tuple(sorted(f2v_sub.links(f)))] = f
-        sub_idx, values, parents = [], [], []
-        for pf, value in zip(self.facet_tags.indices, self.facet_tags.values, strict=True):
-            verts = parent_to_sub_v[f2v_parent.links(pf)]
-            if np.any(verts < 0):
-                continue
-            sf = key_to_sub.get(tuple(sorted(verts)))
-            if sf is None:
-                continue
-            sub_idx.append(sf)
-            values.append(value)
-            parents.append(pf)
+        n_fv = len(f2v_sub.links(0)) if n_sub_facets else 1  # vertices per facet (simplices)
+        # match facets by their sorted vertex tuples (as raw bytes), vectorised
+        sub_rows = np.sort(np.asarray(f2v_sub.array, dtype=np.int64).reshape(-1, n_fv), axis=1)
+        pf_all = np.asarray(self.facet_tags.indices, dtype=np.int32)
+        offsets = f2v_parent.offsets
+        idx = offsets[pf_all][:, None] + np.arange(n_fv)[None, :]
+        parent_rows = parent_to_sub_v[np.asarray(f2v_parent.array)[idx]]
+        inside = np.all(parent_rows >= 0, axis=1)
+        parent_rows = np.sort(parent_rows[inside], axis=1)
+        void = np.dtype((np.void, 8 * n_fv))
+        sub_keys = np.ascontiguousarray(sub_rows).view(void).ravel()
+        parent_keys = np.ascontiguousarray(parent_rows).view(void).ravel()
+        order_sub = np.argsort(sub_keys, kind="stable")
+        pos = np.searchsorted(sub_keys[order_sub], parent_keys)
+        pos = np.minimum(pos, max(len(order_sub) - 1, 0))
+        found = (sub_keys[order_sub][pos] == parent_keys) if len(order_sub) else np.zeros(
+            len(parent_keys), dtype=bool)
+        sub_idx = order_sub[pos][found]
+        values = np.asarray(self.facet_tags.values)[inside][found]
+        parents = pf_all[inside][found]
         order = np.argsort(sub_idx, kind="stable")
         sub_idx = np.asarray(sub_idx, dtype=np.int32)[order]
         values = np.asarray(values, dtype=np.int32)[order]
