@@ -68,7 +68,8 @@ def test_run_point_returns_outputs(tmp_path):
     out = kind.run_point(_study(), tmp_path)
     assert set(kind.OUTPUTS) <= set(out)
     parts = sum(out[k] for k in ("R_alloy_ohm_cm2", "R_interface_ohm_cm2", "R_ceramic_ohm_cm2",
-                                 "R_counter_ohm_cm2"))
+                                 "R_counter_ohm_cm2", "R_unresolved_ohm_cm2"))
+    assert out["R_unresolved_ohm_cm2"] == 0.0  # 1D: every mode (dense)
     assert parts == pytest.approx(out["R_total_ohm_cm2"], rel=1e-6)
     assert (tmp_path / "spectrum.csv").exists()
 
