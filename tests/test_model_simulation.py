@@ -99,3 +99,22 @@ def test_vtx_field_output(tmp_path):
                      field_output_times=[0.0, 120.0, 300.0])
     sim.run()
     assert (tmp_path / "fields.bp").is_dir()
+
+
+def test_potentiostatic_hold_until_current_limit():
+    """Hold at 30 mV: the current falls as the film depletes (its OCV rises) and the step ends
+    at the current limit; Na is conserved under potentiostatic control too."""
+    from nakmodel.protocol import CurrentLimit, Hold
+
+    p = load_parameters()
+    step = Hold(voltage=0.03, duration=7200.0, until=(CurrentLimit(2.0, "below"),))
+    res = Simulation(Cell(geometry="1d", alloy_thickness=10e-6), p, step).run()
+    assert res.termination == str(CurrentLimit(2.0, "below"))
+    np.testing.assert_allclose(res.voltage[1:], 0.03, rtol=1e-12)
+    current = res.current_density[2:]
+    assert current[0] > 5.0 and np.all(np.diff(current) < 1e-9)
+    assert current[-1] == pytest.approx(2.0, rel=0.02)
+    removed = (res.inventory[0] - res.inventory) * FARADAY / res.nominal_area
+    assert np.max(np.abs(removed - res.faradaic_capacity)) < 1e-8 * res.faradaic_capacity[-1]
+    # the open-circuit potential rose towards the hold voltage
+    assert res.ocv[-1] > res.ocv[0] + 0.005
