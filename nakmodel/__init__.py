@@ -62,6 +62,10 @@ _LAZY_ATTRS: dict[str, tuple[str, str]] = {
     "fit": ("nakmodel.fitting", "fit"),
     # impedance
     "relaxation_spectrum": ("nakmodel.impedance", "relaxation_spectrum"),
+    # mechanics
+    "stress_intensity": ("nakmodel.mechanics", "stress_intensity"),
+    "critical_pressure": ("nakmodel.mechanics", "critical_pressure"),
+    "flaw_size_sweep": ("nakmodel.mechanics", "flaw_size_sweep"),
     # sweeps
     "run_sweep": ("nakmodel.sweep", "run_sweep"),
     "load_sweep": ("nakmodel.sweep", "load_sweep"),
@@ -102,7 +106,10 @@ __all__ = [
     "SurfaceFlaw",
     "fit",
     "kramers_kronig",
+    "critical_pressure",
+    "flaw_size_sweep",
     "load_sweep",
+    "stress_intensity",
     "read_spectrum",
     "relaxation_spectrum",
     "run_sweep",

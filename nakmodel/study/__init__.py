@@ -50,6 +50,10 @@ from ..parameters import Parameters, load_parameters
 
 KINDS: dict[str, str] = {
     "thermodynamics": "nakmodel.study.thermodynamics",
+    "simulation": "nakmodel.study.simulation",
+    "impedance": "nakmodel.study.impedance",
+    "ccd": "nakmodel.study.ccd",
+    "flaw_size": "nakmodel.study.flaw_size",
 }
 _STUDY_KEYS = {"name", "kind", "title", "description"}
 
