@@ -185,7 +185,7 @@ def _analyse(problem, params, options, label):
     lin = linearize(problem, relative_permittivity=_permittivity(params))
     f = options.frequencies
     spectrum = _spectrum(f, lin.impedance(f), lin, False, "galvanostatic").with_label(label)
-    exact = lin.system.size <= DENSE_LIMIT
+    exact = lin.system._partition()[0].size <= DENSE_LIMIT
     modes = modes_of(lin, None if exact else 50)
     area = lin.area
     z_r0 = lin.dc_resistance()
