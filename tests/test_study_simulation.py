@@ -24,7 +24,7 @@ def study_dict(**options):
     table = {"geometry": "1d", "pellet_radius": "5 mm", "pellet_thickness": "1 mm",
              "alloy_thickness": "50 um", "compositions": ["NaK65", "NaK80"],
              "protocol": ["Strip at 2 mA/cm2 until liquidus or 1 V", "Rest for 10 min"],
-             "profiles": 3}
+             "profiles": 3, "error_tolerance": 0.03}
     table.update(options)
     return {"study": {"name": "sim", "kind": "simulation"}, "simulation": table}
 

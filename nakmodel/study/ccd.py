@@ -17,6 +17,7 @@ Options table ``[ccd]``: the cell options of the ``simulation`` kind (``geometry
     rest_after = "0 s"          # optional OCV rest after each scan (recorded in the CSV)
     geis_currents = ["0.2 mA/cm2", "1 mA/cm2"]   # operando GEIS at the end of these levels
     geis_frequency_max = "1 MHz"; geis_frequency_min = "10 mHz"; geis_points_per_decade = 6
+    error_tolerance = 0.02      # optional: local error per time step (model default 5e-3)
 
 For every (composition, direction) it writes ``<label>_<direction>/timeseries.csv``,
 voltage/interface plots, optional GEIS spectra and DRT (heat map vs current), and over
@@ -42,6 +43,7 @@ from . import unknown_option_problems
 from .simulation import (
     CELL_OPTIONS,
     GEIS_OPTIONS,
+    NUMERIC_OPTIONS,
     CellOptions,
     GEISRecorder,
     _write_rows,
@@ -49,6 +51,7 @@ from .simulation import (
     geis_frequencies,
     parse_cell_options,
     parse_compositions,
+    parse_error_tolerance,
     parse_geis,
     parse_quantity_list,
     result_summary,
@@ -63,7 +66,7 @@ _MAH_CM2 = 36000.0
 SCAN_OPTIONS = ("compositions", "directions", "start", "stop", "step", "hold",
                 "voltage_limit", "stop_at_liquidus", "solid_coverage", "crack", "rest_after",
                 "geis_currents", "profiles")
-OPTIONS = CELL_OPTIONS + SCAN_OPTIONS + GEIS_OPTIONS
+OPTIONS = CELL_OPTIONS + SCAN_OPTIONS + GEIS_OPTIONS + NUMERIC_OPTIONS
 OPTION_UNITS = {"pellet_radius": "m", "pellet_thickness": "m", "alloy_thickness": "m",
                 "mesh_size": "m", "start": "A/m^2", "stop": "A/m^2", "step": "A/m^2",
                 "hold": "s", "voltage_limit": "V", "rest_after": "s",
@@ -96,6 +99,7 @@ class ScanOptions:
     geis_currents: tuple = ()
     geis: tuple = (1e6, 1e-2, 6)
     profiles: int = 6
+    error_tolerance: float | None = None
 
     def levels(self) -> list[float]:
         """Current levels [A/m^2] of the scan (as the protocol's stepped ramp makes them)."""
@@ -190,11 +194,12 @@ def parse_options(table: dict, prefix: str, params) -> ScanOptions:
     if isinstance(profiles, bool) or not isinstance(profiles, int) or not 0 <= profiles <= 50:
         problems.append(Problem(f"{prefix}.profiles", "out of range", profiles,
                                 "an integer in [0, 50]"))
+    tol = parse_error_tolerance(table, prefix, problems)
     if problems:
         raise ParameterError(problems)
     return ScanOptions(cell, comps, tuple(directions), start, stop, step, values["hold"],
                        values["voltage_limit"], stop_at_liquidus, float(coverage), crack,
-                       values["rest_after"], geis_currents, geis, profiles)
+                       values["rest_after"], geis_currents, geis, profiles, tol)
 
 
 class FlawStateRecorder:
@@ -244,7 +249,8 @@ def scan(options: ScanOptions, params, composition: Composition, direction: str,
     if options.cell.flaw is not None:
         hooks.append(FlawStateRecorder())
     result = simulate(options.cell, params, options.protocol(direction), composition,
-                      profiles=options.profiles, hooks=hooks, profile_times=times)
+                      profiles=options.profiles, hooks=hooks, profile_times=times,
+                      error_tolerance=options.error_tolerance)
     criteria = criteria_for(options, params)
     if crack_criterion is not None:
         criteria = [c for c in criteria if c.name != "crack"] + [crack_criterion]

@@ -49,7 +49,9 @@ _HOST_KEYS = {"porosity", "tortuosity"}
 CELL_OPTIONS = ("geometry", "pellet_radius", "pellet_thickness", "alloy_thickness", "mesh_size",
                 "working_metal", "contact", "flaw", "host")
 GEIS_OPTIONS = ("geis_frequency_max", "geis_frequency_min", "geis_points_per_decade")
-OPTIONS = CELL_OPTIONS + ("protocol", "compositions", "profiles", "geis_times") + GEIS_OPTIONS
+NUMERIC_OPTIONS = ("error_tolerance",)
+OPTIONS = (CELL_OPTIONS + ("protocol", "compositions", "profiles", "geis_times") + GEIS_OPTIONS
+           + NUMERIC_OPTIONS)
 OPTION_UNITS = {"pellet_radius": "m", "pellet_thickness": "m", "alloy_thickness": "m",
                 "mesh_size": "m", "geis_frequency_max": "Hz", "geis_frequency_min": "Hz"}
 OUTPUTS = ("capacity", "stripped_capacity", "plated_capacity", "duration", "final_voltage",
@@ -114,6 +116,8 @@ class SimulationOptions:
     geis_times: tuple = ()
     geis: tuple = (1e6, 1e-2, 6)
     """(f_max [Hz], f_min [Hz], points per decade) of operando GEIS."""
+    error_tolerance: float | None = None
+    """Scaled local time-step error (None: the model default, StepControl)."""
 
 
 def _length(table, name, prefix, default, problems, *, optional=False):
@@ -240,6 +244,19 @@ def parse_geis(table, prefix, problems) -> tuple:
     return f_max, f_min, n
 
 
+def parse_error_tolerance(table, prefix, problems) -> float | None:
+    """``error_tolerance``: scaled local error per time step of the adaptive stepper
+    (:class:`~nakmodel.model.stepping.StepControl`; default None = its 5e-3)."""
+    tol = table.get("error_tolerance")
+    if tol is None:
+        return None
+    if isinstance(tol, bool) or not isinstance(tol, (int, float)) or not 1e-6 <= tol <= 0.2:
+        problems.append(Problem(f"{prefix}.error_tolerance", "out of range", tol,
+                                "a scaled local error per step in [1e-6, 0.2] (-)"))
+        return None
+    return float(tol)
+
+
 def parse_quantity_list(table, name, prefix, unit, problems, *, low=0.0) -> tuple:
     """A list of quantities (unit strings or SI numbers) >= ``low`` as SI floats."""
     raw = table.get(name, [])
@@ -290,9 +307,10 @@ def parse_options(table: dict, prefix: str, params) -> SimulationOptions:
                                 "an integer in [0, 50]"))
     geis_times = parse_quantity_list(table, "geis_times", prefix, "s", problems)
     geis = parse_geis(table, prefix, problems)
+    tol = parse_error_tolerance(table, prefix, problems)
     if problems:
         raise ParameterError(problems)
-    return SimulationOptions(cell, protocol, comps, profiles, geis_times, geis)
+    return SimulationOptions(cell, protocol, comps, profiles, geis_times, geis, tol)
 
 
 def composition_label(comp: Composition) -> str:
@@ -430,11 +448,18 @@ def thin_profiles(profiles: list, count: int) -> list:
 
 
 def simulate(cell_options: CellOptions, params, protocol, composition: Composition, *,
-             profiles: int = 6, hooks=(), **kwargs):
+             profiles: int = 6, hooks=(), error_tolerance: float | None = None, **kwargs):
     """Run one cell at one composition; returns the :class:`Result`.  ``kwargs`` go to
     :class:`~nakmodel.model.simulation.Simulation` (e.g. ``profile_times``: times the
     stepper must land on)."""
     params = params.replace({"alloy.composition": composition})
+    if error_tolerance is not None:
+        from dataclasses import replace
+
+        from ..model.stepping import StepControl
+
+        kwargs["step_control"] = replace(StepControl.from_parameters(params),
+                                         error_tolerance=error_tolerance)
     sim = TrackingSimulation(cell_options.build(), params, list(protocol), profiles=profiles,
                              hooks=hooks, **kwargs)
     return sim.run()
@@ -505,7 +530,8 @@ def _run_one(study, comp, folder: Path, title: str):
                                 study.parameters)
         hooks.append(recorder)
     result = simulate(opts.cell, study.parameters, opts.protocol, comp, profiles=opts.profiles,
-                      hooks=hooks, profile_times=opts.geis_times)
+                      hooks=hooks, profile_times=opts.geis_times,
+                      error_tolerance=opts.error_tolerance)
     written = write_run_outputs(result, folder, title)
     if recorder is not None:
         files, rows = write_geis_outputs(recorder, folder, [t / 3600 for t in opts.geis_times],
