@@ -218,3 +218,27 @@ def test_package_is_callable(problem):
     f = [1.0, 1e3]
     assert np.allclose(package(problem, frequencies=f).Z, impedance(problem, frequencies=f).Z)
     assert nakmodel.impedance is package  # the submodule import bound the name
+
+
+def test_plot_modes_over_drt(problem):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from nakmodel.drt import compute
+    from nakmodel.impedance import plot_modes
+
+    f = np.logspace(-2, 7, 91)
+    spec = impedance(problem, frequencies=f, relative_permittivity=EPS_R)
+    modes = relaxation_spectrum(problem, relative_permittivity=EPS_R)
+    fig, ax = plt.subplots()
+    out = plot_modes(ax, modes, drt=compute(spec, lam=1e-6), fraction=1e-3)
+    assert out is ax
+    drawn = sum(len(c.get_segments()) for c in ax.collections)
+    assert drawn == len(modes.significant(1e-3))
+    assert {t.get_text() for t in ax.get_legend().get_texts()} >= {"ceramic", "interface",
+                                                                   "counter electrode"}
+    plt.close(fig)
+    with pytest.raises(ParameterError, match="scale"):
+        plot_modes(ax, modes, scale="log")
