@@ -64,6 +64,7 @@ _LAZY_ATTRS: dict[str, tuple[str, str]] = {
     "fit": ("nakmodel.fitting", "fit"),
     # impedance
     "relaxation_spectrum": ("nakmodel.impedance", "relaxation_spectrum"),
+    "plot_modes": ("nakmodel.impedance", "plot_modes"),
     # mechanics
     "stress_intensity": ("nakmodel.mechanics", "stress_intensity"),
     "critical_pressure": ("nakmodel.mechanics", "critical_pressure"),
@@ -114,6 +115,7 @@ __all__ = [
     "flaw_size_sweep",
     "load_sweep",
     "stress_intensity",
+    "plot_modes",
     "read_spectrum",
     "relaxation_spectrum",
     "run_sweep",
