@@ -41,6 +41,9 @@ _LAZY_ATTRS: dict[str, tuple[str, str]] = {
     "PorousHost": ("nakmodel.geometry", "PorousHost"),
     "CellMesh": ("nakmodel.geometry", "CellMesh"),
     "electrolyte_resistance": ("nakmodel.analysis", "electrolyte_resistance"),
+    # simulation
+    "Simulation": ("nakmodel.model.simulation", "Simulation"),
+    "Result": ("nakmodel.model.result", "Result"),
     # protocols
     "Protocol": ("nakmodel.protocol", "Protocol"),
     "Strip": ("nakmodel.protocol", "Strip"),
@@ -93,6 +96,8 @@ __all__ = [
     "FullContact",
     "PorousHost",
     "Protocol",
+    "Result",
+    "Simulation",
     "Strip",
     "Plate",
     "Rest",
