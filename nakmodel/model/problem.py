@@ -412,7 +412,8 @@ class CoupledProblem:
         """Faradaic current density WE -> NASICON [A/m^2] and its parts (dict).
 
         i = f_act k(eta, i0),  eta = V - phi - U(x_liq),  i0 = i0_ref a_Na(x_liq)^alpha_c,
-        f_act = contact [f_L + (1 - f_L) s x/(x + s x_liq,K)]: s = blocking_smoothing is the
+        f_act = contact [f_o + (1 - f_o) s x/(x + s x_liq,K)] with f_o the area not covered by
+        solid K (K-side lever rule; solid Na does not block); s = blocking_smoothing is the
         residual active fraction of solid-covered area (keeps the galvanostatic problem
         solvable and Newton smooth); it vanishes with the local Na content, so the current
         cannot be drawn from a fully depleted interface (the voltage rises instead)."""
@@ -428,7 +429,8 @@ class CoupledProblem:
         else:
             i0 = self.exchange_we.value(activity)
         s = k["smooth"]
-        f_act = k["contact"] * (f_l + (1.0 - f_l) * s * x / (x + s * k["xlk"]))
+        f_open = tu.unblocked_fraction(x, k["xlk"], s, k["xsk"])
+        f_act = k["contact"] * (f_open + (1.0 - f_open) * s * x / (x + s * k["xlk"]))
         i = f_act * self.kinetics_we.current(eta, i0, k["T"])
         return i, {"x": x, "x_liquid": x_l, "liquid_fraction": f_l, "ocv": ocv, "eta": eta,
                    "i0": i0, "f_active": f_act}

@@ -170,3 +170,14 @@ def liquid_fraction(x, x_liquidus_k: float, x_liquidus_na: float, width: float,
     f_k = (x - x_solid_k) / (x_liquidus_k - x_solid_k)
     f_na = (x_solid_na - x) / (x_solid_na - x_liquidus_na)
     return smooth_min(smooth_min(one, f_k, width), f_na, width)
+
+
+def unblocked_fraction(x, x_liquidus_k: float, width: float, x_solid_k: float = 0.0):
+    """Fraction of an interface not covered by solid K(ss): the K-side lever rule only,
+    min(1, (x - x_s,K) / (x_liq,K - x_s,K)) smoothed with ``width``.
+
+    Solid K does not exchange Na+ with NASICON and blocks the area it covers (physics.md
+    sec. 1); solid Na on the Na-rich side is electrochemically active (Na | Na+), so it does
+    not block.  Assumption [I]: coverage equals the local molar solid fraction.
+    """
+    return smooth_min(1.0, (x - x_solid_k) / (x_liquidus_k - x_solid_k), width)
