@@ -6,6 +6,8 @@ Options table ``[ccd]``: the cell options of the ``simulation`` kind (``geometry
 
     compositions = ["NaK50", "NaK65", "NaK80"]
     directions = ["strip", "plate"]
+    levels = ["0.2 mA/cm2", "0.4 mA/cm2"]   # optional: a staircase instead of the ramp
+    rest_between = "30 min"     # rest between staircase levels
     start = "0.1 mA/cm2"        # first current level
     stop = "10 mA/cm2"          # last level (the scan ends there if nothing happened)
     step = "0.1 mA/cm2"         # level increment
@@ -63,13 +65,14 @@ from .simulation import (
 VERSION = "1"
 _MA_CM2 = 10.0
 _MAH_CM2 = 36000.0
-SCAN_OPTIONS = ("compositions", "directions", "start", "stop", "step", "hold",
+SCAN_OPTIONS = ("compositions", "directions", "start", "stop", "step", "hold", "levels",
+                "rest_between",
                 "voltage_limit", "stop_at_liquidus", "solid_coverage", "crack", "rest_after",
                 "geis_currents", "profiles")
 OPTIONS = CELL_OPTIONS + SCAN_OPTIONS + GEIS_OPTIONS + NUMERIC_OPTIONS
 OPTION_UNITS = {"pellet_radius": "m", "pellet_thickness": "m", "alloy_thickness": "m",
                 "mesh_size": "m", "start": "A/m^2", "stop": "A/m^2", "step": "A/m^2",
-                "hold": "s", "voltage_limit": "V", "rest_after": "s",
+                "hold": "s", "voltage_limit": "V", "rest_after": "s", "rest_between": "s",
                 "geis_frequency_max": "Hz", "geis_frequency_min": "Hz"}
 OUTPUTS = ("composition", "x_Na", "direction", "ccd", "critical_capacity",
            "limiting_mechanism", "ccd_voltage", "ccd_liquidus", "ccd_solid_coverage",
@@ -100,17 +103,37 @@ class ScanOptions:
     geis: tuple = (1e6, 1e-2, 6)
     profiles: int = 6
     error_tolerance: float | None = None
+    staircase: tuple = ()
+    """Explicit current levels [A/m^2] (a staircase); empty: the ramp start/stop/step."""
+    rest_between: float = 0.0
 
     def levels(self) -> list[float]:
         """Current levels [A/m^2] of the scan (as the protocol's stepped ramp makes them)."""
+        if self.staircase:
+            return list(self.staircase)
         n = int(math.floor((self.stop - self.start) / self.step + 1e-9)) + 1
         return [self.start + k * self.step for k in range(n)]
 
-    def protocol(self, direction: str) -> list[str]:
-        from ..ccd import scan_protocol
+    @property
+    def period(self) -> float:
+        """Time from one level start to the next [s]."""
+        return self.hold + (self.rest_between if self.staircase else 0.0)
 
-        steps = [scan_protocol(direction, self.start, self.stop, self.step, self.hold,
-                               self.voltage_limit, self.stop_at_liquidus)]
+    def protocol(self, direction: str) -> list[str]:
+        from ..ccd import Direction, scan_protocol
+
+        if self.staircase:
+            d = Direction.parse(direction)
+            word = "stripping" if d is Direction.STRIP else "plating"
+            levels = ", ".join(f"{i / _MA_CM2:g}" for i in self.staircase)
+            rest = (f" with {self.rest_between:g} s rest between" if self.rest_between > 0
+                    else "")
+            until = f"until {d.sign * self.voltage_limit:g} V" + (
+                " or liquidus" if self.stop_at_liquidus else "")
+            steps = [f"Staircase {word} {levels} mA/cm2 for {self.hold:g} s each{rest} {until}"]
+        else:
+            steps = [scan_protocol(direction, self.start, self.stop, self.step, self.hold,
+                                   self.voltage_limit, self.stop_at_liquidus)]
         if self.rest_after > 0:
             steps.append(f"Rest for {self.rest_after:g} s")
         return steps
@@ -125,9 +148,16 @@ class ScanOptions:
                 currents.append(0.0)
                 continue
             k = min(range(len(levels)), key=lambda j: abs(levels[j] - i))
-            times.append((k + 1) * self.hold)
+            times.append(k * self.period + self.hold)
             currents.append(levels[k])
         return tuple(times), tuple(currents)
+
+    def __getattr__(self, name):
+        """Cell options (``alloy_thickness`` ...) read through to :attr:`cell` (sweep tables)."""
+        cell = self.__dict__.get("cell")
+        if cell is not None and name in CELL_OPTIONS:
+            return getattr(cell, name)
+        raise AttributeError(name)
 
 
 def _current(table, name, prefix, default, problems):
@@ -164,7 +194,12 @@ def parse_options(table: dict, prefix: str, params) -> ScanOptions:
         problems.append(Problem(f"{prefix}.step", "too many levels", step,
                                 "at most 2000 levels between start and stop"))
     values = {}
+    staircase = parse_quantity_list(table, "levels", prefix, "A/m^2", problems, low=1e-9)
+    if "levels" in table and not staircase:
+        problems.append(Problem(f"{prefix}.levels", "must be a non-empty list", table["levels"],
+                                "current densities, e.g. ['0.2 mA/cm2', '0.4 mA/cm2']"))
     for name, unit, default, low, high in (("hold", "s", "60 s", 1e-3, 1e7),
+                                           ("rest_between", "s", "0 s", 0.0, 1e7),
                                            ("voltage_limit", "V", "1 V", 1e-3, 10.0),
                                            ("rest_after", "s", "0 s", 0.0, 1e7)):
         try:
@@ -199,7 +234,8 @@ def parse_options(table: dict, prefix: str, params) -> ScanOptions:
         raise ParameterError(problems)
     return ScanOptions(cell, comps, tuple(directions), start, stop, step, values["hold"],
                        values["voltage_limit"], stop_at_liquidus, float(coverage), crack,
-                       values["rest_after"], geis_currents, geis, profiles, tol)
+                       values["rest_after"], geis_currents, geis, profiles, tol, staircase,
+                       values["rest_between"])
 
 
 class FlawStateRecorder:
@@ -326,9 +362,15 @@ def _fmt(value, scale, digits=3):
 
 def _summary_md(study, rows) -> str:
     opts = study.options
+    if opts.staircase:
+        scan_text = (f"Staircase {', '.join(f'{i / _MA_CM2:g}' for i in opts.staircase)} "
+                     f"mA/cm², {opts.hold:g} s each, {opts.rest_between:g} s rest between")
+    else:
+        scan_text = (f"Stepped current scan {opts.start / _MA_CM2:g} -> "
+                     f"{opts.stop / _MA_CM2:g} mA/cm² in {opts.step / _MA_CM2:g} mA/cm² steps "
+                     f"of {opts.hold:g} s")
     lines = [f"# {study.title}", "",
-             f"Stepped current scan {opts.start / _MA_CM2:g} -> {opts.stop / _MA_CM2:g} mA/cm² "
-             f"in {opts.step / _MA_CM2:g} mA/cm² steps of {opts.hold:g} s, until |V| = "
+             f"{scan_text}, until |V| = "
              f"{opts.voltage_limit:g} V; cell {opts.cell.geometry}, alloy "
              f"{opts.cell.alloy_thickness * 1e6:g} um, contact {opts.cell.contact.kind}.", "",
              "CCD = current level at the first criterion reached (limiting mechanism); "

@@ -119,8 +119,15 @@ class SimulationOptions:
     error_tolerance: float | None = None
     """Scaled local time-step error (None: the model default, StepControl)."""
 
+    def __getattr__(self, name):
+        """Cell options (``alloy_thickness`` ...) read through to :attr:`cell` (sweep tables)."""
+        cell = self.__dict__.get("cell")
+        if cell is not None and name in CELL_OPTIONS:
+            return getattr(cell, name)
+        raise AttributeError(name)
 
-def _length(table, name, prefix, default, problems, *, optional=False):
+
+def _length(table, name, prefix, default, problems, *, allow_zero=False):
     if name not in table:
         return default
     try:
@@ -128,9 +135,9 @@ def _length(table, name, prefix, default, problems, *, optional=False):
     except ParameterError as err:
         problems.extend(err.problems)
         return default
-    if not (value > 0 and value <= 1.0):
+    if not ((value > 0 or (allow_zero and value == 0)) and value <= 1.0):
         problems.append(Problem(f"{prefix}.{name}", "out of range", table[name],
-                                "a length in (0, 1] m"))
+                                "a length in [0, 1] m" if allow_zero else "a length in (0, 1] m"))
     return value
 
 
@@ -183,11 +190,9 @@ def parse_cell_options(table: dict, prefix: str, params, problems: list) -> Cell
     flaw = None
     sub = _sub_table(table, "flaw", prefix, _FLAW_KEYS, problems)
     if sub is not None:
-        flaw = tuple(_length(sub, k, f"{prefix}.flaw", d, problems)
+        flaw = tuple(_length(sub, k, f"{prefix}.flaw", d, problems, allow_zero=k == "position")
                      for k, d in (("depth", math.nan), ("opening", math.nan),
                                   ("position", 0.0)))
-        if "position" not in sub:
-            flaw = flaw[:2] + (0.0,)
         for k in ("depth", "opening"):
             if k not in sub:
                 problems.append(Problem(f"{prefix}.flaw.{k}", "missing", None, "a length"))
