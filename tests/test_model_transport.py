@@ -91,3 +91,21 @@ def test_thick_liquid_follows_sand_depletion(params):
     # interface concentration vs sqrt(t): a straight line through the origin
     slope, intercept = np.polyfit(np.sqrt(times), depletion, 1)
     assert abs(intercept) < 0.01 * depletion[-1]
+
+
+def test_thin_film_plates_to_the_na_liquidus(params):
+    """Plating a thin film at low current reaches the Na-rich liquidus at the platable
+    inventory of thermo.inventory(to="Na-liquidus") within 2 %; solid Na does not block, so
+    plating continues past it without a voltage runaway."""
+    thickness = 10e-6
+    protocol = Protocol.parse(["Plate at 0.1 mA/cm2 until liquidus",
+                               "Plate at 0.1 mA/cm2 for 30 min"])
+    res = Simulation(_thin_film_cell(thickness), params, protocol).run()
+    expected = float(thermo.inventory(params.alloy.composition, params.temperature,
+                                      to="Na-liquidus", thickness=thickness, params=params))
+    first = np.flatnonzero(res.step == 0)[-1]
+    assert res.step_terminations[0] == "liquidus"
+    assert -res.capacity[first] == pytest.approx(expected, rel=0.02)
+    assert res.x_interface_max[first] == pytest.approx(res.liquid_window[1], abs=2e-3)
+    assert res.active_fraction[-1] > 0.99  # solid Na does not block the interface
+    assert abs(res.voltage[-1]) < 0.05
