@@ -97,6 +97,53 @@ def read_timeseries(folder) -> dict:
 
 
 # --------------------------------------------------------------------------- plots
+def _x_na(row) -> float:
+    """x_Na of a results row (run table ``x_Na`` or sweep column ``alloy.composition [x_Na]``)."""
+    for key in ("x_Na", "alloy.composition [x_Na]"):
+        if row.get(key) not in (None, ""):
+            return _number(row[key])
+    return math.nan
+
+
+def _swept_columns(rows) -> list[str]:
+    """Numeric SI columns of swept keys in a sweep table (``key [unit]``)."""
+    if not rows:
+        return []
+    return [k for k in rows[0] if k.endswith("]") and " [" in k
+            and any(math.isfinite(_number(r.get(k))) for r in rows)]
+
+
+def plot_sweep_output(ax, rows, x_column: str, y: str = "ccd", group: str | None = None,
+                      scale: float = _MA_CM2, y_label: str = "CCD [mA/cm$^2$]"):
+    """Output ``y`` (divided by ``scale``) against a swept SI column, one line per value of
+    the ``group`` column; markers show the limiting mechanism (open: not reached)."""
+    groups: dict = {}
+    for r in rows:
+        if r.get("status", "ok") != "ok":
+            continue
+        groups.setdefault(r.get(group, "") if group else "", []).append(r)
+    x_scale, x_label = 1.0, x_column
+    if x_column.endswith("[m]"):
+        x_scale, x_label = 1e6, x_column[:-3] + "[µm]"
+    elif x_column.endswith("[K]"):
+        x_scale, x_label = None, x_column[:-3] + "[°C]"
+    for k, (label, sel) in enumerate(sorted(groups.items())):
+        sel.sort(key=lambda r: _number(r.get(x_column)))
+        x = np.array([_number(r.get(x_column)) for r in sel])
+        x = x - 273.15 if x_scale is None else x * x_scale
+        yv = np.array([_number(r.get(y)) for r in sel]) / scale
+        ax.plot(x, yv, color=f"C{k}", lw=1, label=f"{group} = {label}" if group else None)
+        for r, xi, yi in zip(sel, x, yv, strict=True):
+            mech = str(r.get("limiting_mechanism", "")) or "none"
+            ax.plot(xi, yi, marker=MECHANISM_MARKERS.get(mech, "o"), color=f"C{k}", ls="none",
+                    mfc="none" if mech == "none" else None)
+    ax.set_xlabel(x_label)
+    ax.set_ylabel(y_label)
+    if group:
+        ax.legend(fontsize=7)
+    return ax
+
+
 def plot_ccd_vs_composition(ax, rows, quantity: str = "ccd"):
     """CCD [mA/cm²] or critical capacity [mAh/cm²] vs x_Na, one line per direction; the
     marker shows the limiting mechanism (:data:`MECHANISM_MARKERS`; "none": the scan
@@ -111,8 +158,8 @@ def plot_ccd_vs_composition(ax, rows, quantity: str = "ccd"):
     seen = set()
     for k, direction in enumerate(directions):
         sel = sorted((r for r in rows if str(r.get("direction", "")) == direction),
-                     key=lambda r: _number(r.get("x_Na")))
-        x = np.array([_number(r.get("x_Na")) for r in sel])
+                     key=_x_na)
+        x = np.array([_x_na(r) for r in sel])
         y = np.array([_number(r.get(quantity)) for r in sel]) / scale
         color = f"C{k}"
         ax.plot(x, y, color=color, lw=1, label=direction or None)
@@ -271,12 +318,24 @@ def plot_all(folder, outdir=None, parameters=None) -> list[Path]:
         written.append(atomic_savefig(fig, outdir / name, dpi=140))
         plt.close(fig)
 
-    if res.rows and "ccd" in res.rows[0] and "x_Na" in res.rows[0]:
-        rows = [r for r in res.rows if r.get("status", "ok") == "ok"]
+    rows = [r for r in res.rows if r.get("status", "ok") == "ok"]
+    if rows and "ccd" in rows[0] and any(math.isfinite(_x_na(r)) for r in rows) and (
+            len({_x_na(r) for r in rows}) > 1 or res.kind == "ccd"):
         fig, (a1, a2) = plt.subplots(1, 2, figsize=(10, 4), layout="constrained")
         plot_ccd_vs_composition(a1, rows, "ccd")
         plot_ccd_vs_composition(a2, rows, "critical_capacity")
         save(fig, "ccd_vs_composition.png")
+    if res.kind == "sweep" and rows and "ccd" in rows[0]:
+        columns = _swept_columns(rows)
+        for col in columns:
+            others = [c.split(" [")[0] for c in columns if c != col]
+            group = others[0] if others else None
+            fig, (a1, a2) = plt.subplots(1, 2, figsize=(10, 4), layout="constrained")
+            plot_sweep_output(a1, rows, col, "ccd", group)
+            if "critical_capacity" in rows[0]:
+                plot_sweep_output(a2, rows, col, "critical_capacity", group, _MAH_CM2,
+                                  "critical capacity [mAh/cm$^2$]")
+            save(fig, f"ccd_vs_{col.split(' [')[0].replace('.', '_')}.png")
     if res.runs:
         fig, (a1, a2) = plt.subplots(1, 2, figsize=(11, 4), layout="constrained")
         plot_voltage_runs(a1, res.runs, "time")
@@ -299,7 +358,7 @@ def plot_all(folder, outdir=None, parameters=None) -> list[Path]:
     except Exception:  # noqa: BLE001 - the contours are optional decoration
         window = None
     for label, run_dir in res.runs.items():
-        safe = label.replace("/", "_").replace(", ", "_").replace("=", "-")
+        safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in label.replace("=", "-"))
         if read_drt_series(run_dir) is not None:
             fig, ax = plt.subplots(figsize=(6, 4), layout="constrained")
             x_label = ("time [h]" if (res.kind == "simulation" or "time" in label)
