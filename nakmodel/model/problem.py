@@ -568,13 +568,40 @@ class CoupledProblem:
         return np.concatenate([Ru, [g]])
 
     def steady_jacobian(self) -> sp.csr_matrix:
-        """dR/du on [active u DOFs, V] with the galvanostatic control row (int i_F dA)."""
+        """dR/du on [active u DOFs, V] with the galvanostatic control row (int i_F dA).
+
+        The sparsity of the bordered matrix is built once (an index map from the assembled
+        CSR data and the border vectors into the bordered CSR data); each call assembles
+        into the same dolfinx matrix and gathers."""
+        if getattr(self, "_jac_template", None) is None:
+            self._jac_template = self._build_jacobian_template()
+        A, pos, ids, indices, indptr, shape = self._jac_template
+        A.data[:] = 0.0
+        fem.assemble_matrix(A, self._forms["J"])
         a = self.active
-        Juu = self._mat("J")[a][:, a]
-        JuV = self._vec("R_V")[a][:, None]
-        JGu = self._vec("G_u")[a][None, :]
-        JGV = np.array([[fem.assemble_scalar(self._forms["G_V"])]])
-        return sp.bmat([[Juu, sp.csr_matrix(JuV)], [sp.csr_matrix(JGu), JGV]]).tocsr()
+        source = np.concatenate([A.data, self._vec("R_V")[a][pos], self._vec("G_u")[a][pos],
+                                 [fem.assemble_scalar(self._forms["G_V"])]])
+        return sp.csr_matrix((source[ids], indices, indptr), shape=shape)
+
+    def _build_jacobian_template(self):
+        A = fem.create_matrix(self._forms["J"])
+        nnz = A.data.size
+        A.data[:] = np.arange(1, nnz + 1, dtype=float)
+        a = self.active
+        S = A.to_scipy().tocsr()[a][:, a]
+        is_iface = np.isin(a, np.concatenate([self.interface_c_dofs,
+                                              self.interface_c_dofs + 1]))
+        pos = np.flatnonzero(is_iface)
+        n, m = a.size, pos.size
+        col = sp.csr_matrix((nnz + 1 + np.arange(m, dtype=float), (pos, np.zeros(m, int))),
+                            shape=(n, 1))
+        row = sp.csr_matrix((nnz + m + 1 + np.arange(m, dtype=float), (np.zeros(m, int), pos)),
+                            shape=(1, n))
+        corner = np.array([[float(nnz + 2 * m + 1)]])
+        K = sp.bmat([[S, col], [row, corner]]).tocsr()
+        K.sort_indices()
+        ids = np.rint(K.data).astype(np.int64) - 1
+        return A, pos, ids, K.indices.copy(), K.indptr.copy(), K.shape
 
     def linearisation(self):
         """(J, M) at the current state for impedance: M dX/dt + J dX = b dI, X = [u, V];
