@@ -23,9 +23,10 @@ is *not* geometry: it is the homogenised wetted fraction of the contact facets (
 of i0 and C_dl there, :mod:`nakmodel.model.problem`), so it is fitted without re-meshing, on
 1D and on spot cells alike.  Keys that change the mesh (``cell.*``, ``numerics.*``, the
 contact-spot layout of the :class:`~nakmodel.geometry.Cell`) are rejected before anything is
-computed: fit one cell per geometry and compare χ² instead.  Note that in 1D i0 and the
-contact fraction enter only as their product (and C_dl with the contact fraction): fitting
-both is structurally non-identifiable and is reported as such.
+computed: fit one cell per geometry and compare χ² instead.  Note that the contact fraction
+multiplies both i0 and C_dl, so fitting all three (as the default ``fit`` does) is
+structurally non-identifiable — only i0·f_c and C_dl·f_c are determined — and is reported as
+such; fix one of them (e.g. C_dl) to determine the others.
 
 Identifiability.  After the fit, a parameter whose relative standard error exceeds
 ``max_relative_error`` (default 1, i.e. its 95 % interval spans more than a factor ~e² in
@@ -34,10 +35,13 @@ log space) or which belongs to a pair with |correlation| > 0.999 raises an
 values are still returned (``result.identifiable`` tells which).
 
 State.  ``state=None`` fits the pristine (equilibrium) cell.  A state (a ``Simulation``,
-``CoupledProblem`` or checkpoint of the same mesh) is linearised as it is; it must remain a
-converged model state for the trial parameters — true for a relaxed state at zero current,
-and under a DC current only for parameters that do not enter the DC balance (capacitances,
-permittivity).  This is checked before the fit (a :class:`ParameterError` names the key).
+``CoupledProblem`` or checkpoint of the same mesh) is linearised as it is, its fields held
+fixed while the parameters vary.  That is exact at zero current (a relaxed state) and, under
+a DC current, for keys that do not enter the DC balance (double-layer capacitances,
+permittivity); for other keys it is a frozen-state approximation (the overpotential and
+composition were computed with the original parameters), said in a warning and in
+``result.notes``.  A state that stops being a solution of the ceramic's algebraic charge
+balance when a key moves is rejected before the fit (:class:`ParameterError` naming the key).
 """
 
 from __future__ import annotations
@@ -58,6 +62,8 @@ DEFAULT_FIT = ("interface.exchange_current_density", "interface.contact_fraction
                "interface.double_layer_capacitance")
 FITTABLE_GROUPS = ("alloy", "nasicon", "interface", "counter_electrode")
 MESH_GROUPS = ("cell", "numerics")
+_STORAGE_KEYS = {"interface.double_layer_capacitance",
+                 "counter_electrode.double_layer_capacitance", "nasicon.relative_permittivity"}
 _DECADES = 6.0  # default search range: start value × 10^(±6), inside the allowed range
 
 
@@ -344,7 +350,8 @@ def fit_model(measured, cell, parameters=None, fit: Sequence[str] = DEFAULT_FIT,
 
     # the start must be computable; a state must stay valid when each key moves
     try:
-        model_area = float(evaluate(start).meta["nominal_area"])
+        first = evaluate(start)
+        model_area = float(first.meta["nominal_area"])
     except ParameterError as err:
         raise ParameterError([Problem(p.key, f"at the start values: {p.message}", p.value,
                                       p.expected) for p in err.problems]) from None
@@ -361,6 +368,14 @@ def fit_model(measured, cell, parameters=None, fit: Sequence[str] = DEFAULT_FIT,
                     "cell (state=None) or on a zero-current state", k,
                     "keys that do not enter the DC balance (capacitances, permittivity)")) \
                     from None
+    dc_note = None
+    if state is not None and abs(first.meta.get("dc_current_density", 0.0)) > 1e-9 \
+            and not set(keys) <= _STORAGE_KEYS:
+        dc_note = ("the state carries a DC current: its fields (composition, overpotential) "
+                   "are held as computed with the original parameters while the fitted "
+                   + ", ".join(sorted(set(keys) - _STORAGE_KEYS)) + " change (frozen-state "
+                   "linearisation, approximate for keys that enter the DC balance)")
+        warnings.warn(dc_note, UserWarning, stacklevel=2)
     target, used_area, area_note = _area_specific(measured, area, model_area)
     data = Spectrum(frequency, target, None, label=measured.label, meta={"unit": "ohm m^2"})
 
@@ -416,6 +431,8 @@ def fit_model(measured, cell, parameters=None, fit: Sequence[str] = DEFAULT_FIT,
         warnings.warn(text, IdentifiabilityWarning, stacklevel=2)
     if area_note:
         notes.append(area_note)
+    if dc_note:
+        notes.append(dc_note)
     if not result.success:
         notes.append(f"least squares stopped: {result.message}")
 

@@ -3,6 +3,8 @@ input validation before any solve (1D default cell: fast)."""
 
 from __future__ import annotations
 
+import warnings
+
 import dolfinx_solver  # noqa: F401, I001
 
 import numpy as np
@@ -113,3 +115,49 @@ class _NoMesh:
 
     def build_mesh(self):
         raise AssertionError("meshed before validating the input")
+
+
+def test_contact_fraction_on_a_spot_cell_without_remeshing():
+    """interface.contact_fraction is the homogenised wetted fraction of the contact facets:
+    it is fitted on the fixed spot mesh (recovered within its CI); with i0 and C_dl (which it
+    multiplies) also free, only the products are determined and the fit says so."""
+    from nakmodel.geometry import ContactSpots
+
+    truth = load_parameters({"cell.pellet_radius": "200 um", "cell.pellet_thickness": "100 um",
+                             "cell.alloy_thickness": "50 um", "interface.contact_fraction": 0.5})
+    cell = Cell.from_parameters(truth, geometry="axisymmetric",
+                                contact=ContactSpots(radius=50e-6), mesh_size=20e-6)
+    cell_mesh = cell.build_mesh()
+    measured = _noisy(cell_mesh, truth, np.logspace(6, -1, 22), level=0.003)
+    key = "interface.contact_fraction"
+    result = fit_model(measured, cell_mesh, truth.replace({key: 0.8}), fit=(key, SIGMA))
+    assert result.within_ci({key: 0.5, SIGMA: truth.get(SIGMA)}) == {key: True, SIGMA: True}
+    assert result.std_errors[key] < 0.01
+    # i0 and C_dl are both multiplied by f_c: with all three free, only i0·f_c and
+    # C_dl·f_c are determined, and the fit says so
+    with pytest.warns(IdentifiabilityWarning, match="strongly correlated"):
+        three = fit_model(measured, cell_mesh, truth.replace({key: 0.8}), fit=(I0, key, CDL))
+    assert not any(three.identifiable.values())
+    assert three.values[I0] * three.values[key] == pytest.approx(truth.get(I0) * 0.5, rel=0.02)
+    assert three.values[CDL] * three.values[key] == pytest.approx(truth.get(CDL) * 0.5,
+                                                                  rel=0.02)
+
+
+def test_operando_state_frozen_fields(truth):
+    """A state under DC current: capacitances are fitted exactly (the DC balance does not
+    involve them); kinetic keys get the frozen-state warning."""
+    from nakmodel.model.simulation import ConstantCurrent, Simulation
+
+    sim = Simulation(Cell.from_parameters(truth, geometry="1d"), truth,
+                     ConstantCurrent(10.0, 20.0))
+    sim.run()
+    f = np.logspace(5, -1, 9)
+    spectrum = nakmodel.impedance(sim, truth, f, method="direct")
+    assert spectrum.meta["dc_current_density"] == pytest.approx(10.0, rel=1e-6)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no warning at all for a storage parameter
+        result = fit_model(spectrum, sim, truth.replace({CDL: 0.5}), fit=(CDL,))
+    assert result.values[CDL] == pytest.approx(truth.get(CDL), rel=1e-6)
+    with pytest.warns(UserWarning, match="frozen-state"):
+        result = fit_model(spectrum, sim, truth, fit=(I0,))
+    assert any("frozen-state" in n for n in result.notes)
