@@ -226,7 +226,6 @@ class CoupledProblem:
         self.u = fem.Function(self.space, name="c_phi")
         self.u_n = fem.Function(self.space)
         self.voltage = fem.Constant(msh, 0.0)
-        self.dt_inv = fem.Constant(msh, 0.0)
 
         ct, ft = self.cell_mesh.cell_tags, self.cell_mesh.facet_tags
         alloy_cells = ct.find(self._tag("alloy", "cell"))
