@@ -348,25 +348,44 @@ class _VTXFields:
 
 
 def save_checkpoint(problem, path, time: float, extra: dict | None = None) -> Path:
-    """Write the state (content, potential, V, time) to ``path`` (.npz, atomic)."""
+    """Write the state (content, potential at every DOF with its coordinates, V, time) to
+    ``path`` (.npz, atomic, written by rank 0).  Works in serial and under MPI; the file
+    can be loaded on any partition of the same mesh."""
     import io as _io
 
     from ..io_utils import atomic_write_bytes
 
-    buf = _io.BytesIO()
-    np.savez(buf, u=problem.u.x.array, voltage=float(problem.voltage.value), time=time,
-             potassium=problem.potassium, **(extra or {}))
-    return atomic_write_bytes(path, buf.getvalue())
+    n = problem.n_owned_blocks
+    coords = problem.space.tabulate_dof_coordinates()[:n]
+    values = problem.u.x.array[: 2 * n].reshape(n, 2)
+    parts = problem.mesh.comm.gather((coords, values), root=0)
+    path = Path(path)
+    if problem.mesh.comm.rank == 0:
+        buf = _io.BytesIO()
+        np.savez(buf, coordinates=np.concatenate([c for c, _ in parts]),
+                 values=np.concatenate([v for _, v in parts]),
+                 voltage=float(problem.voltage.value), time=time,
+                 potassium=problem.potassium, **(extra or {}))
+        atomic_write_bytes(path, buf.getvalue())
+    problem.mesh.comm.barrier()
+    return path
 
 
 def load_checkpoint(problem, path) -> float:
-    """Restore a state written by :func:`save_checkpoint` into ``problem``; returns the time."""
+    """Restore a state written by :func:`save_checkpoint` into ``problem`` (DOFs matched by
+    coordinates, any partition); returns the time.  The mesh must be the same."""
+    from scipy.spatial import cKDTree
+
     data = np.load(path)
-    if data["u"].shape != problem.u.x.array.shape:
-        raise ParameterError(Problem("checkpoint", "state does not match the mesh", str(path),
-                                     "a checkpoint of the same cell mesh"))
-    problem.u.x.array[:] = data["u"]
+    coords = problem.space.tabulate_dof_coordinates()
+    tree = cKDTree(data["coordinates"])
+    dist, idx = tree.query(coords)
+    size = float(np.ptp(data["coordinates"], axis=0).max()) or 1.0
+    bad = problem.mesh.comm.allreduce(int(np.sum(dist > 1e-9 * size)))
+    if bad or not np.isclose(float(data["potassium"]), problem.potassium, rtol=1e-12):
+        raise ParameterError(Problem("checkpoint", "state does not match this cell/alloy",
+                                     str(path), "a checkpoint of the same mesh and composition"))
+    problem.u.x.array[:] = data["values"][idx].ravel()
     problem.voltage.value = float(data["voltage"])
     problem.accept()
     return float(data["time"])
-
