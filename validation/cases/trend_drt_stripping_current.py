@@ -1,0 +1,60 @@
+"""Trend: the interface DRT peak grows with the stripping current (operando GEIS).
+
+NaK80 (100 um) on NASICON with ring contact spots (100 um radius, 30 % contact: current
+constriction), stepped stripping scan 0.2 mA/cm² per 5 min; GEIS of the linearised FE
+model at the end of chosen levels (up to just below the CCD, 2.4 mA/cm²), DRT of each
+spectrum.  Observed (seed captions, CCD scans with operando GEIS on NaK50/65/80): the
+interface contribution grows with the stripping current.  "Grows" is checked as: the
+resistance of the main (interface) peak at the highest GEIS current at least 5 % above
+the one at the lowest, and the total (low-frequency) resistance likewise.
+"""
+
+from __future__ import annotations
+
+from nakmodel.validation import Case, Check
+
+SOURCE = "seed captions: CCD scans with operando GEIS -> DRT vs stripping current [F]"
+GEIS = ("0.2 mA/cm2", "0.8 mA/cm2", "1.4 mA/cm2", "2.0 mA/cm2", "2.2 mA/cm2")
+
+
+def run(outdir):
+    import shutil
+
+    from nakmodel import load_parameters
+    from nakmodel.study import ccd as ccd_kind
+
+    table = {"geometry": "axisymmetric", "pellet_radius": "2 mm", "pellet_thickness": "1 mm",
+             "alloy_thickness": "100 um", "mesh_size": "50 um",
+             "contact": {"kind": "spots", "radius": "100 um", "fraction": 0.3, "seed": 1},
+             "compositions": ["NaK80"], "directions": ["strip"], "start": "0.2 mA/cm2",
+             "stop": "6 mA/cm2", "step": "0.2 mA/cm2", "hold": "300 s",
+             "stop_at_liquidus": False, "geis_currents": list(GEIS),
+             "geis_points_per_decade": 5, "error_tolerance": 0.02}
+    params = load_parameters()
+    options = ccd_kind.parse_options(table, "ccd", params)
+    study_dir = outdir / "drt_stripping_current"
+    row, _, _, _, peaks = ccd_kind.scan(options, params, options.compositions[0], "strip",
+                                        study_dir)
+    src = study_dir / "geis_drt.png"
+    if src.is_file():
+        shutil.copyfile(src, outdir / "drt_vs_stripping_current.png")
+    checks = []
+    if len(peaks) < 2:
+        return [Check.within("GEIS spectra recorded before the scan ended", len(peaks), 2, 99,
+                             "-", SOURCE)]
+    first, last = peaks[0], peaks[-1]
+    checks.append(Check.within(
+        f"interface peak R at {last['x']:.3g} / at {first['x']:.3g} mA/cm² (>= 1.05: grows)",
+        last["peak_R_ohm"] / first["peak_R_ohm"], 1.05, 1e9, "-", SOURCE))
+    checks.append(Check.within(
+        f"low-frequency R at {last['x']:.3g} / at {first['x']:.3g} mA/cm² (>= 1.05: grows)",
+        last["R_total_ohm"] / first["R_total_ohm"], 1.05, 1e9, "-", SOURCE))
+    checks.append(Check.within("stripping CCD of the constricted NaK80 cell (for reference)",
+                               row["ccd"] / 10.0, 0.0, 1e9, "mA/cm2",
+                               f"limited by {row['limiting_mechanism']}"))
+    return checks
+
+
+CASE = Case(name="trend_drt_stripping_current",
+            title="Operando DRT: interface peak vs stripping current (NaK80, contact spots)",
+            run=run, slow=True, figures=["drt_vs_stripping_current.png"])
