@@ -293,7 +293,8 @@ def fit_model(measured, cell, parameters=None, fit: Sequence[str] = DEFAULT_FIT,
               bounds: Mapping[str, tuple] | None = None, log: bool = True, state=None,
               area=None, *, weights="modulus", mode: str = "galvanostatic",
               method: str = "direct", max_evaluations: int | None = 200,
-              max_relative_error: float = 1.0, source: str | None = None):
+              max_relative_error: float = 1.0, misfit_warning: float = 0.05,
+              source: str | None = None):
     """Fit model parameters ``fit`` (dotted keys) to ``measured`` → :class:`ModelFitResult`.
 
     measured: a :class:`~nakmodel.spectrum.Spectrum` (measured or computed).
@@ -309,6 +310,7 @@ def fit_model(measured, cell, parameters=None, fit: Sequence[str] = DEFAULT_FIT,
         finite-difference Jacobian needs) or "krylov"/"auto" (faster, ~1e-9 relative).
     max_relative_error: SE/value (θ = ln p: SE_θ) above which a key is reported as not
         identifiable.
+    misfit_warning: rms relative residual above which ``notes`` says the model misfits.
     source: name for the provenance of fitted values (default: measured.meta["path"] or
         its label).
     """
@@ -433,6 +435,11 @@ def fit_model(measured, cell, parameters=None, fit: Sequence[str] = DEFAULT_FIT,
         notes.append(area_note)
     if dc_note:
         notes.append(dc_note)
+    rms = float(np.sqrt(np.mean(np.abs(result.residuals / target) ** 2)))
+    if rms > misfit_warning:
+        notes.append(f"systematic misfit: rms |Z − Z_fit|/|Z| = {100 * rms:.3g} % (> "
+                     f"{100 * misfit_warning:g} %); the confidence intervals assume the model "
+                     "describes the data and are too narrow")
     if not result.success:
         notes.append(f"least squares stopped: {result.message}")
 

@@ -54,6 +54,9 @@ def files(tmp_path_factory):
         path = folder / f"{name}.csv"
         Spectrum(f, s.Z * (1 + noise), s.area, label=name).to_csv(path)
         out[name] = path
+        if name == "same":  # the same data without an electrode area
+            out["no_area"] = folder / "no_area.csv"
+            Spectrum(f, s.Z * (1 + noise), None, label=name).to_csv(out["no_area"])
         out["area_cm2"] = 1e4 * s.area
     return out
 
@@ -98,6 +101,20 @@ def test_other_cell_fails_then_fit_recovers(files, tmp_path, capsys):
     assert (tmp_path / "other_fit.png").stat().st_size > 0
     table = _peaks(tmp_path / "other_fit_table.csv")
     assert {r["key"] for r in table} == {I0, SIGMA}
+
+
+def test_without_area_compares_ohms_of_the_model_cell(files, tmp_path, capsys):
+    """No area anywhere: the model cell's absolute impedance [Ω] is compared (and said)."""
+    rc = main(["compare", str(files["no_area"]), "--study", str(files["study"]),
+               "--out", str(tmp_path)])
+    text = capsys.readouterr().out
+    assert rc == 0, text
+    assert "no electrode area" in text
+    rows = _peaks(tmp_path / "no_area_peaks.csv")
+    for r in rows:
+        assert r["unit"] == "Ω"
+        if r["R_ratio"] != "nan":
+            assert abs(float(r["R_ratio"]) - 1) < 0.1
 
 
 @pytest.mark.parametrize("extra, match", [

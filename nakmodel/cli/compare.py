@@ -284,7 +284,7 @@ def run(args) -> int:
             scale, unit = 1e4, "Ω cm²"  # both area-specific
             meas_view = Spectrum(f, measured.Z * measured.area * 1e4, None, measured.label)
         else:
-            scale, unit = 1e4 / a_model, "Ω"
+            scale, unit = 1.0 / a_model, "Ω"  # the model cell's absolute impedance
             meas_view = Spectrum(f, measured.Z, None, measured.label)
             echo(args, f"{name}: no electrode area (give --area): comparing absolute Ω with "
                        f"the model cell of nominal area {1e4 * a_model:.4g} cm²")
