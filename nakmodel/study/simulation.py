@@ -371,15 +371,21 @@ class GEISRecorder:
     recorded: list = None
 
     def __post_init__(self):
-        self.spectra, self.recorded = [], []
+        self.spectra, self.recorded, self.skipped = [], [], {}
 
     def __call__(self, problem, t, result):
         from ..impedance import impedance
 
         for k, target in enumerate(self.times):
-            if k in self.recorded or abs(t - target) > 1e-9 * max(1.0, target):
+            if (k in self.recorded or k in self.skipped
+                    or abs(t - target) > 1e-9 * max(1.0, target)):
                 continue
-            spec = impedance(problem, self.parameters, self.frequencies)
+            try:
+                spec = impedance(problem, self.parameters, self.frequencies)
+            except ParameterError as err:  # e.g. a fully blocked (solid) interface: Z = inf
+                self.skipped[k] = str(err)
+                result.info.setdefault("geis_skipped", {})[float(target)] = str(err)
+                continue
             self.spectra.append(spec)
             self.recorded.append(k)
 
