@@ -181,11 +181,11 @@ def test_fe_scan_critical_capacity_is_the_lever_rule_inventory():
     p = PARAMS.replace({"alloy.composition": "NaK80"})
     cell = Cell(geometry="1d", pellet_radius="5 mm", pellet_thickness="1 mm",
                 alloy_thickness="100 um")
-    run = Simulation(cell, p, "Strip at 0.5 mA/cm2 until 1 V").run()
+    run = Simulation(cell, p, "Strip at 0.5 mA/cm2 until 1 V or liquidus").run()
     res = extract_ccd(run, parameters=p)
     q_ref = float(thermo.inventory(p.alloy.composition, p.temperature, to="K-liquidus",
                                    thickness=100e-6, params=p))
     assert res.limiting_mechanism == "liquidus"
     assert res.ccd == pytest.approx(5.0)
     assert res.critical_capacity == pytest.approx(q_ref, rel=0.05)
-    assert res.onsets["voltage"] is None or res.onsets["voltage"].capacity >= res.critical_capacity
+    assert res.onsets["voltage"] is None

@@ -99,3 +99,27 @@ def test_plot_rejects_a_folder_without_results(tmp_path):
 
     with pytest.raises(ParameterError, match="no study results"):
         load_study_results(tmp_path)
+
+
+def test_a_scan_that_stops_converging_keeps_its_partial_result(kinds, tmp_path, monkeypatch):
+    """The stepper giving up after the onset must not lose the CCD found before."""
+    from nakmodel.errors import ConvergenceError
+    from nakmodel.model.simulation import Simulation
+    from nakmodel.study import ccd
+
+    original = Simulation.run
+
+    def run_then_fail(self):
+        result = original(self)
+        err = ConvergenceError("synthetic failure", time=float(result.time[-1]), dt=1e-6)
+        err.result = result
+        result.termination = "convergence failure: synthetic failure"
+        raise err
+
+    monkeypatch.setattr(Simulation, "run", run_then_fail)
+    study = load_study(ccd_dict(compositions=["NaK80"], directions=["strip"]))
+    row, result, res, _, _ = ccd.scan(study.options, study.parameters,
+                                      study.options.compositions[0], "strip", tmp_path)
+    assert row["termination"].startswith("convergence failure")
+    assert row["limiting_mechanism"] == "liquidus" and row["ccd"] > 0
+    assert "synthetic failure" in result.info["convergence_error"]

@@ -21,6 +21,10 @@ Options table ``[ccd]``: the cell options of the ``simulation`` kind (``geometry
     geis_frequency_max = "1 MHz"; geis_frequency_min = "10 mHz"; geis_points_per_decade = 6
     error_tolerance = 0.02      # optional: local error per time step (model default 5e-3)
 
+A scan whose time stepper gives up (ConvergenceError, e.g. deep in the solid region after
+the onset) keeps its partial run: the criteria reached before are still valid, the
+``termination`` column says "convergence failure: ...".
+
 For every (composition, direction) it writes ``<label>_<direction>/timeseries.csv``,
 voltage/interface plots, optional GEIS spectra and DRT (heat map vs current), and over
 all runs ``ccd_results.csv`` (one row per run, the :data:`OUTPUTS` + per-criterion
@@ -286,7 +290,7 @@ def scan(options: ScanOptions, params, composition: Composition, direction: str,
         hooks.append(FlawStateRecorder())
     result = simulate(options.cell, params, options.protocol(direction), composition,
                       profiles=options.profiles, hooks=hooks, profile_times=times,
-                      error_tolerance=options.error_tolerance)
+                      error_tolerance=options.error_tolerance, allow_partial=True)
     criteria = criteria_for(options, params)
     if crack_criterion is not None:
         criteria = [c for c in criteria if c.name != "crack"] + [crack_criterion]

@@ -35,7 +35,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..composition import Composition, parse_composition
-from ..errors import ParameterError, Problem
+from ..errors import ConvergenceError, ParameterError, Problem
 from ..io_utils import atomic_savefig, atomic_write_text
 from ..units import to_si
 from . import unknown_option_problems
@@ -459,10 +459,13 @@ def thin_profiles(profiles: list, count: int) -> list:
 
 
 def simulate(cell_options: CellOptions, params, protocol, composition: Composition, *,
-             profiles: int = 6, hooks=(), error_tolerance: float | None = None, **kwargs):
+             profiles: int = 6, hooks=(), error_tolerance: float | None = None,
+             allow_partial: bool = False, **kwargs):
     """Run one cell at one composition; returns the :class:`Result`.  ``kwargs`` go to
     :class:`~nakmodel.model.simulation.Simulation` (e.g. ``profile_times``: times the
-    stepper must land on)."""
+    stepper must land on).  ``allow_partial``: when the time stepper gives up
+    (:class:`~nakmodel.errors.ConvergenceError`) return the partial result (its
+    ``termination`` says so) instead of raising, if it holds at least one step."""
     params = params.replace({"alloy.composition": composition})
     if error_tolerance is not None:
         from dataclasses import replace
@@ -473,7 +476,15 @@ def simulate(cell_options: CellOptions, params, protocol, composition: Compositi
                                          error_tolerance=error_tolerance)
     sim = TrackingSimulation(cell_options.build(), params, list(protocol), profiles=profiles,
                              hooks=hooks, **kwargs)
-    return sim.run()
+    try:
+        return sim.run()
+    except ConvergenceError as err:
+        partial = getattr(err, "result", None)
+        if not allow_partial or partial is None or len(partial) < 2:
+            raise
+        partial.profiles = thin_profiles(partial.profiles, profiles)
+        partial.info["convergence_error"] = str(err)
+        return partial
 
 
 def result_summary(result) -> dict:
