@@ -95,4 +95,8 @@ def run(outdir):
 
 CASE = Case(name="trend_critical_capacity_composition",
             title="Critical capacity and CCD vs composition (stripping falls, plating rises)",
-            run=run, slow=False, figures=["critical_capacity_composition.png"])
+            run=run, slow=False, figures=["critical_capacity_composition.png"],
+            description=("Observed trend (JMCA 2025): the critical stripping capacity falls with"
+                         " K content (NaK50 > NaK65 > NaK80) and the plating headroom rises; at "
+                         "low current the model must reach the lever-rule inventory. REPRODUCED "
+                         "when all checks pass (inventory-limited 1D cells)."))

@@ -57,4 +57,8 @@ def run(outdir):
 
 CASE = Case(name="trend_drt_stripping_current",
             title="Operando DRT: interface peak vs stripping current (NaK80, contact spots)",
-            run=run, slow=True, figures=["drt_vs_stripping_current.png"])
+            run=run, slow=True, figures=["drt_vs_stripping_current.png"],
+            description=("Observed trend (operando GEIS during CCD scans): the interface DRT "
+                         "peak grows with the stripping current. The model shows it only if its "
+                         "constriction resistance grows before the liquidus is reached; a "
+                         "failing check means the trend is NOT reproduced by the model."))

@@ -70,4 +70,8 @@ def run(outdir):
 
 CASE = Case(name="trend_no_crack_liquid_plating",
             title="No crack when plating into liquid NaK at 0.4 mA/cm²",
-            run=run, slow=True, figures=["no_crack_liquid_plating.png"])
+            run=run, slow=True, figures=["no_crack_liquid_plating.png"],
+            description=("Observed (in situ XCT, 0.4 mA/cm2): plating into liquid NaK is "
+                         "homogeneous and does not crack the ceramic. Reproduced when K_I/K_IC "
+                         "stays below 1 with liquid metal in the flaw (outflow-limited "
+                         "pressure)."))

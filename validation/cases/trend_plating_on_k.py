@@ -65,4 +65,8 @@ def run(outdir):
 
 CASE = Case(name="trend_plating_on_k",
             title="Na plating on K: DRT interface peak during plating and rest",
-            run=run, slow=True, figures=["plating_on_k_drt.png"])
+            run=run, slow=True, figures=["plating_on_k_drt.png"],
+            description=("Observed trend (Na plated on K): the interface DRT peak falls as "
+                         "liquid NaK forms and partly recovers at rest. Each check states one "
+                         "half of the trend; failing checks mark the part that is NOT "
+                         "reproduced."))
