@@ -111,7 +111,9 @@ def model_from_study(path, composition=None) -> StudyModel:
                               for p in err.problems]) from None
     module = importlib.import_module(SUPPORTED_KINDS[kind])
     options = module.parse_options(data.get(kind, {}), kind, params)
-    comps = tuple(getattr(options, "compositions", ()) or ())
+    operando = getattr(getattr(options, "scenario", None), "value", "pristine") != "pristine"
+    # an operando impedance scan runs on the parameters' composition, not the list
+    comps = () if operando else tuple(getattr(options, "compositions", ()) or ())
     if composition is not None:
         try:
             comp = parse_composition(composition, "--composition")
@@ -127,9 +129,7 @@ def model_from_study(path, composition=None) -> StudyModel:
         cell = options.cell.build()
     else:  # impedance kind
         cell = module._cell(options, p)
-    note = ""
-    if getattr(getattr(options, "scenario", None), "value", "pristine") != "pristine":
-        note = " (operando study: compared at OCV)"
+    note = " (operando study: compared at OCV)" if operando else ""
     label = f"model {comp.label or f'x_Na={comp.x_na:.3f}'}{note}"
     return StudyModel(cell, p, label)
 
@@ -274,6 +274,7 @@ def run(args) -> int:
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     cell_mesh = model.mesh()
+    echo(args, f"{model.label}: {model.cell.geometry.value} cell from {args.study}")
     n_fail = 0
     for file, name, measured in spectra:
         f = np.asarray(measured.frequency, dtype=float)
