@@ -145,6 +145,20 @@ class ModelFitResult:
         lines += [f"note: {n}" for n in self.notes]
         return "\n".join(lines)
 
+    def plot(self, ax, unit: str = "ohm cm2"):
+        """Nyquist of the measurement (points) and the fitted model (line) on ``ax``
+        (``unit`` "ohm", or "ohm cm2" when the area is known); returns ``ax``."""
+        measured, model = self.measured, self.model
+        if measured.area is None:
+            unit = "ohm m2" if str(measured.meta.get("unit", "")) == "ohm m^2" else "ohm"
+            measured = measured.with_area(1.0) if unit == "ohm m2" else measured
+            model = model.with_area(1.0) if unit == "ohm m2" else model
+        measured.plot_nyquist(ax, unit=unit, linestyle="none", marker="o", mfc="none",
+                              label="measured")
+        model.plot_nyquist(ax, unit=unit, marker="", linestyle="-", label="model fit")
+        ax.legend(fontsize="small")
+        return ax
+
     def to_toml(self) -> str:
         """The fitted parameter set as TOML (``nakmodel params check`` accepts it)."""
         return self.parameters.to_toml()

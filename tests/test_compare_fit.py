@@ -59,6 +59,17 @@ def test_recovers_i0_and_sigma_within_ci(cell_mesh, truth):
     again = load_parameters(dict(__import__("tomllib").loads(result.to_toml())))
     assert again.get(I0) == pytest.approx(result.values[I0], rel=1e-12)
     assert "syn.csv" in result.summary() and "95% CI" in result.summary()
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots()
+    assert result.plot(ax) is ax
+    z = result.model.Z * result.model.area * 1e4  # Ω cm²
+    np.testing.assert_allclose(ax.lines[1].get_xdata(), z.real)
+    assert "Ω cm²" in ax.get_xlabel()
+    plt.close(fig)
 
 
 def test_invisible_double_layer_is_flagged(cell_mesh, truth):
