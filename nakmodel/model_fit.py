@@ -17,6 +17,12 @@ fitted as θ = ln p (scale-free steps, positivity for free); the 95 % interval
 exp(θ ± t·SE_θ) is then asymmetric in p, and the reported standard error is the delta-method
 value SE_p = p·SE_θ.  Other parameters (e.g. Redlich–Kister coefficients) are fitted linearly.
 
+Calibration (measured, 1D NaK50 cell, 0.5 % noise, 20 noise realisations): the reported
+standard errors of ln i0 and ln σ match the scatter of the estimates (ratio 0.9–1.1); for C_dl
+of a small arc (2.5 of 30 Ω cm²) the scatter is ~25 % larger than the linearised SE, so treat
+intervals of weakly determined parameters as optimistic.  The validation case
+``compare_model_roundtrip`` checks coverage over several seeds.
+
 Geometry.  Only material/interface parameters are fitted on a fixed mesh: the cell is
 meshed once and every evaluation builds the model on that mesh.  ``interface.contact_fraction``
 is *not* geometry: it is the homogenised wetted fraction of the contact facets (a multiplier
