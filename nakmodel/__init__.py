@@ -65,6 +65,9 @@ _LAZY_ATTRS: dict[str, tuple[str, str]] = {
     "write_spectrum": ("nakmodel.io", "write_spectrum"),
     "kramers_kronig": ("nakmodel.drt", "kramers_kronig"),
     "fit": ("nakmodel.fitting", "fit"),
+    "fit_model": ("nakmodel.model_fit", "fit_model"),
+    "ModelFitResult": ("nakmodel.model_fit", "ModelFitResult"),
+    "IdentifiabilityWarning": ("nakmodel.model_fit", "IdentifiabilityWarning"),
     # impedance
     "relaxation_spectrum": ("nakmodel.impedance", "relaxation_spectrum"),
     "plot_modes": ("nakmodel.impedance", "plot_modes"),
@@ -114,6 +117,7 @@ __all__ = [
     "Spectrum",
     "SurfaceFlaw",
     "fit",
+    "fit_model",
     "kramers_kronig",
     "critical_pressure",
     "electrolyte_resistance",
