@@ -381,14 +381,15 @@ def _summary_md(study, rows) -> str:
              "'-' = not reached (then max current is a lower bound).", "",
              "| composition | direction | CCD [mA/cm²] | critical capacity [mAh/cm²] | "
              "limiting | CCD voltage | CCD liquidus | CCD solid cov. | CCD crack | "
-             "max current [mA/cm²] |", "|---|---|---|---|---|---|---|---|---|---|"]
+             "max current [mA/cm²] | run ended by |",
+             "|---|---|---|---|---|---|---|---|---|---|---|"]
     for r in rows:
         lines.append(
             f"| {r['composition']} | {r['direction']} | {_fmt(r['ccd'], _MA_CM2)} | "
             f"{_fmt(r['critical_capacity'], _MAH_CM2)} | {r['limiting_mechanism']} | "
             f"{_fmt(r['ccd_voltage'], _MA_CM2)} | {_fmt(r['ccd_liquidus'], _MA_CM2)} | "
             f"{_fmt(r['ccd_solid_coverage'], _MA_CM2)} | {_fmt(r['ccd_crack'], _MA_CM2)} | "
-            f"{_fmt(r['max_current_density'], _MA_CM2)} |")
+            f"{_fmt(r['max_current_density'], _MA_CM2)} | {r['termination'][:60]} |")
     lines += ["", "![CCD vs composition](ccd.png)", ""]
     for r in rows:
         folder = f"{r['composition']}_{r['direction']}"
