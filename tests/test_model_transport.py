@@ -109,3 +109,22 @@ def test_thin_film_plates_to_the_na_liquidus(params):
     assert res.x_interface_max[first] == pytest.approx(res.liquid_window[1], abs=2e-3)
     assert res.active_fraction[-1] > 0.99  # solid Na does not block the interface
     assert abs(res.voltage[-1]) < 0.05
+
+
+def test_blocking_exponent_brings_the_voltage_rise_forward(params):
+    """Past the K-rich liquidus solid K blocks the interface; a larger blocking exponent
+    (coverage growing faster than the solid fraction) ends the run earlier, and every run
+    delivers at least the liquidus inventory before the limit."""
+    thickness = 10e-6
+    inventory = float(thermo.inventory(params.alloy.composition, params.temperature,
+                                       thickness=thickness, params=params))
+    capacities = []
+    for n in (1.0, 3.0):
+        working = dataclasses.replace(ElectrodeInterface.from_parameters(params),
+                                      blocking_exponent=n)
+        res = Simulation(_thin_film_cell(thickness), params,
+                         Protocol.parse("Strip at 1 mA/cm2 until 0.1 V"), working=working).run()
+        assert res.termination == "above 100 mV"
+        capacities.append(res.final_capacity)
+    assert capacities[1] < capacities[0]
+    assert min(capacities) > inventory

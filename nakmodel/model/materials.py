@@ -164,12 +164,16 @@ class ElectrodeInterface:
     double_layer_capacitance: float = 0.1  # F/m^2 [?]
     contact_fraction: float = 1.0  # [-] homogenised wetted fraction of contact facets
     blocking_smoothing: float = 0.01  # [-] width of the smoothed lever rule / floor
+    blocking_exponent: float = 1.0  # [-] f_open = (unblocked fraction)^n; 1 = coverage equals
+    # the local solid fraction [?] (assumption; n > 1 blocks faster, e.g. solid K wetting the
+    # ceramic preferentially)
 
     def __post_init__(self):
         _check_positive(self, {
             "exchange_current_density": "A/m^2", "anodic_transfer_coefficient": "-",
             "cathodic_transfer_coefficient": "-", "double_layer_capacitance": "F/m^2",
-            "contact_fraction": "-", "blocking_smoothing": "-"}, "interface",
+            "contact_fraction": "-", "blocking_smoothing": "-", "blocking_exponent": "-"},
+            "interface",
             allow_zero=("double_layer_capacitance",))
         if self.contact_fraction > 1.0:
             raise ParameterError(Problem("interface.contact_fraction", "must be <= 1",

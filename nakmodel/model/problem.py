@@ -212,6 +212,31 @@ class CoupledProblem:
         vec.scatter_forward()
         return np.flatnonzero(vec.array > 0.5).astype(np.int32)
 
+    def _lumped_weight(self, w):
+        """Nodal weight for the vertex-rule (lumped) alloy mass: w_i = int phi_i w dx /
+        int phi_i dx, so that M_ii = int phi_i w dx exactly (row-sum lumping).  With the plain
+        vertex rule the axis nodes of an axisymmetric mesh (w = 2 pi r = 0) would get zero mass
+        and could undershoot; constant weights are returned unchanged."""
+        if not isinstance(w, ufl.core.expr.Expr):
+            return w
+        from dolfinx import la
+
+        V1 = fem.functionspace(self.mesh, ("Lagrange", 1))
+        v = ufl.TestFunction(V1)
+        md = {"quadrature_degree": self.quadrature_degree}
+        dxa = self.dx_alloy(metadata=md)
+        num = fem.assemble_vector(fem.form(v * w * dxa))
+        den = fem.assemble_vector(fem.form(v * dxa))
+        for vec in (num, den):
+            vec.scatter_reverse(la.InsertMode.add)
+            vec.scatter_forward()
+        weight = fem.Function(V1, name="lumped_weight")
+        ok = den.array > 0
+        weight.x.array[:] = 0.0
+        weight.x.array[ok] = num.array[ok] / den.array[ok]
+        self._mass_weight = weight
+        return weight
+
     def _weight(self):
         """Measure weight: the CellMesh's own (2 pi r, pi b^2 in 1D, 1) or 2 pi r / 1."""
         if hasattr(self.cell_mesh, "weight"):
@@ -315,7 +340,8 @@ class CoupledProblem:
             i0_we=self.working.exchange_current_density,
             i0_ce=self.counter.exchange_current_density,
             cdl_we=self.working.double_layer_capacitance * contact,
-            cdl_ce=self.counter.double_layer_capacitance)
+            cdl_ce=self.counter.double_layer_capacitance,
+            blocking_exponent=self.working.blocking_exponent)
         self._values = values
         self._constants = {name: fem.Constant(msh, float(v)) for name, v in values.items()}
         k = self._constants
@@ -350,7 +376,8 @@ class CoupledProblem:
         G_u = ufl.derivative(G, self.u, v)
         G_V = ufl.diff(i_we, Vw) * wp * self.dS_contact_nodal
         # mass: m(u) = M u (linear)
-        m_u = (c * vc * w * self.dx_alloy_mass
+        w_mass = self._lumped_weight(w) if self.lumped else w
+        m_u = (c * vc * w_mass * self.dx_alloy_mass
                - cdl_we * (Vw - phi("+")) * vp("+") * wp * self.dS_contact_nodal
                + cdl_ce * phi * vp * w * self.ds_ce)
         m_G = cdl_we * (Vw - phi("+")) * wp * self.dS_contact_nodal
@@ -367,7 +394,7 @@ class CoupledProblem:
         }
         one = fem.Constant(msh, 1.0)
         self._functionals = {
-            "inventory": fem.form(c * w * self.dx_alloy_mass),  # the discretely conserved sum
+            "inventory": fem.form(c * w_mass * self.dx_alloy_mass),  # the conserved sum
             "alloy_volume": fem.form(one * w * self.dx_alloy),
             "area_contact": fem.form(one * wp * self.dS_contact),
             "area_interface": fem.form(one * wp * self.dS_interface),
@@ -397,11 +424,13 @@ class CoupledProblem:
 
     def diffusivity(self, c):
         """Effective diffusivity of the content c in the reference frame [m^2/s]:
-        D = [f_L D~(x_liq) + (1 - f_L) D_solid] / J^2 (lever-rule blend, see module doc)."""
+        D = [f_L D~(x_liq) + (1 - f_L) D_solid] / J^2 (lever-rule blend, see module doc;
+        f_L kept >= 0 so that small P1 undershoots below x = 0 cannot make D negative)."""
         k = self._constants
         x = self.x_of(c)
         x_l = tu.liquid_composition(x, k["xlk"], k["xln"], k["smooth"])
-        f_l = tu.liquid_fraction(x, k["xlk"], k["xln"], k["smooth"], k["xsk"], k["xsn"])
+        f_l = tu.smooth_max(tu.liquid_fraction(x, k["xlk"], k["xln"], k["smooth"], k["xsk"],
+                                               k["xsn"]), 0.0, k["smooth"] ** 2)
         d_liq = tu.interdiffusivity(x_l, k["T"], k["L0"], k["L1"], k["d_na"], k["d_k"],
                                     k["factor"], k["L2"])
         stretch = tu.stretch(c, k["K"], k["v_na"], k["v_k"])
@@ -411,11 +440,8 @@ class CoupledProblem:
         """Faradaic current density WE -> NASICON [A/m^2] and its parts (dict).
 
         i = f_act k(eta, i0),  eta = V - phi - U(x_liq),  i0 = i0_ref a_Na(x_liq)^alpha_c,
-        f_act = contact [f_o + (1 - f_o) s x/(x + s x_liq,K)] with f_o the area not covered by
-        solid K (K-side lever rule; solid Na does not block); s = blocking_smoothing is the
-        residual active fraction of solid-covered area (keeps the galvanostatic problem
-        solvable and Newton smooth); it vanishes with the local Na content, so the current
-        cannot be drawn from a fully depleted interface (the voltage rises instead)."""
+        f_act = :func:`thermo_ufl.active_fraction` (solid K blocks, solid Na does not; vanishes
+        with the local Na content so a depleted interface cannot pass current)."""
         k = self._constants
         x = self.x_of(c)
         x_l = tu.liquid_composition(x, k["xlk"], k["xln"], k["smooth"])
@@ -427,9 +453,8 @@ class CoupledProblem:
             i0 = k["i0_we"] * activity**self.exchange_we.exponent
         else:
             i0 = self.exchange_we.value(activity)
-        s = k["smooth"]
-        f_open = tu.unblocked_fraction(x, k["xlk"], s, k["xsk"])
-        f_act = k["contact"] * (f_open + (1.0 - f_open) * s * x / (x + s * k["xlk"]))
+        f_act = tu.active_fraction(x, k["xlk"], k["xsk"], k["smooth"], k["blocking_exponent"],
+                                   k["contact"])
         i = f_act * self.kinetics_we.current(eta, i0, k["T"])
         return i, {"x": x, "x_liquid": x_l, "liquid_fraction": f_l, "ocv": ocv, "eta": eta,
                    "i0": i0, "f_active": f_act}
@@ -633,7 +658,7 @@ class CoupledProblem:
         history = []
         opts = self.newton_options
         keep = slice(None) if galv else slice(0, -1)
-        cmin = 1e-9 * self.c_max
+        cmin = -0.5 * self.c_max  # P1 undershoots (x < 0) are tolerated; x = -1 here
 
         def residual(Xv):
             self._set_state(Xv)
@@ -800,7 +825,7 @@ class CoupledProblem:
 
         history = []
         r, g = residual()
-        cmin = 1e-9 * self.c_max
+        cmin = -0.5 * self.c_max  # P1 undershoots (x < 0) are tolerated; x = -1 here
         for it in range(1, opts.max_iterations + 1):
             A = self._A
             A.zeroEntries()

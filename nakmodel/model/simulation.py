@@ -76,6 +76,8 @@ class Simulation:
     kinetics_we / kinetics_ce: kinetics strategies (default Butler-Volmer).
     step_control: :class:`StepControl` (default from ``parameters.numerics``).
     output_dir: where VTX field output and checkpoints go (optional).
+    working / counter: :class:`ElectrodeInterface` overriding ``parameters.interface`` /
+        ``parameters.counter_electrode`` (e.g. to set ``blocking_exponent``).
     field_output_times: times [s] at which fields are written (VTX) and interface profiles
         stored in the result.
     """
@@ -83,7 +85,8 @@ class Simulation:
     def __init__(self, cell=None, parameters=None, protocol=None, *, x_initial=None,
                  kinetics_we=None, kinetics_ce=None, step_control: StepControl | None = None,
                  output_dir=None, field_output_times=(), profile_times=None,
-                 max_steps: int = 100000):
+                 max_steps: int = 100000, working: ElectrodeInterface | None = None,
+                 counter: ElectrodeInterface | None = None):
         if parameters is None:
             from ..parameters import load_parameters
 
@@ -100,6 +103,7 @@ class Simulation:
         self.x_initial = x_initial
         self.cell = cell
         self.kinetics_we, self.kinetics_ce = kinetics_we, kinetics_ce
+        self.working, self.counter = working, counter
         self.output_dir = None if output_dir is None else Path(output_dir)
         self.field_output_times = sorted(float(t) for t in field_output_times)
         self.profile_times = sorted(float(t) for t in (profile_times if profile_times is not None
@@ -125,8 +129,8 @@ class Simulation:
         self.problem = CoupledProblem(
             cm, temperature=p.temperature, alloy=AlloyProperties.from_parameters(p),
             nasicon=NasiconProperties.from_parameters(p),
-            working=ElectrodeInterface.from_parameters(p, "interface"),
-            counter=ElectrodeInterface.from_parameters(p, "counter_electrode"),
+            working=self.working or ElectrodeInterface.from_parameters(p, "interface"),
+            counter=self.counter or ElectrodeInterface.from_parameters(p, "counter_electrode"),
             kinetics_we=self.kinetics_we, kinetics_ce=self.kinetics_ce,
             x_initial=self.x_initial, newton=self.newton, parameters=p)
         return self.problem

@@ -181,3 +181,23 @@ def unblocked_fraction(x, x_liquidus_k: float, width: float, x_solid_k: float = 
     not block.  Assumption [I]: coverage equals the local molar solid fraction.
     """
     return smooth_min(1.0, (x - x_solid_k) / (x_liquidus_k - x_solid_k), width)
+
+
+def active_fraction(x, x_liquidus_k: float, x_solid_k: float, smoothing: float,
+                    exponent: float = 1.0, contact: float = 1.0):
+    """Fraction of the interface that passes Na+ current (per contact area) [-].
+
+    f_act = contact [f_o + (1 - f_o) s] x / (x + s^2 x_liq,K),  f_o = max(f_K, 0)^n,
+    with f_K :func:`unblocked_fraction` (area not covered by solid K), n = ``exponent``
+    (``interface.blocking_exponent``) and s = ``smoothing`` (``interface.blocking_smoothing``):
+    the residual conductance of covered area (keeps the galvanostatic problem solvable and
+    Newton smooth).  The last factor makes the current vanish with the local Na content, so a
+    fully depleted interface cannot pass current (the voltage rises instead) [I].  Inside the
+    liquid window f_act = contact (1 - O(s^2)).
+    """
+    f_k = smooth_max(unblocked_fraction(x, x_liquidus_k, smoothing, x_solid_k), 0.0,
+                     smoothing * smoothing)
+    f_open = f_k**exponent
+    delta = smoothing * smoothing * x_liquidus_k
+    x_plus = smooth_max(x, 0.0, 1e-3 * delta)  # tolerate tiny FE undershoots below x = 0
+    return contact * (f_open + (1.0 - f_open) * smoothing) * x_plus / (x_plus + delta)
