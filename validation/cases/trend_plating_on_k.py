@@ -7,8 +7,10 @@ OCV rest; operando GEIS of the linearised FE model every 40 min, DRT of each spe
 Observed (seed captions: Na plating on K, DRT vs plated capacity and during rest): the
 interface peak falls while liquid NaK forms and partly recovers during the rest (Na
 spreads into the K, the interface may re-solidify).  Checked: peak R at the end of
-plating / pristine < 0.9 (falls); recovered fraction (R_rest - R_plated)/(R_0 - R_plated)
-in [0.05, 1] (partial recovery).
+plating / first spectrum < 0.9 (falls; the pristine solid K interface has no finite model
+impedance, so the first spectrum is the one after 40 min); recovered fraction
+(R_rest - R_plated)/(R_first - R_plated) in [0.05, 1] (partial recovery); the interface
+liquid fraction exceeds 0.5 during plating (liquid forms).
 """
 
 from __future__ import annotations
@@ -48,18 +50,21 @@ def run(outdir):
 
     rows = list(csv.DictReader(open(folder / "geis_peaks.csv")))
     R = {round(float(r["x"]), 6): float(r["peak_R_ohm"]) for r in rows}
-    nan = float("nan")  # a spectrum is missing when the interface was fully solid (Z = inf)
-    r0, r_plated, r_rest = R.get(0.0, nan), R.get(2.0, nan), R.get(4.0, nan)
-    recovered = (r_rest - r_plated) / (r0 - r_plated) if r0 != r_plated else float("nan")
+    nan = float("nan")
+    # the pristine K interface is solid: the model has no finite Z there (spectrum skipped),
+    # so the reference is the first spectrum recorded during plating
+    t_ref = min(R) if R else nan
+    r_ref, r_plated, r_rest = R.get(t_ref, nan), R.get(2.0, nan), R.get(4.0, nan)
+    recovered = (r_rest - r_plated) / (r_ref - r_plated) if r_ref != r_plated else nan
     return [
-        Check.within("interface peak R end of plating / pristine (< 0.9: falls)",
-                     r_plated / r0, 0.0, 0.9, "-", SOURCE),
+        Check.within(f"interface peak R end of plating (2 h) / at {t_ref:.2g} h (< 0.9: falls)",
+                     r_plated / r_ref, 0.0, 0.9, "-", SOURCE),
         Check.within("recovered fraction of the peak R after 2 h rest (partial recovery)",
                      recovered, 0.05, 1.0, "-", SOURCE),
-        Check.within("max interface x_Na during plating (liquid forms: above the K-rich "
-                     "liquidus)", float(result.x_interface_max.max()),
-                     float(result.liquid_window[0]), 1.0, "-",
-                     "thermo liquid window (Xue et al., JACS 140 (2018) 3292)"),
+        Check.within("max liquid fraction at the interface during plating (liquid forms)",
+                     float(result.liquid_fraction_interface.max()), 0.5, 1.0, "-",
+                     "lever rule on the model's liquid window (Xue et al., JACS 140 (2018) "
+                     "3292)"),
     ]
 
 
