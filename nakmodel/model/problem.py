@@ -16,8 +16,27 @@ Both fields are continuous P1 fields on the whole mesh; only the DOFs of their o
 subdomain are unknowns (the others are inert).  Since a P1 trace on a facet only depends on
 the facet DOFs, the interface terms see the alloy-side c and the NASICON-side phi without any
 restriction bookkeeping.  The global scalar V is handled by bordering the sparse system
-(one extra row/column) and solving with a sparse direct solver (SuperLU via scipy): this is
-exact, needs no Lagrange-multiplier space, and costs one extra dense row/column.
+(one extra row/column, only the interface DOFs are non-zero in it): no Lagrange-multiplier
+space is needed.  Two linear-algebra backends:
+
+* ``scipy`` (serial default): the bordered matrix restricted to the active DOFs, factorised by
+  SuperLU (symmetric-mode, minimum-degree ordering); the bordered sparsity is built once;
+* ``petsc`` (default under MPI): the inactive DOFs are identity rows (Dirichlet-type), the
+  border is eliminated by two solves with one MUMPS factorisation (Schur complement of the
+  scalar), all reductions are global; ``mpiexec -n 2`` reproduces the serial run to ~1e-14.
+
+Newton: full steps accepted by Deuflhard's natural monotonicity test (simplified increment
+with the same factorisation), otherwise halved; converged when the scaled increment
+< ``rtol`` or the next (simplified) increment < ``atol`` (scales: c_K0, RT/F).
+
+Discretisation details: the alloy mass is lumped (row-sum, vertex rule with a nodal weight)
+and the faradaic / double-layer interface terms use a nodal (trapezoidal) rule, so each
+interface node's current depends on its own composition only; with
+:func:`thermo_ufl.active_fraction` vanishing with the Na content this keeps a depleting
+interface from being drawn negative by the kinetics.  Small P1 undershoots (x < 0 at single
+nodes, from non-M-matrix stiffness on poorly shaped elements) are tolerated; D and f_act
+stay admissible there.  Na is conserved exactly: the Na inventory ``int c dV0`` (same lumped
+rule) changes by the faradaic charge / F to the Newton tolerance.
 
 The semi-discrete system is written as ``M du/dt + R(u) = 0`` with a constant mass matrix ``M``
 (alloy mass + double-layer capacitances) and a nonlinear steady residual ``R`` (diffusion,

@@ -173,7 +173,7 @@ def plot_ccd_vs_composition(ax, rows, quantity: str = "ccd"):
                 ax.plot(xi, yi, marker=marker, color=color, ls="none")
             if mech not in seen:
                 seen.add(mech)
-                ax.plot([], [], marker=marker, color="0.3", ls="none", label=mech)
+                ax.plot([], [], marker=marker, color="0.3", ls="none", label=f"limited by: {mech}")
             if r.get("composition"):
                 ax.annotate(str(r["composition"]), (xi, yi), textcoords="offset points",
                             xytext=(3, 3), fontsize=7)
