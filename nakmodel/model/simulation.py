@@ -223,8 +223,12 @@ class Simulation:
         return duration
 
     # ------------------------------------------------------------------ run
-    def run(self) -> Result:
+    def run(self, start_time: float = 0.0) -> Result:
         """Run all protocol steps; returns the :class:`Result`.
+
+        The run starts from the problem's current state: the initial state after
+        :meth:`build` (done here if needed), or a state restored with :func:`load_checkpoint`
+        (pass its time as ``start_time`` to continue the clock).
 
         Raises :class:`ConvergenceError` (its ``result`` attribute holds the partial result)
         if the time stepper gives up."""
@@ -235,7 +239,7 @@ class Simulation:
         result = Result(liquid_window=(pb.x_liquidus_k, pb.x_liquidus_na),
                         nominal_area=pb.area_nominal)
         area = pb.area_nominal
-        track = {"t": 0.0, "capacity": 0.0, "faradaic": 0.0, "q0": 0.0}
+        track = {"t": float(start_time), "capacity": 0.0, "faradaic": 0.0, "q0": 0.0}
 
         def current_of(p, dt):
             """Total WE current density of the trial state: faradaic + double layer."""
@@ -247,14 +251,15 @@ class Simulation:
             q = track["capacity"] - track["q0"]
             return q if dt <= 0 else q + current_of(p, dt) * dt
 
-        self._record(result, 0.0, 0, 0.0, 0.0, 0.0)
-        pending_profiles = list(self.profile_times)
-        pending_fields = list(self.field_output_times)
+        self._record(result, track["t"], 0, 0.0, 0.0, 0.0)
+        first = float(start_time) * (1 - 1e-12)
+        pending_profiles = [t for t in self.profile_times if t >= first]
+        pending_fields = [t for t in self.field_output_times if t >= first]
         writer = self._field_writer()
         n_steps = 0
         termination = "completed"
         try:
-            self._outputs(result, 0.0, pending_profiles, pending_fields, writer)
+            self._outputs(result, track["t"], pending_profiles, pending_fields, writer)
             for k, (step, duration) in enumerate(zip(steps, durations, strict=True)):
                 t0 = track["t"]
                 track["q0"] = track["capacity"]
