@@ -96,3 +96,21 @@ def test_run_point_returns_every_output(kinds, tmp_path):
     assert out["plated_capacity"] == pytest.approx(3000.0, rel=1e-3)
     assert out["capacity"] == pytest.approx(3000.0, rel=1e-3)
     assert (tmp_path / "timeseries.csv").is_file()
+
+
+def test_porous_host_scales_inventory_by_porosity(kinds, tmp_path):
+    """Effective-medium host: the liquid inventory is porosity x that of the dense layer."""
+    from nakmodel.study import simulation
+
+    dense = load_study(study_dict(compositions=["NaK65"]))
+    hosted = load_study(study_dict(compositions=["NaK65"],
+                                   host={"porosity": 0.5, "tortuosity": 2.0}))
+    assert hosted.options.cell.build().alloy_thickness == pytest.approx(25e-6)
+    p = hosted.options.cell.host_parameters(hosted.parameters)
+    assert p.alloy.interdiffusivity_factor == pytest.approx(
+        0.25 * hosted.parameters.alloy.interdiffusivity_factor)
+    q_dense = simulation.run_point(dense, tmp_path / "dense")["stripped_capacity"]
+    q_host = simulation.run_point(hosted, tmp_path / "host")["stripped_capacity"]
+    assert q_host == pytest.approx(0.5 * q_dense, rel=0.02)
+    with pytest.raises(ParameterError):
+        load_study(study_dict(host={"porosity": 1.5}))

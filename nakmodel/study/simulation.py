@@ -11,7 +11,7 @@ Options table ``[simulation]`` (lengths as unit strings)::
     contact = { kind = "full" }        # or { kind = "spots", radius = "50 um",
                                        #       fraction = 0.3, seed = 1 }
     flaw = { depth = "20 um", opening = "2 um", position = "0 um" }   # optional
-    host = { porosity = 0.5, tortuosity = 2.0 }                       # optional
+    host = { porosity = 0.5, tortuosity = 2.0 }  # optional effective medium (see CellOptions)
     protocol = ["Strip at 1 mA/cm2 until liquidus"]
     compositions = ["NaK50", "NaK65", "NaK80"]   # default: parameters alloy.composition
     profiles = 6                       # interface profiles stored along the run
@@ -91,18 +91,35 @@ class CellOptions:
     flaw: tuple | None = None
     """(depth, opening, position) [m]."""
     host: tuple | None = None
-    """(porosity, tortuosity) [-]."""
+    """(porosity, tortuosity) [-] of a porous carbon host, applied here as an effective
+    medium because the FE model has no host term (``Cell.host`` is not used by it): the
+    liquid inventory is that of a dense layer of thickness porosity x alloy_thickness and
+    the liquid diffusivity is scaled by porosity/tortuosity (D_eff = D eps/tau; Bruggeman-
+    type effective medium, e.g. Tjaden et al., Curr. Opin. Chem. Eng. 12 (2016) 44).
+    Interface contact is not changed (set ``contact`` for that)."""
 
     def build(self):
         from ..geometry import Cell
         from ..geometry.flaw import PorousHost, SurfaceFlaw
 
         flaw = SurfaceFlaw(*self.flaw) if self.flaw else None
-        host = PorousHost(*self.host) if self.host else None
+        thickness = self.alloy_thickness
+        if self.host:
+            PorousHost(*self.host)  # validates porosity and tortuosity
+            thickness = self.alloy_thickness * self.host[0]
         return Cell(geometry=self.geometry, pellet_radius=self.pellet_radius,
-                    pellet_thickness=self.pellet_thickness, alloy_thickness=self.alloy_thickness,
-                    contact=self.contact.build(), flaw=flaw, host=host,
+                    pellet_thickness=self.pellet_thickness, alloy_thickness=thickness,
+                    contact=self.contact.build(), flaw=flaw,
                     working_metal=self.working_metal, mesh_size=self.mesh_size)
+
+    def host_parameters(self, params):
+        """Parameters with the host's effective-medium transport factor eps/tau applied to
+        ``alloy.interdiffusivity_factor`` (identity without a host)."""
+        if not self.host:
+            return params
+        porosity, tortuosity = self.host
+        factor = params.alloy.interdiffusivity_factor * porosity / tortuosity
+        return params.replace({"alloy.interdiffusivity_factor": factor})
 
 
 @dataclass(frozen=True)
@@ -466,7 +483,7 @@ def simulate(cell_options: CellOptions, params, protocol, composition: Compositi
     stepper must land on).  ``allow_partial``: when the time stepper gives up
     (:class:`~nakmodel.errors.ConvergenceError`) return the partial result (its
     ``termination`` says so) instead of raising, if it holds at least one step."""
-    params = params.replace({"alloy.composition": composition})
+    params = cell_options.host_parameters(params.replace({"alloy.composition": composition}))
     if error_tolerance is not None:
         from dataclasses import replace
 
