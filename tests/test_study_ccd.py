@@ -123,3 +123,19 @@ def test_a_scan_that_stops_converging_keeps_its_partial_result(kinds, tmp_path, 
     assert row["termination"].startswith("convergence failure")
     assert row["limiting_mechanism"] == "liquidus" and row["ccd"] > 0
     assert "synthetic failure" in result.info["convergence_error"]
+
+
+def test_plot_all_on_a_sweep_table(tmp_path):
+    """A sweep results.csv (no FE): CCD vs each swept key, numeric and categorical."""
+    from nakmodel.plotting.study_plots import plot_all
+
+    header = ("point_id,alloy.composition,alloy.composition [x_Na],ccd.contact,ccd.contact [SI],"
+              "status,ccd,critical_capacity,limiting_mechanism\n")
+    lines = [f"p{k},NaK{c},{x},\"{{kind: {kind}}}\",,ok,{10 + k},{1000 * (k + 1)},{m}\n"
+             for k, (c, x, kind, m) in enumerate([(50, 0.63, "full", "liquidus"),
+                                                  (80, 0.30, "full", "voltage"),
+                                                  (50, 0.63, "spots", "none"),
+                                                  (80, 0.30, "spots", "liquidus")])]
+    (tmp_path / "results.csv").write_text(header + "".join(lines))
+    names = {p.name for p in plot_all(tmp_path)}
+    assert {"ccd_vs_alloy_composition.png", "ccd_vs_ccd_contact.png"} <= names

@@ -113,6 +113,39 @@ def _swept_columns(rows) -> list[str]:
             and any(math.isfinite(_number(r.get(k))) for r in rows)]
 
 
+def plot_sweep_categories(ax, rows, key: str, y: str = "ccd", group: str | None = None,
+                          scale: float = _MA_CM2, y_label: str = "CCD [mA/cm$^2$]"):
+    """Output ``y`` for each value of a non-numeric swept ``key`` (e.g. a contact table),
+    one marker series per ``group`` value; markers show the limiting mechanism."""
+    values = list(dict.fromkeys(r.get(key, "") for r in rows))
+    groups: dict = {}
+    for r in rows:
+        if r.get("status", "ok") == "ok":
+            groups.setdefault(r.get(group, "") if group else "", []).append(r)
+    n = max(len(groups), 1)
+    for k, (label, sel) in enumerate(sorted(groups.items())):
+        for r in sel:
+            xi = values.index(r.get(key, "")) + (k - (n - 1) / 2) * 0.08
+            mech = str(r.get("limiting_mechanism", "")) or "none"
+            ax.plot(xi, _number(r.get(y)) / scale, marker=MECHANISM_MARKERS.get(mech, "o"),
+                    color=f"C{k}", ls="none", mfc="none" if mech == "none" else None)
+        ax.plot([], [], "o", color=f"C{k}", label=f"{group} = {label}" if group else None)
+    ax.set_xticks(range(len(values)))
+    ax.set_xticklabels([textwrap_label(v) for v in values], fontsize=6)
+    ax.set_xlabel(key)
+    ax.set_ylabel(y_label)
+    if group:
+        ax.legend(fontsize=7)
+    return ax
+
+
+def textwrap_label(value, width: int = 22) -> str:
+    import textwrap
+
+    text = str(value).replace('"', "").replace("{", "").replace("}", "")
+    return "\n".join(textwrap.wrap(text, width)) or "-"
+
+
 def plot_sweep_output(ax, rows, x_column: str, y: str = "ccd", group: str | None = None,
                       scale: float = _MA_CM2, y_label: str = "CCD [mA/cm$^2$]"):
     """Output ``y`` (divided by ``scale``) against a swept SI column, one line per value of
@@ -326,16 +359,24 @@ def plot_all(folder, outdir=None, parameters=None) -> list[Path]:
         plot_ccd_vs_composition(a2, rows, "critical_capacity")
         save(fig, "ccd_vs_composition.png")
     if res.kind == "sweep" and rows and "ccd" in rows[0]:
-        columns = _swept_columns(rows)
-        for col in columns:
-            others = [c.split(" [")[0] for c in columns if c != col]
+        numeric = {c.split(" [")[0]: c for c in _swept_columns(rows)}
+        swept = list(dict.fromkeys(c.split(" [")[0] for c in rows[0]
+                                   if c.endswith("]") and " [" in c))
+        for key in swept:
+            others = [k for k in swept if k != key and k in rows[0]]
             group = others[0] if others else None
-            fig, (a1, a2) = plt.subplots(1, 2, figsize=(10, 4), layout="constrained")
-            plot_sweep_output(a1, rows, col, "ccd", group)
-            if "critical_capacity" in rows[0]:
-                plot_sweep_output(a2, rows, col, "critical_capacity", group, _MAH_CM2,
-                                  "critical capacity [mAh/cm$^2$]")
-            save(fig, f"ccd_vs_{col.split(' [')[0].replace('.', '_')}.png")
+            fig, (a1, a2) = plt.subplots(1, 2, figsize=(11, 4), layout="constrained")
+            if key in numeric:
+                plot_sweep_output(a1, rows, numeric[key], "ccd", group)
+                if "critical_capacity" in rows[0]:
+                    plot_sweep_output(a2, rows, numeric[key], "critical_capacity", group,
+                                      _MAH_CM2, "critical capacity [mAh/cm$^2$]")
+            elif key in rows[0]:
+                plot_sweep_categories(a1, rows, key, "ccd", group)
+                if "critical_capacity" in rows[0]:
+                    plot_sweep_categories(a2, rows, key, "critical_capacity", group, _MAH_CM2,
+                                          "critical capacity [mAh/cm$^2$]")
+            save(fig, f"ccd_vs_{key.replace('.', '_')}.png")
     if res.runs:
         fig, (a1, a2) = plt.subplots(1, 2, figsize=(11, 4), layout="constrained")
         plot_voltage_runs(a1, res.runs, "time")
