@@ -44,6 +44,10 @@ _LAZY_ATTRS: dict[str, tuple[str, str]] = {
     # simulation
     "Simulation": ("nakmodel.model.simulation", "Simulation"),
     "Result": ("nakmodel.model.result", "Result"),
+    "StepControl": ("nakmodel.model", "StepControl"),
+    "ButlerVolmer": ("nakmodel.model", "ButlerVolmer"),
+    "Linear": ("nakmodel.model", "Linear"),
+    "Tafel": ("nakmodel.model", "Tafel"),
     # protocols
     "Protocol": ("nakmodel.protocol", "Protocol"),
     "Strip": ("nakmodel.protocol", "Strip"),

@@ -102,7 +102,9 @@ class AlloyParameters:
 class NasiconParameters:
     """The NASICON solid electrolyte (ionic conduction and mechanics)."""
 
-    conductivity: float = spec("S/m", 0, 100, doc="Na+ conductivity at the temperature")
+    conductivity: float = spec("S/m", 0, 100,
+                               doc="Na+ conductivity at 25 degC (Arrhenius-scaled to the "
+                               "temperature when the activation energy is > 0)")
     conductivity_activation_energy: float = spec("J/mol", 0, 2e5, low_open=False,
                                                  doc="Arrhenius activation energy (0 = off)")
     relative_permittivity: float = spec("", 1, 1e5, low_open=False,
