@@ -1,5 +1,5 @@
 # nakmodel: two commands do all set-up on a fresh machine.
-#   make run    create .venv (Python 3.12) if missing, install, run the default study
+#   make run    create .venv (Python 3.12) if missing, install, run the default studies
 #   make test   same set-up, run the test suite
 # Also: make validate | make bench | make lint | make clean
 
@@ -7,7 +7,7 @@ PYTHON ?= $(shell command -v python3.12 2>/dev/null || command -v python3 2>/dev
 VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
-STUDY  ?= studies/thermodynamics.toml
+STUDY  ?= studies/ccd_composition.toml
 OUT    ?= out
 
 .PHONY: run test validate bench lint clean venv
@@ -24,8 +24,11 @@ $(STAMP): pyproject.toml | $(PY)
 
 venv: $(STAMP)
 
+# the default: the thermodynamics summary (seconds) and the CCD-vs-composition study (minutes)
 run: $(STAMP)
+	MPLBACKEND=Agg $(VENV)/bin/nakmodel run studies/thermodynamics.toml --out $(OUT)/thermodynamics
 	MPLBACKEND=Agg $(VENV)/bin/nakmodel run $(STUDY) --out $(OUT)/$(basename $(notdir $(STUDY)))
+	MPLBACKEND=Agg $(VENV)/bin/nakmodel plot $(OUT)/$(basename $(notdir $(STUDY)))
 
 test: $(STAMP)
 	MPLBACKEND=Agg $(PY) -m pytest -q -p no:cacheprovider

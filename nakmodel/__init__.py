@@ -20,6 +20,7 @@ _LAZY = {
     "thermo": "nakmodel.thermo",
     "protocol": "nakmodel.protocol",
     "analysis": "nakmodel.analysis",
+    "ccd": "nakmodel.ccd",
     "geometry": "nakmodel.geometry",
     "impedance": "nakmodel.impedance",  # a callable module: nakmodel.impedance(cell, ...)
     "spectrum": "nakmodel.spectrum",
@@ -79,6 +80,13 @@ _LAZY_ATTRS: dict[str, tuple[str, str]] = {
     "stress_intensity": ("nakmodel.mechanics", "stress_intensity"),
     "critical_pressure": ("nakmodel.mechanics", "critical_pressure"),
     "flaw_size_sweep": ("nakmodel.mechanics", "flaw_size_sweep"),
+    # critical current density
+    "extract_ccd": ("nakmodel.ccd", "extract_ccd"),
+    "CCDResult": ("nakmodel.ccd", "CCDResult"),
+    "VoltageCriterion": ("nakmodel.ccd", "VoltageCriterion"),
+    "LiquidusCriterion": ("nakmodel.ccd", "LiquidusCriterion"),
+    "SolidCoverageCriterion": ("nakmodel.ccd", "SolidCoverageCriterion"),
+    "CrackCriterion": ("nakmodel.ccd", "CrackCriterion"),
     # sweeps
     "run_sweep": ("nakmodel.sweep", "run_sweep"),
     "load_sweep": ("nakmodel.sweep", "load_sweep"),
@@ -124,6 +132,7 @@ __all__ = [
     "fit_model",
     "kramers_kronig",
     "critical_pressure",
+    "extract_ccd",
     "electrolyte_resistance",
     "flaw_size_sweep",
     "load_sweep",

@@ -74,3 +74,11 @@ def test_info_lists_versions():
     assert result.returncode == 0, result.stderr
     for word in ("dolfinx", "PETSc", "SLEPc", "gmsh", "MPI size", "mumps"):
         assert word in result.stdout
+
+
+def test_run_reports_progress_without_quiet(tmp_path):
+    """Study kinds get a callable progress reporter from the CLI (not a bool)."""
+    result = _cli("run", "studies/flaw_size_sweep.toml", "--out", str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    assert (tmp_path / "flaw_size.csv").exists()

@@ -23,7 +23,10 @@ def run(args) -> int:
     study = load_study(args.study)
     out = Path(args.out) if args.out else Path("out") / study.name
     echo(args, f"running study '{study.name}' ({study.kind}) -> {out}")
-    written = study.run(out, progress=None if args.quiet else True)
+    def report(message: str) -> None:
+        print(message, flush=True)
+
+    written = study.run(out, progress=None if args.quiet else report)
     for path in written:
         echo(args, f"  wrote {path}")
     return 0

@@ -17,7 +17,8 @@ one table named after its kind with that kind's options::
 
 Each kind is a module of this package registered in :data:`KINDS`; it exposes
 ``parse_options(table, key) -> options`` (validating every option before
-anything runs) and ``run(study, outdir, progress) -> list[Path]``.
+anything runs) and ``run(study, outdir, progress) -> list[Path]``, where
+``progress`` is None or a callable taking one message string.
 
 A kind is *sweepable* (``nakmodel sweep``, :mod:`nakmodel.sweep`) iff its module
 also defines

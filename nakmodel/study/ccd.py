@@ -340,15 +340,15 @@ def run(study, outdir: Path, progress=None) -> list[Path]:
         for direction in opts.directions:
             label = composition_label(comp)
             if progress:
-                print(f"  {label} {direction}: {opts.protocol(direction)[0]}", flush=True)
+                progress(f"  {label} {direction}: {opts.protocol(direction)[0]}")
             row, _, ccd, files, _ = scan(opts, params, comp, direction,
                                          outdir / f"{label}_{direction}")
             written += files
             rows.append(row)
             if progress:
-                print(f"    CCD {row['ccd'] / _MA_CM2:.3g} mA/cm2, critical capacity "
-                      f"{row['critical_capacity'] / _MAH_CM2:.3g} mAh/cm2, "
-                      f"limited by {row['limiting_mechanism']}", flush=True)
+                progress(f"    CCD {row['ccd'] / _MA_CM2:.3g} mA/cm2, critical capacity "
+                         f"{row['critical_capacity'] / _MAH_CM2:.3g} mAh/cm2, "
+                         f"limited by {row['limiting_mechanism']}")
     written.append(_write_rows(outdir / "ccd_results.csv", rows))
     fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(10, 4), layout="constrained")
     plot_ccd_vs_composition(ax1, rows, quantity="ccd")

@@ -595,7 +595,7 @@ def run(study, outdir: Path, progress=None) -> list[Path]:
     for comp in opts.compositions:
         label = composition_label(comp)
         if progress:
-            print(f"  {label}: {'; '.join(opts.protocol)}", flush=True)
+            progress(f"  {label}: {'; '.join(opts.protocol)}")
         result, files = _run_one(study, comp, outdir / label, f"{study.title}: {label}")
         written += files
         rows.append({"composition": label, "x_Na": comp.x_na, **result_summary(result)})
