@@ -352,3 +352,11 @@ def test_any_numeric_table_reads_or_raises_a_parameter_error(tmp_path_factory, r
         return
     for s in got:  # what is accepted is a valid spectrum
         assert len(s) >= 3 and np.all(s.frequency > 0) and np.all(np.isfinite(s.Z))
+
+
+def test_unsorted_frequencies_name_the_line(tmp_path):
+    path = tmp_path / "unsorted.csv"
+    path.write_text("1000,1,-1\n100,2,-2\n500,3,-3\n10,4,-4\n")
+    with pytest.raises(ParameterError, match="unsorted frequencies") as info:
+        read_spectrum(path, split=None)
+    assert "line 3" in str(info.value)

@@ -453,7 +453,7 @@ def _has_duplicates(f: np.ndarray) -> bool:
 
 
 def _check_sweep(path, f, lines, where, column, options: ReadOptions) -> None:
-    """Reject duplicate frequencies (naming both lines); a monotone or any ordering is fine."""
+    """Reject duplicate or unsorted frequencies, naming the line (a sweep runs one way)."""
     order = np.argsort(f, kind="stable")
     same = np.flatnonzero(np.diff(f[order]) == 0)
     if same.size:
@@ -464,6 +464,14 @@ def _check_sweep(path, f, lines, where, column, options: ReadOptions) -> None:
         raise SpectrumFileError(path, f"duplicate frequency {f[order[same[0]]]:.6g} Hz, also "
                                 f"at {where} {a}{hint}", line=b, column=column, where=where,
                                 expected="distinct frequencies in each sweep")
+    step = np.sign(np.diff(f))
+    if step.size and not (np.all(step > 0) or np.all(step < 0)):
+        k = int(np.flatnonzero(step != step[0])[0]) + 1
+        hint = " (several sweeps? use split='sequence')" if options.split is None else ""
+        raise SpectrumFileError(path, f"unsorted frequencies: {f[k]:.6g} Hz after "
+                                f"{f[k - 1]:.6g} Hz breaks the sweep direction{hint}",
+                                line=int(lines[k]), column=column, where=where,
+                                expected="frequencies sorted ascending or descending")
 
 
 def looks_sign_flipped(frequency: np.ndarray, Z: np.ndarray) -> bool:
