@@ -640,6 +640,17 @@ def liquid_window(T, params=None):
     return b.liquid_low, b.liquid_high
 
 
+def describe_initial_phase(x_na, T, params=None) -> str:
+    """One line naming the phases of an alloy at x_Na and T (for reports and the CLI)."""
+    phase = solid_phase(x_na, T, params)
+    if phase == "":
+        return "liquid"
+    if phase == "no liquid":
+        return "solid (no liquid at this composition and temperature)"
+    fraction = float(liquid_fraction(x_na, T, params))
+    return f"two-phase: liquid ({100 * fraction:.1f} %) + solid {phase}"
+
+
 def solid_phase(x_na, T, params=None):
     """Phases present at overall x_Na and T (scalars): "" (liquid only), "K" (liquid + K(ss)),
     "Na" (liquid + Na(ss)), "Na2K" (liquid + Na2K) or "no liquid"."""
@@ -765,8 +776,19 @@ def inventory(alloy_or_x_na, T, to="K-liquidus", thickness=None, params=None):
     ``n = (x_high − x0)/(1 − x_high)``. Charge ``q = n F`` per mole of initial alloy,
     divided by its molar mass (C/kg) or, for a uniform layer of ``thickness`` [m], times
     ``thickness / V_m`` with ideal ``V_m`` (C/m²). Zero if x0 is already past the liquidus.
-    ``alloy_or_x_na`` is x_Na or an object with ``.x_na`` (e.g. ``nakmodel`` compositions).
+    ``alloy_or_x_na`` is x_Na, a composition (``.x_na``), a label such as ``"NaK65"``, or an
+    ``AlloyParameters`` / ``Parameters`` object (whose composition and, unless ``params``
+    is given, whose liquid parameters are used).
     """
+    if params is None and hasattr(alloy_or_x_na, "redlich_kister_L0"):
+        params = alloy_or_x_na
+    if params is None and hasattr(alloy_or_x_na, "alloy"):
+        params = alloy_or_x_na
+    if isinstance(alloy_or_x_na, str) or hasattr(alloy_or_x_na, "composition") \
+            or hasattr(alloy_or_x_na, "alloy"):
+        from .composition import x_na as _composition_x_na
+
+        alloy_or_x_na = _composition_x_na(alloy_or_x_na)
     x0 = getattr(alloy_or_x_na, "x_na", alloy_or_x_na)
     x = _as_x(x0, key="alloy_or_x_na")
     t = _as_T(T)

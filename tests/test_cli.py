@@ -82,3 +82,15 @@ def test_run_reports_progress_without_quiet(tmp_path):
     assert result.returncode == 0, result.stderr
     assert "Traceback" not in result.stderr
     assert (tmp_path / "flaw_size.csv").exists()
+
+
+@pytest.mark.parametrize("composition, phase", [
+    ("NaK50", "initial phase: liquid"),
+    ("NaK95", "initial phase: two-phase: liquid"),
+    ("K", "initial phase: solid"),
+])
+def test_params_check_reports_the_initial_phase(tmp_path, capsys, composition, phase):
+    path = tmp_path / "p.toml"
+    path.write_text(f'[alloy]\ncomposition = "{composition}"\n')
+    assert main(["params", "check", str(path)]) == 0
+    assert phase in capsys.readouterr().out

@@ -324,3 +324,12 @@ def test_unstable_liquid_parameters_are_rejected(L0):
     with pytest.raises(ParameterError) as info:
         thermo.liquid_window(300.0, bad)
     assert info.value.problems[0].key == "alloy.redlich_kister_L0"
+
+
+def test_inventory_accepts_every_composition_spelling():
+    import nakmodel
+
+    p = nakmodel.load_parameters({"alloy.composition": "NaK65"})
+    expected = thermo.inventory(p.alloy.composition.x_na, 298.15, thickness=1e-4, params=p)
+    for alloy in (p, p.alloy, p.alloy.composition, "NaK65"):
+        assert thermo.inventory(alloy, 298.15, thickness=1e-4) == pytest.approx(expected)

@@ -48,6 +48,11 @@ def run_show(args) -> int:
         print(f"{key:<{kw}}  {value:>{vw}}  {unit:<{uw}}  {tag:<3}  {wrapped[0]}")
         for line in wrapped[1:]:
             print(" " * indent + line)
+    from ..thermo import describe_initial_phase
+
+    phase = describe_initial_phase(params.alloy.composition.x_na, params.temperature, params)
+    print(f"\ninitial phase of {params.alloy.composition} at {params.temperature:.2f} K: "
+          f"{phase}")
     n = len(params.assumptions())
     print(f"\n{len(rows)} parameters; {n} are assumptions (tag ?): sweep them, cite results so.")
     return 0
@@ -56,6 +61,10 @@ def run_show(args) -> int:
 def run_check(args) -> int:
     params = load_parameters(args.file)
     if not args.quiet:
+        from ..thermo import describe_initial_phase
+
+        phase = describe_initial_phase(params.alloy.composition.x_na, params.temperature, params)
         print(f"{args.file}: OK ({len(params.keys())} parameters, "
-              f"composition {params.alloy.composition}, T = {params.temperature:.2f} K)")
+              f"composition {params.alloy.composition}, T = {params.temperature:.2f} K, "
+              f"initial phase: {phase})")
     return 0
