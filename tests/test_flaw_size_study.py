@@ -40,3 +40,13 @@ def test_one_depth_matches_handbook(tmp_path):
     # eta_c = p_c Omega_Na / F: about 41 MPa per 10 mV (physics.md §2)
     eta = float(row["critical_overpotential"])
     assert eta == pytest.approx(p_fe * 23.75e-6 / 96485.33212, rel=1e-6)
+
+
+def test_negative_flaw_pressure_is_rejected_before_solving():
+    import nakmodel
+
+    cell = nakmodel.Cell(geometry="axisymmetric", pellet_radius="5 mm", pellet_thickness="1 mm",
+                         alloy_thickness="100 um",
+                         flaw=nakmodel.SurfaceFlaw(depth="10 um", opening="1 um"))
+    with pytest.raises(ParameterError, match="pressure"):
+        nakmodel.stress_intensity(cell, nakmodel.load_parameters(), pressure="-5 MPa")

@@ -477,6 +477,10 @@ def stress_intensity(cell, parameters=None, pressure=None, state: FlawState | No
         p = flaw_pressure(state, g, loading)
     else:
         p = to_si(pressure, "Pa", key="pressure")
+        if p < 0:
+            raise ParameterError(Problem(
+                "pressure", "a negative crack-face pressure would close the flaw (crack-face "
+                "contact is not modelled)", pressure, "a pressure in [0, inf) Pa"))
     p_stack = _stack_pressure(parameters, stack_pressure)
     options = mesh_options or MeshOptions()
     if options.shape == FlawShape.SEMICIRCULAR and (not g.symmetric or eigenstrain is not None):
