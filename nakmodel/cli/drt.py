@@ -36,10 +36,12 @@ def register(sub) -> None:
     parser.add_argument("--order", type=int, default=1, choices=(1, 2),
                         dest="derivative_order", help="penalised derivative order")
     parser.add_argument("--data", default="complex", choices=("complex", "real", "imag"))
-    parser.add_argument("--extend", type=float, default=0.0, metavar="DECADES",
+    parser.add_argument("--extend", type=float, default=1.0, metavar="DECADES",
                         dest="extend_decades",
                         help="extend the τ grid beyond 1/ω on both sides (e.g. 1 for spectra "
-                        "whose arcs continue beyond the measured range; default 0)")
+                        "whose arcs continue beyond the measured range; default 1: on "
+                        "measured spectra it keeps the automatic λ off its lower bound more "
+                        "often; 0 = the pyDRTtools grid τ = 1/ω)")
     parser.add_argument("--uncertainty", default="bayesian",
                         choices=("bayesian", "bootstrap", "none"),
                         help="band method (default bayesian)")
