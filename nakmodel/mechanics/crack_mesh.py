@@ -357,22 +357,7 @@ def penny_crack_mesh_3d(radius: float, height: float, crack_radius: float, *,
             x0, y0, z0, x1, y1, z1 = gmsh.model.getBoundingBox(1, c)
             if max(abs(z0), abs(z1)) < eps and x1 - x0 > eps and y1 - y0 > eps:
                 front.append(c)  # the only curved edge in the plane z = 0
-        fd = gmsh.model.mesh.field.add("Distance")
-        gmsh.model.mesh.field.setNumbers(fd, "CurvesList", front)
-        gmsh.model.mesh.field.setNumber(fd, "Sampling", 200)
-        fm = gmsh.model.mesh.field.add("MathEval")
-        gmsh.model.mesh.field.setString(fm, "F", f"Min({front_size!r} + {growth!r}*F{fd},"
-                                        f" {far_size!r})")
-        gmsh.model.mesh.field.setAsBackgroundMesh(fm)
-        gmsh.option.setNumber("Mesh.MeshSizeExtendFromBoundary", 0)
-        gmsh.option.setNumber("Mesh.MeshSizeFromPoints", 0)
-        gmsh.option.setNumber("Mesh.MeshSizeFromCurvature", 0)
-        gmsh.model.mesh.generate(3)
-        import dolfinx_solver  # noqa: F401
-
-        from dolfinx.io import gmsh as gmshio
-
-        data = gmshio.model_to_mesh(gmsh.model, comm, 0, gdim=3)
+        data = _mesh_3d_around_front(comm, front, front_size, growth, far_size)
     data.mesh.geometry.x[:] *= unit
     radius, height, a = radius * unit, height * unit, unit
     cm = CrackMesh(data.mesh, data.facet_tags, tip=np.array([a, 0.0, 0.0]),
@@ -444,22 +429,7 @@ def surface_crack_mesh_3d(width: float, height: float, crack_radius: float, *,
             x0, y0, z0, x1, y1, z1 = gmsh.model.getBoundingBox(1, c)
             if max(abs(y0), abs(y1)) < eps and x1 - x0 > eps and z1 - z0 > eps:
                 front.append(c)  # the only curved edge in the plane y = 0
-        fd = gmsh.model.mesh.field.add("Distance")
-        gmsh.model.mesh.field.setNumbers(fd, "CurvesList", front)
-        gmsh.model.mesh.field.setNumber(fd, "Sampling", 200)
-        fm = gmsh.model.mesh.field.add("MathEval")
-        gmsh.model.mesh.field.setString(fm, "F", f"Min({front_size!r} + {float(growth)!r}*F{fd},"
-                                        f" {far_size!r})")
-        gmsh.model.mesh.field.setAsBackgroundMesh(fm)
-        gmsh.option.setNumber("Mesh.MeshSizeExtendFromBoundary", 0)
-        gmsh.option.setNumber("Mesh.MeshSizeFromPoints", 0)
-        gmsh.option.setNumber("Mesh.MeshSizeFromCurvature", 0)
-        gmsh.model.mesh.generate(3)
-        import dolfinx_solver  # noqa: F401
-
-        from dolfinx.io import gmsh as gmshio
-
-        data = gmshio.model_to_mesh(gmsh.model, comm, 0, gdim=3)
+        data = _mesh_3d_around_front(comm, front, front_size, growth, far_size)
     data.mesh.geometry.x[:] *= unit
     a = unit
     return CrackMesh(data.mesh, data.facet_tags, tip=np.array([0.0, 0.0, height - a]),
@@ -473,3 +443,26 @@ def surface_crack_mesh_3d(width: float, height: float, crack_radius: float, *,
                      front_center=np.array([0.0, 0.0, float(height)]),
                      front_normal=np.array([0.0, 1.0, 0.0]),
                      front_axes=(np.array([1.0, 0.0, 0.0]), np.array([0.0, 0.0, -1.0])))
+
+
+def _mesh_3d_around_front(comm, front, front_size, growth, far_size):
+    """Mesh the current gmsh model in 3D, refined towards the crack-front curves, and
+    hand it to dolfinx (rank 0 meshes).  Element size: min(front + growth * d, far)."""
+    import gmsh
+
+    fd = gmsh.model.mesh.field.add("Distance")
+    gmsh.model.mesh.field.setNumbers(fd, "CurvesList", front)
+    gmsh.model.mesh.field.setNumber(fd, "Sampling", 200)
+    fm = gmsh.model.mesh.field.add("MathEval")
+    gmsh.model.mesh.field.setString(fm, "F", f"Min({front_size!r} + {float(growth)!r}*F{fd},"
+                                    f" {far_size!r})")
+    gmsh.model.mesh.field.setAsBackgroundMesh(fm)
+    gmsh.option.setNumber("Mesh.MeshSizeExtendFromBoundary", 0)
+    gmsh.option.setNumber("Mesh.MeshSizeFromPoints", 0)
+    gmsh.option.setNumber("Mesh.MeshSizeFromCurvature", 0)
+    gmsh.model.mesh.generate(3)
+    import dolfinx_solver  # noqa: F401
+
+    from dolfinx.io import gmsh as gmshio
+
+    return gmshio.model_to_mesh(gmsh.model, comm, 0, gdim=3)
