@@ -130,3 +130,25 @@ def unknown_option_problems(table: dict, allowed, prefix: str) -> list[Problem]:
     """Problems for misspelt option names, with the closest valid name."""
     return [Problem(f"{prefix}.{key}", "unknown option" + _closest(key, allowed))
             for key in table if key not in allowed]
+
+
+def parse_compositions(table: dict, prefix: str, problems: list[Problem], default=None):
+    """The ``compositions`` option (labels, convention tables or Compositions) as a tuple of
+    :class:`~nakmodel.composition.Composition`; problems are appended, not raised.
+    ``default`` is used when the option is absent (None: an empty tuple)."""
+    from ..composition import parse_composition
+
+    raw = table.get("compositions", default)
+    if raw is None:
+        return ()
+    if not isinstance(raw, list | tuple) or not raw:
+        problems.append(Problem(f"{prefix}.compositions", "must be a non-empty list", raw,
+                                "e.g. ['NaK50', 'NaK65', 'NaK80']"))
+        return ()
+    comps = []
+    for i, item in enumerate(raw):
+        try:
+            comps.append(parse_composition(item, f"{prefix}.compositions[{i}]"))
+        except ParameterError as err:
+            problems.extend(err.problems)
+    return tuple(comps)

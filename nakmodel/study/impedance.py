@@ -29,11 +29,11 @@ from pathlib import Path
 
 import numpy as np
 
-from ..composition import Composition, parse_composition
+from ..composition import Composition
 from ..errors import ConvergenceError, ParameterError, Problem
 from ..io_utils import atomic_savefig, atomic_write_text
 from ..units import to_si
-from . import unknown_option_problems
+from . import parse_compositions, unknown_option_problems
 
 VERSION = 1
 _REGIONS = ("alloy bulk", "interface", "ceramic", "counter electrode")
@@ -106,17 +106,8 @@ def parse_options(table: dict, prefix: str, params) -> ImpedanceOptions:
     except ValueError:
         problems.append(Problem(f"{prefix}.geometry", "unknown geometry", table.get("geometry"),
                                 "'1d' or 'axisymmetric'"))
-    comps = []
-    raw = table.get("compositions", ["NaK50", "NaK65", "NaK80"])
-    if not isinstance(raw, list) or not raw:
-        problems.append(Problem(f"{prefix}.compositions", "must be a non-empty list", raw,
-                                "e.g. ['NaK50', 'NaK65', 'NaK80']"))
-        raw = []
-    for i, item in enumerate(raw):
-        try:
-            comps.append(parse_composition(item, f"{prefix}.compositions[{i}]"))
-        except ParameterError as err:
-            problems.extend(err.problems)
+    comps = list(parse_compositions(table, prefix, problems,
+                                    default=["NaK50", "NaK65", "NaK80"]))
     f_min = _quantity(table, "f_min", "Hz", prefix, "10 mHz", problems)
     f_max = _quantity(table, "f_max", "Hz", prefix, "10 MHz", problems)
     if f_min and f_max and f_min >= f_max:

@@ -34,7 +34,7 @@ import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..composition import Composition, parse_composition
+from ..composition import Composition
 from ..errors import ConvergenceError, ParameterError, Problem
 from ..io_utils import atomic_savefig, atomic_write_text
 from ..units import to_si
@@ -229,20 +229,11 @@ def parse_cell_options(table: dict, prefix: str, params, problems: list) -> Cell
 
 
 def parse_compositions(table, prefix, params, problems) -> tuple[Composition, ...]:
-    raw = table.get("compositions")
-    if raw is None:
-        return (params.alloy.composition,) if params is not None else ()
-    if not isinstance(raw, list) or not raw:
-        problems.append(Problem(f"{prefix}.compositions", "must be a non-empty list", raw,
-                                "e.g. ['NaK50', 'NaK65', 'NaK80']"))
-        return ()
-    comps = []
-    for i, item in enumerate(raw):
-        try:
-            comps.append(parse_composition(item, f"{prefix}.compositions[{i}]"))
-        except ParameterError as err:
-            problems.extend(err.problems)
-    return tuple(comps)
+    """``compositions`` option; absent: the parameter set's own composition."""
+    from . import parse_compositions as parse
+
+    return parse(table, prefix, problems,
+                 default=[params.alloy.composition] if params is not None else None)
 
 
 def parse_geis(table, prefix, problems) -> tuple:

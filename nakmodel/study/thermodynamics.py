@@ -17,11 +17,11 @@ from pathlib import Path
 
 import numpy as np
 
-from ..composition import Composition, parse_composition
+from ..composition import Composition
 from ..errors import ParameterError, Problem
 from ..io_utils import atomic_savefig, atomic_write_text
 from ..units import to_si
-from . import unknown_option_problems
+from . import parse_compositions, unknown_option_problems
 
 _C_PER_M2_PER_MAH_CM2 = 3.6 / 1e-4
 
@@ -44,17 +44,8 @@ OUTPUTS = ("x_Na", "liquid_fraction", "ocv_vs_Na_mV", "interdiffusivity_m2_s",
 
 def parse_options(table: dict, prefix: str, params) -> ThermoOptions:
     problems = unknown_option_problems(table, _ALLOWED, prefix)
-    comps = []
-    raw = table.get("compositions", ["NaK50", "NaK65", "NaK80"])
-    if not isinstance(raw, list) or not raw:
-        problems.append(Problem(f"{prefix}.compositions", "must be a non-empty list", raw,
-                                "e.g. ['NaK50', 'NaK65', 'NaK80']"))
-        raw = []
-    for i, item in enumerate(raw):
-        try:
-            comps.append(parse_composition(item, f"{prefix}.compositions[{i}]"))
-        except ParameterError as err:
-            problems.extend(err.problems)
+    comps = list(parse_compositions(table, prefix, problems,
+                                    default=["NaK50", "NaK65", "NaK80"]))
     thickness = temperature = None
     try:
         thickness = to_si(table.get("layer_thickness", "100 um"), "m",

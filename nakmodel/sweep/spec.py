@@ -37,13 +37,13 @@ import importlib
 import itertools
 import json
 import math
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ..errors import ParameterError, Problem
+from ..io_utils import read_toml
 
 MODES = ("cartesian", "zip", "list")
 SCALES = ("linear", "log")
@@ -177,18 +177,7 @@ def _read(source) -> tuple[dict, Path | None]:
     if isinstance(source, Mapping):
         return copy.deepcopy(dict(source)), None
     path = Path(source)
-    if not path.exists():
-        raise ParameterError(Problem(str(path), "study file not found", None,
-                                     "an existing TOML file"))
-    raw = path.read_bytes()
-    if not raw.strip():
-        raise ParameterError(Problem(str(path), "study file is empty", None,
-                                     "a [study] table and a [sweep] table"))
-    try:
-        return tomllib.loads(raw.decode("utf-8")), path
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise ParameterError(Problem(str(path), f"malformed TOML: {exc}", None,
-                                     "a valid TOML file")) from None
+    return read_toml(path, "a [study] table and a [sweep] table"), path
 
 
 def _kind_info(kind):
