@@ -369,50 +369,43 @@ def _liquidus_na_pure(T, a):
                   rtol=_RTOL)
 
 
-def _liquidus_k_scalar(T, a):
-    """(x_Na liquid, x_Na solid) of liquid + K(ss) at T (metastable below the eutectic).
+def _liquidus_solid_solution(T, a, host: str):
+    """(x_Na liquid, x_Na solid) of liquid + host(ss), host "K" or "Na" (metastable below
+    the eutectic).  With h the host and s the dissolved element (dilute fraction y):
 
-    μ_K: RT ln(x_K γ_K) = −ΔG_fus,K + RT ln(1 − y);  μ_Na: RT ln(x γ_Na) = g_Na + RT ln y.
+    μ_h: RT ln(x_h γ_h) = −ΔG_fus,h + RT ln(1 − y);  μ_s: RT ln(x_s γ_s) = g_s + RT ln y.
     """
-    if T >= a.k_melting_point:
-        return 0.0, 0.0
-    x0 = _liquidus_k_pure(T, a)
-    g_na = _solute_gibbs_energies(a)[0]
-    if math.isinf(g_na):
-        return x0, 0.0
-    dg_k = _dgfus(T, a)[1]
+    h = 1 if host == "K" else 0          # index into the (Na, K) tuples
+    s = 1 - h
+    pure_solid = 0.0 if h else 1.0       # x_Na of the pure host solid
+    if T >= (a.k_melting_point if h else a.na_melting_point):
+        return pure_solid, pure_solid
+    x0 = (_liquidus_k_pure if h else _liquidus_na_pure)(T, a)
+    g_s = _solute_gibbs_energies(a)[s]
+    if math.isinf(g_s):
+        return x0, pure_solid
+    dg_h = _dgfus(T, a)[h]
     rt = GAS_CONSTANT * T
 
     def f(x):
-        mu_na, mu_k = _mu(x, T, a)
-        y = _dilute_fraction(mu_na, g_na, T)
-        return math.inf if y >= 1 else mu_k + dg_k - rt * math.log1p(-y)
+        mu = _mu(x, T, a)
+        y = _dilute_fraction(mu[s], g_s, T)
+        return math.inf if y >= 1 else mu[h] + dg_h - rt * math.log1p(-y)
 
-    x = _bracket_search(f, x0, 0.02, 1.0 - _EPS_X)
-    return x, _dilute_fraction(_mu(x, T, a)[0], g_na, T)
+    x = (_bracket_search(f, x0, 0.02, 1.0 - _EPS_X) if h
+         else _bracket_search(f, x0, -0.02, _EPS_X))
+    y = _dilute_fraction(_mu(x, T, a)[s], g_s, T)
+    return x, (y if h else 1.0 - y)
+
+
+def _liquidus_k_scalar(T, a):
+    """(x_Na liquid, x_Na solid) of liquid + K(ss) at T."""
+    return _liquidus_solid_solution(T, a, "K")
 
 
 def _liquidus_na_scalar(T, a):
-    """(x_Na liquid, x_Na solid) of liquid + Na(ss) at T.
-
-    μ_Na: RT ln(x γ_Na) = −ΔG_fus,Na + RT ln(1 − y_K);  μ_K: RT ln(x_K γ_K) = g_K + RT ln y_K.
-    """
-    if T >= a.na_melting_point:
-        return 1.0, 1.0
-    x0 = _liquidus_na_pure(T, a)
-    g_k = _solute_gibbs_energies(a)[1]
-    if math.isinf(g_k):
-        return x0, 1.0
-    dg_na = _dgfus(T, a)[0]
-    rt = GAS_CONSTANT * T
-
-    def f(x):
-        mu_na, mu_k = _mu(x, T, a)
-        y = _dilute_fraction(mu_k, g_k, T)
-        return math.inf if y >= 1 else mu_na + dg_na - rt * math.log1p(-y)
-
-    x = _bracket_search(f, x0, -0.02, _EPS_X)
-    return x, 1.0 - _dilute_fraction(_mu(x, T, a)[1], g_k, T)
+    """(x_Na liquid, x_Na solid) of liquid + Na(ss) at T."""
+    return _liquidus_solid_solution(T, a, "Na")
 
 
 def na2k_formation_enthalpy(params=None):
