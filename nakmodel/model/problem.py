@@ -94,11 +94,17 @@ class VoltageControl:
 @dataclass(frozen=True)
 class NewtonOptions:
     """Newton settings: converged when the scaled increment max|du/scale| < ``rtol`` or the
-    scaled residual < ``atol``; backtracking line search keeps 0 < x_Na < 1."""
+    scaled residual < ``atol``; the step is damped so that x_Na stays admissible.
+
+    ``method``: ``"builtin"`` (this module's Newton with Deuflhard's natural monotonicity
+    test; the default of the serial scipy backend) or ``"snes"`` (PETSc SNES ``newtonls``
+    with the ``nleqerr`` line search, :mod:`nakmodel.model.snes`; runs on the PETSc
+    backend, options prefix ``nakmodel_``, e.g. ``-nakmodel_snes_monitor``)."""
 
     rtol: float = 1e-9
     atol: float = 1e-12
     max_iterations: int = 25
+    method: str = "builtin"
 
     def __post_init__(self):
         problems = []
@@ -110,8 +116,14 @@ class NewtonOptions:
         if not (isinstance(self.max_iterations, int) and self.max_iterations >= 1):
             problems.append(Problem("numerics.newton_max_iterations", "must be an integer >= 1",
                                     self.max_iterations, "integer >= 1"))
+        if self.method not in NEWTON_METHODS:
+            problems.append(Problem("numerics.newton_method", "unknown Newton method",
+                                    self.method, " or ".join(map(repr, NEWTON_METHODS))))
         if problems:
             raise ParameterError(problems)
+
+
+NEWTON_METHODS = ("builtin", "snes")
 
 
 @dataclass
@@ -192,7 +204,12 @@ class CoupledProblem:
             raise ParameterError(Problem("backend", "unknown linear-algebra backend", backend,
                                          "'auto', 'scipy' (serial) or 'petsc' (MPI, MUMPS)"))
         if backend == "auto":
-            backend = "scipy" if cell_mesh.mesh.comm.size == 1 else "petsc"
+            serial = cell_mesh.mesh.comm.size == 1 and self.newton_options.method == "builtin"
+            backend = "scipy" if serial else "petsc"
+        if backend == "scipy" and self.newton_options.method == "snes":
+            raise ParameterError(Problem("numerics.newton_method", "SNES needs PETSc matrices",
+                                         "snes with backend='scipy'",
+                                         "backend 'petsc' or 'auto' with method 'snes'"))
         if backend == "scipy" and cell_mesh.mesh.comm.size > 1:
             raise ParameterError(Problem("backend", "the scipy backend is serial", backend,
                                          "'petsc' when running under MPI"))
@@ -663,6 +680,8 @@ class CoupledProblem:
 
         On success the state holds the new solution; on failure the state is restored to the
         start value and the report says why (the caller decides to retry)."""
+        if self.newton_options.method == "snes":
+            return self._solve_snes(control, dt)
         if self.backend == "petsc":
             return self._solve_petsc(control, dt)
         X0 = self.state_vector()
@@ -897,6 +916,15 @@ class CoupledProblem:
         self.voltage.value = V0
         return NewtonReport(False, opts.max_iterations, history,
                             f"no convergence in {opts.max_iterations} iterations")
+
+    def _solve_snes(self, control, dt):
+        """One step with PETSc SNES (:class:`nakmodel.model.snes.SNESStep`, built once)."""
+        if getattr(self, "_snes", None) is None:
+            from .snes import SNESStep
+
+            self._snes = SNESStep(self)
+        converged, iterations, history, reason = self._snes.solve(control, dt)
+        return NewtonReport(converged, iterations, history, reason)
 
     def accept(self):
         """Make the current state the old state of the next step."""
