@@ -2,12 +2,7 @@
 
 from __future__ import annotations
 
-import json
-import shutil
-import subprocess
-import sys
 import textwrap
-from pathlib import Path
 
 import pytest
 
@@ -37,25 +32,10 @@ SCRIPT = textwrap.dedent('''
 ''')
 
 
-def _run(tmp_path, nproc):
-    script = tmp_path / "run.py"
-    script.write_text(SCRIPT)
-    out = tmp_path / f"out{nproc}.json"
-    cmd = [sys.executable, str(script), str(out)]
-    if nproc > 1:
-        mpiexec = shutil.which("mpiexec", path=str(Path(sys.executable).parent)) or shutil.which(
-            "mpiexec")
-        if mpiexec is None:
-            pytest.skip("mpiexec not available")
-        cmd = [mpiexec, "-n", str(nproc)] + cmd
-    subprocess.run(cmd, check=True, capture_output=True, timeout=600)
-    return json.loads(out.read_text())
-
-
 @pytest.mark.slow
-def test_two_ranks_match_serial(tmp_path):
-    serial = _run(tmp_path, 1)
-    parallel = _run(tmp_path, 2)
+def test_two_ranks_match_serial(run_script):
+    serial = run_script(SCRIPT, 1)
+    parallel = run_script(SCRIPT, 2)
     for kind in ("axisymmetric", "3d"):
         s, p = serial[kind], parallel[kind]
         assert p["contact"] == pytest.approx(s["contact"], rel=1e-12)

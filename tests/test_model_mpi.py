@@ -3,12 +3,7 @@
 
 from __future__ import annotations
 
-import json
-import shutil
-import subprocess
-import sys
 import textwrap
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -33,21 +28,6 @@ SCRIPT = textwrap.dedent('''
 ''')
 
 
-def _run(tmp_path, nproc):
-    script = tmp_path / "run.py"
-    script.write_text(SCRIPT)
-    out = tmp_path / f"out{nproc}.json"
-    cmd = [sys.executable, str(script), str(out)]
-    if nproc > 1:
-        mpiexec = shutil.which("mpiexec", path=str(Path(sys.executable).parent)) or shutil.which(
-            "mpiexec")
-        if mpiexec is None:
-            pytest.skip("mpiexec not available")
-        cmd = [mpiexec, "-n", str(nproc)] + cmd
-    subprocess.run(cmd, check=True, capture_output=True, timeout=600)
-    return json.loads(out.read_text())
-
-
 def test_petsc_backend_matches_scipy_backend():
     from nakmodel.model.meshes import rectangle_cell
     from nakmodel.model.problem import CoupledProblem, CurrentControl
@@ -66,9 +46,9 @@ def test_petsc_backend_matches_scipy_backend():
 
 
 @pytest.mark.slow
-def test_mpiexec_two_ranks_matches_serial(tmp_path):
-    serial = _run(tmp_path, 1)
-    parallel = _run(tmp_path, 2)
+def test_mpiexec_two_ranks_matches_serial(run_script):
+    serial = run_script(SCRIPT, 1)
+    parallel = run_script(SCRIPT, 2)
     assert parallel["termination"] == serial["termination"] == "above 200 mV"
     assert len(parallel["time"]) == len(serial["time"])
     np.testing.assert_allclose(parallel["voltage"], serial["voltage"], rtol=1e-8)

@@ -120,23 +120,8 @@ if MPI.COMM_WORLD.rank == 0:
 '''
 
 
-def test_snes_on_two_ranks_matches_serial(tmp_path):
-    import json
-    import shutil
-    import subprocess
-    import sys
-    from pathlib import Path
-
-    mpiexec = shutil.which("mpiexec", path=str(Path(sys.executable).parent)) or shutil.which(
-        "mpiexec")
-    if mpiexec is None:
-        pytest.skip("mpiexec not available")
-    script = tmp_path / "run.py"
-    script.write_text(MPI_SCRIPT)
-    out = tmp_path / "out.json"
-    subprocess.run([mpiexec, "-n", "2", sys.executable, str(script), str(out)], check=True,
-                   capture_output=True, timeout=600)
-    parallel = np.array(json.loads(out.read_text()))
+def test_snes_on_two_ranks_matches_serial(run_script):
+    parallel = np.array(run_script(MPI_SCRIPT, 2))
     pb = _spot_problem("builtin", backend="scipy")
     serial = []
     for k in range(4):

@@ -1,0 +1,37 @@
+"""Shared test helpers."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+MPIEXEC = shutil.which("mpiexec", path=str(Path(sys.executable).parent)) or shutil.which(
+    "mpiexec")
+
+
+@pytest.fixture
+def run_script(tmp_path):
+    """Run a Python script text on ``nproc`` MPI ranks (1: plain python); the script writes
+    JSON to the path given as its first argument (rank 0); returns the parsed JSON."""
+
+    def run(script: str, nproc: int = 1, name: str = "run"):
+        path = tmp_path / f"{name}.py"
+        path.write_text(textwrap.dedent(script))
+        out = tmp_path / f"{name}_{nproc}.json"
+        cmd = [sys.executable, str(path), str(out)]
+        if nproc > 1:
+            if MPIEXEC is None:
+                pytest.skip("mpiexec not available")
+            cmd = [MPIEXEC, "-n", str(nproc)] + cmd
+        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
+        if proc.returncode != 0:
+            pytest.fail(f"{' '.join(cmd)} failed:\n{proc.stderr[-3000:]}")
+        return json.loads(out.read_text())
+
+    return run
