@@ -587,7 +587,9 @@ def impedance(model_or_cell, parameters=None, frequencies=None, state=None,
         GEIS) or a checkpoint file.
     mode: ``"galvanostatic"`` (δI → δV) or ``"potentiostatic"`` (δV → δI, inverted).
     area_specific: return Z·A [Ω m²] (A = nominal WE area) instead of Z [Ω].
-    relative_permittivity: of NASICON (default ``parameters.nasicon.relative_permittivity``).
+    relative_permittivity: of NASICON; default the model's own (built from
+        ``parameters.nasicon.relative_permittivity``); a value overrides it — the spectrum of
+        the same model with that εr (the difference is added to M, see the module doc).
     method: "direct" (one sparse LU per frequency), "krylov" (rational-Krylov reduction,
         GEIS) or "auto" (krylov for >= 20 frequencies under current control).
 
