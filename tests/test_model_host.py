@@ -142,6 +142,33 @@ def test_impedance_of_a_host_cell_sees_the_host(params, interface_fraction):
     assert c_host == pytest.approx(host.porosity * c_dense, rel=1e-6)
 
 
+def test_every_cell_path_carries_the_host(params):
+    """Cell(host=...) -> CellMesh.host -> CoupledProblem.host, through Simulation.build and
+    the impedance module's build_problem (axisymmetric, gmsh mesh); the study option table
+    builds the same Cell."""
+    from nakmodel.impedance.model import build_problem
+    from nakmodel.model.simulation import ConstantCurrent
+    from nakmodel.study.simulation import parse_cell_options
+
+    host = PorousHost(0.4, 3.0)
+    cell = Cell(geometry="axisymmetric", pellet_radius="0.2 mm", pellet_thickness="0.1 mm",
+                alloy_thickness="20 um", mesh_size="10 um", host=host)
+    cm = cell.build_mesh()
+    assert cm.host is host
+    for pb in (Simulation(cm, params, ConstantCurrent(0.0, 1.0)).build(),
+               build_problem(cell, params)):
+        assert pb.host is host
+        assert pb.contact == pytest.approx(params.interface.contact_fraction * 0.4)
+        # inventory int eps c dV = eps x dense (the axisymmetric layer volume pi b^2 L_a)
+        c0 = pb.concentration(params.alloy.composition.x_na)
+        dense = c0 * math.pi * 0.2e-3**2 * 20e-6
+        assert pb.functional("inventory") == pytest.approx(0.4 * dense, rel=1e-9)
+    problems = []
+    options = parse_cell_options({"geometry": "1d", "host": {"porosity": 0.4, "tortuosity": 3}},
+                                 "ccd", params, problems)
+    assert not problems and options.build().host == host
+
+
 @pytest.mark.parametrize("make, key", [
     (lambda: PorousHost(0.0), "host.porosity"),
     (lambda: PorousHost(1.2), "host.porosity"),

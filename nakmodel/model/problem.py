@@ -141,9 +141,6 @@ class NewtonReport:
     reason: str = ""
 
 
-EPSILON_0 = 8.8541878128e-12  # F/m, vacuum permittivity (CODATA 2018)
-
-
 def _check_host(host):
     """The porous host (None or a PorousHost-like object with porosity, transport_factor and
     areal_fraction); anything else is a ParameterError."""
@@ -411,7 +408,7 @@ class CoupledProblem:
             xsk=self.x_solid_k, xsn=self.x_solid_na,
             sigma=sigma, factor=a.interdiffusivity_factor, d_solid=a.solid_diffusivity,
             porosity=porosity, host_transport=transport,
-            eps_geo=EPSILON_0 * self.nasicon.relative_permittivity,
+            eps_geo=tu.EPSILON_0 * self.nasicon.relative_permittivity,
             v_na=a.na_molar_volume, v_k=a.k_molar_volume, K=self.potassium,
             tm_na=a.na_melting_point, dh_na=a.na_enthalpy_of_fusion, contact=contact,
             i0_we=self.working.exchange_current_density,
