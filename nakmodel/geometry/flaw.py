@@ -128,7 +128,9 @@ class PorousHost:
     equals its volume fraction, A_A = V_V; Delesse, Ann. Mines 13 (1848) 379; Underwood,
     Quantitative Stereology (1970) [M]).  Set it explicitly when the host is denser or
     sparser at the interface (e.g. an interlayer, or metal wetting the ceramic below the
-    host).
+    host).  Limitation: metal in a :class:`SurfaceFlaw` notch is treated like the hosted
+    layer (same eps, tau and interface fraction), although the notch in the ceramic holds
+    dense metal [assumption].
 
     Parameters (dimensionless)
     --------------------------
