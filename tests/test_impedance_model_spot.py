@@ -113,7 +113,7 @@ def test_operando_time_domain_matches_linearisation():
 
     pb, control, _ = _stripped_1d_state()
     f = np.array([1.0, 10.0, 100.0, 1e3, 1e4])
-    z_fd = linearize(pb, relative_permittivity=0.0).impedance(f)
+    z_fd = linearize(pb).impedance(f)
     z_td = time_domain_impedance(pb, f, steps_per_period=60,
                                  current_density=control.current_density)
     assert np.max(np.abs(z_td / z_fd - 1)) < 1e-2

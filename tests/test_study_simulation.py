@@ -99,18 +99,26 @@ def test_run_point_returns_every_output(kinds, tmp_path):
 
 
 def test_porous_host_scales_inventory_by_porosity(kinds, tmp_path):
-    """Effective-medium host: the liquid inventory is porosity x that of the dense layer."""
+    """The ``host`` option becomes Cell(host=PorousHost(...)) on the full-thickness layer
+    (the FE model solves the effective medium): the stripped inventory is porosity x that
+    of the dense layer, the parameters are not touched."""
+    from nakmodel.geometry import PorousHost
     from nakmodel.study import simulation
 
     dense = load_study(study_dict(compositions=["NaK65"]))
     hosted = load_study(study_dict(compositions=["NaK65"],
                                    host={"porosity": 0.5, "tortuosity": 2.0}))
-    assert hosted.options.cell.build().alloy_thickness == pytest.approx(25e-6)
-    p = hosted.options.cell.host_parameters(hosted.parameters)
-    assert p.alloy.interdiffusivity_factor == pytest.approx(
-        0.25 * hosted.parameters.alloy.interdiffusivity_factor)
+    cell = hosted.options.cell.build()
+    assert cell.alloy_thickness == pytest.approx(50e-6)
+    assert cell.host == PorousHost(0.5, 2.0)
+    assert not hasattr(hosted.options.cell, "host_parameters")
     q_dense = simulation.run_point(dense, tmp_path / "dense")["stripped_capacity"]
     q_host = simulation.run_point(hosted, tmp_path / "host")["stripped_capacity"]
     assert q_host == pytest.approx(0.5 * q_dense, rel=0.02)
-    with pytest.raises(ParameterError):
-        load_study(study_dict(host={"porosity": 1.5}))
+    explicit = load_study(study_dict(host={"porosity": 0.5, "interface_fraction": 0.2}))
+    assert explicit.options.cell.build().host.areal_fraction == 0.2
+    for bad, key in (({"porosity": 1.5}, "host.porosity"),
+                     ({"porosity": 0.5, "interface_fraction": 0.0}, "host.interface_fraction"),
+                     ({"porosity": 0.5, "wetting": 1}, "host")):
+        with pytest.raises(ParameterError, match=key):
+            load_study(study_dict(host=bad))

@@ -114,6 +114,12 @@ class CellMesh:
         """Contact fraction of the interface (the kinetics scale in 1D)."""
         return self.cell.contact_fraction()
 
+    @property
+    def host(self):
+        """The cell's :class:`~nakmodel.geometry.PorousHost` (effective medium of the alloy
+        layer, read by the FE model), or ``None``."""
+        return getattr(self.cell, "host", None)
+
     def weight(self, mesh=None):
         """Measure weight w with physical integrals = integral of w dx: 2 pi r (axisymmetric),
         1 (planar, per metre of depth; 3D), pi b^2 (1D cross-section)."""

@@ -113,26 +113,76 @@ class SurfaceFlaw:
 class PorousHost:
     """A porous (carbon) host holding the metal: effective-medium parameters.
 
-    The alloy layer is not resolved as pores; transport in it is scaled by the
-    effective-medium factor ``porosity / tortuosity`` (D_eff = D eps/tau) and
-    the metal inventory by ``porosity``.
+    The pores are not resolved; the FE model (:class:`nakmodel.model.problem.CoupledProblem`)
+    treats the alloy layer as an effective medium with the Na content ``c`` per unit *pore*
+    volume:
+
+        eps dc/dt = div( (eps/tau) D grad c ),      Na inventory = int eps c dV,
+
+    (D_eff = D eps/tau: effective-medium transport through a porous phase, tau the
+    tortuosity factor; Bruggeman's relation tau = eps^-1/2 is one choice, see
+    :meth:`bruggeman`; Tjaden, Cooper, Brett, Kramer, Shearing, Curr. Opin. Chem. Eng. 12
+    (2016) 44 [M]).  At the interface the metal touches the ceramic only where a pore meets
+    it: the wetted contact fraction is multiplied by ``interface_fraction``, by default the
+    porosity (Delesse principle of stereology: the areal fraction of a phase on a section
+    equals its volume fraction, A_A = V_V; Delesse, Ann. Mines 13 (1848) 379; Underwood,
+    Quantitative Stereology (1970) [M]).  Set it explicitly when the host is denser or
+    sparser at the interface (e.g. an interlayer, or metal wetting the ceramic below the
+    host).  Limitation: metal in a :class:`SurfaceFlaw` notch is treated like the hosted
+    layer (same eps, tau and interface fraction), although the notch in the ceramic holds
+    dense metal [assumption].
+
+    Parameters (dimensionless)
+    --------------------------
+    porosity: pore volume fraction eps in (0, 1].
+    tortuosity: tortuosity factor tau >= 1 (1: straight pores).
+    interface_fraction: areal fraction of the interface covered by pores, in (0, 1];
+        ``None`` (default) = ``porosity`` (Delesse).
     """
 
     porosity: float
     tortuosity: float = 1.0
+    interface_fraction: float | None = None
 
     def __post_init__(self):
         problems = []
-        if not (isinstance(self.porosity, (int, float)) and 0 < self.porosity <= 1):
+        if not (_is_number(self.porosity) and 0 < self.porosity <= 1):
             problems.append(Problem("host.porosity", "out of range", self.porosity,
                                     "a volume fraction in (0, 1] (dimensionless)"))
-        if not (isinstance(self.tortuosity, (int, float)) and self.tortuosity >= 1):
+        if not (_is_number(self.tortuosity) and self.tortuosity >= 1):
             problems.append(Problem("host.tortuosity", "out of range", self.tortuosity,
                                     "a number >= 1 (dimensionless)"))
+        if self.interface_fraction is not None and not (
+                _is_number(self.interface_fraction) and 0 < self.interface_fraction <= 1):
+            problems.append(Problem("host.interface_fraction", "out of range",
+                                    self.interface_fraction,
+                                    "an areal fraction in (0, 1] (dimensionless), or None for "
+                                    "the porosity (Delesse)"))
         if problems:
             raise ParameterError(problems)
+
+    @classmethod
+    def bruggeman(cls, porosity: float, interface_fraction: float | None = None) -> PorousHost:
+        """Host with the Bruggeman tortuosity factor tau = eps^-1/2 (D_eff = D eps^1.5;
+        Bruggeman, Ann. Phys. 416 (1935) 636; Tjaden et al. (2016) [M])."""
+        if not (_is_number(porosity) and 0 < porosity <= 1):
+            raise ParameterError(Problem("host.porosity", "out of range", porosity,
+                                         "a volume fraction in (0, 1] (dimensionless)"))
+        return cls(porosity, porosity ** -0.5, interface_fraction)
 
     @property
     def transport_factor(self) -> float:
         """Effective-medium factor eps/tau multiplying diffusivities in the alloy layer."""
         return self.porosity / self.tortuosity
+
+    @property
+    def areal_fraction(self) -> float:
+        """Fraction of the interface where pores (metal) meet the ceramic: the explicit
+        ``interface_fraction`` or the porosity (Delesse principle)."""
+        return float(self.porosity if self.interface_fraction is None
+                     else self.interface_fraction)
+
+
+def _is_number(value) -> bool:
+    return (isinstance(value, (int, float)) and not isinstance(value, bool)
+            and math.isfinite(value))

@@ -10,16 +10,19 @@ current, "operando GEIS")::
 
 J and M are assembled once; each frequency costs one sparse complex LU (SuperLU).
 
-What this module adds to the model's own ``M``: the **geometric capacitance** of the
-ceramic.  Charge conservation in a dielectric conductor is ∇·(σ∇φ + ε0 εr ∂t ∇φ) = 0
-(physics.md sec. 2, "geometric capacitance ε0 εr for the high-frequency arc"), i.e.
-``+ ∫ ε0 εr ∇φ·∇v_φ w dx`` in M on the NASICON rows.  Its displacement current enters
-through the wetted interface (fed by the WE current) and leaves through the counter
-electrode; the WE metal over blocked (non-wetted) area is not a capacitor plate here [I].
+Everything (bulk and constriction resistance, Butler–Volmer charge transfer on the active
+area, both double layers, diffusion in the alloy, lever-rule blocking, and the **geometric
+capacitance** of the ceramic, ``∫ ε0 εr ∇φ̇·∇v_φ w dx`` with εr =
+``nasicon.relative_permittivity``) is the model's own linearisation, so the spectrum is
+exactly the small-signal response of the model that the time stepper integrates
+(:mod:`nakmodel.impedance.timedomain` checks it).  The displacement current enters through
+the wetted interface (fed by the WE current) and leaves through the counter electrode; the
+WE metal over blocked (non-wetted) area is not a capacitor plate here [I].
 
-Everything else (bulk and constriction resistance, Butler–Volmer charge transfer on the
-active area, both double layers, diffusion in the alloy, lever-rule blocking) is the
-model's own linearisation, so the spectrum is exactly the model's small-signal response.
+``relative_permittivity=`` overrides (:func:`linearize`, :func:`impedance`) evaluate the
+spectrum of the same model with another εr: M is linear in εr, so the difference
+(εr − εr,model) ∫ ε0 ∇φ̇·∇v_φ w dx is added to the model's M — identical to rebuilding the
+model with that εr, without re-meshing or re-assembly.
 
 Analytic limit used for verification [I] — a uniform film (thickness L, content c0 per
 reference volume, effective diffusivity D = D~/J² of the model) on a uniform interface.
@@ -57,7 +60,6 @@ from .linear import LinearizedSystem, check_frequencies
 EPSILON_0 = 8.8541878128e-12  # F/m, vacuum permittivity (CODATA 2018)
 FARADAY = 96485.33212  # C/mol
 REGIONS = ("alloy bulk", "interface", "ceramic", "counter electrode")
-DEFAULT_RELATIVE_PERMITTIVITY = 100.0  # as in default_parameters.toml (assumption [?])
 
 
 class Excitation(StrEnum):
@@ -321,7 +323,10 @@ def interface_coefficients(problem) -> dict:
 
 
 def geometric_capacitance_matrix(problem, relative_permittivity: float) -> sp.csr_matrix:
-    """∫ ε0 εr ∇δφ·∇v_φ w dx over NASICON, on the problem's active DOFs (not bordered)."""
+    """∫ ε0 εr ∇δφ·∇v_φ w dx over NASICON, on the problem's active DOFs (not bordered).
+
+    The model's own M already holds this term at ``problem.nasicon.relative_permittivity``;
+    this matrix is used for εr overrides (the difference) and the region attribution."""
     import dolfinx_solver  # noqa: F401
 
     import ufl
@@ -368,8 +373,11 @@ def check_state(problem, *, current_density: float | None = None, rtol: float = 
 
     * the state must be finite;
     * some interface must be active (wetted and liquid): otherwise Z is infinite;
-    * the algebraic equations (NASICON rows without capacitance) must hold: a state that is
-      not a converged solution of the model gives a meaningless linearisation.
+    * the algebraic equations (NASICON rows without double-layer capacitance) must hold: a
+      state that is not a converged solution of the model gives a meaningless
+      linearisation.  The geometric capacitance is left out of this test: its time constant
+      ε0 εr/σ (ns) is far below any time step, so a converged step satisfies these rows to
+      ~ (ε0 εr/σ)/dt.
     """
     from ..model.problem import CurrentControl
 
@@ -391,7 +399,7 @@ def check_state(problem, *, current_density: float | None = None, rtol: float = 
     if current_density is None:
         current_density = i_faradaic
     r = problem.steady_residual(CurrentControl(current_density))
-    M = problem.mass_matrix()
+    M = _storage_mass(problem)
     rows = np.abs(M).sum(axis=1).A.ravel()
     algebraic = np.flatnonzero(rows[:-1] == 0)
     algebraic = algebraic[algebraic >= problem.n_c]  # NASICON rows
@@ -409,23 +417,51 @@ def check_state(problem, *, current_density: float | None = None, rtol: float = 
     return float(current_density)
 
 
+def _model_permittivity(problem) -> float:
+    """εr the model's M was built with (0 for a model without geometric capacitance)."""
+    return float(getattr(problem.nasicon, "relative_permittivity", 0.0))
+
+
+def _geometric_unit(problem) -> sp.csr_matrix:
+    """Bordered ∫ ε0 ∇δφ·∇v_φ w dx (εr = 1) on the active DOFs."""
+    return _border(geometric_capacitance_matrix(problem, 1.0))
+
+
+def _storage_mass(problem, unit=None) -> sp.csr_matrix:
+    """The model's M without its geometric capacitance (alloy storage, double layers, extra
+    mass); entries that cancel to round-off are dropped.  ``unit``: :func:`_geometric_unit`
+    if already assembled."""
+    M = problem.mass_matrix()
+    eps_model = _model_permittivity(problem)
+    if eps_model == 0:
+        return M
+    Mg = eps_model * (_geometric_unit(problem) if unit is None else unit)
+    rest = (M - Mg).tocsr()
+    keep = abs(rest) > 1e-9 * abs(Mg)
+    return rest.multiply(keep).tocsr()
+
+
 def linearize(problem, *, relative_permittivity: float | None = None,
               validate: bool = True) -> ModelLinearization:
     """Linearise ``problem`` (a :class:`CoupledProblem`) at its current state.
 
-    ``relative_permittivity`` of the ceramic (default ``DEFAULT_RELATIVE_PERMITTIVITY``; 0
-    leaves the model without geometric capacitance)."""
-    eps_r = DEFAULT_RELATIVE_PERMITTIVITY if relative_permittivity is None \
-        else relative_permittivity
-    if not (isinstance(eps_r, (int, float)) and math.isfinite(eps_r) and eps_r >= 0):
+    ``relative_permittivity`` of the ceramic: None (default) = the model's own
+    (``problem.nasicon.relative_permittivity``, i.e. ``parameters.nasicon``); a value
+    overrides it (0: no geometric capacitance) by adding the difference to M (M is linear in
+    εr: the same as a model built with that εr)."""
+    eps_model = _model_permittivity(problem)
+    eps_r = eps_model if relative_permittivity is None else relative_permittivity
+    if not (isinstance(eps_r, (int, float)) and not isinstance(eps_r, bool)
+            and math.isfinite(eps_r) and eps_r >= 0):
         raise ParameterError(Problem("nasicon.relative_permittivity", "must be finite and >= 0",
                                      eps_r, "[-] >= 0 (1 ... 1e5)"))
     i_dc = check_state(problem) if validate else 0.0
-    J, M0 = problem.linearisation()
+    J, M_model = problem.linearisation()
     n = J.shape[0]
-    Mg = _border(geometric_capacitance_matrix(problem, eps_r)) if eps_r > 0 else \
-        sp.csr_matrix((n, n))
-    M = (M0 + Mg).tocsr()
+    G1 = _geometric_unit(problem) if (eps_r > 0 or eps_model > 0) else sp.csr_matrix((n, n))
+    Mg = (eps_r * G1).tocsr()
+    M0 = _storage_mass(problem, G1)  # storage without the geometric capacitance
+    M = (M_model + (eps_r - eps_model) * G1).tocsr() if eps_r != eps_model else M_model
     b = np.zeros(n)
     b[-1] = 1.0  # δ(total current) [A] in the control row
     c = np.zeros(n)
@@ -551,7 +587,9 @@ def impedance(model_or_cell, parameters=None, frequencies=None, state=None,
         GEIS) or a checkpoint file.
     mode: ``"galvanostatic"`` (δI → δV) or ``"potentiostatic"`` (δV → δI, inverted).
     area_specific: return Z·A [Ω m²] (A = nominal WE area) instead of Z [Ω].
-    relative_permittivity: of NASICON (default ``parameters.nasicon.relative_permittivity``).
+    relative_permittivity: of NASICON; default the model's own (built from
+        ``parameters.nasicon.relative_permittivity``); a value overrides it — the spectrum of
+        the same model with that εr (the difference is added to M, see the module doc).
     method: "direct" (one sparse LU per frequency), "krylov" (rational-Krylov reduction,
         GEIS) or "auto" (krylov for >= 20 frequencies under current control).
 

@@ -137,11 +137,14 @@ class NasiconProperties:
     conductivity: float = 0.5  # S/m at 25 degC [F] (5e-3 S/cm, Ma et al. 2019)
     conductivity_activation_energy: float = 0.0  # J/mol; 0 = no Arrhenius
     reference_temperature: float = 298.15  # K, where ``conductivity`` is given
+    relative_permittivity: float = 100.0  # [-] [?] assumption (default_parameters.toml):
+    # geometric capacitance eps0 eps_r of the ceramic (the model's mass term); 0 = none
 
     def __post_init__(self):
         _check_positive(self, {"conductivity": "S/m", "conductivity_activation_energy": "J/mol",
-                               "reference_temperature": "K"}, "nasicon",
-                        allow_zero=("conductivity_activation_energy",))
+                               "reference_temperature": "K", "relative_permittivity": "-"},
+                        "nasicon",
+                        allow_zero=("conductivity_activation_energy", "relative_permittivity"))
 
     @classmethod
     def from_parameters(cls, params) -> NasiconProperties:

@@ -32,6 +32,8 @@ class TaggedCellMesh:
     axisymmetric: bool = False
     interface_height: float = 0.0
     radius: float | None = None
+    host: object = None
+    """Optional :class:`nakmodel.geometry.PorousHost` of the alloy layer (read by the model)."""
 
 
 def _graded(s, n_n, n_a, L_n, L_a, grading):
@@ -63,6 +65,11 @@ def _tag(msh, L_n, L_a, contact_radius, axis_dim, radial_extent):
     tol = 1e-9 * top
     msh.topology.create_connectivity(fdim, tdim)
 
+    def near(values, target):
+        """|values - target| <= tol: an absolute test (np.isclose's default rtol = 1e-5 would
+        add 1e-5 |target|, more than the first cell of a strongly graded mesh)."""
+        return np.abs(values - target) <= tol
+
     def rho(x):
         if tdim == 1:
             return np.zeros(x.shape[1])
@@ -72,14 +79,14 @@ def _tag(msh, L_n, L_a, contact_radius, axis_dim, radial_extent):
 
     a = np.inf if contact_radius is None else contact_radius
     markers = [
-        ("counter_electrode", lambda x: np.isclose(x[z], 0.0, atol=tol)),
-        ("current_collector", lambda x: np.isclose(x[z], top, atol=tol)),
-        ("interface_contact", lambda x: np.isclose(x[z], L_n, atol=tol) & (rho(x) <= a + tol)),
-        ("interface_blocked", lambda x: np.isclose(x[z], L_n, atol=tol) & (rho(x) >= a - tol)),
+        ("counter_electrode", lambda x: near(x[z], 0.0)),
+        ("current_collector", lambda x: near(x[z], top)),
+        ("interface_contact", lambda x: near(x[z], L_n) & (rho(x) <= a + tol)),
+        ("interface_blocked", lambda x: near(x[z], L_n) & (rho(x) >= a - tol)),
     ]
     if tdim == 2:
-        markers += [("axis", lambda x: np.isclose(x[0], 0.0, atol=tol)),
-                    ("side", lambda x: np.isclose(x[0], radial_extent, atol=tol))]
+        markers += [("axis", lambda x: near(x[0], 0.0)),
+                    ("side", lambda x: near(x[0], radial_extent))]
     entities, values = [], []
     seen = set()
     for name, fn in markers:
@@ -91,7 +98,7 @@ def _tag(msh, L_n, L_a, contact_radius, axis_dim, radial_extent):
         values.append(np.full(ents.size, TAGS[name], dtype=np.int32))
     if tdim == 3:
         side = dmesh.locate_entities_boundary(msh, fdim, lambda x: ~(
-            np.isclose(x[z], 0.0, atol=tol) | np.isclose(x[z], top, atol=tol)))
+            near(x[z], 0.0) | near(x[z], top)))
         entities.append(side)
         values.append(np.full(side.size, TAGS["side"], dtype=np.int32))
     ent = np.concatenate(entities)
@@ -102,21 +109,24 @@ def _tag(msh, L_n, L_a, contact_radius, axis_dim, radial_extent):
 
 
 def interval_cell(nasicon_thickness: float, alloy_thickness: float, n_nasicon: int = 20,
-                  n_alloy: int = 40, grading: float = 1.0, comm=MPI.COMM_WORLD) -> TaggedCellMesh:
-    """1D cell (per unit area): z in [0, L_n + L_a]."""
+                  n_alloy: int = 40, grading: float = 1.0, comm=MPI.COMM_WORLD,
+                  host=None) -> TaggedCellMesh:
+    """1D cell (per unit area): z in [0, L_n + L_a]; ``host``: optional PorousHost."""
     msh = dmesh.create_unit_interval(comm, n_nasicon + n_alloy)
     x = msh.geometry.x
     x[:, 0] = _graded(x[:, 0].copy(), n_nasicon, n_alloy, nasicon_thickness, alloy_thickness,
                       grading)
     ct, ft = _tag(msh, nasicon_thickness, alloy_thickness, None, 0, 0.0)
-    return TaggedCellMesh(msh, ct, ft, dict(TAGS), False, nasicon_thickness)
+    return TaggedCellMesh(msh, ct, ft, dict(TAGS), False, nasicon_thickness, host=host)
 
 
 def rectangle_cell(radius: float, nasicon_thickness: float, alloy_thickness: float,
                    n_radial: int = 10, n_nasicon: int = 10, n_alloy: int = 20,
                    contact_radius: float | None = None, grading: float = 1.0,
-                   axisymmetric: bool = True, comm=MPI.COMM_WORLD) -> TaggedCellMesh:
-    """2D cell on (r, z) (axisymmetric by default): triangles, interface on a node row."""
+                   axisymmetric: bool = True, comm=MPI.COMM_WORLD,
+                   host=None) -> TaggedCellMesh:
+    """2D cell on (r, z) (axisymmetric by default): triangles, interface on a node row;
+    ``host``: optional PorousHost."""
     msh = dmesh.create_unit_square(comm, n_radial, n_nasicon + n_alloy,
                                    dmesh.CellType.triangle, diagonal=dmesh.DiagonalType.right)
     x = msh.geometry.x
@@ -124,13 +134,15 @@ def rectangle_cell(radius: float, nasicon_thickness: float, alloy_thickness: flo
                       grading)
     x[:, 0] *= radius
     ct, ft = _tag(msh, nasicon_thickness, alloy_thickness, contact_radius, 1, radius)
-    return TaggedCellMesh(msh, ct, ft, dict(TAGS), axisymmetric, nasicon_thickness, radius)
+    return TaggedCellMesh(msh, ct, ft, dict(TAGS), axisymmetric, nasicon_thickness, radius,
+                          host)
 
 
 def box_cell(width: float, nasicon_thickness: float, alloy_thickness: float, n_lateral: int = 3,
              n_nasicon: int = 4, n_alloy: int = 8, grading: float = 1.0,
-             comm=MPI.COMM_WORLD) -> TaggedCellMesh:
-    """3D cell: square prism [0, w]^2 x [0, L_n + L_a], tetrahedra, uniform contact."""
+             comm=MPI.COMM_WORLD, host=None) -> TaggedCellMesh:
+    """3D cell: square prism [0, w]^2 x [0, L_n + L_a], tetrahedra, uniform contact;
+    ``host``: optional PorousHost."""
     msh = dmesh.create_unit_cube(comm, n_lateral, n_lateral, n_nasicon + n_alloy,
                                  dmesh.CellType.tetrahedron)
     x = msh.geometry.x
@@ -138,4 +150,4 @@ def box_cell(width: float, nasicon_thickness: float, alloy_thickness: float, n_l
                       grading)
     x[:, :2] *= width
     ct, ft = _tag(msh, nasicon_thickness, alloy_thickness, None, 2, width)
-    return TaggedCellMesh(msh, ct, ft, dict(TAGS), False, nasicon_thickness, width)
+    return TaggedCellMesh(msh, ct, ft, dict(TAGS), False, nasicon_thickness, width, host)

@@ -2,9 +2,10 @@
 
 Unknowns (one parent mesh, one blocked P1 space with two components):
 
-* ``c``   Na content of the alloy per unit *reference* volume [mol/m^3] (active on alloy cells
-  incl. the interface).  The reference is the initial alloy; its K atoms (c_K0 per m^3) are
-  conserved, so x_Na = c / (c + c_K0) and the Na inventory is exactly int c dV0.  The alloy
+* ``c``   Na content of the alloy per unit *reference* volume [mol/m^3] (per pore volume in a
+  porous host, see below; active on alloy cells incl. the interface).  The reference is
+  the initial alloy; its K atoms (c_K0 per m^3) are conserved, so x_Na = c / (c + c_K0) and
+  the Na inventory is exactly int c dV0 (int eps c dV0 in a host).  The alloy
   shrinks/swells with J = c_K0 V_K + c V_Na (assumed normal to the interface, as for a film);
   the Na flux relative to the K lattice is then -D~ grad c / J^2 (exact in 1D, derived from the
   volume-fixed Darken flux -D~ grad c_Na with V_Na J_Na + V_K J_K = 0) [I];
@@ -39,21 +40,39 @@ stay admissible there.  Na is conserved exactly: the Na inventory ``int c dV0`` 
 rule) changes by the faradaic charge / F to the Newton tolerance.
 
 The semi-discrete system is written as ``M du/dt + R(u) = 0`` with a constant mass matrix ``M``
-(alloy mass + double-layer capacitances) and a nonlinear steady residual ``R`` (diffusion,
-conduction, Butler-Volmer, current constraint) — :meth:`CoupledProblem.linearisation` returns
-``(J, M)`` for the impedance module.
+(alloy mass, double-layer capacitances, geometric capacitance of the ceramic and an optional
+``extra_mass``) and a nonlinear steady residual ``R`` (diffusion, conduction, Butler-Volmer,
+current constraint) — :meth:`CoupledProblem.linearisation` returns ``(J, M)`` for the impedance
+module.
 
 Equations (physics.md sec. 2), weak forms with the test functions (v_c, v_phi), weight
 w = 2 pi r (axisymmetric) or 1:
 
-  alloy:    int dc/dt v_c + D(x)/J^2 grad c . grad v_c  dx  + int i_F/F v_c dS_contact = 0
-  NASICON:  int sigma grad phi . grad v_phi dx - int i_WE v_phi dS_contact
-            - int i_CE v_phi ds_CE = 0
+  alloy:    int eps dc/dt v_c + (eps/tau) D(x)/J^2 grad c . grad v_c  dx
+            + int i_F/F v_c dS_contact = 0
+  NASICON:  int eps0 eps_r grad dphi/dt . grad v_phi + sigma grad phi . grad v_phi dx
+            - int i_WE v_phi dS_contact - int i_CE v_phi ds_CE = 0
   control:  int i_WE dS_contact = I   (galvanostatic)  or  V = V_set  (potentiostatic)
 
 with i_WE = i_F,WE + C_dl d(V - phi)/dt,  i_F,WE = f_act(x) k(eta, i0(x)),
 eta = V - phi - U(x_liq), and i_CE = i_F,CE(-phi) + C_dl,CE d(-phi)/dt (current from the metal
 into NASICON, > 0 when Na is oxidised).  Sign convention: i > 0 is stripping of the WE.
+
+Geometric capacitance: charge conservation in a dielectric conductor, div(sigma grad phi +
+eps0 eps_r d/dt grad phi) = 0 (physics.md sec. 2), eps_r = ``nasicon.relative_permittivity``
+([?], default 100).  Its time constant eps0 eps_r/sigma (~2 ns at the defaults) is far below
+any time step of a cycling run; backward Euler is L-stable, so steps dt >> eps0 eps_r/sigma
+give the quasi-static ceramic (the displacement current decays within the step).  The
+displacement current enters through the wetted interface and leaves through the CE.
+
+Porous host (``host``: :class:`nakmodel.geometry.PorousHost`, effective medium, pores not
+resolved): c is then the Na content per unit reference *pore* volume, eps = porosity,
+tau = tortuosity factor (D_eff = D eps/tau, Bruggeman-type, Tjaden et al., Curr. Opin.
+Chem. Eng. 12 (2016) 44 [M]); the inventory is int eps c dV.  The metal touches the ceramic
+only on the pore fraction of the interface: the contact fraction is multiplied by
+``host.areal_fraction`` (default eps, Delesse principle A_A = V_V [M]).  The swelling
+J = c_K0 V_K + c V_Na is kept per pore volume (the metal fills/recedes in the pores; the
+host itself is rigid) [I].  Without a host eps = tau = 1.
 """
 
 from __future__ import annotations
@@ -134,6 +153,19 @@ class NewtonReport:
     reason: str = ""
 
 
+def _check_host(host):
+    """The porous host (None or a PorousHost-like object with porosity, transport_factor and
+    areal_fraction); anything else is a ParameterError."""
+    if host is None:
+        return None
+    needed = ("porosity", "transport_factor", "areal_fraction")
+    if not all(hasattr(host, name) for name in needed):
+        raise ParameterError(Problem("host", "not a porous host", host,
+                                     "None or nakmodel.geometry.PorousHost(porosity, "
+                                     "tortuosity, interface_fraction)"))
+    return host
+
+
 def _factor(A):
     """Sparse LU: symmetric-mode SuperLU with an A^T+A minimum-degree ordering (the pattern is
     structurally symmetric; ~4x faster than the default COLAMD here), else the default."""
@@ -153,8 +185,17 @@ class CoupledProblem:
         ``axisymmetric`` (x[0] is r).
     temperature: K.
     x_initial: initial Na mole fraction (float) or callable x(coords) -> array.
-    extra_residual: optional callable ``(problem) -> ufl.Form`` added to the steady residual
-        (manufactured-solution sources, extra fluxes).
+    host: optional :class:`nakmodel.geometry.PorousHost` of the alloy layer (effective medium,
+        see the module docstring); default: ``cell_mesh.host`` (a ``CellMesh`` built from a
+        ``Cell(host=...)`` carries it).
+    extra_residual: optional callable ``(problem, v) -> ufl.Form`` (v: the test function of
+        ``problem.space``) added to the steady residual R (manufactured-solution sources,
+        extra fluxes).
+    extra_mass: optional callable ``(problem, v) -> ufl.Form`` added to the mass form m(u)
+        (``M du/dt``); it must be linear in ``problem.u`` (M is assembled once) —
+        e.g. extra capacitive storage, time-dependent manufactured solutions.
+    parameters: the :class:`nakmodel.parameters.Parameters` the problem is built from (kept
+        as :attr:`parameters`; used for the phase boundaries), or None.
     """
 
     def __init__(self, cell_mesh, *, temperature: float, alloy: AlloyProperties | None = None,
@@ -166,13 +207,19 @@ class CoupledProblem:
                  extra_residual: Callable | None = None, liquid_window=None,
                  include_interface: bool = True, x_reference: float | None = None,
                  parameters=None, quadrature_degree: int = 4, lumped: bool = True,
-                 backend: str = "auto"):
+                 backend: str = "auto", host=None, extra_mass: Callable | None = None):
         if not (isinstance(temperature, (int, float)) and 0 < temperature < 2000):
             raise ParameterError(Problem("temperature", "must be a positive temperature",
                                          temperature, "[K] in (0, 2000)"))
         self.cell_mesh = cell_mesh
         self.mesh = cell_mesh.mesh
         self.temperature = float(temperature)
+        self.parameters = parameters
+        self.host = _check_host(getattr(cell_mesh, "host", None) if host is None else host)
+        for name, fn in (("extra_residual", extra_residual), ("extra_mass", extra_mass)):
+            if fn is not None and not callable(fn):
+                raise ParameterError(Problem(name, "must be callable", fn,
+                                             "None or a callable (problem, v) -> ufl form"))
         self.alloy = alloy or AlloyProperties()
         self.nasicon = nasicon or NasiconProperties()
         self.working = working or ElectrodeInterface()
@@ -217,6 +264,7 @@ class CoupledProblem:
         self.quadrature_degree = int(quadrature_degree)
         self.lumped = bool(lumped)
         self._extra_residual = extra_residual
+        self._extra_mass = extra_mass
         self._include_interface = include_interface
         self._build(x_initial)
 
@@ -364,6 +412,11 @@ class CoupledProblem:
         contact = self.working.contact_fraction
         if msh.topology.dim == 1 and hasattr(self.cell_mesh, "contact_fraction"):
             contact *= float(self.cell_mesh.contact_fraction)  # homogenised spots in 1D
+        host = self.host
+        porosity = 1.0 if host is None else float(host.porosity)
+        transport = 1.0 if host is None else float(host.transport_factor)
+        if host is not None:  # metal meets the ceramic only where a pore does (Delesse)
+            contact *= host.areal_fraction
         self.contact = contact
         # every number in the forms is a fem.Constant: changing a parameter value does not
         # trigger a new JIT compilation (sweeps reuse the compiled kernels)
@@ -371,6 +424,8 @@ class CoupledProblem:
             T=T, L0=L0, L1=L1, L2=L2, d_na=d_na, d_k=d_k, xlk=xlk, xln=xln, smooth=smooth,
             xsk=self.x_solid_k, xsn=self.x_solid_na,
             sigma=sigma, factor=a.interdiffusivity_factor, d_solid=a.solid_diffusivity,
+            porosity=porosity, host_transport=transport,
+            eps_geo=tu.EPSILON_0 * self.nasicon.relative_permittivity,
             v_na=a.na_molar_volume, v_k=a.k_molar_volume, K=self.potassium,
             tm_na=a.na_melting_point, dh_na=a.na_enthalpy_of_fusion, contact=contact,
             i0_we=self.working.exchange_current_density,
@@ -399,7 +454,8 @@ class CoupledProblem:
                           "eta_ce": eta_ce, "i_ce": i_ce})
         cdl_we, cdl_ce = k["cdl_we"], k["cdl_ce"]
 
-        R = (D * ufl.inner(ufl.grad(c), ufl.grad(vc)) * w * self.dx_alloy
+        R = (k["host_transport"] * D * ufl.inner(ufl.grad(c), ufl.grad(vc)) * w
+             * self.dx_alloy
              + sigma * ufl.inner(ufl.grad(phi), ufl.grad(vp)) * w * self.dx_nasicon
              - i_ce * vp * w * self.ds_ce)
         if self._include_interface:
@@ -411,11 +467,15 @@ class CoupledProblem:
         G = i_we * wp * self.dS_contact_nodal
         G_u = ufl.derivative(G, self.u, v)
         G_V = ufl.diff(i_we, Vw) * wp * self.dS_contact_nodal
-        # mass: m(u) = M u (linear)
+        # mass: m(u) = M u (linear): alloy storage (eps c per pore volume), double layers,
+        # geometric capacitance of the ceramic (eps0 eps_r d/dt grad phi: displacement current)
         w_mass = self._lumped_weight(w) if self.lumped else w
-        m_u = (c * vc * w_mass * self.dx_alloy_mass
+        m_u = (k["porosity"] * c * vc * w_mass * self.dx_alloy_mass
                - cdl_we * (Vw - phi("+")) * vp("+") * wp * self.dS_contact_nodal
-               + cdl_ce * phi * vp * w * self.ds_ce)
+               + cdl_ce * phi * vp * w * self.ds_ce
+               + k["eps_geo"] * ufl.inner(ufl.grad(phi), ufl.grad(vp)) * w * self.dx_nasicon)
+        if self._extra_mass is not None:
+            m_u = m_u + self._extra_mass(self, v)
         m_G = cdl_we * (Vw - phi("+")) * wp * self.dS_contact_nodal
 
         self._forms = {
@@ -430,7 +490,8 @@ class CoupledProblem:
         }
         one = fem.Constant(msh, 1.0)
         self._functionals = {
-            "inventory": fem.form(c * w_mass * self.dx_alloy_mass),  # the conserved sum
+            # the conserved Na sum int eps c dV (mol)
+            "inventory": fem.form(k["porosity"] * c * w_mass * self.dx_alloy_mass),
             "alloy_volume": fem.form(one * w * self.dx_alloy),
             "area_contact": fem.form(one * wp * self.dS_contact),
             "area_interface": fem.form(one * wp * self.dS_interface),
@@ -443,8 +504,9 @@ class CoupledProblem:
             "active_area": fem.form(f_act * wp * self.dS_contact),
             "liquid_area": fem.form(flp * wp * self.dS_interface),
             "x_area": fem.form(xp * wp * self.dS_interface),
-            "liquid_volume": fem.form(f_l * stretch * w * self.dx_alloy),
-            "alloy_volume_actual": fem.form(stretch * w * self.dx_alloy),
+            # metal volumes (pore volume eps in a host)
+            "liquid_volume": fem.form(k["porosity"] * f_l * stretch * w * self.dx_alloy),
+            "alloy_volume_actual": fem.form(k["porosity"] * stretch * w * self.dx_alloy),
         }
         self.area_nominal = self.functional("area_interface")
         self.area_contact = self.functional("area_contact")

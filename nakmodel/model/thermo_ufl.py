@@ -19,6 +19,7 @@ import ufl
 
 FARADAY = 96485.33212  # C/mol
 GAS_CONSTANT = 8.314462618  # J/(mol K)
+EPSILON_0 = 8.8541878128e-12  # F/m, vacuum permittivity (CODATA 2018)
 
 
 def _lib(*values):

@@ -376,7 +376,8 @@ def _summary_md(study, rows) -> str:
     lines = [f"# {study.title}", "",
              f"{scan_text}, until |V| = "
              f"{opts.voltage_limit:g} V; cell {opts.cell.geometry}, alloy "
-             f"{opts.cell.alloy_thickness * 1e6:g} um, contact {opts.cell.contact.kind}.", "",
+             f"{opts.cell.alloy_thickness * 1e6:g} um{opts.cell.host_text()}, contact "
+             f"{opts.cell.contact.kind}.", "",
              "CCD = current level at the first criterion reached (limiting mechanism); "
              "'-' = not reached (then max current is a lower bound).", "",
              "| composition | direction | CCD [mA/cm²] | critical capacity [mAh/cm²] | "

@@ -11,7 +11,7 @@ Options table ``[simulation]`` (lengths as unit strings)::
     contact = { kind = "full" }        # or { kind = "spots", radius = "50 um",
                                        #       fraction = 0.3, seed = 1 }
     flaw = { depth = "20 um", opening = "2 um", position = "0 um" }   # optional
-    host = { porosity = 0.5, tortuosity = 2.0 }  # optional effective medium (see CellOptions)
+    host = { porosity = 0.5, tortuosity = 2.0 }  # optional porous host (see CellOptions)
     protocol = ["Strip at 1 mA/cm2 until liquidus"]
     compositions = ["NaK50", "NaK65", "NaK80"]   # default: parameters alloy.composition
     profiles = 6                       # interface profiles stored along the run
@@ -45,7 +45,7 @@ _MAH_CM2 = 36000.0
 _GEOMETRIES = ("1d", "axisymmetric", "planar", "3d")
 _CONTACT_KEYS = {"kind", "radius", "fraction", "count", "seed"}
 _FLAW_KEYS = {"depth", "opening", "position"}
-_HOST_KEYS = {"porosity", "tortuosity"}
+_HOST_KEYS = {"porosity", "tortuosity", "interface_fraction"}
 CELL_OPTIONS = ("geometry", "pellet_radius", "pellet_thickness", "alloy_thickness", "mesh_size",
                 "working_metal", "contact", "flaw", "host")
 GEIS_OPTIONS = ("geis_frequency_max", "geis_frequency_min", "geis_points_per_decade")
@@ -91,35 +91,33 @@ class CellOptions:
     flaw: tuple | None = None
     """(depth, opening, position) [m]."""
     host: tuple | None = None
-    """(porosity, tortuosity) [-] of a porous carbon host, applied here as an effective
-    medium because the FE model has no host term (``Cell.host`` is not used by it): the
-    liquid inventory is that of a dense layer of thickness porosity x alloy_thickness and
-    the liquid diffusivity is scaled by porosity/tortuosity (D_eff = D eps/tau; Bruggeman-
-    type effective medium, e.g. Tjaden et al., Curr. Opin. Chem. Eng. 12 (2016) 44).
-    Interface contact is not changed (set ``contact`` for that)."""
+    """(porosity, tortuosity, interface_fraction) [-] of a porous carbon host filling the
+    alloy layer (``interface_fraction`` None = porosity): built into
+    ``Cell(host=PorousHost(...))``, whose effective medium the FE model solves (inventory
+    eps x that of the dense layer, D_eff = D eps/tau, contact x interface_fraction; see
+    :class:`nakmodel.geometry.PorousHost`)."""
 
     def build(self):
         from ..geometry import Cell
         from ..geometry.flaw import PorousHost, SurfaceFlaw
 
         flaw = SurfaceFlaw(*self.flaw) if self.flaw else None
-        thickness = self.alloy_thickness
-        if self.host:
-            PorousHost(*self.host)  # validates porosity and tortuosity
-            thickness = self.alloy_thickness * self.host[0]
+        host = PorousHost(*self.host) if self.host else None
         return Cell(geometry=self.geometry, pellet_radius=self.pellet_radius,
-                    pellet_thickness=self.pellet_thickness, alloy_thickness=thickness,
-                    contact=self.contact.build(), flaw=flaw,
-                    working_metal=self.working_metal, mesh_size=self.mesh_size)
+                    pellet_thickness=self.pellet_thickness,
+                    alloy_thickness=self.alloy_thickness, contact=self.contact.build(),
+                    flaw=flaw, host=host, working_metal=self.working_metal,
+                    mesh_size=self.mesh_size)
 
-    def host_parameters(self, params):
-        """Parameters with the host's effective-medium transport factor eps/tau applied to
-        ``alloy.interdiffusivity_factor`` (identity without a host)."""
+    def host_text(self) -> str:
+        """``", porous host eps = .., tau = .., interface fraction .."`` or ``""``."""
         if not self.host:
-            return params
-        porosity, tortuosity = self.host
-        factor = params.alloy.interdiffusivity_factor * porosity / tortuosity
-        return params.replace({"alloy.interdiffusivity_factor": factor})
+            return ""
+        from ..geometry.flaw import PorousHost
+
+        h = PorousHost(*self.host)
+        return (f", porous host eps = {h.porosity:g}, tau = {h.tortuosity:g}, "
+                f"interface fraction {h.areal_fraction:g}")
 
 
 @dataclass(frozen=True)
@@ -216,7 +214,8 @@ def parse_cell_options(table: dict, prefix: str, params, problems: list) -> Cell
     host = None
     sub = _sub_table(table, "host", prefix, _HOST_KEYS, problems)
     if sub is not None:
-        host = (sub.get("porosity", math.nan), sub.get("tortuosity", 1.0))
+        host = (sub.get("porosity", math.nan), sub.get("tortuosity", 1.0),
+                sub.get("interface_fraction"))
     options = CellOptions(geometry, mesh_size=mesh_size, working_metal=metal, contact=contact,
                           flaw=flaw, host=host, **lengths)
     if len(problems) == n0:
@@ -474,7 +473,7 @@ def simulate(cell_options: CellOptions, params, protocol, composition: Compositi
     stepper must land on).  ``allow_partial``: when the time stepper gives up
     (:class:`~nakmodel.errors.ConvergenceError`) return the partial result (its
     ``termination`` says so) instead of raising, if it holds at least one step."""
-    params = cell_options.host_parameters(params.replace({"alloy.composition": composition}))
+    params = params.replace({"alloy.composition": composition})
     if error_tolerance is not None:
         from dataclasses import replace
 
@@ -594,7 +593,8 @@ def run(study, outdir: Path, progress=None) -> list[Path]:
     lines = [f"# {study.title}", "", f"Protocol: {'; '.join(opts.protocol)}", "",
              f"Cell: {opts.cell.geometry}, pellet {opts.cell.pellet_radius * 1e3:g} mm radius x "
              f"{opts.cell.pellet_thickness * 1e3:g} mm, alloy {opts.cell.alloy_thickness * 1e6:g}"
-             f" um, contact {opts.cell.contact.kind}, metal {opts.cell.working_metal}.", "",
+             f" um{opts.cell.host_text()}, contact {opts.cell.contact.kind}, metal "
+             f"{opts.cell.working_metal}.", "",
              "| composition | x_Na | stripped [mAh/cm²] | plated [mAh/cm²] | final V [mV] | "
              "min x_Na,int | max x_Na,int | termination |", "|---|---|---|---|---|---|---|---|"]
     for r in rows:
