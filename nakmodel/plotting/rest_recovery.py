@@ -12,11 +12,12 @@ Recovered fraction (of the change made by the current, undone at rest)::
 
     recovered = (G_rest,start - G_rest,end) / (G_rest,start - G_0)
 
-with G_0 = 1/R of the pristine spectrum, or G_0 = 0 when there is none: in the model a
-pristine solid-K interface is fully blocked (no liquid, no Na+ exchange: Z infinite, the
-spectrum is skipped).  Conductance, not resistance, because the interface conductance is
-proportional to the active (liquid) area; with G_0 = 0 the recovered fraction is
-1 - R_rest,start / R_rest,end: 0 = nothing recovered, 1 = back to the blocked pristine state.
+with G_0 = 1/R of the pristine spectrum, or G_0 = 0 when there is none (in the model a
+pristine solid-K interface is fully blocked - no liquid, no Na+ exchange: Z infinite, the
+spectrum is skipped; request a GEIS time 0 to use a finite pristine spectrum).
+Conductance, not resistance, because the interface conductance is proportional to the
+active (liquid) area; with G_0 = 0 the recovered fraction is 1 - R_rest,start / R_rest,end:
+0 = nothing recovered, 1 = back to the blocked pristine state.
 The rest start is the first spectrum at zero current (the last charge spectrum is under DC
 bias, which lowers the differential resistance by itself; ``bias_ratio`` reports it): put a
 GEIS time just after the current stops (e.g. one minute), otherwise the recovery before the
@@ -248,7 +249,7 @@ def write_rest_recovery(folder, outdir=None, title: str = "") -> list[Path]:
     written = [atomic_write_text(outdir / "rest_recovery.csv", buffer.getvalue())]
     s = rec.summary()
     g0 = ("1/R of the pristine spectrum" if "pristine" in rec.phase else
-          "0 (pristine interface blocked: no finite model impedance)")
+          "0: no pristine spectrum (a solid K interface is blocked in the model, Z infinite)")
     lines = [f"# Interface DRT peak during current and rest{': ' + title if title else ''}", "",
              f"- capacity passed: {s['charge_capacity'] / _MAH_CM2:.3f} mAh/cm², current "
              f"stops at {rec.end_of_charge / 3600:.3g} h",
