@@ -183,3 +183,11 @@ def test_no_rest_is_rejected(tmp_path):
     with pytest.raises(ParameterError, match="charge-then-rest"):
         read_rest_recovery(folder)
     assert not is_charge_then_rest(tmp_path / "missing")
+
+
+def test_nakmodel_plot_replots_the_rest_recovery(runs, tmp_path):
+    from nakmodel.plotting.study_plots import plot_all
+
+    _, folder = runs["thick"]
+    written = plot_all(folder.parent, tmp_path / "figures")
+    assert any(p.name == "rest_recovery.png" for p in written)
