@@ -25,10 +25,15 @@ model (recovered fraction of the peak conductance; 300 / 500 / 1000 um): base 0.
 0.50; solid diffusivity 1e-11 m²/s 0.001 / 0.03 / 0.49 (transport through the two-phase zone
 dominates; 1e-10: 0.001 / 0.02 / 0.30); interdiffusivity x1/3 0.01 / 0.12 / 0.49, x3 0.00 /
 0.00 / 0.35; purer K (x_Na = 0.002, more room in K(ss) before liquid forms) 0.006 / 0.57 /
-0.49.  Capillary drainage of liquid into the bulk is not in the model.  Caveat: the blend
-moves Na through the two-phase zone down the gradient of the overall content; in a
-sharp-interface picture the liquid there sits on the liquidus (uniform Na potential) and
-would spread less, keeping more liquid at the interface and recovering less.
+0.49.  Caveat (what the recovery rests on): the lever-rule blend moves Na through the
+two-phase zone down the gradient of the overall content, i.e. it treats the liquid as a
+connected network through the K (like liquid along grain boundaries) - in effect the
+"drainage of liquid into the K bulk" ingredient, with tortuosity 1.  In a sharp-interface
+picture (a liquid pool at the liquidus on solid K, uniform Na potential) the plated Na forms a
+~90 um pool that covers the interface, and it shrinks only by Na uptake into K(ss) from its
+far side: at D_s = 1e-13 m²/s ~2 % of the Na in 2 h, and the interface stays liquid until the
+pool is gone - no recovery at rest without drainage, which needs wetting / grain-boundary
+data the model does not have.
 
 K foil thickness: unknown for the experiment (ASSUMPTION [?]).  The checked run is the
 study's 1 mm foil, the thick-foil limit (1 and 2 mm give the same numbers); a 1D sweep over
