@@ -407,6 +407,11 @@ def plot_all(folder, outdir=None, parameters=None) -> list[Path]:
             plot_operando_drt(ax, run_dir, x_label=x_label)
             ax.set_title(label)
             save(fig, f"drt_{safe}.png")
+        if (run_dir / "rest_recovery.csv").is_file():  # a simulation run with a rest
+            from .rest_recovery import write_rest_recovery
+
+            written += [p for p in write_rest_recovery(
+                run_dir, outdir / f"rest_recovery_{safe}", label) if p.suffix == ".png"]
         if (run_dir / "interface_profiles.csv").is_file():
             fig, ax = plt.subplots(figsize=(6, 4), layout="constrained")
             plot_interface_phase_map(ax, run_dir, window)

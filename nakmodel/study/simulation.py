@@ -568,6 +568,9 @@ def _run_one(study, comp, folder: Path, title: str):
         written += files
         if rows:
             written.append(_write_rows(folder / "geis_peaks.csv", rows))
+            from ..plotting.rest_recovery import write_rest_recovery
+
+            written += write_rest_recovery(folder, title=title)  # only if the run rests
     return result, written
 
 
@@ -609,6 +612,11 @@ def run(study, outdir: Path, progress=None) -> list[Path]:
                   "", f"![interface]({r['composition']}/interface.png)", ""]
         if opts.geis_times:
             lines += [f"![operando GEIS and DRT]({r['composition']}/geis_drt.png)", ""]
+        recovery = outdir / r["composition"] / "rest_recovery.md"
+        if recovery.is_file():  # current then rest: DRT peak recovery (plotting.rest_recovery)
+            lines += recovery.read_text().splitlines()[2:]
+            lines += [f"![DRT peak during current and rest]({r['composition']}/"
+                      "rest_recovery.png)", ""]
     written.append(atomic_write_text(outdir / "summary.md", "\n".join(lines)))
     return written
 
