@@ -243,19 +243,50 @@ def parse_options(table: dict, prefix: str, params) -> ScanOptions:
 
 
 class FlawStateRecorder:
-    """Hook: the area-averaged :class:`~nakmodel.mechanics.FlawState` on the flaw faces
-    after every step (:func:`nakmodel.mechanics.flaw_state_from_problem`), stored as
-    arrays in ``result.info['flaw_state']`` for :class:`nakmodel.ccd.CrackCriterion`."""
+    """Observer (``problem, t, result``): the :class:`~nakmodel.mechanics.FlawState` on the
+    flaw faces after every accepted step, stored as arrays in ``result.info['flaw_state']``
+    for :class:`nakmodel.ccd.CrackCriterion`.
 
-    def __init__(self):
-        self.rows = {"overpotential": [], "liquid_fraction": [], "plating_current_density": []}
+    Per step: area averages over the flaw faces
+    (:func:`nakmodel.mechanics.coupling.flaw_face_averages`) and the solid Na deposit
+    integrated since the liquid there saturated with Na
+    (:func:`nakmodel.mechanics.loading.advance_solid_deposit`, opening of ``flaw``, default
+    the cell's flaw); the recorded ``liquid_fraction`` is
+    min(lever rule, 1 - deposit fill).  Also kept: ``time``, ``lever_liquid_fraction``,
+    ``solid_deposit``, ``x_na``.
+    """
+
+    KEYS = ("time", "overpotential", "liquid_fraction", "plating_current_density",
+            "lever_liquid_fraction", "solid_deposit", "x_na")
+
+    def __init__(self, flaw=None):
+        self.flaw = flaw
+        self.rows = {key: [] for key in self.KEYS}
 
     def __call__(self, problem, t, result):
-        from ..mechanics import flaw_state_from_problem
+        from ..mechanics.coupling import flaw_face_averages
+        from ..mechanics.loading import (
+            advance_solid_deposit,
+            flaw_dimensions,
+            flaw_liquid_fraction,
+        )
 
-        state = flaw_state_from_problem(problem)
-        for key in self.rows:
-            self.rows[key].append(getattr(state, key))
+        flaw = self.flaw if self.flaw is not None else problem.cell_mesh.cell.flaw
+        _, opening = flaw_dimensions(flaw)
+        avg = flaw_face_averages(problem)
+        times, fills = self.rows["time"], self.rows["solid_deposit"]
+        fill = 0.0
+        if times:
+            fill = advance_solid_deposit(fills[-1], avg["plating_current_density"],
+                                         float(t) - times[-1], avg["na_saturated"], opening,
+                                         problem.alloy.na_molar_volume)
+        values = {"time": float(t), "overpotential": avg["overpotential"],
+                  "liquid_fraction": flaw_liquid_fraction(avg["liquid_fraction"], fill),
+                  "plating_current_density": avg["plating_current_density"],
+                  "lever_liquid_fraction": avg["liquid_fraction"], "solid_deposit": fill,
+                  "x_na": avg["x_na"]}
+        for key in self.KEYS:
+            self.rows[key].append(values[key])
         result.info["flaw_state"] = self.rows
 
 
