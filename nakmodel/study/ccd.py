@@ -290,6 +290,27 @@ class FlawStateRecorder:
         result.info["flaw_state"] = self.rows
 
 
+def k_ratio_rows(result, k_ratio) -> list[dict]:
+    """Rows of ``k_ratio.csv``: time, current density, K_I/K_IC and, when the run recorded
+    them (:class:`FlawStateRecorder`), the flaw state (overpotential, liquid fraction, lever
+    rule liquid fraction, solid deposit fill, plating current on the flaw faces)."""
+    flaw = result.info.get("flaw_state") or {}
+    columns = {"overpotential": "flaw_overpotential [V]",
+               "liquid_fraction": "flaw_liquid_fraction [-]",
+               "lever_liquid_fraction": "flaw_lever_liquid_fraction [-]",
+               "solid_deposit": "flaw_solid_deposit [-]",
+               "plating_current_density": "flaw_plating_current_density [A/m^2]"}
+    rows = []
+    for n, (t, i, k) in enumerate(zip(result.time, result.current_density, k_ratio,
+                                      strict=True)):
+        row = {"time [s]": t, "current_density [A/m^2]": i, "k_ratio [-]": k}
+        for key, name in columns.items():
+            if key in flaw and len(flaw[key]) == len(k_ratio):
+                row[name] = flaw[key][n]
+        rows.append(row)
+    return rows
+
+
 def criteria_for(options: ScanOptions, params):
     """The CCD criteria of a scan: voltage, liquidus, solid coverage (+ crack with a flaw)."""
     from ..ccd import CrackCriterion, LiquidusCriterion, SolidCoverageCriterion, VoltageCriterion
@@ -329,9 +350,7 @@ def scan(options: ScanOptions, params, composition: Composition, direction: str,
     label = composition_label(composition)
     written = write_run_outputs(result, folder, f"{label} {direction}: {ccd.limiting_mechanism}")
     if ccd.k_ratio is not None:
-        written.append(_write_rows(folder / "k_ratio.csv", [
-            {"time [s]": t, "current_density [A/m^2]": i, "k_ratio [-]": k}
-            for t, i, k in zip(result.time, result.current_density, ccd.k_ratio, strict=True)]))
+        written.append(_write_rows(folder / "k_ratio.csv", k_ratio_rows(result, ccd.k_ratio)))
     peaks = []
     if recorder is not None:
         files, peaks = write_geis_outputs(recorder, folder, [c / _MA_CM2 for c in currents],
