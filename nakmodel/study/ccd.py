@@ -271,7 +271,12 @@ class FlawStateRecorder:
             flaw_liquid_fraction,
         )
 
-        flaw = self.flaw if self.flaw is not None else problem.cell_mesh.cell.flaw
+        flaw = self.flaw
+        if flaw is None:
+            flaw = getattr(getattr(problem.cell_mesh, "cell", None), "flaw", None)
+        if flaw is None:
+            raise ParameterError(Problem("flaw", "the flaw of the run is not known", None,
+                                         "FlawStateRecorder(flaw=...) or a cell with a flaw"))
         _, opening = flaw_dimensions(flaw)
         avg = flaw_face_averages(problem)
         times, fills = self.rows["time"], self.rows["solid_deposit"]

@@ -344,8 +344,8 @@ class TrackingSimulation:
         from ..model.simulation import Simulation
 
         class _Tracking(Simulation):
-            def run(self, start_time: float = 0.0):
-                result = super().run(start_time)
+            def run(self, *args, **kwargs):
+                result = super().run(*args, **kwargs)
                 result.profiles = thin_profiles(result.profiles, profiles)
                 return result
 
