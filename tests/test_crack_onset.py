@@ -208,3 +208,21 @@ def test_no_crack_plating_into_liquid_at_0p4_mA_cm2():
     assert np.all(np.asarray(result.info["flaw_state"]["solid_deposit"]) == 0.0)
     assert np.min(result.info["flaw_state"]["liquid_fraction"]) > 0.99
     assert abs(result.capacity[-1]) == pytest.approx(0.4 * 36000, rel=1e-6)
+
+
+def test_scan_criteria_option_is_validated_and_selects_the_criteria():
+    from nakmodel.study.ccd import CRITERIA, criteria_for
+
+    study = scan_study("20 um", "2 um", criteria=["voltage", "solid_coverage", "crack"])
+    names = [c.name for c in criteria_for(study.options, study.parameters)]
+    assert names == ["voltage", "solid_coverage", "crack"]
+    assert scan_study("20 um", "2 um").options.criteria == CRITERIA
+    for bad in (["voltage", "cracks"], [], ["voltage", "voltage"], 3):
+        with pytest.raises(ParameterError, match="ccd.criteria"):
+            scan_study("20 um", "2 um", criteria=bad)
+    from nakmodel.study import load_study
+
+    with pytest.raises(ParameterError, match="needs a flaw"):
+        load_study({"study": {"name": "c", "kind": "ccd"},
+                    "ccd": {"geometry": "1d", "alloy_thickness": "20 um",
+                            "criteria": ["voltage", "crack"]}})

@@ -16,6 +16,9 @@ Options table ``[ccd]``: the cell options of the ``simulation`` kind (``geometry
     stop_at_liquidus = false    # also end the scan at the liquidus
     solid_coverage = 0.5        # solid-coverage criterion threshold
     crack = "handbook"          # K_I per pressure of the flaw: "handbook" | "fe"
+    criteria = ["voltage", "liquidus", "solid_coverage", "crack"]   # criteria used (default
+                                # all; crack only with a flaw): drop "liquidus" to treat the
+                                # Na-rich liquidus of plating as benign (solid Na is active)
     rest_after = "0 s"          # optional OCV rest after each scan (recorded in the CSV)
     geis_currents = ["0.2 mA/cm2", "1 mA/cm2"]   # operando GEIS at the end of these levels
     geis_frequency_max = "1 MHz"; geis_frequency_min = "10 mHz"; geis_points_per_decade = 6
@@ -73,6 +76,9 @@ SCAN_OPTIONS = ("compositions", "directions", "start", "stop", "step", "hold", "
                 "rest_between",
                 "voltage_limit", "stop_at_liquidus", "solid_coverage", "crack", "rest_after",
                 "geis_currents", "profiles")
+CRITERIA = ("voltage", "liquidus", "solid_coverage", "crack")
+"""Names of the CCD criteria a scan can use (option ``criteria``; crack only with a flaw)."""
+SCAN_OPTIONS = SCAN_OPTIONS + ("criteria",)
 OPTIONS = CELL_OPTIONS + SCAN_OPTIONS + GEIS_OPTIONS + NUMERIC_OPTIONS
 OPTION_UNITS = {"pellet_radius": "m", "pellet_thickness": "m", "alloy_thickness": "m",
                 "mesh_size": "m", "start": "A/m^2", "stop": "A/m^2", "step": "A/m^2",
@@ -110,6 +116,9 @@ class ScanOptions:
     staircase: tuple = ()
     """Explicit current levels [A/m^2] (a staircase); empty: the ramp start/stop/step."""
     rest_between: float = 0.0
+    criteria: tuple[str, ...] = CRITERIA
+    """CCD criteria used (subset of :data:`CRITERIA`); e.g. without "liquidus" when the
+    Na-rich liquidus of a plating scan is taken as benign (solid Na stays active)."""
 
     def levels(self) -> list[float]:
         """Current levels [A/m^2] of the scan (as the protocol's stepped ramp makes them)."""
@@ -234,12 +243,29 @@ def parse_options(table: dict, prefix: str, params) -> ScanOptions:
         problems.append(Problem(f"{prefix}.profiles", "out of range", profiles,
                                 "an integer in [0, 50]"))
     tol = parse_error_tolerance(table, prefix, problems)
+    criteria = _parse_criteria(table, prefix, problems)
     if problems:
         raise ParameterError(problems)
     return ScanOptions(cell, comps, tuple(directions), start, stop, step, values["hold"],
                        values["voltage_limit"], stop_at_liquidus, float(coverage), crack,
                        values["rest_after"], geis_currents, geis, profiles, tol, staircase,
-                       values["rest_between"])
+                       values["rest_between"], criteria)
+
+
+def _parse_criteria(table, prefix, problems) -> tuple[str, ...]:
+    """Option ``criteria``: a non-empty list of names from :data:`CRITERIA` (default all)."""
+    raw = table.get("criteria", list(CRITERIA))
+    if isinstance(raw, str):
+        raw = [raw]
+    if (not isinstance(raw, list) or not raw or any(c not in CRITERIA for c in raw)
+            or len(set(raw)) != len(raw)):
+        problems.append(Problem(f"{prefix}.criteria", "must be a non-empty list of distinct "
+                                "criterion names", raw, "a subset of " + ", ".join(CRITERIA)))
+        return CRITERIA
+    if "criteria" in table and "crack" in raw and table.get("flaw") is None:
+        problems.append(Problem(f"{prefix}.criteria", "the crack criterion needs a flaw", raw,
+                                "a 'flaw' table, or criteria without 'crack'"))
+    return tuple(raw)
 
 
 class FlawStateRecorder:
@@ -317,12 +343,14 @@ def k_ratio_rows(result, k_ratio) -> list[dict]:
 
 
 def criteria_for(options: ScanOptions, params):
-    """The CCD criteria of a scan: voltage, liquidus, solid coverage (+ crack with a flaw)."""
+    """The CCD criteria of a scan: voltage, liquidus, solid coverage (+ crack with a flaw),
+    those named in ``options.criteria``."""
     from ..ccd import CrackCriterion, LiquidusCriterion, SolidCoverageCriterion, VoltageCriterion
 
     crits = [VoltageCriterion(options.voltage_limit), LiquidusCriterion(),
              SolidCoverageCriterion(options.solid_coverage)]
-    if options.cell.flaw is not None:
+    crits = [c for c in crits if c.name in options.criteria]
+    if options.cell.flaw is not None and "crack" in options.criteria:
         cell = options.cell.build()
         if options.crack == "fe":
             crits.append(CrackCriterion.from_cell(cell, params))
