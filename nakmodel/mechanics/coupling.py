@@ -22,7 +22,12 @@ from __future__ import annotations
 import weakref
 
 from ..errors import ParameterError, Problem
-from .loading import FlawState, flaw_liquid_fraction
+from .loading import (
+    FlawState,
+    advance_solid_deposit,
+    flaw_dimensions,
+    flaw_liquid_fraction,
+)
 
 
 def _flaw_tag(problem) -> int | None:
@@ -112,3 +117,44 @@ def flaw_state_from_problem(problem, solid_deposit: float = 0.0) -> FlawState:
     return FlawState(overpotential=avg["overpotential"],
                      liquid_fraction=flaw_liquid_fraction(avg["liquid_fraction"], solid_deposit),
                      plating_current_density=avg["plating_current_density"], metal_fraction=1.0)
+
+
+class FlawStateTracker:
+    """The flaw state of a coupled run, step by step, with the solid Na deposit integrated
+    over the steps (:func:`~nakmodel.mechanics.loading.advance_solid_deposit`).
+
+    Call :meth:`update` once per accepted state, in time order.  ``flaw``: an object with
+    ``depth``/``opening`` (default: the flaw of ``problem.cell_mesh.cell``).
+    """
+
+    def __init__(self, flaw=None):
+        self.flaw = flaw
+        self.time: float | None = None
+        self.solid_deposit = 0.0
+
+    def _opening(self, problem) -> float:
+        flaw = self.flaw
+        if flaw is None:
+            flaw = getattr(getattr(problem.cell_mesh, "cell", None), "flaw", None)
+        if flaw is None:
+            raise ParameterError(Problem("flaw", "the flaw of the run is not known", None,
+                                         "flaw=... or a cell with a flaw"))
+        return flaw_dimensions(flaw)[1]
+
+    def update(self, problem, time: float) -> tuple[FlawState, dict]:
+        """(FlawState, averages) at ``time`` [s]; averages are those of
+        :func:`flaw_face_averages` plus ``solid_deposit`` [-]."""
+        opening = self._opening(problem)
+        avg = flaw_face_averages(problem)
+        if self.time is not None:
+            self.solid_deposit = advance_solid_deposit(
+                self.solid_deposit, avg["plating_current_density"], float(time) - self.time,
+                avg["na_saturated"], opening, problem.alloy.na_molar_volume)
+        self.time = float(time)
+        avg["solid_deposit"] = self.solid_deposit
+        state = FlawState(overpotential=avg["overpotential"],
+                          liquid_fraction=flaw_liquid_fraction(avg["liquid_fraction"],
+                                                               self.solid_deposit),
+                          plating_current_density=avg["plating_current_density"],
+                          metal_fraction=1.0)
+        return state, avg

@@ -273,11 +273,10 @@ class FlawStateRecorder:
     flaw faces after every accepted step, stored as arrays in ``result.info['flaw_state']``
     for :class:`nakmodel.ccd.CrackCriterion`.
 
-    Per step: area averages over the flaw faces
-    (:func:`nakmodel.mechanics.coupling.flaw_face_averages`) and the solid Na deposit
-    integrated since the liquid there saturated with Na
-    (:func:`nakmodel.mechanics.loading.advance_solid_deposit`, opening of ``flaw``, default
-    the cell's flaw); the recorded ``liquid_fraction`` is
+    Per step (:class:`nakmodel.mechanics.coupling.FlawStateTracker`): area averages over
+    the flaw faces and the solid Na deposit integrated since the liquid there saturated
+    with Na (:func:`nakmodel.mechanics.loading.advance_solid_deposit`, opening of ``flaw``,
+    default the cell's flaw); the recorded ``liquid_fraction`` is
     min(lever rule, 1 - deposit fill).  Also kept: ``time``, ``lever_liquid_fraction``,
     ``solid_deposit``, ``x_na``.
     """
@@ -286,36 +285,18 @@ class FlawStateRecorder:
             "lever_liquid_fraction", "solid_deposit", "x_na")
 
     def __init__(self, flaw=None):
-        self.flaw = flaw
+        from ..mechanics.coupling import FlawStateTracker
+
+        self.tracker = FlawStateTracker(flaw)
         self.rows = {key: [] for key in self.KEYS}
 
     def __call__(self, problem, t, result):
-        from ..mechanics.coupling import flaw_face_averages
-        from ..mechanics.loading import (
-            advance_solid_deposit,
-            flaw_dimensions,
-            flaw_liquid_fraction,
-        )
-
-        flaw = self.flaw
-        if flaw is None:
-            flaw = getattr(getattr(problem.cell_mesh, "cell", None), "flaw", None)
-        if flaw is None:
-            raise ParameterError(Problem("flaw", "the flaw of the run is not known", None,
-                                         "FlawStateRecorder(flaw=...) or a cell with a flaw"))
-        _, opening = flaw_dimensions(flaw)
-        avg = flaw_face_averages(problem)
-        times, fills = self.rows["time"], self.rows["solid_deposit"]
-        fill = 0.0
-        if times:
-            fill = advance_solid_deposit(fills[-1], avg["plating_current_density"],
-                                         float(t) - times[-1], avg["na_saturated"], opening,
-                                         problem.alloy.na_molar_volume)
-        values = {"time": float(t), "overpotential": avg["overpotential"],
-                  "liquid_fraction": flaw_liquid_fraction(avg["liquid_fraction"], fill),
-                  "plating_current_density": avg["plating_current_density"],
-                  "lever_liquid_fraction": avg["liquid_fraction"], "solid_deposit": fill,
-                  "x_na": avg["x_na"]}
+        state, avg = self.tracker.update(problem, t)
+        values = {"time": float(t), "overpotential": state.overpotential,
+                  "liquid_fraction": state.liquid_fraction,
+                  "plating_current_density": state.plating_current_density,
+                  "lever_liquid_fraction": avg["liquid_fraction"],
+                  "solid_deposit": avg["solid_deposit"], "x_na": avg["x_na"]}
         for key in self.KEYS:
             self.rows[key].append(values[key])
         result.info["flaw_state"] = self.rows
