@@ -6,6 +6,12 @@ parameters, and drives it through the protocol steps (``mode``, ``value(t)``, ``
 ``breakpoints()``, ``until``) with the :class:`AdaptiveStepper`.  Terminations
 (``VoltageLimit``, ``CapacityLimit``, ``TimeLimit``, ``Liquidus``, ``SolidCoverage``,
 ``CurrentLimit``) become events located to within ``event_tolerance`` of a step.
+
+Per-step observers (public API): ``Simulation(..., observers=[f])`` or ``sim.add_observer(f)``
+call ``f(problem, t, result)`` after the initial state and after every accepted step, e.g.
+``nakmodel.study.ccd.FlawStateRecorder`` (flaw state for the crack criterion) or
+``nakmodel.study.simulation.GEISRecorder`` (operando impedance);
+``profiles_every_step=True`` stores an interface profile at every step.
 """
 
 from __future__ import annotations
