@@ -145,6 +145,14 @@ def test_20um_flaw_cracks_past_the_liquidus_at_the_handbook_overpotential(scans)
     handbook_level = abs(result.current_density[solid_rows[0]])
     assert by_fe.ccd == pytest.approx(handbook_level, abs=0.5 * MA_CM2 + 1e-9)
     assert by_fe.ccd == pytest.approx(ccd.onsets["crack"].current_density, rel=0.05)
+    # the study's own criteria without the (benign) liquidus: the crack limits the scan
+    from nakmodel.study.ccd import criteria_for
+
+    plain = scan_study("20 um", "2 um", criteria=["voltage", "crack"])
+    by_study = extract_ccd(result, criteria_for(plain.options, plain.parameters),
+                           direction="plate", parameters=params)
+    assert by_study.limiting_mechanism == "crack"
+    assert by_study.ccd == ccd.onsets["crack"].current_density
 
 
 def test_crack_onset_falls_with_flaw_depth_and_rises_with_toughness(scans):
