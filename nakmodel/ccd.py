@@ -133,9 +133,11 @@ class CrackCriterion:
     flaw states when the simulation recorded them (``run.info['flaw_state']``: arrays
     ``overpotential``, ``liquid_fraction``, ``plating_current_density``), else the worst
     interface point: eta = WE overpotential, liquid fraction of the extreme interface
-    composition (lever rule), plating current = -i / active fraction (local current on
-    the active area).  Pressure: :func:`nakmodel.mechanics.flaw_pressure` (solid metal
-    F|eta|/Omega; liquid metal outflow + capillary, capped by F|eta|/Omega).
+    composition (lever rule, less the solid Na deposit grown in the flaw once that
+    composition is past the Na-rich liquidus), plating current = -i / active fraction
+    (local current on the active area).  Pressure:
+    :func:`nakmodel.mechanics.flaw_pressure` (solid metal F|eta|/Omega; liquid metal
+    outflow + capillary, capped by F|eta|/Omega).
     """
 
     flaw: object
@@ -171,13 +173,19 @@ class CrackCriterion:
                    **kwargs)
 
     def states(self, run, direction: Direction, context):
-        """(eta, liquid fraction, plating current density) arrays over the rows of ``run``."""
+        """(eta, liquid fraction, plating current density) arrays over the rows of ``run``.
+
+        Without recorded flaw states the liquid fraction is min(lever rule, 1 - s) with s
+        the solid Na deposit in the flaw (:func:`~nakmodel.mechanics.loading.
+        solid_deposit_history`), grown while the extreme interface composition is at or past
+        the Na-rich liquidus (the liquid is saturated: plated Na stays solid)."""
         info = getattr(run, "info", {}) or {}
         recorded = info.get("flaw_state")
         if recorded is not None:
             return tuple(np.asarray(recorded[k], float) for k in (
                 "overpotential", "liquid_fraction", "plating_current_density"))
         from . import thermo
+        from .mechanics.loading import flaw_dimensions, solid_deposit_history
 
         current = np.asarray(run.current_density, float)
         active = np.clip(np.asarray(run.active_fraction, float), 1e-6, None)
@@ -185,10 +193,16 @@ class CrackCriterion:
         x_extreme = np.clip(np.nan_to_num(np.asarray(
             run.x_interface_max if direction is Direction.PLATE else run.x_interface_min,
             float), nan=0.5), 0.0, 1.0)
-        liquid = np.asarray(thermo.liquid_fraction(x_extreme, context.temperature,
-                                                   context.parameters), float)
+        liquid = np.clip(np.asarray(thermo.liquid_fraction(x_extreme, context.temperature,
+                                                           context.parameters), float), 0.0, 1.0)
         eta = np.nan_to_num(np.asarray(run.we_overpotential, float))
-        return eta, np.clip(liquid, 0.0, 1.0), np.clip(-current / active, 0.0, None)
+        plating = np.clip(-current / active, 0.0, None)
+        _, opening = flaw_dimensions(self.flaw)
+        molar_volume = getattr(self.loading, "molar_volume", None) or (
+            context.parameters.alloy.na_molar_volume)
+        fill = solid_deposit_history(run.time, plating, x_extreme >= context.liquid_window[1],
+                                     opening, molar_volume)
+        return eta, np.minimum(liquid, 1.0 - fill), plating
 
     def k_ratio(self, run, direction: Direction, context) -> np.ndarray:
         """K_I / K_IC per row."""

@@ -128,7 +128,7 @@ def model_from_study(path, composition=None) -> StudyModel:
     if hasattr(options, "cell") and hasattr(options.cell, "build"):
         cell = options.cell.build()
     else:  # impedance kind
-        cell = module._cell(options, p)
+        cell = module.build_cell(options, p)
     note = " (operando study: compared at OCV)" if operando else ""
     label = f"model {comp.label or f'x_Na={comp.x_na:.3f}'}{note}"
     return StudyModel(cell, p, label)

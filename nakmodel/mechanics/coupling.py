@@ -8,6 +8,7 @@ axisymmetry):
     i_flaw   = <i_WE>      (i > 0 strips the WE, so plating = -<i_WE>)
     eta_flaw = <eta>       eta = V - phi - U(x_liq)
     f_L      = <f_L(x)>    lever-rule liquid fraction of the metal at the faces
+    x_Na     = <x>         saturated with Na (plated Na stays solid) when >= x_liq,Na
 
 Area averages are a documented choice: a local solid plug is not resolved.
 Only attributes of the problem used by this function are required (duck
@@ -18,8 +19,15 @@ typing): ``u`` (c, phi), ``voltage``, ``interface_current(c, phi, V)``,
 
 from __future__ import annotations
 
+import weakref
+
 from ..errors import ParameterError, Problem
-from .loading import FlawState
+from .loading import (
+    FlawState,
+    advance_solid_deposit,
+    flaw_dimensions,
+    flaw_liquid_fraction,
+)
 
 
 def _flaw_tag(problem) -> int | None:
@@ -32,11 +40,41 @@ def _flaw_tag(problem) -> int | None:
         return None
 
 
-def flaw_state_from_problem(problem) -> FlawState:
-    """Area-averaged :class:`FlawState` on the flaw faces of a coupled electrochemical problem.
+def flaw_face_averages(problem) -> dict:
+    """Area averages over the flaw faces of a coupled problem (SI): ``overpotential``,
+    ``liquid_fraction`` (lever rule of the local composition), ``plating_current_density``
+    (> 0 plates), ``x_na`` (Na mole fraction) and ``na_saturated`` (x_na at or past the
+    Na-rich liquidus ``problem.x_liquidus_na``: plated Na stays solid).
 
     Raises ParameterError when the mesh has no flaw faces (no metal in a flaw).
     """
+    from dolfinx import fem
+
+    forms = _face_forms(problem)
+    comm = problem.mesh.comm
+
+    def integral(name):
+        return float(sum(comm.allreduce(fem.assemble_scalar(f)) for f in forms[name]))
+
+    area = integral("area")
+    x_na = integral("x") / area
+    x_liquidus = getattr(problem, "x_liquidus_na", None)
+    return {"overpotential": integral("eta") / area,
+            "liquid_fraction": min(max(integral("liquid_fraction") / area, 0.0), 1.0),
+            "plating_current_density": -integral("current") / area, "x_na": x_na,
+            "na_saturated": x_liquidus is not None and x_na >= float(x_liquidus)}
+
+
+_FORMS = weakref.WeakKeyDictionary()
+
+
+def _face_forms(problem) -> dict:
+    """Compiled flaw-face integrals of ``problem`` (built once per problem: the forms read
+    its state functions, so they stay valid from step to step)."""
+    try:
+        return _FORMS[problem]
+    except (KeyError, TypeError):
+        pass
     import ufl
     from dolfinx import fem
 
@@ -53,16 +91,70 @@ def flaw_state_from_problem(problem) -> FlawState:
     dS = ufl.Measure("dS", domain=mesh, subdomain_data=facet_tags)(tag)
     ds = ufl.Measure("ds", domain=mesh, subdomain_data=facet_tags)(tag)
 
-    def integral(expr):
-        total = 0.0
-        for measure, restricted in ((dS, True), (ds, False)):
-            e = (expr * w)("+") if restricted else expr * w
-            total += mesh.comm.allreduce(fem.assemble_scalar(fem.form(e * measure)))
-        return float(total)
+    def pair(expr):
+        return (fem.form((expr * w)("+") * dS), fem.form(expr * w * ds))
 
-    one = fem.Constant(mesh, 1.0)
-    area = integral(one)
-    return FlawState(overpotential=integral(parts["eta"]) / area,
-                     liquid_fraction=min(max(integral(parts["liquid_fraction"]) / area, 0.0),
-                                         1.0),
-                     plating_current_density=-integral(current) / area, metal_fraction=1.0)
+    forms = {"area": pair(fem.Constant(mesh, 1.0)), "x": pair(parts["x"]),
+             "eta": pair(parts["eta"]), "liquid_fraction": pair(parts["liquid_fraction"]),
+             "current": pair(current)}
+    try:
+        _FORMS[problem] = forms
+    except TypeError:  # not weak-referenceable: compile every call
+        pass
+    return forms
+
+
+def flaw_state_from_problem(problem, solid_deposit: float = 0.0) -> FlawState:
+    """Area-averaged :class:`FlawState` on the flaw faces of a coupled electrochemical problem.
+
+    ``solid_deposit``: volume fraction of the flaw filled by solid Na plated since the
+    liquid there saturated (:func:`~nakmodel.mechanics.loading.advance_solid_deposit`; the
+    caller integrates it over the steps, e.g. :class:`nakmodel.study.ccd.FlawStateRecorder`);
+    the liquid fraction is :func:`~nakmodel.mechanics.loading.flaw_liquid_fraction`.
+    Raises ParameterError when the mesh has no flaw faces (no metal in a flaw).
+    """
+    avg = flaw_face_averages(problem)
+    return FlawState(overpotential=avg["overpotential"],
+                     liquid_fraction=flaw_liquid_fraction(avg["liquid_fraction"], solid_deposit),
+                     plating_current_density=avg["plating_current_density"], metal_fraction=1.0)
+
+
+class FlawStateTracker:
+    """The flaw state of a coupled run, step by step, with the solid Na deposit integrated
+    over the steps (:func:`~nakmodel.mechanics.loading.advance_solid_deposit`).
+
+    Call :meth:`update` once per accepted state, in time order.  ``flaw``: an object with
+    ``depth``/``opening`` (default: the flaw of ``problem.cell_mesh.cell``).
+    """
+
+    def __init__(self, flaw=None):
+        self.flaw = flaw
+        self.time: float | None = None
+        self.solid_deposit = 0.0
+
+    def _opening(self, problem) -> float:
+        flaw = self.flaw
+        if flaw is None:
+            flaw = getattr(getattr(problem.cell_mesh, "cell", None), "flaw", None)
+        if flaw is None:
+            raise ParameterError(Problem("flaw", "the flaw of the run is not known", None,
+                                         "flaw=... or a cell with a flaw"))
+        return flaw_dimensions(flaw)[1]
+
+    def update(self, problem, time: float) -> tuple[FlawState, dict]:
+        """(FlawState, averages) at ``time`` [s]; averages are those of
+        :func:`flaw_face_averages` plus ``solid_deposit`` [-]."""
+        opening = self._opening(problem)
+        avg = flaw_face_averages(problem)
+        if self.time is not None:
+            self.solid_deposit = advance_solid_deposit(
+                self.solid_deposit, avg["plating_current_density"], float(time) - self.time,
+                avg["na_saturated"], opening, problem.alloy.na_molar_volume)
+        self.time = float(time)
+        avg["solid_deposit"] = self.solid_deposit
+        state = FlawState(overpotential=avg["overpotential"],
+                          liquid_fraction=flaw_liquid_fraction(avg["liquid_fraction"],
+                                                               self.solid_deposit),
+                          plating_current_density=avg["plating_current_density"],
+                          metal_fraction=1.0)
+        return state, avg

@@ -77,19 +77,22 @@ class FlawMonitor:
     """Collects the flaw state of a coupled electrochemical run, step by step.
 
     Call :meth:`record` after each accepted time step (``problem`` is a
-    :class:`nakmodel.model.problem.CoupledProblem` whose cell has a flaw);
+    :class:`nakmodel.model.problem.CoupledProblem` whose cell has a flaw, or pass
+    ``flaw``), e.g. as a simulation observer ``lambda pb, t, res: monitor.record(pb, t)``;
     :meth:`history` then gives K_I(t)/K_IC with one FE solve.
     """
 
-    def __init__(self):
+    def __init__(self, flaw=None):
+        from .coupling import FlawStateTracker
+
         self.times: list[float] = []
         self.states: list[FlawState] = []
+        self.tracker = FlawStateTracker(flaw)
 
     def record(self, problem, time: float) -> FlawState:
-        """Average the flaw faces of ``problem`` now (see :func:`flaw_state_from_problem`)."""
-        from .coupling import flaw_state_from_problem
-
-        state = flaw_state_from_problem(problem)
+        """Average the flaw faces of ``problem`` now, with the solid Na deposit grown since
+        the previous record (:class:`~nakmodel.mechanics.coupling.FlawStateTracker`)."""
+        state, _ = self.tracker.update(problem, time)
         self.times.append(float(time))
         self.states.append(state)
         return state

@@ -12,6 +12,11 @@ Small functions, SI in and out.  The rule tying them together is
 * no plating current into the flaw (rest or stripping): no pressure;
 * an empty flaw (no metal) cannot be loaded: ParameterError.
 
+Which metal is in the flaw: the lever rule of the local alloy composition at the
+flaw faces, and the solid Na plated onto the faces once the liquid there is
+saturated with Na (:func:`advance_solid_deposit`): that deposit cannot dissolve,
+it displaces the liquid out of the slit and fills it (:func:`flaw_liquid_fraction`).
+
 Optionally a surface layer with an expansion eigenstrain (K+/Na+ ion
 exchange) loads the flaw faces in closure (Bueckner superposition).
 """
@@ -230,6 +235,59 @@ def flaw_pressure(state: FlawState, flaw, model: FlawLoadingModel | None = None)
                                model.molar_volume)
               + capillary_pressure(model.surface_tension, opening))
     return min(liquid, bound)
+
+
+def advance_solid_deposit(fill: float, plating_current_density: float, dt: float,
+                          saturated: bool, opening: float,
+                          molar_volume: float = NA_MOLAR_VOLUME) -> float:
+    """Volume fraction of a slit flaw filled by solid Na plated onto its faces, one step on.
+
+    While the liquid at the flaw faces is saturated with Na (on or past the Na-rich
+    liquidus, physics.md sec. 1), Na plated onto the faces cannot dissolve: it stays as
+    solid Na, which is electrochemically active (Na|Na+), so plating goes on and each face
+    grows a layer Omega q / F thick.  The slit of opening h fills when 2 Omega q / F = h:
+
+        s_new = clip(s + 2 Omega i dt / (F h), 0, 1)   if saturated,   else 0
+
+    (i > 0 plates; stripping a saturated flaw removes the deposit first; a liquid below
+    the liquidus dissolves solid Na, so an unsaturated flaw holds none).  Backward-Euler
+    form: i is the current of the step end.  Assumptions [I]: parallel faces of the mouth
+    opening h (a conservative fill time for a V-shaped flaw), a uniform deposit, none of
+    it carried away once the liquid is saturated.
+    """
+    _require(opening > 0, "flaw.opening", "must be positive", opening, "a length in m, > 0")
+    _require(molar_volume > 0, "alloy.na_molar_volume", "must be positive", molar_volume,
+             "a molar volume in m^3/mol, > 0")
+    if not saturated:
+        return 0.0
+    grown = float(fill) + 2.0 * molar_volume * float(plating_current_density) * float(dt) / (
+        FARADAY * opening)
+    return min(max(grown, 0.0), 1.0)
+
+
+def solid_deposit_history(time, plating_current_density, saturated, opening: float,
+                          molar_volume: float = NA_MOLAR_VOLUME):
+    """:func:`advance_solid_deposit` along a run: arrays over its rows (row 0: empty)."""
+    import numpy as np
+
+    t = np.asarray(time, float)
+    i = np.asarray(plating_current_density, float)
+    sat = np.broadcast_to(np.asarray(saturated, bool), t.shape)
+    fill = np.zeros_like(t)
+    for k in range(1, t.size):
+        fill[k] = advance_solid_deposit(fill[k - 1], i[k], t[k] - t[k - 1], bool(sat[k]),
+                                        opening, molar_volume)
+    return fill
+
+
+def flaw_liquid_fraction(lever_liquid_fraction: float, solid_deposit: float) -> float:
+    """Liquid fraction of the metal in a flaw: min(lever rule, 1 - solid deposit fill).
+
+    The lever rule of the alloy composition at the faces counts the solid dispersed in
+    the alloy; a solid deposit grown on the faces (:func:`advance_solid_deposit`) has
+    displaced that much liquid out of the slit.  The larger solid share wins.
+    """
+    return min(max(min(float(lever_liquid_fraction), 1.0 - float(solid_deposit)), 0.0), 1.0)
 
 
 def flaw_dimensions(flaw) -> tuple[float, float]:

@@ -6,6 +6,12 @@ parameters, and drives it through the protocol steps (``mode``, ``value(t)``, ``
 ``breakpoints()``, ``until``) with the :class:`AdaptiveStepper`.  Terminations
 (``VoltageLimit``, ``CapacityLimit``, ``TimeLimit``, ``Liquidus``, ``SolidCoverage``,
 ``CurrentLimit``) become events located to within ``event_tolerance`` of a step.
+
+Per-step observers (public API): ``Simulation(..., observers=[f])`` or ``sim.add_observer(f)``
+call ``f(problem, t, result)`` after the initial state and after every accepted step, e.g.
+``nakmodel.study.ccd.FlawStateRecorder`` (flaw state for the crack criterion) or
+``nakmodel.study.simulation.GEISRecorder`` (operando impedance);
+``profiles_every_step=True`` stores an interface profile at every step.
 """
 
 from __future__ import annotations
@@ -80,13 +86,21 @@ class Simulation:
         ``parameters.counter_electrode`` (e.g. to set ``blocking_exponent``).
     field_output_times: times [s] at which fields are written (VTX) and interface profiles
         stored in the result.
+    observers: callables ``observer(problem, t, result)`` called once per row of the result:
+        after the initial state is recorded and after every accepted time step (never for
+        rejected or event-bisection trials), with the solved :class:`CoupledProblem`, the
+        time [s] and the :class:`Result` so far (``result.info`` may be used to store what
+        they collect).  More can be added with :meth:`add_observer`.
+    profiles_every_step: store an interface profile (:class:`InterfaceProfile`) at every
+        accepted step as well (default: only at ``profile_times``).
     """
 
     def __init__(self, cell=None, parameters=None, protocol=None, *, x_initial=None,
                  kinetics_we=None, kinetics_ce=None, step_control: StepControl | None = None,
                  output_dir=None, field_output_times=(), profile_times=None,
                  max_steps: int = 100000, working: ElectrodeInterface | None = None,
-                 counter: ElectrodeInterface | None = None):
+                 counter: ElectrodeInterface | None = None, observers=(),
+                 profiles_every_step: bool = False):
         if parameters is None:
             from ..parameters import load_parameters
 
@@ -109,7 +123,23 @@ class Simulation:
         self.profile_times = sorted(float(t) for t in (profile_times if profile_times is not None
                                                        else field_output_times))
         self.max_steps = int(max_steps)
+        self.observers = []
+        for observer in observers:
+            self.add_observer(observer)
+        if not isinstance(profiles_every_step, bool):
+            raise ParameterError(Problem("profiles_every_step", "must be true or false",
+                                         profiles_every_step, "a boolean"))
+        self.profiles_every_step = profiles_every_step
         self.problem = None
+
+    def add_observer(self, observer):
+        """Call ``observer(problem, t, result)`` after the initial state and after every
+        accepted step (see the class docstring); returns ``observer``."""
+        if not callable(observer):
+            raise ParameterError(Problem("observers", "an observer must be callable",
+                                         observer, "a callable observer(problem, t, result)"))
+        self.observers.append(observer)
+        return observer
 
     # ------------------------------------------------------------------ setup
     def _mesh(self):
@@ -313,14 +343,21 @@ class Simulation:
         return result
 
     def _outputs(self, result, t, pending_profiles, pending_fields, writer):
+        """Per-row outputs: profiles and fields due at ``t``, then the observers."""
         tol = 1e-9 * max(1.0, t)
+        profiled = False
         while pending_profiles and pending_profiles[0] <= t + tol:
             self._profile(result, t)
+            profiled = True
             pending_profiles.pop(0)
+        if self.profiles_every_step and not profiled:
+            self._profile(result, t)
         while pending_fields and pending_fields[0] <= t + tol:
             if writer is not None:
                 writer(t)
             pending_fields.pop(0)
+        for observer in self.observers:
+            observer(self.problem, t, result)
 
     # ------------------------------------------------------------------ fields / checkpoints
     def _field_writer(self):

@@ -289,19 +289,28 @@ def plot_operando_drt(ax, folder, x_label: str = "current density [mA/cm$^2$]"):
 
 
 def plot_k_ratio_vs_current(ax, runs: dict):
-    """K_I/K_IC of the flaw vs |current density| (runs with ``k_ratio.csv``)."""
-    for label, folder in runs.items():
+    """K_I/K_IC of the flaw vs |current density| (runs with ``k_ratio.csv``), log scale;
+    the first crack onset (K_I >= K_IC) of each run is marked and its current given in the
+    legend."""
+    for n, (label, folder) in enumerate(runs.items()):
         path = Path(folder) / "k_ratio.csv"
         if not path.is_file():
             continue
         rows = _read_rows(path)
         i = np.array([abs(_number(r["current_density [A/m^2]"])) for r in rows]) / _MA_CM2
         k = np.array([_number(r["k_ratio [-]"]) for r in rows])
-        ax.plot(i, k, label=label, lw=1)
+        hit = np.nonzero(np.nan_to_num(k, nan=-1.0) >= 1.0)[0]
+        onset = f": onset {i[hit[0]]:.3g} mA/cm²" if hit.size else ": no onset"
+        color = f"C{n % 10}"
+        short = label.translate(str.maketrans("", "", "{}'\""))
+        ax.plot(i, np.where(k > 0, k, np.nan), label=short + onset, lw=1, color=color)
+        if hit.size:
+            ax.plot(i[hit[0]], k[hit[0]], "o", color=color, ms=6, mfc="none")
     ax.axhline(1.0, color="k", ls=":", lw=0.8)
+    ax.set_yscale("log")
     ax.set_xlabel("|current density| [mA/cm$^2$]")
-    ax.set_ylabel("K$_I$ / K$_{IC}$")
-    ax.legend(fontsize=7)
+    ax.set_ylabel("K$_I$ / K$_{IC}$ (o: crack onset)")
+    ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0.0)
     return ax
 
 
@@ -386,7 +395,7 @@ def plot_all(folder, outdir=None, parameters=None) -> list[Path]:
         plot_voltage_vs_current(ax, res.runs)
         save(fig, "voltage_vs_current.png")
     if any((f / "k_ratio.csv").is_file() for f in res.runs.values()):
-        fig, ax = plt.subplots(figsize=(6, 4), layout="constrained")
+        fig, ax = plt.subplots(figsize=(11, 4), layout="constrained")
         plot_k_ratio_vs_current(ax, res.runs)
         save(fig, "k_ratio_vs_current.png")
     window = None

@@ -16,6 +16,9 @@ Options table ``[ccd]``: the cell options of the ``simulation`` kind (``geometry
     stop_at_liquidus = false    # also end the scan at the liquidus
     solid_coverage = 0.5        # solid-coverage criterion threshold
     crack = "handbook"          # K_I per pressure of the flaw: "handbook" | "fe"
+    criteria = ["voltage", "liquidus", "solid_coverage", "crack"]   # criteria used (default
+                                # all; crack only with a flaw): drop "liquidus" to treat the
+                                # Na-rich liquidus of plating as benign (solid Na is active)
     rest_after = "0 s"          # optional OCV rest after each scan (recorded in the CSV)
     geis_currents = ["0.2 mA/cm2", "1 mA/cm2"]   # operando GEIS at the end of these levels
     geis_frequency_max = "1 MHz"; geis_frequency_min = "10 mHz"; geis_points_per_decade = 6
@@ -73,6 +76,9 @@ SCAN_OPTIONS = ("compositions", "directions", "start", "stop", "step", "hold", "
                 "rest_between",
                 "voltage_limit", "stop_at_liquidus", "solid_coverage", "crack", "rest_after",
                 "geis_currents", "profiles")
+CRITERIA = ("voltage", "liquidus", "solid_coverage", "crack")
+"""Names of the CCD criteria a scan can use (option ``criteria``; crack only with a flaw)."""
+SCAN_OPTIONS = SCAN_OPTIONS + ("criteria",)
 OPTIONS = CELL_OPTIONS + SCAN_OPTIONS + GEIS_OPTIONS + NUMERIC_OPTIONS
 OPTION_UNITS = {"pellet_radius": "m", "pellet_thickness": "m", "alloy_thickness": "m",
                 "mesh_size": "m", "start": "A/m^2", "stop": "A/m^2", "step": "A/m^2",
@@ -110,6 +116,9 @@ class ScanOptions:
     staircase: tuple = ()
     """Explicit current levels [A/m^2] (a staircase); empty: the ramp start/stop/step."""
     rest_between: float = 0.0
+    criteria: tuple[str, ...] = CRITERIA
+    """CCD criteria used (subset of :data:`CRITERIA`); e.g. without "liquidus" when the
+    Na-rich liquidus of a plating scan is taken as benign (solid Na stays active)."""
 
     def levels(self) -> list[float]:
         """Current levels [A/m^2] of the scan (as the protocol's stepped ramp makes them)."""
@@ -234,38 +243,95 @@ def parse_options(table: dict, prefix: str, params) -> ScanOptions:
         problems.append(Problem(f"{prefix}.profiles", "out of range", profiles,
                                 "an integer in [0, 50]"))
     tol = parse_error_tolerance(table, prefix, problems)
+    criteria = _parse_criteria(table, prefix, problems)
     if problems:
         raise ParameterError(problems)
     return ScanOptions(cell, comps, tuple(directions), start, stop, step, values["hold"],
                        values["voltage_limit"], stop_at_liquidus, float(coverage), crack,
                        values["rest_after"], geis_currents, geis, profiles, tol, staircase,
-                       values["rest_between"])
+                       values["rest_between"], criteria)
+
+
+def _parse_criteria(table, prefix, problems) -> tuple[str, ...]:
+    """Option ``criteria``: a non-empty list of names from :data:`CRITERIA` (default all)."""
+    raw = table.get("criteria", list(CRITERIA))
+    if isinstance(raw, str):
+        raw = [raw]
+    if (not isinstance(raw, list) or not raw or any(c not in CRITERIA for c in raw)
+            or len(set(raw)) != len(raw)):
+        problems.append(Problem(f"{prefix}.criteria", "must be a non-empty list of distinct "
+                                "criterion names", raw, "a subset of " + ", ".join(CRITERIA)))
+        return CRITERIA
+    if "criteria" in table and "crack" in raw and table.get("flaw") is None:
+        problems.append(Problem(f"{prefix}.criteria", "the crack criterion needs a flaw", raw,
+                                "a 'flaw' table, or criteria without 'crack'"))
+    return tuple(raw)
 
 
 class FlawStateRecorder:
-    """Hook: the area-averaged :class:`~nakmodel.mechanics.FlawState` on the flaw faces
-    after every step (:func:`nakmodel.mechanics.flaw_state_from_problem`), stored as
-    arrays in ``result.info['flaw_state']`` for :class:`nakmodel.ccd.CrackCriterion`."""
+    """Observer (``problem, t, result``): the :class:`~nakmodel.mechanics.FlawState` on the
+    flaw faces after every accepted step, stored as arrays in ``result.info['flaw_state']``
+    for :class:`nakmodel.ccd.CrackCriterion`.
 
-    def __init__(self):
-        self.rows = {"overpotential": [], "liquid_fraction": [], "plating_current_density": []}
+    Per step (:class:`nakmodel.mechanics.coupling.FlawStateTracker`): area averages over
+    the flaw faces and the solid Na deposit integrated since the liquid there saturated
+    with Na (:func:`nakmodel.mechanics.loading.advance_solid_deposit`, opening of ``flaw``,
+    default the cell's flaw); the recorded ``liquid_fraction`` is
+    min(lever rule, 1 - deposit fill).  Also kept: ``time``, ``lever_liquid_fraction``,
+    ``solid_deposit``, ``x_na``.
+    """
+
+    KEYS = ("time", "overpotential", "liquid_fraction", "plating_current_density",
+            "lever_liquid_fraction", "solid_deposit", "x_na")
+
+    def __init__(self, flaw=None):
+        from ..mechanics.coupling import FlawStateTracker
+
+        self.tracker = FlawStateTracker(flaw)
+        self.rows = {key: [] for key in self.KEYS}
 
     def __call__(self, problem, t, result):
-        from ..mechanics import flaw_state_from_problem
-
-        state = flaw_state_from_problem(problem)
-        for key in self.rows:
-            self.rows[key].append(getattr(state, key))
+        state, avg = self.tracker.update(problem, t)
+        values = {"time": float(t), "overpotential": state.overpotential,
+                  "liquid_fraction": state.liquid_fraction,
+                  "plating_current_density": state.plating_current_density,
+                  "lever_liquid_fraction": avg["liquid_fraction"],
+                  "solid_deposit": avg["solid_deposit"], "x_na": avg["x_na"]}
+        for key in self.KEYS:
+            self.rows[key].append(values[key])
         result.info["flaw_state"] = self.rows
 
 
+def k_ratio_rows(result, k_ratio) -> list[dict]:
+    """Rows of ``k_ratio.csv``: time, current density, K_I/K_IC and, when the run recorded
+    them (:class:`FlawStateRecorder`), the flaw state (overpotential, liquid fraction, lever
+    rule liquid fraction, solid deposit fill, plating current on the flaw faces)."""
+    flaw = result.info.get("flaw_state") or {}
+    columns = {"overpotential": "flaw_overpotential [V]",
+               "liquid_fraction": "flaw_liquid_fraction [-]",
+               "lever_liquid_fraction": "flaw_lever_liquid_fraction [-]",
+               "solid_deposit": "flaw_solid_deposit [-]",
+               "plating_current_density": "flaw_plating_current_density [A/m^2]"}
+    rows = []
+    for n, (t, i, k) in enumerate(zip(result.time, result.current_density, k_ratio,
+                                      strict=True)):
+        row = {"time [s]": t, "current_density [A/m^2]": i, "k_ratio [-]": k}
+        for key, name in columns.items():
+            if key in flaw and len(flaw[key]) == len(k_ratio):
+                row[name] = flaw[key][n]
+        rows.append(row)
+    return rows
+
+
 def criteria_for(options: ScanOptions, params):
-    """The CCD criteria of a scan: voltage, liquidus, solid coverage (+ crack with a flaw)."""
+    """The CCD criteria of a scan: voltage, liquidus, solid coverage (+ crack with a flaw),
+    those named in ``options.criteria``."""
     from ..ccd import CrackCriterion, LiquidusCriterion, SolidCoverageCriterion, VoltageCriterion
 
     crits = [VoltageCriterion(options.voltage_limit), LiquidusCriterion(),
              SolidCoverageCriterion(options.solid_coverage)]
-    if options.cell.flaw is not None:
+    crits = [c for c in crits if c.name in options.criteria]
+    if options.cell.flaw is not None and "crack" in options.criteria:
         cell = options.cell.build()
         if options.crack == "fe":
             crits.append(CrackCriterion.from_cell(cell, params))
@@ -298,9 +364,7 @@ def scan(options: ScanOptions, params, composition: Composition, direction: str,
     label = composition_label(composition)
     written = write_run_outputs(result, folder, f"{label} {direction}: {ccd.limiting_mechanism}")
     if ccd.k_ratio is not None:
-        written.append(_write_rows(folder / "k_ratio.csv", [
-            {"time [s]": t, "current_density [A/m^2]": i, "k_ratio [-]": k}
-            for t, i, k in zip(result.time, result.current_density, ccd.k_ratio, strict=True)]))
+        written.append(_write_rows(folder / "k_ratio.csv", k_ratio_rows(result, ccd.k_ratio)))
     peaks = []
     if recorder is not None:
         files, peaks = write_geis_outputs(recorder, folder, [c / _MA_CM2 for c in currents],

@@ -121,6 +121,11 @@ def run(study, outdir: Path, progress=None) -> list[Path]:
     lines += ["", "Solid Na forced into the flaw: p = F|η|/Ω_Na (Ω_Na = "
               f"{study.parameters.alloy.na_molar_volume * 1e6:.2f} cm³/mol). A liquid flows out "
               "and stays far below p_c (see `nakmodel fracture --liquid-fraction`).", "",
+              "The metal in a flaw is solid once plating has passed the Na-rich liquidus: "
+              "the plated Na then stays solid and fills the flaw (nakmodel.mechanics.loading."
+              "advance_solid_deposit). The coupled scan (`ccd` study with a `flaw`, e.g. "
+              "studies/ccd_sweep_flaw.toml) reaches the onset there, at the i_c of this "
+              "table when the flaw is already solid (i_c = η_c / R_ct is an estimate).", "",
               "![flaw size](flaw_size.png)", ""]
     written.append(atomic_write_text(outdir / "summary.md", "\n".join(lines)))
     return written

@@ -153,7 +153,10 @@ def parse_options(table: dict, prefix: str, params) -> ImpedanceOptions:
 
 
 # ---------------------------------------------------------------------------- computation
-def _cell(options: ImpedanceOptions, params):
+def build_cell(options: ImpedanceOptions, params):
+    """The :class:`nakmodel.Cell` of the impedance study: the parameter set's cell
+    (``cell.*``) in ``options.geometry``, full contact or one contact spot of
+    ``options.spot_radius`` [m].  Used by the study and by ``nakmodel compare``."""
     from ..geometry import Cell, ContactSpots, FullContact
 
     contact = FullContact() if options.spot_radius is None else ContactSpots(
@@ -165,7 +168,7 @@ def _problem(options, params, x_na):
     from ..impedance.model import build_problem
 
     p = params.replace({"alloy.composition": {"x_Na": float(x_na)}})
-    return build_problem(_cell(options, p).build_mesh(), p), p
+    return build_problem(build_cell(options, p).build_mesh(), p), p
 
 
 def _analyse(problem, params, options, label):

@@ -330,44 +330,34 @@ def composition_label(comp: Composition) -> str:
 
 
 class TrackingSimulation:
-    """Factory of a :class:`~nakmodel.model.simulation.Simulation` subclass that calls
-    ``hooks`` (callables ``hook(problem, t, result)``) after every accepted time step and
-    keeps ``profiles`` interface profiles evenly spaced in time over the run (the run
-    length is not known in advance for open-ended steps, so every step is recorded and the
-    list is thinned at the end).
-
-    Uses the simulation's per-step output hook ``_outputs``; documented dependency.
+    """A :class:`~nakmodel.model.simulation.Simulation` that calls ``hooks`` (observers
+    ``hook(problem, t, result)``, :meth:`Simulation.add_observer`) after the initial state
+    and every accepted time step, stores an interface profile at every step
+    (``profiles_every_step``) and, at the end of :meth:`run`, keeps ``profiles`` of them
+    evenly spaced in time (the run length is not known in advance for open-ended steps).
+    Other keyword arguments go to :class:`Simulation`.  Uses only the public
+    Simulation API (observers, ``profiles_every_step``, ``run``).
     """
 
     def __new__(cls, cell, parameters, protocol, *, profiles: int = 6, hooks=(), **kwargs):
-        from ..model.result import InterfaceProfile
         from ..model.simulation import Simulation
 
         class _Tracking(Simulation):
-            def _outputs(self, result, t, pending_profiles, pending_fields, writer):
-                super()._outputs(result, t, pending_profiles, pending_fields, writer)
-                pb = self.problem
-                if profiles > 0:
-                    coords = pb.interface_coordinates
-                    coord = coords[:, 0] if pb.mesh.geometry.dim > 1 else coords[:, 0] * 0
-                    result.profiles.append(InterfaceProfile(t, coord.copy(),
-                                                            pb.interface_mole_fraction()))
-                for hook in hooks:
-                    hook(pb, t, result)
-
-            def run(self):
-                result = super().run()
+            def run(self, *args, **kwargs):
+                result = super().run(*args, **kwargs)
                 result.profiles = thin_profiles(result.profiles, profiles)
                 return result
 
-        return _Tracking(cell, parameters, protocol, **kwargs)
+        return _Tracking(cell, parameters, protocol, observers=hooks,
+                         profiles_every_step=profiles > 0, **kwargs)
 
 
 @dataclass
 class GEISRecorder:
-    """Hook of :class:`TrackingSimulation`: operando GEIS spectra of the linearised FE
-    model (:func:`nakmodel.impedance.impedance`, Z = e_V^T (iωM + J)^-1 e_I) at chosen
-    ``times`` [s] (the stepper lands on them when they are passed as profile times).
+    """Observer (``problem, t, result``; :meth:`Simulation.add_observer`): operando GEIS
+    spectra of the linearised FE model (:func:`nakmodel.impedance.impedance`,
+    Z = e_V^T (iωM + J)^-1 e_I) at chosen ``times`` [s] (the stepper lands on them when
+    they are passed as ``profile_times``).
     ``labels`` holds one x value per time (e.g. the DC current density)."""
 
     times: tuple
