@@ -5,7 +5,8 @@
 * :mod:`.crack_mesh` - gmsh meshes of cracked bodies with a refined tip
 * :mod:`.domain_integral` - G-theta, interaction integral (K_I, K_II), compliance G
 * :mod:`.loading` - flaw pressure from the electrochemical state
-* :mod:`.coupling` - :func:`flaw_state_from_problem` (FlawState of a solved coupled model)
+* :mod:`.coupling` - :func:`flaw_state_from_problem` (FlawState of a solved coupled model),
+  :class:`FlawStateTracker` (flaw state + solid deposit over the steps of a run)
 * :mod:`.history` - K_I(t)/K_IC over a run
 * :mod:`.fracture` - :func:`stress_intensity`, :func:`critical_pressure`,
   :func:`flaw_size_sweep` for a cell's surface flaw
@@ -28,7 +29,7 @@ Example::
 
 from __future__ import annotations
 
-from .coupling import flaw_state_from_problem
+from .coupling import FlawStateTracker, flaw_face_averages, flaw_state_from_problem
 from .fracture import (
     CriticalLoad,
     FlawGeometry,
@@ -51,10 +52,13 @@ from .loading import (
     FlawLoadingModel,
     FlawState,
     SurfaceEigenstrain,
+    advance_solid_deposit,
     capillary_pressure,
+    flaw_liquid_fraction,
     flaw_pressure,
     outflow_pressure,
     poiseuille_slit_pressure_drop,
+    solid_deposit_history,
     solid_metal_pressure,
 )
 from .material import CeramicMaterial
@@ -69,16 +73,20 @@ __all__ = [
     "FlawMonitor",
     "FlawSizeTable",
     "FlawState",
+    "FlawStateTracker",
     "KRatioHistory",
     "MeshOptions",
     "PelletSupport",
     "StressIntensity",
     "SurfaceEigenstrain",
+    "advance_solid_deposit",
     "capillary_pressure",
     "critical_load",
     "critical_overpotential",
     "critical_pressure",
+    "flaw_face_averages",
     "flaw_geometry",
+    "flaw_liquid_fraction",
     "flaw_pressure",
     "flaw_size_sweep",
     "flaw_state_from_problem",
@@ -90,6 +98,7 @@ __all__ = [
     "plot_k_ratio",
     "plot_principal_stress",
     "poiseuille_slit_pressure_drop",
+    "solid_deposit_history",
     "solid_metal_pressure",
     "stress_intensity",
 ]
