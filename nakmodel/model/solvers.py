@@ -27,9 +27,8 @@ import math
 from dataclasses import dataclass
 
 from ..errors import ParameterError, Problem
+from ..parameters import LINEAR_SOLVERS as LINEAR_SOLVER_CHOICES
 
-#: values of ``numerics.linear_solver`` / ``CoupledProblem(linear_solver=...)``
-LINEAR_SOLVER_CHOICES = ("auto", "direct", "iterative")
 #: fieldsplit block names (the options of block ``c`` are under ``<prefix>fieldsplit_c_``)
 FIELDS = ("c", "phi", "inert")
 
