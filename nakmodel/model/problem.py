@@ -934,7 +934,9 @@ class CoupledProblem:
             stats["assembly"] += time.perf_counter() - t0
             self._ksp.setOperators(A)
             if not self._ksp_ready:
-                self._setup_ksp()
+                t0 = time.perf_counter()
+                self._setup_ksp()  # (the first factorisation / multigrid set-up)
+                stats["linear"] += time.perf_counter() - t0
             if galv:
                 failed = ksp_solve(b, vec["z"])
                 if failed:
