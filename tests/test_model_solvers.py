@@ -203,3 +203,13 @@ def test_two_ranks_iterative_match_one_rank_direct(tmp_path):
     parallel = _mpi_run(tmp_path, 2, "iterative")
     np.testing.assert_array_equal(parallel[:, 2], serial[:, 2])  # Newton iterations
     np.testing.assert_allclose(parallel[:, :2], serial[:, :2], rtol=1e-9)
+
+
+def test_simulation_passes_the_parameter_and_the_argument_through():
+    from nakmodel.model.simulation import Simulation
+
+    p = load_parameters({"numerics.linear_solver": "direct"})
+    sim = Simulation(_box(2), p, "Strip at 1 mA/cm2 for 1 s")
+    assert sim.build().linear_solver == DIRECT and sim.problem.backend == "scipy"
+    sim = Simulation(_box(2), p, "Strip at 1 mA/cm2 for 1 s", linear_solver="iterative")
+    assert sim.build().linear_solver == ITERATIVE and sim.problem.backend == "petsc"
