@@ -19,11 +19,15 @@ restriction bookkeeping.  The global scalar V is handled by bordering the sparse
 (one extra row/column, only the interface DOFs are non-zero in it): no Lagrange-multiplier
 space is needed.  Two linear-algebra backends:
 
-* ``scipy`` (serial default): the bordered matrix restricted to the active DOFs, factorised by
-  SuperLU (symmetric-mode, minimum-degree ordering); the bordered sparsity is built once;
-* ``petsc`` (default under MPI): the inactive DOFs are identity rows (Dirichlet-type), the
-  border is eliminated by two solves with one MUMPS factorisation (Schur complement of the
-  scalar), all reductions are global; ``mpiexec -n 2`` reproduces the serial run to ~1e-14.
+* ``scipy`` (serial default in 1D/2D): the bordered matrix restricted to the active DOFs,
+  factorised by SuperLU (symmetric-mode, minimum-degree ordering); the bordered sparsity is
+  built once;
+* ``petsc`` (default under MPI and in 3D): the inactive DOFs are identity rows
+  (Dirichlet-type), the border is eliminated by two solves with the same operator (Schur
+  complement of the scalar; the border column once per Newton iteration), all reductions are
+  global; ``mpiexec -n 2`` reproduces the serial run to ~1e-14.  The linear solver is a
+  preset of :mod:`.solvers`: MUMPS LU (``direct``) or FGMRES + fieldsplit/GAMG
+  (``iterative``, the default in 3D, where the LU time grows ~N^1.5).
 
 Newton: full steps accepted by Deuflhard's natural monotonicity test (simplified increment
 with the same factorisation), otherwise halved; converged when the scaled increment
@@ -154,6 +158,9 @@ class CoupledProblem:
     linear_solver: ``"auto"`` (direct in 1D/2D, iterative in 3D), ``"direct"``,
         ``"iterative"`` or a :class:`~nakmodel.model.solvers.LinearSolver` (PETSc backend).
     """
+
+    #: PETSc options prefix of the Newton linear solver (override any option under it)
+    petsc_options_prefix = "nakmodel_model_"
 
     def __init__(self, cell_mesh, *, temperature: float, alloy: AlloyProperties | None = None,
                  nasicon: NasiconProperties | None = None,
@@ -781,9 +788,6 @@ class CoupledProblem:
         self._owned_scale = scale
         self._owned_is_c = np.zeros(2 * n, dtype=bool)
         self._owned_is_c[0::2] = True
-
-    #: PETSc options prefix of the Newton linear solver (override any option under it)
-    petsc_options_prefix = "nakmodel_model_"
 
     def _field_index_sets(self):
         """Global PETSc index sets of the fieldsplit blocks (owned rows): active c, active
