@@ -937,6 +937,11 @@ class CoupledProblem:
                     d += self.functional_form("M_GV") / dt
             stats["assembly"] += time.perf_counter() - t0
             self._ksp.setOperators(A)
+            # iterative preset: the multigrid hierarchy of the first Newton iteration of a
+            # step preconditions the later ones (the Krylov solve uses the current Jacobian)
+            self._ksp.getPC().setReusePreconditioner(
+                it > 1 and self.linear_solver.is_iterative
+                and self.linear_solver.reuse_preconditioner)
             if not self._ksp_ready:
                 t0 = time.perf_counter()
                 self._setup_ksp()  # (the first factorisation / multigrid set-up)

@@ -52,7 +52,10 @@ class LinearSolver:
     restart: GMRES restart length.
     gamg_threshold_c, gamg_threshold_phi: GAMG graph-drop thresholds of the two blocks.
     gamg_aggressive_levels: GAMG levels coarsened aggressively (cheaper Galerkin products;
-        the GAMG set-up, once per Newton iteration, dominates the linear-solve time).
+        the GAMG set-up dominates the linear-solve time).
+    reuse_preconditioner: build the preconditioner at the first Newton iteration of a step
+        only and reuse it in the later ones (the Krylov solves use the current Jacobian, so
+        the Newton iterates do not change; iterative only: a direct solve never reuses).
     """
 
     kind: str = "direct"
@@ -62,6 +65,7 @@ class LinearSolver:
     gamg_threshold_c: float = 0.02
     gamg_threshold_phi: float = 0.0
     gamg_aggressive_levels: int = 2
+    reuse_preconditioner: bool = True
 
     def __post_init__(self):
         problems = []
@@ -82,6 +86,9 @@ class LinearSolver:
                     and -1 <= value < 1):
                 problems.append(Problem(f"linear_solver.{name}", "GAMG drop threshold",
                                         value, "[-] in [-1, 1) (negative: keep all edges)"))
+        if not isinstance(self.reuse_preconditioner, bool):
+            problems.append(Problem("linear_solver.reuse_preconditioner", "must be a bool",
+                                    self.reuse_preconditioner, "True or False"))
         if problems:
             raise ParameterError(problems)
 
