@@ -53,7 +53,22 @@ def spec(unit: str, low: float = -INF, high: float = INF, *, low_open: bool = Tr
                            "needs_units": needs_units, "doc": doc})
 
 
+#: values of ``numerics.linear_solver`` (see :mod:`nakmodel.model.solvers`)
+LINEAR_SOLVERS = ("auto", "direct", "iterative")
+#: values of ``numerics.newton_method`` (see :class:`nakmodel.model.problem.NewtonOptions`)
+NEWTON_METHODS = ("builtin", "snes")
+
+
+def choice(options: tuple[str, ...], *, doc: str = ""):
+    """Field metadata of a setting that takes one of a few names (no unit, no range)."""
+    return field(metadata={"unit": "", "low": -INF, "high": INF, "low_open": True,
+                           "high_open": False, "integer": False, "needs_units": False,
+                           "choices": tuple(options), "doc": doc})
+
+
 def _range_text(meta) -> str:
+    if meta.get("choices"):
+        return "one of " + ", ".join(repr(c) for c in meta["choices"])
     lo = "(" if meta["low_open"] else "["
     hi = ")" if meta["high_open"] else "]"
     low = "-inf" if meta["low"] == -INF else f"{meta['low']:g}"
@@ -163,6 +178,15 @@ class NumericsParameters:
     dt_max: float = spec("s", 0, INF, high_open=True, doc="largest time step")
     max_retries: int = spec("", 0, 100, low_open=False, integer=True,
                             doc="step rejections (halvings) before ConvergenceError")
+    linear_solver: str = choice(LINEAR_SOLVERS,
+                                doc="Newton linear-solver preset: direct (LU), iterative "
+                                "(FGMRES + fieldsplit/GAMG, PETSc), auto = direct in 1D/2D, "
+                                "iterative in 3D")
+    newton_method: str = choice(NEWTON_METHODS,
+                                doc="Newton driver: builtin (damped Newton, Deuflhard's natural "
+                                "monotonicity test; serial scipy or PETSc backend) or snes "
+                                "(PETSc SNES newtonls + nleqerr line search, PETSc backend, "
+                                "options prefix nakmodel_)")
 
 
 GROUPS: dict[str, type] = {
@@ -250,7 +274,7 @@ class Parameters:
         for key, meta in iter_schema():
             value = self.get(key)
             source, tag = self.sources.get(key, ("", ""))
-            text = str(value) if isinstance(value, Composition) else f"{value:.6g}"
+            text = str(value) if isinstance(value, Composition | str) else f"{value:.6g}"
             rows.append((key, text, meta["unit"], tag, source))
         return rows
 
@@ -316,6 +340,11 @@ def _convert(key: str, raw, meta, problems: list[Problem]):
             problems.extend(err.problems)
             return None
     expected = _range_text(meta)
+    if meta.get("choices"):
+        if not (isinstance(raw, str) and raw in meta["choices"]):
+            problems.append(Problem(key, "unknown choice", raw, expected))
+            return None
+        return raw
     try:
         value = to_si(raw, meta["unit"], key, allow_plain_number=not meta["needs_units"])
     except ParameterError as err:

@@ -130,3 +130,36 @@ def test_snes_on_two_ranks_matches_serial(run_script):
         serial.append(float(pb.voltage.value))
     serial.append(pb.functional("inventory"))
     np.testing.assert_allclose(parallel, serial, rtol=1e-8)
+
+
+def test_snes_with_the_iterative_preset_in_3d_matches_the_builtin_direct_solve():
+    from nakmodel.model.meshes import box_cell
+
+    values = {}
+    for method, solver in (("builtin", "direct"), ("snes", "iterative")):
+        pb = CoupledProblem(box_cell(1e-3, 1e-3, 1e-4, 4, 4, 4), temperature=298.15,
+                            x_initial=0.45, linear_solver=solver,
+                            newton=NewtonOptions(method=method))
+        series = []
+        for _ in range(3):
+            rep = pb.solve(CurrentControl(10.0), 5.0)
+            assert rep.converged, rep.reason
+            pb.accept()
+            series.append(float(pb.voltage.value))
+        if method == "snes":
+            assert rep.krylov_iterations > rep.iterations  # Krylov, not a direct solve
+        values[method] = np.array(series)
+    np.testing.assert_allclose(values["snes"], values["builtin"], rtol=1e-9)
+
+
+def test_simulation_takes_the_newton_method_from_the_parameters():
+    from nakmodel.model.simulation import Simulation
+    from nakmodel.parameters import load_parameters
+
+    p = load_parameters({"numerics.newton_method": "snes", "alloy.composition": "NaK80"})
+    sim = Simulation(interval_cell(2e-4, 20e-6, 8, 16), p, "Strip at 1 mA/cm2 for 60 s")
+    result = sim.run()
+    assert sim.problem.newton_options.method == "snes" and sim.problem.backend == "petsc"
+    assert result.termination and result.capacity[-1] == pytest.approx(10.0 * 60.0, rel=1e-9)
+    with pytest.raises(ParameterError, match="numerics.newton_method"):
+        load_parameters({"numerics.newton_method": "trust-region"})

@@ -20,11 +20,15 @@ restriction bookkeeping.  The global scalar V is handled by bordering the sparse
 (one extra row/column, only the interface DOFs are non-zero in it): no Lagrange-multiplier
 space is needed.  Two linear-algebra backends:
 
-* ``scipy`` (serial default): the bordered matrix restricted to the active DOFs, factorised by
-  SuperLU (symmetric-mode, minimum-degree ordering); the bordered sparsity is built once;
-* ``petsc`` (default under MPI): the inactive DOFs are identity rows (Dirichlet-type), the
-  border is eliminated by two solves with one MUMPS factorisation (Schur complement of the
-  scalar), all reductions are global; ``mpiexec -n 2`` reproduces the serial run to ~1e-14.
+* ``scipy`` (serial default in 1D/2D): the bordered matrix restricted to the active DOFs,
+  factorised by SuperLU (symmetric-mode, minimum-degree ordering); the bordered sparsity is
+  built once;
+* ``petsc`` (default under MPI and in 3D): the inactive DOFs are identity rows
+  (Dirichlet-type), the border is eliminated by two solves with the same operator (Schur
+  complement of the scalar; the border column once per Newton iteration), all reductions are
+  global; ``mpiexec -n 2`` reproduces the serial run to ~1e-14.  The linear solver is a
+  preset of :mod:`.solvers`: MUMPS LU (``direct``) or FGMRES + fieldsplit/GAMG
+  (``iterative``, the default in 3D, where the LU time grows ~N^1.5).
 
 Newton: full steps accepted by Deuflhard's natural monotonicity test (simplified increment
 with the same factorisation), otherwise halved; converged when the scaled increment
@@ -93,6 +97,7 @@ from ..errors import ConvergenceError, ParameterError, Problem
 from . import thermo_ufl as tu
 from .interface import ActivityExchangeCurrent, ButlerVolmer, ConstantExchangeCurrent
 from .materials import AlloyProperties, ElectrodeInterface, NasiconProperties
+from .solvers import FIELDS, converged_reason_name, linear_solver_for
 
 
 @dataclass(frozen=True)
@@ -116,9 +121,11 @@ class NewtonOptions:
     scaled residual < ``atol``; the step is damped so that x_Na stays admissible.
 
     ``method``: ``"builtin"`` (this module's Newton with Deuflhard's natural monotonicity
-    test; the default of the serial scipy backend) or ``"snes"`` (PETSc SNES ``newtonls``
-    with the ``nleqerr`` line search, :mod:`nakmodel.model.snes`; runs on the PETSc
-    backend, options prefix ``nakmodel_``, e.g. ``-nakmodel_snes_monitor``)."""
+    test), ``"snes"`` (PETSc SNES ``newtonls`` with the ``nleqerr`` line search,
+    :mod:`nakmodel.model.snes`; PETSc backend, options prefix ``nakmodel_``, e.g.
+    ``-nakmodel_snes_monitor``).  Both stop at the same tolerance; the adaptive time stepper
+    uses the iteration counts, so a run is reproduced to round-off only with the same
+    driver (serial vs MPI compare with the same ``method``)."""
 
     rtol: float = 1e-9
     atol: float = 1e-12
@@ -147,10 +154,16 @@ NEWTON_METHODS = ("builtin", "snes")
 
 @dataclass
 class NewtonReport:
+    """Outcome of one Newton solve; the PETSc backend also counts the Krylov iterations and
+    splits the wall time into assembly (Jacobian, residuals, border) and linear solves."""
+
     converged: bool
     iterations: int
     history: list = field(default_factory=list)
     reason: str = ""
+    krylov_iterations: int = 0
+    assembly_seconds: float = 0.0
+    linear_seconds: float = 0.0
 
 
 def _check_host(host):
@@ -196,7 +209,15 @@ class CoupledProblem:
         e.g. extra capacitive storage, time-dependent manufactured solutions.
     parameters: the :class:`nakmodel.parameters.Parameters` the problem is built from (kept
         as :attr:`parameters`; used for the phase boundaries), or None.
+    newton: :class:`NewtonOptions` (``method="builtin"`` or ``"snes"``).
+    backend: ``"auto"`` (scipy for a serial direct solve with the built-in Newton, else
+        petsc), ``"scipy"``, ``"petsc"``.
+    linear_solver: ``"auto"`` (direct in 1D/2D, iterative in 3D), ``"direct"``,
+        ``"iterative"`` or a :class:`~nakmodel.model.solvers.LinearSolver` (PETSc backend).
     """
+
+    #: PETSc options prefix of the Newton linear solver (override any option under it)
+    petsc_options_prefix = "nakmodel_model_"
 
     def __init__(self, cell_mesh, *, temperature: float, alloy: AlloyProperties | None = None,
                  nasicon: NasiconProperties | None = None,
@@ -207,7 +228,8 @@ class CoupledProblem:
                  extra_residual: Callable | None = None, liquid_window=None,
                  include_interface: bool = True, x_reference: float | None = None,
                  parameters=None, quadrature_degree: int = 4, lumped: bool = True,
-                 backend: str = "auto", host=None, extra_mass: Callable | None = None):
+                 backend: str = "auto", host=None, extra_mass: Callable | None = None,
+                 linear_solver="auto"):
         if not (isinstance(temperature, (int, float)) and 0 < temperature < 2000):
             raise ParameterError(Problem("temperature", "must be a positive temperature",
                                          temperature, "[K] in (0, 2000)"))
@@ -250,9 +272,11 @@ class CoupledProblem:
         if backend not in ("auto", "scipy", "petsc"):
             raise ParameterError(Problem("backend", "unknown linear-algebra backend", backend,
                                          "'auto', 'scipy' (serial) or 'petsc' (MPI, MUMPS)"))
+        self.linear_solver = linear_solver_for(linear_solver, cell_mesh.mesh.topology.dim)
         if backend == "auto":
-            serial = cell_mesh.mesh.comm.size == 1 and self.newton_options.method == "builtin"
-            backend = "scipy" if serial else "petsc"
+            serial_direct = (cell_mesh.mesh.comm.size == 1 and not self.linear_solver.is_iterative
+                             and self.newton_options.method != "snes")
+            backend = "scipy" if serial_direct else "petsc"
         if backend == "scipy" and self.newton_options.method == "snes":
             raise ParameterError(Problem("numerics.newton_method", "SNES needs PETSc matrices",
                                          "snes with backend='scipy'",
@@ -260,6 +284,10 @@ class CoupledProblem:
         if backend == "scipy" and cell_mesh.mesh.comm.size > 1:
             raise ParameterError(Problem("backend", "the scipy backend is serial", backend,
                                          "'petsc' when running under MPI"))
+        if backend == "scipy" and self.linear_solver.is_iterative:
+            raise ParameterError(Problem("linear_solver", "the scipy backend is direct only",
+                                         self.linear_solver.kind,
+                                         "'direct' with backend='scipy', or backend='petsc'"))
         self.backend = backend
         self.quadrature_degree = int(quadrature_degree)
         self.lumped = bool(lumped)
@@ -819,7 +847,9 @@ class CoupledProblem:
     # ------------------------------------------------------------------ PETSc / MPI path
     def _petsc_init(self):
         """Distributed objects: inactive DOFs are identity rows (Dirichlet-type), the border
-        (V column / current row) is eliminated by two solves with one MUMPS factorisation."""
+        (V column / current row) is eliminated by two solves with the same operator; the KSP
+        (options prefix ``nakmodel_model_``) is set up from :attr:`linear_solver` at the first
+        assembled Jacobian (:meth:`_setup_ksp`)."""
         from dolfinx.fem import petsc as fpetsc
         from petsc4py import PETSc
 
@@ -834,13 +864,9 @@ class CoupledProblem:
         self._vecs = {name: fpetsc.create_vector(f["R"].function_spaces[0])
                       for name in ("R", "R_V", "G_u", "M_uV", "M_Gu", "m_u", "y", "z", "r")}
         ksp = PETSc.KSP().create(self.mesh.comm)
-        ksp.setOptionsPrefix("nakmodel_model_")
-        ksp.setType("preonly")
-        pc = ksp.getPC()
-        pc.setType("lu")
-        pc.setFactorSolverType("mumps")
-        ksp.setFromOptions()
+        ksp.setOptionsPrefix(self.petsc_options_prefix)
         self._ksp = ksp
+        self._ksp_ready = False
         rt_f = tu.GAS_CONSTANT * self.temperature / tu.FARADAY
         n = self.n_owned_blocks
         scale = np.empty(2 * n)
@@ -848,6 +874,36 @@ class CoupledProblem:
         self._owned_scale = scale
         self._owned_is_c = np.zeros(2 * n, dtype=bool)
         self._owned_is_c[0::2] = True
+
+    def _field_index_sets(self):
+        """Global PETSc index sets of the fieldsplit blocks (owned rows): active c, active
+        phi, and the inert identity rows."""
+        from petsc4py import PETSc
+
+        start = self._A.getOwnershipRange()[0]
+        n2 = 2 * self.n_owned_blocks
+        owned = np.sort(self.active_owned)
+        is_c = owned % 2 == 0
+        inert = np.setdiff1d(np.arange(n2), owned)
+        comm = self.mesh.comm
+        return [(name, PETSc.IS().createGeneral((start + idx).astype(PETSc.IntType), comm=comm))
+                for name, idx in zip(FIELDS, (owned[is_c], owned[~is_c], inert), strict=True)]
+
+    def _setup_ksp(self):
+        """Configure the KSP from the preset's defaults + the user's PETSc options and set up
+        the preconditioner on the current operator (once; later operators reuse the
+        configuration, the PC is rebuilt once per Newton iteration when the matrix changes)."""
+        from petsc4py import PETSc
+
+        ksp = self._ksp
+        with self.linear_solver.defaults_in_options(self.petsc_options_prefix):
+            ksp.setFromOptions()
+            pc = ksp.getPC()
+            if pc.getType() == PETSc.PC.Type.FIELDSPLIT:
+                for name, index_set in self._field_index_sets():
+                    pc.setFieldSplitIS((name, index_set))
+            ksp.setUp()  # sub-solvers read their options here
+        self._ksp_ready = True
 
     def _assemble_vec(self, name, out):
         from dolfinx.fem import petsc as fpetsc
@@ -861,6 +917,8 @@ class CoupledProblem:
         return out
 
     def _solve_petsc(self, control, dt):
+        import time
+
         from mpi4py import MPI
 
         if not hasattr(self, "_ksp"):
@@ -884,8 +942,10 @@ class CoupledProblem:
         current = control.current_density * self.area_nominal if galv else 0.0
         rt_f = tu.GAS_CONSTANT * self.temperature / tu.FARADAY
         n2 = 2 * self.n_owned_blocks
+        stats = {"krylov": 0, "assembly": 0.0, "linear": 0.0}
 
         def residual():
+            t0 = time.perf_counter()
             r = self._assemble_vec("R", vec["r"])
             g = self.functional_form("G") - current
             if dt is not None:
@@ -893,22 +953,32 @@ class CoupledProblem:
                 r.axpy(1.0 / dt, m)
                 r.axpy(-1.0 / dt, self._m_u_n)
                 g += (self.functional_form("m_G") - self._m_G_n) / dt
+            stats["assembly"] += time.perf_counter() - t0
             return r, g
 
+        def ksp_solve(rhs, out):
+            """One linear solve; the KSP reason name when it failed, else ''."""
+            t0 = time.perf_counter()
+            self._ksp.solve(rhs, out)
+            stats["linear"] += time.perf_counter() - t0
+            stats["krylov"] += self._ksp.getIterationNumber()
+            reason = self._ksp.getConvergedReason()
+            return converged_reason_name(reason) if reason < 0 else ""
+
         def solve_bordered(r, g, border):
-            ksp, y, z = self._ksp, vec["y"], vec["z"]
+            """(du, dV, failure); the border column A^-1 b is solved once per operator."""
+            y = vec["y"]
             rhs = r.copy()
             rhs.scale(-1.0)
-            ksp.solve(rhs, y)
+            failed = ksp_solve(rhs, y)
             rhs.destroy()
-            if not galv:
-                return y.copy(), 0.0
-            b, c, d = border
-            ksp.solve(b, z)
+            if not galv or failed:
+                return y.copy(), 0.0, failed
+            b, c, d, z = border
             dV = (-g - c.dot(y)) / (d - c.dot(z))
             du = y.copy()
             du.axpy(-dV, z)
-            return du, dV
+            return du, dV, ""
 
         def scaled_max(du, dV):
             loc = np.max(np.abs(du.array_r[:n2] / self._owned_scale)) if n2 else 0.0
@@ -920,20 +990,28 @@ class CoupledProblem:
             self.u.x.scatter_forward()
             self.voltage.value = base_V + lam * dV
 
+        def report(converged, it, reason=""):
+            if not converged:
+                self.u.x.array[:] = u0
+                self.voltage.value = V0
+            return NewtonReport(converged, it, history, reason, stats["krylov"],
+                                stats["assembly"], stats["linear"])
+
         from dolfinx.fem import petsc as fpetsc
         from petsc4py import PETSc
 
         history = []
         r, g = residual()
         cmin = -0.5 * self.c_max  # P1 undershoots (x < 0) are tolerated; x = -1 here
+        solver_name = f"{self.linear_solver.kind} linear solve"
         for it in range(1, opts.max_iterations + 1):
+            t0 = time.perf_counter()
             A = self._A
             A.zeroEntries()
             fpetsc.assemble_matrix(A, self._forms["J"], bcs=self._bcs, diag=1.0)
             A.assemble()
             if dt is not None:
                 A.axpy(1.0 / dt, self._Mp, structure=PETSc.Mat.Structure.SUBSET_NONZERO_PATTERN)
-            self._ksp.setOperators(A)
             border = None
             if galv:
                 b = self._assemble_vec("R_V", vec["R_V"])
@@ -943,12 +1021,26 @@ class CoupledProblem:
                     b.axpy(1.0 / dt, self._assemble_vec("M_uV", vec["M_uV"]))
                     c.axpy(1.0 / dt, self._assemble_vec("M_Gu", vec["M_Gu"]))
                     d += self.functional_form("M_GV") / dt
-                border = (b, c, d)
-            du, dV = solve_bordered(r, g, border)
-            if self._ksp.getConvergedReason() < 0 or not np.isfinite(dV):
-                self.u.x.array[:] = u0
-                self.voltage.value = V0
-                return NewtonReport(False, it, history, "linear solve failed (MUMPS)")
+            stats["assembly"] += time.perf_counter() - t0
+            self._ksp.setOperators(A)
+            # iterative preset: the multigrid hierarchy of the first Newton iteration of a
+            # step preconditions the later ones (the Krylov solve uses the current Jacobian)
+            self._ksp.getPC().setReusePreconditioner(
+                it > 1 and self.linear_solver.is_iterative
+                and self.linear_solver.reuse_preconditioner)
+            if not self._ksp_ready:
+                t0 = time.perf_counter()
+                self._setup_ksp()  # (the first factorisation / multigrid set-up)
+                stats["linear"] += time.perf_counter() - t0
+            if galv:
+                failed = ksp_solve(b, vec["z"])
+                if failed:
+                    return report(False, it, f"{solver_name} failed (border): {failed}")
+                border = (b, c, d, vec["z"])
+            du, dV, failed = solve_bordered(r, g, border)
+            if failed or not np.isfinite(dV):
+                du.destroy()
+                return report(False, it, f"{solver_name} failed: {failed or 'non-finite dV'}")
             norm0 = scaled_max(du, dV)
             base_u, base_V = self.u.x.array.copy(), float(self.voltage.value)
             # positivity of the content
@@ -960,9 +1052,11 @@ class CoupledProblem:
             for _ in range(10):
                 apply(du, dV, lam, base_u, base_V)
                 r, g = residual()
-                dbar, dVbar = solve_bordered(r, g, border)
-                rnorm = scaled_max(dbar, dVbar)
+                dbar, dVbar, failed = solve_bordered(r, g, border)
+                rnorm = scaled_max(dbar, dVbar) if not failed else math.inf
                 dbar.destroy()
+                if failed:
+                    break
                 if np.isfinite(rnorm) and (rnorm <= (1.0 - 0.25 * lam) * norm0
                                            or rnorm < opts.atol):
                     break
@@ -970,14 +1064,15 @@ class CoupledProblem:
             inc = lam * norm0
             history.append(inc)
             du.destroy()
+            if failed:
+                return report(False, it, f"{solver_name} failed (simplified increment): "
+                              f"{failed}")
             if not np.isfinite(rnorm):
                 break
             if (inc < opts.rtol and lam == 1.0) or rnorm < opts.atol:
-                return NewtonReport(True, it, history)
-        self.u.x.array[:] = u0
-        self.voltage.value = V0
-        return NewtonReport(False, opts.max_iterations, history,
-                            f"no convergence in {opts.max_iterations} iterations")
+                return report(True, it)
+        return report(False, opts.max_iterations,
+                      f"no convergence in {opts.max_iterations} iterations")
 
     def _solve_snes(self, control, dt):
         """One step with PETSc SNES (:class:`nakmodel.model.snes.SNESStep`, built once)."""
@@ -986,7 +1081,8 @@ class CoupledProblem:
 
             self._snes = SNESStep(self)
         converged, iterations, history, reason = self._snes.solve(control, dt)
-        return NewtonReport(converged, iterations, history, reason)
+        return NewtonReport(converged, iterations, history, reason,
+                            krylov_iterations=self._snes.krylov_iterations)
 
     def accept(self):
         """Make the current state the old state of the next step."""

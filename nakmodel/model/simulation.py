@@ -84,6 +84,9 @@ class Simulation:
     output_dir: where VTX field output and checkpoints go (optional).
     working / counter: :class:`ElectrodeInterface` overriding ``parameters.interface`` /
         ``parameters.counter_electrode`` (e.g. to set ``blocking_exponent``).
+    linear_solver: Newton linear-solver preset passed to :class:`CoupledProblem` (``"auto"``,
+        ``"direct"``, ``"iterative"`` or a ``LinearSolver``; default
+        ``parameters.numerics.linear_solver``).
     field_output_times: times [s] at which fields are written (VTX) and interface profiles
         stored in the result.
     observers: callables ``observer(problem, t, result)`` called once per row of the result:
@@ -100,7 +103,7 @@ class Simulation:
                  output_dir=None, field_output_times=(), profile_times=None,
                  max_steps: int = 100000, working: ElectrodeInterface | None = None,
                  counter: ElectrodeInterface | None = None, observers=(),
-                 profiles_every_step: bool = False):
+                 profiles_every_step: bool = False, linear_solver=None):
         if parameters is None:
             from ..parameters import load_parameters
 
@@ -111,7 +114,11 @@ class Simulation:
         num = getattr(parameters, "numerics", None)
         self.newton = NewtonOptions(
             rtol=getattr(num, "newton_rtol", 1e-9), atol=getattr(num, "newton_atol", 1e-12),
-            max_iterations=int(getattr(num, "newton_max_iterations", 25)))
+            max_iterations=int(getattr(num, "newton_max_iterations", 25)),
+            method=getattr(num, "newton_method", "builtin"))
+        # None: numerics.linear_solver ("auto": direct in 1D/2D, iterative in 3D)
+        self.linear_solver = (linear_solver if linear_solver is not None
+                              else getattr(num, "linear_solver", "auto"))
         if x_initial is None:
             x_initial = parameters.alloy.composition.x_na
         self.x_initial = x_initial
@@ -162,7 +169,8 @@ class Simulation:
             working=self.working or ElectrodeInterface.from_parameters(p, "interface"),
             counter=self.counter or ElectrodeInterface.from_parameters(p, "counter_electrode"),
             kinetics_we=self.kinetics_we, kinetics_ce=self.kinetics_ce,
-            x_initial=self.x_initial, newton=self.newton, parameters=p)
+            x_initial=self.x_initial, newton=self.newton, parameters=p,
+            linear_solver=self.linear_solver)
         return self.problem
 
     # ------------------------------------------------------------------ recording

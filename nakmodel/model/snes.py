@@ -65,10 +65,13 @@ class _BorderedInverse:
         A, b, c, dd = d.blocks
         rhs, y = d.work_u, d.work_u2
         rhs.array[:] = ru
-        d.inner.solve(rhs, y)
+        if not d.inner_solve(rhs, y):
+            x.set(np.nan)  # SNES stops with a NaN / line-search failure; reason kept
+            return
         dv = (rv - c.dot(y)) / (dd - c.dot(d.z))
         y.axpy(-dv, d.z)
         d.join(y.array_r / d.scale_u, dv / d.scale_v, x)
+        d.last_apply = (r.array_r.copy(), x.array_r.copy())
 
 
 class SNESStep:
@@ -166,6 +169,14 @@ class SNESStep:
         if self.dt is not None:
             A.axpy(1.0 / self.dt, pb._Mp, structure=PETSc.Mat.Structure.SUBSET_NONZERO_PATTERN)
         self.inner.setOperators(A)
+        # iterative preset: the multigrid of the first Jacobian of a step preconditions the
+        # later ones (as in the built-in Newton)
+        solver = pb.linear_solver
+        self.inner.getPC().setReusePreconditioner(
+            self.jacobians > 0 and solver.is_iterative and solver.reuse_preconditioner)
+        if not pb._ksp_ready:
+            pb._setup_ksp()
+        self.jacobians += 1
         b = pb._assemble_vec("R_V", pb._vecs["R_V"])
         if self.dt is not None:
             b.axpy(1.0 / self.dt, pb._assemble_vec("M_uV", pb._vecs["M_uV"]))
@@ -180,8 +191,20 @@ class SNESStep:
             with c.localForm() as loc:
                 loc.set(0.0)
             d = 1.0
-        self.inner.solve(b, self.z)
+        self.inner_solve(b, self.z)
         self.blocks = (A, b, c, d)
+
+    def inner_solve(self, rhs, out) -> bool:
+        """One solve with the problem's linear solver; False (reason kept) if it failed."""
+        from .solvers import converged_reason_name
+
+        self.inner.solve(rhs, out)
+        self.krylov_iterations += self.inner.getIterationNumber()
+        reason = self.inner.getConvergedReason()
+        if reason < 0:
+            self.inner_failure = converged_reason_name(reason)
+            return False
+        return True
 
     def _precheck(self, X, Y):
         """Shorten the step so that x_Na >= -1 (c >= -c_K0/2) at every content DOF: SNES
@@ -203,8 +226,10 @@ class SNESStep:
     def _converged(self, snes, it, norms):
         """Error-oriented test (Deuflhard's NLEQ-ERR): converged when the step just taken
         or the simplified next increment J^-1 F(X) (one more application of the current
-        factorisation) is below ``rtol`` in the scaled max norm.  Testing the predicted
-        increment stops before a round-off-level step, whose monotonicity test is noise."""
+        factorisation) is below ``rtol`` in the scaled max norm; the simplified increment is
+        then added to the solution (Deuflhard's NLEQ-ERR error estimate, so the result is as
+        accurate as one more Newton step).  Testing the predicted increment stops before a
+        round-off-level step, whose monotonicity test is noise."""
         from mpi4py import MPI
         from petsc4py import PETSc
 
@@ -225,8 +250,13 @@ class SNESStep:
         if inc < self.rtol:
             return reasons.CONVERGED_SNORM_RELATIVE
         residual = snes.getFunction()[0]
-        snes.getKSP().solve(residual, self.next_increment)
+        last = self.last_apply  # the line search's simplified increment at this residual
+        if last is not None and np.array_equal(last[0], residual.array_r):
+            self.next_increment.array[:] = last[1]
+        else:
+            snes.getKSP().solve(residual, self.next_increment)
         if scaled_max(self.next_increment) < self.rtol:
+            self.apply_next_increment = True  # NLEQ-ERR: x* ~ x_k+1 + simplified increment
             return reasons.CONVERGED_SNORM_RELATIVE
         if it >= self.max_iterations:
             return reasons.DIVERGED_MAX_IT
@@ -248,6 +278,11 @@ class SNESStep:
         self.voltage_set = None if self.galvanostatic else float(control.voltage)
         self.rtol, self.max_iterations = opts.rtol, opts.max_iterations
         self.history = []
+        self.jacobians = 0
+        self.krylov_iterations = 0
+        self.inner_failure = ""
+        self.last_apply = None
+        self.apply_next_increment = False
         self.snes.setTolerances(max_it=opts.max_iterations)
         if dt is not None and pb._m_u_n is None:
             saved, saved_v = pb.u.x.array.copy(), float(pb.voltage.value)
@@ -263,14 +298,15 @@ class SNESStep:
         reason = self.snes.getConvergedReason()
         iterations = self.snes.getIterationNumber()
         if reason > 0:
+            if self.apply_next_increment:
+                self.X.axpy(-1.0, self.next_increment)
             self._load_state(self.X)
             return True, iterations, list(self.history), ""
         pb.u.x.array[:] = u0
         pb.voltage.value = v0
         names = {v: k for k, v in vars(PETSc.SNES.ConvergedReason).items()
                  if isinstance(v, int)}
-        ksp_reason = self.snes.getKSP().getConvergedReason()
-        inner = self.inner.getConvergedReason()
+        inner = (f"; {pb.linear_solver.kind} linear solve failed: {self.inner_failure}"
+                 if self.inner_failure else "")
         return (False, iterations, list(self.history),
-                f"SNES {names.get(reason, reason)} (outer KSP reason {ksp_reason}, "
-                f"inner KSP reason {inner})")
+                f"SNES {names.get(reason, reason)}{inner}")
