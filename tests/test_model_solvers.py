@@ -168,9 +168,8 @@ SCRIPT = textwrap.dedent('''
     pb = CoupledProblem(box_cell(1e-3, 1e-3, 1e-4, 5, 5, 5, comm=MPI.COMM_WORLD),
                         temperature=298.15, x_initial=x0, x_reference=0.45,
                         linear_solver="{solver}", newton=NewtonOptions(method="builtin"))
-    # same start on any partition (the default start V is a mean over the interface DOFs of
-    # each rank, shared DOFs counted on every rank that holds them)
-    pb.set_initial_state(x0, voltage=0.05)
+    # the default start voltage (mean OCV over the interface DOFs, each counted once) is
+    # the same on any partition
     out = []
     for k in range(3):
         rep = pb.solve(CurrentControl(10.0), 5.0)

@@ -5,7 +5,8 @@
 Modules: :mod:`thermo_ufl` (thermodynamics for UFL and numpy), :mod:`materials`
 (validated properties), :mod:`interface` (kinetics strategies ``ButlerVolmer``, ``Linear``,
 ``Tafel``), :mod:`meshes` (simple tagged meshes), :mod:`problem` (assembly + Newton,
-scipy or PETSc/MPI), :mod:`stepping` (adaptive time steps), :mod:`simulation` (protocol
+scipy or PETSc/MPI), :mod:`solvers` (linear-solver presets), :mod:`snes` (PETSc SNES
+driver), :mod:`stepping` (adaptive time steps), :mod:`simulation` (protocol
 driver, checkpoints), :mod:`result` (time series, CSV, plots), :mod:`verification` (MMS).
 Names are imported lazily (dolfinx is only loaded when used).
 """
@@ -27,6 +28,7 @@ _EXPORTS = {
     "ElectrodeInterface": "materials",
     "interval_cell": "meshes", "rectangle_cell": "meshes", "box_cell": "meshes",
     "TaggedCellMesh": "meshes",
+    "LinearSolver": "solvers", "DIRECT": "solvers", "ITERATIVE": "solvers",
 }
 
 __all__ = sorted(_EXPORTS)

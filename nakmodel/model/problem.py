@@ -617,7 +617,9 @@ class CoupledProblem:
         self.u.x.scatter_forward()
         self.u_n.x.array[:] = arr
         if voltage is None:
-            ocv = self.ocv_interface_dofs()
+            # mean OCV over the interface DOFs, each counted once (owned DOFs only: the
+            # same start on any partition)
+            ocv = self.ocv_interface_dofs()[self.interface_c_dofs // 2 < self.n_owned_blocks]
             comm = self.mesh.comm
             voltage = comm.allreduce(float(np.sum(ocv))) / max(comm.allreduce(ocv.size), 1)
         self.voltage.value = voltage
