@@ -147,6 +147,24 @@ def smooth_max(a, b, width: float):
     return 0.5 * (a + b + lib.sqrt((a - b) ** 2 + width**2))
 
 
+def smooth_positive_part(x, width: float):
+    """C-infinity positive part (softplus): max(x, 0) + w ln(1 + exp(-|x|/w)).
+
+    -> x for x >> w, decays *exponentially* (~ w exp(x/w)) for x < 0; written with |x| so
+    neither branch overflows.  Unlike :func:`smooth_max` (whose tail w^2/(4|x|) decays only
+    algebraically) a quantity proportional to it vanishes within a few w below zero."""
+    lib = _lib(x)
+    if lib is ufl:
+        # ln(1 + e) loses e < 1e-16 in double precision (the tail would be cut to 0 at
+        # x < -37 w): use the series e (1 - e/2 + e^2/3) for small e (error < e^4/4)
+        e = ufl.exp(-abs(x) / width)
+        log1p = ufl.conditional(ufl.lt(e, 1e-4), e * (1.0 - e / 2.0 + e * e / 3.0),
+                                ufl.ln(1.0 + e))
+        return ufl.max_value(x, 0.0) + width * log1p
+    x = np.asarray(x, dtype=float)
+    return np.maximum(x, 0.0) + width * np.log1p(np.exp(-np.abs(x) / width))
+
+
 def liquid_composition(x, x_liquidus_k: float, x_liquidus_na: float, width: float):
     """Composition of the liquid in equilibrium with an overall composition x.
 
@@ -199,5 +217,10 @@ def active_fraction(x, x_liquidus_k: float, x_solid_k: float, smoothing: float,
                      smoothing * smoothing)
     f_open = f_k**exponent
     delta = smoothing * smoothing * x_liquidus_k
-    x_plus = smooth_max(x, 0.0, 1e-3 * delta)  # tolerate tiny FE undershoots below x = 0
+    # Na content seen by the kinetics: x for x >> 1e-3 delta, exponentially small below 0.
+    # A depleted node (x -> 0, or a P1 undershoot x < 0) passes no current, so under
+    # galvanostatic control the voltage diverges once the interface is exhausted instead of
+    # the node being drained into negative content (smooth_max's 1/|x| tail did that: V then
+    # grew only like ln|x| and the content ran into the admissible bound).
+    x_plus = smooth_positive_part(x, 1e-3 * delta)
     return contact * (f_open + (1.0 - f_open) * smoothing) * x_plus / (x_plus + delta)
