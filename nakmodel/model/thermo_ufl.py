@@ -212,6 +212,13 @@ def active_fraction(x, x_liquidus_k: float, x_solid_k: float, smoothing: float,
     Newton smooth).  The last factor makes the current vanish with the local Na content, so a
     fully depleted interface cannot pass current (the voltage rises instead) [I].  Inside the
     liquid window f_act = contact (1 - O(s^2)).
+
+    Consequence of coverage = solid fraction (n = 1): past the liquidus the open area falls
+    only in proportion to the solid formed, so the voltage rises gradually and much of the
+    Na left in the liquid beside the solid K is stripped before a voltage limit (thin film,
+    1 mA/cm2, +100 mV: ~9 % over the liquidus inventory for NaK50, ~55 % for NaK80); the
+    analytic thin-film limit is :class:`nakmodel.model.blocked_film.BlockedFilm`, the
+    smoothing s changes it by < 2.5 % of the inventory; n > 1 brings the rise forward.
     """
     f_k = smooth_max(unblocked_fraction(x, x_liquidus_k, smoothing, x_solid_k), 0.0,
                      smoothing * smoothing)
