@@ -119,6 +119,24 @@ def test_axisymmetric_stripping_ends_at_the_voltage_limit(contact):
     assert _conservation_error(res) < 1e-8
 
 
+def test_a_genuine_newton_failure_past_the_liquidus_still_raises_with_state():
+    """ConvergenceError stays for real failures (here: Newton capped at 2 iterations with an
+    unreachable tolerance), with its reason, the state and the partial result."""
+    from nakmodel.errors import ConvergenceError
+
+    p = load_parameters({"alloy.composition": "NaK80", "numerics.newton_max_iterations": 2,
+                         "numerics.newton_rtol": 1e-15, "numerics.newton_atol": 1e-30,
+                         "numerics.max_retries": 1})
+    sim = Simulation(_film(), p, "Strip at 1 mA/cm2 until 1 V", x_initial=0.1)
+    with pytest.raises(ConvergenceError) as info:
+        sim.run()
+    err = info.value
+    assert "no convergence" in err.reason
+    assert {"voltage", "x_interface_min"} <= set(err.state)
+    assert err.state["x_interface_min"] < 0.147  # started past the K-rich liquidus
+    assert err.result.termination.startswith("convergence failure")
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("label", ["NaK50", "NaK65", "NaK80"])
 @pytest.mark.parametrize("direction", ["strip", "plate"])
