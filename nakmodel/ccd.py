@@ -371,6 +371,49 @@ def extract_ccd(run, criteria=None, *, direction=None, parameters=None,
                      max_i, max_q, k_ratio_max, k_ratio)
 
 
+def liquidus_inventory(amount_na: float, area: float, x_initial: float, liquid_window,
+                       direction) -> float:
+    """Na charge [C/m^2] a uniform alloy can exchange before reaching the liquidus of the
+    scan direction: the lever-rule inventory of the *simulated* alloy.
+
+    With N_Na0 = ``amount_na`` [mol] at x0 = ``x_initial`` (K conserved, r = x/(1-x)):
+    strip to the K-rich liquidus x_L: Q = F N_Na0 (1 - r_L/r_0) / A; plate to the Na-rich
+    liquidus x_H: Q = F N_Na0 (r_H/r_0 - 1) / A (same relation as ``thermo.inventory`` for
+    a uniform layer) [I].  Zero if x0 is already past that liquidus."""
+    from .model.thermo_ufl import FARADAY
+
+    d = Direction.parse(direction)
+    if not (amount_na > 0 and area > 0 and 0 < x_initial < 1):
+        raise ParameterError(Problem("inventory", "needs a positive Na amount and area and "
+                                     "x0 in (0, 1)", (amount_na, area, x_initial),
+                                     "amount_na [mol] > 0, area [m^2] > 0, x0 in (0, 1)"))
+    r0 = x_initial / (1.0 - x_initial)
+    if d is Direction.STRIP:
+        xl = float(liquid_window[0])
+        fraction = 1.0 - (xl / (1.0 - xl)) / r0
+    else:
+        xh = float(liquid_window[1])
+        fraction = (xh / (1.0 - xh)) / r0 - 1.0
+    return max(0.0, FARADAY * amount_na * fraction / area)
+
+
+def inventory_limited_level(levels, hold: float, inventory: float) -> float:
+    """Current level [A/m^2] of a stepped scan (``levels`` [A/m^2], each held ``hold`` [s];
+    rests between levels pass no charge) during which the charge passed reaches
+    ``inventory`` [C/m^2]; NaN if the scan never passes it.
+
+    This is the CCD the scan would show if nothing but the Na inventory limited it (no
+    transport, constriction or kinetics): for a ramp from ~step in steps of ``step`` held
+    ``hold`` it is ~sqrt(2 Q_inv step / hold), i.e. set by the ramp rate.  A ramp CCD
+    close to it is a protocol-dependent inventory limit, not a material property."""
+    passed = 0.0
+    for level in levels:
+        passed += abs(level) * hold
+        if passed >= inventory:
+            return float(abs(level))
+    return math.nan
+
+
 def scan_protocol(direction, start, stop, step, hold, voltage_limit=1.0,
                   stop_at_liquidus: bool = False) -> str:
     """Protocol text of a stepped current scan: levels start, start+step, ... stop [A/m^2],

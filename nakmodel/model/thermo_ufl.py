@@ -148,6 +148,24 @@ def smooth_max(a, b, width: float):
     return 0.5 * (a + b + lib.sqrt((a - b) ** 2 + width**2))
 
 
+def smooth_positive_part(x, width: float):
+    """C-infinity positive part (softplus): max(x, 0) + w ln(1 + exp(-|x|/w)).
+
+    -> x for x >> w, decays *exponentially* (~ w exp(x/w)) for x < 0; written with |x| so
+    neither branch overflows.  Unlike :func:`smooth_max` (whose tail w^2/(4|x|) decays only
+    algebraically) a quantity proportional to it vanishes within a few w below zero."""
+    lib = _lib(x)
+    if lib is ufl:
+        # ln(1 + e) loses e < 1e-16 in double precision (the tail would be cut to 0 at
+        # x < -37 w): use the series e (1 - e/2 + e^2/3) for small e (error < e^4/4)
+        e = ufl.exp(-abs(x) / width)
+        log1p = ufl.conditional(ufl.lt(e, 1e-4), e * (1.0 - e / 2.0 + e * e / 3.0),
+                                ufl.ln(1.0 + e))
+        return ufl.max_value(x, 0.0) + width * log1p
+    x = np.asarray(x, dtype=float)
+    return np.maximum(x, 0.0) + width * np.log1p(np.exp(-np.abs(x) / width))
+
+
 def liquid_composition(x, x_liquidus_k: float, x_liquidus_na: float, width: float):
     """Composition of the liquid in equilibrium with an overall composition x.
 
@@ -195,10 +213,22 @@ def active_fraction(x, x_liquidus_k: float, x_solid_k: float, smoothing: float,
     Newton smooth).  The last factor makes the current vanish with the local Na content, so a
     fully depleted interface cannot pass current (the voltage rises instead) [I].  Inside the
     liquid window f_act = contact (1 - O(s^2)).
+
+    Consequence of coverage = solid fraction (n = 1): past the liquidus the open area falls
+    only in proportion to the solid formed, so the voltage rises gradually and much of the
+    Na left in the liquid beside the solid K is stripped before a voltage limit (thin film,
+    1 mA/cm2, +100 mV: ~9 % over the liquidus inventory for NaK50, ~55 % for NaK80); the
+    analytic thin-film limit is :class:`nakmodel.model.blocked_film.BlockedFilm`, the
+    smoothing s changes it by < 2.5 % of the inventory; n > 1 brings the rise forward.
     """
     f_k = smooth_max(unblocked_fraction(x, x_liquidus_k, smoothing, x_solid_k), 0.0,
                      smoothing * smoothing)
     f_open = f_k**exponent
     delta = smoothing * smoothing * x_liquidus_k
-    x_plus = smooth_max(x, 0.0, 1e-3 * delta)  # tolerate tiny FE undershoots below x = 0
+    # Na content seen by the kinetics: x for x >> 1e-3 delta, exponentially small below 0.
+    # A depleted node (x -> 0, or a P1 undershoot x < 0) passes no current, so under
+    # galvanostatic control the voltage diverges once the interface is exhausted instead of
+    # the node being drained into negative content (smooth_max's 1/|x| tail did that: V then
+    # grew only like ln|x| and the content ran into the admissible bound).
+    x_plus = smooth_positive_part(x, 1e-3 * delta)
     return contact * (f_open + (1.0 - f_open) * smoothing) * x_plus / (x_plus + delta)

@@ -24,9 +24,16 @@ Options table ``[ccd]``: the cell options of the ``simulation`` kind (``geometry
     geis_frequency_max = "1 MHz"; geis_frequency_min = "10 mHz"; geis_points_per_decade = 6
     error_tolerance = 0.02      # optional: local error per time step (model default 5e-3)
 
-A scan whose time stepper gives up (ConvergenceError, e.g. deep in the solid region after
-the onset) keeps its partial run: the criteria reached before are still valid, the
-``termination`` column says "convergence failure: ...".
+Stripping past the liquidus (``stop_at_liquidus = false``) ends at the voltage limit: the
+blocked, emptied interface makes the voltage diverge.  A scan whose time stepper still gives
+up (a genuine ConvergenceError) keeps its partial run: the criteria reached before are still
+valid, the ``termination`` column says "convergence failure: ...".
+
+A stepped-scan CCD is protocol-dependent: the columns ``inventory`` (lever-rule Na inventory
+of the simulated alloy to the liquidus of the scan direction), ``critical_capacity_over_
+inventory`` and ``ccd_inventory_limit`` (the level at which the scan passes that inventory,
+:func:`nakmodel.ccd.inventory_limited_level`) show how much of the CCD is simply the
+inventory used up at this ramp rate; ``summary.md`` says so.
 
 For every (composition, direction) it writes ``<label>_<direction>/timeseries.csv``,
 voltage/interface plots, optional GEIS spectra and DRT (heat map vs current), and over
@@ -88,9 +95,10 @@ OUTPUTS = ("composition", "x_Na", "direction", "ccd", "critical_capacity",
            "limiting_mechanism", "ccd_voltage", "ccd_liquidus", "ccd_solid_coverage",
            "ccd_crack", "capacity_voltage", "capacity_liquidus", "capacity_solid_coverage",
            "capacity_crack", "k_ratio_max", "max_current_density", "max_capacity",
+           "inventory", "critical_capacity_over_inventory", "ccd_inventory_limit",
            "termination")
 OUTPUT_UNITS = {"ccd": "A/m^2", "critical_capacity": "C/m^2", "max_current_density": "A/m^2",
-                "max_capacity": "C/m^2"}
+                "max_capacity": "C/m^2", "inventory": "C/m^2", "ccd_inventory_limit": "A/m^2"}
 
 
 @dataclass(frozen=True)
@@ -373,12 +381,34 @@ def scan(options: ScanOptions, params, composition: Composition, direction: str,
         if peaks:
             written.append(_write_rows(folder / "geis_peaks.csv", peaks))
     summary = ccd.summary()
+    summary.update(_inventory_columns(options, result, composition, direction,
+                                      summary["critical_capacity"]))
     row = {"composition": label, "x_Na": composition.x_na, "direction": direction}
     for name in OUTPUTS:
         if name not in row:
             row[name] = summary.get(name, math.nan)
     row["termination"] = result_summary(result)["termination"]
     return row, result, ccd, written, peaks
+
+
+def _inventory_columns(options: ScanOptions, result, composition, direction: str,
+                       critical_capacity: float) -> dict:
+    """The liquidus inventory of the simulated alloy [C/m^2], critical capacity / inventory
+    and the level at which the scan passes the inventory (:func:`nakmodel.ccd.
+    inventory_limited_level`): a ramp/staircase CCD is largely the current reached when the
+    inventory is used up at that ramp rate (protocol-dependent, not a material property)."""
+    from ..ccd import inventory_limited_level, liquidus_inventory
+
+    nan = math.nan
+    try:
+        q = liquidus_inventory(float(result.inventory[0]), float(result.nominal_area),
+                               composition.x_na, result.liquid_window, direction)
+    except ParameterError:
+        return {"inventory": nan, "critical_capacity_over_inventory": nan,
+                "ccd_inventory_limit": nan}
+    ratio = critical_capacity / q if q > 0 and math.isfinite(critical_capacity) else nan
+    return {"inventory": q, "critical_capacity_over_inventory": ratio,
+            "ccd_inventory_limit": inventory_limited_level(options.levels(), options.hold, q)}
 
 
 def run_point(study, point_dir: Path) -> dict:
@@ -444,14 +474,25 @@ def _summary_md(study, rows) -> str:
              f"{opts.cell.contact.kind}.", "",
              "CCD = current level at the first criterion reached (limiting mechanism); "
              "'-' = not reached (then max current is a lower bound).", "",
+             "**A stepped-scan CCD is protocol-dependent.** Q/Q_inv is the critical capacity "
+             "over the lever-rule Na inventory of the simulated alloy to the liquidus of the "
+             "scan direction; 'CCD if inventory-limited' is the level at which this protocol "
+             "passes that inventory (for a ramp ~sqrt(2 Q_inv step / hold)). Where Q/Q_inv "
+             "is close to 1 and the CCD close to that level, the CCD is the inventory reached "
+             "at this ramp rate: a slower ramp or a thicker alloy gives a different CCD, so "
+             "do not read it as a material property. Past the liquidus the voltage rises "
+             "gradually (coverage = local solid fraction, `interface.blocking_exponent`), "
+             "so the voltage CCD comes later than the liquidus one.", "",
              "| composition | direction | CCD [mA/cm²] | critical capacity [mAh/cm²] | "
-             "limiting | CCD voltage | CCD liquidus | CCD solid cov. | CCD crack | "
-             "max current [mA/cm²] | run ended by |",
-             "|---|---|---|---|---|---|---|---|---|---|---|"]
+             "limiting | Q/Q_inv | CCD if inventory-limited | CCD voltage | CCD liquidus | "
+             "CCD solid cov. | CCD crack | max current [mA/cm²] | run ended by |",
+             "|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for r in rows:
         lines.append(
             f"| {r['composition']} | {r['direction']} | {_fmt(r['ccd'], _MA_CM2)} | "
             f"{_fmt(r['critical_capacity'], _MAH_CM2)} | {r['limiting_mechanism']} | "
+            f"{_fmt(r['critical_capacity_over_inventory'], 1.0)} | "
+            f"{_fmt(r['ccd_inventory_limit'], _MA_CM2)} | "
             f"{_fmt(r['ccd_voltage'], _MA_CM2)} | {_fmt(r['ccd_liquidus'], _MA_CM2)} | "
             f"{_fmt(r['ccd_solid_coverage'], _MA_CM2)} | {_fmt(r['ccd_crack'], _MA_CM2)} | "
             f"{_fmt(r['max_current_density'], _MA_CM2)} | {r['termination'][:60]} |")

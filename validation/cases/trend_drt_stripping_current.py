@@ -1,23 +1,102 @@
-"""Trend: the interface DRT peak grows with the stripping current (operando GEIS).
+"""Trend: the interface DRT peak grows with the stripping current (operando GEIS, issue #7).
 
-NaK80 (100 um) on NASICON with ring contact spots (100 um radius, 30 % contact: current
-constriction), stepped stripping scan 0.2 mA/cm² per 5 min; GEIS of the linearised FE
-model at the end of chosen levels below and past the CCD, DRT of each spectrum.
-Observed (seed captions, CCD scans with operando GEIS on NaK50/65/80): the interface
-contribution grows with the stripping current.  "Grows" is checked as: the resistance of
-the main (interface) peak at the highest GEIS current below the CCD at least 5 % above
-the one at the lowest, the total (low-frequency) resistance likewise, and the total
-resistance at the first GEIS current past the CCD (solid K at the interface) at least
-5 % above the one at the lowest current.
+Observed (seed captions: CCD current scans on NaK50/NaK65/NaK80 with operando galvanostatic
+EIS -> DRT vs stripping current): the interface contribution grows with the stripping
+current up to the CCD.  Experimentally the CCD is the *voltage divergence* (physics.md §1:
+solid K blocks the interface, the voltage rises steeply), so the comparison made here is
+the one the experiment makes:
+
+    growth = R_peak(last level below the voltage CCD) / R_peak(lowest level)
+
+with R_peak the resistance of the main (largest) DRT peak of the GEIS spectrum of the
+linearised FE model at the end of each current level (all levels of the scan are measured;
+levels where the run has already ended are not), voltage CCD = first level at which |V|
+reaches 1 V.  Cell: NaKx (x wt% K), 100 um on NZSP, contact spots 100 um / 30 % (current
+constriction: for Na|NZSP the interface arc is constriction, Eckhardt et al. 2022/2023 via
+physics.md §2), ramp 0.2 mA/cm² per 5 min, ``stop_at_liquidus = false``.
+
+What the model predicts.  The main peak (tau ~ 5-9e-5 s) is the interface arc: the
+differential charge-transfer resistance over the active area in parallel with C_dl,
+R = (RT/F) / (A f_act i0(a_Na) [a_a exp(a_a f eta) + a_c exp(-a_c f eta)]) [I]; at the
+lowest level it equals RT/(F (a_a + a_c) i0 A_contact) to a few % (checked).  The
+constriction resistance of the spots is in series with it in the ceramic and relaxes at the
+ceramic's own time constant, so it is not in this peak.  Hence, per regime:
+
+* all-liquid interface (levels below the liquidus onset): the peak does NOT grow - the DC
+  bias lowers the Butler-Volmer differential resistance, the falling a_Na (i0) raises it;
+  measured ratios (last liquid level / lowest, default parameters): NaK80 1.01, NaK65 0.95,
+  NaK50 0.87.  The observed gradual growth is not reproduced in this regime;
+* between the first solid K at the interface (liquidus onset) and the voltage CCD, solid K
+  covers the spots (coverage = local solid fraction), f_act falls and the peak grows:
+  +42 % (NaK80, 3 levels), +11 % (NaK65), +13 % (NaK50, 1 level each);
+* the experiment's comparison (last level below the voltage CCD vs the lowest) therefore
+  shows growth for NaK80 (1.44) and marginally NaK65 (1.06), but not for NaK50 (0.98): the
+  trend is reproduced for the K-rich alloys only, and only through the last levels before
+  the divergence.
+
+No parameter is tuned: default parameter set (i0 = 10 mA/cm² is an assumption [?]: it sets
+the size of the liquid-regime fall), the study's cell.  A failing "growth" check means the
+model does not reproduce the observed trend at that composition.
 """
 
 from __future__ import annotations
 
+import math
+
 from nakmodel.validation import Case, Check
 
 SOURCE = "seed captions: CCD scans with operando GEIS -> DRT vs stripping current [F]"
-GEIS = ("0.2 mA/cm2", "0.8 mA/cm2", "1.4 mA/cm2", "2.0 mA/cm2", "2.2 mA/cm2", "2.6 mA/cm2",
-        "3.0 mA/cm2")
+MODEL = "model: DC-biased Butler-Volmer R_ct over the active area, i0(a_Na) [I]"
+COMPOSITIONS = ("NaK50", "NaK65", "NaK80")
+_MA_CM2 = 10.0
+
+
+def _table(label):
+    levels = [f"{0.2 * (k + 1):.1f} mA/cm2" for k in range(40)]
+    return {"geometry": "axisymmetric", "pellet_radius": "2 mm", "pellet_thickness": "1 mm",
+            "alloy_thickness": "100 um", "mesh_size": "50 um",
+            "contact": {"kind": "spots", "radius": "100 um", "fraction": 0.3, "seed": 1},
+            "compositions": [label], "directions": ["strip"], "start": "0.2 mA/cm2",
+            "stop": "8 mA/cm2", "step": "0.2 mA/cm2", "hold": "300 s", "voltage_limit": "1 V",
+            "stop_at_liquidus": False, "geis_currents": levels, "geis_points_per_decade": 5,
+            "error_tolerance": 0.02, "profiles": 0}
+
+
+def trend_numbers(peaks, ccd_liquidus, ccd_voltage):
+    """Peak-R ratios from the GEIS peak rows (``x`` = level [mA/cm²], ``peak_R_ohm``):
+    (growth to the voltage CCD, all-liquid ratio, solid-regime ratio, levels used)."""
+    rows = sorted((p for p in peaks if math.isfinite(p["peak_R_ohm"])), key=lambda p: p["x"])
+    nan = math.nan
+    if len(rows) < 2:
+        return nan, nan, nan, ()
+    first = rows[0]
+    below_v = [p for p in rows if p["x"] < ccd_voltage - 1e-9] if math.isfinite(
+        ccd_voltage) else rows
+    liquid = [p for p in rows if p["x"] < ccd_liquidus - 1e-9] if math.isfinite(
+        ccd_liquidus) else rows
+    last = below_v[-1] if below_v else rows[-1]
+    last_liquid = liquid[-1] if liquid else first
+    growth = last["peak_R_ohm"] / first["peak_R_ohm"]
+    liquid_ratio = last_liquid["peak_R_ohm"] / first["peak_R_ohm"]
+    solid_ratio = last["peak_R_ohm"] / last_liquid["peak_R_ohm"]
+    return growth, liquid_ratio, solid_ratio, (first["x"], last_liquid["x"], last["x"])
+
+
+def _charge_transfer_resistance(params, composition, result) -> float:
+    """RT / (F (a_a + a_c) i0_ref a_Na(x0)^a_c A_contact) [ohm]: the equilibrium
+    charge-transfer resistance of the wetted contact area (pristine alloy)."""
+    from nakmodel.model import thermo_ufl as tu
+    from nakmodel.model.materials import AlloyProperties, ElectrodeInterface
+
+    a = AlloyProperties.from_parameters(params)
+    w = ElectrodeInterface.from_parameters(params, "interface")
+    T = params.temperature
+    act = float(tu.activity_na(composition.x_na, T, a.redlich_kister_L0, a.redlich_kister_L1,
+                               a.redlich_kister_L2))
+    i0 = w.exchange_current_density * act ** w.cathodic_transfer_coefficient
+    area = float(result.contact_fraction[0]) * float(result.nominal_area)
+    alpha = w.anodic_transfer_coefficient + w.cathodic_transfer_coefficient
+    return tu.GAS_CONSTANT * T / (tu.FARADAY * alpha * i0 * area)
 
 
 def run(outdir):
@@ -26,48 +105,49 @@ def run(outdir):
     from nakmodel import load_parameters
     from nakmodel.study import ccd as ccd_kind
 
-    table = {"geometry": "axisymmetric", "pellet_radius": "2 mm", "pellet_thickness": "1 mm",
-             "alloy_thickness": "100 um", "mesh_size": "50 um",
-             "contact": {"kind": "spots", "radius": "100 um", "fraction": 0.3, "seed": 1},
-             "compositions": ["NaK80"], "directions": ["strip"], "start": "0.2 mA/cm2",
-             "stop": "6 mA/cm2", "step": "0.2 mA/cm2", "hold": "300 s",
-             "stop_at_liquidus": False, "geis_currents": list(GEIS),
-             "geis_points_per_decade": 5, "error_tolerance": 0.02}
     params = load_parameters()
-    options = ccd_kind.parse_options(table, "ccd", params)
-    study_dir = outdir / "drt_stripping_current"
-    row, _, _, _, peaks = ccd_kind.scan(options, params, options.compositions[0], "strip",
-                                        study_dir)
-    src = study_dir / "geis_drt.png"
-    if src.is_file():
-        shutil.copyfile(src, outdir / "drt_vs_stripping_current.png")
-    ccd = row["ccd"] / 10.0  # mA/cm2
-    before = [p for p in peaks if p["x"] < ccd - 1e-9]
-    after = [p for p in peaks if p["x"] >= ccd - 1e-9]
-    nan = float("nan")
-    checks = [Check.within("stripping CCD of the constricted NaK80 cell (for reference)", ccd,
-                           0.0, 1e9, "mA/cm2", f"limited by {row['limiting_mechanism']}")]
-    if len(before) >= 2:
-        first, last = before[0], before[-1]
+    checks = []
+    for label in COMPOSITIONS:
+        options = ccd_kind.parse_options(_table(label), "ccd", params)
+        folder = outdir / f"drt_stripping_current_{label}"
+        row, result, _, _, peaks = ccd_kind.scan(options, params, options.compositions[0],
+                                                 "strip", folder)
+        src = folder / "geis_drt.png"
+        if src.is_file():
+            shutil.copyfile(src, outdir / f"drt_vs_stripping_current_{label}.png")
+        i_liq, i_v = row["ccd_liquidus"] / _MA_CM2, row["ccd_voltage"] / _MA_CM2
+        growth, liquid, solid, xs = trend_numbers(peaks, i_liq, i_v)
+        where = (f"{xs[2]:.3g} vs {xs[0]:.3g} mA/cm²" if xs else "no spectra")
+        r_ct = _charge_transfer_resistance(params, options.compositions[0], result)
         checks += [
-            Check.within(f"below the CCD: interface peak R at {last['x']:.3g} / at "
-                         f"{first['x']:.3g} mA/cm² (>= 1.05: grows)",
-                         last["peak_R_ohm"] / first["peak_R_ohm"], 1.05, 1e9, "-", SOURCE),
-            Check.within(f"below the CCD: low-frequency R at {last['x']:.3g} / at "
-                         f"{first['x']:.3g} mA/cm² (>= 1.05: grows)",
-                         last["R_total_ohm"] / first["R_total_ohm"], 1.05, 1e9, "-", SOURCE)]
-    first = peaks[0] if peaks else None
-    ratio = after[0]["R_total_ohm"] / first["R_total_ohm"] if after and first else nan
-    label = f"{after[0]['x']:.3g}" if after else "(none recorded past the CCD)"
-    checks.append(Check.within(f"past the CCD: low-frequency R at {label} / at the lowest "
-                               "current (>= 1.05: grows)", ratio, 1.05, 1e9, "-", SOURCE))
+            Check(f"{label}: main DRT peak R at the lowest level vs RT/(F i0(a_Na) A_contact) "
+                  "(the peak is the charge-transfer arc, not the constriction)",
+                  peaks[0]["peak_R_ohm"] if peaks else math.nan, reference=r_ct,
+                  rel_tol=0.1, unit="ohm", source="linearised Butler-Volmer [I]"),
+            Check.within(f"{label}: run ends at the voltage limit (voltage CCD, mA/cm²; "
+                         f"liquidus onset {i_liq:.3g})", i_v, 0.0, 1e9, "mA/cm2",
+                         f"termination: {row['termination'][:60]}"),
+            Check.within(f"{label}: main DRT peak R, last level below the voltage CCD / "
+                         f"lowest level ({where}); observed: grows (>= 1.05)",
+                         growth, 1.05, 1e9, "-", SOURCE),
+            Check.within(f"{label}: all-liquid interface, peak R at {xs[1] if xs else 0:.3g} "
+                         "/ lowest level: the model predicts no growth (<= 1.05) before "
+                         "solid K forms (observed growth NOT reproduced there)", liquid, 0.0,
+                         1.05, "-", MODEL),
+            Check.within(f"{label}: solid K at the spots, peak R from the liquidus onset to "
+                         "the voltage CCD: grows (>= 1.05)", solid, 1.05, 1e9, "-", SOURCE),
+        ]
     return checks
 
 
 CASE = Case(name="trend_drt_stripping_current",
-            title="Operando DRT: interface peak vs stripping current (NaK80, contact spots)",
-            run=run, slow=True, figures=["drt_vs_stripping_current.png"],
+            title="Operando DRT: interface peak vs stripping current (NaK50/65/80, spots)",
+            run=run, slow=True,
+            figures=[f"drt_vs_stripping_current_{c}.png" for c in COMPOSITIONS],
             description=("Observed trend (operando GEIS during CCD scans): the interface DRT "
-                         "peak grows with the stripping current. The model shows it only if its "
-                         "constriction resistance grows before the liquidus is reached; a "
-                         "failing check means the trend is NOT reproduced by the model."))
+                         "peak grows with the stripping current up to the CCD (voltage "
+                         "divergence). The model's interface peak does not grow while the "
+                         "interface is all liquid (flat for NaK80, falling for NaK50: DC-biased "
+                         "Butler-Volmer); it grows only between the first solid K at the spots "
+                         "and the voltage CCD. Reproduced for NaK80 (and marginally NaK65), NOT "
+                         "for NaK50: the failing growth check says so."))
