@@ -26,6 +26,12 @@ class Check:
 
     Give ``abs_tol`` and/or ``rel_tol`` (passing if either holds), or use
     :meth:`within` for a range.  ``source`` cites where the reference comes from.
+
+    ``observation=True`` marks a comparison with an *observed experimental trend* (not a
+    verification of the numerics): the report lists it as reproduced or NOT reproduced,
+    and a trend the model does not reproduce is a scientific result, not a failed case.
+    Verification checks (analytic limits, conservation, the model's own predictions)
+    stay hard checks.
     """
 
     quantity: str
@@ -37,10 +43,19 @@ class Check:
     source: str = ""
     low: float | None = None
     high: float | None = None
+    observation: bool = False
 
     @classmethod
-    def within(cls, quantity, value, low, high, unit="", source="") -> Check:
-        return cls(quantity, value, unit=unit, source=source, low=low, high=high)
+    def within(cls, quantity, value, low, high, unit="", source="",
+               observation: bool = False) -> Check:
+        return cls(quantity, value, unit=unit, source=source, low=low, high=high,
+                   observation=observation)
+
+    @property
+    def verdict(self) -> str:
+        if self.observation:
+            return "reproduced" if self.passed else "NOT reproduced"
+        return "yes" if self.passed else "NO"
 
     @property
     def passed(self) -> bool:
@@ -94,7 +109,15 @@ class CaseOutcome:
 
     @property
     def passed(self) -> bool:
-        return not self.error and bool(self.checks) and all(c.passed for c in self.checks)
+        """No error, at least one check, every verification check holds (observed-trend
+        checks are reported, see :attr:`trends`)."""
+        return (not self.error and bool(self.checks)
+                and all(c.passed for c in self.checks if not c.observation))
+
+    @property
+    def trends(self) -> list[Check]:
+        """The observed-trend checks of the case."""
+        return [c for c in self.checks if c.observation]
 
 
 def default_case_dir() -> Path:
@@ -142,13 +165,25 @@ def write_report(outcomes: list[CaseOutcome], outdir: Path) -> Path:
     """Markdown report with a pass/fail table, sources and figures."""
     outdir = Path(outdir)
     n_pass = sum(o.passed for o in outcomes)
+    trends = [(o.case.name, c) for o in outcomes for c in o.trends]
+    n_rep = sum(c.passed for _, c in trends)
     lines = ["# nakmodel validation report", "",
-             f"{n_pass} of {len(outcomes)} cases pass.", "",
-             "| case | result | checks | time [s] |", "|---|---|---|---|"]
+             f"{n_pass} of {len(outcomes)} cases pass (verification checks)."]
+    if trends:
+        lines.append(f"Observed experimental trends: {n_rep} of {len(trends)} reproduced.")
+    lines += ["", "| case | result | checks | time [s] |", "|---|---|---|---|"]
     for o in outcomes:
         verdict = "PASS" if o.passed else ("ERROR" if o.error else "FAIL")
         ok = sum(c.passed for c in o.checks)
         lines.append(f"| {o.case.name} | {verdict} | {ok}/{len(o.checks)} | {o.seconds:.1f} |")
+    if trends:
+        lines += ["", "## Observed trends: reproduced or not", "",
+                  "| case | observed trend | model | criterion | reproduced | source |",
+                  "|---|---|---|---|---|---|"]
+        for name, c in trends:
+            cells = [name, c.quantity, f"{float(c.value):.6g}", c.criterion, c.verdict,
+                     c.source]
+            lines.append("| " + " | ".join(str(x).replace("|", "\\|") for x in cells) + " |")
     for o in outcomes:
         lines += ["", f"## {o.case.name}: {o.case.title}", ""]
         if o.case.description:
@@ -159,8 +194,8 @@ def write_report(outcomes: list[CaseOutcome], outdir: Path) -> Path:
         lines += ["| quantity | model | reference | unit | pass | source |",
                   "|---|---|---|---|---|---|"]
         for c in o.checks:
-            cells = [c.quantity, f"{float(c.value):.6g}", c.criterion, c.unit,
-                     "yes" if c.passed else "NO", c.source]
+            cells = [c.quantity, f"{float(c.value):.6g}", c.criterion, c.unit, c.verdict,
+                     c.source]
             lines.append("| " + " | ".join(str(x).replace("|", "\\|") for x in cells) + " |")
         for fig in o.case.figures:
             if (outdir / fig).exists():

@@ -36,6 +36,12 @@ def run(args) -> int:
     report = write_report(outcomes, out)
     n_pass = sum(o.passed for o in outcomes)
     for o in outcomes:
-        echo(args, f"  {'PASS' if o.passed else 'FAIL'}  {o.case.name}  ({o.seconds:.1f} s)")
-    print(f"{n_pass}/{len(outcomes)} validation cases pass; report: {report}")
+        missed = sum(not c.passed for c in o.trends)
+        note = f", {missed} observed trend(s) NOT reproduced" if missed else ""
+        echo(args, f"  {'PASS' if o.passed else 'FAIL'}  {o.case.name}  ({o.seconds:.1f} s"
+                   f"{note})")
+    trends = [c for o in outcomes for c in o.trends]
+    summary = (f"; observed trends reproduced: {sum(c.passed for c in trends)}/{len(trends)}"
+               if trends else "")
+    print(f"{n_pass}/{len(outcomes)} validation cases pass{summary}; report: {report}")
     return 0 if n_pass == len(outcomes) else 1

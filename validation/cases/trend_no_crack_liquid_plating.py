@@ -61,7 +61,7 @@ def run(outdir):
     plt.close(fig)
     return [
         Check.within("max K_I/K_IC plating liquid NaK50 into a 20 um flaw at 0.4 mA/cm²",
-                     ccd.k_ratio_max, 0.0, 0.999, "-", SOURCE),
+                     ccd.k_ratio_max, 0.0, 0.999, "-", SOURCE, observation=True),
         Check.within("min liquid fraction of the metal in the flaw (stays liquid)",
                      float(np.min(result.info["flaw_state"]["liquid_fraction"])), 0.5, 1.0,
                      "-", "lever rule, NaK50 plated 0.4 mAh/cm² into 30 um"),

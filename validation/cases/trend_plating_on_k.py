@@ -164,15 +164,16 @@ def run(outdir):
     return [
         Check.within(f"K foil {thick_um:g} um: interface DRT peak R end of plating / first "
                      "plating spectrum (< 0.9: falls)", s_thick["fall_ratio"], 0.0, 0.9, "-",
-                     SOURCE),
+                     SOURCE, observation=True),
         Check.within(f"K foil {thick_um:g} um: max interface liquid fraction during plating "
                      f"(> solid floor {floor:g}: liquid forms; pristine interface solid)",
                      s_thick["liquid_fraction_max"], floor, 1.0, "-",
                      "lever rule on the model's liquid window (Xue et al., JACS 140 (2018) "
-                     "3292); " + SOURCE),
+                     "3292); " + SOURCE, observation=True),
         Check.within(f"K foil {thick_um:g} um: recovered fraction of the interface peak "
                      "conductance after 2 h rest (partial recovery)",
-                     s_thick["recovered_fraction"], 0.05, 0.95, "-", SOURCE),
+                     s_thick["recovered_fraction"], 0.05, 0.95, "-", SOURCE,
+                     observation=True),
         Check(f"K foil {THIN_FOIL_UM:g} um (saturated layer): interface liquid fraction at "
               "the end of plating = lever rule of the fully mixed layer",
               thin.liquid_fraction[1], mixed, abs_tol=0.02, unit="-",
