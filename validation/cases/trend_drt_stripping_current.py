@@ -151,4 +151,4 @@ CASE = Case(name="trend_drt_stripping_current",
                          "interface is all liquid (flat for NaK80, falling for NaK50: DC-biased "
                          "Butler-Volmer); it grows only between the first solid K at the spots "
                          "and the voltage CCD. Reproduced for NaK80 (and marginally NaK65), NOT "
-                         "for NaK50: the report lists that observed-trend check as NOT reproduced."))
+                         "for NaK50: the report lists that observed trend as NOT reproduced."))
