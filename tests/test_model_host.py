@@ -13,10 +13,11 @@ import pytest
 from nakmodel import thermo
 from nakmodel.errors import ParameterError
 from nakmodel.geometry import Cell, PorousHost
-from nakmodel.model.materials import AlloyProperties, ElectrodeInterface, NasiconProperties
+from nakmodel.model.materials import ElectrodeInterface
 from nakmodel.model.meshes import interval_cell
-from nakmodel.model.problem import CoupledProblem, CurrentControl
+from nakmodel.model.problem import CoupledProblem
 from nakmodel.model.simulation import Simulation
+from nakmodel.model.verification import constant_current_depletion, sand_depletion, sand_problem
 from nakmodel.parameters import load_parameters
 from nakmodel.protocol import Protocol
 
@@ -65,18 +66,6 @@ def test_na_conservation_with_a_host(params):
     assert res.inventory[0] == pytest.approx(host.porosity * dense, rel=1e-12)
 
 
-def _sand_problem(params, host):
-    no_dl = {"double_layer_capacitance": 0.0}
-    return CoupledProblem(
-        interval_cell(5e-4, 1e-3, 10, 200, grading=200.0, host=host),
-        temperature=params.temperature, alloy=AlloyProperties.from_parameters(params),
-        nasicon=NasiconProperties.from_parameters(params),
-        working=dataclasses.replace(ElectrodeInterface.from_parameters(params), **no_dl),
-        counter=dataclasses.replace(
-            ElectrodeInterface.from_parameters(params, "counter_electrode"), **no_dl),
-        x_initial=params.alloy.composition.x_na, parameters=params)
-
-
 @pytest.mark.parametrize("host", [None, PorousHost(0.5, 2.0), PorousHost(0.7, 1.0)])
 def test_sand_depletion_follows_the_effective_medium(params, host):
     """Constant flux N = i/F into a semi-infinite hosted liquid: eps dc/dt = (eps/tau) D c''
@@ -84,19 +73,10 @@ def test_sand_depletion_follows_the_effective_medium(params, host):
     (Crank, constant-flux solution [M], with D -> D/tau and N -> N/eps) within 1 %."""
     eps, tau = (1.0, 1.0) if host is None else (host.porosity, host.tortuosity)
     x0, T = params.alloy.composition.x_na, params.temperature
-    pb = _sand_problem(params, host)
     D = float(thermo.interdiffusivity(x0, T, params=params))
-    current, dt = 40.0, 0.01
-    c0 = pb.concentration(x0)
-    times, depletion = [], []
-    for n in range(1, 401):
-        assert pb.solve(CurrentControl(current), dt).converged
-        pb.accept()
-        if n % 50 == 0:
-            times.append(n * dt)
-            depletion.append(c0 - pb.u.x.array[pb.interface_c_dofs][0])
-    times, depletion = np.array(times), np.array(depletion)
-    analytic = 2.0 * current / FARADAY / eps * np.sqrt(tau * times / (math.pi * D))
+    times, depletion = constant_current_depletion(sand_problem(params, host), 40.0, 0.01,
+                                                  400, 50)
+    analytic = sand_depletion(40.0, D, times, eps, tau)
     assert np.max(np.abs(depletion / analytic - 1.0)) < 0.01
 
 

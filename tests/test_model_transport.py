@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import dataclasses
-import math
 
 import numpy as np
 import pytest
 
 from nakmodel import thermo
-from nakmodel.model.materials import AlloyProperties, ElectrodeInterface, NasiconProperties
-from nakmodel.model.meshes import interval_cell
-from nakmodel.model.problem import CoupledProblem, CurrentControl
+from nakmodel.model.materials import ElectrodeInterface
 from nakmodel.model.simulation import Simulation
+from nakmodel.model.verification import constant_current_depletion, sand_depletion, sand_problem
 from nakmodel.parameters import load_parameters
 from nakmodel.protocol import Protocol
 
@@ -66,27 +64,10 @@ def test_thick_liquid_follows_sand_depletion(params):
     """Constant flux into a semi-infinite liquid: c0 - c(0, t) = 2 (i/F) sqrt(t / (pi D)) within
     1 % (D = Darken interdiffusivity at the initial composition; double layers off)."""
     x0, T = params.alloy.composition.x_na, params.temperature
-    no_dl = {"double_layer_capacitance": 0.0}
-    pb = CoupledProblem(
-        interval_cell(5e-4, 1e-3, 10, 200, grading=200.0), temperature=T,
-        alloy=AlloyProperties.from_parameters(params),
-        nasicon=NasiconProperties.from_parameters(params),
-        working=dataclasses.replace(ElectrodeInterface.from_parameters(params), **no_dl),
-        counter=dataclasses.replace(
-            ElectrodeInterface.from_parameters(params, "counter_electrode"), **no_dl),
-        x_initial=x0, parameters=params)
     D = float(thermo.interdiffusivity(x0, T, params=params))
-    current, dt = 100.0, 0.01
-    c0 = pb.concentration(x0)
-    times, depletion = [], []
-    for n in range(1, 401):
-        assert pb.solve(CurrentControl(current), dt).converged
-        pb.accept()
-        if n % 50 == 0:
-            times.append(n * dt)
-            depletion.append(c0 - pb.u.x.array[pb.interface_c_dofs][0])
-    times, depletion = np.array(times), np.array(depletion)
-    analytic = 2.0 * current / FARADAY * np.sqrt(times / (math.pi * D))
+    current = 100.0
+    times, depletion = constant_current_depletion(sand_problem(params), current, 0.01, 400, 50)
+    analytic = sand_depletion(current, D, times)
     assert np.max(np.abs(depletion / analytic - 1.0)) < 0.01
     # interface concentration vs sqrt(t): a straight line through the origin
     slope, intercept = np.polyfit(np.sqrt(times), depletion, 1)

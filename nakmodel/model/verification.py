@@ -264,3 +264,53 @@ def transient_convergence_study(steps=(4, 8, 16, 32), n: int = 100, host=None):
                               / _l2(p, phi_ex**2, p.dx_nasicon))
         dts.append(dt)
     return np.array(dts), {k: np.array(v) for k, v in errs.items()}
+
+
+def constant_current_depletion(problem, current_density: float, dt: float, steps: int,
+                               every: int) -> tuple[np.ndarray, np.ndarray]:
+    """Galvanostatic steps from the current state: (times, c0 - c_interface) every ``every``
+    steps [s, mol/m^3] at the first interface DOF (a 1D cell); raises ConvergenceError."""
+    from .problem import CurrentControl
+
+    c0 = float(problem.u.x.array[problem.interface_c_dofs][0])
+    times, depletion = [], []
+    for n in range(1, steps + 1):
+        problem.solve_or_raise(CurrentControl(current_density), dt)
+        problem.accept()
+        if n % every == 0:
+            times.append(n * dt)
+            depletion.append(c0 - problem.u.x.array[problem.interface_c_dofs][0])
+    return np.array(times), np.array(depletion)
+
+
+def sand_depletion(current_density: float, diffusivity: float, times, porosity: float = 1.0,
+                   tortuosity: float = 1.0) -> np.ndarray:
+    """Interface depletion of a semi-infinite medium under a constant flux N = i/F:
+    c0 - c(0, t) = (2 N / eps) sqrt(tau t / (pi D)) (Crank, *The Mathematics of
+    Diffusion*, constant-flux solution [M]; effective medium eps dc/dt = (eps/tau) D c'')."""
+    from .thermo_ufl import FARADAY
+
+    flux = current_density / FARADAY
+    return 2.0 * flux / porosity * np.sqrt(tortuosity * np.asarray(times)
+                                           / (math.pi * diffusivity))
+
+
+def sand_problem(params, host=None, nasicon_thickness: float = 5e-4,
+                 alloy_thickness: float = 1e-3):
+    """1D cell with a thick alloy (200 cells graded 200x towards the interface) and no
+    double layers: the semi-infinite constant-flux (Sand) limit of :func:`sand_depletion`
+    for a ``Parameters`` set, optionally in a porous ``host``."""
+    import dataclasses
+
+    from .materials import AlloyProperties, ElectrodeInterface, NasiconProperties
+    from .problem import CoupledProblem
+
+    no_dl = {"double_layer_capacitance": 0.0}
+    return CoupledProblem(
+        interval_cell(nasicon_thickness, alloy_thickness, 10, 200, grading=200.0, host=host),
+        temperature=params.temperature, alloy=AlloyProperties.from_parameters(params),
+        nasicon=NasiconProperties.from_parameters(params),
+        working=dataclasses.replace(ElectrodeInterface.from_parameters(params), **no_dl),
+        counter=dataclasses.replace(
+            ElectrodeInterface.from_parameters(params, "counter_electrode"), **no_dl),
+        x_initial=params.alloy.composition.x_na, parameters=params)

@@ -19,38 +19,16 @@ SAND_SOURCE = "Crank, The Mathematics of Diffusion (1975), constant flux, D -> D
 
 
 def _sand(p, host):
-    import dataclasses
-    import math
-
-    import numpy as np
-
     from nakmodel import thermo
-    from nakmodel.model.materials import AlloyProperties, ElectrodeInterface, NasiconProperties
-    from nakmodel.model.meshes import interval_cell
-    from nakmodel.model.problem import CoupledProblem, CurrentControl
+    from nakmodel.model.verification import (
+        constant_current_depletion,
+        sand_depletion,
+        sand_problem,
+    )
 
-    F = 96485.33212
-    no_dl = {"double_layer_capacitance": 0.0}
-    pb = CoupledProblem(
-        interval_cell(5e-4, 1e-3, 10, 200, grading=200.0, host=host),
-        temperature=p.temperature, alloy=AlloyProperties.from_parameters(p),
-        nasicon=NasiconProperties.from_parameters(p),
-        working=dataclasses.replace(ElectrodeInterface.from_parameters(p), **no_dl),
-        counter=dataclasses.replace(ElectrodeInterface.from_parameters(p, "counter_electrode"),
-                                    **no_dl), x_initial=p.alloy.composition.x_na, parameters=p)
     D = float(thermo.interdiffusivity(p.alloy.composition.x_na, p.temperature, params=p))
-    current, dt = 40.0, 0.01
-    c0 = pb.concentration(p.alloy.composition.x_na)
-    times, depletion = [], []
-    for n in range(1, 401):
-        pb.solve_or_raise(CurrentControl(current), dt)
-        pb.accept()
-        if n % 40 == 0:
-            times.append(n * dt)
-            depletion.append(c0 - pb.u.x.array[pb.interface_c_dofs][0])
-    times, depletion = np.array(times), np.array(depletion)
-    analytic = (2.0 * current / F / host.porosity
-                * np.sqrt(host.tortuosity * times / (math.pi * D)))
+    times, depletion = constant_current_depletion(sand_problem(p, host), 40.0, 0.01, 400, 40)
+    analytic = sand_depletion(40.0, D, times, host.porosity, host.tortuosity)
     return times, depletion, analytic
 
 

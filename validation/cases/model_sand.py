@@ -12,7 +12,6 @@ SOURCE = "Crank, The Mathematics of Diffusion (1975), constant-flux solution [M]
 
 
 def run(outdir):
-    import dataclasses
     import math
 
     import matplotlib
@@ -23,33 +22,20 @@ def run(outdir):
 
     from nakmodel import thermo
     from nakmodel.io_utils import atomic_savefig
-    from nakmodel.model.materials import AlloyProperties, ElectrodeInterface, NasiconProperties
-    from nakmodel.model.meshes import interval_cell
-    from nakmodel.model.problem import CoupledProblem, CurrentControl
+    from nakmodel.model.verification import (
+        constant_current_depletion,
+        sand_depletion,
+        sand_problem,
+    )
     from nakmodel.parameters import load_parameters
 
     F = 96485.33212
     p = load_parameters()
     x0, T = p.alloy.composition.x_na, p.temperature
-    no_dl = {"double_layer_capacitance": 0.0}
-    pb = CoupledProblem(
-        interval_cell(5e-4, 1e-3, 10, 200, grading=200.0), temperature=T,
-        alloy=AlloyProperties.from_parameters(p), nasicon=NasiconProperties.from_parameters(p),
-        working=dataclasses.replace(ElectrodeInterface.from_parameters(p), **no_dl),
-        counter=dataclasses.replace(ElectrodeInterface.from_parameters(p, "counter_electrode"),
-                                    **no_dl), x_initial=x0, parameters=p)
     D = float(thermo.interdiffusivity(x0, T, params=p))
-    current, dt = 100.0, 0.005
-    c0 = pb.concentration(x0)
-    times, depletion = [], []
-    for n in range(1, 801):
-        pb.solve_or_raise(CurrentControl(current), dt)
-        pb.accept()
-        if n % 40 == 0:
-            times.append(n * dt)
-            depletion.append(c0 - pb.u.x.array[pb.interface_c_dofs][0])
-    times, depletion = np.array(times), np.array(depletion)
-    analytic = 2.0 * current / F * np.sqrt(times / (math.pi * D))
+    current = 100.0
+    times, depletion = constant_current_depletion(sand_problem(p), current, 0.005, 800, 40)
+    analytic = sand_depletion(current, D, times)
     err = float(np.max(np.abs(depletion / analytic - 1.0)))
     slope = float(np.polyfit(np.sqrt(times), depletion, 1)[0])
     checks = [
