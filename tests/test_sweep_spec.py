@@ -191,3 +191,17 @@ def test_composition_range_is_in_mole_fraction_of_na():
     with pytest.raises(ParameterError, match="x_Na"):
         load_sweep(thermo({"parameter": [param(
             "alloy.composition", range={"start": 0.5, "stop": 1.5, "num": 2})]}))
+
+
+def test_a_ccd_sweep_point_must_scan_one_direction(tmp_path):
+    from nakmodel.errors import ParameterError
+    from nakmodel.sweep.spec import load_sweep
+
+    study = tmp_path / "ccd.toml"
+    study.write_text('[study]\nname = "c"\nkind = "ccd"\n[ccd]\ngeometry = "1d"\n'
+                     'alloy_thickness = "20 um"\ndirections = ["strip", "plate"]\n'
+                     '[sweep]\n[[sweep.parameter]]\nkey = "temperature"\n'
+                     'values = ["20 degC", "30 degC"]\n')
+    with pytest.raises(ParameterError, match="ccd.directions") as err:
+        load_sweep(study)
+    assert len(err.value.problems) == 1  # said once, not once per point

@@ -32,9 +32,11 @@ also defines
 Optional: ``OPTIONS`` (option names that may be swept as ``<kind>.<option>``),
 ``OPTION_UNITS`` (option -> SI unit, used for ``range`` sweeps and CSV
 headers), ``OPTION_TABLES`` (``{table: option names}`` for a kind with
-several option tables, e.g. ``protocol.current_density``) and ``VERSION``
+several option tables, e.g. ``protocol.current_density``), ``VERSION``
 (part of every point id: bump it when the kind's physics changes so that
-stored sweep results are not reused).
+stored sweep results are not reused) and ``point_problems(study) ->
+list[Problem]`` (rules a resolved point must satisfy, checked for every point
+before anything runs).
 """
 
 from __future__ import annotations

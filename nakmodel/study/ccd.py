@@ -411,8 +411,21 @@ def _inventory_columns(options: ScanOptions, result, composition, direction: str
             "ccd_inventory_limit": inventory_limited_level(options.levels(), options.hold, q)}
 
 
+def point_problems(study) -> list[Problem]:
+    """Sweep rule: a point scans ONE direction (its row has no direction column), so
+    ``directions`` must hold one entry per point (sweep ``ccd.directions`` over
+    ``[["strip"], ["plate"]]`` for both)."""
+    directions = list(study.options.directions)
+    if len(directions) == 1:
+        return []
+    return [Problem("ccd.directions", "a sweep point scans one direction", directions,
+                    'one direction, e.g. ["strip"], or sweep ccd.directions over '
+                    '[["strip"], ["plate"]]')]
+
+
 def run_point(study, point_dir: Path) -> dict:
-    """One sweep point: a scan of ``alloy.composition`` in ``directions[0]``."""
+    """One sweep point: a scan of ``alloy.composition`` in its single direction
+    (:func:`point_problems`)."""
     opts = study.options
     row, *_ = scan(opts, study.parameters, study.parameters.alloy.composition,
                    opts.directions[0], Path(point_dir))

@@ -523,6 +523,12 @@ def load_sweep(source) -> SweepSpec:
                     problems.append(Problem(p.key, f"{p.message} [sweep point {index}: "
                                             f"{label}]", p.value, p.expected))
             continue
+        check = getattr(module, "point_problems", None)  # a kind's own per-point rules
+        for p in (check(study) if check is not None else ()):
+            sig = (p.key, p.message, repr(p.value))
+            if sig not in seen_problem:
+                seen_problem.add(sig)
+                problems.append(p)
         pid = point_id(study, kind_module)
         if pid in ids:
             problems.append(Problem("sweep", f"points {ids[pid]} and {index} resolve to the same "
