@@ -24,11 +24,14 @@ def run(args) -> int:
     import matplotlib
 
     matplotlib.use("Agg")
-    from ..validation import discover, run_cases, write_report
+    from ..validation import default_case_dir, discover, run_cases, write_report
 
-    cases = discover(Path(args.cases) if args.cases else None)
+    folder = Path(args.cases) if args.cases else default_case_dir()
+    cases = discover(folder) if folder.is_dir() else []
     if not cases:
-        print("error: no validation cases found", file=__import__("sys").stderr)
+        print(f"error: no validation cases found in {folder} (give the folder of the case "
+              "files with --cases, e.g. validation/cases of a source checkout)",
+              file=__import__("sys").stderr)
         return 1
     out = Path(args.out)
     outcomes = run_cases(cases, out, include_slow=not args.fast, select=args.select,
