@@ -146,8 +146,11 @@ def test_kill_minus_9_mid_sweep_then_rerun_completes_with_identical_results(tmp_
         pytest.fail("worker processes outlived the killed sweep")
     done_before = len(list(out.glob("points/*/result.json")))
     assert 2 <= done_before < 8
+    started_before = {}
     for path in out.glob("points/*/result.json"):  # nothing half-written
-        assert json.loads(path.read_text())["status"] == "ok"
+        record = json.loads(path.read_text())
+        assert record["status"] == "ok"
+        started_before[path.parent.name] = record["started"]
 
     rerun = subprocess.run([PYTHON, "-c", _sweep_script(study, out, 2)], cwd=tmp_path,
                            capture_output=True, text=True, timeout=120)
@@ -160,8 +163,11 @@ def test_kill_minus_9_mid_sweep_then_rerun_completes_with_identical_results(tmp_
                            capture_output=True, text=True, timeout=120)
     assert clean.returncode == 0, clean.stderr
     assert strip_run_specific(rows) == strip_run_specific(read_csv(reference / "results.csv"))
-    ran = [json.loads(p.read_text())["started"] for p in out.glob("points/*/result.json")]
+    ran = {p.parent.name: json.loads(p.read_text())["started"]
+           for p in out.glob("points/*/result.json")}
     assert len(ran) == 8
+    # the rerun skipped the points finished before the kill (their records are untouched)
+    assert all(ran[name] == started for name, started in started_before.items())
 
 
 @pytest.mark.usefixtures("synth_kind")
