@@ -802,7 +802,7 @@ class CoupledProblem:
             J = self.steady_jacobian()
             if dt is not None:
                 J = J + M / dt
-            Jk = J[keep][:, keep].tocsc()
+            Jk = J.tocsc() if galv else J[keep][:, keep].tocsc()
             try:
                 with np.errstate(all="ignore"):
                     lu = _factor(Jk)
