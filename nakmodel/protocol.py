@@ -35,6 +35,14 @@ Grammar of the strings (keywords case-insensitive; quantities are a number and a
             | <capacity> | liquidus | solid coverage <fraction> | time <time>
             | current above|below <current> (Hold only)
 
+A termination the step can never trigger is bad input, raised when the step is built (so
+for strings and typed steps alike, before any solve): a voltage limit of a current step
+must lie in the step's direction (stripping: ``above`` a voltage > 0, plating: ``below`` a
+voltage < 0; a rest may have both), and a time limit must be shorter than the step's
+duration. Current steps never change sign (magnitudes >= 0, direction from the step), see
+:func:`step_sign`. A limit that is already met when its step starts ends the step at once
+(:class:`nakmodel.model.stepping.Event`).
+
 ``Protocol.parse`` takes a string (one step per line, or ``;``-separated) or a list of
 strings and step objects. A string that does not parse raises
 :class:`~nakmodel.errors.ParameterError` showing the text with ``^`` under the offending

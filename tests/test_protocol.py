@@ -255,6 +255,22 @@ def test_every_study_protocol_stays_valid():
     assert len(studies) >= 10 and len(found) >= 2  # the walk found the study protocols
 
 
+def test_every_study_loads_and_its_ccd_protocols_parse():
+    import pathlib
+
+    from nakmodel.study import load_study
+
+    studies = sorted((pathlib.Path(__file__).parents[1] / "studies").glob("*.toml"))
+    scans = 0
+    for path in studies:
+        study = load_study(path)  # validates the [simulation] protocol strings too
+        if hasattr(study.options, "protocol") and hasattr(study.options, "directions"):
+            for d in study.options.directions:
+                assert len(Protocol.parse(study.options.protocol(d))) >= 1, (path.name, d)
+                scans += 1
+    assert scans >= 5
+
+
 @pytest.mark.parametrize("direction", ["strip", "plate"])
 @pytest.mark.parametrize("staircase", [False, True])
 def test_ccd_scan_protocols_stay_valid(direction, staircase):
@@ -492,3 +508,13 @@ def test_plot_protocol_draws_the_setpoint():
     assert set(plate_line.get_ydata()) == {-0.5}
     assert max(plate_line.get_xdata()) == pytest.approx(1.5 + 0.5)  # h, open step drawn 30 min
     plt.close(fig)
+
+
+def test_study_with_a_contradictory_limit_is_rejected_when_loaded():
+    from nakmodel.study import load_study
+
+    with pytest.raises(ParameterError) as info:
+        load_study({"study": {"name": "x", "kind": "simulation"},
+                    "simulation": {"protocol": ["Rest for 1 min", "Plate at 1 mA/cm2 until 1 V"]}})
+    assert info.value.problems[0].key == "simulation.protocol"
+    assert "Plate.until[0]: plating drives" in str(info.value)
