@@ -86,7 +86,8 @@ def _fmt_current(i: float) -> str:
 
 def _fmt_time(t: float) -> str:
     for unit, scale in (("h", 3600.0), ("min", 60.0)):
-        if t >= scale and abs(t / scale - round(t / scale, 6)) < 1e-9 * max(1.0, t / scale):
+        q = t / scale  # >= 1 up to round-off, so that 3599.9999999999995 s reads "1 h"
+        if q >= 1.0 - 1e-12 and abs(q - round(q, 6)) < 1e-9 * max(1.0, q):
             return f"{_num(t / scale)} {unit}"
     return f"{_num(t)} s"
 

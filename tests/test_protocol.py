@@ -518,3 +518,11 @@ def test_study_with_a_contradictory_limit_is_rejected_when_loaded():
                     "simulation": {"protocol": ["Rest for 1 min", "Plate at 1 mA/cm2 until 1 V"]}})
     assert info.value.problems[0].key == "simulation.protocol"
     assert "Plate.until[0]: plating drives" in str(info.value)
+
+
+def test_durations_a_round_off_below_a_unit_render_in_that_unit():
+    """Found by the round-trip property: 3599.9999999999995 s rendered '60 min' and parsed
+    back as 3600 s = '1 h'."""
+    assert str(Rest(3599.9999999999995)) == "Rest for 1 h"
+    assert str(Rest(59.99999999999999)) == "Rest for 1 min"
+    assert str(Rest(3540.0)) == "Rest for 59 min"
