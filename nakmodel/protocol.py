@@ -35,6 +35,14 @@ Grammar of the strings (keywords case-insensitive; quantities are a number and a
             | <capacity> | liquidus | solid coverage <fraction> | time <time>
             | current above|below <current> (Hold only)
 
+A termination the step can never trigger is bad input, raised when the step is built (so
+for strings and typed steps alike, before any solve): a voltage limit of a current step
+must lie in the step's direction (stripping: ``above`` a voltage > 0, plating: ``below`` a
+voltage < 0; a rest may have both), and a time limit must be shorter than the step's
+duration. Current steps never change sign (magnitudes >= 0, direction from the step), see
+:func:`step_sign`. A limit that is already met when its step starts ends the step at once
+(:class:`nakmodel.model.stepping.Event`).
+
 ``Protocol.parse`` takes a string (one step per line, or ``;``-separated) or a list of
 strings and step objects. A string that does not parse raises
 :class:`~nakmodel.errors.ParameterError` showing the text with ``^`` under the offending
@@ -78,7 +86,8 @@ def _fmt_current(i: float) -> str:
 
 def _fmt_time(t: float) -> str:
     for unit, scale in (("h", 3600.0), ("min", 60.0)):
-        if t >= scale and abs(t / scale - round(t / scale, 6)) < 1e-9 * max(1.0, t / scale):
+        q = t / scale  # >= 1 up to round-off, so that 3599.9999999999995 s reads "1 h"
+        if q >= 1.0 - 1e-12 and abs(q - round(q, 6)) < 1e-9 * max(1.0, q):
             return f"{_num(t / scale)} {unit}"
     return f"{_num(t)} s"
 
@@ -251,11 +260,62 @@ def _check_until(step, key: str) -> tuple:
         raise _bad(f"{key}.until", "voltage limits exclude every starting voltage (the step "
                    "would end at once)", f"above {min(upper)} V or below {max(lower)} V",
                    "the 'above' limit higher than the 'below' limit")
+    for k, term in enumerate(until):
+        _check_reachable(step, term, f"{key}.until[{k}]")
     object.__setattr__(step, "until", until)
     if math.isinf(step.duration) and not until:
         raise _bad(f"{key}.duration", "the step never ends: no duration and no termination",
                    None, "a duration in s or at least one 'until' termination")
     return until
+
+
+def step_sign(step) -> float:
+    """Direction of the current of a galvanostatic step: ``+1`` stripping, ``-1`` plating,
+    ``0`` for a rest, a potentiostatic hold or a step of unknown direction.
+
+    Every current step of this module keeps one direction: magnitudes are >= 0 and the sign
+    comes from the step type (``Strip``/``Plate``) or its ``direction``, so a ramp, staircase
+    or pulse train never changes the sign of the current (it may pass through 0 A/m²)."""
+    if isinstance(step, Strip):  # Plate is a Strip with sign -1
+        return step.sign
+    if isinstance(step, (Ramp, Staircase, PulseTrain)):
+        return 1.0 if step.direction == "strip" else -1.0
+    return 0.0
+
+
+def _check_reachable(step, term, key: str) -> None:
+    """Reject a termination that the step can never trigger (issue #3).
+
+    - voltage limit of a current step: with ``V = φ_WE − φ_CE`` stripping (i > 0) drives V
+      up from the open-circuit value (~0 V against Na) and plating drives it down, so a
+      stripping step needs ``above V_lim`` with ``V_lim > 0`` and a plating step ``below
+      V_lim`` with ``V_lim < 0``; any other limit never fires (the run goes on until the
+      solver breaks down or max_steps). A rest may carry limits of either direction.
+    - time limit not shorter than the step's own (finite) duration: the duration ends the
+      step first (``for 1 h until 2 h`` is almost always a capacity typed as a time).
+
+    Kept valid on purpose: a capacity limit larger than the charge of a finite step (a
+    safety cap, harmless: the duration ends the step, "for 1.5 h or until 2 mAh/cm2"); a
+    negative capacity is already rejected by :class:`CapacityLimit` (a magnitude).
+    """
+    sign = step_sign(step)
+    if isinstance(term, VoltageLimit) and sign != 0.0:
+        want = "above" if sign > 0 else "below"
+        if term.direction != want or term.volts * sign <= 0.0:
+            verb, where = ("stripping", "up (V > 0)") if sign > 0 else ("plating",
+                                                                        "down (V < 0)")
+            example = "'above 1 V' (V > 0)" if sign > 0 else "'below -1 V' (V < 0)"
+            raise _bad(key, f"{verb} drives the cell voltage V = phi_WE - phi_CE {where}: this "
+                       f"voltage limit never triggers", term.render(),
+                       f"a limit '{want}' a voltage of that sign for a {verb} step, e.g. "
+                       f"{example}")
+    duration = step.duration
+    if isinstance(term, TimeLimit) and math.isfinite(duration) \
+            and term.seconds >= duration * (1.0 - 1e-12):
+        raise _bad(key, f"the step ends after its duration {_fmt_time(duration)} first: this "
+                   "time limit never triggers", term.render(),
+                   f"a time limit shorter than {_fmt_time(duration)} (or a capacity such as "
+                   "'2 mAh/cm2' if that was meant)")
 
 
 def _sign(direction: str, key: str) -> float:

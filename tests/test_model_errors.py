@@ -3,6 +3,7 @@ ConvergenceError carrying the state."""
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from nakmodel.errors import ConvergenceError, ParameterError
@@ -55,3 +56,48 @@ def test_newton_failure_raises_convergence_error_with_state():
     assert err.history and "voltage" in err.state
     assert err.result.termination.startswith("convergence failure")
     assert len(err.result) == 1  # only the initial state was recorded
+
+
+@pytest.mark.parametrize("text, token", [("Strip at 1 mA/cm2 until -1 V", "-1 V"),
+                                         ("Plate at 1 mA/cm2 until 1 V", "1 V")])
+def test_contradictory_voltage_limit_fails_before_meshing(text, token):
+    """Issue #3: these ran to 36 V / max_steps and ended in a ConvergenceError."""
+    with pytest.raises(ParameterError) as info:
+        Simulation(interval_cell(1e-3, 1e-4, 4, 4), load_parameters(), text)
+    message = str(info.value)
+    assert "never triggers" in message
+    shown, carets = message.splitlines()[-2:]
+    start = carets.index("^")
+    assert shown[start:len(carets)] == token
+
+
+def _already_met_run(protocol):
+    return Simulation(interval_cell(1e-3, 1e-4, 4, 8), load_parameters(), protocol).run()
+
+
+def test_termination_already_met_ends_the_step_at_once():
+    """A limit already satisfied when its step starts ends that step with its name, at the
+    same time and state (before: the crossing test g_old < 0 <= g_new never fired)."""
+    res = _already_met_run(["Strip at 1 mA/cm2 for 60 s",
+                            "Rest for 60 s or until below 0.5 V",  # V ~ 25 mV < 0.5 V
+                            "Strip at 1 mA/cm2 for 60 s or until above 1 mV",  # V > 1 mV
+                            "Rest for 30 s"])
+    assert res.step_terminations == ["duration", "below 500 mV", "above 1 mV", "duration"]
+    v_strip = res.voltage[res.step == 0][-1]
+    assert 1e-3 < v_strip < 0.5  # both limits were indeed met at their step's start
+    for k in (1, 2):  # one row each, the state at the end of the first strip
+        rows = np.flatnonzero(res.step == k)
+        assert len(rows) == 1
+        assert res.time[rows[0]] == 60.0 and res.voltage[rows[0]] == v_strip
+    assert res.time[-1] == pytest.approx(90.0)
+    assert res.capacity[-1] == pytest.approx(10.0 * 60.0, rel=1e-9)  # only the first strip
+
+
+def test_current_limit_of_a_hold_is_not_met_by_the_previous_step():
+    """At the start of a hold the current is still the rest's 0 A/m^2: a 'current below'
+    limit must wait for the hold's own current (which stays far above 1e-6 mA/cm2)."""
+    res = _already_met_run(["Rest for 10 s",
+                            "Hold at 30 mV for 60 s or until current below 1e-6 mA/cm2"])
+    assert res.step_terminations == ["duration", "duration"]
+    assert res.time[-1] == pytest.approx(70.0)
+    assert np.all(np.abs(res.current_density[res.step == 1]) > 1e-5)

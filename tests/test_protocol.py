@@ -127,6 +127,25 @@ BAD = [
     ("Hold at 1 V for 1 h until above 2 V", "above 2 V", "voltage is imposed"),
     ("Strip at 1 mA/cm2 for 2 kg", "2 kg", "time"),
     ("Ramp stripping from 1 to 1 mA/cm2 at 0.1 mA/cm2/s", "0.1 mA/cm2/s", "sign"),
+    # terminations that contradict the step or can never trigger (issue #3)
+    ("Strip at 1 mA/cm2 until -1 V", "-1 V", "Strip.until[0]: stripping drives"),
+    ("Plate at 1 mA/cm2 until 1 V", "1 V", "Plate.until[0]: plating drives"),
+    ("Strip at 1 mA/cm2 until 0 V", "0 V", "'above 1 V' (V > 0)"),
+    ("Strip at 1 mA/cm2 until liquidus or below 0.5 V", "below 0.5 V",
+     "Strip.until[1]: stripping drives"),
+    ("Plate at 0.4 mA/cm2 for 2 h or until above -0.5 V", "above -0.5 V",
+     "'below -1 V' (V < 0)"),
+    ("Staircase plating 0.2, 0.4 mA/cm2 for 30 min each until 1 V", "1 V",
+     "Staircase.until[0]: plating drives"),
+    ("Ramp stripping from 0 to 1 mA/cm2 at 0.001 mA/cm2/s until -0.2 V", "-0.2 V",
+     "Ramp.until[0]: stripping drives"),
+    ("Pulse plating at 1 mA/cm2 for 10 s on, 5 s off, 3 times until above 1 V", "above 1 V",
+     "PulseTrain.until[0]: plating drives"),
+    ("Strip at 1 mA/cm2 for 1 h until 2 h", "2 h", "time limit never triggers"),
+    ("Rest for 10 min or until time 10 min", "time 10 min", "shorter than 10 min"),
+    ("Ramp stripping from 0 to 1 mA/cm2 at 0.001 mA/cm2/s until time 2000 s", "time 2000 s",
+     "shorter than 1000 s"),
+    ("Strip at 1 mA/cm2 until -2 mAh/cm2", "-2 mAh/cm2", "must be positive"),
 ]
 
 
@@ -167,12 +186,103 @@ def test_bad_strings_point_at_the_token(text, token, words):
         (lambda: Staircase((), 60.0), "Staircase.levels"),
         (lambda: VoltageLimit(1.0, "sideways"), "VoltageLimit.direction"),
         (lambda: Protocol(("Rest for 1 min",)), "protocol[0]"),
+        (lambda: Strip(10.0, until=(VoltageLimit(-1.0, "above"),)), "Strip.until[0]"),
+        (lambda: Strip(10.0, until=(VoltageLimit(1.0, "below"),)), "Strip.until[0]"),
+        (lambda: Plate(10.0, until=(VoltageLimit(1.0, "below"),)), "Plate.until[0]"),
+        (lambda: Plate(10.0, until=(Liquidus(), VoltageLimit(-1.0, "above"))),
+         "Plate.until[1]"),
+        (lambda: Staircase((1.0, 2.0), 60.0, "plate", until=(VoltageLimit(0.5, "above"),)),
+         "Staircase.until[0]"),
+        (lambda: Ramp(0.0, 1.0, 0.01, "strip", until=(VoltageLimit(-0.1, "below"),)),
+         "Ramp.until[0]"),
+        (lambda: PulseTrain(10.0, 1.0, 1.0, 3, "plate", until=(VoltageLimit(0.1, "above"),)),
+         "PulseTrain.until[0]"),
+        (lambda: Strip(10.0, 3600.0, (TimeLimit(7200.0),)), "Strip.until[0]"),
+        (lambda: Hold(0.01, 60.0, until=(TimeLimit(60.0),)), "Hold.until[0]"),
     ],
 )
 def test_typed_contradictions(make, key):
     with pytest.raises(ParameterError) as info:
         make()
     assert info.value.problems[0].key == key
+
+
+@pytest.mark.parametrize("make", [
+    lambda: Strip(10.0, until=(VoltageLimit(1e-3, "above"),)),
+    lambda: Plate(10.0, until=(VoltageLimit(-1e-3, "below"),)),
+    lambda: Strip(10.0, 3600.0, (TimeLimit(3599.0), CapacityLimit(36000.0))),  # reachable
+    lambda: Strip(10.0, 3600.0, (CapacityLimit(1e6),)),  # a safety cap: harmless
+    lambda: Rest(60.0, (VoltageLimit(-0.5, "above"), VoltageLimit(-1.0, "below"))),
+    lambda: Hold(0.01, 60.0, until=(CapacityLimit(1e9), TimeLimit(30.0))),  # charge unknown
+    lambda: Staircase((1.0, 2.0), 60.0, "plate", 30.0, (VoltageLimit(-0.5, "below"),)),
+])
+def test_reachable_terminations_are_accepted(make):
+    assert make().until
+
+
+def test_step_sign_is_the_direction_of_the_current():
+    from nakmodel.protocol import step_sign
+
+    assert step_sign(Strip(1.0, 1.0)) == 1.0 and step_sign(Plate(1.0, 1.0)) == -1.0
+    assert step_sign(Ramp(0.0, 1.0, 0.1, "plate")) == -1.0  # starts at 0 A/m^2
+    assert step_sign(Staircase((1.0,), 1.0, "strip")) == 1.0
+    assert step_sign(PulseTrain(1.0, 1.0, 1.0, 1, "plate")) == -1.0
+    assert step_sign(Rest(1.0)) == 0.0 and step_sign(Hold(0.1, 1.0)) == 0.0
+
+
+def _study_protocols(node, where):
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "protocol":
+                yield where + "." + key, value
+            else:
+                yield from _study_protocols(value, f"{where}.{key}")
+    elif isinstance(node, list):
+        for k, value in enumerate(node):
+            yield from _study_protocols(value, f"{where}[{k}]")
+
+
+def test_every_study_protocol_stays_valid():
+    import pathlib
+    import tomllib
+
+    studies = sorted((pathlib.Path(__file__).parents[1] / "studies").glob("*.toml"))
+    found = []
+    for path in studies:
+        for where, protocol in _study_protocols(tomllib.loads(path.read_text()), path.name):
+            found.append(where)
+            assert len(Protocol.parse(protocol)) >= 1, where
+    assert len(studies) >= 10 and len(found) >= 2  # the walk found the study protocols
+
+
+def test_every_study_loads_and_its_ccd_protocols_parse():
+    import pathlib
+
+    from nakmodel.study import load_study
+
+    studies = sorted((pathlib.Path(__file__).parents[1] / "studies").glob("*.toml"))
+    scans = 0
+    for path in studies:
+        study = load_study(path)  # validates the [simulation] protocol strings too
+        if hasattr(study.options, "protocol") and hasattr(study.options, "directions"):
+            for d in study.options.directions:
+                assert len(Protocol.parse(study.options.protocol(d))) >= 1, (path.name, d)
+                scans += 1
+    assert scans >= 5
+
+
+@pytest.mark.parametrize("direction", ["strip", "plate"])
+@pytest.mark.parametrize("staircase", [False, True])
+def test_ccd_scan_protocols_stay_valid(direction, staircase):
+    from types import SimpleNamespace
+
+    from nakmodel.study.ccd import ScanOptions
+
+    options = SimpleNamespace(staircase=(10.0, 20.0) if staircase else (), rest_between=30.0,
+                              voltage_limit=1.0, stop_at_liquidus=True, hold=60.0, start=1.0,
+                              stop=30.0, step=1.0, rest_after=60.0)
+    steps = Protocol.parse(ScanOptions.protocol(options, direction))
+    assert len(steps) == 2 and steps[0].until[0].volts == (1.0 if direction == "strip" else -1.0)
 
 
 def test_typed_steps_accept_unit_strings():
@@ -241,26 +351,45 @@ volts = st.floats(-5.0, 5.0, allow_nan=False)
 direction = st.sampled_from(["strip", "plate"])
 common_terms = st.one_of(
     st.builds(CapacityLimit, st.floats(1.0, 1e6)),
-    st.builds(TimeLimit, times),
     st.just(Liquidus()),
     st.builds(SolidCoverage, st.floats(0.01, 1.0)),
 )
+# a voltage limit the step can trigger: above V > 0 when stripping, below V < 0 when plating
+_reachable_volts = {"above": st.floats(1e-3, 5.0), "below": st.floats(-5.0, -1e-3)}
 
 
-def _with_voltage(d):
-    return st.lists(st.one_of(common_terms, st.builds(VoltageLimit, volts, st.just(d))),
-                    max_size=3).map(tuple)
+@st.composite
+def _terms(draw, voltage_direction, duration, max_size=3):
+    """Terminations the step can trigger; time limits shorter than a finite duration."""
+    time_limit = (st.builds(TimeLimit, times) if math.isinf(duration)
+                  else st.floats(1e-3, 0.999).map(lambda f: TimeLimit(f * duration)))
+    options = [common_terms, time_limit]
+    if voltage_direction is not None:
+        options.append(st.builds(VoltageLimit, _reachable_volts[voltage_direction],
+                                 st.just(voltage_direction)))
+    return tuple(draw(st.lists(st.one_of(*options), max_size=max_size)))
 
 
-galvanostatic = st.one_of(
-    st.builds(Strip, currents, times, _with_voltage("above")),
-    st.builds(Plate, currents, times, _with_voltage("below")),
-    st.builds(lambda i, terms: Strip(i, None, terms), currents,
-              _with_voltage("above").filter(bool)),
-)
-rests = st.builds(Rest, times, st.lists(st.one_of(
-    st.builds(TimeLimit, times), st.builds(VoltageLimit, volts, st.just("above"))),
-    max_size=1).map(tuple))
+@st.composite
+def galvanostatic(draw):
+    cls, limit = draw(st.sampled_from([(Strip, "above"), (Plate, "below")]))
+    duration = draw(st.one_of(times, st.just(math.inf)))
+    terms = draw(_terms(limit, duration))
+    if math.isinf(duration) and not terms:
+        terms = (Liquidus(),)
+    return cls(draw(currents), None if math.isinf(duration) else duration, terms)
+
+
+@st.composite
+def rests(draw):
+    duration = draw(times)
+    terms = draw(_terms(None, duration, max_size=1).filter(
+        lambda t: not any(isinstance(x, CapacityLimit) for x in t)))
+    if draw(st.booleans()):
+        terms += (VoltageLimit(draw(volts), "above"),)
+    return Rest(duration, terms)
+
+
 holds = st.builds(Hold, volts, times, st.lists(st.one_of(
     st.builds(CurrentLimit, currents, st.sampled_from(["above", "below"])),
     st.builds(CapacityLimit, st.floats(1.0, 1e6))), max_size=2).map(tuple))
@@ -285,7 +414,7 @@ pulses = st.builds(PulseTrain, currents, times, st.one_of(st.just(0.0), times),
 
 
 @settings(max_examples=150, deadline=None)
-@given(step=st.one_of(galvanostatic, rests, holds, ramps(), staircases, pulses))
+@given(step=st.one_of(galvanostatic(), rests(), holds, ramps(), staircases, pulses))
 def test_round_trip_str_parse(step):
     text = str(step)
     again = parse_step(text)
@@ -305,7 +434,7 @@ def test_breakpoints_are_interior_and_setpoint_jumps_there(step):
 
 
 @settings(max_examples=60, deadline=None)
-@given(step=st.one_of(ramps(), staircases, pulses, galvanostatic.filter(
+@given(step=st.one_of(ramps(), staircases, pulses, galvanostatic().filter(
     lambda s: math.isfinite(s.duration))), frac=st.floats(0.0, 1.0))
 def test_charge_is_the_integral_of_the_setpoint(step, frac):
     t = frac * step.duration
@@ -379,3 +508,21 @@ def test_plot_protocol_draws_the_setpoint():
     assert set(plate_line.get_ydata()) == {-0.5}
     assert max(plate_line.get_xdata()) == pytest.approx(1.5 + 0.5)  # h, open step drawn 30 min
     plt.close(fig)
+
+
+def test_study_with_a_contradictory_limit_is_rejected_when_loaded():
+    from nakmodel.study import load_study
+
+    with pytest.raises(ParameterError) as info:
+        load_study({"study": {"name": "x", "kind": "simulation"},
+                    "simulation": {"protocol": ["Rest for 1 min", "Plate at 1 mA/cm2 until 1 V"]}})
+    assert info.value.problems[0].key == "simulation.protocol"
+    assert "Plate.until[0]: plating drives" in str(info.value)
+
+
+def test_durations_a_round_off_below_a_unit_render_in_that_unit():
+    """Found by the round-trip property: 3599.9999999999995 s rendered '60 min' and parsed
+    back as 3600 s = '1 h'."""
+    assert str(Rest(3599.9999999999995)) == "Rest for 1 h"
+    assert str(Rest(59.99999999999999)) == "Rest for 1 min"
+    assert str(Rest(3540.0)) == "Rest for 59 min"

@@ -216,8 +216,12 @@ class Simulation:
     def _events(self, step, current_of, step_capacity_of):
         """Events of the step's terminations; ``current_of(p, dt)`` is the total current
         density of a trial step, ``step_capacity_of(p, dt)`` the capacity passed in the step."""
+        from ..protocol import step_sign
+
         events = []
-        sign = np.sign(step.value(0.0)) if step.mode == "current" else 0.0
+        sign = 0.0
+        if step.mode == "current":  # the step's direction (a ramp may start at 0 A/m^2)
+            sign = step_sign(step) or float(np.sign(step.value(0.0)))
         for term in getattr(step, "until", ()) or ():
             kind = type(term).__name__
             if kind == "VoltageLimit":
@@ -239,8 +243,9 @@ class Simulation:
                     1.0 - p.functional("liquid_area") / p.functional("area_interface")) - f))
             elif kind == "CurrentLimit":
                 s = 1.0 if term.direction == "above" else -1.0
+                # at the start of a hold current_of(p, 0) is still the previous step's current
                 events.append(Event(str(term), lambda p, dt, s=s, i=term.current_density:
-                                    s * (abs(current_of(p, dt)) - i)))
+                                    s * (abs(current_of(p, dt)) - i), defined_at_start=False))
             elif kind == "TimeLimit":
                 pass  # handled as the step end
             else:

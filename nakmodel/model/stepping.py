@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -65,10 +65,18 @@ class StepControl:
 class Event:
     """A scalar g(problem, dt) that ends the protocol step when it becomes >= 0.
 
-    ``dt`` is the trial step size (0 for the state at the start of the step)."""
+    ``dt`` is the trial step size (0 for the state at the start of the step).  The step ends
+    when g crosses 0 inside a time step (located by secant) or, if g >= 0 already at the
+    start of :meth:`AdaptiveStepper.advance`, at once (a termination already met, e.g. a
+    voltage limit the cell voltage is already beyond after a rest).  ``defined_at_start=False``
+    marks a g whose value at the start of a protocol step still describes the previous step
+    (the current of a potentiostatic hold): it is checked for "already met" only after the
+    first accepted time step with this event."""
 
     name: str
     function: Callable
+    defined_at_start: bool = True
+    stepped: bool = field(default=False, init=False, repr=False)
 
 
 class AdaptiveStepper:
@@ -111,10 +119,14 @@ class AdaptiveStepper:
                 events: Sequence[Event] = ()) -> tuple[float, str | None]:
         """One accepted step from t (<= t_end).  ``control_at(t)`` gives the control at t.
 
-        Returns (new time, name of the event hit or None)."""
+        Returns (new time, name of the event hit or None); (t, name) without a step when an
+        event is already met at t (g >= 0, see :class:`Event`)."""
         p, c = self.problem, self.control
-        Xn = p.state_vector()
         g_old = [ev.function(p, 0.0) for ev in events]
+        for ev, g in zip(events, g_old, strict=True):
+            if g >= 0 and (ev.defined_at_start or ev.stepped):
+                return t, ev.name
+        Xn = p.state_vector()
         dt = min(self.dt, c.dt_max, t_end - t)
         failures = 0
         event_dt = None  # secant estimate of the step that lands on the next event
@@ -155,6 +167,8 @@ class AdaptiveStepper:
             event_dt = dt * frac
             dt = max(c.dt_min, event_dt * (1.0 + 0.5 * c.event_tolerance))
         p.accept()
+        for ev in events:
+            ev.stepped = True
         self._prev = (Xn, dt)
         factor = 2.0 if err <= 0 else min(2.0, max(0.5, 0.9 * math.sqrt(c.error_tolerance / err)))
         if event_dt is not None and hit is None:
