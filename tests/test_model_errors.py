@@ -75,9 +75,12 @@ def _already_met_run(protocol):
     return Simulation(interval_cell(1e-3, 1e-4, 4, 8), load_parameters(), protocol).run()
 
 
-def test_termination_already_met_ends_the_step_at_once():
-    """A limit already satisfied when its step starts ends that step with its name, at the
-    same time and state (before: the crossing test g_old < 0 <= g_new never fired)."""
+def test_voltage_limit_already_met_ends_the_step_after_its_first_time_step():
+    """A voltage limit already satisfied when its step starts ends that step with its name
+    after the step's first accepted time step (the voltage at a step's start still belongs
+    to the previous step: it jumps with the current), instead of never firing (the crossing
+    test g_old < 0 <= g_new)."""
+    params = load_parameters()
     res = _already_met_run(["Strip at 1 mA/cm2 for 60 s",
                             "Rest for 60 s or until below 0.5 V",  # V ~ 25 mV < 0.5 V
                             "Strip at 1 mA/cm2 for 60 s or until above 1 mV",  # V > 1 mV
@@ -85,12 +88,28 @@ def test_termination_already_met_ends_the_step_at_once():
     assert res.step_terminations == ["duration", "below 500 mV", "above 1 mV", "duration"]
     v_strip = res.voltage[res.step == 0][-1]
     assert 1e-3 < v_strip < 0.5  # both limits were indeed met at their step's start
-    for k in (1, 2):  # one row each, the state at the end of the first strip
-        rows = np.flatnonzero(res.step == k)
-        assert len(rows) == 1
-        assert res.time[rows[0]] == 60.0 and res.voltage[rows[0]] == v_strip
-    assert res.time[-1] == pytest.approx(90.0)
-    assert res.capacity[-1] == pytest.approx(10.0 * 60.0, rel=1e-9)  # only the first strip
+    first_dt = params.numerics.dt_initial
+    ends = [res.time[np.flatnonzero(res.step == k)[-1]] for k in (0, 1, 2)]
+    assert ends[0] == pytest.approx(60.0)
+    assert 0 < ends[1] - ends[0] <= first_dt + 1e-9  # one time step each
+    assert 0 < ends[2] - ends[1] <= first_dt + 1e-9
+    assert res.time[-1] == pytest.approx(ends[2] + 30.0)
+    step2 = (ends[2] - ends[1]) * 10.0
+    assert res.capacity[-1] == pytest.approx(10.0 * 60.0 + step2, rel=1e-9)
+
+
+def test_liquidus_already_reached_ends_the_next_strip_at_once():
+    """'until liquidus' after a short rest at the liquidus: the second strip ends by the
+    liquidus at once (already met, or re-crossed within its first tiny step when the rest
+    relaxed the interface back into the liquid), one row, negligible extra capacity."""
+    res = Simulation(interval_cell(1e-3, 1e-5, 4, 8), load_parameters(),
+                     ["Strip at 1 mA/cm2 until liquidus", "Rest for 1 s",
+                      "Strip at 1 mA/cm2 until liquidus"]).run()
+    assert res.step_terminations == ["liquidus", "duration", "liquidus"]
+    rows = np.flatnonzero(res.step == 2)
+    assert len(rows) == 1
+    first = res.capacity[rows[0] - 1]
+    assert 0 <= res.capacity[rows[0]] - first < 1e-4 * first
 
 
 def test_current_limit_of_a_hold_is_not_met_by_the_previous_step():

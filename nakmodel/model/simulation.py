@@ -226,8 +226,11 @@ class Simulation:
             kind = type(term).__name__
             if kind == "VoltageLimit":
                 s = 1.0 if term.direction == "above" else -1.0
+                # the voltage at the start of a step is the previous step's (it jumps with
+                # the current: IR drop, double layer): "already met" is judged after the
+                # first accepted time step of this step
                 events.append(Event(str(term), lambda p, dt, s=s, v=term.volts:
-                                    s * (float(p.voltage.value) - v)))
+                                    s * (float(p.voltage.value) - v), defined_at_start=False))
             elif kind == "CapacityLimit":
                 events.append(Event(str(term), lambda p, dt, q=term.capacity:
                                     abs(step_capacity_of(p, dt)) - q))
