@@ -178,7 +178,7 @@ def write_run_checkpoint(path, problem, state: RunState, fingerprint: Fingerprin
     prev_v = math.nan
     if previous_state is not None:
         X_old, _ = previous_state
-        full = np.zeros_like(problem.u.x.array)
+        full = problem.u.x.array.copy()  # inactive DOFs: fixed values, as in the state
         full[problem.active_owned] = X_old[:-1]
         prev = full[: 2 * n]
         prev_v = float(X_old[-1])
