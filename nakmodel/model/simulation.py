@@ -305,7 +305,8 @@ class Simulation:
         params = self.parameters
         text = params.to_toml() if hasattr(params, "to_toml") else repr(params)
         return Fingerprint(
-            dofs=int(pb.n_c + pb.n_phi + 1),
+            # global number of unknowns (owned active DOFs of all ranks + V): any partition
+            dofs=int(pb.mesh.comm.allreduce(len(pb.active_owned))) + 1,
             protocol=Fingerprint.digest("\n".join(repr(s) for s in steps)),
             parameters=Fingerprint.digest("\n".join([text, repr(self.working),
                                                       repr(self.counter)])))
