@@ -152,3 +152,43 @@ def test_checkpoint_every_must_be_a_control(setup):
     p, cell = setup
     with pytest.raises(ParameterError, match="checkpoint_every"):
         Simulation(cell, p, PROTOCOL, checkpoint_every=50)
+
+
+def test_outputs_continue_after_a_restart(setup, tmp_path):
+    """Profiles before the checkpoint come from the checkpoint, later ones from the resumed
+    run; the interrupted run's fields.bp is kept and the resumed run writes its own file."""
+    from test_model_simulation import _read_bp4
+
+    p, cell = setup
+    times = [0.0, 100.0, 250.0, 400.0]
+    kw = dict(step_control=CONTROL, field_output_times=times)
+    ref = Simulation(cell, p, PROTOCOL, **kw).run()
+    n = int(np.searchsorted(ref.time, 200.0))  # between the 2nd and 3rd output
+    sim = Simulation(cell, p, PROTOCOL, output_dir=tmp_path, max_steps=n,
+                     checkpoint_every=CheckpointControl(steps=n), **kw)
+    with pytest.raises(ConvergenceError):
+        sim.run()
+    t_check = _run_state(tmp_path / "checkpoint.npz")["time"]
+    assert 100.0 < t_check < 250.0
+    res = Simulation(cell, p, PROTOCOL, output_dir=tmp_path, **kw).run(
+        restart=tmp_path / "checkpoint.npz")
+    _assert_same_run(res, ref)
+    assert [pr.time for pr in res.profiles] == [pr.time for pr in ref.profiles]
+    for a, b in zip(res.profiles, ref.profiles, strict=True):
+        np.testing.assert_allclose(a.x_na, b.x_na, rtol=1e-10)
+    before = [float(s["step"][0]) for s in _read_bp4(tmp_path / "fields.bp")]
+    after = [float(s["step"][0]) for s in _read_bp4(tmp_path / f"fields_from_{t_check:.6g}s.bp")]
+    assert before == pytest.approx([0.0, 100.0]) and after == pytest.approx([250.0, 400.0])
+
+
+def test_wall_time_checkpoints(setup, whole, tmp_path):
+    """With a (tiny) wall-time interval every accepted step is checkpointed."""
+    p, cell = setup
+    ref, _ = whole
+    sim = Simulation(cell, p, PROTOCOL, step_control=CONTROL, output_dir=tmp_path, max_steps=9,
+                     checkpoint_every=CheckpointControl(steps=None, wall_seconds=1e-9,
+                                                        step_ends=False))
+    with pytest.raises(ConvergenceError):
+        sim.run()
+    state = _run_state(tmp_path / "checkpoint.npz")
+    assert state["steps_taken"] == 9 and state["time"] == ref.time[9]

@@ -93,8 +93,9 @@ class Simulation:
     x_initial: initial Na mole fraction (default: ``parameters.alloy.composition``).
     kinetics_we / kinetics_ce: kinetics strategies (default Butler-Volmer).
     step_control: :class:`StepControl` (default from ``parameters.numerics``).
-    output_dir: where VTX field output (``fields.bp``) and the run checkpoint
-        (``checkpoint.npz``, see ``checkpoint_every``) go (optional).
+    output_dir: where VTX field output (``fields.bp``; a restarted run writes
+        ``fields_from_<t>s.bp``) and the run checkpoint (``checkpoint.npz``, see
+        ``checkpoint_every``) go (optional).
     checkpoint_every: :class:`CheckpointControl` (default: every 50 accepted steps and at the
         end of every protocol step; ``CheckpointControl(steps=None, wall_seconds=600)``: every
         10 min of wall time); None: no checkpoints.  Only used with ``output_dir``.
@@ -407,7 +408,9 @@ class Simulation:
         else:  # outputs up to the checkpoint time were written by the interrupted run
             pending_profiles = [t for t in self.profile_times if t > t_first + tol]
             pending_fields = [t for t in self.field_output_times if t > t_first + tol]
-        writer = self._field_writer()
+        # a restarted run keeps the interrupted run's fields.bp and continues in a new file
+        writer = self._field_writer("fields.bp" if restart is None
+                                    else f"fields_from_{t_first:.6g}s.bp")
         n_steps = state.steps_taken
         n_this_call = 0
         termination = state.termination
@@ -499,27 +502,27 @@ class Simulation:
             observer(self.problem, t, result)
 
     # ------------------------------------------------------------------ fields / checkpoints
-    def _field_writer(self):
+    def _field_writer(self, name: str = "fields.bp"):
         if not self.field_output_times or self.output_dir is None:
             return None
-        return _VTXFields(self.problem, self.output_dir)
+        return _VTXFields(self.problem, self.output_dir / name)
 
 
 class _VTXFields:
     """VTX (ADIOS2) output of x_Na in the alloy and phi in NASICON at chosen times."""
 
-    def __init__(self, problem, outdir: Path):
+    def __init__(self, problem, path: Path):
         import dolfinx_solver  # noqa: F401
 
         from dolfinx import fem, io
 
-        outdir.mkdir(parents=True, exist_ok=True)
+        path.parent.mkdir(parents=True, exist_ok=True)
         self.problem = problem
         V1 = fem.functionspace(problem.mesh, ("Lagrange", 1))
         self.x = fem.Function(V1, name="x_Na")
         self.phi = fem.Function(V1, name="phi")
         self._x_expr = fem.Expression(problem.expr["x"], V1.element.interpolation_points)
-        self.writer = io.VTXWriter(problem.mesh.comm, str(outdir / "fields.bp"),
+        self.writer = io.VTXWriter(problem.mesh.comm, str(path),
                                    [self.x, self.phi], engine="BP4")
 
     def __call__(self, t):
