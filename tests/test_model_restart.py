@@ -139,6 +139,12 @@ def test_mismatched_checkpoint_is_a_parameter_error(setup, whole):
                    PROTOCOL).run(restart=path)
     with pytest.raises(ParameterError, match="not found"):
         Simulation(cell, p, PROTOCOL).run(restart=out / "missing.npz")
+    with pytest.raises(ParameterError, match="start_time"):
+        Simulation(cell, p, PROTOCOL).run(start_time=10.0, restart=path)
+    foreign = out / "foreign.npz"
+    np.savez(foreign, values=np.zeros(3))
+    with pytest.raises(ParameterError, match="not a run checkpoint"):
+        Simulation(cell, p, PROTOCOL).run(restart=foreign)
 
 
 @pytest.mark.parametrize("kwargs", [{"steps": 0}, {"steps": 2.5}, {"wall_seconds": -1.0},

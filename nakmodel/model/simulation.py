@@ -337,6 +337,9 @@ class Simulation:
         if the time stepper gives up."""
         steps = [s for st in self.steps for s in _expand(st)]
         durations = [self._step_duration(s) for s in steps]  # validates before solving
+        if restart is not None and start_time != 0.0:
+            raise ParameterError(Problem("start_time", "a restart continues the checkpoint's "
+                                         "clock", start_time, "0 [s] (default) with restart"))
         pb = self.problem or self.build()
         stepper = AdaptiveStepper(pb, self.step_control)
         area = pb.area_nominal
