@@ -198,3 +198,20 @@ def test_wall_time_checkpoints(setup, whole, tmp_path):
         sim.run()
     state = _run_state(tmp_path / "checkpoint.npz")
     assert state["steps_taken"] == 9 and state["time"] == ref.time[9]
+
+
+def test_resume_inside_a_staircase_ramp_segment(setup, tmp_path):
+    """A staircase ramp: the checkpoint records the breakpoint segment (current level)."""
+    p, cell = setup
+    ramp = ["Ramp stripping from 0.5 to 1.5 mA/cm2 at 0.5 mA/cm2 per 60 s until 0.04 mAh/cm2"]
+    ref = Simulation(cell, p, ramp, step_control=CONTROL).run()
+    n = int(np.searchsorted(ref.time, 90.0)) + 2  # inside the second level
+    sim = Simulation(cell, p, ramp, step_control=CONTROL, output_dir=tmp_path, max_steps=n,
+                     checkpoint_every=CheckpointControl(steps=n))
+    with pytest.raises(ConvergenceError):
+        sim.run()
+    state = _run_state(tmp_path / "checkpoint.npz")
+    assert state["segment"] == 1 and state["mid_step"] and 60.0 < state["time"] < 120.0
+    res = Simulation(cell, p, ramp, step_control=CONTROL).run(restart=tmp_path / "checkpoint.npz")
+    _assert_same_run(res, ref)
+    assert res.current_density[-1] == pytest.approx(15.0, rel=1e-6)
