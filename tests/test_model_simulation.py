@@ -94,13 +94,61 @@ def test_checkpoint_restart_continues_the_same_run(tmp_path):
     assert res2.inventory[-1] == pytest.approx(whole.inventory[-1], rel=1e-9)
 
 
+def _read_bp4(path):
+    """Steps of a serial BP4 ``.bp`` directory as a list of ``{variable: float64 array}``.
+
+    The Python adios2 bindings are not installed (only the C++ libraries in the dolfinx
+    wheel), so this reads the BP4 data file directly: every variable block of a step starts
+    with ``[VMD``, the uint64 length of the block, the uint32 variable id, the uint16 name
+    length and the name, and its payload runs from the ``VMD]`` tag to the block end."""
+    data = (path / "data.0").read_bytes()
+    steps, pos = [], data.find(b"[PGI")
+    while pos >= 0:
+        end = data.find(b"[PGI", pos + 4)
+        block_end = len(data) if end < 0 else end
+        step, p = {}, data.find(b"[VMD", pos, block_end)
+        while p >= 0:
+            length = int.from_bytes(data[p + 4:p + 12], "little")
+            name_len = int.from_bytes(data[p + 16:p + 18], "little")
+            name = data[p + 18:p + 18 + name_len].decode()
+            payload = data.find(b"VMD]", p) + 4
+            raw = data[payload:p + 4 + length]
+            if name in ("step", "x_Na", "phi", "geometry"):
+                step[name] = np.frombuffer(raw, dtype=np.float64)
+            p = data.find(b"[VMD", p + 4 + length, block_end)
+        steps.append(step)
+        pos = end
+    return steps
+
+
 def test_vtx_field_output(tmp_path):
     p = load_parameters()
+    times = [0.0, 120.0, 300.0]
     sim = Simulation(Cell(geometry="axisymmetric", pellet_radius=0.5e-3, alloy_thickness=30e-6),
                      p, Protocol.parse("Strip at 1 mA/cm2 for 5 min"), output_dir=tmp_path,
-                     field_output_times=[0.0, 120.0, 300.0])
-    sim.run()
-    assert (tmp_path / "fields.bp").is_dir()
+                     field_output_times=times)
+    res = sim.run()
+    assert res.time[-1] == pytest.approx(300.0)
+    steps = _read_bp4(tmp_path / "fields.bp")
+    assert [float(s["step"][0]) for s in steps] == pytest.approx(times, rel=1e-12)
+    pb = sim.problem
+    n = pb.n_owned_blocks
+    c, phi = pb.u.x.array[0:2 * n:2], pb.u.x.array[1:2 * n:2]
+    for step in steps:
+        assert step["x_Na"].size == step["phi"].size == n
+        assert np.all(np.isfinite(step["x_Na"])) and np.all(np.isfinite(step["phi"]))
+        assert step["geometry"].size == 3 * n
+    last = steps[-1]
+    # the last output is the final state: phi copied, x_Na = x(c) in the alloy
+    np.testing.assert_allclose(last["phi"], phi, rtol=1e-12, atol=1e-15)
+    alloy = np.zeros(n, dtype=bool)  # nodes of the alloy: active content DOFs
+    active = pb.active_owned
+    alloy[active[active % 2 == 0] // 2] = True
+    assert 0 < alloy.sum() < n
+    np.testing.assert_allclose(last["x_Na"][alloy], pb.x_of(c[alloy]), rtol=1e-10)
+    assert np.min(last["x_Na"][alloy]) == pytest.approx(res.x_interface_min[-1], rel=1e-9)
+    # the film depleted between the first and the last output
+    assert np.min(last["x_Na"][alloy]) < np.min(steps[0]["x_Na"][alloy]) - 1e-4
 
 
 def test_potentiostatic_hold_until_current_limit():

@@ -17,16 +17,28 @@ call ``f(problem, t, result)`` after the initial state and after every accepted 
 from __future__ import annotations
 
 import math
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from ..errors import ConvergenceError, ParameterError, Problem
+from .checkpoint import (  # noqa: F401  (save/load_checkpoint: public here too)
+    CheckpointControl,
+    Fingerprint,
+    RunState,
+    load_checkpoint,
+    read_run_checkpoint,
+    save_checkpoint,
+    write_run_checkpoint,
+)
 from .materials import AlloyProperties, ElectrodeInterface, NasiconProperties
 from .problem import CoupledProblem, CurrentControl, NewtonOptions, VoltageControl
 from .result import InterfaceProfile, Result
 from .stepping import AdaptiveStepper, Event, StepControl
+
+DEFAULT_CHECKPOINTS = CheckpointControl()
 
 
 @dataclass(frozen=True)
@@ -81,7 +93,12 @@ class Simulation:
     x_initial: initial Na mole fraction (default: ``parameters.alloy.composition``).
     kinetics_we / kinetics_ce: kinetics strategies (default Butler-Volmer).
     step_control: :class:`StepControl` (default from ``parameters.numerics``).
-    output_dir: where VTX field output and checkpoints go (optional).
+    output_dir: where VTX field output (``fields.bp``; a restarted run writes
+        ``fields_from_<t>s.bp``) and the run checkpoint (``checkpoint.npz``, see
+        ``checkpoint_every``) go (optional).
+    checkpoint_every: :class:`CheckpointControl` (default: every 50 accepted steps and at the
+        end of every protocol step; ``CheckpointControl(steps=None, wall_seconds=600)``: every
+        10 min of wall time); None: no checkpoints.  Only used with ``output_dir``.
     working / counter: :class:`ElectrodeInterface` overriding ``parameters.interface`` /
         ``parameters.counter_electrode`` (e.g. to set ``blocking_exponent``).
     linear_solver: Newton linear-solver preset passed to :class:`CoupledProblem` (``"auto"``,
@@ -96,6 +113,18 @@ class Simulation:
         they collect).  More can be added with :meth:`add_observer`.
     profiles_every_step: store an interface profile (:class:`InterfaceProfile`) at every
         accepted step as well (default: only at ``profile_times``).
+
+    Checkpoint and restart::
+
+        sim = Simulation(cell, params, "Strip at 1 mA/cm2 until 2 mAh/cm2",
+                         output_dir="run1", checkpoint_every=CheckpointControl(steps=20))
+        sim.run()                      # interrupted (killed, max_steps, ConvergenceError...)
+        res = Simulation(cell, params, "Strip at 1 mA/cm2 until 2 mAh/cm2",
+                         output_dir="run1").run(restart="run1/checkpoint.npz")
+
+    continues from the last checkpoint as if never stopped (same protocol position,
+    capacities, step-start time and capacity, stepper state, result rows); a checkpoint of a
+    different mesh, protocol or parameter set is a :class:`ParameterError`.
     """
 
     def __init__(self, cell=None, parameters=None, protocol=None, *, x_initial=None,
@@ -103,7 +132,8 @@ class Simulation:
                  output_dir=None, field_output_times=(), profile_times=None,
                  max_steps: int = 100000, working: ElectrodeInterface | None = None,
                  counter: ElectrodeInterface | None = None, observers=(),
-                 profiles_every_step: bool = False, linear_solver=None):
+                 profiles_every_step: bool = False, linear_solver=None,
+                 checkpoint_every: CheckpointControl | None = DEFAULT_CHECKPOINTS):
         if parameters is None:
             from ..parameters import load_parameters
 
@@ -137,6 +167,12 @@ class Simulation:
             raise ParameterError(Problem("profiles_every_step", "must be true or false",
                                          profiles_every_step, "a boolean"))
         self.profiles_every_step = profiles_every_step
+        if checkpoint_every is not None and not isinstance(checkpoint_every,
+                                                           CheckpointControl):
+            raise ParameterError(Problem("checkpoint_every", "must be a CheckpointControl or "
+                                         "None", checkpoint_every,
+                                         "CheckpointControl(steps=..., wall_seconds=...)"))
+        self.checkpoint_every = checkpoint_every
         self.problem = None
 
     def add_observer(self, observer):
@@ -269,23 +305,99 @@ class Simulation:
         return duration
 
     # ------------------------------------------------------------------ run
-    def run(self, start_time: float = 0.0) -> Result:
+    def fingerprint(self, steps=None) -> Fingerprint:
+        """What a restart checkpoint must share with this simulation: the number of DOFs
+        (mesh), a hash of the expanded protocol steps and of the parameters / electrode
+        overrides (the problem is built if needed)."""
+        pb = self.problem or self.build()
+        steps = steps if steps is not None else [s for st in self.steps for s in _expand(st)]
+        params = self.parameters
+        text = params.to_toml() if hasattr(params, "to_toml") else repr(params)
+        return Fingerprint(
+            # global number of unknowns (owned active DOFs of all ranks + V): any partition
+            dofs=int(pb.mesh.comm.allreduce(len(pb.active_owned))) + 1,
+            protocol=Fingerprint.digest("\n".join(repr(s) for s in steps)),
+            parameters=Fingerprint.digest("\n".join([text, repr(self.working),
+                                                      repr(self.counter)])))
+
+    @property
+    def checkpoint_path(self) -> Path | None:
+        """``output_dir/checkpoint.npz`` (None without ``output_dir``)."""
+        return None if self.output_dir is None else self.output_dir / "checkpoint.npz"
+
+    def run(self, start_time: float = 0.0, *, restart=None) -> Result:
         """Run all protocol steps; returns the :class:`Result`.
 
         The run starts from the problem's current state: the initial state after
         :meth:`build` (done here if needed), or a state restored with :func:`load_checkpoint`
-        (pass its time as ``start_time`` to continue the clock).
+        (pass its time as ``start_time`` to continue the clock; the protocol then starts
+        from its first step).
+
+        ``restart``: path of a run checkpoint (``output_dir/checkpoint.npz`` of an earlier
+        run of the same cell, parameters and protocol) to continue exactly where it was
+        written: same protocol step and breakpoint segment, capacities, step-start time and
+        capacity (so ``for 1 h`` / ``until 2 mAh/cm2`` count from the original step start),
+        stepper state and result rows (observers' ``result.info`` is not restored).  A
+        checkpoint of another mesh/protocol/parameter set raises :class:`ParameterError`
+        before any solve.  ``max_steps`` counts the steps of this call.
 
         Raises :class:`ConvergenceError` (its ``result`` attribute holds the partial result)
         if the time stepper gives up."""
         steps = [s for st in self.steps for s in _expand(st)]
         durations = [self._step_duration(s) for s in steps]  # validates before solving
+        if restart is not None and start_time != 0.0:
+            raise ParameterError(Problem("start_time", "a restart continues the checkpoint's "
+                                         "clock", start_time, "0 [s] (default) with restart"))
         pb = self.problem or self.build()
         stepper = AdaptiveStepper(pb, self.step_control)
-        result = Result(liquid_window=(pb.x_liquidus_k, pb.x_liquidus_na),
-                        nominal_area=pb.area_nominal)
         area = pb.area_nominal
-        track = {"t": float(start_time), "capacity": 0.0, "faradaic": 0.0, "q0": 0.0}
+        if restart is not None:
+            state, result, previous = read_run_checkpoint(restart, pb, self.fingerprint(steps))
+            stepper.dt = state.dt
+            stepper._prev = previous
+            stepper.newton_iterations = state.newton_iterations
+            stepper.rejections = state.rejections
+        else:
+            result = Result(liquid_window=(pb.x_liquidus_k, pb.x_liquidus_na),
+                            nominal_area=pb.area_nominal)
+            state = RunState(time=float(start_time), step_index=0, segment=0, mid_step=False,
+                             step_start_time=float(start_time), step_start_capacity=0.0,
+                             capacity=0.0, faradaic_capacity=0.0, steps_taken=0,
+                             termination="completed", dt=stepper.dt, previous_dt=None,
+                             newton_iterations=0, rejections=0)
+        track = {"t": state.time, "capacity": state.capacity,
+                 "faradaic": state.faradaic_capacity, "q0": state.step_start_capacity}
+        position = {"k": state.step_index, "segment": state.segment, "t0": state.step_start_time}
+        fingerprint = self.fingerprint(steps)
+        checkpoints = self.checkpoint_every if self.output_dir is not None else None
+        wall = {"last": time.monotonic()}
+
+        def checkpoint(mid_step, termination):
+            if checkpoints is None:
+                return
+            prev = stepper._prev
+            write_run_checkpoint(
+                self.checkpoint_path, pb, RunState(
+                    time=track["t"], step_index=position["k"], segment=position["segment"],
+                    mid_step=mid_step, step_start_time=position["t0"],
+                    step_start_capacity=track["q0"], capacity=track["capacity"],
+                    faradaic_capacity=track["faradaic"], steps_taken=n_steps,
+                    termination=termination, dt=stepper.dt,
+                    previous_dt=None if prev is None else float(prev[1]),
+                    newton_iterations=stepper.newton_iterations,
+                    rejections=stepper.rejections),
+                fingerprint, result, prev)
+            wall["last"] = time.monotonic()
+
+        def checkpoint_due(n_steps):
+            if checkpoints is None:
+                return False
+            if checkpoints.steps is not None and n_steps % checkpoints.steps == 0:
+                return True
+            if checkpoints.wall_seconds is None:
+                return False
+            late = time.monotonic() - wall["last"] >= checkpoints.wall_seconds
+            return bool(pb.mesh.comm.bcast(late, root=0))  # the same decision on all ranks
 
         def current_of(p, dt):
             """Total WE current density of the trial state: faradaic + double layer."""
@@ -297,18 +409,33 @@ class Simulation:
             q = track["capacity"] - track["q0"]
             return q if dt <= 0 else q + current_of(p, dt) * dt
 
-        self._record(result, track["t"], 0, 0.0, 0.0, 0.0)
-        first = float(start_time) * (1 - 1e-12)
-        pending_profiles = [t for t in self.profile_times if t >= first]
-        pending_fields = [t for t in self.field_output_times if t >= first]
-        writer = self._field_writer()
-        n_steps = 0
-        termination = "completed"
+        if restart is None:
+            self._record(result, track["t"], 0, 0.0, 0.0, 0.0)
+        t_first = track["t"]
+        tol = 1e-9 * max(1.0, t_first)
+        if restart is None:
+            pending_profiles = [t for t in self.profile_times if t >= t_first * (1 - 1e-12)]
+            pending_fields = [t for t in self.field_output_times if t >= t_first * (1 - 1e-12)]
+        else:  # outputs up to the checkpoint time were written by the interrupted run
+            pending_profiles = [t for t in self.profile_times if t > t_first + tol]
+            pending_fields = [t for t in self.field_output_times if t > t_first + tol]
+        # a restarted run keeps the interrupted run's fields.bp and continues in a new file
+        writer = self._field_writer("fields.bp" if restart is None
+                                    else f"fields_from_{t_first:.6g}s.bp")
+        n_steps = state.steps_taken
+        n_this_call = 0
+        termination = state.termination
         try:
-            self._outputs(result, track["t"], pending_profiles, pending_fields, writer)
-            for k, (step, duration) in enumerate(zip(steps, durations, strict=True)):
-                t0 = track["t"]
-                track["q0"] = track["capacity"]
+            if restart is None:
+                self._outputs(result, track["t"], pending_profiles, pending_fields, writer)
+            for k in range(state.step_index, len(steps)):
+                step, duration = steps[k], durations[k]
+                resuming = restart is not None and k == state.step_index
+                if not (resuming and state.mid_step):
+                    position["t0"] = track["t"]
+                    track["q0"] = track["capacity"]
+                t0 = position["t0"]
+                position["k"] = k
                 breaks = sorted(b for b in step.breakpoints() if 0 < b < duration)
                 stops = [t0 + b for b in breaks] + [t0 + duration]
 
@@ -318,10 +445,14 @@ class Simulation:
 
                 events = self._events(step, current_of, step_capacity_of)
                 hit = None
-                for t_stop in stops:
-                    stepper.reset_history()
-                    if k or t_stop != stops[0]:
-                        stepper.dt = self.step_control.dt_initial
+                first_segment = state.segment if resuming else 0
+                for j in range(first_segment, len(stops)):
+                    t_stop = stops[j]
+                    position["segment"] = j
+                    if not (resuming and state.mid_step and j == first_segment):
+                        stepper.reset_history()
+                        if k or j:
+                            stepper.dt = self.step_control.dt_initial
                     margin = 1e-12 * max(1.0, t_stop) if math.isfinite(t_stop) else 0.0
                     while track["t"] < t_stop - margin and hit is None:
                         t = track["t"]
@@ -338,13 +469,19 @@ class Simulation:
                                      track["faradaic"])
                         self._outputs(result, t_new, pending_profiles, pending_fields, writer)
                         n_steps += 1
-                        if n_steps >= self.max_steps:
+                        n_this_call += 1
+                        if hit is None and checkpoint_due(n_steps):
+                            checkpoint(True, termination)
+                        if n_this_call >= self.max_steps:
                             raise ConvergenceError("maximum number of time steps reached",
                                                    time=t_new, dt=dt)
                     if hit is not None:
                         break
                 result.step_terminations.append(hit or "duration")
                 termination = hit or "completed"
+                if checkpoints is not None and checkpoints.step_ends:
+                    position.update(k=k + 1, segment=0)
+                    checkpoint(False, termination)
         except ConvergenceError as err:
             err.result = result
             result.termination = f"convergence failure: {err.reason}"
@@ -376,27 +513,27 @@ class Simulation:
             observer(self.problem, t, result)
 
     # ------------------------------------------------------------------ fields / checkpoints
-    def _field_writer(self):
+    def _field_writer(self, name: str = "fields.bp"):
         if not self.field_output_times or self.output_dir is None:
             return None
-        return _VTXFields(self.problem, self.output_dir)
+        return _VTXFields(self.problem, self.output_dir / name)
 
 
 class _VTXFields:
     """VTX (ADIOS2) output of x_Na in the alloy and phi in NASICON at chosen times."""
 
-    def __init__(self, problem, outdir: Path):
+    def __init__(self, problem, path: Path):
         import dolfinx_solver  # noqa: F401
 
         from dolfinx import fem, io
 
-        outdir.mkdir(parents=True, exist_ok=True)
+        path.parent.mkdir(parents=True, exist_ok=True)
         self.problem = problem
         V1 = fem.functionspace(problem.mesh, ("Lagrange", 1))
         self.x = fem.Function(V1, name="x_Na")
         self.phi = fem.Function(V1, name="phi")
         self._x_expr = fem.Expression(problem.expr["x"], V1.element.interpolation_points)
-        self.writer = io.VTXWriter(problem.mesh.comm, str(outdir / "fields.bp"),
+        self.writer = io.VTXWriter(problem.mesh.comm, str(path),
                                    [self.x, self.phi], engine="BP4")
 
     def __call__(self, t):
@@ -407,47 +544,3 @@ class _VTXFields:
 
     def close(self):
         self.writer.close()
-
-
-def save_checkpoint(problem, path, time: float, extra: dict | None = None) -> Path:
-    """Write the state (content, potential at every DOF with its coordinates, V, time) to
-    ``path`` (.npz, atomic, written by rank 0).  Works in serial and under MPI; the file
-    can be loaded on any partition of the same mesh."""
-    import io as _io
-
-    from ..io_utils import atomic_write_bytes
-
-    n = problem.n_owned_blocks
-    coords = problem.space.tabulate_dof_coordinates()[:n]
-    values = problem.u.x.array[: 2 * n].reshape(n, 2)
-    parts = problem.mesh.comm.gather((coords, values), root=0)
-    path = Path(path)
-    if problem.mesh.comm.rank == 0:
-        buf = _io.BytesIO()
-        np.savez(buf, coordinates=np.concatenate([c for c, _ in parts]),
-                 values=np.concatenate([v for _, v in parts]),
-                 voltage=float(problem.voltage.value), time=time,
-                 potassium=problem.potassium, **(extra or {}))
-        atomic_write_bytes(path, buf.getvalue())
-    problem.mesh.comm.barrier()
-    return path
-
-
-def load_checkpoint(problem, path) -> float:
-    """Restore a state written by :func:`save_checkpoint` into ``problem`` (DOFs matched by
-    coordinates, any partition); returns the time.  The mesh must be the same."""
-    from scipy.spatial import cKDTree
-
-    data = np.load(path)
-    coords = problem.space.tabulate_dof_coordinates()
-    tree = cKDTree(data["coordinates"])
-    dist, idx = tree.query(coords)
-    size = float(np.ptp(data["coordinates"], axis=0).max()) or 1.0
-    bad = problem.mesh.comm.allreduce(int(np.sum(dist > 1e-9 * size)))
-    if bad or not np.isclose(float(data["potassium"]), problem.potassium, rtol=1e-12):
-        raise ParameterError(Problem("checkpoint", "state does not match this cell/alloy",
-                                     str(path), "a checkpoint of the same mesh and composition"))
-    problem.u.x.array[:] = data["values"][idx].ravel()
-    problem.voltage.value = float(data["voltage"])
-    problem.accept()
-    return float(data["time"])
