@@ -28,6 +28,7 @@ _EXPORTS = {
     "ElectrodeInterface": "materials",
     "interval_cell": "meshes", "rectangle_cell": "meshes", "box_cell": "meshes",
     "TaggedCellMesh": "meshes",
+    "CheckpointControl": "checkpoint",
     "LinearSolver": "solvers", "DIRECT": "solvers", "ITERATIVE": "solvers",
 }
 
