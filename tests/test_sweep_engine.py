@@ -57,6 +57,12 @@ def test_thermo_sweep_matches_direct_evaluation_and_resumes(tmp_path):
     again = run_sweep(spec, tmp_path, executor=LocalExecutor(workers=2), progress=False)
     assert again.ran == 0 and again.skipped == 12
     assert (tmp_path / "results.csv").read_text() == before
+    # saved results of a sweep without CCD outputs still plot: outputs vs each swept key
+    from nakmodel.plotting.study_plots import plot_all
+
+    written = plot_all(tmp_path)
+    assert sorted(p.name for p in written) == ["outputs_vs_alloy_composition.png",
+                                               "outputs_vs_temperature.png"]
 
 
 @pytest.mark.usefixtures("synth_kind")

@@ -341,6 +341,31 @@ def plot_interface_phase_map(ax, folder, liquid_window=None):
     return ax
 
 
+_NOT_OUTPUTS = ("point_id", "status", "error", "wall_time_s")
+
+
+def _plot_generic_sweep(rows, save) -> None:
+    """A sweep of any kind without CCD outputs: every numeric output against each numeric
+    swept column, one line per value of the other swept key (up to 4 outputs a figure)."""
+    import matplotlib.pyplot as plt
+
+    swept = _swept_columns(rows)
+    raw = {c.split(" [")[0] for c in swept}
+    outputs = [k for k in rows[0] if k not in _NOT_OUTPUTS and k not in swept and k not in raw
+               and any(math.isfinite(_number(r.get(k))) for r in rows)]
+    if not swept or not outputs:
+        return
+    for x in swept:
+        others = [c.split(" [")[0] for c in swept if c != x]
+        group = others[0] if others else None
+        shown = outputs[:4]
+        fig, axes = plt.subplots(1, len(shown), figsize=(4.2 * len(shown), 3.6),
+                                 layout="constrained", squeeze=False)
+        for ax, y in zip(axes[0], shown, strict=True):
+            plot_sweep_output(ax, rows, x, y, group, scale=1.0, y_label=y)
+        save(fig, f"outputs_vs_{x.split(' [')[0].replace('.', '_')}.png")
+
+
 def plot_all(folder, outdir=None, parameters=None) -> list[Path]:
     """Write every figure the results folder has data for into ``outdir`` (default
     ``folder/figures``); returns the written paths."""
@@ -386,6 +411,8 @@ def plot_all(folder, outdir=None, parameters=None) -> list[Path]:
                     plot_sweep_categories(a2, rows, key, "critical_capacity", group, _MAH_CM2,
                                           "critical capacity [mAh/cm$^2$]")
             save(fig, f"ccd_vs_{key.replace('.', '_')}.png")
+    if res.kind == "sweep" and rows and "ccd" not in rows[0]:
+        _plot_generic_sweep(rows, save)
     if res.runs:
         fig, (a1, a2) = plt.subplots(1, 2, figsize=(11, 4), layout="constrained")
         plot_voltage_runs(a1, res.runs, "time")
