@@ -35,3 +35,13 @@ def run_script(tmp_path):
         return json.loads(out.read_text())
 
     return run
+
+
+@pytest.fixture
+def kinds(monkeypatch):
+    """The study-kind registry with the simulation and ccd kinds registered."""
+    from nakmodel.study import KINDS
+
+    monkeypatch.setitem(KINDS, "simulation", "nakmodel.study.simulation")
+    monkeypatch.setitem(KINDS, "ccd", "nakmodel.study.ccd")
+    return KINDS

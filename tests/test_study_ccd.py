@@ -11,15 +11,6 @@ from nakmodel.errors import ParameterError
 from nakmodel.study import load_study
 
 
-@pytest.fixture
-def kinds(monkeypatch):
-    from nakmodel.study import KINDS
-
-    monkeypatch.setitem(KINDS, "simulation", "nakmodel.study.simulation")
-    monkeypatch.setitem(KINDS, "ccd", "nakmodel.study.ccd")
-    return KINDS
-
-
 def ccd_dict(**options):
     table = {"geometry": "1d", "alloy_thickness": "20 um", "compositions": ["NaK50", "NaK80"],
              "directions": ["strip", "plate"], "start": "0.5 mA/cm2", "stop": "20 mA/cm2",

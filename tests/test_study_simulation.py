@@ -11,15 +11,6 @@ from nakmodel.errors import ParameterError
 from nakmodel.study import load_study
 
 
-@pytest.fixture
-def kinds(monkeypatch):
-    from nakmodel.study import KINDS
-
-    monkeypatch.setitem(KINDS, "simulation", "nakmodel.study.simulation")
-    monkeypatch.setitem(KINDS, "ccd", "nakmodel.study.ccd")
-    return KINDS
-
-
 def study_dict(**options):
     table = {"geometry": "1d", "pellet_radius": "5 mm", "pellet_thickness": "1 mm",
              "alloy_thickness": "50 um", "compositions": ["NaK65", "NaK80"],

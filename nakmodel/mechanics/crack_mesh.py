@@ -348,15 +348,8 @@ def penny_crack_mesh_3d(radius: float, height: float, crack_radius: float, *,
                 groups[RIGHT].append(s)
         names = {CRACK: "crack", LIGAMENT: "ligament", LEFT: "left", BOTTOM: "bottom",
                  RIGHT: "right"}
-        for tag, surfaces in groups.items():
-            gmsh.model.addPhysicalGroup(2, surfaces, tag, name=names[tag])
-        gmsh.model.addPhysicalGroup(3, volumes, 1, name="ceramic")
         # front curve: the arc of radius a on z = 0
-        front = []
-        for _, c in gmsh.model.getEntities(1):
-            x0, y0, z0, x1, y1, z1 = gmsh.model.getBoundingBox(1, c)
-            if max(abs(z0), abs(z1)) < eps and x1 - x0 > eps and y1 - y0 > eps:
-                front.append(c)  # the only curved edge in the plane z = 0
+        front = _tag_groups_and_find_front(groups, names, volumes, plane_axis=2, eps=eps)
         data = _mesh_3d_around_front(comm, front, front_size, growth, far_size)
     data.mesh.geometry.x[:] *= unit
     radius, height, a = radius * unit, height * unit, unit
@@ -421,14 +414,8 @@ def surface_crack_mesh_3d(width: float, height: float, crack_radius: float, *,
                 groups[RIGHT].append(surface)
         names = {CRACK: "crack", LIGAMENT: "ligament", LEFT: "left", BOTTOM: "bottom",
                  RIGHT: "right", TOP: "top"}
-        for tag, surfaces in groups.items():
-            gmsh.model.addPhysicalGroup(2, surfaces, tag, name=names[tag])
-        gmsh.model.addPhysicalGroup(3, volumes, 1, name="ceramic")
-        front = []
-        for _, c in gmsh.model.getEntities(1):
-            x0, y0, z0, x1, y1, z1 = gmsh.model.getBoundingBox(1, c)
-            if max(abs(y0), abs(y1)) < eps and x1 - x0 > eps and z1 - z0 > eps:
-                front.append(c)  # the only curved edge in the plane y = 0
+        # front curve: the quarter ellipse on y = 0
+        front = _tag_groups_and_find_front(groups, names, volumes, plane_axis=1, eps=eps)
         data = _mesh_3d_around_front(comm, front, front_size, growth, far_size)
     data.mesh.geometry.x[:] *= unit
     a = unit
@@ -443,6 +430,26 @@ def surface_crack_mesh_3d(width: float, height: float, crack_radius: float, *,
                      front_center=np.array([0.0, 0.0, float(height)]),
                      front_normal=np.array([0.0, 1.0, 0.0]),
                      front_axes=(np.array([1.0, 0.0, 0.0]), np.array([0.0, 0.0, -1.0])))
+
+
+def _tag_groups_and_find_front(groups, names, volumes, plane_axis: int, eps: float):
+    """Add the surface groups and the ceramic volume as physical groups; return the crack
+    front: the curves lying in the crack plane (coordinate ``plane_axis`` = 0) that are curved
+    in it (extent > eps along both other axes)."""
+    import gmsh
+
+    for tag, surfaces in groups.items():
+        gmsh.model.addPhysicalGroup(2, surfaces, tag, name=names[tag])
+    gmsh.model.addPhysicalGroup(3, volumes, 1, name="ceramic")
+    others = [k for k in range(3) if k != plane_axis]
+    front = []
+    for _, c in gmsh.model.getEntities(1):
+        box = gmsh.model.getBoundingBox(1, c)
+        low, high = box[:3], box[3:]
+        in_plane = max(abs(low[plane_axis]), abs(high[plane_axis])) < eps
+        if in_plane and all(high[k] - low[k] > eps for k in others):
+            front.append(c)
+    return front
 
 
 def _mesh_3d_around_front(comm, front, front_size, growth, far_size):
