@@ -50,6 +50,26 @@ def _si_unit(unit: str):
     return ureg.Quantity(1.0, _quantity("1 " + unit).units).to_base_units().units
 
 
+@lru_cache(maxsize=4096)
+def _string_to_si(text: str, unit: str) -> tuple[float | None, str | None]:
+    """(SI value, None) or (None, problem message) for a string with units (cached: a sweep
+    resolves the same strings for every point)."""
+    try:
+        quantity = _quantity(text)
+    except Exception as exc:  # pint raises many different types
+        return None, f"cannot parse quantity ({exc.__class__.__name__})"
+    target = _si_unit(unit)
+    if not hasattr(quantity, "units"):
+        quantity = registry().Quantity(float(quantity), "")
+    if (unit == "J/mol" and quantity.dimensionality
+            == registry().Quantity(1.0, "J").dimensionality):
+        # activation energies per particle (eV, J) convert per mole
+        quantity = quantity * registry().Quantity(1.0, "N_A")
+    if quantity.dimensionality != (1.0 * target).dimensionality:
+        return None, f"wrong dimension {quantity.dimensionality}"
+    return float(quantity.to(target).magnitude), None
+
+
 def to_si(value, unit: str, key: str = "value", *, allow_plain_number: bool = True) -> float:
     """Convert ``value`` to an SI float with the dimension of ``unit``.
 
@@ -70,24 +90,9 @@ def to_si(value, unit: str, key: str = "value", *, allow_plain_number: bool = Tr
             )
         result = float(value)
     elif isinstance(value, str):
-        try:
-            quantity = _quantity(value)
-        except Exception as exc:  # pint raises many different types
-            raise ParameterError(
-                Problem(key, f"cannot parse quantity ({exc.__class__.__name__})", value, expected)
-            ) from None
-        target = _si_unit(unit)
-        if not hasattr(quantity, "units"):
-            quantity = registry().Quantity(float(quantity), "")
-        if (unit == "J/mol" and quantity.dimensionality
-                == registry().Quantity(1.0, "J").dimensionality):
-            # activation energies per particle (eV, J) convert per mole
-            quantity = quantity * registry().Quantity(1.0, "N_A")
-        if quantity.dimensionality != (1.0 * target).dimensionality:
-            raise ParameterError(
-                Problem(key, f"wrong dimension {quantity.dimensionality}", value, expected)
-            )
-        result = float(quantity.to(target).magnitude)
+        result, message = _string_to_si(value, unit)
+        if message is not None:
+            raise ParameterError(Problem(key, message, value, expected))
     else:
         raise ParameterError(
             Problem(key, f"expected a number or a string with units, not {type(value).__name__}",

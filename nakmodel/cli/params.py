@@ -55,7 +55,25 @@ def run_show(args) -> int:
           f"{phase}")
     n = len(params.assumptions())
     print(f"\n{len(rows)} parameters; {n} are assumptions (tag ?): sweep them, cite results so.")
+    _print_ranges(width)
     return 0
+
+
+def _print_ranges(width: int) -> None:
+    """The plausible ranges of the uncertain parameters (``kind = "sensitivity"`` studies)."""
+    from ..sensitivity.ranges import default_ranges, exempt_parameters
+
+    ranges, exempt = default_ranges(), exempt_parameters()
+    print("\nplausible ranges (nakmodel/data/parameter_ranges.toml; used by sensitivity and "
+          "uncertainty studies):")
+    kw = max(len(k) for k in list(ranges) + list(exempt))
+    for key, rng in ranges.items():
+        text = rng.describe()
+        print(f"  {key:<{kw}}  {text}")
+        for line in textwrap.wrap(rng.reason, max(30, width - kw - 6)):
+            print(" " * (kw + 4) + line)
+    for key, why in exempt.items():
+        print(f"  {key:<{kw}}  no range: {why}")
 
 
 def run_check(args) -> int:

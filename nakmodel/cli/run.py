@@ -5,14 +5,19 @@ from __future__ import annotations
 from pathlib import Path
 
 from ._common import add_quiet, echo
+from .sweep import add_executor_arguments, make_executor
 
 
 def register(sub) -> None:
     parser = sub.add_parser("run", help="run a study TOML",
                             description="Validate and run a study definition (see studies/). "
-                            "All input problems are reported before anything runs.")
+                            "All input problems are reported before anything runs. A 'sensitivity' "
+                            "study runs its model runs through the sweep engine: resumable "
+                            "(rerun the same command), parallel with --workers/--dask-local/"
+                            "--scheduler/--mpi.")
     parser.add_argument("study", help="study TOML file")
     parser.add_argument("--out", default=None, help="output folder (default: out/<study name>)")
+    add_executor_arguments(parser)
     add_quiet(parser)
     parser.set_defaults(func=run)
 
@@ -26,7 +31,11 @@ def run(args) -> int:
     def report(message: str) -> None:
         print(message, flush=True)
 
-    written = study.run(out, progress=None if args.quiet else report)
+    chosen = any(getattr(args, name) is not None
+                 for name in ("workers", "scheduler", "dask_local", "mpi", "timeout"))
+    executor = make_executor(args) if chosen else None  # where the model runs of a
+    # 'sensitivity' study go (other kinds run in this process)
+    written = study.run(out, progress=None if args.quiet else report, executor=executor)
     for path in written:
         echo(args, f"  wrote {path}")
     return 0

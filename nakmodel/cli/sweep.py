@@ -21,6 +21,18 @@ def register(sub) -> None:
         "reported before anything runs.")
     parser.add_argument("study", help="study TOML file with a [sweep] table")
     parser.add_argument("--out", default=None, help="output folder (default: out/<study name>)")
+    add_executor_arguments(parser)
+    parser.add_argument("--retry-failed", action="store_true", help="rerun failed points")
+    parser.add_argument("--dry-run", action="store_true",
+                        help="validate and list the points (with their status in OUT) without "
+                        "running or writing anything")
+    add_quiet(parser)
+    parser.set_defaults(func=run)
+
+
+def add_executor_arguments(parser) -> None:
+    """The flags that choose where sweep points run (``sweep``, and ``run`` of a kind with
+    many model runs such as ``sensitivity``)."""
     where = parser.add_mutually_exclusive_group()
     where.add_argument("--workers", type=int, default=None,
                        help="local worker processes (default 1; each point isolated)")
@@ -33,16 +45,10 @@ def register(sub) -> None:
                        help="run under mpiexec: rank 0 schedules points to the other ranks "
                        "(dynamic, the default), rank r takes points r, r+N, ... (static), or "
                        "every point on all ranks together (collective, large 3D cases)")
-    parser.add_argument("--retry-failed", action="store_true", help="rerun failed points")
-    parser.add_argument("--dry-run", action="store_true",
-                        help="validate and list the points (with their status in OUT) without "
-                        "running or writing anything")
     parser.add_argument("--timeout", type=float, default=None, metavar="SECONDS",
                         help="kill a local point that runs longer than this")
     parser.add_argument("--connect-timeout", type=float, default=10.0, metavar="SECONDS",
                         help="how long to try to reach --scheduler (default 10 s)")
-    add_quiet(parser)
-    parser.set_defaults(func=run)
 
 
 def make_executor(args):

@@ -43,6 +43,7 @@ from __future__ import annotations
 
 import difflib
 import importlib
+import inspect
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -57,6 +58,7 @@ KINDS: dict[str, str] = {
     "impedance": "nakmodel.study.impedance",
     "ccd": "nakmodel.study.ccd",
     "flaw_size": "nakmodel.study.flaw_size",
+    "sensitivity": "nakmodel.study.sensitivity",
 }
 _STUDY_KEYS = {"name", "kind", "title", "description"}
 
@@ -73,11 +75,17 @@ class Study:
     path: Path | None = None
     description: str = ""
 
-    def run(self, outdir, progress=None) -> list[Path]:
-        """Run the study, writing its files into ``outdir``; returns the written paths."""
+    def run(self, outdir, progress=None, executor=None) -> list[Path]:
+        """Run the study, writing its files into ``outdir``; returns the written paths.
+
+        ``executor`` (a :mod:`nakmodel.sweep` executor) runs the many model runs of a kind
+        that has them (``sensitivity``) in parallel; other kinds ignore it.
+        """
         module = importlib.import_module(KINDS[self.kind])
         outdir = Path(outdir)
         outdir.mkdir(parents=True, exist_ok=True)
+        if executor is not None and "executor" in inspect.signature(module.run).parameters:
+            return module.run(self, outdir, progress, executor=executor)
         return module.run(self, outdir, progress)
 
 
@@ -106,6 +114,10 @@ def load_study(source) -> Study:
         problems.append(Problem("study.kind", "unknown study kind" + _closest(str(kind), KINDS),
                                 kind, "one of " + ", ".join(sorted(KINDS))))
     allowed_tables = {"study", "parameters", "sweep", str(kind)}
+    module = importlib.import_module(KINDS[kind]) if kind in KINDS else None
+    extra = getattr(module, "extra_tables", None)
+    if extra is not None:  # e.g. the wrapped kind's table of a sensitivity study
+        allowed_tables |= extra(data)
     for key in set(data) - allowed_tables:
         problems.append(Problem(key, "unknown table" + _closest(key, allowed_tables)))
     params = None
@@ -115,10 +127,10 @@ def load_study(source) -> Study:
         problems.extend(Problem(f"parameters.{p.key}", p.message, p.value, p.expected)
                         for p in err.problems)
     options = None
-    if kind in KINDS:
-        module = importlib.import_module(KINDS[kind])
+    if module is not None:
+        whole = {"data": data} if getattr(module, "PARSES_STUDY", False) else {}
         try:
-            options = module.parse_options(data.get(kind, {}), kind, params)
+            options = module.parse_options(data.get(kind, {}), kind, params, **whole)
         except ParameterError as err:
             problems.extend(err.problems)
     if problems:

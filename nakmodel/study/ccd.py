@@ -97,6 +97,7 @@ OUTPUTS = ("composition", "x_Na", "direction", "ccd", "critical_capacity",
            "capacity_crack", "k_ratio_max", "max_current_density", "max_capacity",
            "inventory", "critical_capacity_over_inventory", "ccd_inventory_limit",
            "termination")
+TEXT_OUTPUTS = ("composition", "direction", "limiting_mechanism", "termination")
 OUTPUT_UNITS = {"ccd": "A/m^2", "critical_capacity": "C/m^2", "max_current_density": "A/m^2",
                 "max_capacity": "C/m^2", "inventory": "C/m^2", "ccd_inventory_limit": "A/m^2"}
 

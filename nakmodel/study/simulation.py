@@ -56,6 +56,7 @@ OPTION_UNITS = {"pellet_radius": "m", "pellet_thickness": "m", "alloy_thickness"
                 "mesh_size": "m", "geis_frequency_max": "Hz", "geis_frequency_min": "Hz"}
 OUTPUTS = ("capacity", "stripped_capacity", "plated_capacity", "duration", "final_voltage",
            "max_abs_voltage", "x_interface_min", "x_interface_max", "termination")
+TEXT_OUTPUTS = ("termination",)
 
 
 @dataclass(frozen=True)

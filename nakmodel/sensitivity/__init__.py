@@ -1,0 +1,1 @@
+"""Global sensitivity analysis and forward uncertainty propagation over uncertain inputs."""
