@@ -1,0 +1,74 @@
+"""Benchmark of a sensitivity study: parallel efficiency, engine overhead, model runs per minute.
+
+Runs the same Morris study of the default 1D CCD point (NaK65, stepped stripping scan of
+``studies/sensitivity_ccd.toml`` with fewer trajectories) with 1 and then 2 local workers
+into fresh folders, side by side in one run, and prints
+
+* the number of model runs per minute of one worker (the cost of a sensitivity point);
+* parallel efficiency E = T(1 worker) / (2 T(2 workers)) (target >= 80 %);
+* engine overhead per point: (wall time x workers - sum of point wall times) / points, as a
+  ratio to the mean point time (target < 2 %; worker start-up included).
+
+Run: ``.venv/bin/python benchmarks/bench_sensitivity.py [--trajectories 2]``
+(2 trajectories x 7 inputs... = (D + 1) runs each). On a loaded machine the efficiency
+measures the load too; run it on an idle machine for RESULTS.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import tempfile
+import time
+import tomllib
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _study(trajectories: int) -> dict:
+    data = tomllib.loads((ROOT / "studies" / "sensitivity_ccd.toml").read_text())
+    data["sensitivity"]["samples"] = trajectories
+    data["sensitivity"]["outputs"] = ["ccd", "critical_capacity"]
+    return data
+
+
+def _run(data: dict, out: Path, workers: int) -> dict:
+    from nakmodel.study import load_study
+    from nakmodel.sweep import LocalExecutor
+
+    study = load_study(data)
+    t0 = time.perf_counter()
+    study.run(out, executor=LocalExecutor(workers=workers))
+    wall = time.perf_counter() - t0
+    points = [json.loads(p.read_text()) for p in out.glob("points/*/result.json")]
+    times = [p["wall_time_s"] for p in points if p.get("wall_time_s") is not None]
+    return {"wall": wall, "points": len(points), "point_time": sum(times),
+            "ok": sum(p["status"] == "ok" for p in points)}
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--trajectories", type=int, default=2)
+    args = parser.parse_args(argv)
+    data = _study(args.trajectories)
+    with tempfile.TemporaryDirectory() as tmp:
+        one = _run(data, Path(tmp) / "w1", 1)
+        two = _run(data, Path(tmp) / "w2", 2)
+    n = one["points"]
+    mean_point = one["point_time"] / n
+    print(f"sensitivity study: Morris, {args.trajectories} trajectories, {n} model runs "
+          f"({one['ok']} ok) of the 1D NaK65 CCD point")
+    print(f"  model runs per minute (1 worker): {60.0 * n / one['wall']:.1f} "
+          f"(mean point {mean_point:.2f} s)")
+    for label, r, w in (("1 worker ", one, 1), ("2 workers", two, 2)):
+        overhead = (r["wall"] * w - r["point_time"]) / r["points"]
+        print(f"  {label}: wall {r['wall']:.1f} s, engine overhead per point "
+              f"{overhead:.3f} s = {100 * overhead / mean_point:.2f} % of a point")
+    print(f"  parallel efficiency 2 vs 1 workers: "
+          f"{100 * one['wall'] / (2 * two['wall']):.1f} % (target >= 80 %)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
