@@ -30,9 +30,9 @@ def check_sweep(path, f, z, lines, where, column, options: ReadOptions) -> None:
         i, j = sorted((int(order[same[0]]), int(order[same[0] + 1])))
         a, b = int(lines[i]), int(lines[j])
         hint = " (several sweeps? use split='sequence')" if options.split is None else ""
-        raise SpectrumFileError(path, f"duplicate frequency {f[i]:.6g} Hz with a different "
-                                f"impedance ({z[i]:.6g} Ω at {where} {a}, {z[j]:.6g} Ω at "
-                                f"{where} {b}), also at {where} {a}{hint}", line=b,
+        raise SpectrumFileError(path, f"duplicate frequency {f[i]:.6g} Hz, also at {where} "
+                                f"{a}, with a different impedance ({z[i]:.6g} Ω at {where} "
+                                f"{a}, {z[j]:.6g} Ω at {where} {b}){hint}", line=b,
                                 column=column, where=where,
                                 expected="distinct frequencies in each sweep")
     step = np.sign(np.diff(f))
