@@ -37,7 +37,7 @@ _FREQ_UNITS = {"Hz": 1.0, "kHz": 1e3, "MHz": 1e6, "mHz": 1e-3, "GHz": 1e9, "uHz"
                "1/s": 1.0, "s-1": 1.0, "s^-1": 1.0}
 _OMEGA_UNITS = {"rad/s": 1.0, "1/s": 1.0, "s^-1": 1.0}
 _OHM_UNITS = {"ohm": 1.0, "ohms": 1.0, "mohm": 1e-3, "kohm": 1e3, "Mohm": 1e6, "uohm": 1e-6,
-              "Gohm": 1e9}
+              "Gohm": 1e9, "mohms": 1e-3, "kohms": 1e3, "Mohms": 1e6}
 _AREA_UNITS = {"cm2": 1e-4, "m2": 1.0, "mm2": 1e-6}
 _PHASE_UNITS = {"deg": math.pi / 180.0, "degree": math.pi / 180.0, "degrees": math.pi / 180.0,
                 "°": math.pi / 180.0, "rad": 1.0, "radian": 1.0, "radians": 1.0}
