@@ -132,17 +132,19 @@ def spectra_from_table(table: Table, options: ReadOptions) -> list[Spectrum]:
 
 def _repeated_rows(path, frequency, Z, cycle, lines, keep, where) -> np.ndarray:
     """Rows that repeat an earlier row exactly (f, Z, cycle): dropped with a warning."""
-    seen: dict[tuple, int] = {}
     repeated = np.zeros(frequency.size, dtype=bool)
-    pairs = []
-    for i in np.flatnonzero(keep):
-        key = (frequency[i], Z[i].real, Z[i].imag, None if cycle is None else cycle[i])
-        if key in seen:
-            repeated[i] = True
-            pairs.append((int(lines[i]), int(lines[seen[key]])))
-        else:
-            seen[key] = i
-    if pairs:
+    rows = np.flatnonzero(keep)
+    ordered = np.sort(frequency[rows])
+    if not np.any(ordered[1:] == ordered[:-1]):
+        return repeated  # no frequency occurs twice: nothing can repeat
+    keys = np.column_stack([frequency[rows], Z.real[rows], Z.imag[rows],
+                            np.zeros(rows.size) if cycle is None else cycle[rows]])
+    _, first, inverse = np.unique(keys, axis=0, return_index=True, return_inverse=True)
+    inverse = inverse.ravel()
+    later = np.flatnonzero(first[inverse] != np.arange(rows.size))
+    if later.size:
+        repeated[rows[later]] = True
+        pairs = [(int(lines[rows[i]]), int(lines[rows[first[inverse[i]]]])) for i in later]
         shown = ", ".join(f"{a} (= {b})" for a, b in pairs[:8])
         more = f", ... ({len(pairs)} in all)" if len(pairs) > 8 else ""
         warn_file(path, f"dropped {len(pairs)} row(s) repeating an earlier row exactly: "

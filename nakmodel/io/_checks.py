@@ -80,10 +80,12 @@ def outlier_index(f: np.ndarray, z: np.ndarray, factor: float = OUTLIER_FACTOR) 
         return int(zero[0]) if zero.size == 1 else None
     y = np.log10(mag)
     n = y.size
-    dev = np.empty(n)
-    for i in range(n):
-        near = [j for j in range(max(0, i - 2), min(n, i + 3)) if j != i]
-        dev[i] = abs(y[i] - np.median(y[near]))
+    padded = np.concatenate([np.full(2, np.nan), y, np.full(2, np.nan)])
+    near = np.sort(np.column_stack([padded[k:k + n] for k in (0, 1, 3, 4)]), axis=1)
+    count = np.count_nonzero(np.isfinite(near), axis=1)  # 2, 3 or 4 neighbours; NaN last
+    rows = np.arange(n)
+    lo, hi = near[rows, (count - 1) // 2], near[rows, count // 2]
+    dev = np.abs(y - 0.5 * (lo + hi))
     k = int(np.argmax(dev))
     return k if dev[k] > np.log10(factor) else None
 

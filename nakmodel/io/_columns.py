@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 ROLES = ("frequency", "omega", "real", "imag", "-imag", "magnitude", "phase", "cycle",
          "dc_potential", "dc_current")
@@ -98,6 +99,7 @@ def _key(base: str) -> str:
     return re.sub(r"[\s_\.\-]", "", key)
 
 
+@lru_cache(maxsize=4096)
 def role_of(name: str) -> tuple[str | None, str]:
     """The role of a column name (or None) and its unit text."""
     base, unit = split_name_unit(name)
@@ -134,6 +136,7 @@ def _normalise_unit(unit: str) -> str:
     return re.sub(r"\s+", " ", u).strip()
 
 
+@lru_cache(maxsize=1024)
 def unit_factor(role: str, unit: str) -> tuple[float, bool]:
     """Factor to SI for ``unit`` in ``role`` and whether it is area-specific (Ω·area).
 

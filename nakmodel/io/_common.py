@@ -112,8 +112,34 @@ def read_text(path: Path) -> str:
 def _control_fraction(sample: bytes) -> float:
     if not sample:
         return 0.0
-    bad = sum(1 for b in sample if b < 32 and b not in (9, 10, 13, 12))
+    bad = np.count_nonzero(_CONTROL[np.frombuffer(sample, dtype=np.uint8)])
     return bad / len(sample)
+
+
+_CONTROL = np.zeros(256, dtype=bool)
+_CONTROL[:32] = True
+_CONTROL[[9, 10, 12, 13]] = False
+_DECIMAL_COMMA = re.compile(r"\d,\d")
+
+
+def _parse_fast(rows, delimiter, decimal_comma, ncols):
+    """Bulk conversion by NumPy; None when any row needs the careful (reporting) path."""
+    trail = " \t\r\n" + (delimiter or "")
+    texts = [text.rstrip(trail) for _, text in rows]
+    if decimal_comma and delimiter != ",":
+        texts = [text.replace(",", ".") for text in texts]
+    fields = [text.split(delimiter) for text in texts if text.strip()]
+    if not fields or len({len(f) for f in fields}) != 1:
+        return None
+    if ncols is not None and len(fields[0]) != ncols:
+        return None
+    try:
+        data = np.array(fields, dtype=float)
+    except ValueError:
+        return None
+    numbers = np.array([n for (n, _), text in zip(rows, texts, strict=True) if text.strip()],
+                       dtype=int)
+    return data, numbers
 
 
 _NUMBER = re.compile(r"^[+-]?(\d+([.,]\d*)?|[.,]\d+)([eE][+-]?\d+)?$")
@@ -163,8 +189,12 @@ def parse_rows(path: Path, rows: list[tuple[int, str]], delimiter: str | None,
     naming the line and the column. Empty trailing fields are ignored.
     """
     if decimal_comma is None:
-        decimal_comma = delimiter in ("\t", ";", None) and any(
-            re.search(r"\d,\d", text) for _, text in rows[:50])
+        sample = "\n".join(text for _, text in rows[:50])
+        decimal_comma = delimiter in ("\t", ";", None) and "," in sample and bool(
+            _DECIMAL_COMMA.search(sample))
+    fast = _parse_fast(rows, delimiter, decimal_comma, ncols)
+    if fast is not None:
+        return fast
     table: list[list[float]] = []
     numbers: list[int] = []
     for line_no, text in rows:
