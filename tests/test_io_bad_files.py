@@ -106,7 +106,8 @@ def test_conflicting_duplicate_is_an_error_naming_both_lines(tmp_path):
 @pytest.mark.parametrize("name, cut", [("galvani__v1150_PEIS.mpr", 0.6),
                                        ("impedancepy__exampleDataBioLogic.mpr", 0.5),
                                        ("nomadce__02_peis_ocv.ism", 0.4),
-                                       ("nomadce__11_PEIS_700mV.pssession", 0.7)])
+                                       ("nomadce__11_PEIS_700mV.pssession", 0.7),
+                                       ("impedancepy__exampleDataIvium.idf", 0.11)])
 def test_truncated_binary_files_are_refused(tmp_path, name, cut):
     raw = (CORPUS / name).read_bytes()
     path = tmp_path / name
