@@ -210,3 +210,31 @@ def test_accepted_corpus_spectra_run_through_kk_and_drt():
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", SpectrumFileWarning)
             usable(read_spectra(CORPUS / name)[0])
+
+
+@needs_corpus
+def test_cut_or_corrupted_corpus_files_never_escape_as_other_exceptions(tmp_path):
+    """Every corpus file cut at 12 places and with 12 single-byte corruptions: either a
+    SpectrumFileError (a ParameterError) or valid spectra, never another exception."""
+    rng = np.random.default_rng(7)
+    files = sorted(p for p in CORPUS.iterdir()
+                   if not p.name.startswith(("LICENSE", "README", "reference")))
+    for source in files:
+        raw = source.read_bytes()
+        cases = [raw[: int(c)] for c in np.linspace(1, len(raw) - 1, 12)]
+        for _ in range(12):
+            corrupted = bytearray(raw)
+            corrupted[rng.integers(len(raw))] = rng.integers(256)
+            cases.append(bytes(corrupted))
+        for k, content in enumerate(cases):
+            path = tmp_path / f"{k}_{source.name}"
+            path.write_bytes(content)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                try:
+                    spectra = read_spectra(path)
+                except ParameterError as err:
+                    assert str(path) in str(err)
+                    continue
+            for s in spectra:
+                assert len(s) >= 3 and np.all(s.frequency > 0) and np.all(np.isfinite(s.Z))

@@ -198,6 +198,9 @@ def test_nova_style_semicolon_csv_in_kiloohm_with_minus_imag(tmp_path):
     path.write_text("\n".join(rows) + "\n", encoding="utf-8")
     got, messages = read(path)
     assert messages == [] and np.allclose(got[0].Z, s.Z, rtol=1e-12)
+    path.write_text("\n".join(rows) + "\n", encoding="utf-16")  # Excel "Unicode text"
+    got, messages = read(path)
+    assert messages == [] and np.allclose(got[0].Z, s.Z, rtol=1e-12)
 
 
 # ---------------------------------------------------------------------------- command line

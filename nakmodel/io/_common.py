@@ -91,11 +91,17 @@ class Table:
 
 # ---------------------------------------------------------------------------- text helpers
 def read_text(path: Path) -> str:
-    """File text: UTF-8 (with BOM) or Latin-1; rejects empty and binary files clearly."""
+    """File text: UTF-8 (with BOM), UTF-16 (with BOM) or Latin-1; rejects empty and binary
+    files clearly."""
     raw = path.read_bytes()
     if not raw.strip():
         raise SpectrumFileError(path, "file is empty", expected="a table of frequency and "
                                 "impedance values")
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16 ("Unicode text" exports)
+        try:
+            return raw.decode("utf-16").lstrip("\ufeff")
+        except UnicodeDecodeError:
+            pass
     sample = raw[:4096]
     if b"\x00" in sample or _control_fraction(sample) > 0.05:
         raise SpectrumFileError(path, "binary content, not a text spectrum file",
