@@ -72,8 +72,8 @@ def sniff_format(path) -> str:
         return "idf"
     text = head.decode("latin-1").lstrip("\ufeff").removeprefix("\xef\xbb\xbf")
     stripped = text.lstrip()
-    first = stripped.splitlines()[0] if stripped else ""
-    if stripped.upper().startswith("EC-LAB ASCII FILE"):
+    first = stripped[:200].splitlines()[0] if stripped else ""
+    if stripped[:17].upper() == "EC-LAB ASCII FILE":
         return "mpt"
     if text.startswith("EXPLAIN") or "\nTAG\t" in text or "ZCURVE\tTABLE" in text:
         return "dta"

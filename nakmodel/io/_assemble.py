@@ -49,7 +49,8 @@ def spectra_from_table(table: Table, options: ReadOptions) -> list[Spectrum]:
         used = [cols["real"], cols.get("imag") or cols["-imag"]]
     else:
         used = [cols["magnitude"], cols.get("phase") or cols["-phase"]]
-    for col in (freq_col, *used):
+    finite = np.isfinite(data[:, [c.index for c in (freq_col, *used)]])
+    for col in (freq_col, *used) if not finite.all() else ():
         bad = np.flatnonzero(~np.isfinite(data[:, col.index]))
         if bad.size:
             raise SpectrumFileError(path, f"non-finite value {float(data[bad[0], col.index])!r}",
@@ -75,8 +76,8 @@ def spectra_from_table(table: Table, options: ReadOptions) -> list[Spectrum]:
                                     column=used[0].name, expected="read_spectrum(..., "
                                     "area='1 cm^2')")
         Z = Z / area
-    bad = np.flatnonzero(~np.isfinite(Z))
-    if bad.size:  # overflow of a unit conversion
+    if not np.isfinite(Z).all():  # overflow of a unit conversion
+        bad = np.flatnonzero(~np.isfinite(Z))
         raise SpectrumFileError(path, "impedance overflows", line=int(lines[bad[0]]),
                                 column=used[0].name, where=where, expected="finite numbers")
 
@@ -89,8 +90,8 @@ def spectra_from_table(table: Table, options: ReadOptions) -> list[Spectrum]:
                                     "(f = 0 Hz, Z = 0)", expected="impedance data rows")
         warn_file(path, f"skipped {int(placeholder.sum())} placeholder row(s) with f = 0 Hz "
                   f"and Z = 0 ({describe_lines(lines[placeholder], where)})")
-    bad = np.flatnonzero(keep & (frequency <= 0))
-    if bad.size:
+    if np.any(keep & (frequency <= 0)):
+        bad = np.flatnonzero(keep & (frequency <= 0))
         raise SpectrumFileError(path, f"frequency must be > 0 Hz, got {frequency[bad[0]]!r}",
                                 line=int(lines[bad[0]]), column=freq_col.name, where=where,
                                 expected="positive frequencies")

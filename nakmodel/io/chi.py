@@ -16,7 +16,7 @@ from .text_table import read_text_table
 
 def looks_like_chi(text: str) -> bool:
     """CHI content: ``A.C. Impedance`` on line 2 or an ``Instrument Model:  CHI`` line."""
-    head = text.splitlines()[:8]
+    head = text[:1000].splitlines()[:8]
     return (len(head) > 1 and head[1].strip() == "A.C. Impedance") or any(
         line.startswith("Instrument Model:") and "CHI" in line for line in head)
 
