@@ -3,11 +3,13 @@
 Each record of the data module stores the columns listed by ID in the module header,
 little-endian, without padding. IDs listed in :data:`FLAG_IDS` share one leading ``u1``
 byte of bit flags. The table below gives name (as EC-Lab writes it in ``.mpt``
-exports) and storage type for the IDs met in EC-Lab 10-11.5x files; it was compiled
-from the column lists of EC-Lab's own ``.mpt`` exports of the same measurements and
-from the publicly documented behaviour of independent readers (galvani, yadg). An ID
-missing here is not fatal: :mod:`nakmodel.io.eclab_mpr` infers its width from the
-record size and warns.
+exports) and storage type for the IDs met in EC-Lab 10-11.5x files. The ID ↔ name/type
+facts are those established by the reverse engineering of the galvani project
+(github.com/echemdata/galvani; its GPL code is not used here) plus ID 471 ``<Ece>/V``
+written by EC-Lab >= 11.50; they are checked in the tests by the record sizes of every
+corpus ``.mpr``, by the ``.mpt`` export of the same measurement and by galvani itself
+where it reads the file. An ID missing here is not fatal: :mod:`nakmodel.io.eclab_mpr`
+infers its width from the record size and warns.
 """
 
 from __future__ import annotations
