@@ -6,10 +6,11 @@ byte of bit flags. The table below gives name (as EC-Lab writes it in ``.mpt``
 exports) and storage type for the IDs met in EC-Lab 10-11.5x files. The ID ↔ name/type
 facts are those established by the reverse engineering of the galvani project
 (github.com/echemdata/galvani; its GPL code is not used here) plus ID 471 ``<Ece>/V``
-written by EC-Lab >= 11.50; they are checked in the tests by the record sizes of every
-corpus ``.mpr``, by the ``.mpt`` export of the same measurement and by galvani itself
-where it reads the file. An ID missing here is not fatal: :mod:`nakmodel.io.eclab_mpr`
-infers its width from the record size and warns.
+written by EC-Lab >= 11.50 (and 215, its number in the older series: 11.50 writes many
+IDs as the old ID + 256, e.g. 473/217 THD Ewe, 486/230 |Ewe h2|); they are checked in the
+tests by the record sizes of every corpus ``.mpr``, by the ``.mpt`` export of the same
+measurement and by galvani itself where it reads the file. An ID missing here is not
+fatal: :mod:`nakmodel.io.eclab_mpr` infers its width from the record size and warns.
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ COLUMNS: dict[int, tuple[str, str]] = {
     163: ("|Estack|/V", _F4), 168: ("Rcmp/Ohm", _F4), 169: ("Cs/µF", _F4), 172: ("Cp/µF", _F4),
     173: ("Cp-2/µF-2", _F4), 174: ("Ewe/V", _F4), 178: ("(Q-Qo)/C", _F4), 179: ("dQ/C", _F4),
     211: ("Q charge/discharge/mA.h", _F8), 212: ("half cycle", "<u4"),
+    215: ("<Ece>/V", _F4),  # as 471 - 256 (EC-Lab 11.50 numbers many IDs old + 256)
     213: ("z cycle", "<u4"), 217: ("THD Ewe/%", _F4), 218: ("THD I/%", _F4),
     220: ("NSD Ewe/%", _F4), 221: ("NSD I/%", _F4), 223: ("NSR Ewe/%", _F4),
     224: ("NSR I/%", _F4),
