@@ -48,9 +48,15 @@ class SpectrumFileWarning(UserWarning):
     """A spectrum file was read, but something was normalised (e.g. the sign of Z'')."""
 
 
-def warn_file(path, message: str, stacklevel: int = 5) -> None:
-    """Emit a :class:`SpectrumFileWarning` starting with the file name."""
-    warnings.warn(f"{path}: {message}", SpectrumFileWarning, stacklevel=stacklevel)
+_IO_DIR = str(Path(__file__).resolve().parent)
+
+
+def warn_file(path, message: str) -> None:
+    """Emit a :class:`SpectrumFileWarning` starting with the file name.
+
+    The warning is attributed to the first caller outside :mod:`nakmodel.io` (the user's
+    ``read_spectrum`` call)."""
+    warnings.warn(f"{path}: {message}", SpectrumFileWarning, skip_file_prefixes=(_IO_DIR,))
 
 
 def describe_lines(lines, where: str = "line", limit: int = 8) -> str:

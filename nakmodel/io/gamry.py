@@ -77,7 +77,7 @@ def read_dta_table(path: Path) -> Table:
     if meta.get("EXPERIMENTABORTED", "F").strip().upper() == "T":
         meta["aborted"] = True
         warn_file(path, f"the experiment was aborted (EXPERIMENTABORTED T): read the "
-                  f"{len(numbers)} points measured before", stacklevel=6)
+                  f"{len(numbers)} points measured before")
     if "TAG" in meta:
         meta["technique"] = meta["TAG"]
     for key, meta_key in (("VDC", "dc_potential_V"), ("IDC", "dc_current_A")):

@@ -80,7 +80,7 @@ def read_ism_table(path: Path) -> Table:
     top = int(np.argmax(arrays[0]))
     if top > 0:
         warn_file(path, f"dropped the first {top} point(s), measured on the way up to the "
-                  "highest frequency (they overlap the main sweep)", stacklevel=6)
+                  "highest frequency (they overlap the main sweep)")
         data, numbers = data[top:], numbers[top:]
     return Table(path, list(NAMES), data, numbers, meta=meta, where="point")
 

@@ -108,7 +108,7 @@ def _finish(path, rows, delimiter, names, declared, meta, experiment) -> Table:
     if declared is not None and data.shape[0] < declared:
         warn_file(path, f"the header declares {declared} data points but only "
                   f"{data.shape[0]} are present (a truncated sweep): reading those "
-                  f"{data.shape[0]}", stacklevel=6)
+                  f"{data.shape[0]}")
         meta["declared_points"] = declared
     if "Surface Area" in meta:
         meta["area_cm2_in_header"] = meta["Surface Area"]
