@@ -267,11 +267,6 @@ MALFORMED = [
      "'Nb header lines : 40' but the file has 5 lines", "line 2"),
     ("nozcurve.DTA", "EXPLAIN\nTAG\tCV\nTITLE\tLABEL\tCyclic\tTest\n", {}, "no ZCURVE table",
      None),
-    ("short.z", "ZPLOT2 ASCII\n  Data Points:                5\n"
-     "  Freq(Hz)\tAmpl\tBias\tTime(Sec)\tZ'(a)\tZ''(b)\tGD\tErr\tRange\nEnd Comments\n"
-     "1000\t0.01\t0\t1\t10\t-1\t0\t0\t4\n100\t0.01\t0\t2\t12\t-3\t0\t0\t4\n"
-     "10\t0.01\t0\t3\t15\t-2\t0\t0\t4\n", {}, "truncated: header declares 5 data points, "
-     "found 3", "line 7"),
     ("fake.mpr", b"not really a biologic file", {}, "not a BioLogic .mpr file", None),
 ]
 

@@ -1,54 +1,92 @@
 """Reading and writing measured impedance spectra.
 
 >>> from nakmodel.io import read_spectrum
->>> s = read_spectrum("PEIS_SSB.mpr")                       # BioLogic binary (needs galvani)
+>>> s = read_spectrum("PEIS_SSB.mpr")                       # BioLogic binary, read natively
 >>> s = read_spectrum("data.csv", units={"frequency": "kHz", "real": "mOhm", "imag": "mOhm"})
 >>> series = read_spectrum("operando.mpt", split="cycle")   # list of Spectrum
 
-Formats (chosen by content sniffing, then extension): delimited text ``.csv/.tsv/.txt/.dat``,
-BioLogic ``.mpt`` and ``.mpr``, Gamry ``.DTA``, ZPlot/ZView ``.z``. Inside, frequencies
-are in Hz and impedances in Ω with capacitive Z'' < 0. A file that cannot be read raises
-:class:`SpectrumFileError` (a :class:`~nakmodel.errors.ParameterError`) naming the file
-and the line/row and column at fault.
+Formats are recognised by content (then by extension): see :data:`READERS` (format →
+module) and the README table. Inside, frequencies are in Hz and impedances in Ω with
+capacitive Z'' < 0. Loops and sweeps of one file come back as separate spectra with
+``meta["loop"]`` (0-based), ``meta["cycle"]`` and the DC potential/current of the
+sweep (``meta["dc_potential_V"]``, ``meta["dc_current_A"]``) when the file records
+them. A file that cannot be read raises :class:`SpectrumFileError` (a
+:class:`~nakmodel.errors.ParameterError`) naming the file and the line/row and column at
+fault; what was normalised or skipped is reported by a :class:`SpectrumFileWarning`.
 """
 
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
 
 from ..spectrum import Spectrum
-from ._common import (
-    ReadOptions,
-    SpectrumFileError,
-    SpectrumFileWarning,
-    Table,
-    looks_sign_flipped,
-    spectra_from_table,
-)
+from ._assemble import spectra_from_table
+from ._checks import looks_sign_flipped
+from ._common import ReadOptions, SpectrumFileError, SpectrumFileWarning, Table
 from .text_table import write_spectrum
 
-__all__ = ["FORMATS", "SpectrumFileError", "SpectrumFileWarning", "looks_sign_flipped",
-           "read_spectra", "read_spectrum", "read_table", "sniff_format", "write_spectrum"]
+__all__ = ["FORMATS", "READERS", "SpectrumFileError", "SpectrumFileWarning",
+           "looks_sign_flipped", "read_spectra", "read_spectrum", "read_table", "sniff_format",
+           "write_spectrum"]
 
-FORMATS = ("csv", "mpt", "mpr", "dta", "z")
+READERS: dict[str, tuple[str, str, str]] = {
+    # format: (module, function, what it reads)
+    "mpt": ("eclab_mpt", "read_mpt_table", "BioLogic EC-Lab text export .mpt (.txt)"),
+    "mpr": ("eclab_mpr", "read_mpr_table", "BioLogic EC-Lab binary .mpr (native)"),
+    "dta": ("gamry", "read_dta_table", "Gamry Framework .DTA (PEIS, GEIS)"),
+    "z": ("zplot", "read_z_table", "Scribner ZPlot/ZView .z (both layouts), Z60W"),
+    "idf": ("ivium", "read_idf_table", "Ivium IviumSoft .idf"),
+    "par": ("versastudio", "read_par_table", "VersaStudio .par"),
+    "chi": ("chi", "read_chi_table", "CH Instruments A.C. Impedance .txt"),
+    "relaxis": ("relaxis", "read_relaxis_table", "RelaxIS spectrum export .txt"),
+    "pssession": ("palmsens", "read_pssession_table", "PalmSens PSTrace .pssession"),
+    "ism": ("zahner", "read_ism_table", "Zahner Thales .ism"),
+    "csv": ("text_table", "read_text_table", "CSV/TSV/whitespace tables (PowerSuite, "
+            "Parstat, EC-Lab/other CSV exports, headerless f, Z', Z'')"),
+}
+FORMATS = tuple(READERS)
 _EXTENSIONS = {".csv": "csv", ".tsv": "csv", ".txt": "csv", ".dat": "csv", ".mpt": "mpt",
-               ".mpr": "mpr", ".dta": "dta", ".z": "z"}
+               ".mpr": "mpr", ".dta": "dta", ".z": "z", ".idf": "idf", ".par": "par",
+               ".pssession": "pssession", ".ism": "ism"}
 
 
 def sniff_format(path) -> str:
-    """The format of ``path`` from its first bytes, else from its extension (default csv)."""
+    """The format of ``path`` from its content, else from its extension (default csv)."""
+    from .chi import looks_like_chi
+    from .ivium import looks_like_idf
+    from .palmsens import looks_like_pssession
+    from .relaxis import looks_like_relaxis
+    from .versastudio import looks_like_par
+    from .zahner import looks_like_ism
+    from .zplot import is_quoted_layout
+
     path = Path(path)
     with open(path, "rb") as handle:
-        head = handle.read(2048)
+        head = handle.read(8192)
     if head.startswith(b"BIO-LOGIC MODULAR FILE"):
         return "mpr"
-    text = head.decode("latin-1")
-    if text.lstrip().startswith("EC-Lab ASCII FILE"):
+    if looks_like_pssession(head):
+        return "pssession"
+    if looks_like_idf(head):
+        return "idf"
+    text = head.decode("latin-1").lstrip("\ufeff").removeprefix("\xef\xbb\xbf")
+    stripped = text.lstrip()
+    first = stripped[:200].splitlines()[0] if stripped else ""
+    if stripped[:17].upper() == "EC-LAB ASCII FILE":
         return "mpt"
     if text.startswith("EXPLAIN") or "\nTAG\t" in text or "ZCURVE\tTABLE" in text:
         return "dta"
-    if text.startswith("ZPLOT") or "End Comments" in text:
+    if text.startswith("ZPLOT") or "End Comments" in text or is_quoted_layout(first):
         return "z"
+    if looks_like_par(text):
+        return "par"
+    if looks_like_relaxis(text):
+        return "relaxis"
+    if looks_like_chi(text):
+        return "chi"
+    if b"\x00" in head[:64] and looks_like_ism(path.read_bytes()):
+        return "ism"
     return _EXTENSIONS.get(path.suffix.lower(), "csv")
 
 
@@ -60,28 +98,12 @@ def read_table(path, format: str | None = None) -> Table:
     if path.is_dir():
         raise SpectrumFileError(path, "is a directory", expected="a spectrum file")
     fmt = format if format is not None else sniff_format(path)
-    if fmt not in FORMATS:
+    if fmt not in READERS:
         raise SpectrumFileError(path, f"unknown format {fmt!r}",
                                 expected="one of " + ", ".join(FORMATS))
-    if fmt == "mpr":
-        from .biologic import read_mpr_table
-
-        return read_mpr_table(path)
-    if fmt == "mpt":
-        from .biologic import read_mpt_table
-
-        return read_mpt_table(path)
-    if fmt == "dta":
-        from .gamry import read_dta_table
-
-        return read_dta_table(path)
-    if fmt == "z":
-        from .zplot import read_z_table
-
-        return read_z_table(path)
-    from .text_table import read_text_table
-
-    return read_text_table(path)
+    module, function, _ = READERS[fmt]
+    reader = getattr(importlib.import_module(f".{module}", __name__), function)
+    return reader(path)
 
 
 def read_spectra(path, *, format: str | None = None, columns=None, units=None, area=None,
@@ -102,12 +124,15 @@ def read_spectrum(path, *, format: str | None = None, columns=None, units=None, 
     Parameters
     ----------
     format:
-        ``"csv"``, ``"mpt"``, ``"mpr"``, ``"dta"`` or ``"z"``; default: sniffed.
+        One of :data:`FORMATS` (``"mpt"``, ``"mpr"``, ``"dta"``, ``"z"``, ``"idf"``,
+        ``"par"``, ``"chi"``, ``"relaxis"``, ``"pssession"``, ``"ism"``, ``"csv"``);
+        default: recognised from the content.
     columns:
         Explicit roles → column name or 0-based index, e.g.
         ``{"frequency": 0, "real": 1, "-imag": 2}``; roles are ``frequency``, ``omega``
         (rad/s), ``real``, ``imag``, ``-imag`` (a column holding −Z''), ``magnitude``,
-        ``phase``, ``cycle``. Default: matched from the header names.
+        ``phase``, ``cycle``, ``dc_potential``, ``dc_current``. Default: matched from the
+        header names.
     units:
         Role → unit of the file, e.g. ``{"frequency": "kHz", "real": "mOhm",
         "imag": "mOhm", "phase": "rad"}``; overrides units found in the header.

@@ -10,8 +10,10 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
-ROLES = ("frequency", "omega", "real", "imag", "-imag", "magnitude", "phase", "cycle")
+ROLES = ("frequency", "omega", "real", "imag", "-imag", "magnitude", "phase", "cycle",
+         "dc_potential", "dc_current")
 
 _FREQ = {"f", "freq", "frequency", "fhz", "frequencyhz", "freqhz", "frequenz"}
 _OMEGA = {"omega", "w", "ω", "angularfrequency"}
@@ -24,17 +26,26 @@ _MAG = {"|z|", "zmod", "mod(z)", "modz", "abs(z)", "absz", "magnitude", "zabs", 
         "impedancemodulus", "modulus", "zmag", "mag"}
 _PHASE = {"phase", "phase(z)", "zphz", "zphase", "phi", "theta", "phaseangle", "arg(z)",
           "argz", "phz", "φ", "θ"}
-_CYCLE = {"cyclenumber", "cycle", "zcycle", "cyclenr", "cycleno", "loop"}
+_CYCLE = {"cyclenumber", "spectrumnumber", "cycle", "zcycle", "cyclenr", "cycleno", "loop",
+          "loopindex", "loopnumber", "sweep", "sweepnumber", "segment#", "segment"}
+# DC working-electrode potential and current (recorded per sweep in Spectrum.meta)
+_DC_POTENTIAL = {"<ewe>", "ewe", "vdc", "e", "potential", "edc", "medc", "ewe(v)", "<ewe>(v)",
+                 "dcpotential", "potentialdc"}
+_DC_CURRENT = {"<i>", "i", "idc", "current", "dccurrent", "currentdc"}
 
 # unit factors to SI, case-sensitive for metric prefixes (mHz vs MHz)
 _FREQ_UNITS = {"Hz": 1.0, "kHz": 1e3, "MHz": 1e6, "mHz": 1e-3, "GHz": 1e9, "uHz": 1e-6,
                "1/s": 1.0, "s-1": 1.0, "s^-1": 1.0}
 _OMEGA_UNITS = {"rad/s": 1.0, "1/s": 1.0, "s^-1": 1.0}
-_OHM_UNITS = {"ohm": 1.0, "mohm": 1e-3, "kohm": 1e3, "Mohm": 1e6, "uohm": 1e-6, "Gohm": 1e9}
+_OHM_UNITS = {"ohm": 1.0, "ohms": 1.0, "mohm": 1e-3, "kohm": 1e3, "Mohm": 1e6, "uohm": 1e-6,
+              "Gohm": 1e9, "mohms": 1e-3, "kohms": 1e3, "Mohms": 1e6}
 _AREA_UNITS = {"cm2": 1e-4, "m2": 1.0, "mm2": 1e-6}
 _PHASE_UNITS = {"deg": math.pi / 180.0, "degree": math.pi / 180.0, "degrees": math.pi / 180.0,
                 "°": math.pi / 180.0, "rad": 1.0, "radian": 1.0, "radians": 1.0}
-_KNOWN_UNIT_WORDS = re.compile(r"(hz|ohm|Ω|deg|°|rad|cm|m2|#|s$|^s|v$|a$)", re.IGNORECASE)
+_KNOWN_UNIT_WORDS = re.compile(r"(hz|ohm|Ω|deg|°|rad|cm|m2|#|s$|^s|v$|a$|^ma$|^ua$|^µa$)",
+                               re.IGNORECASE)
+_POTENTIAL_UNITS = {"V": 1.0, "mV": 1e-3, "uV": 1e-6, "kV": 1e3}
+_CURRENT_UNITS = {"A": 1.0, "mA": 1e-3, "uA": 1e-6, "nA": 1e-9, "pA": 1e-12, "kA": 1e3}
 
 
 @dataclass(frozen=True)
@@ -71,6 +82,8 @@ def split_name_unit(name: str) -> tuple[str, str]:
 
 def _looks_like_unit(text: str) -> bool:
     text = text.strip()
+    if text in ("V", "A", "mV", "mA", "uA", "µA", "nA"):
+        return True
     if not text or len(text) > 20:
         return False
     return bool(_KNOWN_UNIT_WORDS.search(text)) and not re.fullmatch(r"[a-zA-Z]", text)
@@ -86,6 +99,7 @@ def _key(base: str) -> str:
     return re.sub(r"[\s_\.\-]", "", key)
 
 
+@lru_cache(maxsize=4096)
 def role_of(name: str) -> tuple[str | None, str]:
     """The role of a column name (or None) and its unit text."""
     base, unit = split_name_unit(name)
@@ -108,6 +122,10 @@ def role_of(name: str) -> tuple[str | None, str]:
         return ("-phase" if negative else "phase"), unit
     if key in _CYCLE:
         return "cycle", unit
+    if key in _DC_POTENTIAL:
+        return "dc_potential", unit
+    if key in _DC_CURRENT:
+        return "dc_current", unit
     return None, unit
 
 
@@ -118,6 +136,7 @@ def _normalise_unit(unit: str) -> str:
     return re.sub(r"\s+", " ", u).strip()
 
 
+@lru_cache(maxsize=1024)
 def unit_factor(role: str, unit: str) -> tuple[float, bool]:
     """Factor to SI for ``unit`` in ``role`` and whether it is area-specific (Ω·area).
 
@@ -158,6 +177,14 @@ def unit_factor(role: str, unit: str) -> tuple[float, bool]:
         if u.lower() in _PHASE_UNITS or u in _PHASE_UNITS:
             return _PHASE_UNITS.get(u.lower(), _PHASE_UNITS.get(u)), False
         raise ValueError(f"unknown phase unit {unit!r} (use deg or rad)")
+    if role in ("dc_potential", "dc_current"):
+        table = _POTENTIAL_UNITS if role == "dc_potential" else _CURRENT_UNITS
+        if not u:
+            return 1.0, False
+        if u in table:
+            return table[u], False
+        raise ValueError(f"unknown {role.replace('_', ' ')} unit {unit!r} (use "
+                         + ", ".join(table) + ")")
     return 1.0, False
 
 

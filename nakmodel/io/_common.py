@@ -1,10 +1,10 @@
-"""Shared machinery of the readers: errors, numeric parsing, table → spectra.
+"""Shared machinery of the readers: errors, warnings, numeric parsing, options, columns.
 
 Every reader turns its file into a :class:`Table` (column names, a float array, the
-file line of each row) and hands it to :func:`spectra_from_table`, which matches the
-columns, converts units to SI, normalises the sign convention (capacitive ⇒ Z'' < 0),
-splits an operando series into spectra and validates each one, reporting problems
-with the file name and the line (or row) and column they come from.
+file line of each row) and hands it to :func:`nakmodel.io._assemble.spectra_from_table`,
+which matches the columns, converts units to SI, normalises the sign convention
+(capacitive ⇒ Z'' < 0), splits a series into spectra and validates each one, reporting
+problems with the file name and the line (or row) and column they come from.
 """
 
 from __future__ import annotations
@@ -19,7 +19,6 @@ from typing import Literal
 import numpy as np
 
 from ..errors import ParameterError, Problem
-from ..spectrum import Spectrum
 from ._columns import ROLES, Column, match_columns, role_of, unit_factor
 
 SplitMode = Literal["auto", "cycle", "sequence", None]
@@ -49,6 +48,37 @@ class SpectrumFileWarning(UserWarning):
     """A spectrum file was read, but something was normalised (e.g. the sign of Z'')."""
 
 
+_IO_DIR = str(Path(__file__).resolve().parent)
+
+
+def warn_file(path, message: str) -> None:
+    """Emit a :class:`SpectrumFileWarning` starting with the file name.
+
+    The warning is attributed to the first caller outside :mod:`nakmodel.io` (the user's
+    ``read_spectrum`` call)."""
+    warnings.warn(f"{path}: {message}", SpectrumFileWarning, skip_file_prefixes=(_IO_DIR,))
+
+
+def describe_lines(lines, where: str = "line", limit: int = 8) -> str:
+    """``"lines 2-782"``, ``"lines 91, 181, 271"`` or ``"line 7"`` for sorted line numbers."""
+    numbers = [int(n) for n in lines]
+    if not numbers:
+        return ""
+    runs: list[tuple[int, int]] = []
+    for n in numbers:
+        if runs and n == runs[-1][1] + 1:
+            runs[-1] = (runs[-1][0], n)
+        else:
+            runs.append((n, n))
+    parts = [f"{a}" if a == b else f"{a}-{b}" for a, b in runs]
+    more = ""
+    if len(parts) > limit:
+        more = f", ... ({len(numbers)} in all)"
+        parts = parts[:limit]
+    plural = "s" if len(numbers) > 1 else ""
+    return f"{where}{plural} " + ", ".join(parts) + more
+
+
 @dataclass
 class Table:
     """Raw numeric table of a file: ``names[j]`` heads ``data[:, j]``; ``lines[i]`` locates row i.
@@ -67,11 +97,17 @@ class Table:
 
 # ---------------------------------------------------------------------------- text helpers
 def read_text(path: Path) -> str:
-    """File text: UTF-8 (with BOM) or Latin-1; rejects empty and binary files clearly."""
+    """File text: UTF-8 (with BOM), UTF-16 (with BOM) or Latin-1; rejects empty and binary
+    files clearly."""
     raw = path.read_bytes()
     if not raw.strip():
         raise SpectrumFileError(path, "file is empty", expected="a table of frequency and "
                                 "impedance values")
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16 ("Unicode text" exports)
+        try:
+            return raw.decode("utf-16").lstrip("\ufeff")
+        except UnicodeDecodeError:
+            pass
     sample = raw[:4096]
     if b"\x00" in sample or _control_fraction(sample) > 0.05:
         raise SpectrumFileError(path, "binary content, not a text spectrum file",
@@ -88,8 +124,34 @@ def read_text(path: Path) -> str:
 def _control_fraction(sample: bytes) -> float:
     if not sample:
         return 0.0
-    bad = sum(1 for b in sample if b < 32 and b not in (9, 10, 13, 12))
+    bad = np.count_nonzero(_CONTROL[np.frombuffer(sample, dtype=np.uint8)])
     return bad / len(sample)
+
+
+_CONTROL = np.zeros(256, dtype=bool)
+_CONTROL[:32] = True
+_CONTROL[[9, 10, 12, 13]] = False
+_DECIMAL_COMMA = re.compile(r"\d,\d")
+
+
+def _parse_fast(rows, delimiter, decimal_comma, ncols):
+    """Bulk conversion by NumPy; None when any row needs the careful (reporting) path."""
+    trail = " \t\r\n" + (delimiter or "")
+    texts = [text.rstrip(trail) for _, text in rows]
+    if decimal_comma and delimiter != ",":
+        texts = [text.replace(",", ".") for text in texts]
+    fields = [text.split(delimiter) for text in texts if text.strip()]
+    if not fields or len({len(f) for f in fields}) != 1:
+        return None
+    if ncols is not None and len(fields[0]) != ncols:
+        return None
+    try:
+        data = np.array(fields, dtype=float)
+    except ValueError:
+        return None
+    numbers = np.array([n for (n, _), text in zip(rows, texts, strict=True) if text.strip()],
+                       dtype=int)
+    return data, numbers
 
 
 _NUMBER = re.compile(r"^[+-]?(\d+([.,]\d*)?|[.,]\d+)([eE][+-]?\d+)?$")
@@ -139,8 +201,12 @@ def parse_rows(path: Path, rows: list[tuple[int, str]], delimiter: str | None,
     naming the line and the column. Empty trailing fields are ignored.
     """
     if decimal_comma is None:
-        decimal_comma = delimiter in ("\t", ";", None) and any(
-            re.search(r"\d,\d", text) for _, text in rows[:50])
+        sample = "\n".join(text for _, text in rows[:50])
+        decimal_comma = delimiter in ("\t", ";", None) and "," in sample and bool(
+            _DECIMAL_COMMA.search(sample))
+    fast = _parse_fast(rows, delimiter, decimal_comma, ncols)
+    if fast is not None:
+        return fast
     table: list[list[float]] = []
     numbers: list[int] = []
     for line_no, text in rows:
@@ -262,6 +328,8 @@ def resolve_columns(table: Table, options: ReadOptions) -> dict[str, Column]:
         try:
             factor, per_area = unit_factor(role, unit)
         except ValueError as exc:
+            if role in ("dc_potential", "dc_current") and not options.columns:
+                continue  # a DC column in an unknown unit is metadata only: ignore it
             raise SpectrumFileError(path, str(exc), column=_name(names, index)) from None
         resolved[role] = Column(index, _name(names, index), role, unit, factor, per_area)
     if "frequency" not in resolved and "omega" not in resolved:
@@ -284,85 +352,6 @@ def _name(names: list[str], index: int) -> str | int:
 
 def _list(names: list[str]) -> str:
     return ", ".join(repr(n) for n in names) if names else "no header"
-
-
-# ---------------------------------------------------------------------------- table → spectra
-def spectra_from_table(table: Table, options: ReadOptions) -> list[Spectrum]:
-    """Match columns, convert to SI, split into sweeps, validate; see the module docstring."""
-    path, data, lines = table.path, table.data, table.lines
-    cols = resolve_columns(table, options)
-
-    def column(role):
-        c = cols[role]
-        return data[:, c.index] * c.factor
-
-    freq_col = cols.get("frequency") or cols["omega"]
-    if "real" in cols and ("imag" in cols or "-imag" in cols):
-        used = [cols["real"], cols.get("imag") or cols["-imag"]]
-    else:
-        used = [cols["magnitude"], cols.get("phase") or cols["-phase"]]
-    # non-finite values: name line and column
-    for col in (freq_col, *used):
-        bad = np.flatnonzero(~np.isfinite(data[:, col.index]))
-        if bad.size:
-            raise SpectrumFileError(path, f"non-finite value {float(data[bad[0], col.index])!r}",
-                                    line=int(lines[bad[0]]), column=col.name,
-                                    where=table.where, expected="finite numbers")
-    frequency = column(freq_col.role)
-    if "real" in cols and ("imag" in cols or "-imag" in cols):
-        real = column("real")
-        imag = column("imag") if "imag" in cols else -column("-imag")
-        Z = real + 1j * imag
-    else:
-        phase_col = used[1]
-        phase = column(phase_col.role) * (1 if phase_col.role == "phase" else -1)
-        Z = column("magnitude") * np.exp(1j * phase)
-    per_area = {c.area_specific for c in used}
-    if len(per_area) > 1:
-        raise SpectrumFileError(path, "mixed absolute and area-specific impedance columns",
-                                column=used[0].name)
-    area = options.area if options.area is not None else table.meta.get("area_m2")
-    if area == "header":
-        area = header_area(table)
-    if per_area == {True}:
-        if area is None:
-            raise SpectrumFileError(path, "impedance is area-specific (" + used[0].unit +
-                                    "): pass area= to convert to ohm",
-                                    column=used[0].name, expected="read_spectrum(..., "
-                                    "area='1 cm^2')")
-        Z = Z / area
-
-    bad = np.flatnonzero(~np.isfinite(Z))
-    if bad.size:  # overflow of a unit conversion
-        raise SpectrumFileError(path, "impedance overflows", line=int(lines[bad[0]]),
-                                column=used[0].name, where=table.where,
-                                expected="finite numbers")
-    bad = np.flatnonzero(frequency <= 0)
-    if bad.size:
-        raise SpectrumFileError(path, f"frequency must be > 0 Hz, got {frequency[bad[0]]!r}",
-                                line=int(lines[bad[0]]), column=freq_col.name,
-                                where=table.where, expected="positive frequencies")
-
-    groups = _split(table, frequency, cols, options)
-    spectra = []
-    label = options.label if options.label is not None else table.meta.get("label", path.stem)
-    for key, rows in groups:
-        f, z, rows_lines = frequency[rows], Z[rows], lines[rows]
-        _check_sweep(path, f, rows_lines, table.where, freq_col.name, options)
-        if f.size < options.min_points:
-            where = f" ({key})" if key else ""
-            raise SpectrumFileError(path, f"too few points{where}: {f.size}",
-                                    expected=f"at least {options.min_points} frequencies")
-        meta = dict(table.meta)
-        name = label
-        if key:
-            meta["split"] = key
-            name = f"{label} [{key}]"
-        meta["source"] = str(path)
-        meta["lines"] = (int(rows_lines[0]), int(rows_lines[-1]))
-        z = _normalise_sign(path, f, z, used[-1], options)
-        spectra.append(Spectrum(f, z, area=area, label=name, meta=meta))
-    return spectra
 
 
 def header_area(table: Table) -> float:
@@ -390,119 +379,3 @@ def header_area(table: Table) -> float:
         raise SpectrumFileError(table.path, f"electrode area in the header is {value!r}",
                                 expected="an area > 0 or an explicit area= value")
     return value
-
-
-def _split(table: Table, frequency: np.ndarray, cols: dict[str, Column],
-           options: ReadOptions) -> list[tuple[str, np.ndarray]]:
-    n = frequency.size
-    everything = [("", np.arange(n))]
-    mode = options.split
-    cycle = table.data[:, cols["cycle"].index] if "cycle" in cols else None
-    if mode == "cycle":
-        if cycle is None:
-            raise SpectrumFileError(table.path, "split='cycle' but the file has no cycle "
-                                    "column", expected="a 'cycle number' or 'z cycle' column, "
-                                    "or split='sequence'")
-        return _by_cycle(cycle)
-    if mode == "sequence":
-        return _by_sequence(frequency)
-    if mode is None:
-        return everything
-    # auto
-    if cycle is not None and np.unique(cycle[np.isfinite(cycle)]).size > 1:
-        return _by_cycle(cycle)
-    if _has_duplicates(frequency):
-        pieces = _by_sequence(frequency)
-        if len(pieces) > 1 and not any(_has_duplicates(frequency[r]) or
-                                       r.size < options.min_points for _, r in pieces):
-            return pieces
-    return everything
-
-
-def _by_cycle(cycle: np.ndarray) -> list[tuple[str, np.ndarray]]:
-    groups = []
-    for value in dict.fromkeys(cycle.tolist()):
-        rows = np.flatnonzero(cycle == value)
-        groups.append((f"cycle {value:g}", rows))
-    return groups
-
-
-def _by_sequence(frequency: np.ndarray) -> list[tuple[str, np.ndarray]]:
-    """Split where a sweep restarts (the frequency step changes direction)."""
-    n = frequency.size
-    if n < 3:
-        return [("sweep 1", np.arange(n))]
-    starts = [0]
-    direction = np.sign(frequency[1] - frequency[0])
-    i = 1
-    while i < n:
-        step = np.sign(frequency[i] - frequency[i - 1])
-        if step != direction or step == 0:
-            starts.append(i)
-            if i + 1 < n:
-                direction = np.sign(frequency[i + 1] - frequency[i])
-            i += 1
-        i += 1
-    bounds = starts + [n]
-    return [(f"sweep {k + 1}", np.arange(a, b)) for k, (a, b) in
-            enumerate(zip(bounds[:-1], bounds[1:], strict=True))]
-
-
-def _has_duplicates(f: np.ndarray) -> bool:
-    return np.unique(f).size != f.size
-
-
-def _check_sweep(path, f, lines, where, column, options: ReadOptions) -> None:
-    """Reject duplicate or unsorted frequencies, naming the line (a sweep runs one way)."""
-    order = np.argsort(f, kind="stable")
-    same = np.flatnonzero(np.diff(f[order]) == 0)
-    if same.size:
-        a, b = sorted((int(lines[order[same[0]]]), int(lines[order[same[0] + 1]])))
-        hint = "" if options.split is not None else " (several sweeps? use split='sequence')"
-        if options.split == "auto":
-            hint = " (not a clean series of sweeps)"
-        raise SpectrumFileError(path, f"duplicate frequency {f[order[same[0]]]:.6g} Hz, also "
-                                f"at {where} {a}{hint}", line=b, column=column, where=where,
-                                expected="distinct frequencies in each sweep")
-    step = np.sign(np.diff(f))
-    if step.size and not (np.all(step > 0) or np.all(step < 0)):
-        k = int(np.flatnonzero(step != step[0])[0]) + 1
-        hint = " (several sweeps? use split='sequence')" if options.split is None else ""
-        raise SpectrumFileError(path, f"unsorted frequencies: {f[k]:.6g} Hz after "
-                                f"{f[k - 1]:.6g} Hz breaks the sweep direction{hint}",
-                                line=int(lines[k]), column=column, where=where,
-                                expected="frequencies sorted ascending or descending")
-
-
-def looks_sign_flipped(frequency: np.ndarray, Z: np.ndarray) -> bool:
-    """Heuristic: Z'' mostly > 0 but the shape is capacitive (file stored −Z'' as Z'').
-
-    Capacitive shape: Z' falls with frequency (an RC arc), or Z'' grows towards low
-    frequency (a blocking capacitor); an inductance gives the opposite trends.
-    """
-    if frequency.size < 3:
-        return False
-    positive = np.mean(Z.imag > 0)
-    if positive < 0.8:
-        return False
-    order = np.argsort(frequency)
-    lo, hi = order[: max(1, frequency.size // 10)], order[-max(1, frequency.size // 10):]
-    scale = np.max(np.abs(Z))
-    re_drop = np.mean(Z.real[lo]) - np.mean(Z.real[hi])
-    im_rise = np.mean(Z.imag[lo]) - np.mean(Z.imag[hi])
-    return bool(re_drop > 0.02 * scale or im_rise > 0.02 * scale)
-
-
-def _normalise_sign(path, f, z, imag_column: Column, options: ReadOptions) -> np.ndarray:
-    if options.sign == "flip":
-        return np.conj(z)
-    if options.sign == "as_is" or not looks_sign_flipped(f, z):
-        return z
-    message = (f"Z'' column {imag_column.name!r} is mostly positive on a capacitive spectrum: "
-               "the file seems to store -Z'' under a Z'' name")
-    if options.sign == "strict":
-        raise SpectrumFileError(path, message, column=imag_column.name,
-                                expected="Z'' < 0 for capacitive arcs (or sign='flip')")
-    warnings.warn(f"{path}: {message}; sign flipped (pass sign='as_is' to keep it)",
-                  SpectrumFileWarning, stacklevel=4)
-    return np.conj(z)

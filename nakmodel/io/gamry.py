@@ -1,11 +1,13 @@
-"""Gamry Framework ``.DTA`` files: the ``ZCURVE`` table of (galvano/potentiostatic) EIS.
+"""Gamry Framework ``.DTA`` files: the ``ZCURVE`` table of EIS (``TAG EISPOT`` / ``GALVEIS``).
 
 Layout: header lines ``KEY<TAB>TYPE<TAB>VALUE<TAB>description`` (kept in ``meta``), then
 ``ZCURVE<TAB>TABLE``, a tab-indented line of column names (``Pt Time Freq Zreal Zimag Zsig
 Zmod Zphz Idc Vdc IERange``), a line of units, and tab-indented data rows. Gamry writes
 Z'' with its sign (capacitive < 0). Several ``ZCURVE`` tables in one file become a series
 (an added ``cycle`` column numbers them). The header ``AREA`` is recorded, not applied:
-Gamry's Zreal/Zimag are absolute impedances.
+Gamry's Zreal/Zimag are absolute impedances. Other tables (``OCVCURVE`` before, the
+``FRACURVE`` of an aborted run after the ZCURVE) are skipped; ``EXPERIMENTABORTED T``
+is kept as ``meta["aborted"]`` with a warning. UTF-8 and ISO-8859-1 files are read.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ._common import SpectrumFileError, Table, parse_rows, read_text
+from ._common import SpectrumFileError, Table, parse_rows, read_text, warn_file
 
 
 def read_dta_table(path: Path) -> Table:
@@ -53,8 +55,8 @@ def read_dta_table(path: Path) -> Table:
             tables.append((labelled, data, numbers))
             i = j
             continue
-        if len(fields) >= 3 and fields[0].strip() and fields[0].strip().isupper():
-            meta[fields[0].strip()] = fields[2].strip()
+        if len(fields) >= 2 and fields[0].strip() and fields[0].strip().isupper():
+            meta[fields[0].strip()] = fields[2 if len(fields) >= 3 else 1].strip()
         i += 1
     if not tables:
         raise SpectrumFileError(path, "no ZCURVE table (not an EIS file?)",
@@ -72,6 +74,17 @@ def read_dta_table(path: Path) -> Table:
         names = names + ["cycle"]
     if "AREA" in meta:
         meta["area_cm2_in_header"] = meta["AREA"]
+    if meta.get("EXPERIMENTABORTED", "F").strip().upper() == "T":
+        meta["aborted"] = True
+        warn_file(path, f"the experiment was aborted (EXPERIMENTABORTED T): read the "
+                  f"{len(numbers)} points measured before")
+    if "TAG" in meta:
+        meta["technique"] = meta["TAG"]
+    for key, meta_key in (("VDC", "dc_potential_V"), ("IDC", "dc_current_A")):
+        try:
+            meta[meta_key] = float(meta[key].replace(",", "."))
+        except (KeyError, ValueError):
+            pass
     meta["format"] = "Gamry DTA"
     return Table(path, names, data, numbers, meta=meta)
 

@@ -1,13 +1,11 @@
-"""BioLogic EC-Lab files: the text export ``.mpt`` and the binary ``.mpr``.
+"""BioLogic EC-Lab text export ``.mpt`` (any EC-Lab version; also saved as ``.txt``).
 
-``.mpt``: line 1 ``EC-Lab ASCII FILE``, line 2 ``Nb header lines : N``; line N holds the
+Line 1 ``EC-Lab ASCII FILE``, line 2 ``Nb header lines : N``; line N holds the
 tab-separated column names (``freq/Hz``, ``Re(Z)/Ohm``, ``-Im(Z)/Ohm``, ``|Z|/Ohm``,
-``Phase(Z)/deg``, ``cycle number``...), data follow (decimal commas in some locales).
-``Key : value`` header lines are kept in ``meta``.
-
-``.mpr``: read with the optional dependency ``galvani`` (GPL-3, imported lazily only
-here; ``pip install nakmodel[mpr]``). Both give ``-Im(Z)``, which is negated to the
-Z'' < 0 convention; ``cycle number`` / ``z cycle`` split an operando series.
+``Phase(Z)/deg``, ``cycle number``...), data follow (decimal commas in European locales,
+CRLF or LF line ends, ISO-8859-1 or UTF-8). ``Key : value`` header lines are kept in
+``meta``. EC-Lab writes ``-Im(Z)``, negated to the Z'' < 0 convention; ``cycle number``
+/ ``z cycle`` and frequency restarts split loops into spectra.
 """
 
 from __future__ import annotations
@@ -15,20 +13,17 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import numpy as np
-
 from ._common import SpectrumFileError, Table, parse_rows, read_text, split_fields
 from .text_table import read_text_table
 
 MPT_MAGIC = "EC-Lab ASCII FILE"
-MPR_MAGIC = b"BIO-LOGIC MODULAR FILE"
 
 
 def read_mpt_table(path: Path) -> Table:
     """Parse an EC-Lab ``.mpt`` text export."""
     text = read_text(path)
     lines = text.splitlines()
-    if not lines or not lines[0].strip().startswith(MPT_MAGIC):
+    if not lines or not lines[0].strip().upper().startswith(MPT_MAGIC.upper()):
         # a plain tab-separated export without the EC-Lab header
         return read_text_table(path, delimiter="\t")
     header_count = None
@@ -75,36 +70,3 @@ def _area_meta(meta: dict) -> dict:
         if "surface area" in key.lower():
             return {"electrode_surface_area": value}
     return {}
-
-
-def read_mpr_table(path: Path) -> Table:
-    """Read a BioLogic ``.mpr`` with galvani (lazy GPL import)."""
-    raw = path.read_bytes()
-    if not raw:
-        raise SpectrumFileError(path, "file is empty", expected="a BioLogic .mpr file")
-    if not raw.startswith(MPR_MAGIC):
-        raise SpectrumFileError(path, "not a BioLogic .mpr file (missing the "
-                                "'BIO-LOGIC MODULAR FILE' signature)", line=1, where="byte",
-                                expected="an EC-Lab binary .mpr file")
-    try:
-        from galvani import BioLogic
-    except ImportError as exc:  # pragma: no cover - galvani is a test dependency
-        raise ImportError("reading BioLogic .mpr files needs the optional dependency galvani: "
-                          "pip install nakmodel[mpr]") from exc
-    try:
-        mpr = BioLogic.MPRfile(str(path))
-    except Exception as exc:  # galvani raises many types on corrupt files
-        raise SpectrumFileError(path, f"galvani could not read it ({exc.__class__.__name__}: "
-                                f"{exc})", expected="an intact EC-Lab .mpr file") from None
-    records = mpr.data
-    names = list(records.dtype.names or ())
-    if not names or len(records) == 0:
-        raise SpectrumFileError(path, "no data records", expected="an impedance technique")
-    columns = []
-    for name in names:
-        values = np.asarray(records[name])
-        columns.append(values.astype(float) if values.dtype.kind in "biuf" else
-                       np.full(len(records), np.nan))
-    data = np.column_stack(columns)
-    meta = {"timestamp": str(getattr(mpr, "timestamp", "")), "format": "BioLogic mpr"}
-    return Table(path, names, data, np.arange(1, len(records) + 1), meta=meta, where="row")
