@@ -53,6 +53,54 @@ class ParameterError(NakmodelError, ValueError):
         super().__init__("\n".join(str(p) for p in self.problems))
 
 
+class OutputError(NakmodelError, OSError):
+    """A result could not be written: full disk, read-only or forbidden folder...
+
+    The message names the path and the cause in words; nothing half-written
+    is left behind (see :func:`nakmodel.io_utils.atomic_write_bytes`).
+    """
+
+    _CAUSES = {28: "the disk is full (no space left on device)",
+               30: "the folder is on a read-only filesystem",
+               13: "permission denied (the folder is not writable by you)",
+               1: "operation not permitted",
+               122: "disk quota exceeded",
+               21: "a folder of that name exists",
+               20: "a part of the path is a file, not a folder",
+               17: "a file of that name exists where a folder is needed",
+               36: "the file name is too long"}
+
+    @classmethod
+    def from_os_error(cls, path, exc: OSError) -> OutputError:
+        cause = cls._CAUSES.get(exc.errno, exc.strerror or type(exc).__name__)
+        err = cls(exc.errno, f"cannot write {path}: {cause}")
+        err.path = str(path)
+        return err
+
+    def __str__(self) -> str:
+        return self.strerror or super().__str__()
+
+
+class StepLimitError(NakmodelError, RuntimeError):
+    """A simulation used up ``max_steps`` time steps before the protocol ended.
+
+    Not a solver failure: every step converged.  ``time`` is the simulated
+    time reached [s] and ``max_steps`` the limit.
+    """
+
+    def __init__(self, max_steps: int, time: float, end_time: float | None = None,
+                 dt: float | None = None):
+        self.max_steps, self.time, self.end_time, self.dt = max_steps, time, end_time, dt
+        text = f"stopped after max_steps = {max_steps} time steps at t = {time:.6g} s"
+        if end_time is not None:
+            text += f" of {end_time:.6g} s"
+        if dt is not None:
+            text += f" (last dt = {dt:.3g} s)"
+        text += ("; every step converged: raise max_steps, or allow larger steps "
+                 "(numerics.dt_max)")
+        super().__init__(text)
+
+
 @dataclass
 class ConvergenceError(NakmodelError, RuntimeError):
     """A nonlinear or linear solve failed after all retries.

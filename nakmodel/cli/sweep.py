@@ -101,9 +101,9 @@ def dry_run(spec, out: Path) -> int:
 
     store = PointStore(out)
     counts: dict[str, int] = {}
-    for point in spec.points:
-        record = store.load_result(point.point_id) if out.exists() else None
-        status = record["status"] if record else "pending"
+    rows = store.rows(spec) if out.exists() else [{"status": "pending"} for _ in spec.points]
+    for point, row in zip(spec.points, rows, strict=True):  # the rows of results.csv
+        status = row["status"]
         counts[status] = counts.get(status, 0) + 1
         print(f"{point.point_id}  {status:8s} {point.label()}")
     summary = ", ".join(f"{n} {status}" for status, n in sorted(counts.items()))
