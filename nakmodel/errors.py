@@ -81,26 +81,6 @@ class OutputError(NakmodelError, OSError):
         return self.strerror or super().__str__()
 
 
-class StepLimitError(NakmodelError, RuntimeError):
-    """A simulation used up ``max_steps`` time steps before the protocol ended.
-
-    Not a solver failure: every step converged.  ``time`` is the simulated
-    time reached [s] and ``max_steps`` the limit.
-    """
-
-    def __init__(self, max_steps: int, time: float, end_time: float | None = None,
-                 dt: float | None = None):
-        self.max_steps, self.time, self.end_time, self.dt = max_steps, time, end_time, dt
-        text = f"stopped after max_steps = {max_steps} time steps at t = {time:.6g} s"
-        if end_time is not None:
-            text += f" of {end_time:.6g} s"
-        if dt is not None:
-            text += f" (last dt = {dt:.3g} s)"
-        text += ("; every step converged: raise max_steps, or allow larger steps "
-                 "(numerics.dt_max)")
-        super().__init__(text)
-
-
 @dataclass
 class ConvergenceError(NakmodelError, RuntimeError):
     """A nonlinear or linear solve failed after all retries.
@@ -130,3 +110,28 @@ class ConvergenceError(NakmodelError, RuntimeError):
         for k, v in self.state.items():
             parts.append(f"{k} = {v}")
         return "; ".join(parts)
+
+
+class StepLimitError(ConvergenceError):
+    """A simulation used up ``max_steps`` time steps before the protocol ended.
+
+    Not a solver failure — every step converged — but a subclass of
+    :class:`ConvergenceError` so that code catching "the run stopped early"
+    keeps working; its message says what happened and what to change.
+    ``time`` is the simulated time reached [s], ``max_steps`` the limit.
+    """
+
+    def __init__(self, max_steps: int, time: float, dt: float | None = None,
+                 end_time: float | None = None):
+        self.max_steps, self.end_time = max_steps, end_time
+        super().__init__(reason="maximum number of time steps reached", time=time, dt=dt)
+
+    def __str__(self) -> str:
+        text = (f"maximum number of time steps reached: max_steps = {self.max_steps} "
+                f"at t = {self.time:.6g} s")
+        if self.end_time is not None and self.end_time < float("inf"):
+            text += f" of at most {self.end_time:.6g} s"
+        if self.dt is not None:
+            text += f" (last dt = {self.dt:.3g} s)"
+        return text + ("; every step converged: raise max_steps, or allow larger steps "
+                       "(numerics.dt_max), or restart from the checkpoint")

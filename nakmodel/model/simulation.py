@@ -23,7 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..errors import ConvergenceError, ParameterError, Problem
+from ..errors import ConvergenceError, ParameterError, Problem, StepLimitError
 from .checkpoint import (  # noqa: F401  (save/load_checkpoint: public here too)
     CheckpointControl,
     Fingerprint,
@@ -68,7 +68,15 @@ def _steps(protocol):
         protocol = Protocol.parse(protocol)
     if hasattr(protocol, "mode"):
         return [protocol]
-    steps = list(getattr(protocol, "steps", protocol))
+    try:
+        steps = list(getattr(protocol, "steps", protocol))
+    except TypeError:  # a number, None-like objects...
+        raise ParameterError(Problem("protocol", f"not a protocol ({type(protocol).__name__})",
+                                     protocol, "nakmodel.Protocol, a step, or a protocol "
+                                     "string such as 'Strip at 1 mA/cm2 for 1 h'")) from None
+    if not steps:
+        raise ParameterError(Problem("protocol", "has no steps", protocol,
+                                     "at least one step, e.g. 'Rest for 10 min'"))
     if any(not hasattr(s, "mode") for s in steps):
         raise ParameterError(Problem("protocol", "steps must have mode/value/duration", protocol,
                                      "nakmodel.Protocol"))
@@ -134,10 +142,19 @@ class Simulation:
                  counter: ElectrodeInterface | None = None, observers=(),
                  profiles_every_step: bool = False, linear_solver=None,
                  checkpoint_every: CheckpointControl | None = DEFAULT_CHECKPOINTS):
-        if parameters is None:
-            from ..parameters import load_parameters
+        from ..parameters import Parameters, load_parameters
 
-            parameters = load_parameters()
+        if parameters is None or isinstance(parameters, dict | str | Path):
+            parameters = load_parameters(parameters)  # a dict of overrides or a TOML path
+        elif not isinstance(parameters, Parameters):
+            raise ParameterError(Problem("parameters", "not a parameter set "
+                                         f"({type(parameters).__name__})", parameters,
+                                         "nakmodel.Parameters, a dict of overrides or a TOML "
+                                         "path"))
+        if isinstance(max_steps, bool) or not isinstance(max_steps, int | float) \
+                or not max_steps >= 1 or int(max_steps) != max_steps:
+            raise ParameterError(Problem("max_steps", "must be an integer >= 1", max_steps,
+                                         "an integer >= 1 (time steps per run() call)"))
         self.parameters = parameters
         self.steps = _steps(protocol)
         self.step_control = step_control or StepControl.from_parameters(parameters)
@@ -473,8 +490,7 @@ class Simulation:
                         if hit is None and checkpoint_due(n_steps):
                             checkpoint(True, termination)
                         if n_this_call >= self.max_steps:
-                            raise ConvergenceError("maximum number of time steps reached",
-                                                   time=t_new, dt=dt)
+                            raise StepLimitError(self.max_steps, t_new, dt)
                     if hit is not None:
                         break
                 result.step_terminations.append(hit or "duration")
@@ -484,7 +500,8 @@ class Simulation:
                     checkpoint(False, termination)
         except ConvergenceError as err:
             err.result = result
-            result.termination = f"convergence failure: {err.reason}"
+            result.termination = (f"stopped: {err.reason}" if isinstance(err, StepLimitError)
+                                  else f"convergence failure: {err.reason}")
             raise
         finally:
             if writer is not None:

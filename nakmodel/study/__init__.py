@@ -26,8 +26,10 @@ also defines
 * ``OUTPUTS``: a tuple of the names of the scalar outputs of one point, and
 * ``run_point(study, point_dir) -> dict``: run ONE point (a fully resolved,
   validated :class:`Study`) and return a dict with (at least) every name in
-  ``OUTPUTS``; it may write files (time series, spectra) into ``point_dir``,
-  and raises (e.g. :class:`~nakmodel.errors.ConvergenceError`) on failure.
+  ``OUTPUTS``; it may write files (time series, spectra) into ``point_dir``
+  (a private attempt folder, moved into ``OUT/points/<id>/`` when the result
+  is committed: do not rely on its name or store its absolute path), and
+  raises (e.g. :class:`~nakmodel.errors.ConvergenceError`) on failure.
 
 Optional: ``OPTIONS`` (option names that may be swept as ``<kind>.<option>``),
 ``OPTION_UNITS`` (option -> SI unit, used for ``range`` sweeps and CSV

@@ -186,10 +186,11 @@ def _current(table, name, prefix, default, problems):
         value = to_si(table.get(name, default), "A/m^2", f"{prefix}.{name}")
     except ParameterError as err:
         problems.extend(err.problems)
-        return default
+        return to_si(default, "A/m^2")  # the problem is reported; later checks stay quiet
     if not 0 < value <= 1e4:
         problems.append(Problem(f"{prefix}.{name}", "out of range", table.get(name),
                                 "a current density in (0, 1000] mA/cm2"))
+        return to_si(default, "A/m^2")
     return value
 
 

@@ -149,6 +149,22 @@ def commit_result(point_dir, record: dict, attempt=None, *, json_value=None) -> 
     return record, True
 
 
+def prune_attempts(point_dir) -> int:
+    """Remove the attempt folders of a *finished* point (attempts killed mid-run, or losers).
+
+    An attempt still running elsewhere loses its folder, fails, and cannot
+    commit anyway (the result exists).  Returns the number removed.
+    """
+    point_dir = Path(point_dir)
+    if read_result(point_dir) is None:
+        return 0
+    removed = 0
+    for entry in point_dir.glob(f"{ATTEMPT_PREFIX}*"):
+        shutil.rmtree(entry, ignore_errors=True)
+        removed += 1
+    return removed
+
+
 def discard_failed(point_dir) -> bool:
     """Remove a stored *failed* result and its files (for a retry); never an ``ok`` one."""
     point_dir = Path(point_dir)
@@ -168,4 +184,4 @@ def discard_failed(point_dir) -> bool:
 
 
 __all__ = ["commit_result", "complete_files", "discard_failed", "new_attempt_dir",
-           "read_result"]
+           "prune_attempts", "read_result"]

@@ -7,6 +7,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .commit import prune_attempts
 from .executors import LocalExecutor
 from .spec import SweepSpec, load_sweep
 from .store import PointStore, write_rows_csv
@@ -121,6 +122,8 @@ def run_sweep(study, out, executor=None, progress: bool = True, *, retry_failed:
                 executor.run(tasks, on_done)
         finally:
             bar.close()
+            for point in spec.points:  # folders of attempts that were killed or lost the race
+                prune_attempts(store.point_dir(point.point_id))
             store.write_csv(spec)  # rebuilt from the store: equal to `--dry-run`
     return SweepResult(spec=spec, out=out, rows=store.rows(spec), ran=len(tasks),
                        skipped=len(spec.points) - len(tasks),

@@ -179,11 +179,20 @@ class LocalExecutor(_Executor):
             self._slots = []
             raise
 
+    def _submit(self, index: int, task: PointTask) -> None:
+        """Send ``task`` to slot ``index``; a process that died while idle is replaced first."""
+        try:
+            self._slots[index].submit(task)
+        except (OSError, ValueError):  # BrokenPipeError: it was killed between two points
+            self._slots[index].stop(force=True)
+            self._slots[index] = _Slot(self._ctx, self.threads)
+            self._slots[index].submit(task)
+
     def _loop(self, pending: list[PointTask], on_done: OnDone) -> None:
         busy = 0
-        for slot in self._slots:
+        for index in range(len(self._slots)):
             if pending:
-                slot.submit(pending.pop())
+                self._submit(index, pending.pop())
                 busy += 1
         while busy:
             waiting = [s for s in self._slots if s is not None and s.task is not None]
@@ -225,7 +234,7 @@ class LocalExecutor(_Executor):
                     self._slots[index] = slot
                 on_done(record)
                 if slot is not None and pending:
-                    slot.submit(pending.pop())
+                    self._submit(index, pending.pop())
                     busy += 1
             self._slots = [s for s in self._slots if s is not None]
 
@@ -278,7 +287,7 @@ class MPIExecutor(_Executor):
             self._static(tasks, on_done)
         elif self.size == 1:
             for task in tasks:
-                on_done(dict(execute_point(task), mpi_rank=0))
+                on_done(execute_point(task, extra={"mpi_rank": 0}))
         elif self.is_root:
             self._schedule(list(tasks), on_done)
         else:
@@ -316,7 +325,7 @@ class MPIExecutor(_Executor):
             task = self.comm.recv(source=0, tag=0)
             if task is None:
                 return
-            record = dict(execute_point(task), mpi_rank=self.rank)
+            record = execute_point(task, extra={"mpi_rank": self.rank})
             self.comm.send((self.rank, record), dest=0, tag=1)
 
     def _static(self, tasks, on_done: OnDone) -> None:
@@ -325,8 +334,8 @@ class MPIExecutor(_Executor):
         tasks = self.comm.bcast(list(tasks) if self.is_root else None, root=0)
         mine = tasks[self.rank::self.size]
         if not self.is_root:
-            requests = [self.comm.isend(dict(execute_point(task), mpi_rank=self.rank), dest=0,
-                                        tag=2) for task in mine]
+            requests = [self.comm.isend(execute_point(task, extra={"mpi_rank": self.rank}),
+                                        dest=0, tag=2) for task in mine]
             MPI.Request.waitall(requests)
             return
         expected, received = len(tasks) - len(mine), 0
@@ -340,7 +349,7 @@ class MPIExecutor(_Executor):
             return count
 
         for task in mine:
-            on_done(dict(execute_point(task), mpi_rank=0))
+            on_done(execute_point(task, extra={"mpi_rank": 0}))
             received += drain()
         while received < expected:
             received += drain()

@@ -82,7 +82,8 @@ def failed_record(point_id: str, error: str, tb: str = "", **extra) -> dict:
     return record
 
 
-def execute_point(task: PointTask, *, attempt: str | None = None, commit: bool = True) -> dict:
+def execute_point(task: PointTask, *, attempt: str | None = None, commit: bool = True,
+                  extra: dict | None = None) -> dict:
     """Run ``run_point`` of the task's kind in a private attempt folder and commit the result.
 
     A point that already has a stored result is not rerun: its stored record
@@ -92,7 +93,8 @@ def execute_point(task: PointTask, *, attempt: str | None = None, commit: bool =
     record (status ``ok`` or ``failed``, with error text and traceback) is
     committed write-once (:func:`~nakmodel.sweep.commit.commit_result`): if
     another attempt finished first, its record is returned instead and ours
-    is dropped.  ``commit=False`` returns the record without writing it.
+    is dropped.  ``commit=False`` returns the record without writing it;
+    ``extra`` entries (e.g. the MPI rank) are added to the record.
     """
     from .commit import commit_result, new_attempt_dir, read_result
     from .store import _json_value
@@ -104,7 +106,8 @@ def execute_point(task: PointTask, *, attempt: str | None = None, commit: bool =
             return dict(stored, reused=True)
     started = time.time()
     wall0, cpu0 = time.perf_counter(), time.process_time()
-    base = {"host": socket.gethostname(), "pid": os.getpid(), "started": started}
+    base = {"host": socket.gethostname(), "pid": os.getpid(), "started": started,
+            **(extra or {})}
     workdir = None
     try:
         workdir = new_attempt_dir(folder, attempt)
