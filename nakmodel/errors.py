@@ -32,7 +32,8 @@ class Problem:
     def __str__(self) -> str:
         text = f"{self.key}: {self.message}"
         if self.value is not None:
-            text += f" (got {self.value!r})"
+            shown = repr(self.value)
+            text += f" (got {shown if len(shown) <= 80 else shown[:77] + '...'})"
         if self.expected:
             text += f"; expected {self.expected}"
         return text

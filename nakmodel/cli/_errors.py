@@ -38,7 +38,7 @@ def report(err: BaseException) -> int:
 
     if isinstance(err, ParameterError):
         for problem in err.problems:
-            print(f"error: {_one_line(problem)}", file=sys.stderr)
+            print(f"error: {problem}", file=sys.stderr)  # a protocol caret spans 2 lines
         return EXIT_BAD_INPUT
     if isinstance(err, StepLimitError):
         print(f"error: {_one_line(err)}", file=sys.stderr)

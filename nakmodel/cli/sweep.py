@@ -56,6 +56,9 @@ def make_executor(args):
     if args.dask_local is not None and args.dask_local < 1:
         raise ParameterError(Problem("--dask-local", "must be >= 1", args.dask_local,
                                      "an integer >= 1"))
+    if not args.connect_timeout > 0:
+        raise ParameterError(Problem("--connect-timeout", "must be positive",
+                                     args.connect_timeout, "seconds > 0"))
     if args.timeout is not None and not args.timeout > 0:
         raise ParameterError(Problem("--timeout", "must be positive", args.timeout,
                                      "seconds > 0"))
@@ -75,6 +78,9 @@ def run(args) -> int:
     out = Path(args.out) if args.out else Path("out") / spec.name
     if args.dry_run:
         return dry_run(spec, out)
+    from ._errors import check_output_folder
+
+    check_output_folder(out)  # a file, a read-only or full disk: before anything starts
     executor = make_executor(args)
     if executor.is_root:
         echo(args, f"sweep '{spec.name}' ({spec.base.kind}, {spec.mode}): "

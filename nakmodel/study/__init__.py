@@ -88,14 +88,23 @@ def _closest(word, choices) -> str:
     return f"; did you mean '{close[0]}'?" if close else ""
 
 
-def load_study(source) -> Study:
-    """Parse and validate a study from a TOML path or a dict (all problems at once)."""
+def load_study(source, *, strict_units: bool | None = None) -> Study:
+    """Parse and validate a study from a TOML path or a dict (all problems at once).
+
+    ``strict_units`` (default: True for a file) refuses unit-less lengths,
+    current densities and times in ``[parameters]`` (see
+    :func:`nakmodel.parameters.load_parameters`).
+    """
+    from ..io_utils import as_path
+
     path = None
     if isinstance(source, dict):
         data = source
     else:
-        path = Path(source)
+        path = as_path(source, "study")
         data = read_toml(path, "a [study] table")
+    if strict_units is None:
+        strict_units = path is not None
     problems: list[Problem] = []
     head = data.get("study")
     if not isinstance(head, dict):
@@ -112,7 +121,11 @@ def load_study(source) -> Study:
         problems.append(Problem(key, "unknown table" + _closest(key, allowed_tables)))
     params = None
     try:
-        params = load_parameters(data.get("parameters", {}))
+        table = data.get("parameters", {})
+        if not isinstance(table, dict):
+            raise ParameterError(Problem("parameters", "must be a table", table,
+                                         "[parameters] with key = value lines"))
+        params = load_parameters(table, strict_units=strict_units)
     except ParameterError as err:
         problems.extend(Problem(f"parameters.{p.key}", p.message, p.value, p.expected)
                         for p in err.problems)
