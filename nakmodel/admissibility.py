@@ -67,12 +67,23 @@ def _celsius(t: float) -> str:
 def initial_state_problems(params) -> list[Problem]:
     """Problems if the alloy of ``params`` has no liquid at ``params.temperature``.
 
+    A dilute K(ss) solid solution is accepted here (the solid K host of
+    ``working_metal = "K"``; the study kinds check the metal, see
+    :func:`composition_problems`).
+    """
+    return composition_problems(params.alloy.composition, params, "alloy.composition",
+                                k_host=True)
+
+
+def composition_problems(comp, params, key: str, *, k_host: bool) -> list[Problem]:
+    """Problems if ``comp`` has no liquid at ``params.temperature`` (``k_host``: K(ss) is ok).
+
     Uses the phase diagram of the parameter set (:func:`nakmodel.thermo.solid_phase`,
     :func:`nakmodel.thermo.phase_boundaries`, :func:`nakmodel.thermo.eutectic`).
     """
     from . import thermo
 
-    comp, t = params.alloy.composition, params.temperature
+    t = params.temperature
     try:
         phase = thermo.solid_phase(comp.x_na, t, params)
     except (ArithmeticError, ValueError):  # the phase diagram itself is undefined
@@ -82,15 +93,16 @@ def initial_state_problems(params) -> list[Problem]:
         return []
     te, _xe = thermo.eutectic(params)
     if t < te:
-        return [Problem("temperature", f"the alloy {comp} is solid at {_celsius(t)}: no "
-                        "liquid below the eutectic", None,
+        return [Problem("temperature", f"the alloy {comp} ({key}) is solid at {_celsius(t)}: "
+                        "no liquid below the eutectic", None,
                         f"temperature >= {_celsius(te)} (the model needs a liquid or "
                         "liquid + solid alloy)")]
     b = thermo.phase_boundaries(t, params)
     low, high = float(b.solid_low), float(b.solid_high)
-    if comp.x_na <= low:  # K(ss): the solid K host of working_metal = "K" (Na plated onto K)
+    if comp.x_na <= low and k_host:  # K(ss): the solid K host (Na plated onto K)
         return []
-    return [Problem("alloy.composition", f"{comp} has no liquid at temperature "
-                    f"{_celsius(t)}", None,
-                    f"x_Na below {high:.3f} at this temperature (liquid, liquid + solid, or "
-                    f"a K(ss) host below {low:.3f}), or a higher temperature")]
+    host = f", or a K(ss) host below {low:.3f} with working_metal = 'K'" if not k_host else \
+        f", or a K(ss) host below {low:.3f}"
+    return [Problem(key, f"{comp} has no liquid at temperature {_celsius(t)}", None,
+                    f"x_Na in ({low:.3f}, {high:.3f}) at this temperature (liquid or "
+                    f"liquid + solid){host}, or a higher temperature")]

@@ -65,6 +65,7 @@ from .simulation import (
     _write_rows,
     composition_label,
     geis_frequencies,
+    initial_composition_problems,
     parse_cell_options,
     parse_compositions,
     parse_error_tolerance,
@@ -198,6 +199,7 @@ def parse_options(table: dict, prefix: str, params) -> ScanOptions:
     problems = unknown_option_problems(table, OPTIONS, prefix)
     cell = parse_cell_options(table, prefix, params, problems)
     comps = parse_compositions(table, prefix, params, problems)
+    problems += initial_composition_problems(comps, cell, params, prefix)
     directions = table.get("directions", ["strip", "plate"])
     if isinstance(directions, str):
         directions = [directions]
