@@ -397,6 +397,10 @@ def _read_source(source) -> tuple[dict[str, Any], str]:
                                           f"[parameters] {key} = ... in {path}")
                                   for key in beside])
         data = data["parameters"]
+    if not data:
+        raise ParameterError(Problem(str(path), "no parameters in the file (only comments or "
+                                     "an empty [parameters] table)", None,
+                                     "at least one 'key = value' line"))
     return _flatten(data), str(path)
 
 

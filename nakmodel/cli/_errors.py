@@ -49,6 +49,10 @@ def report(err: BaseException) -> int:
     if isinstance(err, OutputError):
         print(f"error: {_one_line(err)}", file=sys.stderr)
         return EXIT_OUTPUT
+    if isinstance(err, FileNotFoundError | IsADirectoryError | NotADirectoryError) \
+            and err.errno is None:  # raised by nakmodel with its own message
+        print(f"error: {_one_line(err)}", file=sys.stderr)
+        return EXIT_BAD_INPUT
     if isinstance(err, OSError):
         where = err.filename if err.filename is not None else ""
         what = err.strerror or type(err).__name__
