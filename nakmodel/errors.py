@@ -32,7 +32,8 @@ class Problem:
     def __str__(self) -> str:
         text = f"{self.key}: {self.message}"
         if self.value is not None:
-            text += f" (got {self.value!r})"
+            shown = repr(self.value)
+            text += f" (got {shown if len(shown) <= 80 else shown[:77] + '...'})"
         if self.expected:
             text += f"; expected {self.expected}"
         return text
@@ -51,6 +52,34 @@ class ParameterError(NakmodelError, ValueError):
             problems = [problems]
         self.problems: list[Problem] = list(problems)
         super().__init__("\n".join(str(p) for p in self.problems))
+
+
+class OutputError(NakmodelError, OSError):
+    """A result could not be written: full disk, read-only or forbidden folder...
+
+    The message names the path and the cause in words; nothing half-written
+    is left behind (see :func:`nakmodel.io_utils.atomic_write_bytes`).
+    """
+
+    _CAUSES = {28: "the disk is full (no space left on device)",
+               30: "the folder is on a read-only filesystem",
+               13: "permission denied (the folder is not writable by you)",
+               1: "operation not permitted",
+               122: "disk quota exceeded",
+               21: "a folder of that name exists",
+               20: "a part of the path is a file, not a folder",
+               17: "a file of that name exists where a folder is needed",
+               36: "the file name is too long"}
+
+    @classmethod
+    def from_os_error(cls, path, exc: OSError) -> OutputError:
+        cause = cls._CAUSES.get(exc.errno, exc.strerror or type(exc).__name__)
+        err = cls(exc.errno, f"cannot write {path}: {cause}")
+        err.path = str(path)
+        return err
+
+    def __str__(self) -> str:
+        return self.strerror or super().__str__()
 
 
 @dataclass
@@ -82,3 +111,28 @@ class ConvergenceError(NakmodelError, RuntimeError):
         for k, v in self.state.items():
             parts.append(f"{k} = {v}")
         return "; ".join(parts)
+
+
+class StepLimitError(ConvergenceError):
+    """A simulation used up ``max_steps`` time steps before the protocol ended.
+
+    Not a solver failure — every step converged — but a subclass of
+    :class:`ConvergenceError` so that code catching "the run stopped early"
+    keeps working; its message says what happened and what to change.
+    ``time`` is the simulated time reached [s], ``max_steps`` the limit.
+    """
+
+    def __init__(self, max_steps: int, time: float, dt: float | None = None,
+                 end_time: float | None = None):
+        self.max_steps, self.end_time = max_steps, end_time
+        super().__init__(reason="maximum number of time steps reached", time=time, dt=dt)
+
+    def __str__(self) -> str:
+        text = (f"maximum number of time steps reached: max_steps = {self.max_steps} "
+                f"at t = {self.time:.6g} s")
+        if self.end_time is not None and self.end_time < float("inf"):
+            text += f" of at most {self.end_time:.6g} s"
+        if self.dt is not None:
+            text += f" (last dt = {self.dt:.3g} s)"
+        return text + ("; every step converged: raise max_steps, or allow larger steps "
+                       "(numerics.dt_max), or restart from the checkpoint")

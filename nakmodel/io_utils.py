@@ -3,26 +3,60 @@
 from __future__ import annotations
 
 import os
-import tempfile
+import uuid
 from pathlib import Path
 
 
-def atomic_write_bytes(path, data: bytes) -> Path:
-    """Write ``data`` to ``path`` via a temporary file in the same folder and ``os.replace``."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+def output_error(path, exc: OSError):
+    """An :class:`~nakmodel.errors.OutputError` saying in words why ``path`` cannot be written."""
+    from .errors import OutputError
+
+    return OutputError.from_os_error(path, exc)
+
+
+def fsync_dir(folder) -> None:
+    """Flush a folder's entries to disk (after a rename into it); ignored where unsupported."""
     try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def atomic_write_bytes(path, data: bytes) -> Path:
+    """Write ``data`` to ``path`` via a temporary file in the same folder and ``os.replace``.
+
+    The file gets the mode ``0666 & ~umask`` (0644 under umask 022), like any
+    file the user creates.  A full disk, a read-only or missing-permission
+    folder raise :class:`~nakmodel.errors.OutputError` (an ``OSError``) naming
+    the path and the cause; the temporary file is removed and an existing
+    ``path`` is left as it was.
+    """
+    path = Path(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise output_error(path.parent, exc) from None
+    if path.is_dir():
+        raise output_error(path, IsADirectoryError(21, "Is a directory"))
+    tmp = path.parent / f".{path.name}.{uuid.uuid4().hex[:12]}.tmp"
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)  # the umask applies
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise output_error(path, exc) from None
     except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
+        tmp.unlink(missing_ok=True)
         raise
     return path
 
@@ -43,16 +77,41 @@ def atomic_savefig(fig, path, **kwargs) -> Path:
     return atomic_write_bytes(path, buffer.getvalue())
 
 
+def as_path(value, key: str = "path"):
+    """``value`` as a Path; anything but a str/PathLike is a ParameterError naming ``key``."""
+    from .errors import ParameterError, Problem
+
+    if isinstance(value, bool) or not isinstance(value, str | os.PathLike):
+        raise ParameterError(Problem(key, f"expected a file path, not {type(value).__name__}",
+                                     value, "a str or pathlib.Path"))
+    if isinstance(value, str) and (not value.strip() or "\0" in value):
+        raise ParameterError(Problem(key, "not a usable file path", value, "a file name"))
+    return Path(value)
+
+
 def read_toml(path, expected: str = "a valid TOML file") -> dict:
-    """Read a TOML file; a missing, empty or malformed file is a ParameterError naming it."""
+    """Read a TOML file; a missing, unreadable, empty or malformed file is a ParameterError.
+
+    A UTF-8 byte-order mark (written by some Windows editors) is accepted.
+    """
     import tomllib
 
     from .errors import ParameterError, Problem
 
-    path = Path(path)
+    path = as_path(path, "file")
+    if path.is_dir():
+        raise ParameterError(Problem(str(path), "is a folder, not a file", None,
+                                     "a TOML file"))
     if not path.exists():
         raise ParameterError(Problem(str(path), "file not found", None, "an existing TOML file"))
-    raw = path.read_bytes()
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise ParameterError(Problem(str(path), f"cannot read the file "
+                                     f"({exc.strerror or type(exc).__name__})", None,
+                                     "a readable TOML file")) from None
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
     if not raw.strip():
         raise ParameterError(Problem(str(path), "file is empty", None, expected))
     try:

@@ -28,7 +28,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from functools import lru_cache
 from importlib import resources
-from pathlib import Path
 from typing import Any
 
 from .composition import Composition, parse_composition
@@ -309,9 +308,18 @@ def all_keys() -> list[str]:
 
 
 def _suggest(key: str) -> str:
-    close = difflib.get_close_matches(key, all_keys(), n=1, cutoff=0.5)
+    """'did you mean ...?' for an unknown key: the closest name in the same group first."""
+    group, dot, name = key.rpartition(".")
+    close: list[str] = []
+    if dot:
+        group_close = difflib.get_close_matches(group, list(GROUPS), n=1, cutoff=0.6)
+        if group_close:
+            names = [k.rpartition(".")[2] for k in all_keys() if k.startswith(group_close[0] + ".")]
+            match = difflib.get_close_matches(name, names, n=1, cutoff=0.5)
+            close = [f"{group_close[0]}.{match[0]}"] if match else []
     if not close:
-        name = key.rpartition(".")[2]
+        close = difflib.get_close_matches(key, all_keys(), n=1, cutoff=0.5)
+    if not close:
         close = [k for k in all_keys() if k.rpartition(".")[2] == name]
     return f"did you mean '{close[0]}'?" if close else "see `nakmodel params show`"
 
@@ -324,6 +332,9 @@ def _flatten(data: Mapping, prefix: str = "") -> dict[str, Any]:
         is_group = key in GROUPS
         if isinstance(value, Mapping) and is_group:
             flat.update(_flatten(value, prefix=f"{key}."))
+        elif isinstance(value, Mapping) and not prefix and "." not in name \
+                and name != "temperature" and "value" not in value:
+            flat.update(_flatten(value, prefix=f"{key}."))  # a misspelt group: its keys
         elif "." in name and not prefix:
             flat[name] = value
         else:
@@ -372,16 +383,29 @@ def _default_raw() -> dict[str, Any]:
 
 def _read_source(source) -> tuple[dict[str, Any], str]:
     """Raw dotted-key dict from a path, TOML text mapping, or dict."""
+    from .io_utils import as_path
+
     if isinstance(source, Mapping):
         return _flatten(source), "dict"
-    path = Path(source)
+    path = as_path(source, "parameters")
     data = read_toml(path, "TOML with at least one parameter")
     if "parameters" in data and isinstance(data["parameters"], Mapping):
+        beside = [key for key in data if key not in ("parameters", "study")]
+        if beside:  # they would be silently dropped
+            raise ParameterError([Problem(key, "outside the [parameters] table (it would be "
+                                          "ignored); move it into [parameters]", None,
+                                          f"[parameters] {key} = ... in {path}")
+                                  for key in beside])
         data = data["parameters"]
+    if not data:
+        raise ParameterError(Problem(str(path), "no parameters in the file (only comments or "
+                                     "an empty [parameters] table)", None,
+                                     "at least one 'key = value' line"))
     return _flatten(data), str(path)
 
 
-def load_parameters(source=None, *, base: Parameters | None = None) -> Parameters:
+def load_parameters(source=None, *, base: Parameters | None = None,
+                    strict_units: bool | None = None) -> Parameters:
     """Build a validated :class:`Parameters`.
 
     ``source`` is None (the default set), a TOML path (a full set or partial
@@ -389,14 +413,25 @@ def load_parameters(source=None, *, base: Parameters | None = None) -> Parameter
     too), a dict of overrides (nested or dotted keys; values SI numbers or
     strings with units; a value may also be ``{value=..., source=..., tag=...}``),
     or a :class:`Parameters` (returned unchanged).  Overrides apply on top of
-    ``base`` (the defaults when None).  All problems are raised together.
+    ``base`` (the defaults when None).  All problems are raised together,
+    cross-field ones too.  ``strict_units`` (default: True for a file) refuses
+    plain numbers for lengths, current densities and times (is ``1`` a metre
+    or a millimetre?).  The initial state must have liquid (see
+    :func:`nakmodel.admissibility.initial_state_problems`).
     """
+    if source is not None and not isinstance(source, Parameters | Mapping | str) \
+            and not hasattr(source, "__fspath__"):
+        raise ParameterError(Problem("parameters", "expected a TOML file path, a dict of "
+                                     f"overrides or a Parameters, not {type(source).__name__}",
+                                     source, "a path, a dict or nakmodel.Parameters"))
     if isinstance(source, Parameters):
         return source
     problems: list[Problem] = []
     overrides: dict[str, Any] = {}
     if source is not None:
         overrides, _origin = _read_source(source)
+    if strict_units is None:
+        strict_units = source is not None and not isinstance(source, Mapping)
     schema = dict(iter_schema())
 
     raw: dict[str, Any] = {}
@@ -410,6 +445,7 @@ def load_parameters(source=None, *, base: Parameters | None = None) -> Parameter
     else:
         sources = dict(base.sources)
 
+    refused: set[str] = set()
     for key, entry in overrides.items():
         if key not in schema:
             problems.append(Problem(key, f"unknown parameter; {_suggest(key)}", None, ""))
@@ -424,17 +460,28 @@ def load_parameters(source=None, *, base: Parameters | None = None) -> Parameter
         else:
             raw[key] = entry
             sources[key] = ("user", "user")
+        if strict_units:
+            from .admissibility import plain_number_problem
+
+            problem = plain_number_problem(key, raw[key], schema[key])
+            if problem is not None:
+                problems.append(problem)
+                refused.add(key)
 
     values: dict[str, Any] = {}
     for key, meta in schema.items():
-        if key in raw:
+        if key in refused:
+            values[key] = None
+        elif key in raw:
             values[key] = _convert(key, raw[key], meta, problems)
         elif base is not None:
             values[key] = base.get(key)
         else:
             problems.append(Problem(key, "missing from the default set", None,
                                     _range_text(meta)))
-    if problems:
+    if problems:  # the cross-field checks of the values that are valid, reported together
+        values = {k: v for k, v in values.items() if v is not None}
+        problems += _consistency_problems(values.get, set(values))
         raise ParameterError(problems)
 
     groups = {}
@@ -443,24 +490,42 @@ def load_parameters(source=None, *, base: Parameters | None = None) -> Parameter
         groups[group] = cls(**kwargs)
     params = Parameters(temperature=values["temperature"], sources=sources, **groups)
     _check_consistency(params)
+    from .admissibility import initial_state_problems
+
+    problems = initial_state_problems(params)
+    if problems:
+        raise ParameterError(problems)
     return params
+
+
+def _consistency_problems(get, known) -> list[Problem]:
+    """Cross-field problems among the keys in ``known`` (values via ``get``)."""
+    problems = []
+
+    def have(*keys):
+        return all(k in known for k in keys)
+
+    if have("numerics.dt_min", "numerics.dt_initial") and \
+            get("numerics.dt_min") > get("numerics.dt_initial"):
+        problems.append(Problem("numerics.dt_min", "larger than numerics.dt_initial",
+                                get("numerics.dt_min"),
+                                f"at most dt_initial = {get('numerics.dt_initial'):g} s"))
+    if have("numerics.dt_initial", "numerics.dt_max") and \
+            get("numerics.dt_initial") > get("numerics.dt_max"):
+        problems.append(Problem("numerics.dt_initial", "larger than numerics.dt_max",
+                                get("numerics.dt_initial"),
+                                f"at most dt_max = {get('numerics.dt_max'):g} s"))
+    layers = [get(k) for k in ("cell.alloy_thickness", "cell.pellet_thickness") if k in known]
+    if layers and have("numerics.mesh_size") and get("numerics.mesh_size") > min(layers):
+        problems.append(Problem("numerics.mesh_size", "larger than the thinnest layer",
+                                get("numerics.mesh_size"), f"at most {min(layers):g} m "
+                                "(cell.alloy_thickness or cell.pellet_thickness)"))
+    return problems
 
 
 def _check_consistency(p: Parameters) -> None:
     """Cross-field checks (each problem names both keys)."""
-    problems = []
-    n = p.numerics
-    if n.dt_min > n.dt_initial:
-        problems.append(Problem("numerics.dt_min", "larger than numerics.dt_initial", n.dt_min,
-                                f"at most dt_initial = {n.dt_initial:g} s"))
-    if n.dt_initial > n.dt_max:
-        problems.append(Problem("numerics.dt_initial", "larger than numerics.dt_max",
-                                n.dt_initial, f"at most dt_max = {n.dt_max:g} s"))
-    thinnest = min(p.cell.alloy_thickness, p.cell.pellet_thickness)
-    if n.mesh_size > thinnest:
-        problems.append(Problem("numerics.mesh_size", "larger than the thinnest layer",
-                                n.mesh_size, f"at most {thinnest:g} m (cell.alloy_thickness "
-                                "or cell.pellet_thickness)"))
+    problems = _consistency_problems(p.get, set(all_keys()))
     if problems:
         raise ParameterError(problems)
 

@@ -1203,8 +1203,14 @@ class Protocol:
             return source
         if isinstance(source, str):
             items = [line for line in source.splitlines() if line.strip()]
+        elif isinstance(source, _STEPS):
+            items = [source]
         else:
-            items = list(source)
+            try:
+                items = list(source)
+            except TypeError:
+                raise _bad("protocol", f"not a protocol ({type(source).__name__})", source,
+                           "a step string, a list of strings and steps, or a Protocol") from None
         steps = []
         problems = []
         for k, item in enumerate(items):

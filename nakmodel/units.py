@@ -38,8 +38,42 @@ def normalise_unit_text(text: str) -> str:
     return head + _UNIT_POWER.sub(r"\1**\2", tail)
 
 
+#: longest quantity string parsed, largest |exponent| in a unit expression
+MAX_QUANTITY_LENGTH = 200
+MAX_EXPONENT = 12
+_POWER = re.compile(r"\*\*\s*(\(\s*)?([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*(\))?")
+
+
+def check_expression_size(text: str) -> str | None:
+    """Why ``text`` is too large to evaluate safely (None if fine).
+
+    pint evaluates unit strings as arithmetic; ``9**9**9`` would compute a
+    number with hundreds of millions of digits.  Accepted: at most
+    :data:`MAX_QUANTITY_LENGTH` characters and powers with a plain numeric
+    exponent of magnitude <= :data:`MAX_EXPONENT`, never chained.
+    """
+    if len(text) > MAX_QUANTITY_LENGTH:
+        return f"longer than {MAX_QUANTITY_LENGTH} characters"
+    flat = text.replace("^", "**")
+    position = 0
+    while (start := flat.find("**", position)) >= 0:
+        match = _POWER.match(flat, start)
+        if match is None or (match.group(1) and not match.group(3)):
+            return "an exponent must be a plain number (e.g. m**2, cm^-2, m^0.5)"
+        if abs(float(match.group(2))) > MAX_EXPONENT:
+            return f"exponent {match.group(2)} is larger than {MAX_EXPONENT}"
+        if flat[match.end():].lstrip().startswith("**"):
+            return "chained powers (a**b**c) are not accepted"
+        position = match.end()
+    return None
+
+
 def _quantity(text: str):
-    return registry().Quantity(normalise_unit_text(text))
+    normal = normalise_unit_text(text)
+    why = check_expression_size(normal)
+    if why is not None:
+        raise ValueError(f"unit expression refused: {why}")
+    return registry().Quantity(normal)
 
 
 @lru_cache(maxsize=256)
@@ -57,7 +91,9 @@ def _string_to_si(text: str, unit: str) -> tuple[float | None, str | None]:
     try:
         quantity = _quantity(text)
     except Exception as exc:  # pint raises many different types
-        return None, f"cannot parse quantity ({exc.__class__.__name__})"
+        detail = str(exc) if str(exc).startswith("unit expression refused") \
+            else exc.__class__.__name__
+        return None, f"cannot parse quantity ({detail})"
     target = _si_unit(unit)
     if not hasattr(quantity, "units"):
         quantity = registry().Quantity(float(quantity), "")

@@ -84,7 +84,8 @@ def run_point(study, point_dir):
     o = study.options
     if o.marker_dir:
         Path(o.marker_dir).mkdir(parents=True, exist_ok=True)
-        Path(o.marker_dir, f"{point_dir.name}.{os.getpid()}.{time.time_ns()}").touch()
+        point_id = Path(point_dir).parent.name  # run_point gets the attempt folder of the point
+        Path(o.marker_dir, f"{point_id}.{os.getpid()}.{time.time_ns()}").touch()
     if o.delay:
         time.sleep(o.delay)
     if o.spin:

@@ -113,7 +113,9 @@ def run(args) -> int:
 
     lam = _lam(args.lam)
     area = None if args.area is None else f"{args.area} cm^2"
-    out = Path(args.out)
+    from ._errors import check_output_folder
+
+    out = check_output_folder(args.out)
     out.mkdir(parents=True, exist_ok=True)
     uncertainty = None if args.uncertainty == "none" else args.uncertainty
     for file in args.files:

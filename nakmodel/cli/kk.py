@@ -71,6 +71,10 @@ def run(args) -> int:
                    extend_decades=_extend(args.extend), mu_rule=args.mu_rule,
                    capacitance=not args.no_capacitance, inductance=not args.no_inductance)
     split = None if args.split == "none" else args.split
+    if args.out:
+        from ._errors import check_output_folder
+
+        check_output_folder(args.out)  # before any work: a file, read-only or full disk
     results = []
     for file in args.files:
         for spectrum in read_spectra(file, split=split):
@@ -101,7 +105,7 @@ def _write_outputs(out: Path, results) -> None:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from ..io_utils import atomic_write_text
+    from ..io_utils import atomic_savefig, atomic_write_text
 
     out.mkdir(parents=True, exist_ok=True)
     buffer = io.StringIO()
@@ -126,7 +130,7 @@ def _write_outputs(out: Path, results) -> None:
         ax_n.set_title(s.label, fontsize="small")
         r.plot_residuals(ax_r)
         fig.tight_layout()
-        fig.savefig(out / f"{name}_kk.png", dpi=120)
+        atomic_savefig(fig, out / f"{name}_kk.png", dpi=120)
         r.to_csv(out / f"{name}_kk.csv")
         plt.close(fig)
     atomic_write_text(out / "kk_summary.csv", buffer.getvalue())

@@ -27,6 +27,9 @@ def run(args) -> int:
 
     study = load_study(args.study)
     out = Path(args.out) if args.out else Path("out") / study.name
+    from ._errors import check_output_folder
+
+    check_output_folder(out)  # a file, a read-only or full disk: before anything runs
     echo(args, f"running study '{study.name}' ({study.kind}) -> {out}")
     def report(message: str) -> None:
         print(message, flush=True)

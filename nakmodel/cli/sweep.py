@@ -62,6 +62,9 @@ def make_executor(args):
     if args.dask_local is not None and args.dask_local < 1:
         raise ParameterError(Problem("--dask-local", "must be >= 1", args.dask_local,
                                      "an integer >= 1"))
+    if not args.connect_timeout > 0:
+        raise ParameterError(Problem("--connect-timeout", "must be positive",
+                                     args.connect_timeout, "seconds > 0"))
     if args.timeout is not None and not args.timeout > 0:
         raise ParameterError(Problem("--timeout", "must be positive", args.timeout,
                                      "seconds > 0"))
@@ -81,6 +84,9 @@ def run(args) -> int:
     out = Path(args.out) if args.out else Path("out") / spec.name
     if args.dry_run:
         return dry_run(spec, out)
+    from ._errors import check_output_folder
+
+    check_output_folder(out)  # a file, a read-only or full disk: before anything starts
     executor = make_executor(args)
     if executor.is_root:
         echo(args, f"sweep '{spec.name}' ({spec.base.kind}, {spec.mode}): "
@@ -107,9 +113,9 @@ def dry_run(spec, out: Path) -> int:
 
     store = PointStore(out)
     counts: dict[str, int] = {}
-    for point in spec.points:
-        record = store.load_result(point.point_id) if out.exists() else None
-        status = record["status"] if record else "pending"
+    rows = store.rows(spec) if out.exists() else [{"status": "pending"} for _ in spec.points]
+    for point, row in zip(spec.points, rows, strict=True):  # the rows of results.csv
+        status = row["status"]
         counts[status] = counts.get(status, 0) + 1
         print(f"{point.point_id}  {status:8s} {point.label()}")
     summary = ", ".join(f"{n} {status}" for status, n in sorted(counts.items()))

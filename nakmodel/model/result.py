@@ -4,7 +4,9 @@ All arrays are SI: time [s], voltage [V], current density [A/m^2] (per nominal W
 > 0 stripping), capacity [C/m^2] (cumulative, signed), inventory [mol].  The cell voltage is
 split as ``V = ocv + we_overpotential + ohmic + ce_overpotential`` where ``ocv`` is the
 active-area mean of U(x) at the interface, the two overpotentials are current-weighted means
-(area means at zero current) and ``ohmic`` (NASICON bulk + constriction) is the remainder.
+(the area mean at the working electrode and 0 at the counter electrode while the faradaic
+current is below 1e-3 i0 per area) and ``ohmic`` (NASICON bulk + constriction) is the
+remainder.
 With a porous host (:class:`nakmodel.geometry.PorousHost`) ``inventory`` is int eps c dV,
 ``alloy_thickness`` the metal volume per nominal area (dense-equivalent, eps x layer) and
 ``contact_fraction`` includes the host's interface (pore) fraction.

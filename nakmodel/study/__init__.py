@@ -26,8 +26,10 @@ also defines
 * ``OUTPUTS``: a tuple of the names of the scalar outputs of one point, and
 * ``run_point(study, point_dir) -> dict``: run ONE point (a fully resolved,
   validated :class:`Study`) and return a dict with (at least) every name in
-  ``OUTPUTS``; it may write files (time series, spectra) into ``point_dir``,
-  and raises (e.g. :class:`~nakmodel.errors.ConvergenceError`) on failure.
+  ``OUTPUTS``; it may write files (time series, spectra) into ``point_dir``
+  (a private attempt folder, moved into ``OUT/points/<id>/`` when the result
+  is committed: do not rely on its name or store its absolute path), and
+  raises (e.g. :class:`~nakmodel.errors.ConvergenceError`) on failure.
 
 Optional: ``OPTIONS`` (option names that may be swept as ``<kind>.<option>``),
 ``OPTION_UNITS`` (option -> SI unit, used for ``range`` sweeps and CSV
@@ -94,14 +96,23 @@ def _closest(word, choices) -> str:
     return f"; did you mean '{close[0]}'?" if close else ""
 
 
-def load_study(source) -> Study:
-    """Parse and validate a study from a TOML path or a dict (all problems at once)."""
+def load_study(source, *, strict_units: bool | None = None) -> Study:
+    """Parse and validate a study from a TOML path or a dict (all problems at once).
+
+    ``strict_units`` (default: True for a file) refuses unit-less lengths,
+    current densities and times in ``[parameters]`` (see
+    :func:`nakmodel.parameters.load_parameters`).
+    """
+    from ..io_utils import as_path
+
     path = None
     if isinstance(source, dict):
         data = source
     else:
-        path = Path(source)
+        path = as_path(source, "study")
         data = read_toml(path, "a [study] table")
+    if strict_units is None:
+        strict_units = path is not None
     problems: list[Problem] = []
     head = data.get("study")
     if not isinstance(head, dict):
@@ -122,7 +133,11 @@ def load_study(source) -> Study:
         problems.append(Problem(key, "unknown table" + _closest(key, allowed_tables)))
     params = None
     try:
-        params = load_parameters(data.get("parameters", {}))
+        table = data.get("parameters", {})
+        if not isinstance(table, dict):
+            raise ParameterError(Problem("parameters", "must be a table", table,
+                                         "[parameters] with key = value lines"))
+        params = load_parameters(table, strict_units=strict_units)
     except ParameterError as err:
         problems.extend(Problem(f"parameters.{p.key}", p.message, p.value, p.expected)
                         for p in err.problems)

@@ -65,6 +65,7 @@ from .simulation import (
     _write_rows,
     composition_label,
     geis_frequencies,
+    initial_composition_problems,
     parse_cell_options,
     parse_compositions,
     parse_error_tolerance,
@@ -187,10 +188,11 @@ def _current(table, name, prefix, default, problems):
         value = to_si(table.get(name, default), "A/m^2", f"{prefix}.{name}")
     except ParameterError as err:
         problems.extend(err.problems)
-        return default
+        return to_si(default, "A/m^2")  # the problem is reported; later checks stay quiet
     if not 0 < value <= 1e4:
         problems.append(Problem(f"{prefix}.{name}", "out of range", table.get(name),
                                 "a current density in (0, 1000] mA/cm2"))
+        return to_si(default, "A/m^2")
     return value
 
 
@@ -198,6 +200,7 @@ def parse_options(table: dict, prefix: str, params) -> ScanOptions:
     problems = unknown_option_problems(table, OPTIONS, prefix)
     cell = parse_cell_options(table, prefix, params, problems)
     comps = parse_compositions(table, prefix, params, problems)
+    problems += initial_composition_problems(comps, cell, params, prefix)
     directions = table.get("directions", ["strip", "plate"])
     if isinstance(directions, str):
         directions = [directions]

@@ -314,6 +314,7 @@ def parse_options(table: dict, prefix: str, params) -> SimulationOptions:
                 problems.extend(Problem(f"{prefix}.protocol", p.message, p.value, p.expected)
                                 for p in err.problems)
     comps = parse_compositions(table, prefix, params, problems)
+    problems += initial_composition_problems(comps, cell, params, prefix)
     profiles = table.get("profiles", 6)
     if isinstance(profiles, bool) or not isinstance(profiles, int) or not 0 <= profiles <= 50:
         problems.append(Problem(f"{prefix}.profiles", "out of range", profiles,
@@ -324,6 +325,20 @@ def parse_options(table: dict, prefix: str, params) -> SimulationOptions:
     if problems:
         raise ParameterError(problems)
     return SimulationOptions(cell, protocol, comps, profiles, geis_times, geis, tol)
+
+
+def initial_composition_problems(comps, cell, params, prefix) -> list[Problem]:
+    """Each composition must have liquid at the temperature (a K(ss) host needs metal 'K')."""
+    if params is None or cell is None:
+        return []
+    from ..admissibility import composition_problems
+
+    metal = getattr(cell, "working_metal", "NaK")
+    out: list[Problem] = []
+    for i, comp in enumerate(comps):
+        out += composition_problems(comp, params, f"{prefix}.compositions[{i}]",
+                                    k_host=metal == "K")
+    return out
 
 
 def composition_label(comp: Composition) -> str:

@@ -7,6 +7,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .commit import prune_attempts
 from .executors import LocalExecutor
 from .spec import SweepSpec, load_sweep
 from .store import PointStore, write_rows_csv
@@ -68,7 +69,9 @@ def run_sweep(study, out, executor=None, progress: bool = True, *, retry_failed:
     ``study`` is a :class:`SweepSpec`, or a study TOML path / dict with a
     ``[sweep]`` table (validated first: all problems at once).  Points whose
     ``result.json`` exists in ``out`` are skipped; failed ones are rerun only
-    with ``retry_failed``.  ``executor`` defaults to
+    with ``retry_failed``.  Each result is written once, by the first attempt
+    that finishes (:mod:`.commit`): a retried or duplicate attempt never
+    removes or changes a finished result.  ``executor`` defaults to
     ``LocalExecutor(workers=1)`` (each point isolated in a worker process).
     ``results.csv`` is rebuilt every ``csv_interval`` seconds and at the end.
     On MPI ranks other than 0 the function computes and returns None.
@@ -84,8 +87,12 @@ def run_sweep(study, out, executor=None, progress: bool = True, *, retry_failed:
         store = PointStore(out)
         store.create(spec)
         records = {p.point_id: store.load_result(p.point_id) for p in spec.points}
-        todo = [p for p in spec.points if records[p.point_id] is None
-                or (retry_failed and records[p.point_id].get("status") != "ok")]
+        if retry_failed:  # an explicit retry removes failed results (never an ok one)
+            for p in spec.points:
+                if records[p.point_id] is not None and records[p.point_id].get("status") != "ok":
+                    store.discard_failed(p.point_id)
+                    records[p.point_id] = store.load_result(p.point_id)
+        todo = [p for p in spec.points if records[p.point_id] is None]
         root = import_root_of(spec.kind_module)
         tasks = [PointTask.make(p.point_id, spec.kind_module, p.study,
                                 store.point_dir(p.point_id), spec.outputs, root) for p in todo]
@@ -94,8 +101,13 @@ def run_sweep(study, out, executor=None, progress: bool = True, *, retry_failed:
         times: list[float] = []
 
         def on_done(record: dict) -> None:
-            store.write_result(record)
-            records[record["point_id"]] = store.load_result(record["point_id"]) or record
+            # the store is the truth: the worker committed its record (write-once); a record
+            # made here (worker died, timed out) is committed only if nothing is stored yet
+            stored = store.load_result(record["point_id"])
+            if stored is None:
+                stored = store.write_result(record)
+            records[record["point_id"]] = stored
+            record = stored
             if record.get("wall_time_s") is not None:
                 times.append(record["wall_time_s"])
             bar.update(1)
@@ -110,8 +122,10 @@ def run_sweep(study, out, executor=None, progress: bool = True, *, retry_failed:
                 executor.run(tasks, on_done)
         finally:
             bar.close()
-            store.write_csv(spec, records)
-    return SweepResult(spec=spec, out=out, rows=store.rows(spec, records), ran=len(tasks),
+            for point in spec.points:  # folders of attempts that were killed or lost the race
+                prune_attempts(store.point_dir(point.point_id))
+            store.write_csv(spec)  # rebuilt from the store: equal to `--dry-run`
+    return SweepResult(spec=spec, out=out, rows=store.rows(spec), ran=len(tasks),
                        skipped=len(spec.points) - len(tasks),
                        wall_time_s=time.perf_counter() - t0, executor=executor.describe(),
                        point_times_s=times)

@@ -179,11 +179,20 @@ class LocalExecutor(_Executor):
             self._slots = []
             raise
 
+    def _submit(self, index: int, task: PointTask) -> None:
+        """Send ``task`` to slot ``index``; a process that died while idle is replaced first."""
+        try:
+            self._slots[index].submit(task)
+        except (OSError, ValueError):  # BrokenPipeError: it was killed between two points
+            self._slots[index].stop(force=True)
+            self._slots[index] = _Slot(self._ctx, self.threads)
+            self._slots[index].submit(task)
+
     def _loop(self, pending: list[PointTask], on_done: OnDone) -> None:
         busy = 0
-        for slot in self._slots:
+        for index in range(len(self._slots)):
             if pending:
-                slot.submit(pending.pop())
+                self._submit(index, pending.pop())
                 busy += 1
         while busy:
             waiting = [s for s in self._slots if s is not None and s.task is not None]
@@ -225,7 +234,7 @@ class LocalExecutor(_Executor):
                     self._slots[index] = slot
                 on_done(record)
                 if slot is not None and pending:
-                    slot.submit(pending.pop())
+                    self._submit(index, pending.pop())
                     busy += 1
             self._slots = [s for s in self._slots if s is not None]
 
@@ -278,7 +287,7 @@ class MPIExecutor(_Executor):
             self._static(tasks, on_done)
         elif self.size == 1:
             for task in tasks:
-                on_done(dict(execute_point(task), mpi_rank=0))
+                on_done(execute_point(task, extra={"mpi_rank": 0}))
         elif self.is_root:
             self._schedule(list(tasks), on_done)
         else:
@@ -316,7 +325,7 @@ class MPIExecutor(_Executor):
             task = self.comm.recv(source=0, tag=0)
             if task is None:
                 return
-            record = dict(execute_point(task), mpi_rank=self.rank)
+            record = execute_point(task, extra={"mpi_rank": self.rank})
             self.comm.send((self.rank, record), dest=0, tag=1)
 
     def _static(self, tasks, on_done: OnDone) -> None:
@@ -325,8 +334,8 @@ class MPIExecutor(_Executor):
         tasks = self.comm.bcast(list(tasks) if self.is_root else None, root=0)
         mine = tasks[self.rank::self.size]
         if not self.is_root:
-            requests = [self.comm.isend(dict(execute_point(task), mpi_rank=self.rank), dest=0,
-                                        tag=2) for task in mine]
+            requests = [self.comm.isend(execute_point(task, extra={"mpi_rank": self.rank}),
+                                        dest=0, tag=2) for task in mine]
             MPI.Request.waitall(requests)
             return
         expected, received = len(tasks) - len(mine), 0
@@ -340,29 +349,98 @@ class MPIExecutor(_Executor):
             return count
 
         for task in mine:
-            on_done(dict(execute_point(task), mpi_rank=0))
+            on_done(execute_point(task, extra={"mpi_rank": 0}))
             received += drain()
         while received < expected:
             received += drain()
             time.sleep(self.poll)
 
     def _collective(self, tasks, on_done: OnDone) -> None:
-        from pathlib import Path
-
-        from .worker import clear_point_dir
+        from .commit import commit_result, new_attempt_dir
+        from .store import _json_value
 
         tasks = self.comm.bcast(list(tasks) if self.is_root else None, root=0)
         for task in tasks:
-            if self.is_root:
-                clear_point_dir(Path(task.point_dir))
-            self.comm.Barrier()
-            record = execute_point(task, clear=False)
+            name = None
+            if self.is_root:  # one attempt folder shared by all ranks
+                name = new_attempt_dir(task.point_dir).name
+            name = self.comm.bcast(name, root=0)
+            record = execute_point(task, attempt=name, commit=False)
             statuses = self.comm.gather((record["status"], record.get("error")), root=0)
             if self.is_root:
                 bad = [f"rank {r}: {e}" for r, (s, e) in enumerate(statuses) if s != "ok"]
                 if bad and record["status"] == "ok":
                     record = dict(record, status="failed", error="; ".join(bad))
-                on_done(dict(record, mpi_ranks=self.size))
+                stored, _won = commit_result(task.point_dir, dict(record, mpi_ranks=self.size),
+                                             f"{task.point_dir}/{name}", json_value=_json_value)
+                on_done(stored)
+
+
+def _scheduler_error(address: str, timeout: float, exc: BaseException | None,
+                     what: str = "cannot reach the Dask scheduler") -> ParameterError:
+    cause = f" ({type(exc).__name__}: {str(exc).splitlines()[0][:120]})" if exc and str(exc) \
+        else f" ({type(exc).__name__})" if exc else ""
+    return ParameterError(Problem(
+        "scheduler", f"{what} at {address} within {timeout:g} s{cause}", address,
+        "the address of a running `dask scheduler` (tcp://HOST:PORT)"))
+
+
+def _bounded(make, seconds: float):
+    """``make()`` in a daemon thread, abandoned after ``seconds`` (TimeoutError)."""
+    import threading
+
+    box: dict = {}
+
+    def target():
+        try:
+            box["value"] = make()
+        except BaseException as exc:  # noqa: BLE001  handed to the caller
+            box["error"] = exc
+
+    thread = threading.Thread(target=target, daemon=True, name="nakmodel-dask-connect")
+    thread.start()
+    thread.join(seconds)
+    if thread.is_alive():
+        raise TimeoutError(f"no answer within {seconds:g} s")
+    if "error" in box:
+        raise box["error"]
+    return box["value"]
+
+
+def probe_scheduler(address: str, timeout: float) -> None:
+    """Check that a Dask scheduler answers at ``address``, the whole handshake within ``timeout``.
+
+    Opens a ``distributed`` comm, asks the peer for its ``identity`` and
+    requires a scheduler's reply.  A closed port, a non-Dask service (an HTTP
+    server...), a garbage or silent peer all raise one :class:`ParameterError`
+    naming the address — after at most ``timeout`` seconds (plus a second).
+    """
+    import asyncio
+
+    if not timeout > 0:
+        raise ParameterError(Problem("--connect-timeout", "must be positive", timeout,
+                                     "seconds > 0"))
+
+    async def ask():
+        from distributed.comm import connect
+
+        comm = await connect(address, timeout=timeout)
+        try:
+            await comm.write({"op": "identity", "reply": True})
+            return await comm.read()
+        finally:
+            comm.abort()
+
+    async def bounded():
+        return await asyncio.wait_for(ask(), timeout)
+
+    try:
+        reply = _bounded(lambda: asyncio.run(bounded()), timeout + 1.0)
+    except Exception as exc:  # noqa: BLE001  refused, reset, timeout, undecodable bytes...
+        raise _scheduler_error(address, timeout, exc) from None
+    if not (isinstance(reply, dict) and reply.get("type") == "Scheduler"):
+        raise _scheduler_error(address, timeout, None, "the peer is not a Dask scheduler "
+                               f"(it answered {str(reply)[:60]!r})")
 
 
 class DaskExecutor(_Executor):
@@ -412,15 +490,14 @@ class DaskExecutor(_Executor):
                                          "package", None,
                                          "pip install 'nakmodel[dask]'")) from None
         if self.scheduler:
+            probe_scheduler(self.scheduler, self.connect_timeout)
             try:
-                self.client = distributed.Client(self.scheduler, timeout=self.connect_timeout,
-                                                 set_as_default=False)
-            except (OSError, TimeoutError, ValueError) as exc:
-                raise ParameterError(Problem(
-                    "scheduler", f"cannot reach the Dask scheduler at {self.scheduler} within "
-                    f"{self.connect_timeout:g} s ({type(exc).__name__})", self.scheduler,
-                    "the address of a running `dask scheduler` (tcp://HOST:PORT)")) from None
-            info = self.client.scheduler_info()
+                self.client = _bounded(lambda: distributed.Client(
+                    self.scheduler, timeout=self.connect_timeout, set_as_default=False),
+                    self.connect_timeout + 5.0)
+                info = self.client.scheduler_info()
+            except Exception as exc:  # noqa: BLE001  any failure of the handshake
+                raise _scheduler_error(self.scheduler, self.connect_timeout, exc) from None
             self.workers = max(1, len(info.get("workers", {})))
         else:
             self.cluster = distributed.LocalCluster(

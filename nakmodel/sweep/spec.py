@@ -176,7 +176,9 @@ def _closest(word: str, choices) -> str:
 def _read(source) -> tuple[dict, Path | None]:
     if isinstance(source, Mapping):
         return copy.deepcopy(dict(source)), None
-    path = Path(source)
+    from ..io_utils import as_path
+
+    path = as_path(source, "study")
     return read_toml(path, "a [study] table and a [sweep] table"), path
 
 
@@ -475,7 +477,7 @@ def load_sweep(source) -> SweepSpec:
                                 "'cartesian', 'zip' or 'list'"))
     base = None
     try:
-        base = load_study(data)
+        base = load_study(data, strict_units=path is not None)
     except ParameterError as err:
         problems.extend(err.problems)
     kind = (data.get("study") or {}).get("kind")
@@ -513,7 +515,7 @@ def load_sweep(source) -> SweepSpec:
     ids: dict[str, int] = {}
     for index, overrides in enumerate(combos):
         try:
-            study = load_study(_apply(data, overrides, targets))
+            study = load_study(_apply(data, overrides, targets), strict_units=path is not None)
         except ParameterError as err:
             label = ", ".join(f"{k}={_display(v)}" for k, v in overrides.items())
             for p in err.problems:

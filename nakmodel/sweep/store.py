@@ -11,7 +11,9 @@ Layout of ``OUT``::
 Every file is written atomically (temporary file + ``os.replace``) and each
 point has its own folder, so concurrent writers never corrupt anything and a
 point is finished iff its ``result.json`` exists: a ``kill -9`` loses at most
-the points in flight.
+the points in flight.  ``result.json`` is written once, by the first attempt
+that finishes (see :mod:`.commit`); attempts run in hidden
+``.attempt-*`` subfolders until then.
 """
 
 from __future__ import annotations
@@ -23,11 +25,8 @@ import math
 from pathlib import Path
 
 from ..io_utils import atomic_write_text
+from .commit import POINT_FILE, RESULT_FILE, commit_result, discard_failed, read_result
 from .spec import Point, SweepSpec, _display, canonical
-
-POINT_FILE = "point.json"
-RESULT_FILE = "result.json"
-_OWN_FILES = {POINT_FILE, RESULT_FILE}
 
 
 def _json_value(value):
@@ -82,20 +81,21 @@ class PointStore:
 
     def load_result(self, point_id: str) -> dict | None:
         """The finished record of a point, or None (not run, in flight, or unreadable)."""
-        try:
-            return json.loads(self.result_path(point_id).read_text())
-        except (FileNotFoundError, json.JSONDecodeError):
-            return None
+        return read_result(self.point_dir(point_id))
 
-    def write_result(self, record: dict) -> Path:
-        """Write a point's result atomically (the last file of a finished point)."""
-        folder = self.point_dir(record["point_id"])
-        files = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*")
-                       if p.is_file() and p.name not in _OWN_FILES
-                       and not p.name.startswith("."))
-        record = dict(record, files=files, outputs=_json_value(record.get("outputs") or {}))
-        return atomic_write_text(self.result_path(record["point_id"]),
-                                 json.dumps(record, indent=1))
+    def write_result(self, record: dict) -> dict:
+        """Commit a record made by the scheduling process (a worker died or timed out).
+
+        Write-once: returns the stored record, which is an earlier attempt's
+        if one finished first.
+        """
+        stored, _won = commit_result(self.point_dir(record["point_id"]), record,
+                                     json_value=_json_value)
+        return stored
+
+    def discard_failed(self, point_id: str) -> bool:
+        """Remove a failed result before a retry (an ``ok`` result is never removed)."""
+        return discard_failed(self.point_dir(point_id))
 
     def rows(self, spec: SweepSpec, records: dict[str, dict] | None = None) -> list[dict]:
         """One row per point of ``spec``: id, swept inputs (given and SI), status, outputs."""

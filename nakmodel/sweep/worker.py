@@ -9,7 +9,6 @@ from __future__ import annotations
 import importlib
 import os
 import pickle
-import shutil
 import socket
 import sys
 import time
@@ -20,7 +19,6 @@ from typing import Any
 
 THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS",
                     "BLIS_NUM_THREADS", "VECLIB_MAXIMUM_THREADS", "NUMEXPR_NUM_THREADS")
-_OWN_FILES = {"point.json", "result.json"}
 
 
 @dataclass(frozen=True)
@@ -76,22 +74,6 @@ def _import_kind(task: PointTask):
         raise
 
 
-def clear_point_dir(folder: Path) -> None:
-    """Remove what an earlier (failed or interrupted) attempt left, keeping the inputs.
-
-    Hidden files (the temporary files of atomic writes, possibly of a concurrent
-    sweep writing into the same folder) are left alone.
-    """
-    folder.mkdir(parents=True, exist_ok=True)
-    for child in folder.iterdir():
-        if child.name == "point.json" or child.name.startswith("."):
-            continue
-        if child.is_dir():
-            shutil.rmtree(child, ignore_errors=True)
-        else:
-            child.unlink(missing_ok=True)
-
-
 def failed_record(point_id: str, error: str, tb: str = "", **extra) -> dict:
     """The record of a point that raised, crashed its worker or timed out."""
     record = {"point_id": point_id, "status": "failed", "outputs": {}, "error": error,
@@ -100,35 +82,63 @@ def failed_record(point_id: str, error: str, tb: str = "", **extra) -> dict:
     return record
 
 
-def execute_point(task: PointTask, *, clear: bool = True) -> dict:
-    """Run ``run_point`` of the task's kind; a record with status ``ok`` or ``failed``.
+def execute_point(task: PointTask, *, attempt: str | None = None, commit: bool = True,
+                  extra: dict | None = None) -> dict:
+    """Run ``run_point`` of the task's kind in a private attempt folder and commit the result.
 
-    Exceptions become ``failed`` records with the error text and traceback;
-    a point that does not return every requested output fails too.  The
-    record is returned, not written: the scheduling process writes it.
+    A point that already has a stored result is not rerun: its stored record
+    is returned (``reused=True``) — e.g. when Dask reruns a task whose result
+    lived on a worker that died.  Otherwise the point runs in a fresh attempt
+    folder (``attempt`` names a shared one for collective MPI runs) and the
+    record (status ``ok`` or ``failed``, with error text and traceback) is
+    committed write-once (:func:`~nakmodel.sweep.commit.commit_result`): if
+    another attempt finished first, its record is returned instead and ours
+    is dropped.  ``commit=False`` returns the record without writing it;
+    ``extra`` entries (e.g. the MPI rank) are added to the record.
     """
+    from .commit import commit_result, new_attempt_dir, read_result
+    from .store import _json_value
+
     folder = Path(task.point_dir)
+    if commit:
+        stored = read_result(folder)
+        if stored is not None:
+            return dict(stored, reused=True)
     started = time.time()
     wall0, cpu0 = time.perf_counter(), time.process_time()
-    base = {"host": socket.gethostname(), "pid": os.getpid(), "started": started}
+    base = {"host": socket.gethostname(), "pid": os.getpid(), "started": started,
+            **(extra or {})}
+    workdir = None
     try:
-        if clear:
-            clear_point_dir(folder)
+        workdir = new_attempt_dir(folder, attempt)
         module = _import_kind(task)
         study = pickle.loads(task.study_pickle)
-        outputs = module.run_point(study, folder)
+        outputs = module.run_point(study, workdir)
         if not isinstance(outputs, dict):
             raise TypeError(f"run_point returned {type(outputs).__name__}, not a dict")
         missing = [name for name in task.outputs if name not in outputs]
         if missing:
             raise KeyError(f"run_point did not return the outputs {missing}")
+        record = dict(base, point_id=task.point_id, status="ok", outputs=dict(outputs),
+                      error="", traceback="")
     except (Exception, SystemExit) as exc:  # a failing point must not stop the sweep
-        record = failed_record(task.point_id, f"{type(exc).__name__}: {exc}",
-                               traceback.format_exc(), **base)
-        record["wall_time_s"] = time.perf_counter() - wall0
-        record["cpu_time_s"] = time.process_time() - cpu0
+        record = failed_record(task.point_id, _error_text(exc), traceback.format_exc(), **base)
+    record["wall_time_s"] = time.perf_counter() - wall0
+    record["cpu_time_s"] = time.process_time() - cpu0
+    if not commit:
         return record
-    return dict(base, point_id=task.point_id, status="ok", outputs=dict(outputs), error="",
-                traceback="",
-                wall_time_s=time.perf_counter() - wall0,
-                cpu_time_s=time.process_time() - cpu0)
+    try:
+        stored, _won = commit_result(folder, record, workdir, json_value=_json_value)
+    except OSError as exc:  # the store is not writable: the scheduling process reports it
+        return dict(record, status="failed", outputs={},
+                    error=f"result not stored: {_error_text(exc)}", uncommitted=True)
+    return stored
+
+
+def _error_text(exc: BaseException) -> str:
+    """``Type: message`` on one line (the first line of a multi-line message, + a count)."""
+    text = str(exc).strip()
+    lines = text.splitlines()
+    if len(lines) > 1:
+        text = f"{lines[0]} (+{len(lines) - 1} more problem(s): {'; '.join(lines[1:])})"
+    return f"{type(exc).__name__}: {text}"
