@@ -145,7 +145,7 @@ def _kk(spectrum):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         try:
-            return kramers_kronig(spectrum)
+            return kramers_kronig(spectrum, extend_decades="auto")
         except Exception:  # informative only
             return None
 

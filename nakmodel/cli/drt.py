@@ -173,7 +173,7 @@ def run(args) -> int:
             with warnings.catch_warnings(record=True):
                 warnings.simplefilter("always")
                 try:
-                    kk = kramers_kronig(spectrum)
+                    kk = kramers_kronig(spectrum, extend_decades="auto")
                 except Exception as exc:  # the KK check is informative only
                     echo(args, f"{name}: Kramers-Kronig check failed to run ({exc})")
                     kk = None
