@@ -1,7 +1,7 @@
 # nakmodel: two commands do all set-up on a fresh machine.
 #   make run    create .venv (Python 3.12) if missing, install, run the default studies
 #   make test   same set-up, run the test suite
-# Also: make validate | make bench | make lint | make clean
+# Also: make docs | make validate | make bench | make lint | make clean
 
 PYTHON ?= $(shell command -v python3.12 2>/dev/null || command -v python3 2>/dev/null)
 VENV   := .venv
@@ -10,7 +10,7 @@ STAMP  := $(VENV)/.installed
 STUDY  ?= studies/ccd_composition.toml
 OUT    ?= out
 
-.PHONY: run test validate bench lint clean venv
+.PHONY: run test docs validate bench lint clean venv
 
 $(PY):
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else \
@@ -19,7 +19,7 @@ $(PY):
 	$(PY) -m pip install --quiet --upgrade pip
 
 $(STAMP): pyproject.toml | $(PY)
-	$(PY) -m pip install --quiet -e '.[test,dev]'
+	$(PY) -m pip install --quiet -e '.[test,dev,docs]'
 	@touch $(STAMP)
 
 venv: $(STAMP)
@@ -32,6 +32,11 @@ run: $(STAMP)
 
 test: $(STAMP)
 	MPLBACKEND=Agg $(PY) -m pytest -q -p no:cacheprovider
+
+# the documentation site, gallery executed, warnings as errors -> docs/_build/html/index.html
+docs: $(STAMP)
+	OPENBLAS_NUM_THREADS=1 MPLBACKEND=Agg $(PY) -m sphinx -W --keep-going -b html -j 1 \
+	  docs docs/_build/html
 
 validate: $(STAMP)
 	MPLBACKEND=Agg $(PY) -m pytest -q -p no:cacheprovider -m slow; \
@@ -52,4 +57,5 @@ lint: $(STAMP)
 	$(PY) -m ruff check nakmodel tests benchmarks validation meshes
 
 clean:
-	rm -rf $(OUT) validation-report .pytest_cache
+	rm -rf $(OUT) validation-report .pytest_cache docs/_build docs/auto_examples \
+	  docs/api/generated docs/reference/parameter_sources.md docs/sg_execution_times.rst
