@@ -25,6 +25,8 @@ _LAZY = {
     "choose_lambda": "regularization",
     "DRTSeries": "series",
     "LambdaBoundWarning": "regularization",
+    "load_drt": "saved",
+    "SavedDRT": "saved",
 }
 _SEARCH = ("inversion", "compare", "series", "peaks", "regularization", "uncertainty", "basis",
            "analytic")

@@ -265,6 +265,9 @@ class DRT:
     band_level: float | None = None
     area: float | None = None
     label: str = ""
+    unit: str = "ohm"
+    """Unit of γ, R_inf and the peak resistances: ``"ohm"`` for the DRT of an absolute
+    spectrum, ``"ohm m^2"`` for an area-specific one (:attr:`Spectrum.unit`)."""
 
     def __repr__(self) -> str:
         band = f", band={self.settings.get('uncertainty')}" if self.gamma_lower is not None else ""
@@ -297,8 +300,9 @@ class DRT:
         """The fitted impedance as a :class:`nakmodel.spectrum.Spectrum`."""
         from ..spectrum import Spectrum
 
+        meta = {"unit": self.unit} if self.unit != "ohm" else {}
         return Spectrum(self.frequency, self.Z_model, area=self.area,
-                        label=f"DRT fit {self.label}".strip())
+                        label=f"DRT fit {self.label}".strip(), meta=meta)
 
     def impedance(self, frequency) -> np.ndarray:
         """Z(f) [Ω] of the fitted DRT model at any frequencies."""
@@ -308,42 +312,53 @@ class DRT:
 
     def peaks(self, prominence: float = 0.01) -> list[Peak]:
         """Peaks of γ with their resistances (integral over each peak's basin)."""
-        return find_peaks(self.tau, self.gamma, prominence=prominence)
+        peaks = find_peaks(self.tau, self.gamma, prominence=prominence)
+        if self.unit != "ohm":
+            from dataclasses import replace
+
+            peaks = [replace(p, unit=self.unit) for p in peaks]
+        return peaks
 
     def deconvolve(self, n: int):
         """Fit γ by a sum of ``n`` Gaussians in ln τ; see :func:`.peaks.deconvolve_gaussians`."""
         return deconvolve_gaussians(self.tau, self.gamma, n)
 
     def to_csv(self, path) -> Path:
-        """Write tau_s, frequency_Hz, gamma_ohm (+ band) with a commented header (atomic)."""
+        """Write ``tau [s],frequency [Hz],gamma [<unit>]`` (+ band) as a plain CSV (atomic) and
+        R_inf, L, λ, R_pol, the unit and the settings into the sidecar ``<stem>.meta.json``
+        (read back by :func:`nakmodel.drt.load_drt`)."""
         from ..io_utils import atomic_write_text
+        from ..tables import write_sidecar
 
-        lines = [f"# nakmodel DRT {self.label}".rstrip(),
-                 f"# R_inf_ohm = {self.R_inf:.10g}",
-                 f"# L_H = {self.L:.10g}",
-                 f"# lambda = {self.lam:.6g}",
-                 f"# polarization_resistance_ohm = {self.polarization_resistance:.10g}"]
-        for key, value in self.settings.items():
-            lines.append(f"# {key} = {value}")
-        header = "tau_s,frequency_Hz,gamma_ohm"
+        u = self.unit
+        header = f"tau [s],frequency [Hz],gamma [{u}]"
         columns = [self.tau, 1 / (2 * np.pi * self.tau), self.gamma]
         if self.gamma_lower is not None:
-            header += ",gamma_lower_ohm,gamma_upper_ohm"
+            header += f",gamma_lower [{u}],gamma_upper [{u}]"
             columns += [self.gamma_lower, self.gamma_upper]
-        lines.append(header)
+        lines = [header]
         data = np.column_stack(columns)
         lines += [",".join(f"{v:.10g}" for v in row) for row in data]
-        return atomic_write_text(path, "\n".join(lines) + "\n")
+        path = atomic_write_text(path, "\n".join(lines) + "\n")
+        write_sidecar(path, {"label": self.label, "unit": u, "R_inf": self.R_inf,
+                             "L": self.L, "L_unit": "H", "lambda": self.lam,
+                             "polarization_resistance": self.polarization_resistance,
+                             "band_level": self.band_level, "area": self.area,
+                             "settings": dict(self.settings)})
+        return path
 
     def plot(self, ax, band: bool = True, label: str | None = None, **kw):
-        """γ(τ) on a log τ axis, with the uncertainty band when available."""
-        line, = ax.semilogx(self.tau, self.gamma, label=label or self.label or "DRT", **kw)
+        """γ(τ) on a log τ axis, with the uncertainty band when available; γ in Ω, or in
+        Ω cm² for the DRT of an area-specific spectrum."""
+        scale, unit = (1e4, "Ω cm²") if self.unit != "ohm" else (1.0, "Ω")
+        line, = ax.semilogx(self.tau, self.gamma * scale, label=label or self.label or "DRT",
+                            **kw)
         if band and self.gamma_lower is not None:
             pct = f"{100 * self.band_level:.0f}% band" if self.band_level else "band"
-            ax.fill_between(self.tau, self.gamma_lower, self.gamma_upper, alpha=0.3,
-                            color=line.get_color(), lw=0, label=pct)
+            ax.fill_between(self.tau, self.gamma_lower * scale, self.gamma_upper * scale,
+                            alpha=0.3, color=line.get_color(), lw=0, label=pct)
         ax.set_xlabel("τ / s")
-        ax.set_ylabel("γ / Ω")
+        ax.set_ylabel(f"γ / {unit}")
         return ax
 
 
@@ -479,4 +494,5 @@ def _make_result(problem: DRTProblem, x: np.ndarray, lam: float, tau_out, spectr
     return DRT(tau=grid, gamma=gamma, R_inf=R_inf, L=L, lam=lam, tau_collocation=tau_c,
                coefficients=coefficients, basis=bas, frequency=problem.frequency,
                Z=problem.Z, Z_model=z_model, settings=settings, lambda_choice=choice,
-               area=getattr(spectrum, "area", None), label=getattr(spectrum, "label", ""))
+               area=getattr(spectrum, "area", None), label=getattr(spectrum, "label", ""),
+               unit=getattr(spectrum, "unit", "ohm"))

@@ -428,9 +428,13 @@ def write_geis_outputs(recorder: GEISRecorder, folder: Path, x, x_label: str, st
                      "peaks": ";".join(f"{p.tau:.3g}s:{p.R:.4g}ohm" for p in peaks),
                      "drt_warnings": " | ".join(str(w.message)[:80] for w in caught)})
     fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(11, 4), layout="constrained")
-    for xk, spec in zip(xs, recorder.spectra, strict=True):
-        spec.plot_nyquist(ax1, label=f"{x_label} = {xk:.4g}")
-    ax1.legend(fontsize="small")
+    from ..plotting.style import curve_colors, legend_outside
+
+    colors = curve_colors(len(xs))
+    for xk, spec, color in zip(xs, recorder.spectra, colors, strict=True):
+        spec.plot_nyquist(ax1, unit="ohm cm2" if spec.area else None, color=color,
+                          label=f"{x_label} = {xk:.4g}")
+    legend_outside(ax1)
     if len(recorder.spectra) > 1:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # λ warnings are recorded per spectrum above
@@ -557,19 +561,31 @@ def _run_one(study, comp, folder: Path, title: str):
                                          "time [h]")
         written += files
         if rows:
-            written.append(_write_rows(folder / "geis_peaks.csv", rows))
+            written.append(_write_rows(folder / "geis_peaks.csv", rows, geis_peak_units("h")))
             from ..plotting.rest_recovery import write_rest_recovery
 
             written += write_rest_recovery(folder, title=title)  # only if the run rests
     return result, written
 
 
-def _write_rows(path: Path, rows: list[dict]) -> Path:
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=list(rows[0]))
-    writer.writeheader()
-    writer.writerows(rows)
-    return atomic_write_text(path, buffer.getvalue())
+def _write_rows(path: Path, rows: list[dict], units: dict | None = None) -> Path:
+    """Rows as a plain CSV with ``name [unit]`` headers (:func:`nakmodel.tables.write_rows`)."""
+    from ..tables import write_rows
+
+    return write_rows(path, rows, units or {})
+
+
+OUTPUT_UNITS = {"x_Na": "-", "capacity": "C/m^2", "stripped_capacity": "C/m^2",
+                "plated_capacity": "C/m^2", "duration": "s", "final_voltage": "V",
+                "max_abs_voltage": "V", "x_interface_min": "-", "x_interface_max": "-",
+                "termination": None, "composition": None}
+"""SI unit of every output (None: text) - the CSV headers of summary.csv and sweeps."""
+
+
+def geis_peak_units(x_unit: str) -> dict:
+    """Units of the ``geis_peaks.csv`` columns (``x`` in ``x_unit``: h or mA/cm^2)."""
+    return {"x": x_unit, "R_total_ohm": "ohm", "n_peaks": "-", "peak_tau_s": "s",
+            "peak_R_ohm": "ohm", "peaks": None, "drt_warnings": None}
 
 
 def run(study, outdir: Path, progress=None) -> list[Path]:
@@ -582,7 +598,7 @@ def run(study, outdir: Path, progress=None) -> list[Path]:
         result, files = _run_one(study, comp, outdir / label, f"{study.title}: {label}")
         written += files
         rows.append({"composition": label, "x_Na": comp.x_na, **result_summary(result)})
-    written.append(_write_rows(outdir / "summary.csv", rows))
+    written.append(_write_rows(outdir / "summary.csv", rows, OUTPUT_UNITS))
     lines = [f"# {study.title}", "", f"Protocol: {'; '.join(opts.protocol)}", "",
              f"Cell: {opts.cell.geometry}, pellet {opts.cell.pellet_radius * 1e3:g} mm radius x "
              f"{opts.cell.pellet_thickness * 1e3:g} mm, alloy {opts.cell.alloy_thickness * 1e6:g}"
