@@ -247,7 +247,7 @@ class Parameters:
                 source, tag = self.sources.get(key, ("", ""))
                 unit = meta["unit"]
                 shown = value if (not unit or isinstance(value, dict | str)) else \
-                    f"{value!r} {unit}"
+                    f"{_float_text(value)} {unit}"
                 value = {"value": shown, "source": source, "tag": tag}
             group, _, name = key.partition(".")
             if name:
@@ -292,8 +292,18 @@ def _toml_inline(value) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, float):
-        return repr(value)
+        return _float_text(value)
     return str(value)
+
+
+def _float_text(value) -> str:
+    """Shortest text reading back to ``value`` with at most 15 significant digits: no
+    binary noise of unit conversions (``0.09999999999999999`` is written ``0.1``)."""
+    from .display_units import shortest_float_text
+
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return repr(value)
+    return shortest_float_text(float(value)) if isinstance(value, float) else str(value)
 
 
 def iter_schema():
@@ -423,7 +433,7 @@ def load_parameters(source=None, *, base: Parameters | None = None) -> Parameter
             sources[key] = (str(entry.get("source", "user")), str(entry.get("tag", "user")))
         else:
             raw[key] = entry
-            sources[key] = ("user", "user")
+            sources[key] = ("user" if _origin == "dict" else _origin, "user")
 
     values: dict[str, Any] = {}
     for key, meta in schema.items():

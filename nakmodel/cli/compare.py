@@ -28,7 +28,7 @@ import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
-from ._common import add_quiet, echo
+from ._common import add_params, add_quiet, echo
 
 SUPPORTED_KINDS = {"impedance": "nakmodel.study.impedance",
                    "simulation": "nakmodel.study.simulation",
@@ -55,6 +55,7 @@ def register(sub) -> None:
                         help="DRT λ: a number or gcv, mgcv, rgcv, lcurve, re-im "
                         "(chosen on the measurement, reused for the model)")
     parser.add_argument("--out", default="compare_out", metavar="DIR", help="output folder")
+    add_params(parser)
     parser.add_argument("--fit", nargs="+", default=None, metavar="KEY",
                         help="fit these parameters (dotted keys, e.g. "
                         "interface.exchange_current_density nasicon.conductivity)")
@@ -84,7 +85,7 @@ class StudyModel:
         return self.cell_mesh
 
 
-def model_from_study(path, composition=None) -> StudyModel:
+def model_from_study(path, composition=None, params_file=None) -> StudyModel:
     """Cell and parameters of a study file (kinds impedance, simulation, ccd): the cell the
     study would simulate, at ``composition`` (default: the study's first composition)."""
     import importlib
@@ -92,7 +93,6 @@ def model_from_study(path, composition=None) -> StudyModel:
     from ..composition import parse_composition
     from ..errors import ParameterError, Problem
     from ..io_utils import read_toml
-    from ..parameters import load_parameters
 
     path = Path(path)
     if not path.exists():
@@ -104,11 +104,9 @@ def model_from_study(path, composition=None) -> StudyModel:
         raise ParameterError(Problem("study.kind", "cannot give a cell to compare with", kind,
                                      "one of " + ", ".join(SUPPORTED_KINDS)))
     problems = []
-    try:
-        params = load_parameters(data.get("parameters", {}))
-    except ParameterError as err:
-        raise ParameterError([Problem(f"parameters.{p.key}", p.message, p.value, p.expected)
-                              for p in err.problems]) from None
+    from ..study import study_parameters
+
+    params, _file = study_parameters(data.get("parameters", {}), path.parent, params_file)
     module = importlib.import_module(SUPPORTED_KINDS[kind])
     options = module.parse_options(data.get(kind, {}), kind, params)
     operando = getattr(getattr(options, "scenario", None), "value", "pristine") != "pristine"
@@ -263,7 +261,7 @@ def run(args) -> int:
             problems.append(Problem("MEASURED", "no such file", file, "an impedance file"))
     if problems:
         raise ParameterError(problems)
-    model = model_from_study(args.study, args.composition)
+    model = model_from_study(args.study, args.composition, args.params)
     area = None if args.area is None else f"{args.area} cm^2"
     spectra = []
     for file in args.files:

@@ -4,15 +4,19 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ._common import add_quiet, echo
+from ._common import add_out, add_params, add_quiet, echo
 
 
 def register(sub) -> None:
-    parser = sub.add_parser("run", help="run a study TOML",
-                            description="Validate and run a study definition (see studies/). "
-                            "All input problems are reported before anything runs.")
+    parser = sub.add_parser("run", help="run a study TOML file",
+                            description="Check and run a study definition (examples in "
+                            "studies/). All input problems are reported before anything runs. "
+                            "The output folder also gets provenance.json (versions, command, "
+                            "times, host), parameters.toml (the parameter set used, with "
+                            "sources) and a copy of the study.")
     parser.add_argument("study", help="study TOML file")
-    parser.add_argument("--out", default=None, help="output folder (default: out/<study name>)")
+    add_out(parser, "output folder (default: out/<study name>)")
+    add_params(parser)
     add_quiet(parser)
     parser.set_defaults(func=run)
 
@@ -20,13 +24,14 @@ def register(sub) -> None:
 def run(args) -> int:
     from ..study import load_study
 
-    study = load_study(args.study)
+    study = load_study(args.study, params_file=args.params)
     out = Path(args.out) if args.out else Path("out") / study.name
     echo(args, f"running study '{study.name}' ({study.kind}) -> {out}")
     def report(message: str) -> None:
         print(message, flush=True)
 
-    written = study.run(out, progress=None if args.quiet else report)
+    written = study.run(out, progress=None if args.quiet else report,
+                        command=["nakmodel", *(args.argv or [])])
     for path in written:
         echo(args, f"  wrote {path}")
     return 0

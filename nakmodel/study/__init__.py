@@ -2,7 +2,12 @@
 
 A study file has a ``[study]`` table (``name``, ``kind``, ``title``), an
 optional ``[parameters]`` table of overrides of the default parameter set, and
-one table named after its kind with that kind's options::
+one table named after its kind with that kind's options.  ``[parameters]`` may name
+a parameter file, ``file = "fitted.toml"`` (relative to the study file; a full set
+such as ``fit_model(...).to_toml()`` writes, or partial overrides of the defaults),
+whose values replace the defaults before the other keys of the table apply; the
+command line's ``--params FILE`` (``load_study(..., params_file=...)``) takes the
+place of ``file``::
 
     [study]
     name = "thermodynamics"
@@ -72,13 +77,28 @@ class Study:
     options: Any
     path: Path | None = None
     description: str = ""
+    parameter_file: Path | None = None
+    """The parameter file the set was built on (``file =`` or ``--params``), if any."""
+    source: dict | None = None
+    """The study as read (TOML tables), copied into every output folder."""
 
-    def run(self, outdir, progress=None) -> list[Path]:
-        """Run the study, writing its files into ``outdir``; returns the written paths."""
+    def run(self, outdir, progress=None, *, command: list[str] | None = None) -> list[Path]:
+        """Run the study, writing its files into ``outdir``; returns the written paths.
+
+        The folder also gets ``provenance.json`` (versions, command line, times, host, MPI
+        size), ``parameters.toml`` (the resolved set with sources) and a copy of the study
+        (:mod:`nakmodel.provenance`); ``command`` is the command line to record (default
+        ``sys.argv``)."""
+        from ..provenance import Provenance
+
         module = importlib.import_module(KINDS[self.kind])
         outdir = Path(outdir)
         outdir.mkdir(parents=True, exist_ok=True)
-        return module.run(self, outdir, progress)
+        record = Provenance.start(self, command)
+        written = record.write_inputs(outdir, self)
+        written += module.run(self, outdir, progress)
+        written.append(record.finish(outdir))
+        return written
 
 
 def _closest(word, choices) -> str:
@@ -86,14 +106,58 @@ def _closest(word, choices) -> str:
     return f"; did you mean '{close[0]}'?" if close else ""
 
 
-def load_study(source) -> Study:
-    """Parse and validate a study from a TOML path or a dict (all problems at once)."""
+def study_parameters(table, base_dir=None, params_file=None) -> tuple[Parameters, Path | None]:
+    """The parameter set of a study's ``[parameters]`` table: the defaults, replaced by the
+    values of ``params_file`` (the command line's ``--params``) or else of the table's
+    ``file`` key (relative to ``base_dir``, the study's folder), then the table's other
+    keys.  Returns (parameters, the file used or None).  Problems are keyed
+    ``parameters.<key>`` (``parameters.file`` for a missing or unreadable file)."""
+    table = dict(table or {})
+    named = table.pop("file", None)
+    problems: list[Problem] = []
+    file = None
+    if params_file is not None:
+        file = Path(params_file)
+    elif named is not None:
+        if not isinstance(named, str) or not named.strip():
+            raise ParameterError(Problem("parameters.file", "must be a file name", named,
+                                         "a TOML parameter file, relative to the study"))
+        file = Path(named)
+        if not file.is_absolute() and base_dir is not None:
+            file = Path(base_dir) / file
+    base = None
+    if file is not None:
+        if not file.is_file():
+            raise ParameterError(Problem("parameters.file" if params_file is None else
+                                         "--params", "file not found", str(file),
+                                         "an existing TOML parameter file"))
+        try:
+            base = load_parameters(file)
+        except ParameterError as err:
+            problems.extend(Problem(f"parameters.file: {p.key}", p.message, p.value, p.expected)
+                            for p in err.problems)
+    if problems:
+        raise ParameterError(problems)
+    try:
+        return load_parameters(table, base=base), file
+    except ParameterError as err:
+        raise ParameterError([Problem(f"parameters.{p.key}", p.message, p.value, p.expected)
+                              for p in err.problems]) from None
+
+
+def load_study(source, *, params_file=None, base_dir=None) -> Study:
+    """Parse and validate a study from a TOML path or a dict (all problems at once).
+
+    ``params_file``: a parameter TOML that replaces the study's ``[parameters] file``
+    (``--params``); ``base_dir``: folder for a relative ``file`` of a dict source
+    (default: the study file's folder, or the working directory)."""
     path = None
     if isinstance(source, dict):
         data = source
     else:
         path = Path(source)
         data = read_toml(path, "a [study] table")
+        base_dir = path.parent if base_dir is None else base_dir
     problems: list[Problem] = []
     head = data.get("study")
     if not isinstance(head, dict):
@@ -108,12 +172,12 @@ def load_study(source) -> Study:
     allowed_tables = {"study", "parameters", "sweep", str(kind)}
     for key in set(data) - allowed_tables:
         problems.append(Problem(key, "unknown table" + _closest(key, allowed_tables)))
-    params = None
+    params, parameter_file = None, None
     try:
-        params = load_parameters(data.get("parameters", {}))
+        params, parameter_file = study_parameters(data.get("parameters", {}), base_dir,
+                                                  params_file)
     except ParameterError as err:
-        problems.extend(Problem(f"parameters.{p.key}", p.message, p.value, p.expected)
-                        for p in err.problems)
+        problems.extend(err.problems)
     options = None
     if kind in KINDS:
         module = importlib.import_module(KINDS[kind])
@@ -124,8 +188,11 @@ def load_study(source) -> Study:
     if problems:
         raise ParameterError(problems)
     name = str(head.get("name") or (path.stem if path else kind))
+    import copy
+
     return Study(name=name, kind=kind, title=str(head.get("title", name)), parameters=params,
-                 options=options, path=path, description=str(head.get("description", "")))
+                 options=options, path=path, description=str(head.get("description", "")),
+                 parameter_file=parameter_file, source=copy.deepcopy(data))
 
 
 def unknown_option_problems(table: dict, allowed, prefix: str) -> list[Problem]:

@@ -58,6 +58,7 @@ from ..units import to_si
 from . import unknown_option_problems
 from .simulation import (
     CELL_OPTIONS,
+    DEFAULT_PROFILES,
     GEIS_OPTIONS,
     NUMERIC_OPTIONS,
     CellOptions,
@@ -127,7 +128,7 @@ class ScanOptions:
     rest_after: float = 0.0
     geis_currents: tuple = ()
     geis: tuple = (1e6, 1e-2, 6)
-    profiles: int = 6
+    profiles: int = 40
     error_tolerance: float | None = None
     staircase: tuple = ()
     """Explicit current levels [A/m^2] (a staircase); empty: the ramp start/stop/step."""
@@ -256,7 +257,7 @@ def parse_options(table: dict, prefix: str, params) -> ScanOptions:
                                 "'handbook' (1.1215 sqrt(pi a)) or 'fe' (domain integral)"))
     geis_currents = parse_quantity_list(table, "geis_currents", prefix, "A/m^2", problems)
     geis = parse_geis(table, prefix, problems)
-    profiles = table.get("profiles", 6)
+    profiles = table.get("profiles", DEFAULT_PROFILES)
     if isinstance(profiles, bool) or not isinstance(profiles, int) or not 0 <= profiles <= 50:
         problems.append(Problem(f"{prefix}.profiles", "out of range", profiles,
                                 "an integer in [0, 50]"))

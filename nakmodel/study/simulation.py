@@ -14,7 +14,7 @@ Options table ``[simulation]`` (lengths as unit strings)::
     host = { porosity = 0.5, tortuosity = 2.0 }  # optional porous host (see CellOptions)
     protocol = ["Strip at 1 mA/cm2 until liquidus"]
     compositions = ["NaK50", "NaK65", "NaK80"]   # default: parameters alloy.composition
-    profiles = 6                       # interface profiles stored along the run
+    profiles = 40                      # interface profiles stored along the run (a map)
 
 Per composition it writes ``<label>/timeseries.csv`` (all :class:`Result` columns),
 ``<label>/voltage.png`` (voltage vs time and vs capacity), ``<label>/interface.png``
@@ -27,8 +27,6 @@ option is ignored in a sweep) and returns :data:`OUTPUTS`.
 
 from __future__ import annotations
 
-import csv
-import io
 import math
 import warnings
 from dataclasses import dataclass
@@ -50,6 +48,8 @@ CELL_OPTIONS = ("geometry", "pellet_radius", "pellet_thickness", "alloy_thicknes
                 "working_metal", "contact", "flaw", "host")
 GEIS_OPTIONS = ("geis_frequency_max", "geis_frequency_min", "geis_points_per_decade")
 NUMERIC_OPTIONS = ("error_tolerance",)
+DEFAULT_PROFILES = 40
+"""Interface profiles kept per run by default: enough times for a phase map."""
 OPTIONS = (CELL_OPTIONS + ("protocol", "compositions", "profiles", "geis_times") + GEIS_OPTIONS
            + NUMERIC_OPTIONS)
 OPTION_UNITS = {"pellet_radius": "m", "pellet_thickness": "m", "alloy_thickness": "m",
@@ -127,7 +127,7 @@ class SimulationOptions:
     cell: CellOptions
     protocol: tuple[str, ...]
     compositions: tuple[Composition, ...]
-    profiles: int = 6
+    profiles: int = 40
     geis_times: tuple = ()
     geis: tuple = (1e6, 1e-2, 6)
     """(f_max [Hz], f_min [Hz], points per decade) of operando GEIS."""
@@ -313,7 +313,7 @@ def parse_options(table: dict, prefix: str, params) -> SimulationOptions:
                 problems.extend(Problem(f"{prefix}.protocol", p.message, p.value, p.expected)
                                 for p in err.problems)
     comps = parse_compositions(table, prefix, params, problems)
-    profiles = table.get("profiles", 6)
+    profiles = table.get("profiles", DEFAULT_PROFILES)
     if isinstance(profiles, bool) or not isinstance(profiles, int) or not 0 <= profiles <= 50:
         problems.append(Problem(f"{prefix}.profiles", "out of range", profiles,
                                 "an integer in [0, 50]"))

@@ -76,6 +76,10 @@ def _import_kind(task: PointTask):
         raise
 
 
+_INPUT_FILES = ("point.json", "parameters.toml", "study.toml", "study.json")
+"""Files of a point folder that describe its inputs (kept on a retry)."""
+
+
 def clear_point_dir(folder: Path) -> None:
     """Remove what an earlier (failed or interrupted) attempt left, keeping the inputs.
 
@@ -84,7 +88,7 @@ def clear_point_dir(folder: Path) -> None:
     """
     folder.mkdir(parents=True, exist_ok=True)
     for child in folder.iterdir():
-        if child.name == "point.json" or child.name.startswith("."):
+        if child.name in _INPUT_FILES or child.name.startswith("."):
             continue
         if child.is_dir():
             shutil.rmtree(child, ignore_errors=True)
