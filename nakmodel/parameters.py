@@ -297,13 +297,13 @@ def _toml_inline(value) -> str:
 
 
 def _float_text(value) -> str:
-    """Shortest text reading back to ``value`` with at most 15 significant digits: no
-    binary noise of unit conversions (``0.09999999999999999`` is written ``0.1``)."""
+    """Shortest text reading back exactly to ``value`` (values converted from units carry
+    no binary noise: :func:`nakmodel.units.to_si` keeps 15 significant digits)."""
     from .display_units import shortest_float_text
 
     if isinstance(value, bool) or not isinstance(value, int | float):
         return repr(value)
-    return shortest_float_text(float(value)) if isinstance(value, float) else str(value)
+    return shortest_float_text(float(value), 17) if isinstance(value, float) else str(value)
 
 
 def iter_schema():

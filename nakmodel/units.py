@@ -88,6 +88,10 @@ def to_si(value, unit: str, key: str = "value", *, allow_plain_number: bool = Tr
                 Problem(key, f"wrong dimension {quantity.dimensionality}", value, expected)
             )
         result = float(quantity.to(target).magnitude)
+        if result != 0.0 and math.isfinite(result):
+            # 15 significant digits: a unit conversion's last binary digits are noise
+            # ("1 mS/cm" -> 0.1, not 0.09999999999999999); 1e-15 relative, below any physics
+            result = float(f"{result:.15g}")
     else:
         raise ParameterError(
             Problem(key, f"expected a number or a string with units, not {type(value).__name__}",

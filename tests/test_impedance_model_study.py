@@ -53,7 +53,7 @@ def test_pristine_run_writes_spectra_and_modes(tmp_path):
     spec = Spectrum.from_csv(tmp_path / "NaK65_spectrum.csv")
     assert len(spec) == 36 and spec.area is not None
     rows = (tmp_path / "NaK65_modes.csv").read_text().splitlines()
-    assert rows[0] == "tau_s,R_ohm_cm2,region"
+    assert rows[0] == "tau [s],R [ohm cm^2],region"
     # the 1D bulk resistance L/σ appears as the ceramic sum (Ω cm²)
     p = st.parameters
     bulk = 1e4 * p.cell.pellet_thickness / p.nasicon.conductivity

@@ -23,11 +23,18 @@ PYTHON = sys.executable
 
 
 def read_csv(path) -> list[dict]:
+    """Rows by header, output columns also by their name without the unit."""
     with open(path, newline="") as handle:
-        return list(csv.DictReader(handle))
+        rows = list(csv.DictReader(handle))
+    for row in rows:
+        for key in list(row):
+            bare = key.split(" [")[0]
+            if bare != key and bare not in row:
+                row[bare] = row[key]
+    return rows
 
 
-def strip_run_specific(rows, drop=("wall_time_s", "pid")) -> list[dict]:
+def strip_run_specific(rows, drop=("wall_time_s", "wall_time_s [s]", "pid")) -> list[dict]:
     return [{k: v for k, v in row.items() if k not in drop} for row in rows]
 
 

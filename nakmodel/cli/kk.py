@@ -106,8 +106,8 @@ def _write_outputs(out: Path, results) -> None:
     out.mkdir(parents=True, exist_ok=True)
     buffer = io.StringIO()
     table = csv.writer(buffer, lineterminator="\n")
-    table.writerow(["file", "spectrum", "points", "fmin_Hz", "fmax_Hz", "M", "mu",
-                    "extend_decades", "max_residual", "noise_percent", "passed"])
+    table.writerow(["file", "spectrum", "points [-]", "fmin [Hz]", "fmax [Hz]", "M [-]", "mu [-]",
+                    "extend_decades [-]", "max_residual [-]", "noise_percent [%]", "passed"])
     used: set[str] = set()
     for file, r in results:
         s = r.spectrum

@@ -9,7 +9,7 @@ from ._common import add_quiet, echo
 
 def register(sub) -> None:
     parser = sub.add_parser(
-        "plot", help="plot saved study results",
+        "plot", help="plot saved study results (any study kind, run or sweep folder)",
         description="Write the figures of a results folder (nakmodel run / nakmodel sweep "
         "output of any study kind): CCD and critical capacity vs composition with the "
         "limiting mechanism, every sweep output against every swept key, voltage vs time / "

@@ -27,7 +27,8 @@ from .spec import Point, SweepSpec, _display, canonical
 
 POINT_FILE = "point.json"
 RESULT_FILE = "result.json"
-_OWN_FILES = {POINT_FILE, RESULT_FILE}
+_OWN_FILES = {POINT_FILE, RESULT_FILE, "parameters.toml", "study.toml", "study.json"}
+"""Files of the store itself (inputs and result), not listed as a point's outputs."""
 
 
 def _json_value(value):
