@@ -10,7 +10,8 @@ output folder
 * ``parameters.toml``: the fully resolved parameter set with the source and tag of every
   value (``nakmodel.load_parameters("parameters.toml")`` reads it back; ``--params
   parameters.toml`` reruns the study on it);
-* ``study.toml``: a byte copy of the study file (``study.json`` for a study given as a dict).
+* ``study.toml``: a byte copy of the study file (``study.json`` for a study given as a dict),
+  and of its ``[parameters] file`` when that is a relative path inside the study folder.
 """
 
 from __future__ import annotations
@@ -151,6 +152,13 @@ class Provenance:
         elif study.source is not None:
             written.append(atomic_write_text(outdir / "study.json", json.dumps(
                 study.source, indent=2, default=str) + "\n"))
+        named = ((study.source or {}).get("parameters") or {}).get("file")
+        if (isinstance(named, str) and study.parameter_file is not None
+                and not Path(named).is_absolute() and ".." not in Path(named).parts
+                and Path(study.parameter_file).is_file()):
+            # the study copy's `file = ...` resolves inside the output folder too
+            written.append(atomic_write_bytes(outdir / named,
+                                              Path(study.parameter_file).read_bytes()))
         return written
 
     def as_dict(self, finished: str | None = None) -> dict:

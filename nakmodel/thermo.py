@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
-from scipy.optimize import brentq
+from .rootfind import brentq  # scipy.optimize.brentq, without importing scipy
 
 from .errors import ParameterError, Problem
 

@@ -69,6 +69,8 @@ def to_si(value, unit: str, key: str = "value", *, allow_plain_number: bool = Tr
                         f"a string such as '25 degC' or '{unit}'")
             )
         result = float(value)
+    elif isinstance(value, str) and (fast := _fast_si(value, unit)) is not None:
+        result = fast
     elif isinstance(value, str):
         try:
             quantity = _quantity(value)
@@ -87,11 +89,7 @@ def to_si(value, unit: str, key: str = "value", *, allow_plain_number: bool = Tr
             raise ParameterError(
                 Problem(key, f"wrong dimension {quantity.dimensionality}", value, expected)
             )
-        result = float(quantity.to(target).magnitude)
-        if result != 0.0 and math.isfinite(result):
-            # 15 significant digits: a unit conversion's last binary digits are noise
-            # ("1 mS/cm" -> 0.1, not 0.09999999999999999); 1e-15 relative, below any physics
-            result = float(f"{result:.15g}")
+        result = _noise_free(float(quantity.to(target).magnitude))
     else:
         raise ParameterError(
             Problem(key, f"expected a number or a string with units, not {type(value).__name__}",
@@ -99,6 +97,40 @@ def to_si(value, unit: str, key: str = "value", *, allow_plain_number: bool = Tr
         )
     if not math.isfinite(result):
         raise ParameterError(Problem(key, "must be finite (not NaN or inf)", value, expected))
+    return result
+
+
+def _fast_si(value: str, unit: str) -> float | None:
+    """SI magnitude of ``value`` by :mod:`nakmodel.unit_table` (no pint), or None when that
+    parser does not handle the text or the dimensions differ (pint then decides and
+    explains).  ``degC``/``degF`` and offsets are left to pint, except plain ``degC``."""
+    from .unit_table import N_AVOGADRO, parse
+
+    text = normalise_unit_text(value)
+    match = _NUMBER.match(text)
+    if match is None:
+        return None
+    number = float(match.group(0))
+    rest = text[match.end():].strip()
+    if unit == "K" and rest == "degC":
+        return _noise_free(number + 273.15)
+    found, target = parse(rest), parse(normalise_unit_text(unit) if unit else "")
+    if found is None or target is None:
+        return None
+    factor, dims = found
+    if unit == "J/mol" and dims == parse("J")[1]:
+        factor, dims = factor * N_AVOGADRO, target[1]
+    if dims != target[1]:
+        return None
+    result = number * factor / target[0]
+    return _noise_free(result) if math.isfinite(result) else None
+
+
+def _noise_free(result: float) -> float:
+    """15 significant digits: a unit conversion's last binary digits are noise ("1 mS/cm"
+    -> 0.1, not 0.09999999999999999); 1e-15 relative, below any physics."""
+    if result != 0.0 and math.isfinite(result):
+        return float(f"{result:.15g}")
     return result
 
 

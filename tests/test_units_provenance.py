@@ -293,7 +293,10 @@ def test_relaxation_spectrum_rows_iterate_as_tau_r_region():
     # the rows rebuild the spectrum: Z(0) - Z_inf = sum R (exact modes, physics check)
     total = sum(R for _, R, _ in modes)
     assert total == pytest.approx(modes.total_resistance, rel=1e-12)
-    assert len(repr(modes)) < 200 and "modes" in repr(modes)
+    from nakmodel.impedance.linear import RelaxationSpectrum
+
+    base = RelaxationSpectrum(modes.tau, modes.R, modes.Z_inf, list(modes.region))
+    assert len(repr(base)) < 200 and "modes" in repr(base)
 
 
 def test_display_units_layer():
@@ -369,3 +372,68 @@ def test_shipped_parameter_toml_floats_have_no_binary_noise():
     data = tomllib.loads(text)
     assert data["nasicon"]["conductivity"]["value"] == "0.1 S/m"
     assert data["cell"]["alloy_thickness"]["value"] == "0.0001 m"
+
+
+def test_fast_unit_table_agrees_with_pint():
+    """The pint-free parser of parameter-file units (nakmodel.unit_table) against pint, the
+    independent reference, for every symbol and prefix it knows and typical expressions."""
+    from nakmodel import units
+    from nakmodel.unit_table import PREFIXES, UNITS, _NO_PREFIX, parse
+
+    ureg = units.registry()
+    pint_names = {"ohm": "ohm", "at_pct": "at_pct", "atpct": "at_pct", "wt_pct": "wt_pct",
+                  "wtpct": "wt_pct", "Ah": "A*h", "l": "L", "hr": "hour", "d": "day"}
+    symbols = list(UNITS) + [p + s for s in UNITS if s not in _NO_PREFIX for p in PREFIXES]
+    for sym in symbols:
+        name = sym[1:] if sym not in UNITS else sym
+        prefix = sym[0] if sym not in UNITS else ""
+        text = prefix + pint_names.get(name, name) if name != "Ah" else f"{prefix}A*h"
+        factor, _ = parse(sym)
+        reference = ureg.Quantity(1.0, text).to_base_units().magnitude
+        assert factor == pytest.approx(reference, rel=1e-12), sym
+    for value, unit in (("25 degC", "K"), ("0.4 mA/cm2", "A/m^2"), ("0.1 eV", "J/mol"),
+                        ("2 kcal/mol", "J/mol"), ("1 MPa*m^0.5", "Pa*m^0.5"),
+                        ("1 Ω cm²", "ohm*m^2"), ("3 at_pct/K", "1/K"), ("1 mAh/cm2", "C/m^2"),
+                        ("0.05 mA/cm2/s", "A/m^2/s"), ("23.75 cm^3/mol", "m^3/mol")):
+        fast = units._fast_si(value, unit)
+        quantity = units._quantity(value)
+        if unit == "J/mol" and "electron_volt" in str(quantity.units) or "calorie" in str(
+                quantity.units):
+            quantity = quantity * ureg.Quantity(1.0, "N_A") if "electron" in str(
+                quantity.units) else quantity
+        reference = quantity.to(units._si_unit(unit)).magnitude
+        assert fast == pytest.approx(reference, rel=1e-14), value
+    assert units._fast_si("1 cd", "s") is None and units._fast_si("2 mV", "m") is None
+    with pytest.raises(nakmodel.ParameterError, match="wrong dimension"):
+        units.to_si("2 mV", "m", "x")
+
+
+def test_kk_result_repr_is_one_line():
+    from nakmodel.drt import kramers_kronig
+
+    f = np.logspace(5, -1, 40)
+    spec = nakmodel.Spectrum(f, 1 + 10 / (1 + 1j * 2 * np.pi * f * 1e-3), label="rc")
+    text = repr(kramers_kronig(spec))
+    assert "\n" not in text and len(text) < 200 and "rc" in text
+
+
+def test_plain_python_brent_matches_scipy():
+    """nakmodel.rootfind.brentq (used by thermo so that `params check` needs no scipy)
+    against scipy.optimize.brentq: same roots, and the liquid window unchanged."""
+    import scipy.optimize
+
+    from nakmodel import thermo
+    from nakmodel.rootfind import brentq
+
+    cases = [(lambda x: x ** 3 - 2 * x - 5, 2.0, 3.0, {}),
+             (lambda x: math.cos(x) - x, 0.0, 1.0, {"xtol": 1e-14}),
+             (lambda x: math.exp(x) - 1e-8, -30.0, 5.0, {}),
+             (lambda x: math.log(x / 1e-200), 1e-300, 0.5, {"xtol": 1e-300, "rtol": 1e-14})]
+    for f, a, b, kw in cases:
+        ours, ref = brentq(f, a, b, **kw), scipy.optimize.brentq(f, a, b, **kw)
+        assert ours == pytest.approx(ref, rel=1e-13, abs=kw.get("xtol", 2e-12))
+    with pytest.raises(ValueError):
+        brentq(lambda x: x * x + 1, -1.0, 1.0)
+    p = load_parameters()
+    low, high = thermo.liquid_window(p.temperature, p)
+    assert (low, high) == pytest.approx((0.1468, 0.7030), abs=1e-4)  # README / session 1

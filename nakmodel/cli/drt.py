@@ -35,7 +35,8 @@ def register(sub) -> None:
                         help="FWHM coefficient of the basis (default 0.5)")
     parser.add_argument("--order", type=int, default=1, choices=(1, 2),
                         dest="derivative_order", help="penalised derivative order")
-    parser.add_argument("--data", default="complex", choices=("complex", "real", "imag"))
+    parser.add_argument("--data", default="complex", choices=("complex", "real", "imag"),
+                        help="which part of Z the DRT is fitted to (default: both)")
     parser.add_argument("--extend", type=float, default=1.0, metavar="DECADES",
                         dest="extend_decades",
                         help="extend the τ grid beyond 1/ω on both sides (e.g. 1 for spectra "

@@ -32,7 +32,8 @@ def register(sub) -> None:
     parser.add_argument("--mu-rule", default="stable", choices=("stable", "first"),
                         help="M selection: stable (default) or first (Schönleber 2014)")
     parser.add_argument("--M", type=int, default=None, help="fixed number of RC elements")
-    parser.add_argument("--test", default="complex", choices=("complex", "real", "imag"))
+    parser.add_argument("--test", default="complex", choices=("complex", "real", "imag"),
+                        help="which part of Z the Lin-KK circuit is fitted to (default: both)")
     parser.add_argument("--threshold", type=float, default=1.0, metavar="PERCENT",
                         help="largest |residual| in %% of |Z| for a pass (default 1)")
     parser.add_argument("--extend", default="0", metavar="DECADES",
