@@ -378,7 +378,7 @@ def test_fast_unit_table_agrees_with_pint():
     """The pint-free parser of parameter-file units (nakmodel.unit_table) against pint, the
     independent reference, for every symbol and prefix it knows and typical expressions."""
     from nakmodel import units
-    from nakmodel.unit_table import PREFIXES, UNITS, _NO_PREFIX, parse
+    from nakmodel.unit_table import _NO_PREFIX, PREFIXES, UNITS, parse
 
     ureg = units.registry()
     pint_names = {"ohm": "ohm", "at_pct": "at_pct", "atpct": "at_pct", "wt_pct": "wt_pct",
