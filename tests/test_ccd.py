@@ -6,8 +6,6 @@ import math
 from types import SimpleNamespace
 
 import numpy as np
-
-from nakmodel.mechanics.loading import FlawLoadingModel
 import pytest
 
 from nakmodel import load_parameters
@@ -23,7 +21,7 @@ from nakmodel.ccd import (
     scan_protocol,
 )
 from nakmodel.errors import ParameterError
-from nakmodel.mechanics.loading import FARADAY, NA_MOLAR_VOLUME
+from nakmodel.mechanics.loading import FARADAY, NA_MOLAR_VOLUME, FlawLoadingModel
 
 PARAMS = load_parameters()
 WINDOW = (0.147, 0.703)
