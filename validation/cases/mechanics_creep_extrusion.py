@@ -168,7 +168,7 @@ def run(outdir):
 
 CASE = Case(name="mechanics_creep_extrusion",
             title="Creep-extrusion pressure of solid Na vs numerical power-law channel flow",
-            run=run, slow=False, figures=["creep_extrusion.png"],
+            run=run, slow=True, figures=["creep_extrusion.png"],
             description=("Closed-form power-law slit/pipe flux and flaw tip pressure "
                          "(nakmodel.mechanics.creep_extrusion) against a finite-volume "
                          "solution of the momentum balance with the Norton law; n = 1 "
