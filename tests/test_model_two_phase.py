@@ -148,10 +148,8 @@ def test_lateral_sine_decays_at_the_interdiffusivity_rate():
     pb = CoupledProblem(cm, temperature=T, alloy=a, parameters=p, x_initial=x0,
                         x_reference=0.5, include_interface=False)
     rate = float(thermo.interdiffusivity(0.3, T, p)) * (math.pi / b) ** 2
-    V1 = fem.functionspace(pb.mesh, ("Lagrange", 1))
     X = ufl.SpatialCoordinate(pb.mesh)
     mode = fem.form(pb.u[0] * ufl.cos(math.pi * X[0] / b) * pb.dx_alloy)
-    del V1
 
     def amplitude():
         return fem.assemble_scalar(mode)
@@ -174,9 +172,6 @@ def test_lateral_sine_decays_at_the_interdiffusivity_rate():
 def test_kinematic_tensor_is_one_over_j_squared_normal_only():
     J = 1.3
     assert two_phase.kinematic_tensor(J, 1) == pytest.approx(1 / J**2)
-    m = ufl.as_matrix([[float(v) for v in row] for row in np.eye(2)])
-    del m
-    import dolfinx_solver  # noqa: F401, F811
     from dolfinx import mesh as dmesh
     from mpi4py import MPI
 

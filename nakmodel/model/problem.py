@@ -422,6 +422,13 @@ class CoupledProblem:
                     "quadrature_weights": wts})
         else:
             self.dx_alloy_mass, self.dS_contact_nodal = self.dx_alloy, self.dS_contact
+        # alloy transport coefficient at the nodes (vertex rule, trapezoidal mean of the nodal
+        # D_eff): a liquid node conducts into a neighbouring pinned-mush node (D_eff = 0)
+        # with >= D~/2 however close the front is, so a melting front costs no O(1) jump
+        # of the liquid composition (Gauss points inside the mush would see D_eff = 0)
+        self.dx_alloy_flux = (self.dx_alloy(metadata={"quadrature_rule": "vertex",
+                                                      "quadrature_degree": 1})
+                              if self.lumped else self.dx_alloy)
         self.dS_interface = dS(tuple(interface_tags))
         self.ds_ce = ds(self._tag("counter_electrode"))
         c, phi = self.u[0], self.u[1]
@@ -493,8 +500,7 @@ class CoupledProblem:
         cdl_we, cdl_ce = k["cdl_we"], k["cdl_ce"]
 
         R = (k["host_transport"] * ufl.inner(self.transport_tensor(c) * ufl.grad(c), ufl.grad(vc))
-             * w
-             * self.dx_alloy
+             * w * self.dx_alloy_flux
              + sigma * ufl.inner(ufl.grad(phi), ufl.grad(vp)) * w * self.dx_nasicon
              - i_ce * vp * w * self.ds_ce)
         if self._include_interface:

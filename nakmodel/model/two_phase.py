@@ -257,7 +257,7 @@ class PhaseFields:
         if self.k_solubility:
             x_k = self.solid_k_composition(x)
             slope = ramp_slope(self.x_solid_k - x, self._w_sk())
-            d_sol = d_sol + (1.0 - self.open_fraction(x)) * (1.0 - slope) * one_x2 / (
+            d_sol = d_sol + (1.0 - self.open_fraction(x)) * slope * one_x2 / (
                 1.0 - x_k) ** 2
         else:
             d_sol = d_sol + (1.0 - self.open_fraction(x)) * 0.0
@@ -282,7 +282,12 @@ def oxidation_gate(eta, temperature, residual, width: float = GATE_WIDTH):
     """g(eta) = theta + (1 - theta) (1 - tanh(F eta / (2 w RT))) / 2: 1 for reduction,
     theta (``residual``) for oxidation (module docstring)."""
     z = tu.FARADAY * eta / (2.0 * width * tu.GAS_CONSTANT * temperature)
-    th = ufl.tanh(z) if _is_ufl(eta, z) else np.tanh(z)
+    # |z| capped at 40 (tanh = +-1 to round-off there): UFL differentiates tanh as
+    # 2 cosh(z) / (cosh(2 z) + 1), which is inf/inf = NaN for |z| > ~355
+    if _is_ufl(eta, z):
+        th = ufl.tanh(ufl.max_value(ufl.min_value(z, 40.0), -40.0))
+    else:
+        th = np.tanh(np.clip(z, -40.0, 40.0))
     return residual + (1.0 - residual) * 0.5 * (1.0 - th)
 
 
