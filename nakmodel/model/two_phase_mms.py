@@ -95,7 +95,8 @@ def solve(dim: int, n: int, smoothing: float = SMOOTHING, parameters=None,
     alloy = dataclasses.replace(alloy, phase_smoothing=smoothing)
     kappa = KAPPA
     p = CoupledProblem(_mesh(dim, n), temperature=T, alloy=alloy, parameters=params,
-                       x_initial=0.15, x_reference=0.15, include_interface=False, quadrature_degree=8,
+                       x_initial=0.15, x_reference=0.15, include_interface=False,
+                       quadrature_degree=8,
                        extra_residual=_extra(kappa, x_range))
     X = ufl.SpatialCoordinate(p.mesh)
     c_ex = _c_exact(p, X, x_range)
