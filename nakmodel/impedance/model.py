@@ -96,6 +96,7 @@ class ModelLinearization:
     n_phi: int = 0
     relative_permittivity: float = 0.0
     current_density: float = 0.0  # DC current density of the state [A/m^2]
+    problem: object = None  # the CoupledProblem linearised (for mode attribution)
 
     def impedance(self, frequencies, mode=Excitation.GALVANOSTATIC,
                   method: str = "direct") -> np.ndarray:
@@ -143,13 +144,17 @@ class ModelLinearization:
         C = (w0^T M v0) / ((c·v0)(w0^T b)); (None, inf) without an alloy."""
         if self.n_c == 0:
             return None, math.inf
+        cached = self.__dict__.get("_inventory")
+        if cached is not None:
+            return cached
         w0 = self.inventory_left_vector()
         Mw = self.system.M.T @ w0
         rhs = np.zeros(self.system.size + 1)
         rhs[-1] = 1.0
         v0 = self._bordered(w0, Mw).solve(rhs)[:-1]
         r0 = (self.system.c @ v0) * (w0 @ self.system.b) / (w0 @ (self.system.M @ v0))
-        return v0, (1.0 / r0 if r0 != 0 else math.inf)
+        self._inventory = (v0, (1.0 / r0 if r0 != 0 else math.inf))
+        return self._inventory
 
     def dc_resistance(self) -> float:
         """Z(0) [Ω], or under current control (singular J) the constant term of the Laurent
@@ -501,7 +506,7 @@ def linearize(problem, *, relative_permittivity: float | None = None,
                                  labels[-1:]])
     system = LinearizedSystem(J, M, b, c, 0.0, labels, list(REGIONS))
     return ModelLinearization(system, float(problem.area_nominal), region_mass, nc, nphi,
-                              float(eps_r), float(i_dc))
+                              float(eps_r), float(i_dc), problem)
 
 
 def _pad(A: sp.spmatrix, n_gb: int) -> sp.csr_matrix:
@@ -550,7 +555,7 @@ def _blocked_capacitance_matrix(problem) -> sp.csr_matrix:
     vec = fem.assemble_vector(fem.form(q * v[1]("+") * measure)).array
     total = float(fem.assemble_scalar(fem.form(q * measure)))
     col = -vec[a][:, None]
-    return sp.bmat([[A[a][:, a], sp.csr_matrix(col)], [sp.csr_matrix(col.T), total]],
+    return sp.bmat([[A[a][:, a], sp.csr_matrix(col)], [sp.csr_matrix(col.T), sp.csr_matrix([[total]])]],
                    format="csr")
 
 

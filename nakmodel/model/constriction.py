@@ -237,3 +237,30 @@ def blocked_form(blocked, test, voltage):
     if blocked is None:
         return 0
     return ufl.diff(blocked[0], voltage) * test * blocked[1]
+
+
+def constriction_share(problem) -> float:
+    """r_c / R_F at the state: the part of the WE faradaic resistance per nominal area,
+    R_F = 1/(∂i/∂V), that is constriction r_c (interface mean); 0 without the term."""
+    import dolfinx_solver  # noqa: F401
+
+    from dolfinx import fem
+
+    values = problem._values
+    if values["patch_size"] == 0.0 and values["r_spots"] == 0.0:
+        return 0.0
+    k = problem._constants
+    c, phi = problem.u[0], problem.u[1]
+    V = ufl.variable(problem.voltage)
+    i_we, parts = problem.interface_current(c("+"), phi("+"), V)
+    r = k["r_spots"] + subgrid_resistance(parts["f_active"] / k["contact"], k["patch_size"],
+                                          k["sigma"], problem.working.patch_shape) / k["contact"]
+    ds = problem.dS_contact
+    comm = problem.mesh.comm
+
+    size = comm.allreduce(fem.assemble_scalar(fem.form(fem.Constant(problem.mesh, 1.0) * ds)))
+
+    def mean(expr):
+        return comm.allreduce(fem.assemble_scalar(fem.form(expr * ds))) / max(size, 1e-300)
+
+    return float(mean(r) * mean(ufl.diff(i_we, V)))  # r_c / R_F = r_c dI/dV
