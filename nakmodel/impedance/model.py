@@ -56,6 +56,7 @@ import scipy.sparse.linalg as spla
 
 from ..errors import ParameterError, Problem
 from ..model import ceramic
+from . import contact_nodes
 from .linear import LinearizedSystem, check_frequencies
 
 EPSILON_0 = 8.8541878128e-12  # F/m, vacuum permittivity (CODATA 2018)
@@ -97,6 +98,7 @@ class ModelLinearization:
     relative_permittivity: float = 0.0
     current_density: float = 0.0  # DC current density of the state [A/m^2]
     problem: object = None  # the CoupledProblem linearised (for mode attribution)
+    contact_nodes: np.ndarray | None = None  # indices of the sub-grid contact-node unknowns
 
     def impedance(self, frequencies, mode=Excitation.GALVANOSTATIC,
                   method: str = "direct") -> np.ndarray:
@@ -131,6 +133,8 @@ class ModelLinearization:
         w0 = np.zeros(self.system.size)
         w0[: self.n_c] = 1.0
         w0[-1] = -1.0 / FARADAY
+        if self.contact_nodes is not None:  # their rows close the Na balance (contact_nodes)
+            w0[self.contact_nodes] = 1.0 / FARADAY
         return w0
 
     def _bordered(self, column, row):
@@ -496,6 +500,17 @@ def linearize(problem, *, relative_permittivity: float | None = None,
     region_mass = {"alloy bulk": Malloy.tocsr(), "ceramic": Mg, "counter electrode": Mce}
     region_mass.update(_split_interface(problem, Mwe, blocked))
     labels[nc:nc + nphi][np.isin(phi_blocks, blocked)] = REGIONS.index("constriction")
+    # sub-grid constriction: contact-node unknowns φ_c before V (contact_nodes)
+    J, M, n_cn, cn_mass = contact_nodes.augment(problem, J, M)
+    if n_cn:
+        region_mass = {k: _pad(v, n_cn) for k, v in region_mass.items()}
+        region_mass["interface"] = (region_mass["interface"] - cn_mass["removed"]
+                                    - cn_mass["blocked"] + cn_mass["active"]).tocsr()
+        region_mass["constriction"] = (region_mass.get("constriction", 0 * cn_mass["blocked"])
+                                       + cn_mass["blocked"]).tocsr()
+        b, c = _pad_vector(b, n_cn), _pad_vector(c, n_cn)
+        labels = np.concatenate([labels[:-1], np.full(n_cn, REGIONS.index("interface")),
+                                 labels[-1:]])
     # grain boundaries (brick layer): extra φ_gb unknowns before V (nakmodel.model.ceramic)
     J, M, n_gb, gb_mass = ceramic.augment(problem, J, M, EPSILON_0 * float(eps_r))
     if n_gb:
@@ -505,8 +520,9 @@ def linearize(problem, *, relative_permittivity: float | None = None,
         labels = np.concatenate([labels[:-1], np.full(n_gb, REGIONS.index("grain boundary")),
                                  labels[-1:]])
     system = LinearizedSystem(J, M, b, c, 0.0, labels, list(REGIONS))
+    nodes = np.arange(nc + nphi, nc + nphi + n_cn) if n_cn else None
     return ModelLinearization(system, float(problem.area_nominal), region_mass, nc, nphi,
-                              float(eps_r), float(i_dc), problem)
+                              float(eps_r), float(i_dc), problem, nodes)
 
 
 def _pad(A: sp.spmatrix, n_gb: int) -> sp.csr_matrix:
@@ -555,7 +571,8 @@ def _blocked_capacitance_matrix(problem) -> sp.csr_matrix:
     vec = fem.assemble_vector(fem.form(q * v[1]("+") * measure)).array
     total = float(fem.assemble_scalar(fem.form(q * measure)))
     col = -vec[a][:, None]
-    return sp.bmat([[A[a][:, a], sp.csr_matrix(col)], [sp.csr_matrix(col.T), sp.csr_matrix([[total]])]],
+    return sp.bmat([[A[a][:, a], sp.csr_matrix(col)],
+                    [sp.csr_matrix(col.T), sp.csr_matrix([[total]])]],
                    format="csr")
 
 

@@ -32,10 +32,10 @@ Each mode is attributed to the region holding most of its stored energy
 chemical capacitance, the WE double layer ("interface"), the capacitance of non-contacting
 area, charged through the constriction field ("constriction"), the ceramic's geometric
 capacitance, the grain-boundary capacitance of a brick-layer ceramic ("grain boundary")
-and the CE double layer).  A homogenised interface with a sub-grid constriction stores a
-constriction mode in its double layer; such an "interface" mode is called "constriction"
-when the sub-grid resistance is more than half of the interface's faradaic resistance
-(:func:`_constriction_share`).
+and the CE double layer).  With a sub-grid constriction the blocked part of a homogenised
+interface is a capacitance between the metal and the ceramic and the active double layer sits
+behind the constriction (:mod:`nakmodel.impedance.contact_nodes`), so its constriction mode
+is attributed the same way.
 """
 
 from __future__ import annotations
@@ -383,7 +383,6 @@ def modes_of(lin: ModelLinearization, n_modes: int | None = None,
                 spectrum.tau[order], spectrum.R[order], spectrum.Z_inf,
                 [spectrum.region[i] for i in order], spectrum.region_weights[order],
                 spectrum.region_names, spectrum.series_capacitance)
-    _label_constriction(lin, spectrum)
     return check_complete(lin, spectrum)
 
 
@@ -405,26 +404,6 @@ def check_complete(lin: ModelLinearization, spectrum: ModelRelaxationSpectrum,
                       f"{spectrum.span:.6g} ohm ({100 * total / spectrum.span:.2f} %)",
                       IncompleteSpectrumWarning, stacklevel=3)
     return spectrum
-
-
-def _constriction_share(lin: ModelLinearization) -> float:
-    """Fraction of the WE faradaic resistance that is sub-grid constriction, r_c/(r_c + R_kin)
-    at the state (interface mean; 0 without a sub-grid term)."""
-    problem = getattr(lin, "problem", None)
-    if problem is None:
-        return 0.0
-    from ..model.constriction import constriction_share
-
-    return constriction_share(problem)
-
-
-def _label_constriction(lin: ModelLinearization, spectrum: ModelRelaxationSpectrum):
-    """Call the "interface" modes "constriction" when the sub-grid constriction dominates
-    the faradaic resistance they relax through."""
-    if not spectrum.region or _constriction_share(lin) <= 0.5:
-        return
-    spectrum.region = ["constriction" if name == "interface" else name
-                       for name in spectrum.region]
 
 
 def relaxation_spectrum(model_or_cell, parameters=None, state=None, *, n_modes: int | None = None,

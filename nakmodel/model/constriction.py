@@ -167,23 +167,28 @@ def faradaic_current(problem, eta, i0, f_act):
     the sub-grid constriction of its active fraction and, in a 1D cell with contact spots,
     the spot array's own constriction (both in series with the kinetics, (1)).
 
-    The active fraction per nominal area is θ = f_act; the sub-grid r_c uses the unblocked
-    fraction of the contact area, θ/contact (the spots of a 1D ``ContactSpots`` cell carry
-    their own, geometric, constriction)."""
+    The active fraction per nominal area is θ = f_act (liquid, contacting area).  The
+    sub-grid tubes tile the nominal interface, r_c(θ); in a 1D ``ContactSpots`` cell they
+    tile the spots (fraction f_s), which carry their own geometric constriction r_spots:
+    r = r_spots + r_c(θ/f_s)/f_s."""
     k = problem._constants
     values = problem._values
     temperature = k["T"]
     if values["patch_size"] == 0.0 and values["r_spots"] == 0.0:
         return f_act * problem.kinetics_we.current(eta, i0, temperature)
-    # per nominal area: the spot array's own r (already nominal) plus the sub-grid tubes,
-    # which tile the contact area (fraction `contact`): r_nominal = r_contact / contact
-    theta_patch = f_act / k["contact"]
-    r = k["r_spots"] + subgrid_resistance(theta_patch, k["patch_size"], k["sigma"],
-                                          problem.working.patch_shape) / k["contact"]
+    r = series_resistance(problem, f_act)
     return series_current(problem.kinetics_we, eta, i0, temperature, f_act, r)
 
 
 # ---------------------------------------------------------------------- problem hooks
+def series_resistance(problem, f_act):
+    """r [Ω m²] per nominal area in series with the kinetics (see :func:`faradaic_current`)."""
+    k = problem._constants
+    fs = k["spot_fraction"]
+    return k["r_spots"] + subgrid_resistance(f_act / fs, k["patch_size"], k["sigma"],
+                                             problem.working.patch_shape) / fs
+
+
 def one_d_spot_resistance(cell_mesh, conductivity: float) -> float:
     """Specific constriction resistance [Ω m²] a 1D cell with ``ContactSpots`` must carry
     (:func:`spot_array_specific_resistance` of its spots); 0 for any other cell.  A 1D mesh
@@ -205,8 +210,9 @@ def constants(problem, conductivity: float) -> dict:
     """The numbers of this module's terms for the problem's constants table:
     ``patch_size`` [m], ``r_spots`` [Ω m²] (1D contact spots) and ``cb`` [F/m²]."""
     working = problem.working
-    return {"patch_size": float(getattr(working, "patch_size", 0.0)),
-            "r_spots": one_d_spot_resistance(problem.cell_mesh, conductivity),
+    r_spots = one_d_spot_resistance(problem.cell_mesh, conductivity)
+    return {"patch_size": float(getattr(working, "patch_size", 0.0)), "r_spots": r_spots,
+            "spot_fraction": float(problem.cell_mesh.contact_fraction) if r_spots else 1.0,
             "cb": float(getattr(working, "blocked_capacitance", 0.0))}
 
 
@@ -238,29 +244,3 @@ def blocked_form(blocked, test, voltage):
         return 0
     return ufl.diff(blocked[0], voltage) * test * blocked[1]
 
-
-def constriction_share(problem) -> float:
-    """r_c / R_F at the state: the part of the WE faradaic resistance per nominal area,
-    R_F = 1/(∂i/∂V), that is constriction r_c (interface mean); 0 without the term."""
-    import dolfinx_solver  # noqa: F401
-
-    from dolfinx import fem
-
-    values = problem._values
-    if values["patch_size"] == 0.0 and values["r_spots"] == 0.0:
-        return 0.0
-    k = problem._constants
-    c, phi = problem.u[0], problem.u[1]
-    V = ufl.variable(problem.voltage)
-    i_we, parts = problem.interface_current(c("+"), phi("+"), V)
-    r = k["r_spots"] + subgrid_resistance(parts["f_active"] / k["contact"], k["patch_size"],
-                                          k["sigma"], problem.working.patch_shape) / k["contact"]
-    ds = problem.dS_contact
-    comm = problem.mesh.comm
-
-    size = comm.allreduce(fem.assemble_scalar(fem.form(fem.Constant(problem.mesh, 1.0) * ds)))
-
-    def mean(expr):
-        return comm.allreduce(fem.assemble_scalar(fem.form(expr * ds))) / max(size, 1e-300)
-
-    return float(mean(r) * mean(ufl.diff(i_we, V)))  # r_c / R_F = r_c dI/dV
