@@ -28,6 +28,16 @@ def fsync_dir(folder) -> None:
         os.close(fd)
 
 
+def write_durable_temp(tmp: Path, data: bytes) -> None:
+    """Create ``tmp`` exclusively (mode ``0666 & ~umask``), write ``data`` and fsync it: the
+    first half of an atomic publish (then ``os.replace`` or ``os.link`` it into place)."""
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)  # the umask applies
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
+
+
 def atomic_write_bytes(path, data: bytes) -> Path:
     """Write ``data`` to ``path`` via a temporary file in the same folder and ``os.replace``.
 
@@ -46,11 +56,7 @@ def atomic_write_bytes(path, data: bytes) -> Path:
         raise output_error(path, IsADirectoryError(21, "Is a directory"))
     tmp = path.parent / f".{path.name}.{uuid.uuid4().hex[:12]}.tmp"
     try:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)  # the umask applies
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
+        write_durable_temp(tmp, data)
         os.replace(tmp, path)
     except OSError as exc:
         tmp.unlink(missing_ok=True)

@@ -29,7 +29,7 @@ import socket
 import uuid
 from pathlib import Path
 
-from ..io_utils import fsync_dir
+from ..io_utils import fsync_dir, write_durable_temp
 
 RESULT_FILE = "result.json"
 POINT_FILE = "point.json"
@@ -124,11 +124,7 @@ def commit_result(point_dir, record: dict, attempt=None, *, json_value=None) -> 
     tmp = point_dir / f".result.{uuid.uuid4().hex}.tmp"
     final = point_dir / RESULT_FILE
     try:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)  # the umask applies
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
+        write_durable_temp(tmp, data)
         try:
             os.link(tmp, final)
             won = True
