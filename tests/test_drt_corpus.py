@@ -6,7 +6,8 @@ yet are covered as soon as they can (a skip names the reader's refusal).
 
 On every spectrum: the automatic λ is not at a bound of the search range (no
 :class:`LambdaBoundWarning`), R∞ lies between 0 and the real part at the highest
-frequency (+1 % of |Z|: the intercept is not absorbed into a peak, nor invented), no reported
+frequency with Z' ≥ 0 (+1 % of |Z|: the intercept is not absorbed into a peak, nor
+invented), no reported
 relaxation lies outside the measured τ window, and the fit reproduces the data to within
 a few per cent where the data are Kramers–Kronig consistent.  And ``nakmodel drt`` gives
 exactly the λ, R∞ and peaks of the README's Python call ``nakmodel.drt.compute(s)``.
@@ -68,9 +69,12 @@ def test_default_drt_on_measured_file(path):
         lo, hi = drt.settings["lambda_range"]
         assert lo < drt.lam < hi, where
         assert drt.lambda_choice.reason, where
-        z_top = spectrum.Z[np.argmax(spectrum.frequency)]
-        # R∞ ≤ Z'(f_max) for R∞ + iωL + arcs; 1 % of |Z| for the instruments' own errors
-        assert 0.0 <= drt.R_inf <= max(z_top.real, 0.0) + 0.01 * abs(z_top), \
+        # R∞ ≤ Z'(f_max) for R∞ + iωL + arcs; 1 % of |Z| for the instruments' own errors.
+        # A row with Z' < 0 is not a passive one-port (Re Z ≥ 0) but an instrument artefact
+        # (the Parstat export's 10 kHz row): the highest frequency with Z' ≥ 0 is used
+        rows = np.flatnonzero(spectrum.Z.real >= 0)
+        z_top = spectrum.Z[rows[np.argmax(spectrum.frequency[rows])]]
+        assert 0.0 <= drt.R_inf <= z_top.real + 0.01 * abs(z_top), \
             f"{where}: R_inf {drt.R_inf} vs Z'(f_max) {z_top.real}"
         t_lo, t_hi = drt.window
         for p in drt.relaxations():

@@ -184,6 +184,28 @@ def test_auto_lambda_is_inside_the_range_on_a_noisy_zarc():
     assert len(drt.relaxations(0.05)) == 1
 
 
+def test_auto_lambda_keeps_an_interior_minimum_whose_plateau_runs_past_the_range():
+    f = np.logspace(6, -2, 81)
+    rng = np.random.default_rng(0)
+    Z0 = 10 + zarc_impedance(f, 30, 1e-3, 0.9) + zarc_impedance(f, 20, 1e-2, 0.9)
+    for level in (0.001, 0.01):  # same noise draw as the peer test's spectrum
+        Z = Z0 + level * np.abs(Z0) * (rng.standard_normal(81)
+                                       + 1j * rng.standard_normal(81)) / np.sqrt(2)
+    s = Spectrum(f, Z)
+    wide = compute(s)  # default range: the plateau edge is inside it, λ moves there
+    minimum = wide.lambda_choice.grid[np.argmin(wide.lambda_choice.scores)]
+    assert wide.lam > 3 * minimum and "plateau" in wide.lambda_choice.reason
+    # a range ending between the minimum and the plateau edge: the edge is unknown
+    top = np.sqrt(minimum * wide.lam)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", LambdaBoundWarning)
+        narrow = compute(s, lambda_range=(top * 1e-6, top))
+    assert not narrow.lambda_at_bound
+    assert narrow.lam == pytest.approx(minimum, rel=0.5)
+    assert narrow.lam < top / 1.5
+    assert "kept" in narrow.lambda_choice.reason
+
+
 # ---------------------------------------------------------------- the model's spectrum
 @pytest.fixture(scope="module")
 def model_geis():

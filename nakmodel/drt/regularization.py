@@ -163,8 +163,10 @@ def choose_auto(problem, lam_range: tuple[float, float] | None = None,
                 points_per_decade: int = 6) -> LambdaChoice:
     """λ by the first criterion of :data:`.settings.AUTO_ORDER` whose choice is inside the
     search range, moved to the edge of the criterion's plateau (:func:`plateau_edge`,
-    tolerance :data:`.settings.AUTO_PLATEAU`); when every criterion ends at a bound, the
-    first one's choice (and a :class:`LambdaBoundWarning`)."""
+    tolerance :data:`.settings.AUTO_PLATEAU`) when that edge lies inside the range (an
+    interior minimum whose plateau runs past the end of the range is kept: the edge is not
+    known); when every criterion ends at a bound, the first one's choice (and a
+    :class:`LambdaBoundWarning`)."""
     import warnings
 
     from .settings import AUTO_ORDER, AUTO_PLATEAU
@@ -177,10 +179,16 @@ def choose_auto(problem, lam_range: tuple[float, float] | None = None,
         note = ""
         if method != "lcurve":
             edge = plateau_edge(problem, choice, AUTO_PLATEAU)
-            if edge > choice.lam * 1.001:
+            moved = LambdaChoice(method, edge, choice.grid, choice.scores)
+            if edge > choice.lam * 1.001 and moved.at_bound and not choice.at_bound:
+                # the plateau runs past the end of the search range: its edge is unknown,
+                # so the rule cannot place λ; keep the (interior) score minimum
+                note = (f"; score minimum at λ = {choice.lam:.3g} kept: its plateau (within "
+                        f"{100 * AUTO_PLATEAU:g} %) reaches the end of the search range")
+            elif edge > choice.lam * 1.001:
                 note = (f"; score minimum at λ = {choice.lam:.3g}, plateau (within "
                         f"{100 * AUTO_PLATEAU:g} %) up to λ = {edge:.3g}")
-                choice = LambdaChoice(method, edge, choice.grid, choice.scores)
+                choice = moved
         first = first or choice
         if not choice.at_bound:
             reason = (f"{method}: first of {'/'.join(AUTO_ORDER)} inside the search range"
