@@ -135,6 +135,33 @@ def test_doctests_pass(module_name):
     assert result.failed == 0, f"{module_name}: {result.failed} of {result.attempted} failed"
 
 
+# -------------------------------------------------------------- nothing outside the repo
+OUTSIDE = re.compile(r"physics\.md|\.\./shared\b|/work/shared\b")
+
+
+def _repository_texts():
+    files = [README, *sorted((ROOT / "nakmodel").rglob("*")), *sorted(DOCS.rglob("*"))]
+    for path in files:
+        rel = path.relative_to(ROOT)
+        if not path.is_file() or any(part in BUILD_PRODUCTS for part in rel.parts):
+            continue
+        if path.suffix in (".py", ".md", ".rst", ".toml", ".txt", ".csv", ".cff", ".json"):
+            yield rel, path.read_text(encoding="utf-8", errors="replace")
+
+
+def test_no_file_refers_to_material_outside_the_repository():
+    hits = [f"{rel}:{n}: {line.strip()[:80]}" for rel, text in _repository_texts()
+            for n, line in enumerate(text.splitlines(), start=1) if OUTSIDE.search(line)]
+    assert not hits, "cite docs/theory or the original source instead:\n" + "\n".join(hits)
+
+
+def test_every_parameter_source_names_a_publication_or_an_assumption():
+    for key, _value, _unit, tag, source in nakmodel.load_parameters().table():
+        assert source and not OUTSIDE.search(source), key
+        if tag in ("F", "M"):  # found or cited from memory: a work to look up
+            assert re.search(r"\(\d{4}\)|\b(19|20)\d{2}\b|standard|CRC|data", source), (key, source)
+
+
 # ---------------------------------------------------------------------- the docs site
 def _public_callables():
     for name in nakmodel.__all__:
