@@ -6,7 +6,8 @@ capacity) or none.  The criterion reached first is the ``limiting_mechanism``; t
 density applied at that moment is the CCD and the charge passed until then (in the scan
 direction) the critical capacity.
 
-Criteria (physics.md §1-2):
+Criteria (docs/theory/thermodynamics.md, liquid window; docs/theory/kinetics.md, blocking by
+solid K; docs/theory/fracture.md, crack onset):
 
 * :class:`VoltageCriterion` - |V| reaches a limit (what a cycler sees).
 * :class:`LiquidusCriterion` - the interface composition reaches the liquidus: the K-rich
@@ -98,7 +99,8 @@ class LiquidusCriterion:
 
     Stripping: min x_Na at the interface <= x_low + tol (K(bcc) precipitates); plating:
     max x_Na >= x_high - tol (Na / Na2K precipitates).  x_low, x_high: the run's
-    ``liquid_window`` (lever-rule liquidus, physics.md §2, Schröder-van Laar).
+    ``liquid_window`` (lever-rule liquidus, Schröder-van Laar: docs/theory/thermodynamics.md,
+    liquidus, solidus, window).
     """
 
     tolerance: float = 1e-4
