@@ -104,6 +104,9 @@ class AlloyParameters:
     k_molar_volume: float = spec("m^3/mol", 0, 1e-3, doc="molar volume of K")
     viscosity: float = spec("Pa*s", 0, 10, doc="dynamic viscosity of the liquid alloy")
     surface_tension: float = spec("N/m", 0, 10, doc="surface tension of the liquid alloy")
+    contact_angle: float = spec("rad", 0, 3.14159265358979, low_open=False, high_open=False,
+                                doc="contact angle of the liquid alloy on NASICON (< 90 deg "
+                                "wets: an isolated meniscus sucks, > 90 deg pushes)")
     na_melting_point: float = spec("K", 0, 2000, needs_units=True, doc="melting point of Na")
     na_enthalpy_of_fusion: float = spec("J/mol", 0, 1e5, doc="enthalpy of fusion of Na")
     k_melting_point: float = spec("K", 0, 2000, needs_units=True, doc="melting point of K")
@@ -164,6 +167,21 @@ class CellParameters:
 
 
 @dataclass(frozen=True)
+class SolidSodiumParameters:
+    """Creep of solid Na plated into a flaw (:mod:`nakmodel.mechanics.creep_extrusion`)."""
+
+    creep_exponent: float = spec("", 1, 20, low_open=False,
+                                 doc="stress exponent n of power-law creep of solid Na")
+    yield_strength: float = spec("Pa", 0, 1e9, doc="flow (yield) stress of solid Na at the "
+                                 "reference strain rate and temperature")
+    reference_strain_rate: float = spec("1/s", 0, 1e3, doc="strain rate of yield_strength")
+    reference_temperature: float = spec("K", 0, 371, needs_units=True,
+                                        doc="temperature of yield_strength")
+    creep_activation_energy: float = spec("J/mol", 0, 5e5, low_open=False,
+                                          doc="activation energy Q of the creep rate")
+
+
+@dataclass(frozen=True)
 class NumericsParameters:
     """Discretisation and solver settings."""
 
@@ -195,6 +213,7 @@ GROUPS: dict[str, type] = {
     "counter_electrode": CounterElectrodeParameters,
     "cell": CellParameters,
     "numerics": NumericsParameters,
+    "solid_sodium": SolidSodiumParameters,
 }
 TEMPERATURE_META = {"unit": "K", "low": 200.0, "high": 400.0, "low_open": False,
                     "high_open": False, "integer": False, "needs_units": True,
@@ -216,6 +235,7 @@ class Parameters:
     counter_electrode: CounterElectrodeParameters
     cell: CellParameters
     numerics: NumericsParameters
+    solid_sodium: SolidSodiumParameters
     sources: Mapping[str, tuple[str, str]] = field(default_factory=dict, compare=False,
                                                    repr=False)
 
