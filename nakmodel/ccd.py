@@ -362,7 +362,13 @@ def extract_ccd(run, criteria=None, *, direction=None, parameters=None,
     :func:`default_criteria`); names must be unique.  ``direction``: "strip" / "plate"
     (default: from the sign of the largest current).  The first row (t = 0, no current)
     is ignored.  The critical capacity is the charge passed in the scan direction
-    (sign · capacity) at the onset.
+    (sign · capacity) at the onset.  ``parameters``: the run's ``Parameters`` (default:
+    the default set), for the liquid window when ``run`` has none and for the criteria;
+    ``temperature`` [K] overrides ``parameters.temperature``.
+
+    Returns a :class:`CCDResult`: ``ccd`` [A/m²], ``critical_capacity`` [C/m²], the
+    ``limiting_mechanism`` and the :class:`Onset` of each criterion (row, time [s], current
+    density [A/m²], capacity [C/m²]) or None.
     """
     criteria = tuple(default_criteria() if criteria is None else criteria)
     names = [c.name for c in criteria]

@@ -226,6 +226,19 @@ class Parameters:
 
     ``sources`` maps each dotted key to ``(source, tag)``; values a user
     overrides without giving a source are tagged ``"user"``.
+
+    Parameters
+    ----------
+    temperature:
+        Cell temperature [K].
+    alloy, nasicon, interface, counter_electrode, cell, numerics:
+        The sections of the parameter file (dataclasses with SI fields; every key, unit,
+        default and source is listed by ``nakmodel params show``).
+    sources:
+        Dotted key → (source, tag).
+
+    Build one with :func:`load_parameters`; ``get("nasicon.conductivity")`` reads a
+    dotted key, ``replace({...})`` returns a modified copy.
     """
 
     temperature: float
@@ -438,6 +451,8 @@ def load_parameters(source=None, *, base: Parameters | None = None,
     plain numbers for lengths, current densities and times (is ``1`` a metre
     or a millimetre?).  The initial state must have liquid (see
     :func:`nakmodel.admissibility.initial_state_problems`).
+
+    Returns the validated :class:`Parameters` (SI values, each with its source and tag).
     """
     if source is not None and not isinstance(source, Parameters | Mapping | str) \
             and not hasattr(source, "__fspath__"):
