@@ -77,7 +77,7 @@ from .simulation import (
     write_run_outputs,
 )
 
-VERSION = "1"
+VERSION = "2"  # 2: issue #11 (pinned two-phase liquid, direction-dependent blocking)
 _MA_CM2 = 10.0
 _MAH_CM2 = 36000.0
 SCAN_OPTIONS = ("compositions", "directions", "start", "stop", "step", "hold", "levels",
