@@ -113,6 +113,9 @@ class AlloyParameters:
     k_enthalpy_of_fusion: float = spec("J/mol", 0, 1e5, doc="enthalpy of fusion of K")
     na2k_peritectic_temperature: float = spec("K", 0, 2000, needs_units=True,
                                               doc="peritectic decomposition of Na2K")
+    phase_smoothing: float = spec("", 0, 0.1,
+                                  doc="numerical: relative half-width of the C^1 blend at each "
+                                  "phase boundary of the FE lever rule and potential")
 
 
 @dataclass(frozen=True)
@@ -148,7 +151,11 @@ class InterfaceParameters(KineticsParameters):
 
     contact_fraction: float = spec("", 0, 1, doc="fraction of the interface in contact")
     blocking_smoothing: float = spec("", 0, 0.5,
-                                     doc="smoothing width of the solid-blocking switch")
+                                     doc="residual oxidation conductance of solid-K-covered "
+                                     "area (relative, numerical)")
+    solid_k_exchange_current_density: float = spec(
+        "A/m^2", 0, 1e7, doc="exchange current density of Na+ reduction on solid K (reference "
+        "pure liquid Na): plating onto K-covered area")
 
 
 @dataclass(frozen=True)

@@ -82,7 +82,7 @@ from .simulation import (
     write_run_outputs,
 )
 
-VERSION = "2"
+VERSION = "2"  # 2: #11 (pinned two-phase liquid, blocking by direction), #13 (FE crack)
 _MA_CM2 = 10.0
 _MAH_CM2 = 36000.0
 SCAN_OPTIONS = ("compositions", "directions", "start", "stop", "step", "hold", "levels",

@@ -35,7 +35,7 @@ from ..io_utils import atomic_savefig, atomic_write_text
 from ..units import to_si
 from . import parse_compositions, unknown_option_problems
 
-VERSION = 1
+VERSION = 2  # 2: issue #11 (phase-correct potential, blocking law)
 _REGIONS = ("alloy bulk", "interface", "ceramic", "counter electrode")
 _A_PER_M2_PER_MA_CM2 = 10.0
 
