@@ -238,7 +238,7 @@ class Parameters:
     ----------
     temperature:
         Cell temperature [K].
-    alloy, nasicon, interface, counter_electrode, cell, numerics:
+    alloy, nasicon, interface, counter_electrode, cell, numerics, solid_sodium:
         The sections of the parameter file (dataclasses with SI fields; every key, unit,
         default and source is listed by ``nakmodel params show``).
     sources:
