@@ -53,13 +53,15 @@ def test_pristine_run_writes_spectra_and_modes(tmp_path):
     spec = Spectrum.from_csv(tmp_path / "NaK65_spectrum.csv")
     assert len(spec) == 36 and spec.area is not None
     rows = (tmp_path / "NaK65_modes.csv").read_text().splitlines()
-    assert rows[0] == "tau_s,R_ohm_cm2,region"
+    assert rows[0] == "tau [s],R [ohm cm^2],region"
     # the 1D bulk resistance L/σ appears as the ceramic sum (Ω cm²)
     p = st.parameters
     bulk = 1e4 * p.cell.pellet_thickness / p.nasicon.conductivity
-    summary = (tmp_path / "impedance_summary.csv").read_text().splitlines()
-    header, values = summary[0].split(","), summary[1].split(",")
-    assert float(values[header.index("R_ceramic_ohm_cm2")]) == pytest.approx(bulk, rel=1e-6)
+    from nakmodel.tables import read_table
+
+    rows, units = read_table(tmp_path / "impedance_summary.csv")
+    assert units["R_ceramic_ohm_cm2"] == "ohm cm^2"
+    assert rows[0]["R_ceramic_ohm_cm2"] == pytest.approx(bulk, rel=1e-6)
 
 
 def test_run_point_returns_outputs(tmp_path):
