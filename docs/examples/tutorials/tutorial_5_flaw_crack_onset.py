@@ -109,6 +109,8 @@ for kic in (1.0e6, 1.25e6, 1.58e6):
             label=f"K_IC = {kic / 1e6:.2f} MPa√m")
 ax.set(xscale="log", xlabel="flaw depth / µm", ylabel="critical overpotential η_c / mV",
        title="deeper flaws crack at lower η")
+ax.minorticks_off()
+ax.set_xticks([5, 10, 20, 50], labels=["5", "10", "20", "50"])
 ax.legend()
 fig.tight_layout()
 plt.show()
