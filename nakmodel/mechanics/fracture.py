@@ -650,7 +650,7 @@ def flaw_size_sweep(depths, fracture_toughness_values, parameters=None, *, openi
     sqrt(pi a).  Flaw opening = ``opening_ratio`` * depth (only used by
     liquid loading, not here).
 
-    ``depths``: flaw depths [m] (floats or strings with units);
+    ``depths``: flaw depths [m] (SI floats);
     ``fracture_toughness_values``: K_IC values [Pa m^0.5]; ``parameters``: a
     ``Parameters`` (None: the defaults); ``mesh_options``: a :class:`MeshOptions`
     (crack-tip mesh). Returns a :class:`FlawSizeTable` (one row per depth and K_IC).
