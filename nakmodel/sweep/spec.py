@@ -455,11 +455,13 @@ def _si_value(study, key: str, target: str):
 
 
 def load_sweep(source, *, params_file=None) -> SweepSpec:
-    """Parse and validate a study TOML (path or dict) with a ``[sweep]`` table.
+    """Parse and validate a study with a ``[sweep]`` table.
 
-    Every point is resolved to a full study; all problems are raised together
-    as one :class:`~nakmodel.errors.ParameterError`.  ``params_file``: a parameter TOML
-    replacing the study's ``[parameters] file`` (``--params``; see :mod:`nakmodel.study`).
+    ``source``: the study TOML path or its tables as a dict.  Every point is resolved to a
+    full study; all problems are raised together as one
+    :class:`~nakmodel.errors.ParameterError`.  ``params_file``: a parameter TOML replacing
+    the study's ``[parameters] file`` (``--params``; see :mod:`nakmodel.study`).  Returns
+    the :class:`SweepSpec` (the base study, the swept inputs and every point).
     """
     from functools import partial
 
