@@ -31,10 +31,10 @@ from enum import StrEnum
 
 import numpy as np
 
+from .constants import A_M2_PER_MA_CM2 as _MA_CM2
+from .constants import C_M2_PER_MAH_CM2 as _MAH_CM2
 from .errors import ParameterError, Problem
 
-_MA_CM2 = 10.0  # A/m^2 per mA/cm^2
-_MAH_CM2 = 36000.0  # C/m^2 per mAh/cm^2
 EDGE_CRACK_FACTOR = 1.1215
 """K_I = 1.1215 p sqrt(pi a) of an edge crack under uniform face pressure (Tada, Paris &
 Irwin, The Stress Analysis of Cracks Handbook, 3rd ed., 2000, p. 2.10)."""
@@ -556,7 +556,7 @@ def liquidus_inventory(amount_na: float, area: float, x_initial: float, liquid_w
     strip to the K-rich liquidus x_L: Q = F N_Na0 (1 - r_L/r_0) / A; plate to the Na-rich
     liquidus x_H: Q = F N_Na0 (r_H/r_0 - 1) / A (same relation as ``thermo.inventory`` for
     a uniform layer) [I].  Zero if x0 is already past that liquidus."""
-    from .model.thermo_ufl import FARADAY
+    from .constants import FARADAY
 
     d = Direction.parse(direction)
     if not (amount_na > 0 and area > 0 and 0 < x_initial < 1):

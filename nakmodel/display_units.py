@@ -28,16 +28,14 @@ import re
 
 import numpy as np
 
-A_M2_PER_MA_CM2 = 10.0
-"""A/m² in one mA/cm²."""
-C_M2_PER_MAH_CM2 = 36000.0
-"""C/m² in one mAh/cm² (3.6 C per mAh, 1e4 cm² per m²)."""
-OHM_M2_PER_OHM_CM2 = 1.0e-4
-"""Ω m² in one Ω cm²."""
-M_PER_UM = 1.0e-6
-S_PER_H = 3600.0
-ZERO_CELSIUS = 273.15
-
+from .constants import (  # noqa: F401  (the unit factors, public here too)
+    A_M2_PER_MA_CM2,
+    C_M2_PER_MAH_CM2,
+    M_PER_UM,
+    OHM_M2_PER_OHM_CM2,
+    S_PER_H,
+    ZERO_CELSIUS,
+)
 
 # SI unit -> (display unit for text, matplotlib label, attribute suffix, scale, offset):
 # display = value * scale + offset

@@ -33,12 +33,11 @@ from functools import lru_cache
 
 import numpy as np
 
+from .constants import FARADAY, GAS_CONSTANT
 from .errors import ParameterError, Problem
 from .rootfind import brentq  # scipy.optimize.brentq, without importing scipy
 
 # --- physical constants (CODATA 2018) and molar masses -----------------------------------
-GAS_CONSTANT = 8.314462618  # J/(mol K)
-FARADAY = 96485.33212  # C/mol
 MOLAR_MASS_NA = 22.98977e-3  # kg/mol
 MOLAR_MASS_K = 39.0983e-3  # kg/mol
 X_NA_NA2K = 2.0 / 3.0  # mole fraction of Na in the compound Na2K

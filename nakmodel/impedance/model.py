@@ -54,11 +54,11 @@ import scipy.linalg as sla
 import scipy.sparse as sp
 import scipy.sparse.linalg as spla
 
+from ..constants import FARADAY, GAS_CONSTANT
 from ..errors import ParameterError, Problem
 from .linear import LinearizedSystem, check_frequencies
 
 EPSILON_0 = 8.8541878128e-12  # F/m, vacuum permittivity (CODATA 2018)
-FARADAY = 96485.33212  # C/mol
 REGIONS = ("alloy bulk", "interface", "ceramic", "counter electrode")
 
 
@@ -405,7 +405,7 @@ def check_state(problem, *, current_density: float | None = None, rtol: float = 
     if algebraic.size:
         J = problem.steady_jacobian()
         # residual scale: the size of one term of the row at the thermal voltage
-        rt_f = 8.314462618 * problem.temperature / 96485.33212
+        rt_f = GAS_CONSTANT * problem.temperature / FARADAY
         scale = np.abs(J[algebraic]).sum(axis=1).A.ravel() * rt_f
         bad = np.abs(r[algebraic]) > rtol * np.maximum(scale, 1e-300)
         if bad.any():
@@ -476,7 +476,7 @@ def linearize(problem, *, relative_permittivity: float | None = None,
     labels[nc:nc + nphi][np.isin(phi_blocks, contact)] = REGIONS.index("interface")
     labels[nc:nc + nphi][np.isin(phi_blocks, ce)] = REGIONS.index("counter electrode")
     c_state = problem.u.x.array[problem.c_dofs]
-    stiff = chemical_stiffness(problem, c_state) * 96485.33212
+    stiff = chemical_stiffness(problem, c_state) * FARADAY
     sel = np.zeros(n)
     sel[:nc] = 1.0
     Malloy = sp.diags(sel) @ M0 @ sp.diags(sel)

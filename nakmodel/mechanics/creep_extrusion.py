@@ -61,11 +61,10 @@ import math
 from dataclasses import dataclass
 from enum import StrEnum
 
+from ..constants import FARADAY, GAS_CONSTANT
 from ..errors import ParameterError, Problem
 
-GAS_CONSTANT = 8.314462618
 """Molar gas constant [J/(mol K)] (CODATA 2018)."""
-FARADAY = 96485.33212
 """Faraday constant [C/mol] (CODATA 2018)."""
 
 

@@ -30,6 +30,7 @@ from enum import StrEnum
 
 import numpy as np
 
+from ..constants import FARADAY, GAS_CONSTANT
 from ..errors import ParameterError, Problem
 from ..units import to_si
 from . import crack_mesh as cmesh
@@ -41,8 +42,6 @@ from .domain_integral import (
 )
 from .elasticity import ElasticSolution, Kinematics, Pressure, Support, solve_elasticity
 from .loading import (
-    FARADAY,
-    GAS_CONSTANT,
     FlawLoadingModel,
     FlawState,
     SurfaceEigenstrain,

@@ -32,11 +32,10 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from ..constants import FARADAY
 from ..errors import ParameterError, Problem
 
-FARADAY = 96485.33212
 """Faraday constant [C/mol] (CODATA 2018)."""
-GAS_CONSTANT = 8.314462618
 """Molar gas constant [J/(mol K)] (CODATA 2018)."""
 NA_MOLAR_VOLUME = 23.75e-6
 """Molar volume of solid Na [m^3/mol] from its density 0.968 g/cm^3

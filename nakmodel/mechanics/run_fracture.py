@@ -23,8 +23,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..constants import FARADAY
 from .creep_extrusion import deposition_velocity, extrusion_pressure
-from .loading import FARADAY, FlawLoadingModel, flaw_dimensions
+from .loading import FlawLoadingModel, flaw_dimensions
 
 
 @dataclass

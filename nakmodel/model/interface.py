@@ -13,8 +13,9 @@ from dataclasses import dataclass
 import numpy as np
 import ufl
 
+from ..constants import FARADAY, GAS_CONSTANT
 from ..errors import ParameterError, Problem
-from .thermo_ufl import FARADAY, GAS_CONSTANT, _lib
+from .thermo_ufl import _lib
 
 
 def _check_alpha(name, value):

@@ -104,7 +104,7 @@ class Result:
     @property
     def final_capacity_mAh_cm2(self) -> float:
         """Capacity passed at the end of the run [mAh/cm^2]."""
-        from ..display_units import C_M2_PER_MAH_CM2
+        from ..constants import C_M2_PER_MAH_CM2
 
         return self.final_capacity / C_M2_PER_MAH_CM2
 

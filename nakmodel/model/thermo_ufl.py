@@ -17,8 +17,8 @@ from __future__ import annotations
 import numpy as np
 import ufl
 
-FARADAY = 96485.33212  # C/mol
-GAS_CONSTANT = 8.314462618  # J/(mol K)
+from ..constants import FARADAY, GAS_CONSTANT
+
 EPSILON_0 = 8.8541878128e-12  # F/m, vacuum permittivity (CODATA 2018)
 
 

@@ -22,12 +22,12 @@ import numpy as np
 import ufl
 from dolfinx import fem
 
+from ..constants import FARADAY
 from .meshes import box_cell, interval_cell, rectangle_cell
 from .problem import CoupledProblem, CurrentControl, VoltageControl
 
 L_N, L_A, RADIUS = 5e-4, 2e-4, 1e-3
 T = 298.15
-FARADAY = 96485.33212
 V_EXACT = 0.05
 
 
@@ -289,7 +289,6 @@ def sand_depletion(current_density: float, diffusivity: float, times, porosity: 
     """Interface depletion of a semi-infinite medium under a constant flux N = i/F:
     c0 - c(0, t) = (2 N / eps) sqrt(tau t / (pi D)) (Crank, *The Mathematics of
     Diffusion*, constant-flux solution [M]; effective medium eps dc/dt = (eps/tau) D c'')."""
-    from .thermo_ufl import FARADAY
 
     flux = current_density / FARADAY
     return 2.0 * flux / porosity * np.sqrt(tortuosity * np.asarray(times)

@@ -35,10 +35,9 @@ from pathlib import Path
 
 import numpy as np
 
+from ..constants import C_M2_PER_MAH_CM2 as _MAH_CM2
 from ..errors import ParameterError, Problem
 from ..io_utils import atomic_savefig, atomic_write_text
-
-_MAH_CM2 = 36000.0  # C/m^2 per mAh/cm^2
 
 
 @dataclass(frozen=True)

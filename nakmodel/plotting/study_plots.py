@@ -16,10 +16,10 @@ from pathlib import Path
 
 import numpy as np
 
+from ..constants import A_M2_PER_MA_CM2 as _MA_CM2
+from ..constants import C_M2_PER_MAH_CM2 as _MAH_CM2
 from ..errors import ParameterError, Problem
 
-_MA_CM2 = 10.0
-_MAH_CM2 = 36000.0
 MECHANISM_MARKERS = {"voltage": "o", "liquidus": "s", "solid_coverage": "D", "crack": "X",
                      "none": "^"}
 """Marker of each limiting mechanism ("none" = not reached: lower bound)."""

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Literal
 
+from ..constants import A_M2_PER_MA_CM2 as _CURRENT_PER_MA_CM2
+from ..constants import C_M2_PER_MAH_CM2 as _CAPACITY_PER_MAH_CM2
 from ..errors import ParameterError, Problem
 
 Direction = Literal["strip", "plate"]
-_CURRENT_PER_MA_CM2 = 10.0  # A/m^2 per mA/cm^2
-_CAPACITY_PER_MAH_CM2 = 36000.0  # C/m^2 per mAh/cm^2
 
 
 def _si(value, unit: str, key: str) -> float:

@@ -56,6 +56,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..composition import Composition
+from ..constants import A_M2_PER_MA_CM2 as _MA_CM2
+from ..constants import C_M2_PER_MAH_CM2 as _MAH_CM2
 from ..errors import ParameterError, Problem
 from ..io_utils import atomic_write_text
 from ..units import to_si
@@ -85,8 +87,6 @@ from .simulation import (
 )
 
 VERSION = "2"  # 2: #11 two-phase physics, #13 FE crack, #18 inventory_limited/snapped CCDs
-_MA_CM2 = 10.0
-_MAH_CM2 = 36000.0
 SCAN_OPTIONS = ("compositions", "directions", "start", "stop", "step", "hold", "levels",
                 "rest_between",
                 "voltage_limit", "stop_at_liquidus", "solid_coverage", "crack", "rest_after",

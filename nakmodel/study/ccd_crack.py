@@ -3,7 +3,7 @@ current focusing, critical-current estimate) and its section of ``summary.md``."
 
 from __future__ import annotations
 
-_MA_CM2 = 10.0
+from ..constants import A_M2_PER_MA_CM2 as _MA_CM2
 
 
 def _fmt(value, scale, digits=3):

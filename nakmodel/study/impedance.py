@@ -30,6 +30,7 @@ from pathlib import Path
 import numpy as np
 
 from ..composition import Composition
+from ..constants import A_M2_PER_MA_CM2 as _A_PER_M2_PER_MA_CM2
 from ..errors import ConvergenceError, ParameterError, Problem
 from ..io_utils import atomic_savefig, atomic_write_text
 from ..units import to_si
@@ -37,7 +38,6 @@ from . import parse_compositions, unknown_option_problems
 
 VERSION = 2  # 2: issue #11 (phase-correct potential, blocking law)
 _REGIONS = ("alloy bulk", "interface", "ceramic", "counter electrode")
-_A_PER_M2_PER_MA_CM2 = 10.0
 
 
 class Scenario(StrEnum):

@@ -33,13 +33,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..composition import Composition
+from ..constants import C_M2_PER_MAH_CM2 as _MAH_CM2
 from ..errors import ConvergenceError, ParameterError, Problem
 from ..io_utils import atomic_savefig, atomic_write_text
 from ..units import to_si
 from . import unknown_option_problems
 
 VERSION = "2"  # 2: issue #11 (pinned two-phase liquid, direction-dependent blocking)
-_MAH_CM2 = 36000.0
 _GEOMETRIES = ("1d", "axisymmetric", "planar", "3d")
 _CONTACT_KEYS = {"kind", "radius", "fraction", "count", "seed"}
 _FLAW_KEYS = {"depth", "opening", "position"}
