@@ -2,7 +2,7 @@
 
 Observed (seed captions: CCD current scans on NaK50/NaK65/NaK80 with operando galvanostatic
 EIS -> DRT vs stripping current): the interface contribution grows with the stripping
-current up to the CCD.  Experimentally the CCD is the *voltage divergence* (physics.md §1:
+current up to the CCD.  Experimentally the CCD is the *voltage divergence* (docs/theory/kinetics.md:
 solid K blocks the interface, the voltage rises steeply), so the comparison made here is
 the one the experiment makes:
 
@@ -13,7 +13,7 @@ linearised FE model at the end of each current level (all levels of the scan are
 levels where the run has already ended are not), voltage CCD = first level at which |V|
 reaches 1 V.  Cell: NaKx (x wt% K), 100 um on NZSP, contact spots 100 um / 30 % (current
 constriction: for Na|NZSP the interface arc is constriction, Eckhardt et al. 2022/2023 via
-physics.md §2), ramp 0.2 mA/cm² per 5 min, ``stop_at_liquidus = false``.
+docs/theory/constriction.md), ramp 0.2 mA/cm² per 5 min, ``stop_at_liquidus = false``.
 
 What the model predicts.  The main peak (tau ~ 5-9e-5 s) is the interface arc: the
 differential charge-transfer resistance over the active area in parallel with C_dl,
