@@ -4,7 +4,8 @@ import numpy as np
 
 from nakmodel.validation import Case, Check
 
-SOURCE = ("hand Darken estimate 0.6-1.5e-5 cm2/s at 25 degC (±x3; docs/theory/transport.md); tracer data "
+SOURCE = ("hand Darken estimate 0.6-1.5e-5 cm2/s at 25 degC (±x3; docs/theory/transport.md); "
+          "tracer data "
           "'Self-diffusion in liquid alkali metals' (1972)")
 
 

@@ -1,13 +1,16 @@
-"""Na inventory of a thin uniform liquid layer vs an independent hand estimate (Xue et al. 2018 liquid window, ideal molar volumes)."""
+"""Na inventory of a thin uniform liquid layer vs an independent hand estimate (Xue et al.
+2018 liquid window, ideal molar volumes)."""
 
 import numpy as np
 
 from nakmodel.validation import Case, Check
 
 MAH_CM2 = 36000.0  # C/m^2 per mAh/cm^2
-# hand estimate [I] from the Xue et al. (2018) window and ideal molar volumes: mAh/cm^2 per 100 um at 25 degC (NaKx = x wt% K, ideal molar volumes)
+# hand estimate [I] from the Xue et al. (2018) window and ideal molar volumes:
+# mAh/cm^2 per 100 um at 25 degC (NaKx = x wt% K)
 REFERENCE = {50: (4.6, 2.0), 65: (2.9, 5.6), 80: (1.2, 9.0)}
-SOURCE = "hand estimate of the inventory [I] (Xue 2018 window, ideal molar volumes; docs/theory/thermodynamics.md)"
+SOURCE = ("hand estimate of the inventory [I] (Xue 2018 window, ideal molar volumes; "
+          "docs/theory/thermodynamics.md)")
 
 
 def run(outdir):

@@ -64,15 +64,15 @@ def run(outdir):
         Check.within(f"critical stripping capacity ratio {c}/{b} (< 1: falls with K)",
                      strip[c] / strip[b], 0.0, 0.999, "-", SOURCE_TREND, observation=True),
         Check.within(f"plating headroom ratio {b}/{a} (> 1: rises with K)",
-                     plate[b] / plate[a], 1.001, 1e9, "-", "Na-rich liquidus (docs/theory/thermodynamics.md)"),
+                     plate[b] / plate[a], 1.001, 1e9, "-", "Na-rich liquidus (theory manual)"),
         Check.within(f"plating headroom ratio {c}/{b} (> 1: rises with K)",
-                     plate[c] / plate[b], 1.001, 1e9, "-", "Na-rich liquidus (docs/theory/thermodynamics.md)"),
+                     plate[c] / plate[b], 1.001, 1e9, "-", "Na-rich liquidus (theory manual)"),
         Check.within(f"stripping CCD ratio {c}/{a} in a 0.1 mA/cm² per 5 min scan (< 1)",
                      ccd_strip[c] / ccd_strip[a], 0.0, 0.999, "-", SOURCE_TREND,
                      observation=True),
         Check.within(f"plating CCD ratio {c}/{a} in a 0.1 mA/cm² per 5 min scan (> 1)",
                      ccd_plate[c] / ccd_plate[a], 1.001, 1e9, "-",
-                     "Na-rich liquidus (docs/theory/thermodynamics.md)"),
+                     "Na-rich liquidus (theory manual)"),
     ]
     fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(10, 4), layout="constrained")
     xs = [x_values[k] for k in COMPOSITIONS]
