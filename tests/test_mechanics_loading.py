@@ -3,7 +3,6 @@
 import math
 
 import numpy as np
-
 import pytest
 
 from nakmodel.errors import ParameterError
