@@ -212,13 +212,16 @@ CASE = Case(name="trend_plating_on_k",
             figures=["plating_on_k_drt.png", "plating_on_k_thickness.png"],
             description=(
                 "Observed trend (Na plated on K): the interface DRT peak falls as liquid NaK "
-                "forms and partly recovers at rest. Reproduced for a thick K foil (the "
-                "study's 1 mm, thick-foil limit; the experiment's foil thickness is an "
-                "ASSUMPTION): the peak falls while plating and about half of the interface "
-                "peak conductance gained is lost again in 2 h of rest (interface liquid "
-                "0.11 -> 0.04), but the interface is at most ~11 % liquid. NOT reproduced "
-                "for foils thinner than ~0.6 mm (100 um was the previous setup): the "
-                "0.8 mAh/cm² plated saturate the layer (fully mixed 100 um: 89 % liquid), "
-                "mixing takes 10-100 s, so nothing relaxes at rest. No foil thickness gives "
-                "both a mostly liquid interface and recovery (figure: sweep). Failing checks "
-                "mark the part that is NOT reproduced."))
+                "forms and partly recovers at rest. Since issue #11 (liquid pinned in the "
+                "two-phase field, plating on solid K with its own exchange current density) "
+                "the model reproduces the FALL but not the RECOVERY: the peak drops from the "
+                "pristine solid-K value (475 ohm, 1D) to 19.8 ohm within the first 20 min, "
+                "as a liquid pool at the K-rich liquidus forms under the plated Na, and then "
+                "stays flat (end of plating / first plating spectrum 0.999); at rest the "
+                "pool cannot drain into the K (no driving force across a pinned mush), the "
+                "interface stays liquid (0.9997 -> 0.998) and the recovered fraction is "
+                "0.0001-0.0002 for 100 um, 300 um and 1 mm foils (1D). Before #11 the "
+                "lever-rule blend drained Na through the mush and a 1 mm foil recovered ~0.5. "
+                "Recovery needs a drainage/wetting mechanism (liquid along K grain "
+                "boundaries) the model does not have. Failing checks mark the part that is "
+                "NOT reproduced."))
