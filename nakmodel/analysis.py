@@ -54,7 +54,9 @@ def electrolyte_resistance(cell, parameters, *, degree: int = 2, include_flaw: b
 
     Units of the result: ohm (1D, axisymmetric, 3D); **ohm m** in planar
     geometry (resistance of one metre of depth: R_planar / depth).  In 1D the
-    constriction is not resolved: R = L_n / (sigma pi b^2).
+    constriction is not resolved; with :class:`~nakmodel.geometry.ContactSpots` it is
+    included analytically, R = L_n / (sigma pi b^2 k), k = ``Cell.spot_constriction_factor()``
+    (the factor the 1D FE model puts on sigma; k = 1 otherwise).
 
     ``degree``: polynomial degree of the potential (default 2); ``include_flaw``: the
     flaw faces are equipotential with the metal; ``comm``: MPI communicator for meshing a
@@ -65,7 +67,8 @@ def electrolyte_resistance(cell, parameters, *, degree: int = 2, include_flaw: b
     sigma = _conductivity(parameters)
     if isinstance(cell, Cell):
         if cell.geometry.value == "1d":
-            return cell.nasicon_thickness / (sigma * cell.electrode_area())
+            return cell.nasicon_thickness / (sigma * cell.electrode_area()
+                                             * cell.spot_constriction_factor())
         cellmesh = cell.build_mesh(comm)
     elif isinstance(cell, CellMesh):
         cellmesh = cell
@@ -73,7 +76,8 @@ def electrolyte_resistance(cell, parameters, *, degree: int = 2, include_flaw: b
         raise ParameterError(Problem("cell", "not a Cell or CellMesh", cell,
                                      "nakmodel.Cell(...) or cell.build_mesh()"))
     if cellmesh.geometry.value == "1d":
-        return cellmesh.cell.nasicon_thickness / (sigma * cellmesh.electrode_area())
+        return cellmesh.cell.nasicon_thickness / (
+            sigma * cellmesh.electrode_area() * cellmesh.cell.spot_constriction_factor())
     if not isinstance(degree, int) or degree < 1:
         raise ParameterError(Problem("degree", "polynomial degree must be an integer >= 1",
                                      degree, "1, 2, 3, ..."))

@@ -24,15 +24,17 @@ ceramic's own time constant, so it is not in this peak.  Hence, per regime:
 
 * all-liquid interface (levels below the liquidus onset): the peak does NOT grow - the DC
   bias lowers the Butler-Volmer differential resistance, the falling a_Na (i0) raises it;
-  measured ratios (last liquid level / lowest, default parameters): NaK80 1.01, NaK65 0.95,
+  measured ratios (last liquid level / lowest, default parameters): NaK80 1.01, NaK65 0.97,
   NaK50 0.87.  The observed gradual growth is not reproduced in this regime;
-* between the first solid K at the interface (liquidus onset) and the voltage CCD, solid K
-  covers the spots (coverage = local solid fraction), f_act falls and the peak grows:
-  +42 % (NaK80, 3 levels), +11 % (NaK65), +13 % (NaK50, 1 level each);
+* since issue #11 (liquid pinned in the two-phase field: no Na reaches the interface
+  through the mush) the voltage CCD coincides with the liquidus onset for all three alloys
+  (NaK50 4.8, NaK65 3.8, NaK80 2.4 mA/cm²): the first level at which solid K forms at the
+  spots already ends at the voltage limit, so there is no level with solid K below the
+  CCD and no growth (ratio 1).  Before #11 Na was drawn through the mush and the spots
+  stayed partly open for a few more levels: +42 % (NaK80), +11 % (NaK65), +13 % (NaK50);
 * the experiment's comparison (last level below the voltage CCD vs the lowest) therefore
-  shows growth for NaK80 (1.44) and marginally NaK65 (1.06), but not for NaK50 (0.98): the
-  trend is reproduced for the K-rich alloys only, and only through the last levels before
-  the divergence.
+  shows no growth for any alloy (NaK80 1.01, NaK65 0.97, NaK50 0.87; before #11 NaK80 1.44
+  and NaK65 1.06 were reproduced): the observed trend is NOT reproduced by the model.
 
 No parameter is tuned: default parameter set (i0 = 10 mA/cm² is an assumption [?]: it sets
 the size of the liquid-regime fall), the study's cell.  A failing "growth" check means the
@@ -148,7 +150,8 @@ CASE = Case(name="trend_drt_stripping_current",
             description=("Observed trend (operando GEIS during CCD scans): the interface DRT "
                          "peak grows with the stripping current up to the CCD (voltage "
                          "divergence). The model's interface peak does not grow while the "
-                         "interface is all liquid (flat for NaK80, falling for NaK50: DC-biased "
-                         "Butler-Volmer); it grows only between the first solid K at the spots "
-                         "and the voltage CCD. Reproduced for NaK80 (and marginally NaK65), NOT "
-                         "for NaK50: the report lists that observed trend as NOT reproduced."))
+                         "interface is all liquid (NaK80 1.01, NaK65 0.97, NaK50 0.87: "
+                         "DC-biased Butler-Volmer), and since issue #11 (pinned liquid in the "
+                         "mush) the voltage CCD coincides with the liquidus onset, so no level "
+                         "with solid K at the spots precedes it: the observed growth is NOT "
+                         "reproduced for any alloy (before #11: NaK80 1.44, NaK65 1.06)."))
