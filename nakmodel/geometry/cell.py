@@ -287,7 +287,7 @@ class Cell:
         if self.geometry is not GeometryKind.ONE_D or not isinstance(self.contact,
                                                                       ContactSpots):
             return 1.0
-        from ..analysis import spot_array_resistance
+        from ..contact_resistance import spot_array_resistance
 
         a, b, L = self.contact.radius_si, self._b, self.nasicon_thickness
         count = self.contact.areal_fraction(b) * b * b / (a * a)
