@@ -212,10 +212,11 @@ def test_bad_creep_parameters_are_refused_with_key_unit_and_range(key, value):
 
 
 # ------------------------------------------------------------------ bad flaw geometry
-@pytest.mark.parametrize("flaw, key", [
-    ({"depth": "0.4 mm", "opening": "2 um"}, "flaw.depth"),
-    ({"depth": "20 um", "opening": "30 um"}, "flaw.opening")])
-def test_bad_flaw_is_refused_before_meshing(flaw, key, monkeypatch):
+@pytest.mark.parametrize("flaw, key, bound", [
+    ({"depth": "0.4 mm", "opening": "2 um"}, "flaw.depth", "0.0003 m"),
+    ({"depth": "0.29 mm", "opening": "2 um"}, "flaw.depth", "0.00027"),  # > 0.9 L
+    ({"depth": "20 um", "opening": "30 um"}, "flaw.opening", "2e-05 m")])
+def test_bad_flaw_is_refused_before_meshing(flaw, key, bound, monkeypatch):
     import nakmodel.geometry.cell as cell_module
     import nakmodel.mechanics.crack_mesh as crack_mesh
 
@@ -229,7 +230,7 @@ def test_bad_flaw_is_refused_before_meshing(flaw, key, monkeypatch):
     with pytest.raises(ParameterError) as err:
         _study(flaw=flaw, pellet_thickness="0.3 mm")
     text = str(err.value)
-    assert key in text and " m" in text
+    assert key in text and "expected" in text and bound in text  # key, unit, range
 
 
 def test_crack_model_refuses_a_flaw_too_deep_for_the_surface_crack():
