@@ -1,9 +1,10 @@
 """Material and interface properties used by the FE model (SI units, validated).
 
 Small frozen dataclasses built either from plain SI numbers or from a
-:class:`nakmodel.parameters.Parameters` object (``from_parameters``).  Defaults are the
-numbers of /work/shared/physics.md (tags there); unknown quantities ([?]) are
-documented assumptions meant to be swept.
+:class:`nakmodel.parameters.Parameters` object (``from_parameters``).  Defaults are those
+of ``nakmodel/data/default_parameters.toml`` (each with its source and tag; the theory pages
+docs/theory/*.md explain them); unknown quantities ([?]) are documented assumptions meant
+to be swept.
 """
 
 from __future__ import annotations
@@ -151,7 +152,8 @@ class NasiconProperties:
         return _from(getattr(params, "nasicon", params), cls)
 
     def conductivity_at(self, temperature: float) -> float:
-        """sigma(T) = sigma_ref exp(-Ea/R (1/T - 1/T_ref)) [S/m] (Arrhenius, physics.md)."""
+        """sigma(T) = sigma_ref exp(-Ea/R (1/T - 1/T_ref)) [S/m] (Arrhenius,
+        docs/theory/ceramic.md)."""
         ea = self.conductivity_activation_energy
         return self.conductivity * math.exp(
             -ea / tu.GAS_CONSTANT * (1.0 / temperature - 1.0 / self.reference_temperature))

@@ -14,11 +14,11 @@ flaw_model), K_IC 1.0 and 1.58 MPa m^0.5 (NZSP range: Wolfenstine et al. 2022, N
 et al. 2019).  The onset is no longer K ~ sqrt(a) by construction: the pressure is the
 smaller of the extrusion pressure and the bound, and the overpotential at the flaw is the
 FE model's.  Result (2026-12-02): onsets 17.5 / 9.5 / 6 mA/cm² (K_IC 1.0) and none (the
-20 um scan ends at 20.5 mA/cm²) / 16 / 10 mA/cm² (K_IC 1.58) for 20 / 50 / 100 um; with a 0.5 um mouth the Na extrudes
-only at about the bound (the 20 um flaw at 20 mA/cm²: 199 MPa creep vs 217 MPa bound), so
-the onsets equal those of a rigid deposit; a wider mouth (20 x 2 um) keeps the creep
-pressure near 20 MPa and the flaw below the onset (tests/test_crack_onset.py).  About 20 min
-on the shared 2-core machine.
+20 um scan ends at 20.5 mA/cm²) / 16 / 10 mA/cm² (K_IC 1.58) for 20 / 50 / 100 um; with a
+0.5 um mouth the Na extrudes only at about the bound (the 20 um flaw at 20 mA/cm²: 199 MPa
+creep vs 217 MPa bound), so the onsets equal those of a rigid deposit; a wider mouth
+(20 x 2 um) keeps the creep pressure near 20 MPa and the flaw below the onset
+(tests/test_crack_onset.py).  About 20 min on the shared 2-core machine.
 
 Checked: the deepest flaw reaches K_I >= K_IC at both K_IC; the onset current (infinite
 when none within the scan) falls strictly with depth and rises with K_IC; the creep limit
