@@ -60,7 +60,7 @@ from ..errors import ParameterError, Problem
 from ..io_utils import atomic_write_text
 from ..units import to_si
 from . import unknown_option_problems
-from .ccd_crack import crack_summary_lines, fracture_report
+from .ccd_crack import crack_model_problems, crack_summary_lines, fracture_report
 from .simulation import (
     CELL_OPTIONS,
     DEFAULT_PROFILES,
@@ -289,6 +289,8 @@ def parse_options(table: dict, prefix: str, params) -> ScanOptions:
                                 "an integer in [0, 50]"))
     tol = parse_error_tolerance(table, prefix, problems)
     criteria = _parse_criteria(table, prefix, problems)
+    if not problems and "crack" in criteria and (crack == "fe" or crack_growth):
+        problems += crack_model_problems(cell, params, prefix)  # before any mesh
     if problems:
         raise ParameterError(problems)
     return ScanOptions(cell, comps, tuple(directions), start, stop, step, values["hold"],
