@@ -9,6 +9,8 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 STUDY  ?= studies/ccd_composition.toml
 OUT    ?= out
+# the default study's scans run in parallel through the sweep engine, one per core
+WORKERS ?= $(shell nproc 2>/dev/null || echo 1)
 
 .PHONY: run test docs validate bench lint clean venv
 
@@ -27,7 +29,8 @@ venv: $(STAMP)
 # the default: the thermodynamics summary (seconds) and the CCD-vs-composition study (minutes)
 run: $(STAMP)
 	MPLBACKEND=Agg $(VENV)/bin/nakmodel run studies/thermodynamics.toml --out $(OUT)/thermodynamics
-	MPLBACKEND=Agg $(VENV)/bin/nakmodel run $(STUDY) --out $(OUT)/$(basename $(notdir $(STUDY)))
+	MPLBACKEND=Agg OPENBLAS_NUM_THREADS=1 $(VENV)/bin/nakmodel run $(STUDY) --workers $(WORKERS) \
+	  --out $(OUT)/$(basename $(notdir $(STUDY)))
 	MPLBACKEND=Agg $(VENV)/bin/nakmodel plot $(OUT)/$(basename $(notdir $(STUDY)))
 
 test: $(STAMP)

@@ -2,7 +2,7 @@
 
 import sys
 
-from nakmodel.geometry.script import main
+from nakmodel.cli.mesh import main
 
 if __name__ == "__main__":
     sys.exit(main(geometry="1d", stem="cell_1d"))

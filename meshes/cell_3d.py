@@ -6,7 +6,7 @@ Example: python meshes/cell_3d.py --pellet-radius "1 mm" --pellet-thickness "0.5
 
 import sys
 
-from nakmodel.geometry.script import main
+from nakmodel.cli.mesh import main
 
 if __name__ == "__main__":
     sys.exit(main(geometry="3d", stem="cell_3d"))

@@ -6,7 +6,7 @@ Example: python meshes/cell_axisymmetric.py --spot-radius "100 um" --spot-fracti
 
 import sys
 
-from nakmodel.geometry.script import main
+from nakmodel.cli.mesh import main
 
 if __name__ == "__main__":
     sys.exit(main(geometry="axisymmetric", stem="cell_axisymmetric"))

@@ -5,7 +5,7 @@ Example: python meshes/cell_planar.py --spot-radius "50 um" --spot-fraction 0.2 
 
 import sys
 
-from nakmodel.geometry.script import main
+from nakmodel.cli.mesh import main
 
 if __name__ == "__main__":
     sys.exit(main(geometry="planar", stem="cell_planar"))

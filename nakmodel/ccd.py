@@ -279,6 +279,27 @@ class Onset:
     capacity: float
 
 
+def diagnosis_text(row: dict) -> str:
+    """One sentence on what a CCD means, from a :meth:`CCDResult.summary` row (SI values):
+    the CCD, critical capacity and limiting mechanism, Q/Q_inv and whether the scan is
+    inventory-limited (then the CCD is set by the ramp rate and the alloy thickness)."""
+    if row["limiting_mechanism"] == "none":
+        return (f"no criterion reached up to {row['max_current_density'] / _MA_CM2:.4g} "
+                "mA/cm2 (a lower bound of the CCD)")
+    text = (f"CCD {row['ccd'] / _MA_CM2:.4g} mA/cm2, critical capacity "
+            f"{row['critical_capacity'] / _MAH_CM2:.4g} mAh/cm2, limited by "
+            f"{row['limiting_mechanism']}")
+    ratio = row.get("critical_capacity_over_inventory", math.nan)
+    if ratio is not None and math.isfinite(float(ratio)):
+        text += f"; Q/Q_inv = {float(ratio):.3g}"
+    if row.get("inventory_limited") == "yes":
+        text += (f": INVENTORY-LIMITED (the scan passes the Na inventory "
+                 f"{row['inventory'] / _MAH_CM2:.3g} mAh/cm2 at "
+                 f"{row['ccd_inventory_limit'] / _MA_CM2:.4g} mA/cm2): this CCD is set "
+                 "by the ramp rate and the alloy thickness, not by the interface")
+    return text
+
+
 @dataclass(frozen=True)
 class CCDResult:
     """CCD of one scan.
@@ -346,20 +367,7 @@ class CCDResult:
 
     def diagnosis(self) -> str:
         """One sentence on what the CCD means (the text the CLI summary prints)."""
-        if self.limiting_mechanism == "none":
-            return (f"no criterion reached up to {self.max_current_density / _MA_CM2:.4g} "
-                    "mA/cm2 (a lower bound of the CCD)")
-        text = (f"CCD {self.ccd / _MA_CM2:.4g} mA/cm2, critical capacity "
-                f"{self.critical_capacity / _MAH_CM2:.4g} mAh/cm2, limited by "
-                f"{self.limiting_mechanism}")
-        if math.isfinite(self.capacity_over_inventory):
-            text += f"; Q/Q_inv = {self.capacity_over_inventory:.3g}"
-        if self.inventory_limited:
-            text += (f": INVENTORY-LIMITED (the scan passes the Na inventory "
-                     f"{self.inventory / _MAH_CM2:.3g} mAh/cm2 at "
-                     f"{self.inventory_limited_ccd / _MA_CM2:.4g} mA/cm2): this CCD is set "
-                     "by the ramp rate and the alloy thickness, not by the interface")
-        return text
+        return diagnosis_text(self.summary())
 
     def summary(self) -> dict:
         """Flat dict of scalars (SI) for tables: ccd, critical_capacity, limiting_mechanism,

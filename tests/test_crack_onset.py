@@ -1,6 +1,6 @@
 """Crack onset of a metal-filled surface flaw while plating NaK past its Na-rich liquidus.
 
-Physics (physics.md sec. 1-2, issue #13): past the Na-rich liquidus the plated Na stays solid
+Physics (docs/theory/fracture.md, issue #13): past the Na-rich liquidus the plated Na stays solid
 (the liquid is saturated) and fills the flaw; it creeps out of the mouth, so its pressure is
 min(F|eta|/Omega_Na, power-law extrusion pressure) (nakmodel.mechanics.creep_extrusion); the
 default criterion takes K_I per pressure from the FE domain integral of the cell's own flaw.

@@ -2,6 +2,7 @@
 
 import math
 
+import numpy as np
 import pytest
 
 from nakmodel.errors import ParameterError
@@ -109,3 +110,19 @@ def test_exchange_layer_stress_and_validation():
         SurfaceEigenstrain(depth=-1e-6, strain=1e-3)
     with pytest.raises(ParameterError, match="alloy.viscosity"):
         FlawLoadingModel(viscosity=0.0)
+
+
+def test_flaw_size_sweep_takes_unit_strings_and_refuses_bad_ones_before_meshing():
+    """Depths and toughnesses as unit strings; a wrong unit or a non-positive depth is a
+    one-line ParameterError naming the key (raised before any FE solve)."""
+    from nakmodel.errors import ParameterError
+    from nakmodel.mechanics.fracture import _si_values, flaw_size_sweep
+
+    np.testing.assert_allclose(_si_values(["5 um", 1e-5], "m", "flaw.depth"), [5e-6, 1e-5])
+    np.testing.assert_allclose(_si_values("1 MPa*m^0.5", "Pa*m^0.5", "k"), [1e6])
+    with pytest.raises(ParameterError, match=r"flaw\.depth.*wrong dimension"):
+        flaw_size_sweep(["5 kg"], ["1 MPa*m^0.5"])
+    with pytest.raises(ParameterError, match=r"flaw\.depth: must be positive"):
+        flaw_size_sweep(["-5 um"], ["1 MPa*m^0.5"])
+    with pytest.raises(ParameterError, match=r"nasicon\.fracture_toughness"):
+        flaw_size_sweep(["5 um"], ["0 MPa*m^0.5"])

@@ -254,3 +254,73 @@ def test_bad_solid_k_exchange_current_is_refused_before_meshing(value):
 def test_bad_solid_k_exchange_current_in_the_material_object(value):
     with pytest.raises(ParameterError, match="solid_k_exchange_current_density"):
         ElectrodeInterface(solid_k_exchange_current_density=value)
+
+
+def test_bad_solid_k_exchange_current_message_names_the_range():
+    with pytest.raises(ParameterError, match=r"\(0, 1e\+07\] A/m\^2"):
+        load_parameters({"interface.solid_k_exchange_current_density": "0 mA/cm^2"})
+
+
+# ------------------------------------------------------------------ item 1: MMS order
+@pytest.mark.parametrize("regime", ["liquid", "k_solid_solution"])
+def test_two_phase_operator_has_the_p1_observed_orders(regime):
+    """Manufactured solution of the mixture transport operator (two_phase_mms, 1D): P1
+    observed L2 order 2 and H1 order 1 in the liquid (nonlinear Darken D~, 1/J^2) and in
+    the K(ss) solid solution (D_s)."""
+    from nakmodel.model import two_phase_mms
+
+    _, l2, _, (o2, o1) = two_phase_mms.convergence(1, (16, 32, 64), regime=regime)
+    assert o2 == pytest.approx(2.0, abs=0.1)
+    assert o1 == pytest.approx(1.0, abs=0.1)
+    assert np.all(np.diff(l2) < 0)
+
+
+# ------------------------------------------------------------------ item 2: smoothing
+def test_halving_the_phase_smoothing_changes_capacities_by_less_than_one_percent():
+    """alloy.phase_smoothing (the numerical C^1 blend of the lever rule) halved: the capacity
+    of a 20 um NaK80 film to the liquidus and past it to +0.3 V (1 mA/cm2) move < 1 %."""
+    caps = {}
+    for s in (2e-3, 1e-3):
+        p = load_parameters({"alloy.composition": "NaK80", "alloy.phase_smoothing": s})
+        cell = Cell(geometry="1d", pellet_thickness="1 mm", alloy_thickness="20 um",
+                    mesh_size="0.5 um")
+        res = Simulation(cell, p, ["Strip at 1 mA/cm2 until liquidus",
+                                   "Strip at 1 mA/cm2 until 0.3 V"]).run()
+        assert _conservation(res) < 1e-10
+        caps[s] = np.array([res.capacity[np.flatnonzero(res.step == k)[-1]] for k in (0, 1)])
+    change = np.abs(caps[1e-3] / caps[2e-3] - 1.0)
+    assert np.all(change < 0.01), change
+
+
+# ------------------------------------------------------------------ item 5: 1D spots
+def test_1d_spot_cell_includes_the_analytic_constriction():
+    """A 1D cell given ContactSpots carries the spot-array constriction
+    (analysis.spot_array_resistance) on its NASICON: the electrolyte resistance is the
+    analytic one, a single centred spot agrees with the axisymmetric FE cell (which resolves
+    it) within 2 %, and the 1D FE model's ohmic drop at 0.1 mA/cm2 is I R_spots."""
+    from nakmodel.analysis import electrolyte_resistance, spot_array_resistance
+    from nakmodel.geometry import ContactSpots
+
+    p = load_parameters()
+    sigma = p.nasicon.conductivity
+    b, L = 1e-3, 1e-3
+    spots = ContactSpots(radius="100 um", fraction=0.3, seed=1)
+    one_d = Cell(geometry="1d", pellet_radius=b, pellet_thickness=L, alloy_thickness="50 um",
+                 mesh_size="5 um", contact=spots)
+    count = 0.3 * b * b / 1e-4**2
+    r_spots = spot_array_resistance(1e-4, count, b, L, sigma)
+    assert electrolyte_resistance(one_d, p) == pytest.approx(r_spots, rel=1e-12)
+    assert r_spots > 1.05 * L / (sigma * math.pi * b * b)  # the constriction is not small
+    # single centred spot: 1D analytic vs axisymmetric FE
+    a = 0.2 * b
+    single = dict(pellet_radius=b, pellet_thickness=L, alloy_thickness="100 um",
+                  contact=ContactSpots(radius=a))
+    r1 = electrolyte_resistance(Cell(geometry="1d", mesh_size="5 um", **single), p)
+    r2 = electrolyte_resistance(Cell(geometry="axisymmetric", mesh_size=5e-5,
+                                     edge_mesh_size=5e-6, **single), p)
+    assert r1 == pytest.approx(r2, rel=0.02)
+    # the 1D FE model carries it: ohmic part of the voltage = I R_spots
+    res = Simulation(one_d, p, "Plate at 0.1 mA/cm2 for 10 s").run()
+    current = -1.0 * math.pi * b * b  # A
+    assert res.ohmic[-1] == pytest.approx(current * r_spots, rel=2e-3)
+    assert _conservation(res) < 1e-10

@@ -274,6 +274,26 @@ class Cell:
         """Contact area / electrode area."""
         return self.contact_area() / self.electrode_area()
 
+    def spot_constriction_factor(self) -> float:
+        """1D cell with :class:`ContactSpots`: R_bulk / R_spots, the factor on the NASICON
+        conductivity that gives the 1D model the analytic constriction of the spot array it
+        cannot resolve (1 otherwise).  R_spots = L/(sigma pi b^2) + psi(a sqrt(N)/b) /
+        (4 sigma a N), N = f b^2 / a^2 spots of radius a spread evenly
+        (:func:`nakmodel.analysis.spot_array_resistance`: independent flux tubes, Holm with
+        the Roess factor [M]); R_bulk = L/(sigma pi b^2).  It does not depend on sigma.
+        Steady (DC) resistance only: the 1D impedance shows the constriction inside the
+        bulk arc, not as its own arc across the blocked-area capacitance (axisymmetric or
+        3D geometry for that)."""
+        if self.geometry is not GeometryKind.ONE_D or not isinstance(self.contact,
+                                                                      ContactSpots):
+            return 1.0
+        from ..contact_resistance import spot_array_resistance
+
+        a, b, L = self.contact.radius_si, self._b, self.nasicon_thickness
+        count = self.contact.areal_fraction(b) * b * b / (a * a)
+        bulk = L / (math.pi * b * b)
+        return bulk / spot_array_resistance(a, count, b, L, 1.0)
+
     # -- meshing ------------------------------------------------------------------------
     def build_gmsh_model(self, gmsh) -> dict:
         """Fill the current gmsh model with this cell's geometry, tags and mesh (in metres).

@@ -25,7 +25,16 @@ revolution.  An axisymmetric crack on the axis would be a penny crack across the
 (opened by sigma_zz, which is compressive under a pressurised pit) or a degenerate
 cylinder of zero radius, so it is not the flaw's crack.  The axisymmetric domain integral
 is used where the flaw is itself axisymmetric with a circular front: the circumferential
-groove (and its check, the penny crack vs its 3D model, tests/test_flaw_model.py).
+groove (and its check, the penny crack on the axis by the axisymmetric and the 3D domain
+integral vs Sneddon, tests/test_fracture_coupling.py).
+
+Independent reference of the on-axis flaw (same geometry): the semicircular surface crack
+of Newman & Raju, Eng. Fract. Mech. 15 (1981) 185 (:func:`newman_raju_semicircular`),
+a semicircular crack at the free surface of a plate (thickness t = pellet thickness,
+half-width b) under uniform tension, which by superposition (Bueckner) has the K_I of the
+same crack under a uniform face pressure of the same magnitude.  Sneddon's penny crack
+(K_I = 2 p sqrt(a/pi), Tada, Paris & Irwin (2000) p. 24.2) is *not* this geometry: it is
+embedded, and the free surface raises the front-averaged K_I of the half-penny by ~8 %.
 
 K_I per unit face pressure is linear-elastic and independent of the load level, so it is
 computed once per (flaw, material, mesh options) and cached (:func:`k_per_pressure`): a
@@ -119,9 +128,39 @@ def k_per_pressure(cell, parameters=None, mesh_options: MeshOptions | None = Non
     return _CACHE[key]
 
 
+def newman_raju_semicircular(a_over_t: float, c_over_b: float, phi: float | None = None
+                             ) -> float:
+    """K_I / (p sqrt(pi a)) of a semicircular (a = c) surface crack under uniform tension p
+    (= uniform crack-face pressure p), Newman & Raju, Eng. Fract. Mech. 15 (1981) 185:
+
+        K = p sqrt(pi a / Q) [M1 + M2 (a/t)^2 + M3 (a/t)^4] g(phi) f_phi f_w,
+
+    with a/c = 1: M1 = 1.04, M2 = -0.54 + 0.89/1.2, M3 = 0.5 - 1/1.65, Q = 1 + 1.464,
+    g = 1 + (0.1 + 0.35 (a/t)^2) (1 - sin phi)^2, f_phi = 1, f_w = sec(pi c/(2b)
+    sqrt(a/t))^(1/2) (t: plate thickness, b: half-width; phi = 0 at the surface, pi/2 at the
+    deepest point).  ``phi=None``: sqrt(<K^2>) over the front (the front-averaged G of the
+    FE K_eq = sqrt(E' <G>)).  Accuracy +-5 % for a/t < 0.8, c/b < 0.5 (Newman & Raju).
+    """
+    import math
+
+    import numpy as np
+
+    if not (0.0 < a_over_t < 0.8 and 0.0 < c_over_b < 0.5):
+        raise ParameterError(Problem("flaw.depth", "outside the Newman-Raju range",
+                                     (a_over_t, c_over_b), "a/t in (0, 0.8), c/b in (0, 0.5) "
+                                     "(dimensionless)"))
+    q = 1.0 + 1.464
+    m = 1.04 + (-0.54 + 0.89 / 1.2) * a_over_t**2 + (0.5 - 1.0 / 1.65) * a_over_t**4
+    fw = math.sqrt(1.0 / math.cos(math.pi * c_over_b / 2.0 * math.sqrt(a_over_t)))
+    angles = np.linspace(0.0, math.pi / 2.0, 4001) if phi is None else np.array([phi])
+    g = 1.0 + (0.1 + 0.35 * a_over_t**2) * (1.0 - np.sin(angles)) ** 2
+    return float(m * fw * math.sqrt(float(np.mean(g**2)) / q))
+
+
 def clear_cache() -> None:
     """Forget the cached K_I per pressure (and growth tables) of all flaws."""
     _CACHE.clear()
 
 
-__all__ = ["CrackModel", "clear_cache", "crack_model", "k_per_pressure"]
+__all__ = ["CrackModel", "clear_cache", "crack_model", "k_per_pressure",
+           "newman_raju_semicircular"]

@@ -638,6 +638,19 @@ class FlawSizeTable:
         return write_rows(path, self.rows(), self.UNITS)
 
 
+def _si_values(values, unit: str, key: str) -> np.ndarray:
+    """A number, a unit string ("5 um") or a list of either, as an SI float array."""
+    from ..units import to_si
+
+    if isinstance(values, (str, int, float)):
+        items = [values]
+    elif isinstance(values, np.ndarray):
+        items = values.ravel().tolist()
+    else:
+        items = list(values)
+    return np.array([to_si(v, unit, key=key) for v in items], dtype=float)
+
+
 def flaw_size_sweep(depths, fracture_toughness_values, parameters=None, *, opening_ratio=0.1,
                     mesh_options=None) -> FlawSizeTable:
     """Critical overpotential and current density vs flaw depth for several K_IC.
@@ -649,14 +662,17 @@ def flaw_size_sweep(depths, fracture_toughness_values, parameters=None, *, openi
     sqrt(pi a).  Flaw opening = ``opening_ratio`` * depth (only used by
     liquid loading, not here).
 
-    ``depths``: flaw depths [m] (SI floats);
-    ``fracture_toughness_values``: K_IC values [Pa m^0.5]; ``parameters``: a
+    ``depths``: flaw depths [m] (floats in SI or unit strings such as ``"5 um"``);
+    ``fracture_toughness_values``: K_IC values [Pa m^0.5] (or ``"1 MPa*m^0.5"``); ``parameters``: a
     ``Parameters`` (None: the defaults); ``mesh_options``: a :class:`MeshOptions`
     (crack-tip mesh). Returns a :class:`FlawSizeTable` (one row per depth and K_IC).
     """
     parameters = _parameters(parameters)
-    depths = np.atleast_1d(np.asarray(depths, dtype=float))
-    kics = np.atleast_1d(np.asarray(fracture_toughness_values, dtype=float))
+    depths = _si_values(depths, "m", "flaw.depth")
+    kics = _si_values(fracture_toughness_values, "Pa*m^0.5", "nasicon.fracture_toughness")
+    if np.any(depths <= 0) or not np.all(np.isfinite(depths)):
+        raise ParameterError(Problem("flaw.depth", "must be positive", depths,
+                                     "depths in m, > 0"))
     if np.any(kics <= 0) or not np.all(np.isfinite(kics)):
         raise ParameterError(Problem("nasicon.fracture_toughness", "must be positive", kics,
                                      "values in Pa m^0.5, > 0"))

@@ -449,6 +449,8 @@ class CoupledProblem:
         contact = self.working.contact_fraction
         if msh.topology.dim == 1 and hasattr(self.cell_mesh, "contact_fraction"):
             contact *= float(self.cell_mesh.contact_fraction)  # homogenised spots in 1D
+            # and their analytic constriction resistance (Cell.spot_constriction_factor)
+            sigma *= float(self.cell_mesh.cell.spot_constriction_factor())
         host = self.host
         porosity = 1.0 if host is None else float(host.porosity)
         transport = 1.0 if host is None else float(host.transport_factor)

@@ -91,7 +91,8 @@ class Study:
         """Run the study, writing its files into ``outdir``; returns the written paths.
 
         ``executor`` (a :mod:`nakmodel.sweep` executor) runs the many model runs of a kind
-        that has them (``sensitivity``) in parallel; other kinds ignore it.  The folder also
+        that has them (``sensitivity``, the scans of ``ccd``) in parallel; other kinds ignore
+        it.  The folder also
         gets ``provenance.json`` (versions, command line, times, host, MPI size),
         ``parameters.toml`` (the resolved set with sources) and a copy of the study
         (:mod:`nakmodel.provenance`); ``command`` is the command line to record (default

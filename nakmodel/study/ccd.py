@@ -62,7 +62,7 @@ from ..errors import ParameterError, Problem
 from ..io_utils import atomic_write_text
 from ..units import to_si
 from . import unknown_option_problems
-from .ccd_crack import crack_summary_lines, fracture_report
+from .ccd_crack import crack_model_problems, crack_summary_lines, fracture_report
 from .simulation import (
     CELL_OPTIONS,
     DEFAULT_PROFILES,
@@ -289,6 +289,8 @@ def parse_options(table: dict, prefix: str, params) -> ScanOptions:
                                 "an integer in [0, 50]"))
     tol = parse_error_tolerance(table, prefix, problems)
     criteria = _parse_criteria(table, prefix, problems)
+    if not problems and "crack" in criteria and (crack == "fe" or crack_growth):
+        problems += crack_model_problems(cell, params, prefix)  # before any mesh
     if problems:
         raise ParameterError(problems)
     return ScanOptions(cell, comps, tuple(directions), start, stop, step, values["hold"],
@@ -468,28 +470,77 @@ def run_point(study, point_dir: Path) -> dict:
     return row
 
 
-def run(study, outdir: Path, progress=None) -> list[Path]:
+CASES_FOLDER = "cases"
+"""Sub-folder of a ccd study's output holding the sweep store of its scans."""
+
+
+def cases_sweep(study) -> dict:
+    """The study's scans (every composition x direction) as a ``list`` sweep of
+    single-scan points: the tables of the study as read, one point per case setting
+    ``alloy.composition`` and ``ccd.directions``, all :data:`OUTPUTS` recorded."""
+    import copy
+
+    opts = study.options
+    data = copy.deepcopy(study.source) if study.source else {
+        "study": {"name": study.name, "kind": "ccd"}}
+    data.pop("sweep", None)
+    if study.parameter_file is not None:  # a relative ``file`` of the study: made absolute
+        data.setdefault("parameters", {})["file"] = str(Path(study.parameter_file).resolve())
+    points = [{"alloy.composition": comp.label or {"x_Na": comp.x_na},
+               "ccd.directions": [direction]}
+              for comp in opts.compositions for direction in opts.directions]
+    data["sweep"] = {"mode": "list", "outputs": list(OUTPUTS), "points": points}
+    return data
+
+
+def run(study, outdir: Path, progress=None, executor=None) -> list[Path]:
+    """Run every scan of the study through the sweep engine (:mod:`nakmodel.sweep`) into
+    ``outdir/cases`` (content-hashed points: a rerun after an interruption keeps every
+    finished scan, failed scans are retried; ``executor`` runs them in parallel, default
+    one after another in this process), then write each scan's files to
+    ``outdir/<composition>_<direction>``, ``ccd_results.csv``, ``ccd.png`` and
+    ``summary.md``.  A scan that fails leaves the others' results and raises
+    :class:`~nakmodel.errors.ConvergenceError` naming it after the tables are written."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
+    from ..ccd import diagnosis_text
+    from ..errors import ConvergenceError
     from ..io_utils import atomic_savefig
     from ..plotting.study_plots import plot_ccd_vs_composition
+    from ..sweep import SerialExecutor, load_sweep, run_sweep
 
-    opts, params = study.options, study.parameters
-    written, rows = [], []
-    for comp in opts.compositions:
-        for direction in opts.directions:
-            label = composition_label(comp)
-            if progress:
-                progress(f"  {label} {direction}: {opts.protocol(direction)[0]}")
-            row, _, ccd, files, _ = scan(opts, params, comp, direction,
-                                         outdir / f"{label}_{direction}")
-            written += files
-            rows.append(row)
-            if progress:
-                progress(f"    {ccd.diagnosis()}")
+    opts = study.options
+    spec = load_sweep(cases_sweep(study))
+    cases = [(comp, direction) for comp in opts.compositions for direction in opts.directions]
+    if progress:
+        for comp, direction in cases:
+            progress(f"  {composition_label(comp)} {direction}: {opts.protocol(direction)[0]}")
+    result = run_sweep(spec, outdir / CASES_FOLDER, executor=executor or SerialExecutor(),
+                       progress=False, retry_failed=True)
+    if result is None:  # an MPI worker rank: rank 0 writes the tables
+        return []
+    by_id = {row["point_id"]: row for row in result.rows}
+    written, rows, failed = [], [], []
+    for (comp, direction), point in zip(cases, spec.points, strict=True):
+        record = by_id[point.point_id]
+        label = f"{composition_label(comp)} {direction}"
+        if record.get("status") != "ok":
+            failed.append(f"{label}: {record.get('error') or record.get('status')}")
+            continue
+        row = {name: record.get(name) for name in OUTPUTS}
+        row.update({name: math.nan for name, value in row.items()  # JSON null: NaN
+                    if value is None and name not in TEXT_OUTPUTS})
+        rows.append(row)
+        written += _publish_case(outdir / CASES_FOLDER / "points" / point.point_id,
+                                 outdir / f"{composition_label(comp)}_{direction}")
+        if progress:
+            progress(f"  {label}: {diagnosis_text(row)}")
+    if progress:
+        progress(f"  {result.n_ok}/{len(cases)} scans ok (ran {result.ran}, "
+                 f"{result.skipped} already finished)")
     written.append(_write_rows(outdir / "ccd_results.csv", rows, OUTPUT_UNITS))
     fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(10, 4), layout="constrained")
     plot_ccd_vs_composition(ax1, rows, quantity="ccd")
@@ -498,6 +549,39 @@ def run(study, outdir: Path, progress=None) -> list[Path]:
     written.append(atomic_savefig(fig, outdir / "ccd.png", dpi=150))
     plt.close(fig)
     written.append(atomic_write_text(outdir / "summary.md", _summary_md(study, rows)))
+    if failed:
+        raise ConvergenceError(reason=f"{len(failed)} of {len(cases)} scans failed (the "
+                               "others are written; rerun the study to retry): "
+                               + "; ".join(failed))
+    return written
+
+
+def _publish_case(point_dir: Path, case_dir: Path) -> list[Path]:
+    """The scan files of a finished point (not the store's own records) in ``case_dir``,
+    each replaced atomically (hard link when possible, else a copy)."""
+    import os
+
+    from ..io_utils import atomic_write_bytes
+
+    own = {"result.json", "point.json", "study.toml", "study.json", "provenance.json",
+           "parameters.toml"}
+    written = []
+    for src in sorted(point_dir.rglob("*")):
+        rel = src.relative_to(point_dir)
+        if not src.is_file() or (len(rel.parts) == 1 and rel.name in own) \
+                or rel.name.startswith("."):
+            continue
+        dst = case_dir / rel
+        dst.parent.mkdir(parents=True, exist_ok=True)
+        tmp = dst.with_name(f".{dst.name}.link")
+        try:
+            tmp.unlink(missing_ok=True)
+            os.link(src, tmp)
+            os.replace(tmp, dst)
+        except OSError:
+            tmp.unlink(missing_ok=True)
+            atomic_write_bytes(dst, src.read_bytes())
+        written.append(dst)
     return written
 
 

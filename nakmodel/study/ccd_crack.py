@@ -12,6 +12,24 @@ def _fmt(value, scale, digits=3):
     return "-" if value is None or not math.isfinite(value) else f"{value / scale:.{digits}g}"
 
 
+def crack_model_problems(cell_options, params, prefix) -> list:
+    """Problems of the FE crack model of the cell's flaw (:func:`nakmodel.mechanics.
+    flaw_model.crack_model`: depth below 0.9 of the pellet for the surface-crack model,
+    opening below the depth), keys under ``prefix``; sizes only, no mesh."""
+    import dataclasses
+
+    from ..errors import ParameterError
+    from ..mechanics.flaw_model import crack_model
+
+    if getattr(cell_options, "flaw", None) is None:
+        return []
+    try:
+        crack_model(cell_options.build(), params)
+    except ParameterError as err:
+        return [dataclasses.replace(p, key=f"{prefix}.{p.key}") for p in err.problems]
+    return []
+
+
 def fracture_report(options, params, result, criteria, direction,
                      crack_criterion):
     """:class:`nakmodel.mechanics.run_fracture.FlawRunReport` of a scan with a crack

@@ -23,23 +23,16 @@ SOURCE = "Newman & Raju, Eng. Fract. Mech. 15 (1981) 185 (+-5 %)"
 
 def newman_raju(phi, a_over_t, c_over_b):
     """K(phi) / (p sqrt(pi a)) of a semicircular (a/c = 1) surface crack, Newman & Raju."""
-    Q = 1 + 1.464
-    M = (1.13 - 0.09) + (-0.54 + 0.89 / 1.2) * a_over_t**2 + (0.5 - 1 / 1.65) * a_over_t**4
-    fw = math.sqrt(1 / math.cos(math.pi * c_over_b / 2 * math.sqrt(a_over_t)))
-    g = 1 + (0.1 + 0.35 * a_over_t**2) * (1 - math.sin(phi)) ** 2
-    return M * fw * g / math.sqrt(Q)
+    from nakmodel.mechanics.flaw_model import newman_raju_semicircular
+
+    return newman_raju_semicircular(a_over_t, c_over_b, phi)
 
 
 def newman_raju_rms(a_over_t, c_over_b):
     """sqrt(<K^2>) / (p sqrt(pi a)) over the front of a semicircular (a/c = 1) surface crack."""
-    import numpy as np
+    from nakmodel.mechanics.flaw_model import newman_raju_semicircular
 
-    Q = 1 + 1.464
-    M = (1.13 - 0.09) + (-0.54 + 0.89 / 1.2) * a_over_t**2 + (0.5 - 1 / 1.65) * a_over_t**4
-    fw = math.sqrt(1 / math.cos(math.pi * c_over_b / 2 * math.sqrt(a_over_t)))
-    phi = np.linspace(0.0, math.pi / 2, 4001)
-    g = 1 + (0.1 + 0.35 * a_over_t**2) * (1 - np.sin(phi)) ** 2
-    return M * fw * math.sqrt(float(np.mean(g**2)) / Q)
+    return newman_raju_semicircular(a_over_t, c_over_b)
 
 
 def _k(front):

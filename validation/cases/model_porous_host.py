@@ -13,7 +13,7 @@ from nakmodel.validation import Case, Check
 
 THICKNESS = 10e-6
 HOSTS = ((0.7, 1.5), (0.5, 2.0), (0.3, 4.0))
-INVENTORY_SOURCE = ("eps x nakmodel.thermo.inventory (lever rule, physics.md sec. 3) [I]; "
+INVENTORY_SOURCE = ("eps x nakmodel.thermo.inventory (lever rule, theory manual) [I]; "
                     "effective medium: Tjaden et al., Curr. Opin. Chem. Eng. 12 (2016) 44 [M]")
 SAND_SOURCE = "Crank, The Mathematics of Diffusion (1975), constant flux, D -> D/tau [M]"
 

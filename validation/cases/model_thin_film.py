@@ -1,7 +1,7 @@
 """Thin uniform NaK film stripped at low current: capacity to the K-rich liquidus.
 
 A 10 um film on NASICON (1D cell) stripped at 0.1 mA/cm^2 until the interface reaches the
-liquidus must deliver the lever-rule inventory ``thermo.inventory`` (physics.md sec. 3:
+liquidus must deliver the lever-rule inventory ``thermo.inventory`` (docs/theory/thermodynamics.md:
 "the model must reproduce this limit for a thin uniform layer at low current") within 2 %,
 and the Na inventory must change by exactly the faradaic charge / F (1e-8).
 """
@@ -10,7 +10,7 @@ from nakmodel.validation import Case, Check
 
 THICKNESS = 10e-6
 LABELS = ("NaK50", "NaK65", "NaK80")
-INVENTORY_SOURCE = "nakmodel.thermo.inventory (lever rule, physics.md sec. 3) [I]"
+INVENTORY_SOURCE = "nakmodel.thermo.inventory (lever rule, docs/theory/thermodynamics.md) [I]"
 
 
 def run(outdir):

@@ -11,10 +11,13 @@ Checked:
 * a mush at rest (planar, 1 mm x 50 um, x_Na 0.05 -> 0.12, all below the K-rich liquidus
   0.147) keeps its interface composition spread over 2 h (analytic: unchanged; >= 90 %);
 * a lateral composition wave in a uniform liquid (x_Na = 0.3) decays at D~ k^2 (5 %);
-* a 20 um NaK80 film stripped at 1 mA/cm^2 to +0.3 V: the capacity converges (order 1)
-  under mesh refinement to the lever-rule inventory to the K-rich liquidus
-  (``thermo.inventory``): once the interface is two-phase no Na reaches it through the
-  mush (before #11 the film delivered 1.57x its inventory);
+* a 20 um NaK80 film stripped at 1 mA/cm^2 to +0.3 V (before #11 it delivered 1.57x its
+  inventory): once the interface is two-phase no Na reaches it through the mush's liquid.
+  Without transport in solid K(ss) the capacity converges (order 1, the interface node's
+  own content) to the lever-rule inventory to the K-rich liquidus (``thermo.inventory``);
+  with the default D_s = 1e-13 m^2/s some Na is also drawn out of the mush through the
+  solid K(ss) layer growing at the interface: converged ~1.01x (1.040 / 1.025 / 1.014 /
+  1.014 / 1.012 / 1.009 on 20 ... 640 cells);
 * Na conservation to 1e-10 in every run.
 
 Known limitation (reported, not hidden): a manufactured solution *crossing* the liquidus
@@ -124,34 +127,58 @@ def run(outdir):
                         source=SOURCE_DECAY))
     checks.append(Check.within("lateral decay: Na conservation (relative)", cons, 0.0, 1e-10,
                                "-", "exact discrete conservation"))
-    # --- stripping past the liquidus: mesh convergence to the inventory
+    # --- stripping past the liquidus: mesh convergence
     p80 = load_parameters({"alloy.composition": "NaK80"})
     inv = float(thermo.inventory(p80.alloy.composition, p80.temperature, thickness=20e-6,
                                  params=p80))
-    hs, caps = [], []
-    for n in (10, 20, 40, 80, 160):
-        c = Cell(geometry="1d", pellet_thickness="1 mm", alloy_thickness=20e-6,
-                 mesh_size=20e-6 / n)
-        r = Simulation(c, p80, "Strip at 1 mA/cm2 until 0.3 V").run()
-        hs.append(20e-6 / n)
-        caps.append(r.final_capacity)
-        checks.append(Check.within(f"NaK80 20 um strip, {n} cells: Na conservation",
-                                   _conservation(r), 0.0, 1e-10, "-",
-                                   "exact discrete conservation"))
-        if n in (10, 160):
-            axes[2].plot(r.capacity / inv, r.voltage * 1e3, label=f"{n} cells")
-    hs, caps = np.array(hs), np.array(caps)
-    order = float(np.log((caps[-3] - caps[-2]) / (caps[-2] - caps[-1])) / np.log(2.0))
-    limit = caps[-1] + (caps[-1] - caps[-2]) / (2.0**order - 1.0)
-    checks.append(Check("NaK80 20 um, 1 mA/cm2 to +0.3 V: observed order of the capacity "
-                        "under refinement", order, reference=1.0, abs_tol=0.3, unit="-",
+
+    def capacities(params, levels, tag):
+        caps = []
+        for n in levels:
+            c = Cell(geometry="1d", pellet_thickness="1 mm", alloy_thickness=20e-6,
+                     mesh_size=20e-6 / n)
+            r = Simulation(c, params, "Strip at 1 mA/cm2 until 0.3 V").run()
+            caps.append(r.final_capacity / inv)
+            checks.append(Check.within(f"NaK80 20 um strip ({tag}), {n} cells: Na "
+                                       "conservation", _conservation(r), 0.0, 1e-10, "-",
+                                       "exact discrete conservation"))
+            if n == levels[-1]:
+                axes[2].plot(r.capacity / inv, r.voltage * 1e3, label=f"{tag}, {n} cells")
+        return np.array(caps)
+
+    # (a) without transport in solid K(ss): only the interface node's own content is
+    # stripped past the liquidus, -> 0 with h: the limit is the lever-rule inventory
+    dry_levels = (20, 40, 80, 160, 320)
+    dry = capacities(load_parameters({"alloy.composition": "NaK80",
+                                      "alloy.solid_diffusivity": 1e-20}), dry_levels,
+                     "D_s = 1e-20 m^2/s")
+    order = float(np.log((dry[-3] - dry[-2]) / (dry[-2] - dry[-1])) / np.log(2.0))
+    limit = dry[-1] + (dry[-1] - dry[-2]) / (2.0**order - 1.0)
+    checks.append(Check("NaK80 20 um, 1 mA/cm2 to +0.3 V, no solid transport: observed "
+                        "order of the capacity under refinement", order, reference=1.0,
+                        abs_tol=0.3, unit="-",
                         source="Richardson extrapolation of the FE capacities [I]"))
-    checks.append(Check("NaK80 20 um, 1 mA/cm2 to +0.3 V: converged capacity / lever-rule "
-                        "inventory", limit / inv, reference=1.0, rel_tol=0.01, unit="-",
-                        source=SOURCE_INV))
-    axes[1].semilogx(hs * 1e6, caps / inv, "o-")
-    axes[1].axhline(limit / inv, ls="--", color="k", lw=0.8,
-                    label=f"Richardson limit {limit / inv:.4f}")
+    checks.append(Check("NaK80 20 um, 1 mA/cm2 to +0.3 V, no solid transport: converged "
+                        "capacity / lever-rule inventory", limit, reference=1.0,
+                        rel_tol=0.005, unit="-", source=SOURCE_INV))
+    # (b) default D_s = 1e-13 m^2/s: Na is also drawn out of the mush by diffusion in
+    # K(ss) through the fully solid layer that grows at the interface; that layer is
+    # delta = D_s c(x_s,K) / N ~ 0.6 um thick when it can no longer carry N = i/F, so the
+    # excess is <~ c_mush delta / inventory ~ 2 % [I], resolved only for h << 1 um
+    levels = (80, 160, 320, 640)
+    wet = capacities(p80, levels, "default D_s")
+    checks.append(Check.within("NaK80 20 um, default D_s: |capacity 640 - 320 cells| / "
+                               "inventory (converged)", abs(wet[-1] - wet[-2]), 0.0, 0.005,
+                               "-", "mesh refinement [I]"))
+    checks.append(Check.within("NaK80 20 um, default D_s: capacity / inventory, 640 cells "
+                               "(1 + Na drawn from the mush through K(ss), <~ 2 %; was 1.57)",
+                               wet[-1], 1.0, 1.02, "-",
+                               SOURCE_INV + "; solid-diffusion estimate in the case [I]"))
+    hs_dry = 20e-6 / np.array(dry_levels)
+    axes[1].semilogx(hs_dry * 1e6, dry, "o-", label="D_s = 1e-20 m$^2$/s")
+    axes[1].semilogx(20e-6 / np.array(levels) * 1e6, wet, "s-", label="default D_s")
+    axes[1].axhline(limit, ls="--", color="k", lw=0.8,
+                    label=f"Richardson limit (no D_s) {limit:.4f}")
     axes[1].axhline(1.0, ls=":", color="r", lw=0.8, label="lever-rule inventory")
     axes[1].set_xlabel("element size [um]")
     axes[1].set_ylabel("capacity to +0.3 V / inventory")
@@ -171,5 +198,6 @@ CASE = Case(name="model_two_phase_transport",
             run=run, slow=False, figures=["model_two_phase_transport.png"],
             description=("Bennon-Incropera mixture flux with lever-rule phase compositions: a "
                          "mush at rest stays put, the capacity past the K-rich liquidus "
-                         "converges to the lever-rule inventory, lateral transport carries no "
+                         "converges to the lever-rule inventory (plus ~1 % drawn through "
+                         "solid K(ss)), lateral transport carries no "
                          "1/J^2."))

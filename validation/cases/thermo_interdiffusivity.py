@@ -1,10 +1,11 @@
-"""Darken interdiffusivity of liquid NaK vs the physics.md estimate."""
+"""Darken interdiffusivity of liquid NaK vs a hand Darken estimate from the tracer data."""
 
 import numpy as np
 
 from nakmodel.validation import Case, Check
 
-SOURCE = ("physics.md §3: 0.6-1.5e-5 cm2/s at 25 degC (Darken estimate, ±x3); tracer data "
+SOURCE = ("hand Darken estimate 0.6-1.5e-5 cm2/s at 25 degC (±x3; docs/theory/transport.md); "
+          "tracer data "
           "'Self-diffusion in liquid alkali metals' (1972)")
 
 
@@ -25,7 +26,7 @@ def run(outdir):
         x = np.linspace(low, high, 200)
         ax.plot(x, 1e4 * np.asarray(thermo.interdiffusivity(x, T, params)), color,
                 label=f"D̃ (model), {T - 273.15:.0f} °C")
-    ax.axhspan(0.6e-5, 1.5e-5, color="0.85", label="physics.md estimate, 25 °C")
+    ax.axhspan(0.6e-5, 1.5e-5, color="0.85", label="hand Darken estimate, 25 °C")
     ax.set_xlabel("x_Na")
     ax.set_ylabel("D̃ [cm²/s]")
     ax.set_title("Chemical interdiffusivity of liquid NaK")

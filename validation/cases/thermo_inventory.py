@@ -1,13 +1,16 @@
-"""Na inventory of a thin uniform liquid layer vs the physics.md §3 estimates."""
+"""Na inventory of a thin uniform liquid layer vs an independent hand estimate (Xue et al.
+2018 liquid window, ideal molar volumes)."""
 
 import numpy as np
 
 from nakmodel.validation import Case, Check
 
 MAH_CM2 = 36000.0  # C/m^2 per mAh/cm^2
-# physics.md §3 [I]: mAh/cm^2 per 100 um at 25 degC (NaKx = x wt% K, ideal molar volumes)
+# hand estimate [I] from the Xue et al. (2018) window and ideal molar volumes:
+# mAh/cm^2 per 100 um at 25 degC (NaKx = x wt% K)
 REFERENCE = {50: (4.6, 2.0), 65: (2.9, 5.6), 80: (1.2, 9.0)}
-SOURCE = "physics.md §3 derived inventory [I] (Xue 2018 window, ideal molar volumes)"
+SOURCE = ("hand estimate of the inventory [I] (Xue 2018 window, ideal molar volumes; "
+          "docs/theory/thermodynamics.md)")
 
 
 def run(outdir):
@@ -48,7 +51,7 @@ def run(outdir):
         ]
     ax.set_xlabel("x_Na of the liquid")
     ax.set_ylabel("capacity per 100 µm [mAh/cm²]")
-    ax.set_title("Na inventory at 25 °C (markers: physics.md §3)")
+    ax.set_title("Na inventory at 25 °C (markers: hand estimate)")
     ax.legend(fontsize=7)
     fig.savefig(outdir / "inventory.png", dpi=130)
     plt.close(fig)

@@ -35,7 +35,8 @@ def run(outdir):
     ax.legend(fontsize=8)
     fig.savefig(outdir / "ocv.png", dpi=130)
     plt.close(fig)
-    src = "physics.md §2: E = -[RT ln a_Na + ΔG_fus,Na]/F, a few mV [I]"
+    src = ("docs/theory/thermodynamics.md (equilibrium potential): "
+           "E = -[RT ln a_Na + ΔG_fus,Na]/F, a few mV [I]")
     return [
         Check("E at the Na-rich liquidus (coexists with Na(ss))",
               1e3 * thermo.ocv_vs_na(high, T, params), reference=e_na_ss, abs_tol=1e-9,

@@ -15,7 +15,7 @@ MAH_CM2 = 36000.0
 MA_CM2 = 10.0
 COMPOSITIONS = ("NaK50", "NaK65", "NaK80")
 SOURCE_TREND = "JMCA 13 (2025) 22074 (critical stripping capacity vs K content) [F]"
-SOURCE_INV = "nakmodel.thermo.inventory (lever rule on the liquidus, physics.md §1-3)"
+SOURCE_INV = "nakmodel.thermo.inventory (lever rule on the liquidus, docs/theory/thermodynamics.md)"
 
 
 def _run_cell(params, comp, protocol, thickness=100e-6):
@@ -64,15 +64,15 @@ def run(outdir):
         Check.within(f"critical stripping capacity ratio {c}/{b} (< 1: falls with K)",
                      strip[c] / strip[b], 0.0, 0.999, "-", SOURCE_TREND, observation=True),
         Check.within(f"plating headroom ratio {b}/{a} (> 1: rises with K)",
-                     plate[b] / plate[a], 1.001, 1e9, "-", "physics.md §1 (Na-rich liquidus)"),
+                     plate[b] / plate[a], 1.001, 1e9, "-", "Na-rich liquidus (theory manual)"),
         Check.within(f"plating headroom ratio {c}/{b} (> 1: rises with K)",
-                     plate[c] / plate[b], 1.001, 1e9, "-", "physics.md §1 (Na-rich liquidus)"),
+                     plate[c] / plate[b], 1.001, 1e9, "-", "Na-rich liquidus (theory manual)"),
         Check.within(f"stripping CCD ratio {c}/{a} in a 0.1 mA/cm² per 5 min scan (< 1)",
                      ccd_strip[c] / ccd_strip[a], 0.0, 0.999, "-", SOURCE_TREND,
                      observation=True),
         Check.within(f"plating CCD ratio {c}/{a} in a 0.1 mA/cm² per 5 min scan (> 1)",
                      ccd_plate[c] / ccd_plate[a], 1.001, 1e9, "-",
-                     "physics.md §1 (Na-rich liquidus)"),
+                     "Na-rich liquidus (theory manual)"),
     ]
     fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(10, 4), layout="constrained")
     xs = [x_values[k] for k in COMPOSITIONS]

@@ -2,7 +2,7 @@
 
 Observed (seed captions: CCD current scans on NaK50/NaK65/NaK80 with operando galvanostatic
 EIS -> DRT vs stripping current): the interface contribution grows with the stripping
-current up to the CCD.  Experimentally the CCD is the *voltage divergence* (physics.md §1:
+current up to the CCD.  Experimentally the CCD is the *voltage divergence* (docs/theory/kinetics.md:
 solid K blocks the interface, the voltage rises steeply), so the comparison made here is
 the one the experiment makes:
 
@@ -13,7 +13,7 @@ linearised FE model at the end of each current level (all levels of the scan are
 levels where the run has already ended are not), voltage CCD = first level at which |V|
 reaches 1 V.  Cell: NaKx (x wt% K), 100 um on NZSP, contact spots 100 um / 30 % (current
 constriction: for Na|NZSP the interface arc is constriction, Eckhardt et al. 2022/2023 via
-physics.md §2), ramp 0.2 mA/cm² per 5 min, ``stop_at_liquidus = false``.
+docs/theory/constriction.md), ramp 0.2 mA/cm² per 5 min, ``stop_at_liquidus = false``.
 
 What the model predicts.  The main peak (tau ~ 5-9e-5 s) is the interface arc: the
 differential charge-transfer resistance over the active area in parallel with C_dl,
@@ -24,15 +24,17 @@ ceramic's own time constant, so it is not in this peak.  Hence, per regime:
 
 * all-liquid interface (levels below the liquidus onset): the peak does NOT grow - the DC
   bias lowers the Butler-Volmer differential resistance, the falling a_Na (i0) raises it;
-  measured ratios (last liquid level / lowest, default parameters): NaK80 1.01, NaK65 0.95,
+  measured ratios (last liquid level / lowest, default parameters): NaK80 1.01, NaK65 0.97,
   NaK50 0.87.  The observed gradual growth is not reproduced in this regime;
-* between the first solid K at the interface (liquidus onset) and the voltage CCD, solid K
-  covers the spots (coverage = local solid fraction), f_act falls and the peak grows:
-  +42 % (NaK80, 3 levels), +11 % (NaK65), +13 % (NaK50, 1 level each);
+* since issue #11 (liquid pinned in the two-phase field: no Na reaches the interface
+  through the mush) the voltage CCD coincides with the liquidus onset for all three alloys
+  (NaK50 4.8, NaK65 3.8, NaK80 2.4 mA/cm²): the first level at which solid K forms at the
+  spots already ends at the voltage limit, so there is no level with solid K below the
+  CCD and no growth (ratio 1).  Before #11 Na was drawn through the mush and the spots
+  stayed partly open for a few more levels: +42 % (NaK80), +11 % (NaK65), +13 % (NaK50);
 * the experiment's comparison (last level below the voltage CCD vs the lowest) therefore
-  shows growth for NaK80 (1.44) and marginally NaK65 (1.06), but not for NaK50 (0.98): the
-  trend is reproduced for the K-rich alloys only, and only through the last levels before
-  the divergence.
+  shows no growth for any alloy (NaK80 1.01, NaK65 0.97, NaK50 0.87; before #11 NaK80 1.44
+  and NaK65 1.06 were reproduced): the observed trend is NOT reproduced by the model.
 
 No parameter is tuned: default parameter set (i0 = 10 mA/cm² is an assumption [?]: it sets
 the size of the liquid-regime fall), the study's cell.  A failing "growth" check means the
@@ -148,7 +150,8 @@ CASE = Case(name="trend_drt_stripping_current",
             description=("Observed trend (operando GEIS during CCD scans): the interface DRT "
                          "peak grows with the stripping current up to the CCD (voltage "
                          "divergence). The model's interface peak does not grow while the "
-                         "interface is all liquid (flat for NaK80, falling for NaK50: DC-biased "
-                         "Butler-Volmer); it grows only between the first solid K at the spots "
-                         "and the voltage CCD. Reproduced for NaK80 (and marginally NaK65), NOT "
-                         "for NaK50: the report lists that observed trend as NOT reproduced."))
+                         "interface is all liquid (NaK80 1.01, NaK65 0.97, NaK50 0.87: "
+                         "DC-biased Butler-Volmer), and since issue #11 (pinned liquid in the "
+                         "mush) the voltage CCD coincides with the liquidus onset, so no level "
+                         "with solid K at the spots precedes it: the observed growth is NOT "
+                         "reproduced for any alloy (before #11: NaK80 1.44, NaK65 1.06)."))

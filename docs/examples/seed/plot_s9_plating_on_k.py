@@ -70,17 +70,15 @@ fig.tight_layout()
 # %%
 # What the model reproduces, and what it does not
 # -----------------------------------------------
-# **Reproduced:** the interface DRT peak falls while liquid NaK forms at the interface
-# (the solid K that blocked it gives way to liquid that exchanges Na⁺), and it recovers during
-# the rest as the Na spreads into the thick K and the interface liquid fraction falls again
-# (a thick foil is needed: a thin one is fully mixed already during plating, see the
-# validation case ``trend_plating_on_k``).
+# **Reproduced:** the interface DRT peak falls while liquid NaK forms at the interface: Na⁺ is
+# reduced on the solid K with its own exchange current density
+# (``interface.solid_k_exchange_current_density``, :ref:`theory-kinetics`), and the plated Na
+# forms a pool of liquid at the K-rich liquidus with the K it touches, which then exchanges
+# Na⁺ freely (1D: 475 Ω → 19.8 Ω within the first 20 min).
 #
-# **Not reproduced:** the *partial* recovery of the experiment — here the peak recovers fully
-# within the two hours and overshoots its value early in plating, because in this version the
-# Na is drawn through the two-phase K + liquid zone by the gradient of the overall composition
-# (as if the liquid formed a connected network through the K). The mixture transport landing
-# in this release drives it by the liquid composition only (:ref:`theory-transport`), and the
-# direction-dependent blocking replaces the numerical smoothing width that sets the first,
-# solid-K peak by a plating exchange current density on solid K
-# (``interface.solid_k_exchange_current_density``, :ref:`theory-kinetics`).
+# **Not reproduced:** the recovery at rest. The liquid of a two-phase field is pinned at the
+# liquidus (:ref:`theory-transport`), so nothing drives the pool's Na into the K; only slow
+# diffusion in solid K(ss) takes some up, the interface stays liquid and the peak stays flat
+# (recovered fraction ~1e-4 for 100 µm to 1 mm foils, validation case
+# ``trend_plating_on_k``). The experiment's partial recovery needs a drainage or wetting
+# mechanism (liquid along K grain boundaries) the model does not have.

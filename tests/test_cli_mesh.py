@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from nakmodel.geometry.script import main
+from nakmodel.cli.mesh import main
 
 
 def test_mesh_script_writes_files(tmp_path, capsys):
