@@ -127,6 +127,18 @@ class NasiconParameters:
     poisson_ratio: float = spec("", -1, 0.5, high_open=True, doc="Poisson's ratio")
     fracture_toughness: float = spec("Pa*m^0.5", 0, 1e8, doc="mode-I fracture toughness K_IC")
     strength: float = spec("Pa", 0, 1e10, doc="flexural strength")
+    bulk_conductivity: float = spec("S/m", 0, 100, low_open=False,
+                                    doc="grain (bulk) Na+ conductivity at 25 degC, > total; "
+                                    "0 = no grain boundaries (brick layer off)")
+    bulk_activation_energy: float = spec("J/mol", 0, 2e5, low_open=False,
+                                         doc="Arrhenius activation energy of the bulk "
+                                         "conductivity")
+    grain_boundary_activation_energy: float = spec("J/mol", 0, 2e5, low_open=False,
+                                                   doc="Arrhenius activation energy of the "
+                                                   "grain-boundary conductivity")
+    grain_boundary_permittivity: float = spec("F/m", 0, 1, low_open=False,
+                                              doc="effective permittivity of the grain-"
+                                              "boundary response (C_gb x thickness / area)")
 
 
 @dataclass(frozen=True)
@@ -146,6 +158,15 @@ class InterfaceParameters(KineticsParameters):
     contact_fraction: float = spec("", 0, 1, doc="fraction of the interface in contact")
     blocking_smoothing: float = spec("", 0, 0.5,
                                      doc="smoothing width of the solid-blocking switch")
+    blocked_capacitance: float = spec("F/m^2", 0, 100, low_open=False,
+                                      doc="capacitance of interface area without contact "
+                                      "(voids, non-contacting area)")
+    patch_size: float = spec("m", 0, 1, low_open=False,
+                             doc="period of sub-grid active patches (sub-grid constriction; "
+                             "0 = off)")
+    patch_shape: str = choice(("spot", "strip"), doc="shape of the sub-grid active patches")
+    exchange_current_activation_energy: float = spec("J/mol", 0, 2e5, low_open=False,
+                                                     doc="Arrhenius activation energy of i0")
 
 
 @dataclass(frozen=True)

@@ -56,6 +56,10 @@ class RelaxationSpectrum:
     def __len__(self) -> int:
         return len(self.tau)
 
+    def __iter__(self):
+        """(τ [s], R [Ω], region) rows, slowest first (as :meth:`table`)."""
+        return iter(self.table())
+
     @property
     def total_resistance(self) -> float:
         return float(np.sum(self.R))

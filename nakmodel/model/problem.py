@@ -94,6 +94,7 @@ import ufl
 from dolfinx import fem
 
 from ..errors import ConvergenceError, ParameterError, Problem
+from . import constriction
 from . import thermo_ufl as tu
 from .interface import ActivityExchangeCurrent, ButlerVolmer, ConstantExchangeCurrent
 from .materials import AlloyProperties, ElectrodeInterface, NasiconProperties
@@ -456,11 +457,12 @@ class CoupledProblem:
             eps_geo=tu.EPSILON_0 * self.nasicon.relative_permittivity,
             v_na=a.na_molar_volume, v_k=a.k_molar_volume, K=self.potassium,
             tm_na=a.na_melting_point, dh_na=a.na_enthalpy_of_fusion, contact=contact,
-            i0_we=self.working.exchange_current_density,
-            i0_ce=self.counter.exchange_current_density,
-            cdl_we=self.working.double_layer_capacitance * contact,
+            i0_we=self.working.exchange_current_at(T),
+            i0_ce=self.counter.exchange_current_at(T),
+            cdl_we=constriction.contact_capacitance(self.working, contact),
             cdl_ce=self.counter.double_layer_capacitance,
-            blocking_exponent=self.working.blocking_exponent)
+            blocking_exponent=self.working.blocking_exponent,
+            **constriction.constants(self, sigma))
         self._values = values
         self._constants = {name: fem.Constant(msh, float(v)) for name, v in values.items()}
         k = self._constants
@@ -505,15 +507,21 @@ class CoupledProblem:
         if self._extra_mass is not None:
             m_u = m_u + self._extra_mass(self, v)
         m_G = cdl_we * (Vw - phi("+")) * wp * self.dS_contact_nodal
+        blocked = constriction.blocked_charge(self, Vw, phi, wp)  # voids: C_b (V - phi)
+        if blocked is not None:
+            m_u = m_u - blocked[0] * vp("+") * blocked[1]
+            m_G = m_G + blocked[0] * blocked[1]
 
         self._forms = {
             "R": fem.form(R), "J": fem.form(ufl.derivative(R, self.u, du)),
             "R_V": fem.form(R_V), "G": fem.form(G), "G_u": fem.form(G_u), "G_V": fem.form(G_V),
             "M": fem.form(ufl.derivative(m_u, self.u, du)),
             "M_uV": fem.form(ufl.diff(cdl_we * (Vw - phi("+")), Vw) * (-vp("+")) * wp
-                             * self.dS_contact_nodal),
+                             * self.dS_contact_nodal
+                             + constriction.blocked_form(blocked, -vp("+"), Vw)),
             "M_Gu": fem.form(ufl.derivative(m_G, self.u, v)),
-            "M_GV": fem.form(cdl_we * wp * self.dS_contact_nodal),
+            "M_GV": fem.form(cdl_we * wp * self.dS_contact_nodal
+                             + constriction.blocked_form(blocked, 1.0, Vw)),
             "m_u": fem.form(m_u), "m_G": fem.form(m_G),
         }
         one = fem.Constant(msh, 1.0)
@@ -581,7 +589,7 @@ class CoupledProblem:
             i0 = self.exchange_we.value(activity)
         f_act = tu.active_fraction(x, k["xlk"], k["xsk"], k["smooth"], k["blocking_exponent"],
                                    k["contact"])
-        i = f_act * self.kinetics_we.current(eta, i0, k["T"])
+        i = constriction.faradaic_current(self, eta, i0, f_act)
         return i, {"x": x, "x_liquid": x_l, "liquid_fraction": f_l, "ocv": ocv, "eta": eta,
                    "i0": i0, "f_active": f_act}
 
