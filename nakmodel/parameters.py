@@ -536,6 +536,23 @@ def _consistency_problems(get, known) -> list[Problem]:
         problems.append(Problem("numerics.dt_initial", "larger than numerics.dt_max",
                                 get("numerics.dt_initial"),
                                 f"at most dt_max = {get('numerics.dt_max'):g} s"))
+    if have("nasicon.bulk_conductivity", "nasicon.conductivity") and \
+            0 < get("nasicon.bulk_conductivity") <= get("nasicon.conductivity"):
+        problems.append(Problem("nasicon.bulk_conductivity", "must exceed nasicon.conductivity "
+                                "(the total; grain boundaries add resistance)",
+                                get("nasicon.bulk_conductivity"),
+                                f"[S/m] > nasicon.conductivity = "
+                                f"{get('nasicon.conductivity'):g} S/m, or 0 (no grain boundaries)"))
+    if have("nasicon.bulk_conductivity", "nasicon.conductivity_activation_energy") and \
+            get("nasicon.bulk_conductivity") > 0 and \
+            get("nasicon.conductivity_activation_energy") > 0:
+        problems.append(Problem("nasicon.conductivity_activation_energy",
+                                "with grain boundaries (nasicon.bulk_conductivity > 0) the bulk "
+                                "and grain-boundary activation energies apply",
+                                get("nasicon.conductivity_activation_energy"),
+                                "[J/mol] 0 when nasicon.bulk_conductivity > 0 (set "
+                                "nasicon.bulk_activation_energy and "
+                                "nasicon.grain_boundary_activation_energy)"))
     layers = [get(k) for k in ("cell.alloy_thickness", "cell.pellet_thickness") if k in known]
     if layers and have("numerics.mesh_size") and get("numerics.mesh_size") > min(layers):
         problems.append(Problem("numerics.mesh_size", "larger than the thinnest layer",

@@ -73,8 +73,8 @@ def augment(problem, J, M):
     area = area[nodes]
     gA = _nodal(problem, ufl.diff(i_v, Vv))[nodes]
     hA = _nodal(problem, ufl.diff(i_c, cv))[nodes]
-    rA = _nodal(problem, constriction.series_resistance(problem, parts["f_active"]))[nodes]
-    caA = _nodal(problem, problem.working.double_layer_capacitance * parts["f_active"]
+    rA = _nodal(problem, constriction.series_resistance(problem, parts["f_area"]))[nodes]
+    caA = _nodal(problem, problem.working.double_layer_capacitance * parts["f_area"]
                  + 0.0 * c("+"))[nodes]
     ctA = _nodal(problem, k["cdl_we"] + 0.0 * c("+"))[nodes]
     g, h, r = gA / area, hA / area, rA / area

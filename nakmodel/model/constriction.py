@@ -51,7 +51,8 @@ ROESS_PSI = (1.0, -1.40925, 0.0, 0.3381, 0.0, 0.0679)
 PATCH_SHAPES = ("spot", "strip")
 #: Newton steps written into the forms for (1); the defect after them is checked in the tests
 NEWTON_STEPS = 5
-#: smallest active fraction used in r_c (r_c ~ θ^-1/2 diverges; θ f k -> 0 there anyway)
+#: added to the active fraction in r_c (r_c ~ θ^-1/2 diverges; θ k -> 0 there anyway): a smooth
+#: floor (a clip would put a kink into the Newton iterations of an exhausted interface)
 THETA_FLOOR = 1e-8
 
 
@@ -76,12 +77,12 @@ def subgrid_resistance(theta, patch_size, conductivity, shape: str = "spot"):
                                      " or ".join(map(repr, PATCH_SHAPES))))
     lib = _lib(theta, patch_size, conductivity)
     if lib is ufl:
-        t = ufl.min_value(ufl.max_value(theta, THETA_FLOOR), 1.0)
+        t = ufl.min_value(theta + THETA_FLOOR, 1.0)
         if shape == "spot":
             root = ufl.sqrt(t)
             return math.sqrt(math.pi) * patch_size * _psi(root, ufl) / (4 * conductivity * root)
         return patch_size / (math.pi * conductivity) * -ufl.ln(ufl.sin(math.pi * t / 2))
-    t = np.clip(np.asarray(theta, dtype=float), THETA_FLOOR, 1.0)
+    t = np.minimum(np.asarray(theta, dtype=float) + THETA_FLOOR, 1.0)
     if shape == "spot":
         root = np.sqrt(t)
         return math.sqrt(math.pi) * patch_size * _psi(root, np) / (4 * conductivity * root)
@@ -162,21 +163,23 @@ def series_current(kinetics, eta, i0, temperature, theta, resistance,
     return theta * kinetics.current(e, i0, temperature)
 
 
-def faradaic_current(problem, eta, i0, f_act):
+def faradaic_current(problem, eta, i0, f_act, f_area=None):
     """The working-electrode faradaic current density of ``problem`` (a CoupledProblem) with
     the sub-grid constriction of its active fraction and, in a 1D cell with contact spots,
     the spot array's own constriction (both in series with the kinetics, (1)).
 
-    The active fraction per nominal area is θ = f_act (liquid, contacting area).  The
-    sub-grid tubes tile the nominal interface, r_c(θ); in a 1D ``ContactSpots`` cell they
-    tile the spots (fraction f_s), which carry their own geometric constriction r_spots:
-    r = r_spots + r_c(θ/f_s)/f_s."""
+    The current prefactor is f_act (open area times the Na-depletion factor of
+    :func:`~nakmodel.model.thermo_ufl.active_fraction`); the constriction depends on the
+    open area θ = ``f_area`` (liquid, contacting area; f_act if not given): an exhausted
+    interface passes no current, but it does not constrict.  The sub-grid tubes tile the
+    nominal interface, r_c(θ); in a 1D ``ContactSpots`` cell they tile the spots (fraction
+    f_s), which carry their own geometric constriction r_spots: r = r_spots + r_c(θ/f_s)/f_s."""
     k = problem._constants
     values = problem._values
     temperature = k["T"]
     if values["patch_size"] == 0.0 and values["r_spots"] == 0.0:
         return f_act * problem.kinetics_we.current(eta, i0, temperature)
-    r = series_resistance(problem, f_act)
+    r = series_resistance(problem, f_act if f_area is None else f_area)
     return series_current(problem.kinetics_we, eta, i0, temperature, f_act, r)
 
 

@@ -589,9 +589,11 @@ class CoupledProblem:
             i0 = self.exchange_we.value(activity)
         f_act = tu.active_fraction(x, k["xlk"], k["xsk"], k["smooth"], k["blocking_exponent"],
                                    k["contact"])
-        i = constriction.faradaic_current(self, eta, i0, f_act)
+        f_area = tu.open_area_fraction(x, k["xlk"], k["xsk"], k["smooth"],
+                                       k["blocking_exponent"], k["contact"])
+        i = constriction.faradaic_current(self, eta, i0, f_act, f_area)
         return i, {"x": x, "x_liquid": x_l, "liquid_fraction": f_l, "ocv": ocv, "eta": eta,
-                   "i0": i0, "f_active": f_act}
+                   "i0": i0, "f_active": f_act, "f_area": f_area}
 
     def counter_current(self, phi):
         """Faradaic current density CE metal -> NASICON [A/m^2], eta_CE = 0 - phi - 0."""
@@ -871,6 +873,13 @@ class CoupledProblem:
         self._A = fpetsc.create_matrix(f["J"])
         self._Mp = fpetsc.assemble_matrix(f["M"], bcs=self._bcs, diag=0.0)
         self._Mp.assemble()
+        # M couples DOFs that J does not (the blocked capacitance on the non-contacting
+        # facets): give A the union pattern once, so that A += M/dt stays a subset update
+        self._A.assemble()
+        self._A.setOption(PETSc.Mat.Option.NEW_NONZERO_ALLOCATION_ERR, False)
+        self._A.axpy(1.0, self._Mp, structure=PETSc.Mat.Structure.DIFFERENT_NONZERO_PATTERN)
+        self._A.axpy(-1.0, self._Mp, structure=PETSc.Mat.Structure.SUBSET_NONZERO_PATTERN)
+        self._A.zeroEntries()
         self._vecs = {name: fpetsc.create_vector(f["R"].function_spaces[0])
                       for name in ("R", "R_V", "G_u", "M_uV", "M_Gu", "m_u", "y", "z", "r")}
         ksp = PETSc.KSP().create(self.mesh.comm)
