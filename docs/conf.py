@@ -40,8 +40,8 @@ source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
 exclude_patterns = ["_build", "**.ipynb_checkpoints", "examples/**/GALLERY_HEADER.rst",
                     "examples/GALLERY_HEADER.rst", "auto_examples/**.py",
                     "auto_examples/**.ipynb", "auto_examples/**.zip", "auto_examples/**.json"]
-templates_path = ["_templates"]
-html_static_path = ["_static"]
+templates_path: list[str] = []
+html_static_path: list[str] = []  # no custom assets: nothing to copy
 
 # --- MyST (Markdown pages) -----------------------------------------------------------
 myst_enable_extensions = ["dollarmath", "amsmath", "colon_fence", "deflist"]

@@ -6,7 +6,8 @@ capacity) or none.  The criterion reached first is the ``limiting_mechanism``; t
 density applied at that moment is the CCD and the charge passed until then (in the scan
 direction) the critical capacity.
 
-Criteria (physics.md §1-2):
+Criteria (docs/theory/thermodynamics.md, liquid window; docs/theory/kinetics.md, blocking by
+solid K; docs/theory/fracture.md, crack onset):
 
 * :class:`VoltageCriterion` - |V| reaches a limit (what a cycler sees).
 * :class:`LiquidusCriterion` - the interface composition reaches the liquidus: the K-rich
@@ -78,9 +79,18 @@ class VoltageCriterion:
         _positive(value, "ccd.voltage_limit", "V", "a cell voltage magnitude in (0, 10] V")
         object.__setattr__(self, "limit", value)
 
+    def termination(self, direction: Direction):
+        """The protocol termination this criterion is: ``above limit`` stripping, ``below
+        -limit`` plating."""
+        from .protocol import VoltageLimit
+
+        return VoltageLimit(direction.sign * self.limit,
+                            "above" if direction is Direction.STRIP else "below")
+
     def margin(self, run, direction: Direction, context) -> np.ndarray:
-        """Signed distance to the limit per row; >= 0 once reached."""
-        return direction.sign * np.asarray(run.voltage, float) - self.limit
+        """Signed distance to the limit per row; >= 0 once reached (the margin of
+        :meth:`termination`, one formula for scan step and criterion)."""
+        return self.termination(direction).margin(run, direction.sign)
 
 
 @dataclass(frozen=True)
@@ -89,7 +99,8 @@ class LiquidusCriterion:
 
     Stripping: min x_Na at the interface <= x_low + tol (K(bcc) precipitates); plating:
     max x_Na >= x_high - tol (Na / Na2K precipitates).  x_low, x_high: the run's
-    ``liquid_window`` (lever-rule liquidus, physics.md §2, Schröder-van Laar).
+    ``liquid_window`` (lever-rule liquidus, Schröder-van Laar: docs/theory/thermodynamics.md,
+    liquidus, solidus, window).
     """
 
     tolerance: float = 1e-4
@@ -100,11 +111,14 @@ class LiquidusCriterion:
             raise ParameterError(Problem("ccd.liquidus_tolerance", "out of range",
                                          self.tolerance, "a mole fraction in [0, 0.05)"))
 
+    def termination(self, direction: Direction):
+        from .protocol import Liquidus
+
+        return Liquidus()
+
     def margin(self, run, direction: Direction, context) -> np.ndarray:
-        low, high = context.liquid_window
-        if direction is Direction.STRIP:
-            return (low + self.tolerance) - np.asarray(run.x_interface_min, float)
-        return np.asarray(run.x_interface_max, float) - (high - self.tolerance)
+        return self.termination(direction).margin(run, direction.sign, context.liquid_window,
+                                                  tolerance=self.tolerance)
 
 
 @dataclass(frozen=True)
@@ -119,8 +133,13 @@ class SolidCoverageCriterion:
             raise ParameterError(Problem("ccd.solid_coverage", "out of range", self.fraction,
                                          "an area fraction in (0, 1]"))
 
+    def termination(self, direction: Direction):
+        from .protocol import SolidCoverage
+
+        return SolidCoverage(self.fraction)
+
     def margin(self, run, direction: Direction, context) -> np.ndarray:
-        return (1.0 - np.asarray(run.liquid_fraction_interface, float)) - self.fraction
+        return self.termination(direction).margin(run, direction.sign)
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,8 @@
 Conventions accepted (all documented in the README):
 
 * ``"NaK50"``, ``"NaK-78"``: **x = wt% K** (NaK-77/78 is the eutectic in wt% K,
-  physics.md §1 [I]), so NaK50/65/80 have x_Na = 0.630 / 0.478 / 0.298;
+  docs/theory/thermodynamics.md, compositions [I]), so NaK50/65/80 have
+  x_Na = 0.630 / 0.478 / 0.298;
 * ``{"wt_pct_K": 50}``, ``{"at_pct_K": 67}``, ``{"x_Na": 0.63}``;
 * ``"Na"``, ``"K"``: the pure metals (a K metal electrode is a real case).
 """

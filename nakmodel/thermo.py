@@ -5,7 +5,7 @@ All functions are vectorised over ``x_na`` (mole fraction of Na, 0..1) and ``T``
 :class:`nakmodel.parameters.Parameters`, its ``.alloy`` section, or ``None`` for the
 package defaults.
 
-Model (physics.md §2):
+Model (docs/theory/thermodynamics.md):
 
 * Liquid: substitutional solution with a Redlich–Kister excess Gibbs energy
   ``G_ex = x_Na x_K [L0 + L1 (x_Na − x_K) + L2 (x_Na − x_K)²]``.
@@ -16,8 +16,8 @@ Model (physics.md §2):
   slopes give pure solids.
 * Fit [I] (:func:`fit_liquid_parameters`, the :class:`DefaultAlloy` values): L0 = 2700,
   L1 = 371, L2 = 375 J/mol reproduce the 25 °C window 0.147–0.703 (Xue 2018) and the
-  eutectic −12.6 °C at 67 at% K to within 0.0002 and 0.01 K. The 2-term starter of
-  physics.md (L0 = 3648, L1 = 243 J/mol, insoluble solids) gives −6.0 °C and x = 0.117;
+  eutectic −12.6 °C at 67 at% K to within 0.0002 and 0.01 K. A 2-term fit
+  (L0 = 3648, L1 = 243 J/mol, insoluble solids) gives −6.0 °C and x = 0.117;
   3 terms without solid solubility leave the K-rich liquidus 0.017 low.
 * References for chemical potentials are the pure *liquids* at the same T.
 
@@ -48,7 +48,7 @@ _KCAL = 4184.0  # J/kcal
 
 @dataclass(frozen=True)
 class DefaultAlloy:
-    """Fallback alloy parameters (physics.md §3), used until/unless ``load_parameters`` exists.
+    """Fallback alloy parameters (the defaults of ``default_parameters.toml``, with sources).
 
     Field names are those of ``Parameters.alloy``; values are SI.
     """
@@ -159,7 +159,7 @@ def excess_gibbs_energy(x_na, T, params=None):
     """Molar excess Gibbs energy of the liquid [J/mol].
 
     ``G_ex = x_Na x_K [L0 + L1 (x_Na − x_K) + L2 (x_Na − x_K)²]`` (Redlich–Kister;
-    physics.md §2). ``T`` is accepted for interface symmetry (L0, L1 are constant).
+    docs/theory/thermodynamics.md). ``T`` is accepted for interface symmetry (L0, L1 are constant).
     """
     a = alloy_parameters(params)
     x = _as_x(x_na)
@@ -197,7 +197,8 @@ def _ln_gamma(x, T, a):
 def activity_coefficient_na(x_na, T, params=None):
     """Activity coefficient of Na in the liquid (pure-liquid reference) [-].
 
-    ``RT ln γ_Na = x_K² [L0 + L1 (3 x_Na − x_K)]`` (Redlich–Kister; physics.md §2).
+    ``RT ln γ_Na = x_K² [L0 + L1 (3 x_Na − x_K)]`` + the L2 term (Redlich–Kister;
+    docs/theory/thermodynamics.md).
     """
     x, t = _as_x(x_na), _as_T(T)
     return _out(np.exp(_ln_gamma(x, t, alloy_parameters(params))[0]))
@@ -206,7 +207,8 @@ def activity_coefficient_na(x_na, T, params=None):
 def activity_coefficient_k(x_na, T, params=None):
     """Activity coefficient of K in the liquid (pure-liquid reference) [-].
 
-    ``RT ln γ_K = x_Na² [L0 − L1 (3 x_K − x_Na)]`` (Redlich–Kister; physics.md §2).
+    ``RT ln γ_K = x_Na² [L0 − L1 (3 x_K − x_Na)]`` + the L2 term (Redlich–Kister;
+    docs/theory/thermodynamics.md).
     """
     x, t = _as_x(x_na), _as_T(T)
     return _out(np.exp(_ln_gamma(x, t, alloy_parameters(params))[1]))
@@ -485,7 +487,7 @@ def liquidus(T, params=None, phase="K"):
 
     ``phase`` "K": liquid + K(ss), "Na": liquid + Na(ss), solved from the equality of both
     chemical potentials (Schröder–van Laar generalised to dilute solid solutions; with
-    insoluble solids ``ln(x_i γ_i) = −(ΔH_fus,i/R)(1/T − 1/T_m,i)``, physics.md §2);
+    insoluble solids ``ln(x_i γ_i) = −(ΔH_fus,i/R)(1/T − 1/T_m,i)``, docs/theory/thermodynamics.md);
     "Na2K": ``(2/3) μ_Na + (1/3) μ_K = G_Na2K(T)`` (K-rich branch).
     Returns the (possibly metastable) branch; :func:`liquid_window` picks the stable one.
     Above the melting point of the solid the K branch is 0 and the Na branch 1.
@@ -686,11 +688,11 @@ def ocv_vs_na(x_na, T, params=None):
     """Equilibrium potential of the NaK electrode vs Na(s) [V]: ``E = −(μ_Na − G_Na(s))/F``.
 
     In the liquid ``E = −[RT ln a_Na + ΔG_fus,Na(T)]/F`` (a_Na vs pure liquid Na,
-    ``ΔG_fus,Na ≈ ΔH_fus (1 − T/T_m)``; physics.md §2): positive, a few mV. Two-phase fields
-    hold the potential of the coexisting liquid (liquidus value). In K(ss) (x ≤ x_s)
-    ``E = −[g_Na + RT ln x + ΔG_fus,Na]/F``; in Na(ss) ``E = −RT ln x_Na/F``; Na2K + Na(ss)
-    holds the Na(ss) value. Without solubility E = 0 at the Na-rich liquidus. NaN below
-    the eutectic.
+    ``ΔG_fus,Na ≈ ΔH_fus (1 − T/T_m)``; docs/theory/thermodynamics.md): positive, a few mV.
+    Two-phase fields hold the potential of the coexisting liquid (liquidus value). In K(ss)
+    (x ≤ x_s) ``E = −[g_Na + RT ln x + ΔG_fus,Na]/F``; in Na(ss) ``E = −RT ln x_Na/F``;
+    Na2K + Na(ss) holds the Na(ss) value. Without solubility E = 0 at the Na-rich liquidus.
+    NaN below the eutectic.
     """
     x, t = np.broadcast_arrays(_as_x(x_na), _as_T(T))
     a = alloy_parameters(params)
@@ -732,8 +734,9 @@ def interdiffusivity(x_na, T, params=None):
     """Chemical interdiffusivity of the liquid [m²/s] (Darken).
 
     ``D̃ = f Φ (x_K D*_Na + x_Na D*_K)`` with Φ from :func:`thermodynamic_factor`, tracer
-    diffusivities from the pure-liquid Arrhenius fits (physics.md §3) and the assumption
-    multiplier ``f = interdiffusivity_factor``.
+    diffusivities from the pure-liquid Arrhenius fits ("Self-diffusion in liquid alkali
+    metals" (1972); docs/theory/transport.md) and the assumption multiplier
+    ``f = interdiffusivity_factor``.
     """
     x, t = _as_x(x_na), _as_T(T)
     a = alloy_parameters(params)

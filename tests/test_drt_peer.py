@@ -1,8 +1,11 @@
 """Peer comparison: nakmodel's DRT vs pyimpspec's TR-RBF at the same fixed λ.
 
 Same settings on both sides: Gaussian RBF, FWHM coefficient 0.5, first-derivative penalty,
-complex data with R∞ and L ≥ 0, collocation τ = 1/f (pyimpspec's grid), γ compared on
-pyimpspec's output grid.  pyimpspec (GPL) is imported only here, never in the package.
+complex data with R∞ and L ≥ 0, no series capacitance, unweighted rows, collocation
+τ = 1/f (pyimpspec's grid), γ compared on pyimpspec's output grid.  The package defaults
+(modulus weights, automatic series capacitance, :data:`~nakmodel.drt.DEFAULT_SETTINGS`)
+differ from pyimpspec's, so the pyimpspec-equivalent settings are passed explicitly
+(:data:`PYIMPSPEC_SETTINGS`).  pyimpspec (GPL) is imported only here, never in the package.
 """
 
 import warnings
@@ -11,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from nakmodel.drt import compute
+from nakmodel.drt import DEFAULT_SETTINGS, compute
 from nakmodel.drt.analytic import zarc_impedance
 from nakmodel.drt.peaks import find_peaks
 from nakmodel.spectrum import Spectrum
@@ -19,6 +22,10 @@ from nakmodel.spectrum import Spectrum
 pyimpspec = pytest.importorskip("pyimpspec")
 PEER = Path(__file__).resolve().parents[2] / "shared" / "peer-data"
 LAM = 1e-3
+#: nakmodel settings equal to the pyimpspec call in :func:`_pyimpspec_drt`
+PYIMPSPEC_SETTINGS = DEFAULT_SETTINGS.replace(
+    basis="gaussian", fwhm_coefficient=0.5, derivative_order=1, data="complex",
+    inductance=True, capacitance=False, weights=None)
 
 
 def _pyimpspec_drt(spectrum, lam):
@@ -34,7 +41,8 @@ def _pyimpspec_drt(spectrum, lam):
 
 def _assert_peaks_agree(spectrum, lam=LAM, tolerance=0.02):
     tau_p, gamma_p = _pyimpspec_drt(spectrum, lam)
-    ours = compute(spectrum, lam=lam, tau=1 / spectrum.frequency, tau_out=tau_p)
+    ours = compute(spectrum, PYIMPSPEC_SETTINGS, lam=lam, tau=1 / spectrum.frequency,
+                   tau_out=tau_p)
     theirs = [p for p in find_peaks(tau_p, gamma_p, 0.02) if p.height > 0.1 * gamma_p.max()]
     mine = find_peaks(ours.tau, ours.gamma, 0.02)
     assert theirs

@@ -51,9 +51,9 @@ def register(sub) -> None:
     parser.add_argument("--composition", default=None, metavar="COMP",
                         help="alloy composition of the model (e.g. NaK65 or 'x_Na=0.6'; "
                         "default: the study's first composition)")
-    parser.add_argument("--lam", default=None,
-                        help="DRT λ: a number or gcv, mgcv, rgcv, lcurve, re-im "
-                        "(chosen on the measurement, reused for the model)")
+    from .drt import add_drt_options
+
+    add_drt_options(parser, lam_help="; chosen on the measurement, reused for the model")
     parser.add_argument("--out", default="compare_out", metavar="DIR", help="output folder")
     parser.add_argument("--fit", nargs="+", default=None, metavar="KEY",
                         help="fit these parameters (dotted keys, e.g. "
@@ -135,12 +135,6 @@ def model_from_study(path, composition=None) -> StudyModel:
 
 
 # ---------------------------------------------------------------------------- helpers
-def _lam(text):
-    from .drt import _lam as parse
-
-    return parse(text)
-
-
 def _safe(name: str) -> str:
     return re.sub(r"[^A-Za-z0-9_.-]+", "_", name).strip("_") or "spectrum"
 
@@ -151,7 +145,7 @@ def _kk(spectrum):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         try:
-            return kramers_kronig(spectrum)
+            return kramers_kronig(spectrum, extend_decades="auto")
         except Exception:  # informative only
             return None
 
@@ -246,9 +240,13 @@ def run(args) -> int:
     from ..io_utils import atomic_savefig
     from ..model_fit import check_fit_keys, fit_model, write_fit_outputs
     from ..spectrum import Spectrum
+    from .drt import settings_from_args
 
     problems = []
-    lam = _lam(args.lam)
+    try:
+        settings = settings_from_args(args)
+    except ParameterError as err:
+        problems.extend(err.problems)
     if args.area is not None and not (math.isfinite(args.area) and args.area > 0):
         problems.append(Problem("--area", "must be positive", args.area, "[cm^2] > 0"))
     if not (math.isfinite(args.max_distance) and args.max_distance > 0):
@@ -291,14 +289,23 @@ def run(args) -> int:
                        f"the model cell of nominal area {1e4 * a_model:.4g} cm²")
         model_view = Spectrum(f, model_spec.Z * scale, None, model.label)
         mode_lines = [(t, r * scale) for t, r, _ in modes.table()]
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            cmp = compare(meas_view, model_view, lam=lam, max_decades=args.max_decades)
+        with warnings.catch_warnings(record=True):
+            warnings.simplefilter("always")
+            cmp = compare(meas_view, model_view, settings=settings,
+                          max_decades=args.max_decades)
+        for message in cmp.a.warnings:
+            echo(args, f"{name}: DRT warning: {message}")
         passed = cmp.distance <= args.max_distance and not cmp.unmatched_a
         n_fail += not passed
+        bound = ", AT A BOUND of the λ range" if cmp.a.lambda_at_bound else ""
         echo(args, f"{name}: {len(measured)} points; measured {_kk_text(_kk(meas_view))}, "
-                   f"model {_kk_text(_kk(model_view))}; λ = {cmp.a.lam:.3g}; "
-                   f"{'pass' if passed else 'FAIL'}")
+                   f"model {_kk_text(_kk(model_view))}; λ = {cmp.a.lam:.3g} "
+                   f"({cmp.a.lambda_method}{bound}); {'pass' if passed else 'FAIL'}")
+        extrapolated = [p for p in cmp.a.peaks() if p.extrapolated]
+        if extrapolated:
+            echo(args, "  measured peaks outside the measured τ window (extrapolated, not "
+                       "matched): " + ", ".join(f"{p.tau:.3g} s/{p.R:.3g} {unit}"
+                                                for p in extrapolated))
         _print_table(args, cmp, unit)
         rows = [{"frequency_Hz": float(fk), "Z_real_measured": float(zm.real),
                  "Z_imag_measured": float(zm.imag), "Z_real_model": float(zs.real),
@@ -328,9 +335,10 @@ def run(args) -> int:
             fitted_view = Spectrum(f, result.model.Z * factor, None, "fitted model")
             fitted_modes = nakmodel.relaxation_spectrum(cell_mesh, result.parameters,
                                                         area_specific=True)
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                cmp_fit = compare(meas_view, fitted_view, lam=lam, max_decades=args.max_decades)
+            with warnings.catch_warnings(record=True):
+                warnings.simplefilter("always")
+                cmp_fit = compare(meas_view, fitted_view, settings=settings,
+                                  max_decades=args.max_decades)
             echo(args, "  after the fit:")
             _print_table(args, cmp_fit, unit)
             fig = overlay_figure(meas_view, fitted_view, cmp_fit,

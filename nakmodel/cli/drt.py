@@ -15,36 +15,79 @@ from pathlib import Path
 from ._common import add_quiet, echo
 
 
-def register(sub) -> None:
+def add_drt_options(parser, lam_help: str = "") -> None:
+    """The DRT options shared by ``nakmodel drt`` and ``nakmodel compare``; every default
+    is ``None`` = the value of :data:`nakmodel.drt.DEFAULT_SETTINGS` (one place)."""
     from ..drt.basis import BASIS_NAMES
-    from ..drt.inversion import DEFAULT_LAMBDA
     from ..drt.regularization import LAMBDA_METHODS
+    from ..drt.settings import DEFAULT_SETTINGS as D
 
+    parser.add_argument("--lam", default=None,
+                        help="λ: a number, auto, or one of " + ", ".join(LAMBDA_METHODS)
+                        + f" (default {D.lam}){lam_help}")
+    parser.add_argument("--basis", default=None, choices=list(BASIS_NAMES),
+                        help=f"discretisation basis (default {D.basis})")
+    parser.add_argument("--fwhm", type=float, default=None, dest="fwhm_coefficient",
+                        help=f"FWHM coefficient of the basis (default {D.fwhm_coefficient})")
+    parser.add_argument("--order", type=int, default=None, choices=(1, 2),
+                        dest="derivative_order",
+                        help=f"penalised derivative order (default {D.derivative_order})")
+    parser.add_argument("--data", default=None, choices=("complex", "real", "imag"),
+                        help=f"data part fitted (default {D.data})")
+    parser.add_argument("--extend", default=None, metavar="DECADES", dest="extend_decades",
+                        help="extend the τ grid beyond the measured 1/ω range: one number "
+                        "(both sides) or SHORT,LONG (default "
+                        f"{','.join(f'{e:g}' for e in D.extension)}: the long-τ side only; "
+                        "below the shortest τ the data cannot tell a relaxation from R_inf)")
+    parser.add_argument("--capacitance", default=None, choices=("auto", "yes", "no"),
+                        help=f"fit a series capacitance (default {D.capacitance}: when the "
+                        "spectrum ends capacitively)")
+    parser.add_argument("--weights", default=None, choices=("modulus", "none"),
+                        help=f"row weights (default {D.weights or 'none'})")
+
+
+def settings_from_args(args):
+    """A :class:`~nakmodel.drt.DRTSettings`: the defaults with the options given."""
+    from ..drt.settings import resolve
+    from ..errors import ParameterError, Problem
+
+    options = {"lam": _lam(args.lam)}
+    for key in ("basis", "fwhm_coefficient", "derivative_order", "data"):
+        options[key] = getattr(args, key, None)
+    text = getattr(args, "extend_decades", None)
+    if text is not None:
+        try:
+            parts = [float(v) for v in str(text).split(",")]
+        except ValueError:
+            raise ParameterError(Problem("--extend", "not a number or SHORT,LONG", text,
+                                         "decades in [0, 5], e.g. 1 or 0,1")) from None
+        if len(parts) not in (1, 2):
+            raise ParameterError(Problem("--extend", "one or two numbers", text, "e.g. 0,1"))
+        options["extend_decades"] = parts[0] if len(parts) == 1 else tuple(parts)
+    cap = getattr(args, "capacitance", None)
+    if cap is not None:
+        options["capacitance"] = {"auto": "auto", "yes": True, "no": False}[cap]
+    weights = getattr(args, "weights", None)
+    if weights is not None:
+        options["weights"] = None if weights == "none" else weights
+    else:
+        options.pop("weights", None)
+    return resolve(None, **options)
+
+
+def register(sub) -> None:
     parser = sub.add_parser(
         "drt", help="distribution of relaxation times of measured spectra",
         description="Kramers-Kronig check and DRT (non-negative Tikhonov, RBF basis) of "
         "impedance files (csv, BioLogic mpt/mpr, Gamry DTA, ZPlot z); writes a CSV and a "
-        "figure per spectrum.")
+        "figure per spectrum. Defaults are those of nakmodel.drt.compute "
+        "(nakmodel.drt.DEFAULT_SETTINGS).")
     parser.add_argument("files", nargs="+", metavar="FILE", help="impedance file(s)")
-    parser.add_argument("--lam", default=None,
-                        help="λ: a number or one of " + ", ".join(LAMBDA_METHODS)
-                        + f" (default {DEFAULT_LAMBDA})")
-    parser.add_argument("--basis", default="gaussian", choices=list(BASIS_NAMES),
-                        help="discretisation basis (default gaussian)")
-    parser.add_argument("--fwhm", type=float, default=0.5, dest="fwhm_coefficient",
-                        help="FWHM coefficient of the basis (default 0.5)")
-    parser.add_argument("--order", type=int, default=1, choices=(1, 2),
-                        dest="derivative_order", help="penalised derivative order")
-    parser.add_argument("--data", default="complex", choices=("complex", "real", "imag"))
-    parser.add_argument("--extend", type=float, default=1.0, metavar="DECADES",
-                        dest="extend_decades",
-                        help="extend the τ grid beyond 1/ω on both sides (e.g. 1 for spectra "
-                        "whose arcs continue beyond the measured range; default 1: on "
-                        "measured spectra it keeps the automatic λ off its lower bound more "
-                        "often; 0 = the pyDRTtools grid τ = 1/ω)")
-    parser.add_argument("--uncertainty", default="bayesian",
+    add_drt_options(parser)
+    parser.add_argument("--uncertainty", default=None,
                         choices=("bayesian", "bootstrap", "none"),
-                        help="band method (default bayesian)")
+                        help="uncertainty band (default none; a band does not change γ, λ "
+                        "or the peaks)")
     parser.add_argument("--area", type=float, default=None, metavar="CM2",
                         help="electrode area in cm² (stored; plots in Ω cm²)")
     parser.add_argument("--out", default="drt_out", metavar="DIR", help="output folder")
@@ -53,19 +96,19 @@ def register(sub) -> None:
 
 
 def _lam(text):
-    from ..drt.inversion import DEFAULT_LAMBDA
+    from ..drt.regularization import LAMBDA_METHODS
     from ..errors import ParameterError, Problem
 
     if text is None:
-        return DEFAULT_LAMBDA
+        return None
     try:
         return float(text)
     except ValueError:
         pass
-    if text.lower() in ("gcv", "mgcv", "rgcv", "lcurve", "re-im"):
+    if text.lower() in ("auto", *LAMBDA_METHODS):
         return text.lower()
     raise ParameterError(Problem("--lam", "not a number or a method", text,
-                                 "λ > 0 or gcv, mgcv, rgcv, lcurve, re-im"))
+                                 "λ > 0 or auto, " + ", ".join(LAMBDA_METHODS)))
 
 
 def _safe(name: str) -> str:
@@ -89,10 +132,11 @@ def figure(drt, kk, unit_scale: float = 1.0, unit: str = "Ω"):
     ax.set_ylabel(f"−Z'' / {unit}")
     ax.legend(fontsize="small")
     drt.plot(axes[1], band=True)
-    for p in drt.peaks(0.02):
-        axes[1].axvline(p.tau, color="0.6", lw=0.6, ls=":")
-    axes[1].set_title(f"λ = {drt.lam:.2g}, R_pol = {drt.polarization_resistance:.4g} Ω",
-                      fontsize="small")
+    for p in drt.peaks():
+        axes[1].axvline(p.tau, color="0.8" if p.extrapolated else "0.6", lw=0.6, ls=":")
+    bound = " (at a bound)" if drt.lambda_at_bound else ""
+    axes[1].set_title(f"λ = {drt.lam:.2g} ({drt.lambda_method}{bound}), "
+                      f"R_pol = {drt.polarization_resistance:.4g} Ω", fontsize="small")
     if kk is not None:
         kk.plot_residuals(axes[2])
     else:
@@ -107,17 +151,19 @@ def run(args) -> int:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from ..drt import compute, kramers_kronig
+    from ..drt import LambdaBoundWarning, compute, kramers_kronig
     from ..io import read_spectrum
     from ..io_utils import atomic_savefig
 
-    lam = _lam(args.lam)
+    settings = settings_from_args(args)
+    if args.uncertainty is not None:
+        settings = settings.replace(uncertainty=None if args.uncertainty == "none"
+                                    else args.uncertainty)
     area = None if args.area is None else f"{args.area} cm^2"
     from ._errors import check_output_folder
 
     out = check_output_folder(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    uncertainty = None if args.uncertainty == "none" else args.uncertainty
     for file in args.files:
         if not Path(file).exists():
             raise FileNotFoundError(f"no such file: {file}")
@@ -129,18 +175,15 @@ def run(args) -> int:
             with warnings.catch_warnings(record=True):
                 warnings.simplefilter("always")
                 try:
-                    kk = kramers_kronig(spectrum)
+                    kk = kramers_kronig(spectrum, extend_decades="auto")
                 except Exception as exc:  # the KK check is informative only
                     echo(args, f"{name}: Kramers-Kronig check failed to run ({exc})")
                     kk = None
-            with warnings.catch_warnings(record=True) as caught:
+            with warnings.catch_warnings(record=True):
                 warnings.simplefilter("always")
-                drt = compute(spectrum, lam=lam, basis=args.basis,
-                              fwhm_coefficient=args.fwhm_coefficient,
-                              derivative_order=args.derivative_order, data=args.data,
-                              extend_decades=args.extend_decades, uncertainty=uncertainty)
-            for warning in caught:
-                echo(args, f"{name}: warning: {warning.message}")
+                drt = compute(spectrum, settings)
+            for message in drt.warnings:
+                echo(args, f"{name}: warning: {message}")
             drt.label = drt.label or name
             csv = drt.to_csv(out / f"{name}_drt.csv")
             scale, unit = (1.0, "Ω")
@@ -151,19 +194,17 @@ def run(args) -> int:
             plt.close(fig)
             kk_text = "KK n/a" if kk is None else (
                 f"KK {'pass' if kk.passed else 'FAIL'} (max {100 * kk.max_residual:.2g}%)")
-            peaks = ", ".join(f"{p.tau:.3g} s/{p.R:.3g} Ω" for p in drt.peaks(0.02))
-            echo(args, f"{name}: {len(spectrum)} points, {kk_text}, λ = {drt.lam:.3g}, "
-                       f"R_inf = {drt.R_inf:.4g} Ω, R_pol = {drt.polarization_resistance:.4g} Ω;"
-                       f" peaks {peaks}")
+            echo(args, f"{name}: {len(spectrum)} points, {kk_text}, {drt.summary()}")
             echo(args, f"  wrote {csv} and {png}")
         if len(spectra) > 1:
             from ..drt import drt_series, plot_drt_heatmap
 
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                series = drt_series(spectra, lam=lam, x_label="spectrum index",
-                                    basis=args.basis, fwhm_coefficient=args.fwhm_coefficient,
-                                    derivative_order=args.derivative_order, data=args.data)
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
+                series = drt_series(spectra, x_label="spectrum index", settings=settings)
+            for message in sorted({str(w.message) for w in caught
+                                   if issubclass(w.category, LambdaBoundWarning)}):
+                echo(args, f"{Path(file).name} series: warning: {message}")
             fig, ax = plt.subplots(figsize=(7, 4), layout="constrained")
             plot_drt_heatmap(ax, series)
             ax.set_title(f"{Path(file).name}: DRT series (λ = {series.lam:.2g})",

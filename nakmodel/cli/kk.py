@@ -35,8 +35,11 @@ def register(sub) -> None:
     parser.add_argument("--test", default="complex", choices=("complex", "real", "imag"))
     parser.add_argument("--threshold", type=float, default=1.0, metavar="PERCENT",
                         help="largest |residual| in %% of |Z| for a pass (default 1)")
-    parser.add_argument("--extend", default="0", metavar="DECADES",
-                        help="widen the τ range by DECADES on both sides, or 'auto'")
+    parser.add_argument("--extend", default="auto", metavar="DECADES",
+                        help="widen the τ range by DECADES on both sides, or 'auto' "
+                        "(default: 0, 0.25, ..., 1 decade, the best fit; arcs that continue "
+                        "beyond the measured range, e.g. a blocking pellet's bulk arc, "
+                        "otherwise fail at the ends of a consistent spectrum)")
     parser.add_argument("--no-capacitance", action="store_true",
                         help="no series capacitance in the KK circuit")
     parser.add_argument("--no-inductance", action="store_true",

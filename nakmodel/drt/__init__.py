@@ -1,6 +1,8 @@
 """Measured-spectrum analysis: Kramers-Kronig validation and the distribution of relaxation times.
 
 - :func:`kramers_kronig` (Lin-KK, Schönleber et al. 2014) → :class:`KKResult`;
+- :data:`DEFAULT_SETTINGS` (a :class:`DRTSettings`, ``settings.py``): the one set of DRT
+  defaults of the API, ``nakmodel drt``, ``nakmodel compare`` and the study plots;
 - :func:`compute` (DRT inversion, ``inversion.py``) and :func:`compare` (model vs
   measurement, ``compare.py``) and the other DRT helpers are imported lazily on first use,
   so ``import nakmodel.drt`` stays light.
@@ -25,9 +27,11 @@ _LAZY = {
     "choose_lambda": "regularization",
     "DRTSeries": "series",
     "LambdaBoundWarning": "regularization",
+    "DRTSettings": "settings",
+    "DEFAULT_SETTINGS": "settings",
 }
-_SEARCH = ("inversion", "compare", "series", "peaks", "regularization", "uncertainty", "basis",
-           "analytic")
+_SEARCH = ("inversion", "result", "settings", "compare", "series", "peaks", "regularization",
+           "uncertainty", "basis", "analytic")
 
 __all__ = ["KKResult", "KramersKronigWarning", "kramers_kronig", *_LAZY]
 

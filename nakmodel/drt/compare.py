@@ -11,8 +11,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .inversion import DEFAULT_LAMBDA, DRT, compute
+from .inversion import DRT, compute
 from .peaks import Peak
+from .settings import DRTSettings, resolve
 
 
 @dataclass(frozen=True)
@@ -80,30 +81,36 @@ def match_peaks(peaks_a: list[Peak], peaks_b: list[Peak], max_decades: float = 1
     return matches, rest_a, rest_b
 
 
-def compare(a, b, lam: float | str = DEFAULT_LAMBDA, prominence: float = 0.02,
-            max_decades: float = 1.0, **options) -> DRTComparison:
+def compare(a, b, lam: float | str | None = None, prominence: float | None = None,
+            max_decades: float = 1.0, settings: DRTSettings | None = None,
+            **options) -> DRTComparison:
     """Compare ``a`` (measurement) with ``b`` (model or another measurement).
 
-    Each is a Spectrum (inverted here with ``lam`` and ``options`` of
-    :func:`~nakmodel.drt.compute`; λ and the τ grid chosen on ``a`` are re-used for ``b``)
-    or an already computed :class:`DRT` (then γ_b is evaluated on a's output grid).
+    Each is a Spectrum (inverted here with ``settings``/``lam``/``options`` of
+    :func:`~nakmodel.drt.compute`, default :data:`~nakmodel.drt.DEFAULT_SETTINGS`; λ and
+    the τ grid chosen on ``a`` are re-used for ``b``) or an already computed :class:`DRT`
+    (then γ_b is evaluated on a's output grid).  Only peaks inside each measured window
+    are matched (extrapolated peaks are not relaxations); a λ at a bound of the search
+    range raises :class:`~nakmodel.drt.LambdaBoundWarning` (``cmp.a.lambda_at_bound``).
     """
-    drt_a = a if isinstance(a, DRT) else compute(a, lam=lam, **options)
+    s = resolve(settings, lam=lam, **options)
+    if prominence is None:
+        prominence = s.peak_prominence
+    drt_a = a if isinstance(a, DRT) else compute(a, s)
     if isinstance(b, DRT):
         drt_b = b
     else:
-        same = dict(options)
-        same.update(tau=drt_a.tau_collocation, tau_out=drt_a.tau,
-                    basis=drt_a.settings.get("basis", options.get("basis", "gaussian")),
-                    fwhm_coefficient=drt_a.settings.get("fwhm_coefficient", 0.5))
-        drt_b = compute(b, lam=drt_a.lam, **same)
+        same = s.replace(lam=drt_a.lam, basis=drt_a.settings.get("basis", s.basis),
+                         fwhm_coefficient=drt_a.settings.get("fwhm_coefficient",
+                                                             s.fwhm_coefficient))
+        drt_b = compute(b, same, tau=drt_a.tau_collocation, tau_out=drt_a.tau)
     y = np.log(drt_a.tau)
     gamma_b = drt_b.gamma_at(drt_a.tau)
     norm_a = np.sqrt(np.trapezoid(drt_a.gamma**2, y))
     distance = float(np.sqrt(np.trapezoid((gamma_b - drt_a.gamma) ** 2, y)) / norm_a) \
         if norm_a > 0 else float("inf")
-    matches, rest_a, rest_b = match_peaks(drt_a.peaks(prominence), drt_b.peaks(prominence),
-                                          max_decades)
+    matches, rest_a, rest_b = match_peaks(drt_a.relaxations(prominence),
+                                          drt_b.relaxations(prominence), max_decades)
     return DRTComparison(drt_a, drt_b, distance, matches, rest_a, rest_b)
 
 

@@ -2,16 +2,20 @@
 
 Model (e.g. Wan et al., Electrochim. Acta 184 (2015) 483, eq. 1):
 
-    Z(ω) = R∞ + iωL + ∫ γ(ln τ) / (1 + iωτ) d ln τ,
+    Z(ω) = R∞ + iωL + 1/(iωC) + ∫ γ(ln τ) / (1 + iωτ) d ln τ,
 
-γ expanded on a basis (:mod:`.basis`), unknowns x ≥ 0, R∞ ≥ 0 and L ≥ 0 (as in
-pyDRTtools; a negative inductance is not physical for cables and is not fitted):
+γ expanded on a basis (:mod:`.basis`), unknowns x ≥ 0, R∞ ≥ 0, L ≥ 0 (as in
+pyDRTtools; a negative inductance is not physical for cables and is not fitted) and the
+series elastance S = 1/C ≥ 0 (blocking electrodes; the inventory capacitor of a
+galvanostatic spectrum), fitted when the settings ask for it:
 
     min_x ‖A x − b‖² + λ xᵀ M x,   x ≥ 0,
 
 solved exactly as a non-negative least-squares problem on the stacked system
-[A; √λ S] (M = SᵀS) with Lawson–Hanson NNLS (:func:`scipy.optimize.nnls`).  The data
-are not weighted (pyDRTtools/pyimpspec convention), so λ has the same meaning as there.
+[A; √λ S] (M = SᵀS) with Lawson–Hanson NNLS (:func:`scipy.optimize.nnls`).  Rows are
+weighted by 1/|Z| (normalised to mean 1) by default; ``weights=None`` is the unweighted
+pyDRTtools/pyimpspec convention, where λ has the same meaning as there.  All defaults are
+in :mod:`.settings` (one place for the API, the CLI, ``compare`` and the studies).
 
 Usage::
 
@@ -22,9 +26,7 @@ Usage::
 from __future__ import annotations
 
 import contextlib
-from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
-from pathlib import Path
 
 import numpy as np
 from scipy.linalg import qr, solve_triangular
@@ -32,13 +34,22 @@ from scipy.optimize import nnls
 
 from ..errors import ParameterError, Problem
 from .basis import BASIS_NAMES, Basis, make_basis
-from .peaks import Peak, deconvolve_gaussians, find_peaks
-from .regularization import LAMBDA_METHODS, LambdaChoice, choose_lambda
+from .regularization import LAMBDA_METHODS, choose_lambda
+from .result import DRT, default_output_grid  # noqa: F401  (re-exported)
+from .settings import (
+    CAPACITANCE_CHOICES,
+    DEFAULT_SETTINGS,
+    DRTSettings,
+    needs_series_capacitance,
+    resolve,
+)
 
 DATA_PARTS = ("complex", "real", "imag")
+#: unknowns before the basis weights: R∞ [Ω], L [H], S = 1/C_series [1/F]
+N_EXTRA = 3
 UNCERTAINTY_METHODS = ("bayesian", "hmc", "bootstrap")
-#: Automatic λ criterion used when ``lam`` is not given (see the validation report).
-DEFAULT_LAMBDA = "mgcv"
+#: Automatic λ criterion used when ``lam`` is not given (:mod:`.settings`).
+DEFAULT_LAMBDA = DEFAULT_SETTINGS.lam
 
 
 @contextlib.contextmanager
@@ -93,37 +104,42 @@ class DRTProblem:
 
     def __init__(self, basis: Basis, frequency, Z, data: str = "complex",
                  inductance: bool = True, derivative_order: int = 1,
-                 weights: str | None = None, _matrices=None):
+                 weights: str | None = None, capacitance: bool = False, _matrices=None):
         self.basis = basis
         self.frequency = np.asarray(frequency, dtype=float)
         self.omega = 2 * np.pi * self.frequency
         self.Z = np.asarray(Z, dtype=complex)
         self.data = data
         self.inductance = bool(inductance)
+        self.capacitance = bool(capacitance)
         self.derivative_order = derivative_order
         self.weights = weights
         n, m = self.frequency.size, basis.ln_tau.size
-        self.col_r, self.col_l, self.n_extra = 0, 1, 2
+        self.col_r, self.col_l, self.col_c, self.n_extra = 0, 1, 2, N_EXTRA
+        k = N_EXTRA
         if _matrices is None:
             a_re, a_im = basis.impedance_matrices(self.omega)
             penalty = basis.penalty(derivative_order)
-            self.A_re = np.zeros((n, m + 2))
-            self.A_im = np.zeros((n, m + 2))
-            self.A_re[:, 0] = 1.0
-            self.A_im[:, 1] = self.omega
-            self.A_re[:, 2:] = a_re
-            self.A_im[:, 2:] = a_im
-            self.M = np.zeros((m + 2, m + 2))
-            self.M[2:, 2:] = penalty
+            self.A_re = np.zeros((n, m + k))
+            self.A_im = np.zeros((n, m + k))
+            self.A_re[:, 0] = 1.0                 # R∞
+            self.A_im[:, 1] = self.omega          # iωL
+            self.A_im[:, 2] = -1.0 / self.omega   # 1/(iωC) = −i S/ω, S = 1/C
+            self.A_re[:, k:] = a_re
+            self.A_im[:, k:] = a_im
+            self.M = np.zeros((m + k, m + k))
+            self.M[k:, k:] = penalty
             w, v = np.linalg.eigh(penalty)
-            root = np.zeros((m, m + 2))
-            root[:, 2:] = np.sqrt(np.clip(w, 0.0, None))[:, None] * v.T
+            root = np.zeros((m, m + k))
+            root[:, k:] = np.sqrt(np.clip(w, 0.0, None))[:, None] * v.T
             self.sqrt_penalty = root
         else:
             self.A_re, self.A_im, self.M, self.sqrt_penalty = _matrices
-        active = np.ones(m + 2, dtype=bool)
+        active = np.ones(m + k, dtype=bool)
         if data == "real" or not self.inductance:
             active[1] = False
+        if data == "real" or not self.capacitance:
+            active[2] = False
         if data == "imag":
             active[0] = False
         self.active = active
@@ -153,7 +169,7 @@ class DRTProblem:
     def restricted(self, data: str) -> DRTProblem:
         """The same discretisation fitted to another part of the data."""
         return DRTProblem(self.basis, self.frequency, self.Z, data, self.inductance,
-                          self.derivative_order, self.weights,
+                          self.derivative_order, self.weights, self.capacitance,
                           _matrices=(self.A_re, self.A_im, self.M, self.sqrt_penalty))
 
     def with_data(self, b: np.ndarray) -> DRTProblem:
@@ -237,241 +253,147 @@ class DRTProblem:
         return x[self.active], root
 
 
-@dataclass
-class DRT:
-    """Result of :func:`compute`: γ on a fine grid plus everything needed to re-use it.
 
-    ``tau`` [s] and ``gamma`` [Ω] (γ per unit ln τ) on the output grid; ``R_inf`` [Ω],
-    ``L`` [H]; ``lam`` the regularisation parameter; ``coefficients`` the basis weights on
-    ``tau_collocation``; ``gamma_lower``/``gamma_upper`` the credible (Bayesian) or
-    percentile (bootstrap) band when requested.
-    """
-
-    tau: np.ndarray
-    gamma: np.ndarray
-    R_inf: float
-    L: float
-    lam: float
-    tau_collocation: np.ndarray
-    coefficients: np.ndarray
-    basis: Basis = field(repr=False)
-    frequency: np.ndarray = field(repr=False)
-    Z: np.ndarray = field(repr=False)
-    Z_model: np.ndarray = field(repr=False)
-    settings: dict = field(default_factory=dict)
-    lambda_choice: LambdaChoice | None = field(default=None, repr=False)
-    gamma_lower: np.ndarray | None = field(default=None, repr=False)
-    gamma_upper: np.ndarray | None = field(default=None, repr=False)
-    band_level: float | None = None
-    area: float | None = None
-    label: str = ""
-
-    def __repr__(self) -> str:
-        band = f", band={self.settings.get('uncertainty')}" if self.gamma_lower is not None else ""
-        return (f"DRT({self.label!r}, {self.settings.get('basis', '?')}, λ={self.lam:.3g}, "
-                f"R_inf={self.R_inf:.4g} Ω, L={self.L:.3g} H, "
-                f"R_pol={self.polarization_resistance:.4g} Ω, {len(self.peaks())} peaks{band})")
-
-    def gamma_at(self, tau) -> np.ndarray:
-        """γ [Ω] at arbitrary time constants ``tau`` [s] (the continuous expansion)."""
-        tau = np.asarray(tau, dtype=float)
-        return self.basis.evaluate(np.log(tau.ravel())).dot(self.coefficients).reshape(tau.shape)
-
-    @property
-    def polarization_resistance(self) -> float:
-        """∫ γ d ln τ [Ω], exact for the basis: Σ_m x_m ∫ φ_m."""
-        return float(self.basis.areas() @ self.coefficients)
-
-    @property
-    def residuals(self) -> np.ndarray:
-        """Z_measured − Z_fit [Ω] (complex)."""
-        return self.Z - self.Z_model
-
-    @property
-    def relative_residuals(self) -> np.ndarray:
-        """(Z_measured − Z_fit)/|Z_measured| (complex, dimensionless)."""
-        return self.residuals / np.abs(self.Z)
-
-    @cached_property
-    def Z_fit(self):
-        """The fitted impedance as a :class:`nakmodel.spectrum.Spectrum`."""
-        from ..spectrum import Spectrum
-
-        return Spectrum(self.frequency, self.Z_model, area=self.area,
-                        label=f"DRT fit {self.label}".strip())
-
-    def impedance(self, frequency) -> np.ndarray:
-        """Z(f) [Ω] of the fitted DRT model at any frequencies."""
-        omega = 2 * np.pi * np.asarray(frequency, dtype=float)
-        a_re, a_im = self.basis.impedance_matrices(omega)
-        return self.R_inf + 1j * omega * self.L + (a_re + 1j * a_im) @ self.coefficients
-
-    def peaks(self, prominence: float = 0.01) -> list[Peak]:
-        """Peaks of γ with their resistances (integral over each peak's basin)."""
-        return find_peaks(self.tau, self.gamma, prominence=prominence)
-
-    def deconvolve(self, n: int):
-        """Fit γ by a sum of ``n`` Gaussians in ln τ; see :func:`.peaks.deconvolve_gaussians`."""
-        return deconvolve_gaussians(self.tau, self.gamma, n)
-
-    def to_csv(self, path) -> Path:
-        """Write tau_s, frequency_Hz, gamma_ohm (+ band) with a commented header (atomic)."""
-        from ..io_utils import atomic_write_text
-
-        lines = [f"# nakmodel DRT {self.label}".rstrip(),
-                 f"# R_inf_ohm = {self.R_inf:.10g}",
-                 f"# L_H = {self.L:.10g}",
-                 f"# lambda = {self.lam:.6g}",
-                 f"# polarization_resistance_ohm = {self.polarization_resistance:.10g}"]
-        for key, value in self.settings.items():
-            lines.append(f"# {key} = {value}")
-        header = "tau_s,frequency_Hz,gamma_ohm"
-        columns = [self.tau, 1 / (2 * np.pi * self.tau), self.gamma]
-        if self.gamma_lower is not None:
-            header += ",gamma_lower_ohm,gamma_upper_ohm"
-            columns += [self.gamma_lower, self.gamma_upper]
-        lines.append(header)
-        data = np.column_stack(columns)
-        lines += [",".join(f"{v:.10g}" for v in row) for row in data]
-        return atomic_write_text(path, "\n".join(lines) + "\n")
-
-    def plot(self, ax, band: bool = True, label: str | None = None, **kw):
-        """γ(τ) on a log τ axis, with the uncertainty band when available."""
-        line, = ax.semilogx(self.tau, self.gamma, label=label or self.label or "DRT", **kw)
-        if band and self.gamma_lower is not None:
-            pct = f"{100 * self.band_level:.0f}% band" if self.band_level else "band"
-            ax.fill_between(self.tau, self.gamma_lower, self.gamma_upper, alpha=0.3,
-                            color=line.get_color(), lw=0, label=pct)
-        ax.set_xlabel("τ / s")
-        ax.set_ylabel("γ / Ω")
-        return ax
-
-
-def default_output_grid(tau_collocation: np.ndarray) -> np.ndarray:
-    """10 points per collocation point over the collocation range ± half a decade
-    (the output grid of pyDRTtools and pyimpspec)."""
-    lo, hi = np.log10(tau_collocation.min()), np.log10(tau_collocation.max())
-    return np.logspace(lo - 0.5, hi + 0.5, 10 * tau_collocation.size)
-
-
-def _validate(lam, basis, derivative_order, data, uncertainty, fwhm_coefficient, weights,
-              extend_decades=0.0):
+def _validate(s: DRTSettings) -> None:
     problems = []
-    if not (isinstance(extend_decades, (int, float)) and 0 <= extend_decades <= 5):
-        problems.append(Problem("extend_decades", "must lie in [0, 5]", extend_decades,
-                                "decades (dimensionless), e.g. 1"))
-    if weights not in (None, "modulus"):
-        problems.append(Problem("weights", "unknown weighting", weights, "None or 'modulus'"))
+    ext = s.extend_decades if isinstance(s.extend_decades, (tuple, list)) else (s.extend_decades,)
+    if len(ext) not in (1, 2) or not all(isinstance(e, (int, float)) and not isinstance(e, bool)
+                                         and 0 <= e <= 5 for e in ext):
+        problems.append(Problem("extend_decades", "must lie in [0, 5] (one number or a "
+                                "(short-τ, long-τ) pair)", s.extend_decades,
+                                "decades (dimensionless), e.g. (0, 1)"))
+    if s.weights not in (None, "modulus"):
+        problems.append(Problem("weights", "unknown weighting", s.weights, "None or 'modulus'"))
+    lam = s.lam
     if isinstance(lam, str):
-        if lam.lower() not in LAMBDA_METHODS:
+        if lam.lower() not in ("auto", *LAMBDA_METHODS):
             problems.append(Problem("lam", "unknown λ selection method", lam,
-                                    "a number > 0 or one of " + ", ".join(LAMBDA_METHODS)))
+                                    "a number > 0 or auto, " + ", ".join(LAMBDA_METHODS)))
     elif isinstance(lam, bool) or not isinstance(lam, (int, float, np.floating)) \
             or not np.isfinite(lam) or lam <= 0:
         problems.append(Problem("lam", "must be a positive number or a method name", lam,
-                                "λ > 0 (dimensionless) or one of " + ", ".join(LAMBDA_METHODS)))
-    if derivative_order not in (1, 2):
-        problems.append(Problem("derivative_order", "must be 1 or 2", derivative_order,
+                                "λ > 0 (dimensionless) or auto, " + ", ".join(LAMBDA_METHODS)))
+    r = s.lambda_range
+    if not (isinstance(r, (tuple, list)) and len(r) == 2
+            and all(isinstance(v, (int, float)) and np.isfinite(v) and v > 0 for v in r)
+            and r[1] / r[0] >= 100):
+        problems.append(Problem("lambda_range", "must be (λ_min, λ_max), 0 < λ_min, "
+                                "λ_max ≥ 100 λ_min", r, "e.g. (1e-12, 10)"))
+    if s.derivative_order not in (1, 2):
+        problems.append(Problem("derivative_order", "must be 1 or 2", s.derivative_order,
                                 "1 or 2"))
-    if data not in DATA_PARTS:
-        problems.append(Problem("data", "unknown data part", data,
+    if s.data not in DATA_PARTS:
+        problems.append(Problem("data", "unknown data part", s.data,
                                 "one of " + ", ".join(DATA_PARTS)))
-    if uncertainty is not None and uncertainty not in UNCERTAINTY_METHODS:
-        problems.append(Problem("uncertainty", "unknown method", uncertainty,
+    if s.uncertainty is not None and s.uncertainty not in UNCERTAINTY_METHODS:
+        problems.append(Problem("uncertainty", "unknown method", s.uncertainty,
                                 "None, 'bayesian', 'hmc' or 'bootstrap'"))
-    if not isinstance(basis, str):
-        problems.append(Problem("basis", "must be a name", basis,
+    if not isinstance(s.basis, str):
+        problems.append(Problem("basis", "must be a name", s.basis,
                                 "one of " + ", ".join(BASIS_NAMES)))
-    if not (isinstance(fwhm_coefficient, (int, float)) and fwhm_coefficient > 0):
+    if not (isinstance(s.fwhm_coefficient, (int, float)) and s.fwhm_coefficient > 0):
         problems.append(Problem("fwhm_coefficient", "must be a positive number",
-                                fwhm_coefficient, "> 0 (pyDRTtools default 0.5)"))
+                                s.fwhm_coefficient, "> 0 (pyDRTtools default 0.5)"))
+    if s.capacitance not in CAPACITANCE_CHOICES or isinstance(s.capacitance, int) \
+            and not isinstance(s.capacitance, bool):
+        problems.append(Problem("capacitance", "must be True, False or 'auto'", s.capacitance,
+                                "True, False or 'auto'"))
+    if not (isinstance(s.peak_prominence, (int, float)) and 0 < s.peak_prominence < 1):
+        problems.append(Problem("peak_prominence", "must lie in (0, 1)", s.peak_prominence,
+                                "fraction of max γ, e.g. 0.02"))
     if problems:
         raise ParameterError(problems)
 
 
-def collocation_grid(frequency: np.ndarray, extend_decades: float = 0.0) -> np.ndarray:
-    """τ_m = 1/ω_m, one per measured frequency, ascending; optionally extended on both
-    sides by ``extend_decades`` with the mean log spacing."""
+def collocation_grid(frequency: np.ndarray, extend_decades=0.0) -> np.ndarray:
+    """τ_m = 1/ω_m, one per measured frequency, ascending; optionally extended by
+    ``extend_decades`` (one number: both sides; a pair: (short-τ, long-τ) side) with the
+    mean log spacing."""
     tau = np.sort(1.0 / (2 * np.pi * np.unique(frequency)))
-    if extend_decades > 0:
-        step = np.mean(np.diff(np.log10(tau)))
-        k = int(np.ceil(extend_decades / step))
-        lo = np.log10(tau[0]) - step * np.arange(k, 0, -1)
-        hi = np.log10(tau[-1]) + step * np.arange(1, k + 1)
-        tau = np.concatenate([10**lo, tau, 10**hi])
-    return tau
+    low, high = extend_decades if isinstance(extend_decades, (tuple, list)) else (
+        extend_decades, extend_decades)
+    step = np.mean(np.diff(np.log10(tau)))
+    k_lo, k_hi = int(np.ceil(low / step)), int(np.ceil(high / step))
+    lo = np.log10(tau[0]) - step * np.arange(k_lo, 0, -1)
+    hi = np.log10(tau[-1]) + step * np.arange(1, k_hi + 1)
+    return np.concatenate([10**lo, tau, 10**hi])
 
 
-def compute(spectrum, lam: float | str = DEFAULT_LAMBDA, basis: str = "gaussian",
-            fwhm_coefficient: float = 0.5, derivative_order: int = 1, data: str = "complex",
-            inductance: bool = True, tau=None, extend_decades: float = 0.0,
-            tau_out=None, weights: str | None = None, uncertainty: str | None = None,
-            level: float = 0.95, n_samples: int = 1000, seed: int = 0) -> DRT:
+def compute(spectrum, settings: DRTSettings | None = None, *, tau=None, tau_out=None,
+            **options) -> DRT:
     """DRT of ``spectrum`` by non-negative Tikhonov regularisation.
+
+    Z(ω) = R∞ + iωL + 1/(iωC) + ∫ γ(ln τ)/(1 + iωτ) d ln τ (Wan et al. 2015, eq. 1, with
+    the series capacitance of blocking electrodes and galvanostatic spectra).
 
     Parameters
     ----------
     spectrum: a :class:`~nakmodel.spectrum.Spectrum` (or a (frequency, Z) pair).
-    lam: λ > 0, or the automatic criterion "gcv", "mgcv", "rgcv", "lcurve", "re-im".
-    basis: "gaussian", "C0/C2/C4/C6 matern", "inverse quadratic", "piecewise linear".
-    fwhm_coefficient: RBF width: FWHM = mean Δ ln τ / coefficient (pyDRTtools' shape control).
-    derivative_order: 1 or 2, order of the derivative penalised.
-    data: "complex" (both parts), "real" or "imag".  With "real", L = 0 is reported (not
-        identifiable); with "imag", R∞ is the mean of Z' − Re(Z_γ).
-    inductance: fit L ≥ 0 (True) or no inductance (False).
-    tau: collocation time constants [s]; default one per frequency, τ = 1/(2πf).
-    extend_decades: extend the default collocation grid on both sides.
+    settings: a :class:`~nakmodel.drt.DRTSettings`; default
+        :data:`~nakmodel.drt.DEFAULT_SETTINGS`, the defaults of every DRT entry point.
+    tau: collocation time constants [s]; default one per frequency, τ = 1/(2πf), extended
+        by ``extend_decades``.
     tau_out: output grid [s]; default the collocation range ± half a decade, 10× denser.
-    weights: None (unweighted, as pyDRTtools) or "modulus" (rows weighted by 1/|Z|,
-        normalised to mean 1: the statistically right choice for noise ∝ |Z|).
-    uncertainty: None, "bayesian" (Gaussian posterior sampled by perturbation-optimisation
-        under x ≥ 0), "hmc" (the posterior truncated to x ≥ 0, exact HMC; slow) or
-        "bootstrap" (residual resampling at fixed λ); the band holds ``level`` of samples.
+    **options: any field of :class:`~nakmodel.drt.DRTSettings` (``lam``, ``basis``,
+        ``capacitance``, ``weights``, ``extend_decades``, ``uncertainty``, ...), e.g.
+        ``compute(s, lam=1e-3)``.  With ``data="real"`` L = 0 and no C are reported (not
+        identifiable); with ``data="imag"`` R∞ is the mean of Z' − Re(Z_γ).
+
+    A λ chosen at an end of ``lambda_range`` raises
+    :class:`~nakmodel.drt.LambdaBoundWarning` and sets ``DRT.lambda_at_bound``.
     """
-    _validate(lam, basis, derivative_order, data, uncertainty, fwhm_coefficient, weights,
-              extend_decades)
+    import warnings
+
+    s = resolve(settings, **options)
+    _validate(s)
     frequency, Z = spectrum_arrays(spectrum)
     if tau is None:
-        tau_c = collocation_grid(frequency, extend_decades)
+        tau_c = collocation_grid(frequency, s.extension)
     else:
         tau_c = np.sort(np.asarray(tau, dtype=float).ravel())
         if tau_c.size < 3 or np.any(tau_c <= 0) or not np.all(np.isfinite(tau_c)):
             raise ParameterError(Problem("tau", "needs ≥ 3 finite positive time constants",
                                          tau_c.size, "time constants in s"))
-    with single_thread_blas():
-        bas = make_basis(basis, np.log(tau_c), fwhm_coefficient)
-        problem = DRTProblem(bas, frequency, Z, data, inductance, derivative_order, weights)
+    capacitance = needs_series_capacitance(frequency, Z) if s.capacitance == "auto" \
+        else bool(s.capacitance)
+    with single_thread_blas(), warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        bas = make_basis(s.basis, np.log(tau_c), s.fwhm_coefficient)
+        problem = DRTProblem(bas, frequency, Z, s.data, s.inductance, s.derivative_order,
+                             s.weights, capacitance)
         choice = None
-        if isinstance(lam, str):
-            choice = choose_lambda(problem, lam.lower())
+        if isinstance(s.lam, str):
+            choice = choose_lambda(problem, s.lam.lower(), lam_range=tuple(s.lambda_range))
             lam_value = choice.lam
         else:
-            lam_value = float(lam)
+            lam_value = float(s.lam)
         x = problem.solve(lam_value)
-        result = _make_result(problem, x, lam_value, tau_out, spectrum, choice,
-                              dict(basis=bas.name, fwhm_coefficient=fwhm_coefficient,
-                                   epsilon=getattr(bas, "epsilon", 0.0),
-                                   derivative_order=derivative_order, data=data,
-                                   inductance=inductance, weights=weights or "none",
-                                   lambda_method=lam if isinstance(lam, str) else "fixed"))
-        if uncertainty is not None:
+        settings_record = s.as_dict()
+        settings_record.update(epsilon=getattr(bas, "epsilon", 0.0), weights=s.weights or "none",
+                               capacitance_fitted=capacitance,
+                               lambda_method=choice.method if choice else "fixed")
+        result = _make_result(problem, x, lam_value, tau_out, spectrum, choice, settings_record)
+        if s.uncertainty is not None:
             from .uncertainty import add_band
 
-            add_band(result, problem, method=uncertainty, level=level, n_samples=n_samples,
-                     seed=seed)
+            add_band(result, problem, method=s.uncertainty, level=s.level,
+                     n_samples=s.n_samples, seed=s.seed)
+    for w in caught:  # re-raise for the caller, and keep the messages on the result
+        result.warnings.append(str(w.message))
+        warnings.warn(w.message, w.category, stacklevel=2)
     return result
 
 
 def _make_result(problem: DRTProblem, x: np.ndarray, lam: float, tau_out, spectrum,
                  choice, settings) -> DRT:
     bas = problem.basis
-    coefficients = x[2:]
-    R_inf = float(x[0])
-    L = float(x[1])
+    k = problem.n_extra
+    coefficients = x[k:]
+    R_inf, L, S = float(x[problem.col_r]), float(x[problem.col_l]), float(x[problem.col_c])
     if problem.data == "imag":
-        R_inf = max(0.0, float(np.mean(problem.Z.real - problem.A_re[:, 2:] @ coefficients)))
-    z_model = R_inf + problem.A_re[:, 2:] @ coefficients + 1j * (
-        problem.omega * L + problem.A_im[:, 2:] @ coefficients)
+        R_inf = max(0.0, float(np.mean(problem.Z.real - problem.A_re[:, k:] @ coefficients)))
+    z_model = R_inf + problem.A_re[:, k:] @ coefficients + 1j * (
+        problem.omega * L - S / problem.omega + problem.A_im[:, k:] @ coefficients)
     tau_c = np.exp(bas.ln_tau)
     grid = default_output_grid(tau_c) if tau_out is None else np.sort(
         np.asarray(tau_out, dtype=float).ravel())
@@ -479,4 +401,7 @@ def _make_result(problem: DRTProblem, x: np.ndarray, lam: float, tau_out, spectr
     return DRT(tau=grid, gamma=gamma, R_inf=R_inf, L=L, lam=lam, tau_collocation=tau_c,
                coefficients=coefficients, basis=bas, frequency=problem.frequency,
                Z=problem.Z, Z_model=z_model, settings=settings, lambda_choice=choice,
-               area=getattr(spectrum, "area", None), label=getattr(spectrum, "label", ""))
+               area=getattr(spectrum, "area", None), label=getattr(spectrum, "label", ""),
+               C=1.0 / S if S > 0 else float("inf"),
+               lambda_method=choice.method if choice else "fixed",
+               lambda_at_bound=bool(choice.at_bound) if choice else False)

@@ -19,7 +19,8 @@ from scipy.signal import peak_widths
 class Peak:
     """One DRT peak: ``tau`` [s] of the maximum, ``frequency`` = 1/(2πτ) [Hz],
     ``R`` [Ω] (integral over the basin), ``fwhm`` full width at half maximum in ln τ,
-    ``height`` γ at the maximum [Ω], ``basin`` (τ_low, τ_high) [s]."""
+    ``height`` γ at the maximum [Ω], ``basin`` (τ_low, τ_high) [s]; ``extrapolated`` True
+    when the maximum lies outside the measured τ window (only its tail is measured)."""
 
     tau: float
     frequency: float
@@ -27,6 +28,7 @@ class Peak:
     fwhm: float
     height: float
     basin: tuple[float, float] = (0.0, 0.0)
+    extrapolated: bool = False
 
     @property
     def capacitance(self) -> float:

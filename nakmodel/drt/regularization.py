@@ -14,9 +14,12 @@ Maradesa et al., J. Electrochem. Soc. 170 (2023) 030502:
 K = A (AᵀA + λM)⁻¹ Aᵀ is the influence matrix of the unconstrained problem; it is
 evaluated for any λ in O(np) after one simultaneous diagonalisation of AᵀA and M
 (:meth:`DRTProblem.influence_terms`).
-λ is searched on a log grid over [1e-7, 1] (the range of pyDRTtools), then refined with
-a bounded Brent search around the best grid point: the global minimum on the grid, not a
-local one from a starting guess.
+* ``"auto"``  the criteria of :data:`.settings.AUTO_ORDER` in turn; the first whose
+  choice is not at an end of the search range wins (:func:`choose_auto`).
+
+λ is searched on a log grid over ``lam_range`` (default :data:`LAMBDA_RANGE`, wider than
+pyDRTtools' [1e-7, 1]), then refined with a bounded Brent search around the best grid
+point: the global minimum on the grid, not a local one from a starting guess.
 """
 
 from __future__ import annotations
@@ -28,7 +31,7 @@ from scipy.interpolate import CubicSpline
 from scipy.optimize import minimize_scalar
 
 LAMBDA_METHODS = ("gcv", "mgcv", "rgcv", "lcurve", "re-im")
-LAMBDA_RANGE = (1e-7, 1.0)
+LAMBDA_RANGE = (1e-12, 10.0)
 
 
 class LambdaBoundWarning(UserWarning):
@@ -45,6 +48,7 @@ class LambdaChoice:
     lam: float
     grid: np.ndarray
     scores: np.ndarray
+    reason: str = ""
 
     def plot(self, ax, **kw):
         """The criterion over the λ grid (L-curve: minus the curvature) and the choice."""
@@ -88,8 +92,9 @@ def _re_im_score(problem, lam: float) -> float:
     x_for_real = x_im.copy()
     x_for_real[problem.col_r] = x_re[problem.col_r]
     x_for_imag = x_re.copy()
-    if problem.col_l is not None:
-        x_for_imag[problem.col_l] = x_im[problem.col_l]
+    # L and the series C are seen by the imaginary part only
+    x_for_imag[problem.col_l] = x_im[problem.col_l]
+    x_for_imag[problem.col_c] = x_im[problem.col_c]
     w_re, w_im = real.row_weights, imag.row_weights
     z_re, z_im = problem.Z.real, problem.Z.imag
     return float(np.sum((w_re * (z_re - problem.A_re @ x_for_real)) ** 2)
@@ -129,9 +134,81 @@ def score(problem, lam: float, method: str) -> float:
     raise ValueError(method)
 
 
+def plateau_edge(problem, choice: LambdaChoice, tolerance: float) -> float:
+    """The largest λ ≥ ``choice.lam`` whose score stays within (1 + ``tolerance``) of the
+    minimum: when the criterion is flat over decades of small λ (systematic errors of a
+    measured spectrum, not white noise, dominate the residual), the smallest λ that is as
+    good as the best is the most regularised one — the "one-standard-error rule" of cross-
+    validation (Hastie, Tibshirani & Friedman, The Elements of Statistical Learning, 2nd
+    ed. 2009, §7.10).  Scores are minimised, so ``tolerance`` is relative to |min|."""
+    best = score(problem, choice.lam, choice.method)
+    limit = best + tolerance * abs(best)
+    grid = choice.grid[choice.grid > choice.lam]
+    values = choice.scores[choice.grid > choice.lam]
+    above = np.flatnonzero(~(values <= limit))
+    if above.size == 0:
+        return float(grid[-1]) if grid.size else choice.lam
+    hi = np.log(grid[above[0]])
+    lo = np.log(grid[above[0] - 1]) if above[0] > 0 else np.log(choice.lam)
+    for _ in range(20):  # bisection in log λ for the crossing
+        mid = 0.5 * (lo + hi)
+        if score(problem, float(np.exp(mid)), choice.method) <= limit:
+            lo = mid
+        else:
+            hi = mid
+    return float(np.exp(lo))
+
+
+def choose_auto(problem, lam_range: tuple[float, float] | None = None,
+                points_per_decade: int = 6) -> LambdaChoice:
+    """λ by the first criterion of :data:`.settings.AUTO_ORDER` whose choice is inside the
+    search range, moved to the edge of the criterion's plateau (:func:`plateau_edge`,
+    tolerance :data:`.settings.AUTO_PLATEAU`) when that edge lies inside the range (an
+    interior minimum whose plateau runs past the end of the range is kept: the edge is not
+    known); when every criterion ends at a bound, the first one's choice (and a
+    :class:`LambdaBoundWarning`)."""
+    import warnings
+
+    from .settings import AUTO_ORDER, AUTO_PLATEAU
+
+    tried, first = [], None
+    for method in AUTO_ORDER:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", LambdaBoundWarning)
+            choice = choose_lambda(problem, method, points_per_decade, lam_range)
+        note = ""
+        if method != "lcurve":
+            edge = plateau_edge(problem, choice, AUTO_PLATEAU)
+            moved = LambdaChoice(method, edge, choice.grid, choice.scores)
+            if edge > choice.lam * 1.001 and moved.at_bound and not choice.at_bound:
+                # the plateau runs past the end of the search range: its edge is unknown,
+                # so the rule cannot place λ; keep the (interior) score minimum
+                note = (f"; score minimum at λ = {choice.lam:.3g} kept: its plateau (within "
+                        f"{100 * AUTO_PLATEAU:g} %) reaches the end of the search range")
+            elif edge > choice.lam * 1.001:
+                note = (f"; score minimum at λ = {choice.lam:.3g}, plateau (within "
+                        f"{100 * AUTO_PLATEAU:g} %) up to λ = {edge:.3g}")
+                choice = moved
+        first = first or choice
+        if not choice.at_bound:
+            reason = (f"{method}: first of {'/'.join(AUTO_ORDER)} inside the search range"
+                      + (f" ({', '.join(tried)} at a bound)" if tried else "") + note)
+            return LambdaChoice(method, choice.lam, choice.grid, choice.scores, reason)
+        tried.append(method)
+    lam_range = LAMBDA_RANGE if lam_range is None else lam_range
+    warnings.warn(f"λ: every criterion ({', '.join(AUTO_ORDER)}) ends at a bound of "
+                  f"[{lam_range[0]:g}, {lam_range[1]:g}]; using {first.method}'s "
+                  f"λ = {first.lam:.3g}: give lam explicitly", LambdaBoundWarning, stacklevel=3)
+    return LambdaChoice(first.method, first.lam, first.grid, first.scores,
+                        "every criterion at a bound")
+
+
 def choose_lambda(problem, method: str, points_per_decade: int = 6,
-                  lam_range: tuple[float, float] = LAMBDA_RANGE) -> LambdaChoice:
-    """Pick λ by ``method`` (one of :data:`LAMBDA_METHODS`) for ``problem``."""
+                  lam_range: tuple[float, float] | None = None) -> LambdaChoice:
+    """Pick λ by ``method`` (``"auto"`` or one of :data:`LAMBDA_METHODS`) for ``problem``."""
+    if method == "auto":
+        return choose_auto(problem, lam_range, points_per_decade)
+    lam_range = LAMBDA_RANGE if lam_range is None else lam_range
     low, high = np.log10(lam_range[0]), np.log10(lam_range[1])
     n = int(round((high - low) * points_per_decade)) + 1
     grid = np.logspace(low, high, n)
@@ -157,7 +234,7 @@ def choose_lambda(problem, method: str, points_per_decade: int = 6,
                                  bounds=(lo, hi), method="bounded",
                                  options={"xatol": 0.02})
         lam = float(np.exp(result.x)) if result.fun <= scores[best] else float(grid[best])
-    choice = LambdaChoice(method, lam, grid, scores)
+    choice = LambdaChoice(method, lam, grid, scores, f"{method} requested")
     if choice.at_bound:
         import warnings
 

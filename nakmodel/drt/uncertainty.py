@@ -110,7 +110,7 @@ def add_band(drt, problem, method: str = "bayesian", level: float = 0.95,
         for k in range(n_samples):
             b = problem.b + sigma * rng.standard_normal(problem.b.size)
             x = problem.solve(lam, b=b, prior_rhs=sigma * rng.standard_normal(n_prior))
-            gammas[k] = basis_out @ x[2:]
+            gammas[k] = basis_out @ x[problem.n_extra:]
     elif method == "hmc":
         sigma = float(np.sqrt(np.mean(residual**2)))
         sigma = max(sigma, 1e-12 * float(np.max(np.abs(problem.b))))
@@ -123,7 +123,7 @@ def add_band(drt, problem, method: str = "bayesian", level: float = 0.95,
         xs = truncated_normal_hmc(mean, root, start, n_samples, rng)
         full = np.zeros((n_samples, problem.A.shape[1]))
         full[:, active] = xs
-        gammas = full[:, 2:] @ basis_out.T
+        gammas = full[:, problem.n_extra:] @ basis_out.T
     elif method == "bootstrap":
         fitted = problem.A @ x_fit
         rows = residual.size
@@ -136,7 +136,7 @@ def add_band(drt, problem, method: str = "bayesian", level: float = 0.95,
             for h in halves:
                 b[h] += rng.choice(residual[h], size=h.size, replace=True)
             x = problem.with_data(b / weights).solve(lam)
-            gammas[k] = basis_out @ x[2:]
+            gammas[k] = basis_out @ x[problem.n_extra:]
     else:
         raise ParameterError(Problem("uncertainty", "unknown method", method,
                                      "'bayesian', 'hmc' or 'bootstrap'"))

@@ -4,9 +4,10 @@ For the linearised model ``(iωM + J) δX = b δI`` with real poles (an RC-type 
 the coupled diffusion/conduction/double-layer model is at equilibrium)::
 
     Z(ω) = Z_∞ + Σ_k R_k / (1 + iωτ_k),   J v_k = λ_k M v_k,   τ_k = 1/λ_k,
-    R_k = (c·v_k)(w_k^H b) / (λ_k w_k^H M v_k)                          (physics.md sec. 2)
+    R_k = (c·v_k)(w_k^H b) / (λ_k w_k^H M v_k)
 
-with right/left eigenvectors v_k, w_k.  Its DRT is a sum of lines; Σ_k R_k = Z(0) − Z_∞.
+with right/left eigenvectors v_k, w_k (docs/theory/impedance.md, the exact relaxation
+spectrum).  Its DRT is a sum of lines; Σ_k R_k = Z(0) − Z_∞.
 
 Three routes:
 

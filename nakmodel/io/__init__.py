@@ -1,9 +1,23 @@
-"""Reading and writing measured impedance spectra.
+r"""Reading and writing measured impedance spectra.
 
->>> from nakmodel.io import read_spectrum
->>> s = read_spectrum("PEIS_SSB.mpr")                       # BioLogic binary, read natively
->>> s = read_spectrum("data.csv", units={"frequency": "kHz", "real": "mOhm", "imag": "mOhm"})
->>> series = read_spectrum("operando.mpt", split="cycle")   # list of Spectrum
+``read_spectrum("PEIS_SSB.mpr")`` reads a BioLogic binary natively; a table whose header
+gives no units takes them from ``units``; a file with several sweeps gives a list:
+
+>>> import pathlib, tempfile
+>>> from nakmodel.io import read_spectrum, write_spectrum
+>>> tmp = tempfile.TemporaryDirectory()
+>>> folder = pathlib.Path(tmp.name)
+>>> _ = (folder / "data.csv").write_text("f,Re,Im\n10,12,-3\n1,15,-5\n0.1,20,-2\n")
+>>> s = read_spectrum(folder / "data.csv",
+...                   units={"frequency": "kHz", "real": "mOhm", "imag": "mOhm"})
+>>> s.frequency                                            # Hz
+array([10000.,  1000.,   100.])
+>>> s.Z                                                    # Ω, capacitive Z'' < 0
+array([0.012-0.003j, 0.015-0.005j, 0.02 -0.002j])
+>>> series = read_spectrum(write_spectrum([s, s], folder / "series.csv"), split="cycle")
+>>> [x.label for x in series]
+['series [cycle 1]', 'series [cycle 2]']
+>>> tmp.cleanup()
 
 Formats are recognised by content (then by extension): see :data:`READERS` (format →
 module) and the README table. Inside, frequencies are in Hz and impedances in Ω with

@@ -33,7 +33,8 @@ FARADAY = 96485.33212
 GAS_CONSTANT = 8.314462618
 """Molar gas constant [J/(mol K)] (CODATA 2018)."""
 NA_MOLAR_VOLUME = 23.75e-6
-"""Molar volume of solid Na [m^3/mol] from its density 0.968 g/cm^3 (physics.md sec. 3)."""
+"""Molar volume of solid Na [m^3/mol] from its density 0.968 g/cm^3
+(docs/theory/thermodynamics.md, inventory to the liquidus)."""
 
 
 def _require(condition: bool, key: str, message: str, value, expected: str):
@@ -122,7 +123,8 @@ def exchange_layer_stress(youngs_modulus: float, poisson_ratio: float, strain: f
 class SurfaceEigenstrain:
     """Ion-exchanged surface layer: ``depth`` [m] below the interface, isotropic ``strain`` [-].
 
-    Hypothesis branch (physics.md sec. 1; Baclig et al., Joule 2 (2018) 1287):
+    Hypothesis branch (docs/theory/fracture.md, ion-exchange eigenstrain; Baclig et al.,
+    Joule 2 (2018) 1287):
     K+/Na+ exchange swells the ceramic surface.  By Bueckner's principle its
     effect on a flaw equals a crack-face traction equal to the layer stress of
     the uncracked body, i.e. a closure pressure E e*/(1-nu) on the flaw faces
@@ -178,7 +180,7 @@ class FlawLoadingModel:
     is treated as a solid that cannot flow out (ASSUMPTION, default 0.5: a
     mush with more than half solid is taken as rigid).  Defaults from the
     default parameter set: Omega_Na 23.75 cm^3/mol, mu 1 mPa s, gamma 0.1 N/m
-    (the last two are assumptions, physics.md sec. 3).
+    (the last two are assumptions; docs/theory/fracture.md).
     """
 
     molar_volume: float = NA_MOLAR_VOLUME
@@ -243,7 +245,7 @@ def advance_solid_deposit(fill: float, plating_current_density: float, dt: float
     """Volume fraction of a slit flaw filled by solid Na plated onto its faces, one step on.
 
     While the liquid at the flaw faces is saturated with Na (on or past the Na-rich
-    liquidus, physics.md sec. 1), Na plated onto the faces cannot dissolve: it stays as
+    liquidus; docs/theory/fracture.md), Na plated onto the faces cannot dissolve: it stays as
     solid Na, which is electrochemically active (Na|Na+), so plating goes on and each face
     grows a layer Omega q / F thick.  The slit of opening h fills when 2 Omega q / F = h:
 

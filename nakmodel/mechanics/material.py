@@ -3,7 +3,7 @@
 :class:`CeramicMaterial` holds Young's modulus E [Pa], Poisson's ratio nu [-]
 and the fracture toughness K_IC [Pa m^0.5]; it is validated on construction
 so that bad input fails with a :class:`~nakmodel.errors.ParameterError`
-before any finite-element solve.  Defaults are from physics.md section 3
+before any finite-element solve.  Defaults and sources: docs/theory/fracture.md
 (Nonemacher et al., Ceram. Int. 45 (2019) 21308; Wolfenstine et al.,
 Ionics (2022)): E 56-97 GPa, nu ~ 0.26, K_IC 1-1.58 MPa m^0.5.
 """

@@ -1,9 +1,10 @@
 """Material and interface properties used by the FE model (SI units, validated).
 
 Small frozen dataclasses built either from plain SI numbers or from a
-:class:`nakmodel.parameters.Parameters` object (``from_parameters``).  Defaults are the
-numbers of /work/shared/physics.md (tags there); unknown quantities ([?]) are
-documented assumptions meant to be swept.
+:class:`nakmodel.parameters.Parameters` object (``from_parameters``).  Defaults are those
+of ``nakmodel/data/default_parameters.toml`` (each with its source and tag; the theory pages
+docs/theory/*.md explain them); unknown quantities ([?]) are documented assumptions meant
+to be swept.
 """
 
 from __future__ import annotations
@@ -205,8 +206,8 @@ class NasiconProperties:
 
     def conductivity_at(self, temperature: float) -> float:
         """Total DC conductivity sigma(T) [S/m]: sigma_ref exp(-Ea/R (1/T - 1/T_ref))
-        (Arrhenius, physics.md), or with grain boundaries the brick-layer series value
-        1/sigma = 1/sigma_b(T) + 1/sigma_gb(T)."""
+        (Arrhenius, docs/theory/ceramic.md), or with grain boundaries the brick-layer series
+        value 1/sigma = 1/sigma_b(T) + 1/sigma_gb(T)."""
         if self.has_grain_boundaries:
             return 1.0 / (1.0 / self.bulk_conductivity_at(temperature)
                           + 1.0 / self.grain_boundary_conductivity_at(temperature))

@@ -49,8 +49,8 @@ The semi-discrete system is written as ``M du/dt + R(u) = 0`` with a constant ma
 current constraint) — :meth:`CoupledProblem.linearisation` returns ``(J, M)`` for the impedance
 module.
 
-Equations (physics.md sec. 2), weak forms with the test functions (v_c, v_phi), weight
-w = 2 pi r (axisymmetric) or 1:
+Equations (docs/theory/transport.md, docs/theory/kinetics.md, docs/theory/ceramic.md),
+weak forms with the test functions (v_c, v_phi), weight w = 2 pi r (axisymmetric) or 1:
 
   alloy:    int eps dc/dt v_c + (eps/tau) D(x)/J^2 grad c . grad v_c  dx
             + int i_F/F v_c dS_contact = 0
@@ -63,11 +63,12 @@ eta = V - phi - U(x_liq), and i_CE = i_F,CE(-phi) + C_dl,CE d(-phi)/dt (current 
 into NASICON, > 0 when Na is oxidised).  Sign convention: i > 0 is stripping of the WE.
 
 Geometric capacitance: charge conservation in a dielectric conductor, div(sigma grad phi +
-eps0 eps_r d/dt grad phi) = 0 (physics.md sec. 2), eps_r = ``nasicon.relative_permittivity``
-([?], default 100).  Its time constant eps0 eps_r/sigma (~2 ns at the defaults) is far below
-any time step of a cycling run; backward Euler is L-stable, so steps dt >> eps0 eps_r/sigma
-give the quasi-static ceramic (the displacement current decays within the step).  The
-displacement current enters through the wetted interface and leaves through the CE.
+eps0 eps_r d/dt grad phi) = 0 (docs/theory/capacitance.md),
+eps_r = ``nasicon.relative_permittivity`` ([?], default 100).  Its time constant
+eps0 eps_r/sigma (~2 ns at the defaults) is far below any time step of a cycling run;
+backward Euler is L-stable, so steps dt >> eps0 eps_r/sigma give the quasi-static ceramic
+(the displacement current decays within the step).  The displacement current enters
+through the wetted interface and leaves through the CE.
 
 Porous host (``host``: :class:`nakmodel.geometry.PorousHost`, effective medium, pores not
 resolved): c is then the Na content per unit reference *pore* volume, eps = porosity,

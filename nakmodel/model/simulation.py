@@ -36,7 +36,7 @@ from .checkpoint import (  # noqa: F401  (save/load_checkpoint: public here too)
 from .materials import AlloyProperties, ElectrodeInterface, NasiconProperties
 from .problem import CoupledProblem, CurrentControl, NewtonOptions, VoltageControl
 from .result import InterfaceProfile, Result
-from .stepping import AdaptiveStepper, Event, StepControl
+from .stepping import AdaptiveStepper, StepControl
 
 DEFAULT_CHECKPOINTS = CheckpointControl()
 
@@ -276,55 +276,34 @@ class Simulation:
 
     # ------------------------------------------------------------------ events
     def _events(self, step, current_of, step_capacity_of):
-        """Events of the step's terminations; ``current_of(p, dt)`` is the total current
-        density of a trial step, ``step_capacity_of(p, dt)`` the capacity passed in the step."""
+        """Events of the step's terminations (each termination builds its own,
+        :meth:`nakmodel.protocol.BaseTermination.events`); ``current_of(p, dt)`` is the total
+        current density of a trial step, ``step_capacity_of(p, dt)`` the capacity passed in
+        the step."""
         from ..protocol import step_sign
+        from ..protocol.terminations import BaseTermination, StepContext
 
-        events = []
         sign = 0.0
         if step.mode == "current":  # the step's direction (a ramp may start at 0 A/m^2)
             sign = step_sign(step) or float(np.sign(step.value(0.0)))
+        context = StepContext(sign=sign, current_of=current_of,
+                              step_capacity_of=step_capacity_of)
+        events = []
         for term in getattr(step, "until", ()) or ():
-            kind = type(term).__name__
-            if kind == "VoltageLimit":
-                s = 1.0 if term.direction == "above" else -1.0
-                # the voltage at the start of a step is the previous step's (it jumps with
-                # the current: IR drop, double layer): "already met" is judged after the
-                # first accepted time step of this step
-                events.append(Event(str(term), lambda p, dt, s=s, v=term.volts:
-                                    s * (float(p.voltage.value) - v), defined_at_start=False))
-            elif kind == "CapacityLimit":
-                events.append(Event(str(term), lambda p, dt, q=term.capacity:
-                                    abs(step_capacity_of(p, dt)) - q))
-            elif kind == "Liquidus":
-                if sign >= 0:
-                    events.append(Event("liquidus", lambda p, dt: p.x_liquidus_k
-                                        - p.interface_x_min()))
-                if sign <= 0:
-                    events.append(Event("liquidus", lambda p, dt: p.interface_x_max()
-                                        - p.x_liquidus_na))
-            elif kind == "SolidCoverage":
-                events.append(Event(str(term), lambda p, dt, f=term.fraction: (
-                    1.0 - p.functional("liquid_area") / p.functional("area_interface")) - f))
-            elif kind == "CurrentLimit":
-                s = 1.0 if term.direction == "above" else -1.0
-                # at the start of a hold current_of(p, 0) is still the previous step's current
-                events.append(Event(str(term), lambda p, dt, s=s, i=term.current_density:
-                                    s * (abs(current_of(p, dt)) - i), defined_at_start=False))
-            elif kind == "TimeLimit":
-                pass  # handled as the step end
-            else:
-                raise ParameterError(Problem("protocol.until", "unknown termination", kind,
-                                             "VoltageLimit, CapacityLimit, TimeLimit, Liquidus, "
-                                             "SolidCoverage, CurrentLimit"))
+            if not isinstance(term, BaseTermination):
+                raise ParameterError(Problem("protocol.until", "unknown termination",
+                                             type(term).__name__,
+                                             "a nakmodel.protocol termination (VoltageLimit, "
+                                             "CapacityLimit, TimeLimit, Liquidus, "
+                                             "SolidCoverage, CurrentLimit)"))
+            events += term.events(context)
         return events
 
     @staticmethod
     def _step_duration(step) -> float:
         duration = step.duration if step.duration is not None else math.inf
         for term in getattr(step, "until", ()) or ():
-            if type(term).__name__ == "TimeLimit":
-                duration = min(duration, term.seconds)
+            duration = min(duration, getattr(term, "duration_limit", math.inf))
         if not math.isfinite(duration) and not getattr(step, "until", ()):
             raise ParameterError(Problem("protocol", "a step needs a duration or an until "
                                          "condition", str(step), "finite duration or until"))

@@ -8,8 +8,8 @@ variable is the Na mole fraction ``x`` of the *liquid*; two-phase states are han
 by :func:`liquid_composition` (a smooth clamp into the liquid window) and
 :func:`liquid_fraction` (a smoothed lever rule).
 
-Equations: physics.md section 2 (Redlich-Kister liquid, Darken interdiffusion,
-equilibrium potential of NaK vs Na(s)).
+Equations: docs/theory/thermodynamics.md (Redlich-Kister liquid, equilibrium potential of
+NaK vs Na(s)) and docs/theory/transport.md (Darken interdiffusion, the two-phase field).
 """
 
 from __future__ import annotations
@@ -69,7 +69,7 @@ def ln_gamma_na(x, temperature, L0: float, L1: float, L2: float = 0.0):
     """ln of the Na activity coefficient (reference: pure liquid Na), Redlich-Kister.
 
     RT ln gamma_Na = x_K^2 [L0 + L1 (3 x_Na - x_K) + L2 (x_Na - x_K)(5 x_Na - x_K)]
-    (physics.md sec. 2; L2 term as in :mod:`nakmodel.thermo`) [M]
+    (docs/theory/thermodynamics.md, Redlich-Kister; L2 term as in :mod:`nakmodel.thermo`) [M]
     """
     xk = 1.0 - x
     y = x - xk
@@ -103,7 +103,8 @@ def thermodynamic_factor(x, temperature, L0: float, L1: float, L2: float = 0.0):
 
 
 def tracer_diffusivity(prefactor: float, activation_energy: float, temperature: float) -> float:
-    """Arrhenius tracer diffusivity D* = D0 exp(-Q/RT) [m^2/s] (physics.md table)."""
+    """Arrhenius tracer diffusivity D* = D0 exp(-Q/RT) [m^2/s] (docs/theory/transport.md, Darken;
+    D0, Q of the pure liquids: "Self-diffusion in liquid alkali metals" (1972))."""
     return prefactor * float(np.exp(-activation_energy / (GAS_CONSTANT * temperature)))
 
 
@@ -111,7 +112,7 @@ def interdiffusivity(x, temperature, L0, L1, d_na: float, d_k: float, factor: fl
                      L2: float = 0.0):
     """Darken interdiffusivity of the liquid [m^2/s].
 
-    D~ = factor * Phi(x) (x_K D*_Na + x_Na D*_K)  (physics.md sec. 2, Darken) [M];
+    D~ = factor * Phi(x) (x_K D*_Na + x_Na D*_K)  (docs/theory/transport.md, Darken) [M];
     ``d_na``/``d_k`` are the tracer diffusivities at ``temperature``.
     """
     phi = thermodynamic_factor(x, temperature, L0, L1, L2)
@@ -119,14 +120,16 @@ def interdiffusivity(x, temperature, L0, L1, d_na: float, d_k: float, factor: fl
 
 
 def fusion_gibbs_energy(temperature, melting_point: float, enthalpy_of_fusion: float):
-    """Delta G_fus = Delta H_fus (1 - T/T_m) [J/mol] (liquid minus solid), physics.md sec. 2."""
+    """Delta G_fus = Delta H_fus (1 - T/T_m) [J/mol] (liquid minus solid),
+    docs/theory/thermodynamics.md, the solids."""
     return enthalpy_of_fusion * (1.0 - temperature / melting_point)
 
 
 def ocv_vs_na(x, temperature, L0, L1, na_melting_point, na_enthalpy_of_fusion, L2=0.0):
     """Equilibrium potential of the liquid alloy vs Na(s) [V].
 
-    E = -[RT ln a_Na(liquid ref.) + Delta G_fus,Na(T)] / F   (physics.md sec. 2) [I]
+    E = -[RT ln a_Na(liquid ref.) + Delta G_fus,Na(T)] / F   [I]
+    (docs/theory/thermodynamics.md, equilibrium potential against Na(s))
     """
     lib = _lib(x)
     rt = GAS_CONSTANT * temperature
@@ -195,9 +198,10 @@ def unblocked_fraction(x, x_liquidus_k: float, width: float, x_solid_k: float = 
     """Fraction of an interface not covered by solid K(ss): the K-side lever rule only,
     min(1, (x - x_s,K) / (x_liq,K - x_s,K)) smoothed with ``width``.
 
-    Solid K does not exchange Na+ with NASICON and blocks the area it covers (physics.md
-    sec. 1); solid Na on the Na-rich side is electrochemically active (Na | Na+), so it does
-    not block.  Assumption [I]: coverage equals the local molar solid fraction.
+    Solid K does not exchange Na+ with NASICON and blocks the area it covers
+    (docs/theory/kinetics.md, blocking by solid K); solid Na on the Na-rich side is
+    electrochemically active (Na | Na+), so it does not block.  Assumption [I]: coverage
+    equals the local molar solid fraction.
     """
     return smooth_min(1.0, (x - x_solid_k) / (x_liquidus_k - x_solid_k), width)
 

@@ -3,7 +3,7 @@
 For each flaw depth a one finite-element solve of the pressurised surface flaw
 gives K_I per unit pressure (:func:`nakmodel.mechanics.flaw_size_sweep`); for
 each K_IC, p_c = K_IC / (K_I/p), the critical overpotential of solid Na forced
-into the flaw is η_c = p_c Ω_Na / F (physics.md §2) and the critical current
+into the flaw is η_c = p_c Ω_Na / F (docs/theory/fracture.md) and the critical current
 follows from the interface resistance.  The handbook (Griffith-type) estimate
 K_I = 1.1215 p √(πa) (Tada, Paris & Irwin) is written next to it.
 

@@ -103,7 +103,7 @@ def run_point(study, point_dir: Path) -> dict:
     """One sweep point: :func:`summarise` for ``alloy.composition`` at the point's temperature.
 
     Returns a dict with the keys of :data:`OUTPUTS` (capacities from the lever
-    rule on the liquidus, physics.md §1; NaN where the composition is outside
+    rule on the liquidus, docs/theory/thermodynamics.md; NaN where the composition is outside
     the liquid window).
     """
     from dataclasses import replace

@@ -1,6 +1,6 @@
 """
 S6 — Current scans of NaK50, NaK65 and NaK80, and the operando DRT against the current
-=====================================================================================
+======================================================================================
 
 The seed experiment: stripping current scans on NaK50, NaK65 and NaK80 with operando GEIS;
 the voltage profiles show where each composition fails (the CCD), and the DRT of the GEIS

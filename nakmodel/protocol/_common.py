@@ -1,0 +1,51 @@
+"""Shared helpers of :mod:`nakmodel.protocol`: SI conversion, errors, number rendering."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from ..errors import ParameterError, Problem
+
+Direction = Literal["strip", "plate"]
+_CURRENT_PER_MA_CM2 = 10.0  # A/m^2 per mA/cm^2
+_CAPACITY_PER_MAH_CM2 = 36000.0  # C/m^2 per mAh/cm^2
+
+
+def _si(value, unit: str, key: str) -> float:
+    from ..units import to_si
+
+    return to_si(value, unit, key=key)
+
+
+def _bad(key, message, value, expected):
+    return ParameterError(Problem(key, message, value, expected))
+
+
+# --- rendering helpers -------------------------------------------------------------------
+def _num(v: float) -> str:
+    text = f"{v:.12g}"
+    return text
+
+
+def _fmt_current(i: float) -> str:
+    return f"{_num(i / _CURRENT_PER_MA_CM2)} mA/cm2"
+
+
+def _fmt_time(t: float) -> str:
+    for unit, scale in (("h", 3600.0), ("min", 60.0)):
+        q = t / scale  # >= 1 up to round-off, so that 3599.9999999999995 s reads "1 h"
+        if q >= 1.0 - 1e-12 and abs(q - round(q, 6)) < 1e-9 * max(1.0, q):
+            return f"{_num(t / scale)} {unit}"
+    return f"{_num(t)} s"
+
+
+def _fmt_voltage(v: float) -> str:
+    if v != 0.0 and abs(v) < 1.0:
+        return f"{_num(v * 1e3)} mV"
+    return f"{_num(v)} V"
+
+
+def _fmt_capacity(q: float) -> str:
+    return f"{_num(q / _CAPACITY_PER_MAH_CM2)} mAh/cm2"
+
+
