@@ -272,3 +272,49 @@ def test_single_spot_constriction_arc_is_holm_roess():
     assert arc == pytest.approx(r_spot - r_full, rel=0.03)
     fast = sum(R for _, R, g in modes if g in ("ceramic", "grain boundary"))
     assert fast == pytest.approx(r_full, rel=0.03)
+
+
+# ------------------------------------------------------------------ sub-grid constriction
+def test_blocked_voltage_moments_of_the_strip_pattern():
+    """Conformal-map moments of the DC voltage across the blocked strips: the mean is
+    r_c j/(1 - theta) (Green's reciprocity with the uniform-current solution, exact for any
+    pattern) and <u^2> >= <u>^2 (here 5-8 % above it); spots are not derived."""
+    from nakmodel.model.constriction import blocked_capacitance_factor, blocked_voltage_moments
+
+    theta = np.array([0.05, 0.2, 0.5, 0.8, 0.9, 0.97])
+    mean, kappa = blocked_voltage_moments(theta, "strip")
+    assert np.allclose(mean * (1 - theta), 1.0, rtol=1e-6)
+    spread = kappa * (1 - theta) ** 2
+    assert np.all(spread > 1.0) and np.all(spread < 1.1)
+    assert blocked_voltage_moments(theta, "spot") is None
+    # the capacitance factor: kappa without kinetics, 1 when kinetics dominates
+    assert np.allclose(blocked_capacitance_factor(theta, 0.0, 1.0, "strip"), kappa)
+    assert np.allclose(blocked_capacitance_factor(theta, 1e9, 1.0, "strip"), 1.0, rtol=1e-6)
+    assert np.all(blocked_capacitance_factor(theta, 0.0, 1.0, "spot") == 1.0)
+
+
+def test_subgrid_strip_arc_carries_the_resolved_first_moment():
+    """1D cell, strips of period l at active fraction theta, fast kinetics: one constriction
+    arc with R = r_c/A (conformal map) and mean relaxation time kappa r_c C_b (1 - theta), the
+    first moment of the resolved pattern (the lumped r_c C_b (1 - theta) is kappa times too
+    fast: 4.3x at theta = 0.5)."""
+    from nakmodel.impedance.modes import modes_of
+    from nakmodel.model.constriction import blocked_voltage_moments, subgrid_resistance
+
+    theta, ell, cb = 0.5, 1e-4, 1.0
+    p = load_parameters({"interface.exchange_current_density": "100 A/cm^2",
+                         "counter_electrode.exchange_current_density": "100 A/cm^2",
+                         "nasicon.bulk_conductivity": 0.0, "interface.contact_fraction": theta,
+                         "interface.patch_size": ell, "interface.patch_shape": "strip",
+                         "interface.blocked_capacitance": cb})
+    lin = _lin(Cell(geometry="1d", pellet_radius=1e-3, pellet_thickness=5e-4,
+                    alloy_thickness=5e-5), p)
+    arc = [(t, R) for t, R, g in modes_of(lin) if g in ("interface", "constriction")
+           and t > 1e-7]
+    total = sum(R for _, R in arc)
+    r_c = float(subgrid_resistance(theta, ell, p.nasicon.conductivity, "strip"))
+    rho = 8.314462618 * 298.15 / (96485.33212 * 1e6 * theta)  # R_ct/theta [ohm m^2]
+    assert total * lin.area == pytest.approx(r_c + rho, rel=0.01)
+    tau_mean = sum(t * R for t, R in arc) / total
+    kappa = blocked_voltage_moments(theta, "strip")[1]
+    assert tau_mean == pytest.approx(kappa * r_c * cb * (1 - theta), rel=0.02)

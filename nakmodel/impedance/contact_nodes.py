@@ -87,6 +87,13 @@ def augment(problem, J, M):
     gA, hA = g * area, h * area
     G = g / (1.0 - r * g)
     H = h * (1.0 + r * G)
+    # the blocked area of the resolved pattern is charged to more than (ρ + r) j: its
+    # capacitance gets the factor F of the stored energy (constriction module)
+    theta = _nodal(problem, parts["f_area"] + 0.0 * c("+"))[nodes][keep] / area
+    factor = constriction.blocked_capacitance_factor(theta, 1.0 / G, r,
+                                                     problem.working.patch_shape)
+    extra = (factor - 1.0) * cbA
+    cbA = factor * cbA
     n = J.shape[0]
     nc = problem.n_c
     # active indices of each node's φ and c unknowns
@@ -129,6 +136,8 @@ def augment(problem, J, M):
     add(phi_idx, phi_idx, -caA), add(phi_idx, Vi, caA), add(Vi, phi_idx, caA)
     add(Vi, Vi, -caA)
     add(e_idx, e_idx, caA), add(e_idx, Vi, -caA)  # (the V row counts it in the resistor)
+    add(phi_idx, phi_idx, extra), add(phi_idx, Vi, -extra), add(Vi, phi_idx, -extra)
+    add(Vi, Vi, extra)
     dM = sp.csr_matrix((np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))),
                        shape=(N, N))
     J_new = _expand(J, m) + dJ

@@ -89,6 +89,69 @@ def subgrid_resistance(theta, patch_size, conductivity, shape: str = "spot"):
     return patch_size / (math.pi * conductivity) * -np.log(np.sin(math.pi * t / 2))
 
 
+#: Gauss-Legendre rule of :func:`blocked_voltage_second_moment` (on v, x = x0 + (x1 - x0) v²)
+_GAUSS = np.polynomial.legendre.leggauss(64)
+
+
+def blocked_voltage_second_moment(theta, shape: str = "strip"):
+    """κ(θ) of :func:`blocked_voltage_moments` (None where not derived)."""
+    moments = blocked_voltage_moments(theta, shape)
+    return None if moments is None else moments[1]
+
+
+def blocked_voltage_moments(theta, shape: str = "strip"):
+    """(<u>/(r_c j), κ(θ) = <u²>/(r_c j)²) over the blocked area at DC [-], u = V − φ across the
+    blocked capacitance of the resolved periodic pattern (equipotential active patches,
+    insulating blocked area, mean current density j); None where not derived.
+
+    Strips (period ℓ, active |x| < θℓ/2): the half period maps by t = cos(2πw/ℓ) onto a
+    half plane with a Dirichlet segment (c, 1], c = cos πθ, so that
+    u = (jℓ/(2πσ)) arccosh|s|, s = (2t − 1 − c)/(1 − c), on the blocked part (the far field
+    gives back r_c = (ℓ/(πσ)) ln(1/sin(πθ/2))) [I]; κ by quadrature.  Any shape has
+    <u> = r_c j/(1 − θ) over the blocked area (Green's reciprocity with the uniform-current
+    solution [I]), so κ >= 1/(1 − θ)² > 1: the blocked area is charged to more than the
+    homogenised r_c j.  Spots: not derived (None)."""
+    if shape != "strip":
+        return None
+    th = np.clip(np.asarray(theta, dtype=float), 1e-6, 1 - 1e-6)
+    c = np.cos(np.pi * th)
+    v, w = _GAUSS
+    v, w = 0.5 * (v + 1.0), 0.5 * w  # on [0, 1]
+    x0 = th[..., None] / 2
+    x = x0 + (0.5 - x0) * v**2
+    t = np.cos(2 * np.pi * x)
+    s = np.abs((2 * t - 1 - c[..., None]) / (1 - c[..., None]))
+    u = np.arccosh(np.maximum(s, 1.0)) / (2 * np.pi)  # ℓ = σ = j = 1
+    mean_u = np.sum(w * u * 2 * v, axis=-1)  # ∫ u dx/(1/2 − x0), dx = 2(½ − x0) v dv
+    mean_u2 = np.sum(w * u**2 * 2 * v, axis=-1)
+    r_c = -np.log(np.sin(np.pi * th / 2)) / np.pi
+    return mean_u / r_c, mean_u2 / r_c**2
+
+
+def blocked_capacitance_factor(theta, kinetic_resistance, constriction_resistance,
+                               shape: str = "strip"):
+    """Factor F on the blocked capacitance C_b' of the homogenised interface (between V and
+    φ in the small-signal model, :mod:`nakmodel.impedance.contact_nodes`) that gives its
+    charge the stored energy of the resolved pattern at DC, so that Z(0) and the first
+    moment Σ R_k τ_k of the constriction arc are those of the resolved patches
+    (Padé [0/1] matching) [I]:
+
+        F = (x² + 2x/(1 − θ) + κ)/(1 + x)²,  x = ρ/r_c,
+
+    with ρ = R_ct/θ the kinetic resistance of the active area per nominal area and κ
+    (:func:`blocked_voltage_second_moment`): the resolved blocked area sees
+    u = ρ j + u_spread (spreading part of the primary distribution, kept for all ρ), the
+    homogenised C_b' sees (ρ + r_c) j.  x -> ∞ gives 1 (no constriction), x = 0 gives κ.
+    1 where κ is not derived (spots)."""
+    kappa = blocked_voltage_second_moment(theta, shape)
+    if kappa is None:
+        return np.ones_like(np.asarray(theta, dtype=float))
+    th = np.clip(np.asarray(theta, dtype=float), 1e-6, 1 - 1e-6)
+    x = np.asarray(kinetic_resistance, dtype=float) / np.maximum(
+        np.asarray(constriction_resistance, dtype=float), 1e-300)
+    return (x * x + 2 * x / (1 - th) + kappa) / (1 + x) ** 2
+
+
 def spot_array_specific_resistance(spot_radius: float, contact_fraction: float,
                                    conductivity: float) -> float:
     """Constriction of the resolved spot array of a 1D cell with ``ContactSpots`` [Ω m²]:
