@@ -318,3 +318,38 @@ def test_subgrid_strip_arc_carries_the_resolved_first_moment():
     tau_mean = sum(t * R for t, R in arc) / total
     kappa = blocked_voltage_moments(theta, "strip")[1]
     assert tau_mean == pytest.approx(kappa * r_c * cb * (1 - theta), rel=0.02)
+
+
+# ------------------------------------------------------------------ temperature study
+def test_temperature_study_runs_where_liquid_and_stops_where_the_alloy_solidifies(tmp_path):
+    """studies/eis_sweep_temperature.toml: every point resolves; NaK78 is liquid from -10 to
+    60 degC and its ceramic and interface resistances fall with temperature (Arrhenius);
+    NaK65 at -10 degC stops with one error naming the temperature and the liquid window."""
+    from pathlib import Path
+
+    from nakmodel.study import impedance as kind
+    from nakmodel.sweep import load_sweep
+
+    root = Path(__file__).resolve().parents[1]
+    spec = load_sweep(root / "studies" / "eis_sweep_temperature.toml")
+    assert len(spec.points) == 12
+    out = {}
+    for point in spec.points:
+        T, comp = point.overrides["temperature"], point.overrides["alloy.composition"]
+        if str(T) not in ("-10 degC", "60 degC") and comp != "NaK65":
+            continue
+        key = (str(T), str(comp))
+        if key not in (("-10 degC", "NaK78"), ("60 degC", "NaK78"), ("-10 degC", "NaK65")):
+            continue
+        try:
+            out[key] = kind.run_point(point.study, tmp_path / point.point_id)
+        except ParameterError as err:
+            out[key] = err
+    error = out[("-10 degC", "NaK65")]
+    assert isinstance(error, ParameterError)
+    message = str(error)
+    assert message.startswith("temperature:") and "liquid window" in message
+    assert "NaK65" in message and "[K]" in message
+    cold, hot = out[("-10 degC", "NaK78")], out[("60 degC", "NaK78")]
+    for name in ("R_ceramic_ohm_cm2", "R_grain_boundary_ohm_cm2", "R_interface_ohm_cm2"):
+        assert cold[name] > 3 * hot[name], name

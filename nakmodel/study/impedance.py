@@ -148,6 +148,9 @@ def parse_options(table: dict, prefix: str, params) -> ImpedanceOptions:
     drt = table.get("drt", True)
     if not isinstance(drt, bool):
         problems.append(Problem(f"{prefix}.drt", "must be true or false", drt, "bool"))
+    if params is not None:
+        for i, comp in enumerate(comps):
+            problems += liquid_problems(comp, params, f"{prefix}.compositions[{i}]")
     if problems:
         raise ParameterError(problems)
     return ImpedanceOptions(scenario, tuple(comps), f_min, f_max, ppd, geometry, spot,
@@ -166,8 +169,41 @@ def build_cell(options: ImpedanceOptions, params):
     return Cell.from_parameters(params, geometry=options.geometry.value, contact=contact)
 
 
-def _problem(options, params, x_na):
+def liquid_problems(comp, params, key: str) -> list[Problem]:
+    """A pristine spectrum is of a liquid alloy: a Problem naming the temperature when
+    ``comp`` is not inside the liquid window at ``params.temperature``
+    (:func:`nakmodel.thermo.liquid_window`; below the eutectic nothing is liquid), so that a
+    temperature study stops with this error where the alloy solidifies."""
+    from .. import thermo
+
+    T = params.temperature
+    low, high = (float(v) for v in thermo.liquid_window(T, params))
+    x = float(getattr(comp, "x_na", comp))
+    if math.isnan(low):
+        te, _ = thermo.eutectic(params)
+        return [Problem("temperature", f"the alloy {comp} ({key}) is solid at "
+                        f"{T - 273.15:.1f} degC: below the eutectic", T,
+                        f"[K] >= {te:.2f} K ({te - 273.15:.1f} degC) and inside the liquid "
+                        "window of the composition")]
+    if low < x < high:
+        return []
+    return [Problem("temperature", f"the alloy {comp} ({key}) solidifies at "
+                    f"{T - 273.15:.1f} degC: outside the liquid window", T,
+                    f"[K] where x_Na is in the liquid window; at this temperature it is "
+                    f"({low:.3f}, {high:.3f})")]
+
+
+def _problem(options, params, comp):
+    """(problem, parameters) of the pristine cell for the composition ``comp``
+    (a :class:`Composition` or x_Na); refused unless the alloy is liquid."""
     from ..impedance.model import build_problem
+
+    if not isinstance(comp, Composition):
+        comp = Composition(x_na=float(comp))
+    problems = liquid_problems(comp, params, "alloy.composition")
+    if problems:
+        raise ParameterError(problems)
+    x_na = comp.x_na
 
     p = params.replace({"alloy.composition": {"x_Na": float(x_na)}})
     return build_problem(build_cell(options, p).build_mesh(), p), p
@@ -204,7 +240,7 @@ def _analyse(problem, params, options, label):
 def run_point(study, point_dir: Path) -> dict:
     """One pristine spectrum for the point's parameters; writes its spectrum and modes."""
     params, options = study.parameters, study.options
-    problem, p = _problem(options, params, params.alloy.composition.x_na)
+    problem, p = _problem(options, params, params.alloy.composition)
     spectrum, modes, row, area = _analyse(problem, p, options, "point")
     point_dir = Path(point_dir)
     point_dir.mkdir(parents=True, exist_ok=True)
@@ -233,11 +269,11 @@ def _states(options, params):
 
     if options.scenario is Scenario.PRISTINE:
         for comp in options.compositions:
-            problem, p = _problem(options, params, comp.x_na)
+            problem, p = _problem(options, params, comp)
             yield comp.label or f"x_Na={comp.x_na:.3f}", problem, p
         return
     comp = params.alloy.composition
-    problem, p = _problem(options, params, comp.x_na)
+    problem, p = _problem(options, params, comp)
     name = comp.label or f"x_Na={comp.x_na:.3f}"
     yield f"{name} OCV", problem, p
     for i_dc in options.currents:
