@@ -176,8 +176,10 @@ def _kinetics_slope(kinetics, temperature):
 
 
 def series_current(kinetics, eta, i0, temperature, theta, resistance,
-                   steps: int = NEWTON_STEPS):
-    """Faradaic current density per nominal area of (1): i = θ k(η − r i, i0) [A/m²].
+                   steps: int = NEWTON_STEPS, law=None):
+    """Faradaic current density per nominal area of (1): i = θ k(η − r i, i0) [A/m²], or with
+    ``law`` (a callable e -> current per nominal area, e.g. the direction-dependent law of a
+    partly K-covered interface) i = law(η − r i); θ and i0 then only set the start.
 
     Newton on g(e) = e + rθ k(e) − η for the kinetic overpotential e, started from
     e0 = η/(1 + rθ i0 k'(0)) (the root of the linearised law), which for the convex
@@ -211,22 +213,24 @@ def series_current(kinetics, eta, i0, temperature, theta, resistance,
             bound = np.where(eta_a >= 0, np.log1p(ratio) / (alpha_a * f),
                              np.log1p(ratio) / (alpha_c * f))
             e = np.where(eta_a >= 0, np.minimum(e, bound), np.maximum(e, -bound))
+    if law is None:
+        def law(e):
+            return theta * kinetics.current(e, i0, temperature)
     n_steps = steps if lib is ufl else 60
     for _ in range(n_steps):
         if lib is ufl:
             ev = ufl.variable(e)
-            k = kinetics.current(ev, i0, temperature)
+            k = law(ev)
             dk = ufl.diff(k, ev)
         else:
-            k = kinetics.current(e, i0, temperature)
+            k = law(e)
             h = 1e-7 * np.maximum(np.abs(e), 1e-6)
-            dk = (kinetics.current(e + h, i0, temperature)
-                  - kinetics.current(e - h, i0, temperature)) / (2 * h)
-        e = e - (e + rt * k - eta) / (1.0 + rt * dk)
-    return theta * kinetics.current(e, i0, temperature)
+            dk = (law(e + h) - law(e - h)) / (2 * h)
+        e = e - (e + resistance * k - eta) / (1.0 + resistance * dk)
+    return law(e)
 
 
-def faradaic_current(problem, eta, i0, f_act, f_area=None):
+def faradaic_current(problem, eta, i0, f_act, f_area=None, law=None):
     """The working-electrode faradaic current density of ``problem`` (a CoupledProblem) with
     the sub-grid constriction of its active fraction and, in a 1D cell with contact spots,
     the spot array's own constriction (both in series with the kinetics, (1)).
@@ -236,14 +240,17 @@ def faradaic_current(problem, eta, i0, f_act, f_area=None):
     open area θ = ``f_area`` (liquid, contacting area; f_act if not given): an exhausted
     interface passes no current, but it does not constrict.  The sub-grid tubes tile the
     nominal interface, r_c(θ); in a 1D ``ContactSpots`` cell they tile the spots (fraction
-    f_s), which carry their own geometric constriction r_spots: r = r_spots + r_c(θ/f_s)/f_s."""
+    f_s), which carry their own geometric constriction r_spots: r = r_spots + r_c(θ/f_s)/f_s.
+    ``law`` (e -> current per nominal area) replaces f_act k(e, i0) when given."""
     k = problem._constants
     values = problem._values
     temperature = k["T"]
     if values["patch_size"] == 0.0 and values["r_spots"] == 0.0:
+        if law is not None:
+            return law(eta)
         return f_act * problem.kinetics_we.current(eta, i0, temperature)
     r = series_resistance(problem, f_act if f_area is None else f_area)
-    return series_current(problem.kinetics_we, eta, i0, temperature, f_act, r)
+    return series_current(problem.kinetics_we, eta, i0, temperature, f_act, r, law=law)
 
 
 # ---------------------------------------------------------------------- problem hooks

@@ -15,7 +15,11 @@ geometric capacitance, not with the interface capacitances, and would dominate a
 of a small arc (θ = 0.9).  The ring edges are resolved to h/10 (h = min(θ, 1 − θ) ℓ/6): at
 h/3 the resolved constriction R was 9 % low at θ = 0.5 (P1 under-resolves the edge
 singularity and underestimates R); at h/15 it is 2.4 % below the conformal-map value.
-Also reported (not checked): the arc's mean relaxation time Σ R τ/Σ R, the quantity the
+Result (3206c58): 12/12 within 10 %; largest deviations R +5.9 % (θ = 0.9, fast kinetics;
+the resolved R is still below the conformal-map value there) and frequency −6.6 % (θ = 0.9,
+i0 = 30 mA/cm²).  Before the blocked-capacitance factor the sub-grid arc was κ times too fast
+(κ = 1.7 / 4.3 / 108 at θ = 0.2 / 0.5 / 0.9).  Also reported (not checked): the arc's mean
+relaxation time Σ R τ/Σ R, the quantity the
 sub-grid blocked-capacitance factor matches (constriction.blocked_capacitance_factor)."""
 
 from nakmodel.validation import Case, Check
