@@ -55,6 +55,10 @@ def electrolyte_resistance(cell, parameters, *, degree: int = 2, include_flaw: b
     Units of the result: ohm (1D, axisymmetric, 3D); **ohm m** in planar
     geometry (resistance of one metre of depth: R_planar / depth).  In 1D the
     constriction is not resolved: R = L_n / (sigma pi b^2).
+
+    ``degree``: polynomial degree of the potential (default 2); ``include_flaw``: the
+    flaw faces are equipotential with the metal; ``comm``: MPI communicator for meshing a
+    ``Cell`` (default COMM_WORLD).
     """
     from .geometry import Cell, CellMesh
 

@@ -15,9 +15,10 @@ solid K; docs/theory/fracture.md, crack onset):
 * :class:`SolidCoverageCriterion` - the solid-covered part of the interface exceeds a
   fraction (solid blocks Na+ transfer; the remaining area is constricted).
 * :class:`CrackCriterion` - K_I >= K_IC of a metal-filled surface flaw: K_I = K_I0 + k p
-  with k = K_I per unit face pressure (FE, :func:`nakmodel.mechanics.critical_load`, or the
-  edge-crack handbook value 1.1215 sqrt(pi a)) and p from
-  :func:`nakmodel.mechanics.flaw_pressure` (solid: F|eta|/Omega; liquid: outflow-limited).
+  with k = K_I per unit face pressure (FE domain integral of the cell's own flaw,
+  :func:`nakmodel.mechanics.flaw_model.k_per_pressure`, or the edge-crack handbook value
+  1.1215 sqrt(pi a)) and p from :func:`nakmodel.mechanics.flaw_pressure` (solid:
+  min(F|eta|/Omega, creep extrusion); liquid: outflow-limited).
 
 Sign convention (nakmodel): i > 0 strips the working electrode, i < 0 plates it.
 """
@@ -155,8 +156,8 @@ class CrackCriterion:
     composition (lever rule, less the solid Na deposit grown in the flaw once that
     composition is past the Na-rich liquidus), plating current = -i / active fraction
     (local current on the active area).  Pressure:
-    :func:`nakmodel.mechanics.flaw_pressure` (solid metal F|eta|/Omega; liquid metal
-    outflow + capillary, capped by F|eta|/Omega).
+    :func:`nakmodel.mechanics.flaw_pressure` (solid metal: creep extrusion, capped by
+    F|eta|/Omega; liquid metal: outflow, capped by F|eta|/Omega).
     """
 
     flaw: object
@@ -183,13 +184,37 @@ class CrackCriterion:
 
     @classmethod
     def from_cell(cls, cell, parameters, **kwargs) -> CrackCriterion:
-        """k and K_I0 from the FE domain integral (:func:`nakmodel.mechanics.critical_load`)."""
-        from .mechanics import critical_load
+        """k from the FE domain integral of the crack model of the cell's own flaw
+        (:func:`nakmodel.mechanics.flaw_model.crack_model`: same geometry as the
+        electrochemistry; cached per flaw), K_I0 from the stack pressure; the loading's
+        extrusion channel from the cell (:func:`~nakmodel.mechanics.loading.channel_for_cell`)."""
+        from .mechanics.flaw_model import crack_model, k_per_pressure
+        from .mechanics.loading import FlawLoadingModel, channel_for_cell
 
-        load = critical_load(cell, parameters)
-        return cls(flaw=cell.flaw, k_per_pressure=load.K_I_per_pressure,
-                   fracture_toughness=load.fracture_toughness, k_other=load.K_I_other_loads,
+        k = k_per_pressure(cell, parameters)
+        k_other = 0.0
+        stack = float(getattr(parameters.cell, "stack_pressure", 0.0) or 0.0)
+        if stack > 0:
+            from .mechanics.fracture import stress_intensity
+
+            model = crack_model(cell, parameters)
+            k_other = stress_intensity(model.geometry, parameters, pressure=0.0,
+                                       stack_pressure=stack, mesh_options=model.options).K_I
+        kwargs.setdefault("loading", FlawLoadingModel.from_parameters(
+            parameters, channel=channel_for_cell(cell)))
+        return cls(flaw=cell.flaw, k_per_pressure=k,
+                   fracture_toughness=parameters.nasicon.fracture_toughness, k_other=k_other,
                    **kwargs)
+
+    def pressures(self, run, direction: Direction, context) -> np.ndarray:
+        """Crack-face pressure [Pa] per row (:func:`nakmodel.mechanics.flaw_pressure`)."""
+        from .mechanics.loading import FlawLoadingModel, FlawState, flaw_pressure
+
+        loading = self.loading or FlawLoadingModel.from_parameters(context.parameters)
+        eta, liquid, plating = self.states(run, direction, context)
+        return np.array([flaw_pressure(FlawState(float(e), float(f), float(i)), self.flaw,
+                                       loading)
+                         for e, f, i in zip(eta, liquid, plating, strict=True)])
 
     def states(self, run, direction: Direction, context):
         """(eta, liquid fraction, plating current density) arrays over the rows of ``run``.
@@ -225,12 +250,7 @@ class CrackCriterion:
 
     def k_ratio(self, run, direction: Direction, context) -> np.ndarray:
         """K_I / K_IC per row."""
-        from .mechanics.loading import FlawLoadingModel, FlawState, flaw_pressure
-
-        loading = self.loading or FlawLoadingModel.from_parameters(context.parameters)
-        eta, liquid, plating = self.states(run, direction, context)
-        p = np.array([flaw_pressure(FlawState(float(e), float(f), float(i)), self.flaw, loading)
-                      for e, f, i in zip(eta, liquid, plating, strict=True)])
+        p = self.pressures(run, direction, context)
         return (self.k_other + self.k_per_pressure * p) / self.fracture_toughness
 
     def margin(self, run, direction: Direction, context) -> np.ndarray:
@@ -342,7 +362,13 @@ def extract_ccd(run, criteria=None, *, direction=None, parameters=None,
     :func:`default_criteria`); names must be unique.  ``direction``: "strip" / "plate"
     (default: from the sign of the largest current).  The first row (t = 0, no current)
     is ignored.  The critical capacity is the charge passed in the scan direction
-    (sign · capacity) at the onset.
+    (sign · capacity) at the onset.  ``parameters``: the run's ``Parameters`` (default:
+    the default set), for the liquid window when ``run`` has none and for the criteria;
+    ``temperature`` [K] overrides ``parameters.temperature``.
+
+    Returns a :class:`CCDResult`: ``ccd`` [A/m²], ``critical_capacity`` [C/m²], the
+    ``limiting_mechanism`` and the :class:`Onset` of each criterion (row, time [s], current
+    density [A/m²], capacity [C/m²]) or None.
     """
     criteria = tuple(default_criteria() if criteria is None else criteria)
     names = [c.name for c in criteria]

@@ -42,7 +42,15 @@ def wt_pct_k_from_x_na(x_na):
 
 @dataclass(frozen=True)
 class Composition:
-    """Composition of the working-electrode metal, stored as the mole fraction of Na."""
+    """Composition of the working-electrode metal, stored as the mole fraction of Na.
+
+    Parameters
+    ----------
+    x_na:
+        Mole fraction of Na [-], in [0, 1] (0 = pure K, 1 = pure Na).
+    label:
+        How the user wrote it (``"NaK50"``); for display only.
+    """
 
     x_na: float
     label: str = ""
@@ -82,7 +90,23 @@ class Composition:
 
 
 def parse_composition(value, key: str = "alloy.composition") -> Composition:
-    """Turn any accepted composition spelling into a :class:`Composition`."""
+    """Turn any accepted composition spelling into a :class:`Composition`.
+
+    Parameters
+    ----------
+    value:
+        ``"NaK50"`` (x wt% K), ``"Na"``, ``"K"``, a mapping ``{"wt_pct_K": ...}``,
+        ``{"at_pct_K": ...}`` or ``{"x_Na": ...}``, a plain mole fraction of Na [-], or a
+        :class:`Composition` (returned unchanged).
+    key:
+        Parameter name used in the error message.
+
+    Returns
+    -------
+    Composition
+        The mole fraction of Na with the spelling as label; bad input raises
+        :class:`~nakmodel.errors.ParameterError`.
+    """
     if isinstance(value, Composition):
         return value
     if isinstance(value, str):

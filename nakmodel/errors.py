@@ -43,6 +43,14 @@ class ParameterError(NakmodelError, ValueError):
     """Invalid user input: one or more :class:`Problem` objects.
 
     ``str(err)`` lists every problem, one per line.
+
+    Parameters
+    ----------
+    problems:
+        A list of :class:`Problem`, one :class:`Problem`, or a message string.
+    key:
+        Parameter name the message string refers to (only used when ``problems`` is a
+        string).
     """
 
     def __init__(self, problems: list[Problem] | Problem | str, key: str = "input"):

@@ -71,7 +71,13 @@ def fit(spectrum, model: Callable, parameters: Mapping[str, float],
     """Fit ``model(params_dict, frequency) -> Z`` (array or Spectrum) to ``spectrum``.
 
     ``parameters`` maps names to initial values; ``bounds`` maps some names to
-    (low, high); ``fixed`` are passed to the model unchanged.
+    (low, high); ``fixed`` are passed to the model unchanged. ``weights``: ``"modulus"``
+    (1/|Z|, default), ``"unit"`` or an array of positive weights, one per frequency.
+    ``max_evaluations``: cap on model evaluations of the least-squares solver (None:
+    scipy's default). Values and bounds are in the units the model uses.
+
+    Returns a :class:`FitResult` (values, standard errors, 95 % intervals, correlation,
+    residuals [Ω]).
     """
     frequency = np.asarray(spectrum.frequency, dtype=float)
     Z = np.asarray(spectrum.Z, dtype=complex)

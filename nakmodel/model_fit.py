@@ -331,6 +331,7 @@ def fit_model(measured, cell, parameters=None, fit: Sequence[str] = DEFAULT_FIT,
     max_relative_error: SE/value (θ = ln p: SE_θ) above which a key is reported as not
         identifiable.
     misfit_warning: rms relative residual above which ``notes`` says the model misfits.
+    max_evaluations: cap on model spectra computed by the least-squares solver.
     source: name for the provenance of fitted values (default: measured.meta["path"] or
         its label).
     """

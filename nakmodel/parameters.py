@@ -104,12 +104,18 @@ class AlloyParameters:
     k_molar_volume: float = spec("m^3/mol", 0, 1e-3, doc="molar volume of K")
     viscosity: float = spec("Pa*s", 0, 10, doc="dynamic viscosity of the liquid alloy")
     surface_tension: float = spec("N/m", 0, 10, doc="surface tension of the liquid alloy")
+    contact_angle: float = spec("rad", 0, 3.14159265358979, low_open=False, high_open=False,
+                                doc="contact angle of the liquid alloy on NASICON (< 90 deg "
+                                "wets: an isolated meniscus sucks, > 90 deg pushes)")
     na_melting_point: float = spec("K", 0, 2000, needs_units=True, doc="melting point of Na")
     na_enthalpy_of_fusion: float = spec("J/mol", 0, 1e5, doc="enthalpy of fusion of Na")
     k_melting_point: float = spec("K", 0, 2000, needs_units=True, doc="melting point of K")
     k_enthalpy_of_fusion: float = spec("J/mol", 0, 1e5, doc="enthalpy of fusion of K")
     na2k_peritectic_temperature: float = spec("K", 0, 2000, needs_units=True,
                                               doc="peritectic decomposition of Na2K")
+    phase_smoothing: float = spec("", 0, 0.1,
+                                  doc="numerical: relative half-width of the C^1 blend at each "
+                                  "phase boundary of the FE lever rule and potential")
 
 
 @dataclass(frozen=True)
@@ -157,7 +163,8 @@ class InterfaceParameters(KineticsParameters):
 
     contact_fraction: float = spec("", 0, 1, doc="fraction of the interface in contact")
     blocking_smoothing: float = spec("", 0, 0.5,
-                                     doc="smoothing width of the solid-blocking switch")
+                                     doc="residual oxidation conductance of solid-K-covered "
+                                     "area (relative, numerical)")
     blocked_capacitance: float = spec("F/m^2", 0, 100, low_open=False,
                                       doc="capacitance of interface area without contact "
                                       "(voids, non-contacting area)")
@@ -167,6 +174,9 @@ class InterfaceParameters(KineticsParameters):
     patch_shape: str = choice(("spot", "strip"), doc="shape of the sub-grid active patches")
     exchange_current_activation_energy: float = spec("J/mol", 0, 2e5, low_open=False,
                                                      doc="Arrhenius activation energy of i0")
+    solid_k_exchange_current_density: float = spec(
+        "A/m^2", 0, 1e7, doc="exchange current density of Na+ reduction on solid K (reference "
+        "pure liquid Na): plating onto K-covered area")
 
 
 @dataclass(frozen=True)
@@ -182,6 +192,21 @@ class CellParameters:
     pellet_thickness: float = spec("m", 0, 1, doc="NASICON pellet thickness")
     alloy_thickness: float = spec("m", 0, 1, doc="working-electrode metal layer thickness")
     stack_pressure: float = spec("Pa", 0, 1e9, low_open=False, doc="applied stack pressure")
+
+
+@dataclass(frozen=True)
+class SolidSodiumParameters:
+    """Creep of solid Na plated into a flaw (:mod:`nakmodel.mechanics.creep_extrusion`)."""
+
+    creep_exponent: float = spec("", 1, 20, low_open=False,
+                                 doc="stress exponent n of power-law creep of solid Na")
+    yield_strength: float = spec("Pa", 0, 1e9, doc="flow (yield) stress of solid Na at the "
+                                 "reference strain rate and temperature")
+    reference_strain_rate: float = spec("1/s", 0, 1e3, doc="strain rate of yield_strength")
+    reference_temperature: float = spec("K", 0, 371, needs_units=True,
+                                        doc="temperature of yield_strength")
+    creep_activation_energy: float = spec("J/mol", 0, 5e5, low_open=False,
+                                          doc="activation energy Q of the creep rate")
 
 
 @dataclass(frozen=True)
@@ -216,6 +241,7 @@ GROUPS: dict[str, type] = {
     "counter_electrode": CounterElectrodeParameters,
     "cell": CellParameters,
     "numerics": NumericsParameters,
+    "solid_sodium": SolidSodiumParameters,
 }
 TEMPERATURE_META = {"unit": "K", "low": 200.0, "high": 400.0, "low_open": False,
                     "high_open": False, "integer": False, "needs_units": True,
@@ -228,6 +254,19 @@ class Parameters:
 
     ``sources`` maps each dotted key to ``(source, tag)``; values a user
     overrides without giving a source are tagged ``"user"``.
+
+    Parameters
+    ----------
+    temperature:
+        Cell temperature [K].
+    alloy, nasicon, interface, counter_electrode, cell, numerics, solid_sodium:
+        The sections of the parameter file (dataclasses with SI fields; every key, unit,
+        default and source is listed by ``nakmodel params show``).
+    sources:
+        Dotted key → (source, tag).
+
+    Build one with :func:`load_parameters`; ``get("nasicon.conductivity")`` reads a
+    dotted key, ``replace({...})`` returns a modified copy.
     """
 
     temperature: float
@@ -237,6 +276,7 @@ class Parameters:
     counter_electrode: CounterElectrodeParameters
     cell: CellParameters
     numerics: NumericsParameters
+    solid_sodium: SolidSodiumParameters
     sources: Mapping[str, tuple[str, str]] = field(default_factory=dict, compare=False,
                                                    repr=False)
 
@@ -439,6 +479,8 @@ def load_parameters(source=None, *, base: Parameters | None = None,
     plain numbers for lengths, current densities and times (is ``1`` a metre
     or a millimetre?).  The initial state must have liquid (see
     :func:`nakmodel.admissibility.initial_state_problems`).
+
+    Returns the validated :class:`Parameters` (SI values, each with its source and tag).
     """
     if source is not None and not isinstance(source, Parameters | Mapping | str) \
             and not hasattr(source, "__fspath__"):

@@ -21,7 +21,7 @@ from nakmodel.ccd import (
     scan_protocol,
 )
 from nakmodel.errors import ParameterError
-from nakmodel.mechanics.loading import FARADAY, NA_MOLAR_VOLUME
+from nakmodel.mechanics.loading import FARADAY, NA_MOLAR_VOLUME, FlawLoadingModel
 
 PARAMS = load_parameters()
 WINDOW = (0.147, 0.703)
@@ -115,7 +115,9 @@ def test_crack_onset_for_solid_metal_at_the_analytic_overpotential():
     eta_c = kic * NA_MOLAR_VOLUME / (EDGE_CRACK_FACTOR * FARADAY * math.sqrt(math.pi * 20e-6))
     run = synthetic_scan(-1.0, n_levels=20, x0=0.69, dxdq=-1e-4,
                          eta=lambda t: -2.03 * eta_c * t / t[-1])
-    crit = CrackCriterion.handbook(flaw, PARAMS)
+    # the electrochemical bound alone (no creep limit of the solid)
+    crit = CrackCriterion.handbook(flaw, PARAMS, loading=FlawLoadingModel.from_parameters(
+        PARAMS, solid_sodium=None))
     res = extract_ccd(run, [crit], parameters=PARAMS)
     assert res.limiting_mechanism == "crack"
     k = res.onsets["crack"].index
@@ -134,11 +136,17 @@ def test_no_crack_when_plating_into_liquid_at_0p4_mA_cm2():
     res = extract_ccd(run, [CrackCriterion.handbook(flaw, PARAMS)], parameters=PARAMS)
     assert res.limiting_mechanism == "none"
     assert 0 < res.k_ratio_max < 0.1
-    # the same overpotential with solid metal would crack (F*0.2/Omega = 0.8 GPa)
+    # the same overpotential with solid metal pressurised to the bound would crack
+    # (F*0.2/Omega = 0.8 GPa) ...
     solid = synthetic_scan(-1.0, n_levels=4, x0=0.9, dxdq=-1e-7,
                            eta=lambda t: -0.2 * np.ones_like(t))
-    assert extract_ccd(solid, [CrackCriterion.handbook(flaw, PARAMS)], parameters=PARAMS
-                       ).limiting_mechanism == "crack"
+    bound_only = FlawLoadingModel.from_parameters(PARAMS, solid_sodium=None)
+    assert extract_ccd(solid, [CrackCriterion.handbook(flaw, PARAMS, loading=bound_only)],
+                       parameters=PARAMS).limiting_mechanism == "crack"
+    # ... but solid Na creeps out of the mouth: at 0.4 mA/cm2 the extrusion pressure is
+    # far below the bound and the flaw does not crack either
+    creeping = extract_ccd(solid, [CrackCriterion.handbook(flaw, PARAMS)], parameters=PARAMS)
+    assert creeping.limiting_mechanism == "none" and creeping.k_ratio_max < 0.2
 
 
 @pytest.mark.parametrize("make", [

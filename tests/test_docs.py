@@ -135,6 +135,44 @@ def test_doctests_pass(module_name):
     assert result.failed == 0, f"{module_name}: {result.failed} of {result.attempted} failed"
 
 
+# ---------------------------------------------------------------------------- docstrings
+def _public_callables():
+    for name in nakmodel.__all__:
+        obj = getattr(nakmodel, name)
+        if inspect.isclass(obj) or inspect.isfunction(obj):
+            yield name, obj
+
+
+def _own_doc(name, obj) -> str:
+    doc = obj.__doc__ or ""
+    if inspect.isclass(obj) and doc.startswith(obj.__name__ + "("):
+        return ""  # the signature dataclasses put where a docstring is missing
+    return inspect.cleandoc(doc)
+
+
+def _documented_parameters(obj) -> list[str]:
+    try:
+        signature = inspect.signature(obj)
+    except (TypeError, ValueError):
+        return []
+    return [p.name for p in signature.parameters.values()
+            if p.name not in ("self", "cls") and not p.name.startswith("_")
+            and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)]
+
+
+@pytest.mark.parametrize("name", [n for n, _ in _public_callables()])
+def test_public_name_has_a_docstring_with_parameters_and_returns(name):
+    obj = getattr(nakmodel, name)
+    doc = _own_doc(name, obj)
+    assert len(doc) >= 20, f"nakmodel.{name} has no docstring of its own"
+    missing = [p for p in _documented_parameters(obj) if not re.search(rf"\b{p}\b", doc)]
+    assert not missing, f"nakmodel.{name}: parameters not described in the docstring: {missing}"
+    if inspect.isfunction(obj) and inspect.signature(obj).return_annotation not in (None, "None"):
+        says_returns = re.search(r"(^Returns\n-{3,})|→|->|\breturns?\b|^(The|A|An)\b", doc,
+                                 flags=re.M | re.I)
+        assert says_returns, f"nakmodel.{name}: the docstring does not say what it returns"
+
+
 # -------------------------------------------------------------- nothing outside the repo
 OUTSIDE = re.compile(r"physics\.md|\.\./shared\b|/work/shared\b")
 
@@ -163,13 +201,6 @@ def test_every_parameter_source_names_a_publication_or_an_assumption():
 
 
 # ---------------------------------------------------------------------- the docs site
-def _public_callables():
-    for name in nakmodel.__all__:
-        obj = getattr(nakmodel, name)
-        if inspect.isclass(obj) or inspect.isfunction(obj):
-            yield name, obj
-
-
 def _sphinx_available() -> str | None:
     for module in ("sphinx", "pydata_sphinx_theme", "myst_parser", "sphinx_gallery"):
         if importlib.util.find_spec(module) is None:

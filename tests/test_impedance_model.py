@@ -180,10 +180,15 @@ def test_unconverged_state_raises():
         impedance(pb, frequencies=[1.0])
 
 
-def test_blocked_interface_raises():
-    pb = _problem(n_alloy=20, grading=1.0, x=1e-3)  # solid K over the whole interface
-    with pytest.raises(ParameterError, match="no active interface"):
-        impedance(pb, frequencies=[1.0])
+def test_solid_k_interface_has_a_finite_impedance():
+    """Solid K over the whole interface blocks stripping but still reduces Na+ (issue #11,
+    interface.solid_k_exchange_current_density): Z is finite, with a larger charge-transfer
+    resistance than the liquid interface."""
+    solid = impedance(_problem(n_alloy=20, grading=1.0, x=1e-3), frequencies=[1e-2])
+    liquid = impedance(_problem(n_alloy=20, grading=1.0), frequencies=[1e-2])
+    z_s, z_l = np.asarray(solid.Z), np.asarray(liquid.Z)
+    assert np.all(np.isfinite(z_s)) and np.all(z_s.real > 0)
+    assert z_s.real[0] > z_l.real[0]
 
 
 def test_time_domain_matches_frequency_domain():

@@ -42,14 +42,21 @@ def test_plating_into_a_liquid_flaw():
     assert state.overpotential < 0
     assert state.liquid_fraction > 0.99  # NaK65 at 25 degC is liquid
     result = mech.stress_intensity(cell, params, state=state)
-    # liquid: capillary (2 gamma / h) dominates; far below the toughness
-    assert result.pressure == pytest.approx(2 * params.alloy.surface_tension / 4e-6, rel=1e-3)
+    # liquid continuous with the electrode: no meniscus, only the (tiny) outflow pressure
+    assert result.pressure == pytest.approx(mech.outflow_pressure(
+        params.alloy.viscosity, 20e-6, 4e-6, state.plating_current_density), rel=1e-9)
     assert result.k_ratio < 1e-2
-    # the same overpotential with solid metal in the flaw loads it F|eta|/Omega
+    # the same overpotential with solid metal in the flaw and no creep loads it F|eta|/Omega
     solid = mech.flaw_pressure(mech.FlawState(state.overpotential, 0.0,
                                               state.plating_current_density),
-                               cell.flaw, mech.FlawLoadingModel.from_parameters(params))
+                               cell.flaw, mech.FlawLoadingModel.from_parameters(
+                                   params, solid_sodium=None))
     assert solid == pytest.approx(96485.33212 * abs(state.overpotential) / 23.75e-6, rel=1e-3)
+    # solid Na creeps out of the mouth: far less at this rate
+    creeping = mech.flaw_pressure(mech.FlawState(state.overpotential, 0.0,
+                                                 state.plating_current_density),
+                                  cell.flaw, mech.FlawLoadingModel.from_parameters(params))
+    assert creeping < 0.5 * solid
 
 
 def test_problem_without_flaw_is_rejected():

@@ -48,13 +48,32 @@ def test_liquid_flaw_is_benign_and_bounded_by_solid_limit():
     model = FlawLoadingModel(viscosity=1e-3, surface_tension=0.1)
     liquid = flaw_pressure(FlawState(-0.05, 1.0, 10.0), Flaw, model)
     solid = flaw_pressure(FlawState(-0.05, 0.0, 10.0), Flaw, model)
-    assert liquid == pytest.approx(capillary_pressure(0.1, 1e-6) + outflow_pressure(
-        1e-3, 10e-6, 1e-6, 10.0), rel=1e-12)
+    # continuous with the electrode (default): no meniscus, outflow only
+    assert liquid == pytest.approx(outflow_pressure(1e-3, 10e-6, 1e-6, 10.0), rel=1e-12)
     assert solid == pytest.approx(solid_metal_pressure(0.05))
     assert liquid < 0.01 * solid
     # a very viscous liquid cannot exceed the thermodynamic bound
     sticky = FlawLoadingModel(viscosity=1e9)
     assert flaw_pressure(FlawState(-0.05, 1.0, 10.0), Flaw, sticky) == pytest.approx(solid)
+
+
+def test_no_capillary_load_on_a_continuous_liquid_flaw():
+    """A flaw filled from the electrode has no meniscus at its mouth: the capillary term is
+    absent whatever the contact angle; an isolated pocket gets -2 gamma cos(theta)/h (sucks
+    when wetting, pushes when non-wetting), the total clipped at 0 (no closure load)."""
+    state = FlawState(-0.05, 1.0, 10.0)
+    outflow = outflow_pressure(1e-3, 10e-6, 1e-6, 10.0)
+    for theta in (0.0, math.radians(60), math.radians(150), math.pi):
+        continuous = FlawLoadingModel(contact_angle=theta, liquid_continuous=True)
+        assert flaw_pressure(state, Flaw, continuous) == pytest.approx(outflow, rel=1e-12)
+    nonwetting = FlawLoadingModel(contact_angle=math.radians(150), liquid_continuous=False)
+    assert flaw_pressure(state, Flaw, nonwetting) == pytest.approx(
+        outflow + 2 * 0.1 * math.cos(math.radians(30)) / 1e-6, rel=1e-12)
+    wetting = FlawLoadingModel(contact_angle=math.radians(60), liquid_continuous=False)
+    assert capillary_pressure(0.1, 1e-6, math.radians(60)) == pytest.approx(-0.1e6)
+    assert flaw_pressure(state, Flaw, wetting) == 0.0  # suction exceeds the outflow load
+    with pytest.raises(ParameterError, match="contact_angle"):
+        FlawLoadingModel(contact_angle=4.0)
 
 
 def test_no_plating_no_pressure():

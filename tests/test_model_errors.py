@@ -101,13 +101,17 @@ def test_voltage_limit_already_met_ends_the_step_after_its_first_time_step():
 def test_liquidus_already_reached_ends_the_next_strip_at_once():
     """'until liquidus' after a short rest at the liquidus: the second strip ends by the
     liquidus at once (already met, or re-crossed within its first tiny step when the rest
-    relaxed the interface back into the liquid), one row, negligible extra capacity."""
+    relaxed the interface back into the liquid), negligible extra capacity.  Since issue #11
+    the rest refills the interface node from the liquid behind it (x 0.146836 -> 0.146845,
+    liquidus 0.146838), so the re-crossing falls inside the double-layer transient of the
+    current jump (RC ~ 50 us): a few steps of ~0.1 ms, not one."""
     res = Simulation(interval_cell(1e-3, 1e-5, 4, 8), load_parameters(),
                      ["Strip at 1 mA/cm2 until liquidus", "Rest for 1 s",
                       "Strip at 1 mA/cm2 until liquidus"]).run()
     assert res.step_terminations == ["liquidus", "duration", "liquidus"]
     rows = np.flatnonzero(res.step == 2)
-    assert len(rows) == 1
+    assert 1 <= len(rows) <= 10
+    assert res.time[rows[-1]] - res.time[rows[0] - 1] < 0.01
     first = res.capacity[rows[0] - 1]
     assert 0 <= res.capacity[rows[0]] - first < 1e-4 * first
 

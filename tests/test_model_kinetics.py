@@ -55,16 +55,13 @@ def test_interface_overpotential_is_the_analytic_inverse(current):
     eta, pb = _interface_overpotential(ButlerVolmer(0.5, 0.5), current)
     a = pb.alloy
     x = pb.interface_mole_fraction()[0]
-    x_liquid = tu.liquid_composition(x, pb.x_liquidus_k, pb.x_liquidus_na,
-                                     pb.working.blocking_smoothing)
-    act = tu.activity_na(x_liquid, 298.15, a.redlich_kister_L0, a.redlich_kister_L1,
+    assert pb.x_liquidus_k < x < pb.x_liquidus_na  # liquid: the liquid composition is x
+    act = tu.activity_na(x, 298.15, a.redlich_kister_L0, a.redlich_kister_L1,
                          a.redlich_kister_L2)
     i0 = 10.0 * act**0.5
-    f_active = tu.active_fraction(x, pb.x_liquidus_k, pb.x_solid_k,
-                                  pb.working.blocking_smoothing)
-    assert f_active == pytest.approx(1.0, abs=1e-3)  # liquid: (almost) all area active
-    local = current / f_active
-    assert eta == pytest.approx(2 / F_RT * np.arcsinh(local / (2 * i0)), rel=1e-8)
+    # liquid: the whole area is open (exact lever rule outside the phase blend)
+    assert float(pb.phases_numpy.open_fraction(x)) == pytest.approx(1.0, abs=1e-15)
+    assert eta == pytest.approx(2 / F_RT * np.arcsinh(current / (2 * i0)), rel=1e-8)
 
 
 def test_linear_kinetics_agrees_at_low_current_and_overestimates_at_high():

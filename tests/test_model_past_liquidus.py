@@ -115,7 +115,11 @@ def test_axisymmetric_stripping_ends_at_the_voltage_limit(contact):
     res = Simulation(cell, _params("NaK80"), "Strip at 2 mA/cm2 until 3 V").run()
     assert res.termination == "above 3 V"
     assert res.voltage[-1] == pytest.approx(3.0, rel=0.02)
-    assert np.min(res.liquid_fraction_interface) < 0.5
+    # the interface under the contact turns two-phase (with a spot only there: the mean
+    # liquid fraction of the whole interface stays high, issue #11)
+    assert np.min(res.x_interface_min) < res.liquid_window[0]
+    if contact == "full":
+        assert np.min(res.liquid_fraction_interface) < 0.5
     assert _conservation_error(res) < 1e-8
 
 
@@ -165,29 +169,43 @@ def test_ccd_scans_with_contact_spots_end_at_the_voltage_limit(label, direction,
 
 
 # --------------------------------------------------------------------------- issue #2
-@pytest.mark.parametrize("label", ["NaK50", "NaK80"])
-@pytest.mark.parametrize("exponent", [1.0, 3.0])
-@pytest.mark.parametrize("smoothing", [0.02, 0.005])
-def test_thin_film_capacity_to_100mV_is_the_blocked_film_limit(label, exponent, smoothing):
-    """10 um film at 1 mA/cm2 until +0.1 V: the FE capacity equals the analytic thin-film
-    limit (lever rule + coverage law + Butler-Volmer + ohmic, model.blocked_film) to 0.3 %,
-    and on two meshes to 1e-4: the capacity past the inventory is what the coverage law
-    predicts, not a discretisation artefact."""
-    p = _params(label)
-    working = dataclasses.replace(ElectrodeInterface.from_parameters(p),
-                                  blocking_exponent=exponent, blocking_smoothing=smoothing)
-    thickness = 10e-6
-    expected = BlockedFilm.from_parameters(p, thickness=thickness, working=working)
-    ref = expected.capacity_to_voltage(10.0, 0.1)
+def _film_capacities(p, cells_list, thickness=20e-6):
+    from nakmodel import thermo
+
+    inv = float(thermo.inventory(p.alloy.composition, p.temperature, thickness=thickness,
+                                 params=p))
     caps = []
-    for cells in (5, 20):
+    for cells in cells_list:
         cell = Cell(geometry="1d", pellet_thickness="1 mm", alloy_thickness=thickness,
                     mesh_size=thickness / cells)
-        res = Simulation(cell, p, "Strip at 1 mA/cm2 until 0.1 V", working=working).run()
-        assert res.termination == "above 100 mV"
-        caps.append(res.final_capacity)
-    assert caps[0] == pytest.approx(ref.capacity, rel=3e-3)
-    assert caps[1] == pytest.approx(caps[0], rel=1e-4)
+        res = Simulation(cell, p, "Strip at 1 mA/cm2 until 0.3 V").run()
+        assert res.termination == "above 300 mV"
+        assert _conservation_error(res) < 1e-10
+        caps.append(res.final_capacity / inv)
+    return np.array(caps)
+
+
+def test_thin_film_capacity_past_the_liquidus_converges_to_the_inventory():
+    """Issue #11: a 20 um NaK80 film stripped at 1 mA/cm2 to +0.3 V.  Once the interface is
+    two-phase its liquid is pinned at the liquidus and no Na is drawn through the mush's
+    liquid, so the capacity exceeds the lever-rule inventory only by (a) the interface
+    node's own content (-> 0 with h) and (b) Na drawn from the mush by diffusion in solid
+    K(ss) (D_s, resolved as h -> 0).  Without (b) (D_s -> 0) the capacity converges to the
+    inventory from above; with the default D_s = 1e-13 m^2/s to about 1.01x (measured
+    1.040, 1.025, 1.014 on 20/40/80 cells, 1.009 on 640: benchmarks/RESULTS.md; was 1.57x
+    with the lever-rule blend, Na drawn through the mush).  Na conserved to 1e-10."""
+    caps = _film_capacities(_params("NaK80"), (20, 40, 80))
+    d1, d2 = caps[0] - caps[1], caps[1] - caps[2]
+    assert d1 > 0 and 0 < d2 < 0.8 * d1  # converging from above
+    assert 1.0 <= caps[2] < 1.02
+    assert caps[0] < 1.05  # far below the 1.57x of the old lever-rule blend
+    # no solid diffusion: the excess is the interface node's content only, -> 0 with h
+    dry = _film_capacities(load_parameters({"alloy.composition": "NaK80",
+                                            "alloy.solid_diffusivity": 1e-20}), (20, 80))
+    assert 1.0 < dry[1] < dry[0] < 1.025
+    assert dry[1] - 1.0 < 0.45 * (dry[0] - 1.0)  # the node content shrinks with h
+    assert dry[1] < 1.008
+    assert np.all(caps[[0, 2]] > dry)  # solid diffusion adds, never removes
 
 
 def test_capacity_past_the_inventory_follows_the_coverage_assumption():

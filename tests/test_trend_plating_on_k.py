@@ -1,4 +1,4 @@
-"""Na plated onto K, then rest (issue #7): fast 1D version of the physics behind
+"""Na plated onto K, then rest (issues #7, #11): fast 1D version of the physics behind
 validation/cases/trend_plating_on_k.py, and the saved-results analysis
 (nakmodel.plotting.rest_recovery) on synthetic folders."""
 
@@ -48,8 +48,8 @@ def runs(tmp_path_factory):
     return out
 
 
-def _mixed_liquid_fraction(study):
-    """Lever rule of the fully mixed layer after plating (Na inventory, [I])."""
+def _layer(study):
+    """(n_K, n_Na after plating) of the K layer [mol/m²] and the phase boundaries."""
     from nakmodel import thermo
     from nakmodel.model.thermo_ufl import potassium_content
 
@@ -58,37 +58,69 @@ def _mixed_liquid_fraction(study):
     n_k = potassium_content(x0, p.alloy.na_molar_volume, p.alloy.k_molar_volume) \
         * study.options.cell.alloy_thickness
     n_na = n_k * x0 / (1 - x0) + PLATED / FARADAY
+    return n_k, n_na, thermo.phase_boundaries(p.temperature, p)
+
+
+def _mixed_liquid_fraction(study):
+    """Lever rule of the fully mixed layer after plating (Na inventory, [I])."""
+    n_k, n_na, b = _layer(study)
     x = n_na / (n_na + n_k)
-    b = thermo.phase_boundaries(p.temperature, p)
     return (x - b.solid_low) / (b.liquid_low - b.solid_low)
 
 
+def _pool_liquid_fraction(study):
+    """Molar liquid fraction of the layer if the plated Na only forms a pool of liquid at
+    the K-rich liquidus with the K it touches (no uptake by the K(ss) beyond, [I])."""
+    n_k, n_na, b = _layer(study)
+    return PLATED / FARADAY / b.liquid_low / (n_na + n_k)
+
+
+def _volume_liquid_fraction(folder, step=None):
+    from nakmodel.plotting.study_plots import read_timeseries
+
+    ts = read_timeseries(folder)
+    rows = np.arange(ts["step"].size) if step is None else np.flatnonzero(ts["step"] == step)
+    return ts["liquid_fraction_volume"][rows[-1]]
+
+
+# Issue #11: the liquid of a two-phase zone is pinned at the liquidus, so the plated Na
+# forms a pool of liquid at the K-rich liquidus on the K (it dissolves the K it touches)
+# and nothing drains through the mush: the interface turns liquid during plating and stays
+# liquid through the rest, whatever the foil thickness.  Only diffusion in solid K(ss)
+# (D_s = 1e-13 m²/s, sqrt(D_s t) ~ 30 um in 2 h) takes Na up beyond the pool.  (With the
+# pre-#11 lever-rule blend Na spread through the mush like a porous-medium equation and a
+# thick foil "recovered" at rest: validation/cases/trend_plating_on_k.py.)
+
+
 def test_thin_foil_is_saturated_and_does_not_recover(runs):
+    """100 um: the pool takes ~80 um of K; the ~20 um of K(ss) left (< sqrt(D_s t)) fills
+    up to the solidus, so the layer ends at the lever rule of the fully mixed layer."""
     study, folder = runs["thin"]
     rec = read_rest_recovery(folder)
     mixed = _mixed_liquid_fraction(study)
     assert 0.85 < mixed < 0.93  # 0.8 mAh/cm² on 100 um of K: the layer is ~89 % liquid
-    assert rec.liquid_fraction[1] == pytest.approx(mixed, abs=0.02)
-    assert rec.liquid_fraction[2] == pytest.approx(mixed, abs=0.02)
-    assert rec.fall_ratio < 0.5  # the peak falls strongly while the layer liquefies
-    assert abs(rec.recovered_fraction) < 0.05  # mixed during plating: nothing relaxes
+    assert _pool_liquid_fraction(study) < mixed - 0.05  # solid uptake matters here
+    assert _volume_liquid_fraction(folder) == pytest.approx(mixed, abs=0.02)
+    assert rec.liquid_fraction[1] > 0.99  # the interface is under the liquid pool
+    assert rec.liquid_fraction[2] > 0.99
+    assert abs(rec.recovered_fraction) < 0.05  # nothing relaxes
 
 
-def test_thick_foil_recovers_partly(runs):
-    _, folder = runs["thick"]
+def test_thick_foil_forms_a_liquid_pool_that_does_not_recover(runs):
+    """1 mm: the layer's liquid is the pool of plated Na at the liquidus (within 3 %: some
+    Na taken up by K(ss)); the interface stays liquid at rest, so the interface peak does
+    not recover (the observed partial recovery needs drainage of liquid into the K, which
+    the mixture model does not have)."""
+    study, folder = runs["thick"]
     rec = read_rest_recovery(folder)
     assert rec.phase == ("charge", "charge", "rest", "rest")
-    assert rec.fall_ratio < 0.9
-    assert 0.05 < rec.liquid_fraction_max < 0.3  # porous-medium spreading: ~(q² t/D)^(1/3)
-    assert 0.3 < rec.recovered_fraction < 0.95
-    assert 0.3 < rec.recovered_liquid_fraction < 0.95
+    pool = _pool_liquid_fraction(study)
+    assert _volume_liquid_fraction(folder, step=0) == pytest.approx(pool, rel=0.03)
+    assert _volume_liquid_fraction(folder) == pytest.approx(pool, rel=0.03)
+    assert rec.liquid_fraction[1] > 0.99 and rec.liquid_fraction[2] > 0.99
+    assert abs(rec.recovered_fraction) < 0.05
+    assert abs(rec.recovered_liquid_fraction) < 0.01
     assert rec.bias_ratio > 1.0  # DC bias lowers the differential interface resistance
-
-
-def test_recovery_grows_with_foil_thickness(runs):
-    thin = read_rest_recovery(runs["thin"][1]).recovered_fraction
-    thick = read_rest_recovery(runs["thick"][1]).recovered_fraction
-    assert thick > thin + 0.3
 
 
 @pytest.mark.parametrize("name", ["thin", "thick"])

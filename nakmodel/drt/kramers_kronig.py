@@ -334,6 +334,12 @@ def kramers_kronig(spectrum: Spectrum, *, c: float | None = 0.85, test: KKTest =
         pseudo χ² (in the spirit of pyimpspec's optimised log F_ext, Yrjänä & Bobacka 2024).
     warn:
         Emit :class:`KramersKronigWarning` when the spectrum fails.
+
+    Returns
+    -------
+    KKResult
+        The verdict (``passed``), the chosen M and μ, the fitted R0 [Ω], R_k [Ω] at τ_k
+        [s], series L [H] and C [F], ``Z_fit`` [Ω] and the residuals relative to |Z|.
     """
     _validate(spectrum, c, test, M, max_M, threshold, weighting, extend_decades, mu_rule)
     extensions = AUTO_EXTENSIONS if extend_decades == "auto" else (float(extend_decades),)

@@ -399,13 +399,12 @@ def check_state(problem, *, current_density: float | None = None, rtol: float = 
     area = problem.area_nominal
     liquid = problem.functional("liquid_area") / max(problem.functional("area_interface"),
                                                        1e-300)
-    floor = problem.working.blocking_smoothing  # below it the interface is solid
-    if problem.area_contact <= 0 or liquid <= floor:
-        raise ParameterError(Problem("state", "no active interface: the wetted interface is "
-                                     "all blocked (solid metal) or there is no contact, so Z is "
-                                     "infinite", liquid,
-                                     f"liquid interface fraction > {floor:g} "
-                                     "(interface.blocking_smoothing) and contact area > 0"))
+    # solid K covering the interface still reduces Na+ (direction-dependent blocking,
+    # nakmodel.model.two_phase, issue #11): its charge transfer is finite, so only a cell
+    # without any contact has no active interface
+    if problem.area_contact <= 0:
+        raise ParameterError(Problem("state", "no active interface: there is no contact, so Z "
+                                     "is infinite", liquid, "contact area > 0"))
     i_faradaic = problem.functional("current_we") / area
     if current_density is None:
         current_density = i_faradaic

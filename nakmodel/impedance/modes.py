@@ -412,13 +412,16 @@ def relaxation_spectrum(model_or_cell, parameters=None, state=None, *, n_modes: 
                         relative_permittivity: float | None = None) -> ModelRelaxationSpectrum:
     """The model's exact DRT: modes (τ_k [s], R_k [Ω or Ω m²], region) at a state.
 
-    Same inputs as :func:`nakmodel.impedance.impedance`; ``n_modes`` = None gives every mode
-    for small systems (dense, up to :data:`DENSE_LIMIT` unknowns) and the modes that carry Z
-    for large ones (rational Krylov, :func:`krylov_modes`); an integer keeps the ``n_modes``
-    of largest |R_k|.  Σ R_k is checked against the span Re Z(0) − Re Z(∞) (an
-    :class:`IncompleteSpectrumWarning` beyond 1 %); the series capacitance of the
-    galvanostatic inventory mode is ``.series_capacitance``.  Iterating gives (τ, R,
-    region) rows.  ``.table()`` lists
+    Same inputs as :func:`nakmodel.impedance.impedance` (``model_or_cell``: a ``Cell``, a
+    cell mesh, a ``Simulation`` or a ``CoupledProblem``; ``parameters``; ``state``;
+    ``area_specific``: R_k in Ω m² instead of Ω; ``relative_permittivity`` of NASICON [-]);
+    ``method``: the eigensolver, ``"auto"``, ``"dense"``, ``"krylov"`` or ``"slepc"``;
+    ``n_modes`` = None gives every mode for small systems (dense, up to :data:`DENSE_LIMIT`
+    unknowns) and the modes that carry Z for large ones (rational Krylov,
+    :func:`krylov_modes`); an integer keeps the ``n_modes`` of largest |R_k|.  Σ R_k is
+    checked against the span Re Z(0) − Re Z(∞) (an :class:`IncompleteSpectrumWarning`
+    beyond 1 %); the series capacitance of the galvanostatic inventory mode is
+    ``.series_capacitance``.  Iterating gives (τ, R, region) rows.  ``.table()`` lists
     (tau, R, region) rows, ``.impedance(f)`` rebuilds Z, :func:`plot_modes` draws them.
     """
     from .model import _apply_state, _parameters_of, _permittivity, build_problem, linearize
@@ -442,7 +445,10 @@ def plot_modes(ax, spectrum: RelaxationSpectrum, drt=None, *, fraction: float = 
 
     ``drt``: an optional :class:`nakmodel.drt.DRT` drawn first (γ(τ) on a twin axis, since
     γ is a density per ln τ while R_k are resistances).  Modes carrying less than ``fraction``
-    of Σ|R| are omitted.  Returns ``ax``.
+    of Σ|R| are omitted.  ``ax``: a matplotlib axes; ``spectrum``: a relaxation spectrum
+    (:func:`relaxation_spectrum`); ``scale``: ``"resistance"`` (line heights R_k [Ω or
+    Ω m²]) or ``"fraction"`` (R_k / Σ|R| [-]); ``legend``: draw the region legend.
+    Returns ``ax``.
     """
     if scale not in ("resistance", "fraction"):
         raise ParameterError(Problem("scale", "unknown scale", scale,

@@ -137,6 +137,8 @@ def read_spectrum(path, *, format: str | None = None, columns=None, units=None, 
 
     Parameters
     ----------
+    path:
+        The file (str or path); frequencies come back in Hz, impedances in Ω.
     format:
         One of :data:`FORMATS` (``"mpt"``, ``"mpr"``, ``"dta"``, ``"z"``, ``"idf"``,
         ``"par"``, ``"chi"``, ``"relaxis"``, ``"pssession"``, ``"ism"``, ``"csv"``);

@@ -112,6 +112,18 @@ def run(args) -> int:
                               mesh_options=options)
     load = critical_load(geometry, params, mesh_options=options)
     echo(args, f"flaw depth {depth * 1e6:.4g} um, face pressure {result.pressure / 1e6:.4g} MPa")
+    if state is not None and state.liquid_fraction < 0.5:
+        from .creep_extrusion import deposition_velocity, extrusion_pressure
+        from .loading import FlawLoadingModel, solid_metal_pressure
+
+        loading = FlawLoadingModel.from_parameters(params)
+        rigid = solid_metal_pressure(state.overpotential, loading.molar_volume)
+        creep = rigid if loading.solid_sodium is None else extrusion_pressure(
+            depth, opening, deposition_velocity(state.plating_current_density,
+                                                loading.molar_volume),
+            loading.solid_sodium, loading.temperature, loading.channel)
+        echo(args, f"solid metal: min(F|eta|/Omega = {rigid / 1e6:.4g} MPa, creep extrusion "
+             f"at {state.plating_current_density / 10:.4g} mA/cm^2 = {creep / 1e6:.4g} MPa)")
     echo(args, f"K_I  = {result.K_I / 1e6:.5g} MPa m^0.5   (sqrt(E'G): "
          f"{result.K_I_from_G / 1e6:.5g}, ring spread {result.path_spread:.1e})")
     echo(args, f"K_II = {result.K_II / 1e6:.5g} MPa m^0.5   G = {result.G:.5g} J/m^2")
@@ -119,7 +131,7 @@ def run(args) -> int:
     echo(args, f"K_I/K_IC = {result.k_ratio:.4g}  ({verdict})")
     echo(args, f"critical pressure {load.pressure / 1e6:.4g} MPa (handbook edge crack "
          f"{handbook_critical_pressure(depth, load.fracture_toughness) / 1e6:.4g} MPa), "
-         f"critical plating overpotential {load.overpotential * 1e3:.4g} mV")
+         f"critical plating overpotential {load.overpotential * 1e3:.4g} mV (rigid deposit)")
     if args.vtx:
         result.write_vtx(Path(args.vtx))
         echo(args, f"wrote {args.vtx}")

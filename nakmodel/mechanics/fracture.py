@@ -462,7 +462,14 @@ def stress_intensity(cell, parameters=None, pressure=None, state: FlawState | No
     (:class:`FlawState`, converted by :func:`~nakmodel.mechanics.loading.flaw_pressure`)
     must be given.  ``parameters``: a ``Parameters`` (nasicon, alloy, cell
     sections) or ``None`` for the defaults.  All input is validated before
-    meshing.  Returns a :class:`StressIntensity`.
+    meshing.  Returns a :class:`StressIntensity` (K_I, K_II [Pa m^0.5], G [J/m²]).
+
+    Optional: ``material`` (a :class:`CeramicMaterial`: E [Pa], ν, K_IC [Pa m^0.5];
+    default from ``parameters.nasicon``), ``loading`` (the :class:`FlawLoadingModel` that
+    turns a ``state`` into a pressure), ``eigenstrain`` (a
+    :class:`~nakmodel.mechanics.loading.SurfaceEigenstrain` ion-exchange layer),
+    ``stack_pressure`` [Pa] on the interface (default ``parameters.cell.stack_pressure``),
+    ``mesh_options`` (a :class:`MeshOptions`) and ``crack`` (a prebuilt crack mesh to reuse).
     """
     parameters = _parameters(parameters)
     mat = _material(parameters, material)
@@ -563,7 +570,12 @@ def critical_load(cell, parameters=None, *, material=None, eigenstrain=None,
 
 
 def critical_pressure(cell, parameters=None, **kwargs) -> float:
-    """Critical crack-face pressure p_c [Pa] at which K_I = K_IC (see :func:`critical_load`)."""
+    """Critical crack-face pressure p_c [Pa] at which K_I = K_IC (see :func:`critical_load`).
+
+    ``cell``: a ``nakmodel.Cell`` with a :class:`~nakmodel.SurfaceFlaw`; ``parameters``: a
+    ``Parameters`` (None: the defaults); keyword options as for :func:`critical_load`.
+    Returns p_c in Pa.
+    """
     return critical_load(cell, parameters, **kwargs).pressure
 
 
@@ -630,6 +642,11 @@ def flaw_size_sweep(depths, fracture_toughness_values, parameters=None, *, openi
     (:func:`interface_resistance`).  Handbook columns use k = 1.1215
     sqrt(pi a).  Flaw opening = ``opening_ratio`` * depth (only used by
     liquid loading, not here).
+
+    ``depths``: flaw depths [m] (floats or strings with units);
+    ``fracture_toughness_values``: K_IC values [Pa m^0.5]; ``parameters``: a
+    ``Parameters`` (None: the defaults); ``mesh_options``: a :class:`MeshOptions`
+    (crack-tip mesh). Returns a :class:`FlawSizeTable` (one row per depth and K_IC).
     """
     parameters = _parameters(parameters)
     depths = np.atleast_1d(np.asarray(depths, dtype=float))

@@ -3,12 +3,18 @@
 Small functions, SI in and out.  The rule tying them together is
 :func:`flaw_pressure`:
 
-* solid metal in the flaw (liquid fraction below a threshold): the plating
-  overpotential is converted into mechanical work on the confined metal,
-  p = F |eta| / Omega_M (about 41 MPa per 10 mV for Na);
+* solid metal in the flaw (liquid fraction below a threshold): it creeps out of the
+  mouth, so its pressure is the power-law extrusion pressure of the metal plated at the
+  flaw's current (:mod:`~nakmodel.mechanics.creep_extrusion`, ~ i^(1/n)), capped by the
+  electrochemical bound p = F |eta| / Omega_M (about 41 MPa per 10 mV for Na): the
+  overpotential can do no more work on the confined metal;
 * liquid metal: it flows out of the flaw, so its pressure is the viscous
-  pressure drop of the outflow through the slit (Poiseuille) plus the
-  capillary pressure at the mouth, never more than the solid-metal bound;
+  pressure drop of the outflow through the slit (Poiseuille), never more than the
+  solid-metal bound.  Capillarity: a flaw whose liquid is continuous with the electrode
+  (the default: the flaw fills from the electrode) has no meniscus at its mouth, hence no
+  capillary load; an isolated liquid pocket with a meniscus of contact angle theta adds
+  the Young-Laplace jump -2 gamma cos(theta) / h (sucks for a wetting liquid, theta < 90
+  deg; pushes for a non-wetting one; :func:`capillary_pressure`);
 * no plating current into the flaw (rest or stripping): no pressure;
 * an empty flaw (no metal) cannot be loaded: ParameterError.
 
@@ -95,18 +101,24 @@ def outflow_pressure(viscosity: float, depth: float, opening: float,
                                          opening)
 
 
-def capillary_pressure(surface_tension: float, opening: float) -> float:
-    """Laplace pressure of a meniscus spanning a slit of opening h: p = 2 gamma / h [Pa].
+def capillary_pressure(surface_tension: float, opening: float,
+                       contact_angle: float = math.pi) -> float:
+    """Liquid pressure behind a meniscus spanning a slit of opening h: p = -2 gamma cos(theta)/h.
 
-    Young-Laplace for a cylindrical meniscus of radius h/2 (non-wetting metal,
-    contact angle 180 deg: the upper bound; de Gennes, Brochard-Wyart & Quere,
-    Capillarity and Wetting Phenomena, ch. 1).  Assumption: the full value acts
-    on the flaw faces, outward.
+    Young-Laplace for a cylindrical meniscus in a slit, contact angle theta on the faces
+    (de Gennes, Brochard-Wyart & Quere, Capillarity and Wetting Phenomena (2004), ch. 1):
+    the liquid is at p = -2 gamma cos(theta) / h relative to the gas outside.  Sign: a
+    wetting liquid (theta < 90 deg) is sucked in (p < 0, closes the flaw), a non-wetting one
+    (theta > 90 deg) pushes on the faces (p > 0; 2 gamma / h at theta = 180 deg, the upper
+    bound and the default here).  Only an *isolated* liquid pocket has such a meniscus; a
+    flaw continuous with the liquid electrode has none (:func:`flaw_pressure`).
     """
     _require(surface_tension >= 0, "alloy.surface_tension", "must be >= 0", surface_tension,
              "a surface tension in N/m, >= 0")
     _require(opening > 0, "flaw.opening", "must be positive", opening, "a length in m, > 0")
-    return 2.0 * surface_tension / opening
+    _require(math.isfinite(contact_angle) and 0.0 <= contact_angle <= math.pi,
+             "alloy.contact_angle", "out of range", contact_angle, "an angle in [0, pi] rad")
+    return -2.0 * surface_tension * math.cos(contact_angle) / opening
 
 
 def exchange_layer_stress(youngs_modulus: float, poisson_ratio: float, strain: float) -> float:
@@ -177,22 +189,33 @@ class FlawLoadingModel:
     """Material data and assumptions of the flaw loading (SI).
 
     ``solid_threshold``: liquid fraction below which the metal in the flaw
-    is treated as a solid that cannot flow out (ASSUMPTION, default 0.5: a
-    mush with more than half solid is taken as rigid).  Defaults from the
+    is treated as a solid that cannot flow out as a liquid (ASSUMPTION, default 0.5: a
+    mush with more than half solid is taken as a creeping solid).  Defaults from the
     default parameter set: Omega_Na 23.75 cm^3/mol, mu 1 mPa s, gamma 0.1 N/m
-    (the last two are assumptions; docs/theory/fracture.md).
+    (the last two are assumptions; docs/theory/fracture.md).  ``solid_sodium``: power-law creep
+    of the solid (:class:`~nakmodel.mechanics.creep_extrusion.SolidSodium`; ``None``: no
+    creep limit, the solid is pressurised to the bound F|eta|/Omega), ``temperature`` [K],
+    ``channel``: ``"slit"`` or ``"pipe"`` (cross-section the solid extrudes through;
+    :func:`channel_for_cell`), ``liquid_continuous``: the liquid in the flaw is continuous
+    with the electrode (no meniscus, no capillary load), ``contact_angle`` [rad] of an
+    isolated pocket's meniscus.
     """
 
     molar_volume: float = NA_MOLAR_VOLUME
     viscosity: float = 1e-3
     surface_tension: float = 0.1
     solid_threshold: float = 0.5
+    solid_sodium: object = None
+    temperature: float = 298.15
+    channel: str = "slit"
+    liquid_continuous: bool = True
+    contact_angle: float = math.pi
 
     def __post_init__(self):
         problems = []
         for key, value in (("alloy.na_molar_volume", self.molar_volume),
-                           ("alloy.viscosity", self.viscosity)):
-            if not value > 0:
+                           ("alloy.viscosity", self.viscosity), ("temperature", self.temperature)):
+            if not (isinstance(value, (int, float)) and math.isfinite(value) and value > 0):
                 problems.append(Problem(key, "must be positive", value, "a positive SI value"))
         if not self.surface_tension >= 0:
             problems.append(Problem("alloy.surface_tension", "must be >= 0",
@@ -200,27 +223,80 @@ class FlawLoadingModel:
         if not 0.0 <= self.solid_threshold <= 1.0:
             problems.append(Problem("mechanics.solid_threshold", "out of range",
                                     self.solid_threshold, "a liquid fraction in [0, 1]"))
+        if self.channel not in ("slit", "pipe"):
+            problems.append(Problem("mechanics.channel_shape", "unknown channel shape",
+                                    self.channel, "'slit' or 'pipe'"))
+        if not (isinstance(self.contact_angle, (int, float))
+                and 0.0 <= self.contact_angle <= math.pi):
+            problems.append(Problem("alloy.contact_angle", "out of range", self.contact_angle,
+                                    "an angle in [0, pi] rad"))
         if problems:
             raise ParameterError(problems)
 
     @classmethod
     def from_parameters(cls, parameters, **overrides) -> FlawLoadingModel:
-        """From a ``Parameters`` (uses ``.alloy``) or ``None`` for the defaults."""
+        """From a ``Parameters`` (``.alloy``, ``.solid_sodium``, ``.temperature``) or ``None``
+        for the defaults without creep limit (pass ``solid_sodium=...`` to add it)."""
         if parameters is None:
             return cls(**overrides)
         alloy = getattr(parameters, "alloy", parameters)
         values = {"molar_volume": alloy.na_molar_volume, "viscosity": alloy.viscosity,
                   "surface_tension": alloy.surface_tension}
+        if hasattr(alloy, "contact_angle"):
+            values["contact_angle"] = alloy.contact_angle
+        if getattr(parameters, "solid_sodium", None) is not None:
+            from .creep_extrusion import SolidSodium
+
+            values["solid_sodium"] = SolidSodium.from_parameters(parameters)
+        if isinstance(getattr(parameters, "temperature", None), (int, float)):
+            values["temperature"] = parameters.temperature
         values.update(overrides)
         return cls(**values)
+
+
+def channel_for_cell(cell) -> str:
+    """Channel the solid extrudes through for the flaw of ``cell``: ``"pipe"`` for the conical
+    pit on the axis of an axisymmetric cell and the cone of a 3D cell, ``"slit"`` for planar
+    notches and circumferential grooves (axisymmetric, position > 0)."""
+    kind = str(getattr(getattr(cell, "geometry", None), "value", getattr(cell, "geometry", "")))
+    flaw = getattr(cell, "flaw", None)
+    position = float(getattr(flaw, "position_si", 0.0) or 0.0)
+    if kind == "3d" or (kind == "axisymmetric" and position == 0.0):
+        return "pipe"
+    return "slit"
+
+
+def solid_flaw_pressure(state: FlawState, flaw, model: FlawLoadingModel) -> float:
+    """Pressure [Pa] of solid metal plated into a flaw: min(F|eta|/Omega, creep extrusion).
+
+    The creep-extrusion pressure (:func:`~nakmodel.mechanics.creep_extrusion.
+    extrusion_pressure`) of the metal plated at ``state.plating_current_density`` i
+    (v = i Omega / F per face) out of the flaw of depth a and opening h scales as
+    i^(1/n) at fixed geometry; the bound F|eta|/Omega (Monroe & Newman, JES 152 (2005)
+    A396; Porz et al. 2017) caps it.  No creep model (``model.solid_sodium is None``): the
+    bound.  No plating (i <= 0): 0."""
+    if state.plating_current_density <= 0.0:
+        return 0.0
+    bound = solid_metal_pressure(state.overpotential, model.molar_volume)
+    if model.solid_sodium is None:
+        return bound
+    from .creep_extrusion import deposition_velocity, extrusion_pressure
+
+    depth, opening = flaw_dimensions(flaw)
+    creep = extrusion_pressure(depth, opening,
+                               deposition_velocity(state.plating_current_density,
+                                                   model.molar_volume),
+                               model.solid_sodium, model.temperature, model.channel)
+    return min(bound, creep)
 
 
 def flaw_pressure(state: FlawState, flaw, model: FlawLoadingModel | None = None) -> float:
     """Crack-face pressure [Pa] of a metal-filled flaw (see the module docstring).
 
     ``flaw`` is any object with ``depth`` and ``opening`` [m] (a
-    :class:`nakmodel.SurfaceFlaw` works).  Solid: F|eta|/Omega.  Liquid:
-    min(outflow + capillary pressure, F|eta|/Omega).  No plating: 0.
+    :class:`nakmodel.SurfaceFlaw` works).  Solid: min(F|eta|/Omega, creep extrusion)
+    (:func:`solid_flaw_pressure`).  Liquid: min(outflow (+ capillary of an isolated
+    pocket), F|eta|/Omega), >= 0.  No plating: 0.
     """
     model = model or FlawLoadingModel()
     if state.metal_fraction <= 0.0:
@@ -232,11 +308,12 @@ def flaw_pressure(state: FlawState, flaw, model: FlawLoadingModel | None = None)
         return 0.0
     bound = solid_metal_pressure(state.overpotential, model.molar_volume)
     if state.liquid_fraction < model.solid_threshold:
-        return bound
-    liquid = (outflow_pressure(model.viscosity, depth, opening, state.plating_current_density,
-                               model.molar_volume)
-              + capillary_pressure(model.surface_tension, opening))
-    return min(liquid, bound)
+        return solid_flaw_pressure(state, flaw, model)
+    liquid = outflow_pressure(model.viscosity, depth, opening, state.plating_current_density,
+                              model.molar_volume)
+    if not model.liquid_continuous:
+        liquid += capillary_pressure(model.surface_tension, opening, model.contact_angle)
+    return min(max(liquid, 0.0), bound)
 
 
 def advance_solid_deposit(fill: float, plating_current_density: float, dt: float,

@@ -1,4 +1,12 @@
-"""Analytic thin-film limit of the model past the K-rich liquidus (uniform composition).
+"""Analytic *perfectly mixed* film past the K-rich liquidus (uniform composition).
+
+Since issue #11 this is no longer a limit of the FE model: there the liquid of a two-phase
+field is pinned at the liquidus (mixture transport, :mod:`nakmodel.model.two_phase`), so no
+Na is drawn through the mush and a film stripped past the liquidus delivers its lever-rule
+inventory (plus the interface node's content, -> 0 with h); the direction-dependent
+blocking law lives in ``two_phase.interface_current``.  What follows is the bound for a
+film that stays perfectly mixed (e.g. by convection or liquid drainage the model does not
+have), with the pre-#11 coverage law (``thermo_ufl.active_fraction``):
 
 For a film thin enough that its composition stays uniform (L^2 / D << the time scale of the
 run), the coupled model reduces to algebra: stripping at a constant current density ``i``

@@ -62,8 +62,14 @@ class AlloyProperties:
     k_melting_point: float = 336.65  # K [F]
     k_enthalpy_of_fusion: float = 2330.0  # J/mol [F]
     na2k_peritectic_temperature: float = 280.15  # K [M]
+    phase_smoothing: float = 2e-3  # [-] numerical: relative half-width of the C^1 blend at
+    # each phase boundary (nakmodel.model.two_phase; error phase_smoothing/4 in fraction)
 
     def __post_init__(self):
+        if not (isinstance(self.phase_smoothing, (int, float))
+                and 0.0 < self.phase_smoothing <= 0.1):
+            raise ParameterError(Problem("alloy.phase_smoothing", "must lie in (0, 0.1]",
+                                         self.phase_smoothing, "[-] in (0, 0.1]"))
         _check_positive(self, {
             "na_tracer_diffusivity_prefactor": "m^2/s", "k_tracer_diffusivity_prefactor": "m^2/s",
             "interdiffusivity_factor": "-", "solid_diffusivity": "m^2/s",
@@ -225,7 +231,10 @@ class ElectrodeInterface:
     cathodic_transfer_coefficient: float = 0.5
     double_layer_capacitance: float = 0.1  # F/m^2 [?]
     contact_fraction: float = 1.0  # [-] homogenised wetted fraction of contact facets
-    blocking_smoothing: float = 0.01  # [-] width of the smoothed lever rule / floor
+    blocking_smoothing: float = 0.01  # [-] residual oxidation conductance of the area
+    # covered by solid K, relative (numerical: keeps a fully covered interface solvable)
+    solid_k_exchange_current_density: float = 10.0  # A/m^2 [?]: Na+ reduction on solid K
+    # (reference pure liquid Na, as exchange_current_density; nakmodel.model.two_phase)
     blocking_exponent: float = 1.0  # [-] f_open = (unblocked fraction)^n; 1 = coverage equals
     # the local solid fraction [?] (assumption; n > 1 blocks faster, e.g. solid K wetting the
     # ceramic preferentially)
@@ -241,7 +250,8 @@ class ElectrodeInterface:
             "cathodic_transfer_coefficient": "-", "double_layer_capacitance": "F/m^2",
             "contact_fraction": "-", "blocking_smoothing": "-", "blocking_exponent": "-",
             "blocked_capacitance": "F/m^2", "patch_size": "m",
-            "exchange_current_activation_energy": "J/mol", "reference_temperature": "K"},
+            "exchange_current_activation_energy": "J/mol", "reference_temperature": "K",
+            "solid_k_exchange_current_density": "A/m^2"},
             "interface",
             allow_zero=("double_layer_capacitance", "blocked_capacitance", "patch_size",
                         "exchange_current_activation_energy"))

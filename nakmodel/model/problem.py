@@ -95,7 +95,7 @@ import ufl
 from dolfinx import fem
 
 from ..errors import ConvergenceError, ParameterError, Problem
-from . import constriction
+from . import constriction, two_phase
 from . import thermo_ufl as tu
 from .interface import ActivityExchangeCurrent, ButlerVolmer, ConstantExchangeCurrent
 from .materials import AlloyProperties, ElectrodeInterface, NasiconProperties
@@ -423,6 +423,13 @@ class CoupledProblem:
                     "quadrature_weights": wts})
         else:
             self.dx_alloy_mass, self.dS_contact_nodal = self.dx_alloy, self.dS_contact
+        # alloy transport coefficient at the nodes (vertex rule, trapezoidal mean of the nodal
+        # D_eff): a liquid node conducts into a neighbouring pinned-mush node (D_eff = 0)
+        # with >= D~/2 however close the front is, so a melting front costs no O(1) jump
+        # of the liquid composition (Gauss points inside the mush would see D_eff = 0)
+        self.dx_alloy_flux = (self.dx_alloy(metadata={"quadrature_rule": "vertex",
+                                                      "quadrature_degree": 1})
+                              if self.lumped else self.dx_alloy)
         self.dS_interface = dS(tuple(interface_tags))
         self.ds_ce = ds(self._tag("counter_electrode"))
         c, phi = self.u[0], self.u[1]
@@ -463,15 +470,26 @@ class CoupledProblem:
             cdl_we=constriction.contact_capacitance(self.working, contact),
             cdl_ce=self.counter.double_layer_capacitance,
             blocking_exponent=self.working.blocking_exponent,
+            phase_smoothing=a.phase_smoothing,
+            # Arrhenius of i0 also for reduction on solid K (same activation energy)
+            i0_solid_k=self.working.solid_k_exchange_current_density
+            * self.working.exchange_current_at(T) / self.working.exchange_current_density,
             **constriction.constants(self, sigma))
         self._values = values
         self._constants = {name: fem.Constant(msh, float(v)) for name, v in values.items()}
         k = self._constants
         sigma = k["sigma"]
+        # phase fields at T (lever rule, phase-correct potential, mixture transport)
+        solubility = dict(k_solubility=self.x_solid_k > 0.0, na_solubility=self.x_solid_na < 1.0)
+        self.phases = two_phase.PhaseFields(k["xsk"], k["xlk"], k["xln"], k["xsn"],
+                                            k["phase_smoothing"], **solubility)
+        self.phases_numpy = two_phase.PhaseFields(self.x_solid_k, self.x_liquidus_k,
+                                                  self.x_liquidus_na, self.x_solid_na,
+                                                  a.phase_smoothing, **solubility)
 
         x = self.x_of(c)
         stretch = tu.stretch(c, k["K"], k["v_na"], k["v_k"])
-        f_l = tu.liquid_fraction(x, k["xlk"], k["xln"], k["smooth"], k["xsk"], k["xsn"])
+        f_l = self.phases.liquid_fraction(x)
         D = self.diffusivity(c)
         self.expr = {"x": x, "liquid_fraction": f_l, "D": D, "stretch": stretch}
         # interface quantities (P1 traces: '+' == '-')
@@ -485,8 +503,8 @@ class CoupledProblem:
                           "eta_ce": eta_ce, "i_ce": i_ce})
         cdl_we, cdl_ce = k["cdl_we"], k["cdl_ce"]
 
-        R = (k["host_transport"] * D * ufl.inner(ufl.grad(c), ufl.grad(vc)) * w
-             * self.dx_alloy
+        R = (k["host_transport"] * ufl.inner(self.transport_tensor(c) * ufl.grad(c), ufl.grad(vc))
+             * w * self.dx_alloy_flux
              + sigma * ufl.inner(ufl.grad(phi), ufl.grad(vp)) * w * self.dx_nasicon
              - i_ce * vp * w * self.ds_ce)
         if self._include_interface:
@@ -557,42 +575,75 @@ class CoupledProblem:
             return tu.mole_fraction_from_content(c, self._constants["K"])
         return tu.mole_fraction_from_content(c, self.potassium)
 
-    def diffusivity(self, c):
-        """Effective diffusivity of the content c in the reference frame [m^2/s]:
-        D = [f_L D~(x_liq) + (1 - f_L) D_solid] / J^2 (lever-rule blend, see module doc;
-        f_L kept >= 0 so that small P1 undershoots below x = 0 cannot make D negative)."""
+    def effective_diffusivity(self, c):
+        """Mixture diffusivity D_eff(x) of the content c [m^2/s], j = -D_eff grad c
+        (:meth:`nakmodel.model.two_phase.PhaseFields.effective_diffusivity`: flux down the
+        gradient of each phase's own composition; 0 inside a two-phase field)."""
         k = self._constants
-        x = self.x_of(c)
-        x_l = tu.liquid_composition(x, k["xlk"], k["xln"], k["smooth"])
-        f_l = tu.smooth_max(tu.liquid_fraction(x, k["xlk"], k["xln"], k["smooth"], k["xsk"],
-                                               k["xsn"]), 0.0, k["smooth"] ** 2)
-        d_liq = tu.interdiffusivity(x_l, k["T"], k["L0"], k["L1"], k["d_na"], k["d_k"],
-                                    k["factor"], k["L2"])
+
+        def d_liquid(x_l):
+            return tu.interdiffusivity(x_l, k["T"], k["L0"], k["L1"], k["d_na"], k["d_k"],
+                                       k["factor"], k["L2"])
+
+        return self.phases.effective_diffusivity(self.x_of(c), d_liquid, k["d_solid"])
+
+    def diffusivity(self, c):
+        """Effective diffusivity normal to the interface in the reference frame [m^2/s]:
+        D_eff(x) / J^2 (the full tensor is :meth:`transport_tensor`)."""
+        k = self._constants
         stretch = tu.stretch(c, k["K"], k["v_na"], k["v_k"])
-        return (f_l * d_liq + (1.0 - f_l) * k["d_solid"]) / stretch**2
+        return self.effective_diffusivity(c) / stretch**2
+
+    def transport_tensor(self, c):
+        """D_eff(x) C^-1, C^-1 = I + (1/J^2 - 1) e_z (x) e_z (normal swelling; scalar
+        D_eff / J^2 in 1D): the reference-frame flux is -transport_tensor grad c
+        (:func:`nakmodel.model.two_phase.kinematic_tensor`)."""
+        k = self._constants
+        stretch = tu.stretch(c, k["K"], k["v_na"], k["v_k"])
+        return self.effective_diffusivity(c) * two_phase.kinematic_tensor(
+            stretch, self.mesh.geometry.dim)
 
     def interface_current(self, c, phi, voltage):
         """Faradaic current density WE -> NASICON [A/m^2] and its parts (dict).
 
-        i = f_act k(eta, i0),  eta = V - phi - U(x_liq),  i0 = i0_ref a_Na(x_liq)^alpha_c,
-        f_act = :func:`thermo_ufl.active_fraction` (solid K blocks, solid Na does not; vanishes
-        with the local Na content so a depleted interface cannot pass current)."""
+        i = contact {f_o k(eta, i0_L) + (1 - f_o) k(eta, i0_S) g(eta)} (direction-dependent
+        blocking, :func:`nakmodel.model.two_phase.interface_current`): f_o = f_K^n the area
+        not covered by solid K, i0_L = i0_ref a_Na^alpha_c, i0_S = i0_K a_Na^alpha_c
+        (``interface.solid_k_exchange_current_density``), g = 1 for reduction and theta
+        (``interface.blocking_smoothing``) for oxidation; eta = V - phi - U(x) with the
+        phase-correct equilibrium potential and activity of all phase fields
+        (:class:`~nakmodel.model.two_phase.PhaseFields`)."""
         k = self._constants
         x = self.x_of(c)
-        x_l = tu.liquid_composition(x, k["xlk"], k["xln"], k["smooth"])
-        f_l = tu.liquid_fraction(x, k["xlk"], k["xln"], k["smooth"], k["xsk"], k["xsn"])
-        ocv = tu.ocv_vs_na(x_l, k["T"], k["L0"], k["L1"], k["tm_na"], k["dh_na"], k["L2"])
+        ph = self.phases
+        x_l = ph.liquid_composition(x)
+        f_l = ph.liquid_fraction(x)
+        ocv = ph.ocv_vs_na(x, k["T"], k["L0"], k["L1"], k["tm_na"], k["dh_na"], k["L2"])
         eta = voltage - phi - ocv
-        activity = tu.activity_na(x_l, k["T"], k["L0"], k["L1"], k["L2"])
+        activity = ph.activity_na(x, k["T"], k["L0"], k["L1"], k["L2"])
         if isinstance(self.exchange_we, ActivityExchangeCurrent):
-            i0 = k["i0_we"] * activity**self.exchange_we.exponent
+            scale = activity**self.exchange_we.exponent
+            i0 = k["i0_we"] * scale
+            i0_solid = k["i0_solid_k"] * scale
         else:
             i0 = self.exchange_we.value(activity)
-        f_act = tu.active_fraction(x, k["xlk"], k["xsk"], k["smooth"], k["blocking_exponent"],
-                                   k["contact"])
-        f_area = tu.open_area_fraction(x, k["xlk"], k["xsk"], k["smooth"],
-                                       k["blocking_exponent"], k["contact"])
-        i = constriction.faradaic_current(self, eta, i0, f_act, f_area)
+            i0_solid = k["i0_solid_k"] / k["i0_we"] * i0
+        f_open_k = ph.open_fraction(x)
+
+        def law(e):
+            return two_phase.interface_current(
+                self.kinetics_we, e, i0, i0_solid, f_open_k, k["T"], k["smooth"],
+                k["blocking_exponent"], k["contact"])[0]
+
+        f_open = f_open_k ** k["blocking_exponent"]
+        # area passing current in the present direction (reduction: all wetted area;
+        # oxidation: the open area + theta of the covered one): weights of the reported
+        # mean OCV and overpotential, and the active area of the sub-grid constriction, in
+        # series with the law (nakmodel.model.constriction)
+        f_act = k["contact"] * (f_open + (1.0 - f_open)
+                                * two_phase.oxidation_gate(eta, k["T"], k["smooth"]))
+        f_area = f_act
+        i = constriction.faradaic_current(self, eta, i0, f_act, f_area, law=law)
         return i, {"x": x, "x_liquid": x_l, "liquid_fraction": f_l, "ocv": ocv, "eta": eta,
                    "i0": i0, "f_active": f_act, "f_area": f_area}
 
@@ -641,10 +692,9 @@ class CoupledProblem:
     def ocv_interface_dofs(self):
         x = self.interface_mole_fraction()
         a = self.alloy
-        xl = tu.liquid_composition(x, self.x_liquidus_k, self.x_liquidus_na,
-                                   self.working.blocking_smoothing)
-        return tu.ocv_vs_na(xl, self.temperature, a.redlich_kister_L0, a.redlich_kister_L1,
-                            a.na_melting_point, a.na_enthalpy_of_fusion, a.redlich_kister_L2)
+        return self.phases_numpy.ocv_vs_na(x, self.temperature, a.redlich_kister_L0,
+                                           a.redlich_kister_L1, a.na_melting_point,
+                                           a.na_enthalpy_of_fusion, a.redlich_kister_L2)
 
     def interface_mole_fraction(self) -> np.ndarray:
         return self.x_of(self.u.x.array[self.interface_c_dofs])

@@ -42,7 +42,27 @@ class InterfaceProfile:
 
 @dataclass
 class Result:
-    """Output of a simulation run (see module docstring for the columns)."""
+    """Output of a simulation run (see the module docstring for the columns and units).
+
+    Parameters
+    ----------
+    rows:
+        Column name → list of values, one per accepted time step (SI units of
+        :data:`COLUMNS`); ``result.voltage`` etc. return them as arrays.
+    termination:
+        Why the run ended: the termination of the last step (``"liquidus"``, ``"voltage"``,
+        ...), ``"completed"``, or ``"stopped: ..."`` on a solver failure.
+    step_terminations:
+        What ended each protocol step (``"duration"`` or the termination hit).
+    profiles:
+        :class:`InterfaceProfile` snapshots (interface composition vs coordinate [m]).
+    liquid_window:
+        (x_low, x_high): the liquidus mole fractions of Na at the run temperature [-].
+    nominal_area:
+        Nominal working-electrode area [m²] that current densities refer to.
+    info:
+        Solver statistics (Newton iterations, rejected steps, ...) and observers' notes.
+    """
 
     rows: dict = field(default_factory=lambda: {k: [] for k in COLUMNS})
     termination: str = ""

@@ -59,14 +59,14 @@ def _extra(coupled: bool, robin: float = 1e-6):
         wp = w("+") if isinstance(w, ufl.core.expr.Expr) else w
         c_ex, phi_ex = _exact(p, X)
         vc, vp = v[0], v[1]
-        D = p.diffusivity(c_ex)
+        D = p.transport_tensor(c_ex)  # D_eff C^-1 (scalar D_eff / J^2 in 1D)
         sigma = p._constants["sigma"]
         top, ce = p.ds(p.cell_mesh.tags["current_collector"]), p.ds_ce
         # volume sources: -div(w D grad c) = w f
         F = (ufl.div(w * D * ufl.grad(c_ex)) * vc * p.dx_alloy
              + ufl.div(w * sigma * ufl.grad(phi_ex)) * vp * p.dx_nasicon)
         # boundary fluxes of the exact fields (alloy top; NASICON bottom)
-        F -= w * D * ufl.inner(ufl.grad(c_ex), n) * vc * top
+        F -= w * ufl.inner(D * ufl.grad(c_ex), n) * vc * top
         F -= w * sigma * ufl.inner(ufl.grad(phi_ex), n) * vp * ce
         i_ce, _ = p.counter_current(phi_ex)
         F += w * i_ce * vp * ce
@@ -75,7 +75,7 @@ def _extra(coupled: bool, robin: float = 1e-6):
         else:
             i_ex = 0.0
         # interface: alloy outward normal -e_z, NASICON outward normal +e_z
-        F += wp * (D * ufl.inner(ufl.grad(c_ex), ez))("+") * vc("+") * p.dS_contact
+        F += wp * ufl.inner(D * ufl.grad(c_ex), ez)("+") * vc("+") * p.dS_contact
         F -= wp * (sigma * ufl.inner(ufl.grad(phi_ex), ez))("+") * vp("+") * p.dS_contact
         # the model integrates the faradaic terms nodally (lumped): same rule here
         F += wp * (-i_ex / FARADAY * vc("+") + i_ex * vp("+")) * p.dS_contact_nodal
@@ -205,7 +205,8 @@ def _transient_sources(time, capacity):
         mass = (k["porosity"] * c_dot * vc * w * p.dx_alloy_mass
                 + k["eps_geo"] * inner(grad(phi_dot), grad(vp)) * w * p.dx_nasicon
                 + capacity * phi_dot * vp * w * p.dx_nasicon)
-        steady = (k["host_transport"] * p.diffusivity(c_ex) * inner(grad(c_ex), grad(vc)) * w
+        steady = (k["host_transport"] * inner(p.transport_tensor(c_ex) * grad(c_ex), grad(vc))
+                  * w
                   * p.dx_alloy
                   + k["sigma"] * inner(grad(phi_ex), grad(vp)) * w * p.dx_nasicon
                   - i_ce * vp * w * p.ds_ce)

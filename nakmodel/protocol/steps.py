@@ -179,7 +179,11 @@ def _clip_time(step, t: float) -> float:
 # --- steps -------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Strip:
-    """Galvanostatic stripping at ``current_density`` [A/m², magnitude]: setpoint ``+i``."""
+    """Galvanostatic stripping at ``current_density`` [A/m², magnitude]: setpoint ``+i``.
+
+    ``duration`` [s] (None: only the terminations end it); ``until``: terminations
+    (:class:`VoltageLimit`, :class:`CapacityLimit`, ...) that end it earlier.
+    """
 
     current_density: float
     duration: float | None = None
@@ -220,7 +224,11 @@ class Strip:
 
 @dataclass(frozen=True)
 class Plate(Strip):
-    """Galvanostatic plating at ``current_density`` [A/m², magnitude]: setpoint ``−i``."""
+    """Galvanostatic plating at ``current_density`` [A/m², magnitude]: setpoint ``−i``.
+
+    ``duration`` [s] (None: only the terminations end it); ``until``: terminations
+    (:class:`VoltageLimit`, :class:`CapacityLimit`, ...) that end it earlier.
+    """
 
     _default_limit = "below"
 
@@ -260,7 +268,11 @@ class Rest:
 
 @dataclass(frozen=True)
 class Hold:
-    """Potentiostatic hold of the cell voltage at ``voltage`` [V]."""
+    """Potentiostatic hold of the cell voltage at ``voltage`` [V].
+
+    ``duration`` [s] (None: only the terminations end it); ``until``: terminations
+    (:class:`VoltageLimit`, :class:`CapacityLimit`, ...) that end it earlier.
+    """
 
     voltage: float
     duration: float | None = None
@@ -291,6 +303,8 @@ class Ramp:
     "0.05 mA/cm2 per 60 s"): levels ``start + k rate step_duration`` held ``step_duration``
     each, the last level clipped to ``stop``. The rate carries the sign of ``stop − start``.
     The step ends when the ramp has reached (and, if stepped, held) ``stop``.
+    ``direction``: ``"strip"`` or ``"plate"`` (the sign of the current); ``until``:
+    terminations that end the step earlier.
     """
 
     start: float
@@ -393,7 +407,11 @@ class Ramp:
 @dataclass(frozen=True)
 class Staircase:
     """Galvanostatic levels [A/m², magnitudes] of ``step_duration`` [s] each, optionally
-    separated by rests of ``rest_between`` [s] (no rest after the last level)."""
+    separated by rests of ``rest_between`` [s] (no rest after the last level).
+
+    ``direction``: ``"strip"`` or ``"plate"`` (the sign of the current); ``until``:
+    terminations that end the step earlier.
+    """
 
     levels: tuple[float, ...]
     step_duration: float
@@ -468,7 +486,11 @@ class Staircase:
 @dataclass(frozen=True)
 class PulseTrain:
     """``count`` current pulses of ``current_density`` [A/m²] lasting ``on`` [s], each
-    followed by ``off`` [s] at open circuit."""
+    followed by ``off`` [s] at open circuit.
+
+    ``direction``: ``"strip"`` or ``"plate"`` (the sign of the current); ``until``:
+    terminations that end the step earlier.
+    """
 
     current_density: float
     on: float

@@ -72,7 +72,9 @@ def _above_sign(direction: str) -> float:
 
 @dataclass(frozen=True)
 class VoltageLimit(BaseTermination):
-    """End the step when the cell voltage goes ``"above"`` or ``"below"`` ``volts`` [V]."""
+    """End the step when the cell voltage goes ``"above"`` or ``"below"`` ``volts`` [V].
+
+    ``direction``: ``"above"`` or ``"below"``."""
 
     volts: float
     direction: Literal["above", "below"]
@@ -214,7 +216,10 @@ class SolidCoverage(BaseTermination):
 
 @dataclass(frozen=True)
 class CurrentLimit(BaseTermination):
-    """End a potentiostatic hold when ``|i|`` goes ``"below"`` (or ``"above"``) a value [A/m²]."""
+    """End a potentiostatic hold when ``|i|`` goes below (or above) a value [A/m²].
+
+    ``current_density``: the value [A/m², magnitude]; ``direction``: ``"below"`` (default)
+    or ``"above"``."""
 
     current_density: float
     direction: Literal["above", "below"] = "below"

@@ -15,7 +15,11 @@ Options table ``[ccd]``: the cell options of the ``simulation`` kind (``geometry
     voltage_limit = "1 V"       # |V| that ends the scan (and the voltage criterion)
     stop_at_liquidus = false    # also end the scan at the liquidus
     solid_coverage = 0.5        # solid-coverage criterion threshold
-    crack = "handbook"          # K_I per pressure of the flaw: "handbook" | "fe"
+    crack = "fe"                # K_I per pressure of the flaw: "fe" (default: FE domain
+                                # integral of the cell's own flaw, nakmodel.mechanics.
+                                # flaw_model) | "handbook" (edge crack 1.1215 sqrt(pi a))
+    crack_fill = "dry"          # crack growth past onset: the metal stays in the flaw
+                                # ("dry") or follows the tip ("wet"); crack_growth = false: off
     criteria = ["voltage", "liquidus", "solid_coverage", "crack"]   # criteria used (default
                                 # all; crack only with a flaw): drop "liquidus" to treat the
                                 # Na-rich liquidus of plating as benign (solid Na is active)
@@ -56,6 +60,7 @@ from ..errors import ParameterError, Problem
 from ..io_utils import atomic_write_text
 from ..units import to_si
 from . import unknown_option_problems
+from .ccd_crack import crack_summary_lines, fracture_report
 from .simulation import (
     CELL_OPTIONS,
     GEIS_OPTIONS,
@@ -77,13 +82,13 @@ from .simulation import (
     write_run_outputs,
 )
 
-VERSION = "1"
+VERSION = "2"  # 2: #11 (pinned two-phase liquid, blocking by direction), #13 (FE crack)
 _MA_CM2 = 10.0
 _MAH_CM2 = 36000.0
 SCAN_OPTIONS = ("compositions", "directions", "start", "stop", "step", "hold", "levels",
                 "rest_between",
                 "voltage_limit", "stop_at_liquidus", "solid_coverage", "crack", "rest_after",
-                "geis_currents", "profiles")
+                "geis_currents", "profiles", "crack_fill", "crack_growth")
 CRITERIA = ("voltage", "liquidus", "solid_coverage", "crack")
 """Names of the CCD criteria a scan can use (option ``criteria``; crack only with a flaw)."""
 SCAN_OPTIONS = SCAN_OPTIONS + ("criteria",)
@@ -97,10 +102,13 @@ OUTPUTS = ("composition", "x_Na", "direction", "ccd", "critical_capacity",
            "ccd_crack", "capacity_voltage", "capacity_liquidus", "capacity_solid_coverage",
            "capacity_crack", "k_ratio_max", "max_current_density", "max_capacity",
            "inventory", "critical_capacity_over_inventory", "ccd_inventory_limit",
-           "termination")
-TEXT_OUTPUTS = ("composition", "direction", "limiting_mechanism", "termination")
+           "termination", "crack_method", "crack_length", "crack_outcome", "current_focusing",
+           "ccd_crack_estimate")
+TEXT_OUTPUTS = ("composition", "direction", "limiting_mechanism", "termination", "crack_method",
+                "crack_outcome")
 OUTPUT_UNITS = {"ccd": "A/m^2", "critical_capacity": "C/m^2", "max_current_density": "A/m^2",
-                "max_capacity": "C/m^2", "inventory": "C/m^2", "ccd_inventory_limit": "A/m^2"}
+                "max_capacity": "C/m^2", "inventory": "C/m^2", "ccd_inventory_limit": "A/m^2",
+                "crack_length": "m", "ccd_crack_estimate": "A/m^2"}
 
 
 @dataclass(frozen=True)
@@ -117,7 +125,7 @@ class ScanOptions:
     voltage_limit: float = 1.0
     stop_at_liquidus: bool = False
     solid_coverage: float = 0.5
-    crack: str = "handbook"
+    crack: str = "fe"
     rest_after: float = 0.0
     geis_currents: tuple = ()
     geis: tuple = (1e6, 1e-2, 6)
@@ -129,6 +137,10 @@ class ScanOptions:
     criteria: tuple[str, ...] = CRITERIA
     """CCD criteria used (subset of :data:`CRITERIA`); e.g. without "liquidus" when the
     Na-rich liquidus of a plating scan is taken as benign (solid Na stays active)."""
+    crack_fill: str = "dry"
+    """Crack growth past onset: "dry" (metal stays in the flaw) or "wet" (follows the tip)."""
+    crack_growth: bool = True
+    """Grow the crack quasi-statically past onset (:mod:`nakmodel.mechanics.crack_growth`)."""
 
     def levels(self) -> list[float]:
         """Current levels [A/m^2] of the scan (as the protocol's stepped ramp makes them)."""
@@ -244,10 +256,19 @@ def parse_options(table: dict, prefix: str, params) -> ScanOptions:
             0 < coverage <= 1):
         problems.append(Problem(f"{prefix}.solid_coverage", "out of range", coverage,
                                 "an area fraction in (0, 1]"))
-    crack = table.get("crack", "handbook")
+    crack = table.get("crack", "fe")
     if crack not in ("handbook", "fe"):
         problems.append(Problem(f"{prefix}.crack", "unknown K_I method", crack,
-                                "'handbook' (1.1215 sqrt(pi a)) or 'fe' (domain integral)"))
+                                "'fe' (domain integral, default) or 'handbook' "
+                                "(1.1215 sqrt(pi a))"))
+    crack_fill = table.get("crack_fill", "dry")
+    if crack_fill not in ("dry", "wet"):
+        problems.append(Problem(f"{prefix}.crack_fill", "unknown fill mode", crack_fill,
+                                "'dry' (metal stays in the flaw) or 'wet' (follows the tip)"))
+    crack_growth = table.get("crack_growth", True)
+    if not isinstance(crack_growth, bool):
+        problems.append(Problem(f"{prefix}.crack_growth", "must be true or false",
+                                crack_growth, "a boolean"))
     geis_currents = parse_quantity_list(table, "geis_currents", prefix, "A/m^2", problems)
     geis = parse_geis(table, prefix, problems)
     profiles = table.get("profiles", 6)
@@ -261,7 +282,7 @@ def parse_options(table: dict, prefix: str, params) -> ScanOptions:
     return ScanOptions(cell, comps, tuple(directions), start, stop, step, values["hold"],
                        values["voltage_limit"], stop_at_liquidus, float(coverage), crack,
                        values["rest_after"], geis_currents, geis, profiles, tol, staircase,
-                       values["rest_between"], criteria)
+                       values["rest_between"], criteria, crack_fill, crack_growth)
 
 
 def _parse_criteria(table, prefix, problems) -> tuple[str, ...]:
@@ -314,10 +335,12 @@ class FlawStateRecorder:
         result.info["flaw_state"] = self.rows
 
 
-def k_ratio_rows(result, k_ratio) -> list[dict]:
+def k_ratio_rows(result, k_ratio, fracture=None) -> list[dict]:
     """Rows of ``k_ratio.csv``: time, current density, K_I/K_IC and, when the run recorded
     them (:class:`FlawStateRecorder`), the flaw state (overpotential, liquid fraction, lever
-    rule liquid fraction, solid deposit fill, plating current on the flaw faces)."""
+    rule liquid fraction, solid deposit fill, plating current on the flaw faces) and, with a
+    ``fracture`` report (:class:`nakmodel.mechanics.run_fracture.FlawRunReport`), the face
+    pressure, crack length, current focusing and critical-current estimate."""
     flaw = result.info.get("flaw_state") or {}
     columns = {"overpotential": "flaw_overpotential [V]",
                "liquid_fraction": "flaw_liquid_fraction [-]",
@@ -331,6 +354,11 @@ def k_ratio_rows(result, k_ratio) -> list[dict]:
         for key, name in columns.items():
             if key in flaw and len(flaw[key]) == len(k_ratio):
                 row[name] = flaw[key][n]
+        if fracture is not None and len(fracture.crack_length) == len(k_ratio):
+            row["flaw_pressure [Pa]"] = fracture.pressure[n]
+            row["crack_length [m]"] = fracture.crack_length[n]
+            row["current_focusing [-]"] = fracture.current_focusing[n]
+            row["critical_current_estimate [A/m^2]"] = fracture.critical_current_estimate[n]
         rows.append(row)
     return rows
 
@@ -348,7 +376,10 @@ def criteria_for(options: ScanOptions, params):
         if options.crack == "fe":
             crits.append(CrackCriterion.from_cell(cell, params))
         else:
-            crits.append(CrackCriterion.handbook(cell.flaw, params))
+            from ..mechanics.loading import FlawLoadingModel, channel_for_cell
+
+            crits.append(CrackCriterion.handbook(cell.flaw, params, loading=(
+                FlawLoadingModel.from_parameters(params, channel=channel_for_cell(cell)))))
     return crits
 
 
@@ -373,10 +404,12 @@ def scan(options: ScanOptions, params, composition: Composition, direction: str,
     if crack_criterion is not None:
         criteria = [c for c in criteria if c.name != "crack"] + [crack_criterion]
     ccd = extract_ccd(result, criteria, direction=direction, parameters=params)
+    fracture = fracture_report(options, params, result, criteria, direction, crack_criterion)
     label = composition_label(composition)
     written = write_run_outputs(result, folder, f"{label} {direction}: {ccd.limiting_mechanism}")
     if ccd.k_ratio is not None:
-        written.append(_write_rows(folder / "k_ratio.csv", k_ratio_rows(result, ccd.k_ratio)))
+        written.append(_write_rows(folder / "k_ratio.csv",
+                                   k_ratio_rows(result, ccd.k_ratio, fracture)))
     peaks = []
     if recorder is not None:
         files, peaks = write_geis_outputs(recorder, folder, [c / _MA_CM2 for c in currents],
@@ -392,6 +425,12 @@ def scan(options: ScanOptions, params, composition: Composition, direction: str,
         if name not in row:
             row[name] = summary.get(name, math.nan)
     row["termination"] = result_summary(result)["termination"]
+    if fracture is not None:
+        onset = ccd.onsets.get("crack")
+        row.update(fracture.summary(onset.index if onset is not None else None))
+    else:
+        row.update({"crack_method": "-", "crack_length": math.nan, "crack_outcome": "-",
+                    "current_focusing": math.nan, "ccd_crack_estimate": math.nan})
     return row, result, ccd, written, peaks
 
 
@@ -513,6 +552,7 @@ def _summary_md(study, rows) -> str:
             f"{_fmt(r['ccd_voltage'], _MA_CM2)} | {_fmt(r['ccd_liquidus'], _MA_CM2)} | "
             f"{_fmt(r['ccd_solid_coverage'], _MA_CM2)} | {_fmt(r['ccd_crack'], _MA_CM2)} | "
             f"{_fmt(r['max_current_density'], _MA_CM2)} | {r['termination'][:60]} |")
+    lines += crack_summary_lines(study, rows)
     lines += ["", "![CCD vs composition](ccd.png)", ""]
     for r in rows:
         folder = f"{r['composition']}_{r['direction']}"

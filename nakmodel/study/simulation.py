@@ -40,7 +40,7 @@ from ..io_utils import atomic_savefig, atomic_write_text
 from ..units import to_si
 from . import unknown_option_problems
 
-VERSION = "1"
+VERSION = "2"  # 2: issue #11 (pinned two-phase liquid, direction-dependent blocking)
 _MAH_CM2 = 36000.0
 _GEOMETRIES = ("1d", "axisymmetric", "planar", "3d")
 _CONTACT_KEYS = {"kind", "radius", "fraction", "count", "seed"}

@@ -73,7 +73,9 @@ def run_sweep(study, out, executor=None, progress: bool = True, *, retry_failed:
     that finishes (:mod:`.commit`): a retried or duplicate attempt never
     removes or changes a finished result.  ``executor`` defaults to
     ``LocalExecutor(workers=1)`` (each point isolated in a worker process).
-    ``results.csv`` is rebuilt every ``csv_interval`` seconds and at the end.
+    ``results.csv`` is rebuilt every ``csv_interval`` seconds and at the end;
+    ``progress`` shows a progress bar.  Returns a :class:`SweepResult` (the spec, one row
+    per point with its inputs and outputs, and how many points this call ran or skipped).
     On MPI ranks other than 0 the function computes and returns None.
     """
     spec = study if isinstance(study, SweepSpec) else load_sweep(study)

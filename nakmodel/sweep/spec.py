@@ -455,10 +455,11 @@ def _si_value(study, key: str, target: str):
 
 
 def load_sweep(source) -> SweepSpec:
-    """Parse and validate a study TOML (path or dict) with a ``[sweep]`` table.
+    """Parse and validate a study TOML ``source`` (path or dict) with a ``[sweep]`` table.
 
     Every point is resolved to a full study; all problems are raised together
-    as one :class:`~nakmodel.errors.ParameterError`.
+    as one :class:`~nakmodel.errors.ParameterError`.  Returns the :class:`SweepSpec`
+    (the base study, the swept inputs and every point).
     """
     from ..study import load_study
 

@@ -2,11 +2,13 @@
 
 Centred flaw in the default pellet (parameters.cell), depths 1-50 um, K_IC
 1.0-1.6 MPa m^0.5 (NZSP range, Nonemacher et al., Ceram. Int. 45 (2019)
-21308).  Solid Na in the flaw: eta_c = p_c Omega / F; i_c = eta_c / R_ct with
+21308).  A rigid solid deposit in the flaw (pressure = the bound F|eta|/Omega): eta_c =
+p_c Omega / F; i_c = eta_c / R_ct with
 R_ct = RT/((alpha_a + alpha_c) F i0) (an estimate, documented in
 nakmodel.mechanics.fracture.interface_resistance).  Checks: FE K_I per unit
 pressure against the handbook edge crack (a << pellet), the Porz-type
-scaling eta_c ~ a^-1/2, and that a liquid flaw stays far below K_IC.
+scaling eta_c ~ a^-1/2, and that a liquid flaw and a creeping solid Na deposit (power-law
+extrusion, nakmodel.mechanics.creep_extrusion) stay below K_IC at eta_c.
 """
 
 
@@ -68,26 +70,34 @@ def run(outdir):
     eta_c = float(table["critical_overpotential"][ten][0])
     liquid = mech.stress_intensity(cell, params, state=mech.FlawState(
         -eta_c, liquid_fraction=1.0, plating_current_density=100.0))
+    rigid = mech.FlawLoadingModel.from_parameters(params, solid_sodium=None)
     solid = mech.stress_intensity(cell, params, state=mech.FlawState(
+        -eta_c, liquid_fraction=0.0, plating_current_density=100.0), loading=rigid)
+    creeping = mech.stress_intensity(cell, params, state=mech.FlawState(
         -eta_c, liquid_fraction=0.0, plating_current_density=100.0))
     etas = np.linspace(0.0, 1.5 * eta_c, 16)
     states = [mech.FlawState(-e, 0.0, 100.0) for e in etas]
     history = mech.k_ratio_history(cell, params, states, etas * 1e3,
-                                   x_label="plating overpotential [mV]")
+                                   x_label="plating overpotential [mV]", loading=rigid)
     fig, axes = plt.subplots(1, 2, figsize=(10, 4))
     mech.plot_principal_stress(axes[0], solid)
-    mech.plot_k_ratio(axes[1], history, label="solid Na in a 10 um flaw")
+    mech.plot_k_ratio(axes[1], history, label="rigid solid in a 10 um flaw")
     fig.tight_layout()
     fig.savefig(outdir / "mechanics_flaw_stress.png", dpi=120)
     plt.close(fig)
-    checks.append(Check("K_I/K_IC of a solid-filled flaw at eta_c", solid.k_ratio,
+    checks.append(Check("K_I/K_IC of a rigid solid-filled flaw at eta_c", solid.k_ratio,
                         reference=1.0, rel_tol=1e-6, unit="-", source="definition of eta_c"))
     checks.append(Check("onset overpotential from the K_I/K_IC history", history.first_onset(),
                         reference=etas[np.argmax(etas >= eta_c * (1 - 1e-9))] * 1e3,
                         rel_tol=1e-9, unit="mV", source="first sample with K_I >= K_IC"))
     checks.append(Check.within("K_I/K_IC of a liquid-filled flaw at eta_c (i = 10 mA/cm^2)",
                                liquid.k_ratio, low=0.0, high=0.05, unit="-",
-                               source="liquid flows out: Poiseuille + capillary pressure"))
+                               source="liquid flows out: Poiseuille (no capillary load: "
+                               "continuous with the electrode)"))
+    checks.append(Check.within("K_I/K_IC of creeping solid Na at eta_c (i = 10 mA/cm^2, "
+                               "10 x 1 um slit)", creeping.k_ratio, low=0.0, high=0.5,
+                               unit="-", source="power-law extrusion, n = 5 (Wang et al., "
+                               "Materialia 12 (2020) 100792)"))
     return checks
 
 
