@@ -131,11 +131,15 @@ class _NoMesh:
 def test_contact_fraction_on_a_spot_cell_without_remeshing():
     """interface.contact_fraction is the homogenised wetted fraction of the contact facets:
     it is fitted on the fixed spot mesh (recovered within its CI); with i0 and C_dl (which it
-    multiplies) also free, only the products are determined and the fit says so."""
+    multiplies) also free, only the products are determined and the fit says so.  That
+    degeneracy needs f_c to act only through i0 and C_dl: without the sub-grid constriction
+    r_c(f_c) and the blocked capacitance C_b (1 - f_c) of the non-contacting area, which
+    would make f_c identifiable on its own (both off here)."""
     from nakmodel.geometry import ContactSpots
 
     truth = load_parameters({"cell.pellet_radius": "200 um", "cell.pellet_thickness": "100 um",
-                             "cell.alloy_thickness": "50 um", "interface.contact_fraction": 0.5})
+                             "cell.alloy_thickness": "50 um", "interface.contact_fraction": 0.5,
+                             "interface.patch_size": 0.0, "interface.blocked_capacitance": 0.0})
     cell = Cell.from_parameters(truth, geometry="axisymmetric",
                                 contact=ContactSpots(radius=50e-6), mesh_size=20e-6)
     cell_mesh = cell.build_mesh()

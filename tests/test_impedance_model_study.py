@@ -54,14 +54,19 @@ def test_pristine_run_writes_spectra_and_modes(tmp_path):
     assert len(spec) == 36 and spec.area is not None
     rows = (tmp_path / "NaK65_modes.csv").read_text().splitlines()
     assert rows[0] == "tau [s],R [ohm cm^2],region"
-    # the 1D bulk resistance L/σ appears as the ceramic sum (Ω cm²)
+    # brick-layer ceramic (default): the grain arc L/σ_bulk is the ceramic sum, the rest of
+    # L/σ_total the grain-boundary sum (Ω cm²)
     p = st.parameters
-    bulk = 1e4 * p.cell.pellet_thickness / p.nasicon.conductivity
+    L = p.cell.pellet_thickness
+    bulk = 1e4 * L / p.nasicon.bulk_conductivity
+    boundary = 1e4 * L / p.nasicon.conductivity - bulk
     from nakmodel.tables import read_table
 
     rows, units = read_table(tmp_path / "impedance_summary.csv")
     assert units["R_ceramic_ohm_cm2"] == "ohm cm^2"
+    assert units["R_grain_boundary_ohm_cm2"] == "ohm cm^2"
     assert rows[0]["R_ceramic_ohm_cm2"] == pytest.approx(bulk, rel=1e-6)
+    assert rows[0]["R_grain_boundary_ohm_cm2"] == pytest.approx(boundary, rel=1e-6)
 
 
 def test_run_point_returns_outputs(tmp_path):
@@ -70,7 +75,8 @@ def test_run_point_returns_outputs(tmp_path):
     out = kind.run_point(_study(), tmp_path)
     assert set(kind.OUTPUTS) <= set(out)
     parts = sum(out[k] for k in ("R_alloy_ohm_cm2", "R_interface_ohm_cm2", "R_ceramic_ohm_cm2",
-                                 "R_counter_ohm_cm2", "R_unresolved_ohm_cm2"))
+                                 "R_counter_ohm_cm2", "R_grain_boundary_ohm_cm2",
+                                 "R_constriction_ohm_cm2", "R_unresolved_ohm_cm2"))
     assert out["R_unresolved_ohm_cm2"] == 0.0  # 1D: every mode (dense)
     assert parts == pytest.approx(out["R_total_ohm_cm2"], rel=1e-6)
     assert (tmp_path / "spectrum.csv").exists()

@@ -103,11 +103,19 @@ def test_interface_fraction_defaults_to_porosity_delesse():
 @pytest.mark.parametrize("interface_fraction", [None, 0.25])
 def test_impedance_of_a_host_cell_sees_the_host(params, interface_fraction):
     """Cell(host=...) -> CellMesh -> model -> exact modes: the interface (charge-transfer ||
-    C_dl) resistance is R_ct / a_f with an unchanged time constant, the slowest diffusion
-    mode is tau times slower (L^2 tau / D), the film's chemical capacitance is eps x dense."""
+    C_dl) resistance is R_ct / a_f, the slowest diffusion
+    mode is tau times slower (L^2 tau / D), the film's chemical capacitance is eps x dense;
+    the non-contacting area adds its blocked capacitance to the interface time constant.
+
+    The exact R_ct / a_f scaling holds without the sub-grid constriction of the partial
+    contact (``interface.patch_size`` = 0 here); with it the hosted interface adds
+    r_c(a_f) in series (checked below)."""
     from nakmodel.impedance import relaxation_spectrum
     from nakmodel.impedance.model import build_problem, linearize
+    from nakmodel.model.constriction import subgrid_resistance
 
+    with_constriction = params
+    params = params.replace({"interface.patch_size": 0.0})
     dense = Cell(geometry="1d", alloy_thickness="20 um", mesh_size="4 um")
     host = PorousHost(0.5, 2.0, interface_fraction)
     hosted = dataclasses.replace(dense, host=host)
@@ -120,8 +128,20 @@ def test_impedance_of_a_host_cell_sees_the_host(params, interface_fraction):
     (t_d, r_d, _), (tb_d, _, _) = modes["dense"]
     (t_h, r_h, _), (tb_h, _, _) = modes["hosted"]
     assert r_h == pytest.approx(r_d / host.areal_fraction, rel=1e-6)
-    assert t_h == pytest.approx(t_d, rel=1e-6)
+    # the non-contacting area keeps the blocked capacitance: tau_h = R_ct (C_dl + C_b (1-f)/f)
+    f, w = host.areal_fraction, params.interface
+    ratio = 1 + w.blocked_capacitance * (1 - f) / (w.double_layer_capacitance * f)
+    assert t_h == pytest.approx(t_d * ratio, rel=1e-6)
     assert tb_h == pytest.approx(host.tortuosity * tb_d, rel=1e-4)
+    # with the sub-grid constriction: R(interface + constriction) = R_ct/a_f + r_c(a_f)/A
+    table = relaxation_spectrum(hosted, with_constriction).table()
+    r_arc = sum(R for _, R, g in table if g in ("interface", "constriction"))
+    pb = build_problem(hosted, with_constriction)
+    w = with_constriction.interface
+    r_c = subgrid_resistance(pb.contact, w.patch_size, pb.nasicon.conductivity_at(pb.temperature),
+                             w.patch_shape) / pb.area_nominal
+    assert r_c > 0.002 * r_arc
+    assert r_arc == pytest.approx(r_d / host.areal_fraction + r_c, rel=1e-3)
     c_dense = linearize(build_problem(dense, params)).inventory_mode()[1]
     c_host = linearize(build_problem(hosted, params)).inventory_mode()[1]
     assert c_host == pytest.approx(host.porosity * c_dense, rel=1e-6)

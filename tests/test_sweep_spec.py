@@ -172,7 +172,8 @@ def test_example_study_file_is_valid():
 
 
 @settings(max_examples=15, deadline=None)
-@given(sigma=st.floats(min_value=1e-4, max_value=10.0, allow_nan=False))
+# total conductivity below the default bulk (grain) conductivity, 1.5 S/m (brick layer)
+@given(sigma=st.floats(min_value=1e-4, max_value=1.4, allow_nan=False))
 def test_point_id_does_not_depend_on_the_unit_spelling(sigma):
     si = load_sweep(thermo({"parameter": [param("nasicon.conductivity", [sigma])]}))
     ms_cm = load_sweep(thermo({"parameter": [param("nasicon.conductivity",

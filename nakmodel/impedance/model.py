@@ -56,10 +56,13 @@ import scipy.sparse.linalg as spla
 
 from ..constants import FARADAY, GAS_CONSTANT
 from ..errors import ParameterError, Problem
+from ..model import ceramic
+from . import contact_nodes
 from .linear import LinearizedSystem, check_frequencies
 
 EPSILON_0 = 8.8541878128e-12  # F/m, vacuum permittivity (CODATA 2018)
-REGIONS = ("alloy bulk", "interface", "ceramic", "counter electrode")
+REGIONS = ("alloy bulk", "interface", "ceramic", "counter electrode", "grain boundary",
+           "constriction")
 
 
 class Excitation(StrEnum):
@@ -94,6 +97,8 @@ class ModelLinearization:
     n_phi: int = 0
     relative_permittivity: float = 0.0
     current_density: float = 0.0  # DC current density of the state [A/m^2]
+    problem: object = None  # the CoupledProblem linearised (for mode attribution)
+    contact_nodes: np.ndarray | None = None  # indices of the sub-grid contact-node unknowns
 
     def impedance(self, frequencies, mode=Excitation.GALVANOSTATIC,
                   method: str = "direct") -> np.ndarray:
@@ -128,6 +133,8 @@ class ModelLinearization:
         w0 = np.zeros(self.system.size)
         w0[: self.n_c] = 1.0
         w0[-1] = -1.0 / FARADAY
+        if self.contact_nodes is not None:  # their rows close the Na balance (contact_nodes)
+            w0[self.contact_nodes] = 1.0 / FARADAY
         return w0
 
     def _bordered(self, column, row):
@@ -141,13 +148,17 @@ class ModelLinearization:
         C = (w0^T M v0) / ((c·v0)(w0^T b)); (None, inf) without an alloy."""
         if self.n_c == 0:
             return None, math.inf
+        cached = self.__dict__.get("_inventory")
+        if cached is not None:
+            return cached
         w0 = self.inventory_left_vector()
         Mw = self.system.M.T @ w0
         rhs = np.zeros(self.system.size + 1)
         rhs[-1] = 1.0
         v0 = self._bordered(w0, Mw).solve(rhs)[:-1]
         r0 = (self.system.c @ v0) * (w0 @ self.system.b) / (w0 @ (self.system.M @ v0))
-        return v0, (1.0 / r0 if r0 != 0 else math.inf)
+        self._inventory = (v0, (1.0 / r0 if r0 != 0 else math.inf))
+        return self._inventory
 
     def dc_resistance(self) -> float:
         """Z(0) [Ω], or under current control (singular J) the constant term of the Laurent
@@ -484,11 +495,84 @@ def linearize(problem, *, relative_permittivity: float | None = None,
               @ sp.diags(np.concatenate([np.sqrt(stiff), np.zeros(n - nc)])))
     Mce = _border(counter_capacitance_matrix(problem))
     Mwe = (M0 - sp.diags(sel) @ M0 @ sp.diags(sel) - Mce).tocsr()
-    region_mass = {"alloy bulk": Malloy.tocsr(), "interface": Mwe, "ceramic": Mg,
-                   "counter electrode": Mce}
+    blocked = _blocks_on_facets(problem, ["interface_blocked"])
+    region_mass = {"alloy bulk": Malloy.tocsr(), "ceramic": Mg, "counter electrode": Mce}
+    region_mass.update(_split_interface(problem, Mwe, blocked))
+    labels[nc:nc + nphi][np.isin(phi_blocks, blocked)] = REGIONS.index("constriction")
+    # sub-grid constriction: contact-node unknowns φ_c before V (contact_nodes)
+    J, M, n_cn, cn_mass = contact_nodes.augment(problem, J, M)
+    if n_cn:
+        region_mass = {k: _pad(v, n_cn) for k, v in region_mass.items()}
+        region_mass["interface"] = (region_mass["interface"] - cn_mass["removed"]
+                                    - cn_mass["blocked"] + cn_mass["active"]).tocsr()
+        region_mass["constriction"] = (region_mass.get("constriction", 0 * cn_mass["blocked"])
+                                       + cn_mass["blocked"]).tocsr()
+        b, c = _pad_vector(b, n_cn), _pad_vector(c, n_cn)
+        labels = np.concatenate([labels[:-1], np.full(n_cn, REGIONS.index("interface")),
+                                 labels[-1:]])
+    # grain boundaries (brick layer): extra φ_gb unknowns before V (nakmodel.model.ceramic)
+    J, M, n_gb, gb_mass = ceramic.augment(problem, J, M, EPSILON_0 * float(eps_r))
+    if n_gb:
+        region_mass = {k: _pad(v, n_gb) for k, v in region_mass.items()}
+        region_mass.update(gb_mass)
+        b, c = _pad_vector(b, n_gb), _pad_vector(c, n_gb)
+        labels = np.concatenate([labels[:-1], np.full(n_gb, REGIONS.index("grain boundary")),
+                                 labels[-1:]])
     system = LinearizedSystem(J, M, b, c, 0.0, labels, list(REGIONS))
+    nodes = np.arange(nc + nphi, nc + nphi + n_cn) if n_cn else None
     return ModelLinearization(system, float(problem.area_nominal), region_mass, nc, nphi,
-                              float(eps_r), float(i_dc))
+                              float(eps_r), float(i_dc), problem, nodes)
+
+
+def _pad(A: sp.spmatrix, n_gb: int) -> sp.csr_matrix:
+    """Insert n_gb zero rows/columns before the last (V) index of a bordered matrix."""
+    A = sp.csr_matrix(A)
+    n = A.shape[0]
+    P = sp.lil_matrix((n + n_gb, n))
+    P[np.arange(n - 1), np.arange(n - 1)] = 1.0
+    P[n + n_gb - 1, n - 1] = 1.0
+    P = P.tocsr()
+    return (P @ A @ P.T).tocsr()
+
+
+def _pad_vector(x: np.ndarray, n_gb: int) -> np.ndarray:
+    return np.concatenate([x[:-1], np.zeros(n_gb), x[-1:]])
+
+
+def _split_interface(problem, Mwe: sp.spmatrix, blocked) -> dict:
+    """The WE interface storage split into the contact double layer ("interface") and the
+    capacitance of resolved non-contacting area ("constriction": its charge reaches the
+    contacts only through the constriction field in the ceramic)."""
+    if blocked.size == 0:
+        return {"interface": Mwe.tocsr()}
+    Mb = _blocked_capacitance_matrix(problem)
+    return {"interface": (Mwe - Mb).tocsr(), "constriction": Mb}
+
+
+def _blocked_capacitance_matrix(problem) -> sp.csr_matrix:
+    """Bordered ∫ C_b (δV − δφ)(v_V − v_φ) w dS over the non-contacting facets."""
+    import dolfinx_solver  # noqa: F401
+
+    import ufl
+    from dolfinx import fem
+
+    from ..model import constriction
+
+    du = ufl.TrialFunction(problem.space)
+    v = ufl.TestFunction(problem.space)
+    one = fem.Constant(problem.mesh, 1.0)
+    blocked = constriction.blocked_charge(problem, one, 0.0 * problem.u[1], problem.weight
+                                          if not isinstance(problem.weight, ufl.core.expr.Expr)
+                                          else problem.weight("+"))
+    q, measure = blocked  # q = C_b w (V = 1, φ = 0)
+    a = problem.active
+    A = fem.assemble_matrix(fem.form(q * du[1]("+") * v[1]("+") * measure)).to_scipy().tocsr()
+    vec = fem.assemble_vector(fem.form(q * v[1]("+") * measure)).array
+    total = float(fem.assemble_scalar(fem.form(q * measure)))
+    col = -vec[a][:, None]
+    return sp.bmat([[A[a][:, a], sp.csr_matrix(col)],
+                    [sp.csr_matrix(col.T), sp.csr_matrix([[total]])]],
+                   format="csr")
 
 
 # ---------------------------------------------------------------------------- public API

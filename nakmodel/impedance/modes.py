@@ -9,23 +9,39 @@ the coupled diffusion/conduction/double-layer model is at equilibrium)::
 with right/left eigenvectors v_k, w_k (docs/theory/impedance.md, the exact relaxation
 spectrum).  Its DRT is a sum of lines; Σ_k R_k = Z(0) − Z_∞.
 
-Two routes:
+Three routes:
 
 * **dense** (scipy): every mode, after eliminating the unknowns without capacitance by a
   Schur complement (:meth:`LinearizedSystem.reduce`); for systems up to a few thousand
   unknowns;
+* **krylov** (default for large systems): the modes that carry the impedance, selected by
+  their residues — a rational-Krylov (multi-point Padé) reduction with real shifts
+  log-spaced over the relaxation band, its Ritz values and residues
+  (:func:`krylov_modes`); the dominant poles of Rommes & Martins (IEEE Trans. Power Syst. 21
+  (2006) 1218 [M]) are exactly the modes of large |R_k| that it converges first;
 * **slepc**: the first ``n_modes`` slowest modes by shift-and-invert Krylov–Schur
-  (two-sided, for the left eigenvectors) around σ = 0 with a MUMPS LU of J, for large
-  systems.
+  (two-sided, for the left eigenvectors) around σ = 0 with a MUMPS LU of J.  The slowest
+  modes are not the ones that carry Z (alloy diffusion modes of tiny R come first), so this
+  route is incomplete for a cell; kept for the diffusion modes themselves.
+
+Every route checks completeness: Σ R_k against the span Re Z(ω → 0) − Re Z(∞) (the
+series capacitance of the galvanostatic inventory mode apart); a shortfall > 1 % raises an
+:class:`IncompleteSpectrumWarning`.  The returned spectrum iterates as (τ, R, region) rows.
 
 Each mode is attributed to the region holding most of its stored energy
 ``v^H M_region v`` (M split by :func:`~nakmodel.impedance.model.linearize` into the alloy's
-chemical capacitance, the WE double layer, the ceramic's geometric capacitance and the CE
-double layer).
+chemical capacitance, the WE double layer ("interface"), the capacitance of non-contacting
+area, charged through the constriction field ("constriction"), the ceramic's geometric
+capacitance, the grain-boundary capacitance of a brick-layer ceramic ("grain boundary")
+and the CE double layer).  With a sub-grid constriction the blocked part of a homogenised
+interface is a capacitance between the metal and the ceramic and the active double layer sits
+behind the constriction (:mod:`nakmodel.impedance.contact_nodes`), so its constriction mode
+is attributed the same way.
 """
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -40,7 +56,14 @@ from .model import REGIONS, ModelLinearization
 DENSE_LIMIT = 1200  # dynamic unknowns; above, the default route is SLEPc (dense eig with
 # left+right vectors measured at ~16 s for 1023 unknowns on the loaded 2-core machine)
 REGION_COLOURS = {"alloy bulk": "tab:blue", "interface": "tab:red", "ceramic": "tab:green",
-                  "counter electrode": "tab:purple"}
+                  "counter electrode": "tab:purple", "grain boundary": "tab:olive",
+                  "constriction": "tab:orange"}
+#: Σ R_k may miss the span by this fraction before a warning
+COMPLETENESS_TOLERANCE = 0.01
+
+
+class IncompleteSpectrumWarning(UserWarning):
+    """The modes returned do not carry the whole span Re Z(0) − Re Z(∞)."""
 
 
 @dataclass
@@ -55,6 +78,12 @@ class ModelRelaxationSpectrum(RelaxationSpectrum):
     """
 
     series_capacitance: float = float("inf")
+    span: float = float("nan")  # Re Z(ω → 0) − Re Z(∞) of the model [Ω] (capacitor apart)
+
+    @property
+    def completeness(self) -> float:
+        """Σ R_k / span (1 for a complete spectrum)."""
+        return float(np.sum(self.R) / self.span) if self.span else float("nan")
 
     def impedance(self, frequencies) -> np.ndarray:
         Z = super().impedance(frequencies)
@@ -256,30 +285,126 @@ def slepc_modes(lin: ModelLinearization, n_modes: int = 50, tol: float = 1e-10,
     return _attach_regions(spectrum, _energies(lin, V))
 
 
+#: relaxation band of the Krylov route [Hz] and its shifts: the fastest process of a cell
+#: (bulk ceramic, ε0 εr/σ ~ ns) and the slowest (alloy diffusion, L²/D up to hours)
+KRYLOV_BAND = (1e-5, 1e9)
+KRYLOV_SHIFTS_PER_DECADE = 0.5
+KRYLOV_MOMENTS = 8
+
+
+def krylov_modes(lin: ModelLinearization, *, band=KRYLOV_BAND,
+                 shifts_per_decade: float = KRYLOV_SHIFTS_PER_DECADE,
+                 moments: int = KRYLOV_MOMENTS, drop: float = 1e-10) -> ModelRelaxationSpectrum:
+    """The modes that carry Z, by rational Krylov (multi-point Padé) reduction.
+
+    Real shifts σ_j = 2π f_j log-spaced over ``band``; at each a real sparse LU of
+    (J + σ_j M) and ``moments`` vectors x_0 = (J + σ_j M)^{-1} b, x_{m+1} = (J + σ_j M)^{-1}
+    M x_m, so the Galerkin-projected model (QᵀJQ, QᵀMQ, Qᵀb, Qᵀc; Q orthonormal) matches
+    ``moments`` moments of Z(s) at every shift (Grimme 1997 [M]).  Its poles (Ritz values
+    λ_k of the small pencil) and residues r_k = (c_r·v_k)(w_kᴴ b_r)/(w_kᴴ M_r v_k) give
+    τ_k = 1/λ_k, R_k = r_k/λ_k; the reduced pencil's inventory eigenvalue λ ≈ 0 is the
+    series capacitance, its infinite eigenvalues belong to Z(∞) (computed exactly, sparse).
+    Poles converge first where residues are large (the dominant poles), so the modes kept —
+    |R_k| > ``drop`` Σ|R| — are those that carry the impedance; the span check of
+    :func:`relaxation_spectrum` verifies that they carry all of it."""
+    from .model import _lu
+
+    system = lin.system
+    J, M = system.J.tocsc(), system.M.tocsc()
+    # galvanostatic inventory mode (λ = 0, exactly known): deflated before the reduction,
+    # Z = 1/(sC) + c^T (J + sM)^{-1} Π b with Π b = b − M v0 (w0^T b)/(w0^T M v0)
+    v0, capacitance = lin.inventory_mode()
+    b = system.b.copy()
+    if v0 is not None:
+        w0 = lin.inventory_left_vector()
+        w0M = M.T @ w0
+        norm0 = float(w0M @ v0)
+        b = b - (M @ v0) * (w0 @ b) / norm0
+
+        def deflate(x):
+            return x - v0 * (w0M @ x) / norm0
+    else:
+        def deflate(x):
+            return x
+    lo, hi = np.log10(band[0]), np.log10(band[1])
+    n_shift = max(int(np.ceil((hi - lo) * shifts_per_decade)) + 1, 2)
+    blocks = []
+    for sigma in 2 * np.pi * np.logspace(lo, hi, n_shift):
+        lu = _lu((J + sigma * M).tocsc())
+        x = deflate(lu.solve(b))
+        for _ in range(int(moments)):
+            blocks.append(x / max(np.linalg.norm(x), 1e-300))
+            x = deflate(lu.solve(M @ x))
+    Q, Rq, _ = sla.qr(np.column_stack(blocks), mode="economic", pivoting=True)
+    rank = int(np.sum(np.abs(np.diag(Rq)) > 1e-12 * np.abs(Rq[0, 0])))
+    Q = Q[:, :rank]
+    Jr, Mr = Q.T @ (J @ Q), Q.T @ (M @ Q)
+    br, cr = Q.T @ b, Q.T @ system.c
+    lam, W, V = sla.eig(Jr, Mr, left=True, right=True)
+    finite = np.isfinite(lam) & (np.abs(lam) < 1e300)
+    lam, W, V = lam[finite], W[:, finite], V[:, finite]
+    norms = np.einsum("ik,ik->k", W.conj(), Mr @ V)
+    r = (cr @ V) * (W.conj().T @ br) / norms
+    capacitance = float(capacitance)
+    R = r / lam
+    tau = 1.0 / lam
+    # complex Ritz pairs (unconverged) are folded onto the real axis: a conjugate pair's
+    # residues sum to a real number, and their |Im τ| is reported by the completeness check
+    R, tau = R.real, tau.real
+    keep = (np.abs(R) > drop * max(np.sum(np.abs(R)), 1e-300)) & (tau > 0)
+    R, tau, V = R[keep], tau[keep], V[:, keep]
+    spectrum = ModelRelaxationSpectrum(tau, R, _z_inf_sparse(system),
+                                       series_capacitance=capacitance)
+    return _attach_regions(spectrum, _energies(lin, Q @ V))
+
+
 def modes_of(lin: ModelLinearization, n_modes: int | None = None,
              method: str = "auto") -> RelaxationSpectrum:
-    """Relaxation spectrum of a linearisation: ``method`` "dense", "slepc" or "auto"
-    (dense up to :data:`DENSE_LIMIT` unknowns, else SLEPc for the slowest ``n_modes``,
-    50 if not given)."""
-    if method not in ("auto", "dense", "slepc"):
+    """Relaxation spectrum of a linearisation: ``method`` "dense", "krylov", "slepc" or
+    "auto" (dense up to :data:`DENSE_LIMIT` unknowns, else krylov, the modes that carry Z;
+    ``n_modes`` then keeps the largest |R_k|).  "slepc" gives the slowest ``n_modes`` (50 if
+    not given).  The spectrum's ``span`` is set and checked (module docstring)."""
+    if method not in ("auto", "dense", "slepc", "krylov"):
         raise ParameterError(Problem("method", "unknown eigensolver route", method,
-                                     "'auto', 'dense' or 'slepc'"))
+                                     "'auto', 'dense', 'krylov' or 'slepc'"))
     if n_modes is not None and not (isinstance(n_modes, int) and n_modes >= 1):
         raise ParameterError(Problem("n_modes", "must be a positive integer", n_modes,
                                      "integer >= 1 or None (all modes, dense)"))
     if method == "auto":
         n_dynamic = lin.system._partition()[0].size
-        method = "dense" if n_dynamic <= DENSE_LIMIT else "slepc"
-    if method == "dense":
-        spectrum = dense_modes(lin)
-        if n_modes is not None:
-            order = np.argsort(spectrum.tau)[::-1][:n_modes]
+        method = "dense" if n_dynamic <= DENSE_LIMIT else "krylov"
+    if method == "slepc":
+        spectrum = slepc_modes(lin, n_modes or 50)
+    else:
+        spectrum = dense_modes(lin) if method == "dense" else krylov_modes(lin)
+        if n_modes is not None:  # the n_modes that carry most of Z (largest |R_k|)
+            order = np.argsort(np.abs(spectrum.R))[::-1][:n_modes]
+            order = order[np.argsort(spectrum.tau[order])[::-1]]
             spectrum = ModelRelaxationSpectrum(
                 spectrum.tau[order], spectrum.R[order], spectrum.Z_inf,
                 [spectrum.region[i] for i in order], spectrum.region_weights[order],
                 spectrum.region_names, spectrum.series_capacitance)
-        return spectrum
-    return slepc_modes(lin, n_modes or 50)
+    return check_complete(lin, spectrum)
+
+
+def model_span(lin: ModelLinearization, Z_inf: complex) -> float:
+    """Re Z(ω → 0) − Re Z(∞) [Ω] (the constant of the Laurent series at 0 under current
+    control, i.e. without the series capacitor)."""
+    return float(lin.dc_resistance() - np.real(Z_inf))
+
+
+def check_complete(lin: ModelLinearization, spectrum: ModelRelaxationSpectrum,
+                   tolerance: float = COMPLETENESS_TOLERANCE) -> ModelRelaxationSpectrum:
+    """Set ``spectrum.span`` and warn (:class:`IncompleteSpectrumWarning`) when
+    |Σ R_k − span| > ``tolerance`` · span."""
+    spectrum.span = model_span(lin, spectrum.Z_inf)
+    total = float(np.sum(spectrum.R))
+    if abs(total - spectrum.span) > tolerance * abs(spectrum.span):
+        warnings.warn(f"relaxation spectrum incomplete: the {len(spectrum)} modes carry "
+                      f"sum R_k = {total:.6g} ohm of the span Re Z(0) - Re Z(inf) = "
+                      f"{spectrum.span:.6g} ohm ({100 * total / spectrum.span:.2f} %)",
+                      IncompleteSpectrumWarning, stacklevel=3)
+    return spectrum
 
 
 def relaxation_spectrum(model_or_cell, parameters=None, state=None, *, n_modes: int | None = None,
@@ -290,10 +415,13 @@ def relaxation_spectrum(model_or_cell, parameters=None, state=None, *, n_modes: 
     Same inputs as :func:`nakmodel.impedance.impedance` (``model_or_cell``: a ``Cell``, a
     cell mesh, a ``Simulation`` or a ``CoupledProblem``; ``parameters``; ``state``;
     ``area_specific``: R_k in Ω m² instead of Ω; ``relative_permittivity`` of NASICON [-]);
-    ``method``: the eigensolver, ``"auto"``, ``"dense"`` or ``"slepc"``; ``n_modes`` = None
-    gives every mode
-    for small systems (dense, up to :data:`DENSE_LIMIT` unknowns) and the slowest 50 for
-    large ones (SLEPc); an integer asks for the slowest ``n_modes``.  ``.table()`` lists
+    ``method``: the eigensolver, ``"auto"``, ``"dense"``, ``"krylov"`` or ``"slepc"``;
+    ``n_modes`` = None gives every mode for small systems (dense, up to :data:`DENSE_LIMIT`
+    unknowns) and the modes that carry Z for large ones (rational Krylov,
+    :func:`krylov_modes`); an integer keeps the ``n_modes`` of largest |R_k|.  Σ R_k is
+    checked against the span Re Z(0) − Re Z(∞) (an :class:`IncompleteSpectrumWarning`
+    beyond 1 %); the series capacitance of the galvanostatic inventory mode is
+    ``.series_capacitance``.  Iterating gives (τ, R, region) rows.  ``.table()`` lists
     (tau, R, region) rows, ``.impedance(f)`` rebuilds Z, :func:`plot_modes` draws them.
     """
     from .model import _apply_state, _parameters_of, _permittivity, build_problem, linearize
@@ -306,6 +434,7 @@ def relaxation_spectrum(model_or_cell, parameters=None, state=None, *, n_modes: 
     if area_specific:
         spectrum.R = spectrum.R * lin.area
         spectrum.Z_inf = spectrum.Z_inf * lin.area
+        spectrum.span = spectrum.span * lin.area
         spectrum.series_capacitance = spectrum.series_capacitance / lin.area
     return spectrum
 

@@ -129,6 +129,21 @@ class BlockedFilm:
         return float(tu.active_fraction(np.float64(x), xlk, xsk, w.blocking_smoothing,
                                         w.blocking_exponent, w.contact_fraction))
 
+    def constriction_resistance(self, x: float) -> float:
+        """Sub-grid constriction r_c(θ) [Ω m²] of the open area θ
+        (:func:`nakmodel.model.constriction.subgrid_resistance`; 0 without
+        ``interface.patch_size``), in series with the kinetics as in the FE model."""
+        from .constriction import subgrid_resistance
+
+        w = self.working
+        if not w.patch_size:
+            return 0.0
+        xlk, xsk, _, _ = self.boundaries()
+        theta = float(tu.open_area_fraction(np.float64(x), xlk, xsk, w.blocking_smoothing,
+                                            w.blocking_exponent, w.contact_fraction))
+        sigma = self.nasicon.conductivity_at(self.temperature)
+        return float(subgrid_resistance(theta, w.patch_size, sigma, w.patch_shape))
+
     def voltage(self, x: float, current_density: float) -> float:
         """Cell voltage [V] of a uniform film at overall Na fraction x while stripping at
         ``current_density`` [A/m^2] (> 0), steady state (double layers charged)."""
@@ -138,10 +153,11 @@ class BlockedFilm:
         x_l = float(tu.liquid_composition(np.float64(x), xlk, xln, w.blocking_smoothing))
         ocv = float(tu.ocv_vs_na(x_l, T, L0, L1, a.na_melting_point, a.na_enthalpy_of_fusion,
                                  L2))
-        i0 = w.exchange_current_density * float(tu.activity_na(x_l, T, L0, L1, L2)) ** \
+        i0 = w.exchange_current_at(T) * float(tu.activity_na(x_l, T, L0, L1, L2)) ** \
             w.cathodic_transfer_coefficient
         eta_we = _butler_volmer_overpotential(current_density / (self.active_fraction(x) * i0),
                                               w, T)
+        eta_we += current_density * self.constriction_resistance(x)
         c = self.counter
         eta_ce = _butler_volmer_overpotential(current_density / c.exchange_current_density, c, T)
         ohmic = current_density * self.pellet_thickness / self.nasicon.conductivity_at(T)

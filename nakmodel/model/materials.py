@@ -139,27 +139,84 @@ class AlloyProperties:
 
 @dataclass(frozen=True)
 class NasiconProperties:
-    """NASICON solid electrolyte (single-ion conductor)."""
+    """NASICON solid electrolyte (single-ion conductor), optionally with grain boundaries.
+
+    ``conductivity`` is the total DC conductivity at ``reference_temperature``.  With
+    ``bulk_conductivity`` > 0 the ceramic is a brick-layer medium (grains in series with
+    their boundaries, :mod:`nakmodel.model.ceramic`): the grain-boundary part of the
+    resistivity is 1/sigma_gb = 1/sigma_total - 1/sigma_bulk at the reference temperature, the
+    bulk and grain-boundary conductivities follow their own Arrhenius laws and the total
+    is their series value; ``conductivity_activation_energy`` is then not used (it must be 0).
+    """
 
     conductivity: float = 0.5  # S/m at 25 degC [F] (5e-3 S/cm, Ma et al. 2019)
     conductivity_activation_energy: float = 0.0  # J/mol; 0 = no Arrhenius
     reference_temperature: float = 298.15  # K, where ``conductivity`` is given
     relative_permittivity: float = 100.0  # [-] [?] assumption (default_parameters.toml):
     # geometric capacitance eps0 eps_r of the ceramic (the model's mass term); 0 = none
+    bulk_conductivity: float = 0.0  # S/m; 0 = no grain boundaries (homogeneous ceramic)
+    bulk_activation_energy: float = 0.0  # J/mol
+    grain_boundary_activation_energy: float = 0.0  # J/mol
+    grain_boundary_permittivity: float = 0.0  # F/m, effective eps of the boundary response
 
     def __post_init__(self):
         _check_positive(self, {"conductivity": "S/m", "conductivity_activation_energy": "J/mol",
-                               "reference_temperature": "K", "relative_permittivity": "-"},
+                               "reference_temperature": "K", "relative_permittivity": "-",
+                               "bulk_conductivity": "S/m", "bulk_activation_energy": "J/mol",
+                               "grain_boundary_activation_energy": "J/mol",
+                               "grain_boundary_permittivity": "F/m"},
                         "nasicon",
-                        allow_zero=("conductivity_activation_energy", "relative_permittivity"))
+                        allow_zero=("conductivity_activation_energy", "relative_permittivity",
+                                    "bulk_conductivity", "bulk_activation_energy",
+                                    "grain_boundary_activation_energy",
+                                    "grain_boundary_permittivity"))
+        if self.bulk_conductivity > 0:
+            if self.bulk_conductivity <= self.conductivity:
+                raise ParameterError(Problem(
+                    "nasicon.bulk_conductivity", "must exceed the total conductivity "
+                    "(grain boundaries add resistance)", self.bulk_conductivity,
+                    f"[S/m] > nasicon.conductivity = {self.conductivity:g} S/m, or 0 (off)"))
+            if self.conductivity_activation_energy > 0:
+                raise ParameterError(Problem(
+                    "nasicon.conductivity_activation_energy", "with grain boundaries the "
+                    "bulk and grain-boundary activation energies apply",
+                    self.conductivity_activation_energy,
+                    "[J/mol] 0 when nasicon.bulk_conductivity > 0"))
 
     @classmethod
     def from_parameters(cls, params) -> NasiconProperties:
         return _from(getattr(params, "nasicon", params), cls)
 
+    @property
+    def has_grain_boundaries(self) -> bool:
+        return self.bulk_conductivity > 0
+
+    def _arrhenius(self, value, energy, temperature):
+        return value * math.exp(-energy / tu.GAS_CONSTANT
+                                * (1.0 / temperature - 1.0 / self.reference_temperature))
+
+    def bulk_conductivity_at(self, temperature: float) -> float:
+        """Grain (bulk) conductivity sigma_b(T) [S/m] (Arrhenius); the total without grain
+        boundaries."""
+        if not self.has_grain_boundaries:
+            return self.conductivity_at(temperature)
+        return self._arrhenius(self.bulk_conductivity, self.bulk_activation_energy, temperature)
+
+    def grain_boundary_conductivity_at(self, temperature: float) -> float:
+        """Effective grain-boundary conductivity of the brick layer [S/m],
+        1/sigma_gb = 1/sigma_total - 1/sigma_bulk at T_ref, Arrhenius in T; inf without."""
+        if not self.has_grain_boundaries:
+            return math.inf
+        ref = 1.0 / (1.0 / self.conductivity - 1.0 / self.bulk_conductivity)
+        return self._arrhenius(ref, self.grain_boundary_activation_energy, temperature)
+
     def conductivity_at(self, temperature: float) -> float:
-        """sigma(T) = sigma_ref exp(-Ea/R (1/T - 1/T_ref)) [S/m] (Arrhenius,
-        docs/theory/ceramic.md)."""
+        """Total DC conductivity sigma(T) [S/m]: sigma_ref exp(-Ea/R (1/T - 1/T_ref))
+        (Arrhenius, docs/theory/ceramic.md), or with grain boundaries the brick-layer series
+        value 1/sigma = 1/sigma_b(T) + 1/sigma_gb(T)."""
+        if self.has_grain_boundaries:
+            return 1.0 / (1.0 / self.bulk_conductivity_at(temperature)
+                          + 1.0 / self.grain_boundary_conductivity_at(temperature))
         ea = self.conductivity_activation_energy
         return self.conductivity * math.exp(
             -ea / tu.GAS_CONSTANT * (1.0 / temperature - 1.0 / self.reference_temperature))
@@ -181,15 +238,26 @@ class ElectrodeInterface:
     blocking_exponent: float = 1.0  # [-] f_open = (unblocked fraction)^n; 1 = coverage equals
     # the local solid fraction [?] (assumption; n > 1 blocks faster, e.g. solid K wetting the
     # ceramic preferentially)
+    blocked_capacitance: float = 0.0  # F/m^2, interface area without contact (voids) [?]
+    patch_size: float = 0.0  # m, period of sub-grid active patches (0: no sub-grid term) [?]
+    patch_shape: str = "spot"  # "spot" or "strip" (nakmodel.model.constriction)
+    exchange_current_activation_energy: float = 0.0  # J/mol, Arrhenius of i0 [?]
+    reference_temperature: float = 298.15  # K, where i0 is given
 
     def __post_init__(self):
         _check_positive(self, {
             "exchange_current_density": "A/m^2", "anodic_transfer_coefficient": "-",
             "cathodic_transfer_coefficient": "-", "double_layer_capacitance": "F/m^2",
             "contact_fraction": "-", "blocking_smoothing": "-", "blocking_exponent": "-",
+            "blocked_capacitance": "F/m^2", "patch_size": "m",
+            "exchange_current_activation_energy": "J/mol", "reference_temperature": "K",
             "solid_k_exchange_current_density": "A/m^2"},
             "interface",
-            allow_zero=("double_layer_capacitance",))
+            allow_zero=("double_layer_capacitance", "blocked_capacitance", "patch_size",
+                        "exchange_current_activation_energy"))
+        if self.patch_shape not in ("spot", "strip"):
+            raise ParameterError(Problem("interface.patch_shape", "unknown patch shape",
+                                         self.patch_shape, "'spot' or 'strip'"))
         if self.contact_fraction > 1.0:
             raise ParameterError(Problem("interface.contact_fraction", "must be <= 1",
                                          self.contact_fraction, "[-] in (0, 1]"))
@@ -197,3 +265,9 @@ class ElectrodeInterface:
     @classmethod
     def from_parameters(cls, params, section: str = "interface") -> ElectrodeInterface:
         return _from(getattr(params, section, params), cls)
+
+    def exchange_current_at(self, temperature: float) -> float:
+        """i0(T) = i0_ref exp(-E_a/R (1/T - 1/T_ref)) [A/m^2] (Arrhenius; E_a = 0: constant)."""
+        return self.exchange_current_density * math.exp(
+            -self.exchange_current_activation_energy / tu.GAS_CONSTANT
+            * (1.0 / temperature - 1.0 / self.reference_temperature))

@@ -95,8 +95,8 @@ import ufl
 from dolfinx import fem
 
 from ..errors import ConvergenceError, ParameterError, Problem
+from . import constriction, two_phase
 from . import thermo_ufl as tu
-from . import two_phase
 from .interface import ActivityExchangeCurrent, ButlerVolmer, ConstantExchangeCurrent
 from .materials import AlloyProperties, ElectrodeInterface, NasiconProperties
 from .solvers import FIELDS, converged_reason_name, linear_solver_for
@@ -467,13 +467,16 @@ class CoupledProblem:
             eps_geo=tu.EPSILON_0 * self.nasicon.relative_permittivity,
             v_na=a.na_molar_volume, v_k=a.k_molar_volume, K=self.potassium,
             tm_na=a.na_melting_point, dh_na=a.na_enthalpy_of_fusion, contact=contact,
-            i0_we=self.working.exchange_current_density,
-            i0_ce=self.counter.exchange_current_density,
-            cdl_we=self.working.double_layer_capacitance * contact,
+            i0_we=self.working.exchange_current_at(T),
+            i0_ce=self.counter.exchange_current_at(T),
+            cdl_we=constriction.contact_capacitance(self.working, contact),
             cdl_ce=self.counter.double_layer_capacitance,
             blocking_exponent=self.working.blocking_exponent,
             phase_smoothing=a.phase_smoothing,
-            i0_solid_k=self.working.solid_k_exchange_current_density)
+            # Arrhenius of i0 also for reduction on solid K (same activation energy)
+            i0_solid_k=self.working.solid_k_exchange_current_density
+            * self.working.exchange_current_at(T) / self.working.exchange_current_density,
+            **constriction.constants(self, sigma))
         self._values = values
         self._constants = {name: fem.Constant(msh, float(v)) for name, v in values.items()}
         k = self._constants
@@ -525,15 +528,21 @@ class CoupledProblem:
         if self._extra_mass is not None:
             m_u = m_u + self._extra_mass(self, v)
         m_G = cdl_we * (Vw - phi("+")) * wp * self.dS_contact_nodal
+        blocked = constriction.blocked_charge(self, Vw, phi, wp)  # voids: C_b (V - phi)
+        if blocked is not None:
+            m_u = m_u - blocked[0] * vp("+") * blocked[1]
+            m_G = m_G + blocked[0] * blocked[1]
 
         self._forms = {
             "R": fem.form(R), "J": fem.form(ufl.derivative(R, self.u, du)),
             "R_V": fem.form(R_V), "G": fem.form(G), "G_u": fem.form(G_u), "G_V": fem.form(G_V),
             "M": fem.form(ufl.derivative(m_u, self.u, du)),
             "M_uV": fem.form(ufl.diff(cdl_we * (Vw - phi("+")), Vw) * (-vp("+")) * wp
-                             * self.dS_contact_nodal),
+                             * self.dS_contact_nodal
+                             + constriction.blocked_form(blocked, -vp("+"), Vw)),
             "M_Gu": fem.form(ufl.derivative(m_G, self.u, v)),
-            "M_GV": fem.form(cdl_we * wp * self.dS_contact_nodal),
+            "M_GV": fem.form(cdl_we * wp * self.dS_contact_nodal
+                             + constriction.blocked_form(blocked, 1.0, Vw)),
             "m_u": fem.form(m_u), "m_G": fem.form(m_G),
         }
         one = fem.Constant(msh, 1.0)
@@ -621,16 +630,24 @@ class CoupledProblem:
         else:
             i0 = self.exchange_we.value(activity)
             i0_solid = k["i0_solid_k"] / k["i0_we"] * i0
-        i, f_open = two_phase.interface_current(
-            self.kinetics_we, eta, i0, i0_solid, ph.open_fraction(x), k["T"], k["smooth"],
-            k["blocking_exponent"], k["contact"])
+        f_open_k = ph.open_fraction(x)
+
+        def law(e):
+            return two_phase.interface_current(
+                self.kinetics_we, e, i0, i0_solid, f_open_k, k["T"], k["smooth"],
+                k["blocking_exponent"], k["contact"])[0]
+
+        f_open = f_open_k ** k["blocking_exponent"]
         # area passing current in the present direction (reduction: all wetted area;
         # oxidation: the open area + theta of the covered one): weights of the reported
-        # mean OCV and overpotential
+        # mean OCV and overpotential, and the active area of the sub-grid constriction, in
+        # series with the law (nakmodel.model.constriction)
         f_act = k["contact"] * (f_open + (1.0 - f_open)
                                 * two_phase.oxidation_gate(eta, k["T"], k["smooth"]))
+        f_area = f_act
+        i = constriction.faradaic_current(self, eta, i0, f_act, f_area, law=law)
         return i, {"x": x, "x_liquid": x_l, "liquid_fraction": f_l, "ocv": ocv, "eta": eta,
-                   "i0": i0, "f_active": f_act}
+                   "i0": i0, "f_active": f_act, "f_area": f_area}
 
     def counter_current(self, phi):
         """Faradaic current density CE metal -> NASICON [A/m^2], eta_CE = 0 - phi - 0."""
@@ -909,6 +926,13 @@ class CoupledProblem:
         self._A = fpetsc.create_matrix(f["J"])
         self._Mp = fpetsc.assemble_matrix(f["M"], bcs=self._bcs, diag=0.0)
         self._Mp.assemble()
+        # M couples DOFs that J does not (the blocked capacitance on the non-contacting
+        # facets): give A the union pattern once, so that A += M/dt stays a subset update
+        self._A.assemble()
+        self._A.setOption(PETSc.Mat.Option.NEW_NONZERO_ALLOCATION_ERR, False)
+        self._A.axpy(1.0, self._Mp, structure=PETSc.Mat.Structure.DIFFERENT_NONZERO_PATTERN)
+        self._A.axpy(-1.0, self._Mp, structure=PETSc.Mat.Structure.SUBSET_NONZERO_PATTERN)
+        self._A.zeroEntries()
         self._vecs = {name: fpetsc.create_vector(f["R"].function_spaces[0])
                       for name in ("R", "R_V", "G_u", "M_uV", "M_Gu", "m_u", "y", "z", "r")}
         ksp = PETSc.KSP().create(self.mesh.comm)

@@ -225,9 +225,6 @@ def active_fraction(x, x_liquidus_k: float, x_solid_k: float, smoothing: float,
     analytic thin-film limit is :class:`nakmodel.model.blocked_film.BlockedFilm`, the
     smoothing s changes it by < 2.5 % of the inventory; n > 1 brings the rise forward.
     """
-    f_k = smooth_max(unblocked_fraction(x, x_liquidus_k, smoothing, x_solid_k), 0.0,
-                     smoothing * smoothing)
-    f_open = f_k**exponent
     delta = smoothing * smoothing * x_liquidus_k
     # Na content seen by the kinetics: x for x >> 1e-3 delta, exponentially small below 0.
     # A depleted node (x -> 0, or a P1 undershoot x < 0) passes no current, so under
@@ -235,4 +232,17 @@ def active_fraction(x, x_liquidus_k: float, x_solid_k: float, smoothing: float,
     # the node being drained into negative content (smooth_max's 1/|x| tail did that: V then
     # grew only like ln|x| and the content ran into the admissible bound).
     x_plus = smooth_positive_part(x, 1e-3 * delta)
-    return contact * (f_open + (1.0 - f_open) * smoothing) * x_plus / (x_plus + delta)
+    return (open_area_fraction(x, x_liquidus_k, x_solid_k, smoothing, exponent, contact)
+            * x_plus / (x_plus + delta))
+
+
+def open_area_fraction(x, x_liquidus_k: float, x_solid_k: float, smoothing: float,
+                       exponent: float = 1.0, contact: float = 1.0):
+    """Interface area not covered by solid K, per nominal area [-] (the area factor of
+    :func:`active_fraction`, without its Na-depletion factor):
+    contact [f_o + (1 - f_o) s],  f_o = max(f_K, 0)^n.  The sub-grid constriction
+    (:mod:`nakmodel.model.constriction`) depends on this area, not on the Na content."""
+    f_k = smooth_max(unblocked_fraction(x, x_liquidus_k, smoothing, x_solid_k), 0.0,
+                     smoothing * smoothing)
+    f_open = f_k**exponent
+    return contact * (f_open + (1.0 - f_open) * smoothing)

@@ -36,8 +36,12 @@ from ..io_utils import atomic_savefig, atomic_write_text
 from ..units import to_si
 from . import parse_compositions, unknown_option_problems
 
-VERSION = 2  # 2: issue #11 (phase-correct potential, blocking law)
-_REGIONS = ("alloy bulk", "interface", "ceramic", "counter electrode")
+VERSION = 3  # 2: issue #11 (phase-correct potential, blocking law); 3: issue #12 (grain-
+# boundary and constriction columns, residue-selected complete modes, brick-layer ceramic)
+_REGIONS = ("alloy bulk", "interface", "ceramic", "counter electrode", "grain boundary",
+            "constriction")
+_REGION_KEYS = ("R_alloy_ohm_cm2", "R_interface_ohm_cm2", "R_ceramic_ohm_cm2",
+                "R_counter_ohm_cm2", "R_grain_boundary_ohm_cm2", "R_constriction_ohm_cm2")
 
 
 class Scenario(StrEnum):
@@ -75,13 +79,13 @@ _ALLOWED = {"scenario", "compositions", "f_min", "f_max", "points_per_decade", "
             "spot_radius", "currents", "hold", "drt"}
 OPTIONS = ("f_min", "f_max", "points_per_decade", "spot_radius", "hold")
 OPTION_UNITS = {"f_min": "Hz", "f_max": "Hz", "spot_radius": "m", "hold": "s"}
-OUTPUTS = ("R_total_ohm_cm2", "R_alloy_ohm_cm2", "R_interface_ohm_cm2", "R_ceramic_ohm_cm2",
-           "R_counter_ohm_cm2", "R_unresolved_ohm_cm2", "tau_interface_s",
+OUTPUTS = ("R_total_ohm_cm2", *_REGION_KEYS, "R_unresolved_ohm_cm2", "tau_interface_s",
            "series_capacitance_F_cm2")
 OUTPUT_UNITS = {"label": None, "dc_current_mA_cm2": "mA/cm^2", "voltage_V": "V",
                 "R_total_ohm_cm2": "ohm cm^2", "modes": None, "R_unresolved_ohm_cm2": "ohm cm^2",
                 "R_alloy_ohm_cm2": "ohm cm^2", "R_interface_ohm_cm2": "ohm cm^2",
                 "R_ceramic_ohm_cm2": "ohm cm^2", "R_counter_ohm_cm2": "ohm cm^2",
+                "R_grain_boundary_ohm_cm2": "ohm cm^2", "R_constriction_ohm_cm2": "ohm cm^2",
                 "tau_interface_s": "s", "series_capacitance_F_cm2": "F/cm^2"}
 """Unit of every column of impedance_summary.csv and of the sweep outputs (area-specific
 values in the display units their names say)."""
@@ -153,6 +157,9 @@ def parse_options(table: dict, prefix: str, params) -> ImpedanceOptions:
     drt = table.get("drt", True)
     if not isinstance(drt, bool):
         problems.append(Problem(f"{prefix}.drt", "must be true or false", drt, "bool"))
+    if params is not None:
+        for i, comp in enumerate(comps):
+            problems += liquid_problems(comp, params, f"{prefix}.compositions[{i}]")
     if problems:
         raise ParameterError(problems)
     return ImpedanceOptions(scenario, tuple(comps), f_min, f_max, ppd, geometry, spot,
@@ -171,8 +178,41 @@ def build_cell(options: ImpedanceOptions, params):
     return Cell.from_parameters(params, geometry=options.geometry.value, contact=contact)
 
 
-def _problem(options, params, x_na):
+def liquid_problems(comp, params, key: str) -> list[Problem]:
+    """A pristine spectrum is of a liquid alloy: a Problem naming the temperature when
+    ``comp`` is not inside the liquid window at ``params.temperature``
+    (:func:`nakmodel.thermo.liquid_window`; below the eutectic nothing is liquid), so that a
+    temperature study stops with this error where the alloy solidifies."""
+    from .. import thermo
+
+    T = params.temperature
+    low, high = (float(v) for v in thermo.liquid_window(T, params))
+    x = float(getattr(comp, "x_na", comp))
+    if math.isnan(low):
+        te, _ = thermo.eutectic(params)
+        return [Problem("temperature", f"the alloy {comp} ({key}) is solid at "
+                        f"{T - 273.15:.1f} degC: below the eutectic", T,
+                        f"[K] >= {te:.2f} K ({te - 273.15:.1f} degC) and inside the liquid "
+                        "window of the composition")]
+    if low < x < high:
+        return []
+    return [Problem("temperature", f"the alloy {comp} ({key}) solidifies at "
+                    f"{T - 273.15:.1f} degC: outside the liquid window", T,
+                    f"[K] where x_Na is in the liquid window; at this temperature it is "
+                    f"({low:.3f}, {high:.3f})")]
+
+
+def _problem(options, params, comp):
+    """(problem, parameters) of the pristine cell for the composition ``comp``
+    (a :class:`Composition` or x_Na); refused unless the alloy is liquid."""
     from ..impedance.model import build_problem
+
+    if not isinstance(comp, Composition):
+        comp = Composition(x_na=float(comp))
+    problems = liquid_problems(comp, params, "alloy.composition")
+    if problems:
+        raise ParameterError(problems)
+    x_na = comp.x_na
 
     p = params.replace({"alloy.composition": {"x_Na": float(x_na)}})
     return build_problem(build_cell(options, p).build_mesh(), p), p
@@ -187,19 +227,18 @@ def _analyse(problem, params, options, label):
     f = options.frequencies
     spectrum = _spectrum(f, lin.impedance(f), lin, False, "galvanostatic").with_label(label)
     exact = lin.system._partition()[0].size <= DENSE_LIMIT
-    modes = modes_of(lin, None if exact else 50)
+    modes = modes_of(lin)  # dense, or the residue-selected modes (rational Krylov)
     area = lin.area
     z_r0 = lin.dc_resistance()
     row = {"label": label, "dc_current_mA_cm2": lin.current_density / _A_PER_M2_PER_MA_CM2,
            "voltage_V": float(problem.voltage.value),
            "R_total_ohm_cm2": 1e4 * area * z_r0, "modes": "all (dense)" if exact
-           else f"slowest {len(modes)} (SLEPc); faster ones in R_unresolved"}
+           else f"{len(modes)} residue-selected (rational Krylov); the rest in R_unresolved"}
     sums = {r: float(np.sum(modes.R[[g == r for g in modes.region]])) if len(modes) else 0.0
             for r in _REGIONS}
     row["R_unresolved_ohm_cm2"] = 0.0 if exact else 1e4 * area * (
         z_r0 - modes.Z_inf.real - modes.total_resistance)
-    for r, key in zip(_REGIONS, ("R_alloy_ohm_cm2", "R_interface_ohm_cm2", "R_ceramic_ohm_cm2",
-                                 "R_counter_ohm_cm2"), strict=True):
+    for r, key in zip(_REGIONS, _REGION_KEYS, strict=True):
         row[key] = 1e4 * area * sums[r]
     iface = [(t, R) for t, R, g in modes.table() if g == "interface"]
     row["tau_interface_s"] = max(iface, key=lambda tr: tr[1])[0] if iface else math.nan
@@ -210,7 +249,7 @@ def _analyse(problem, params, options, label):
 def run_point(study, point_dir: Path) -> dict:
     """One pristine spectrum for the point's parameters; writes its spectrum and modes."""
     params, options = study.parameters, study.options
-    problem, p = _problem(options, params, params.alloy.composition.x_na)
+    problem, p = _problem(options, params, params.alloy.composition)
     spectrum, modes, row, area = _analyse(problem, p, options, "point")
     point_dir = Path(point_dir)
     point_dir.mkdir(parents=True, exist_ok=True)
@@ -239,11 +278,11 @@ def _states(options, params):
 
     if options.scenario is Scenario.PRISTINE:
         for comp in options.compositions:
-            problem, p = _problem(options, params, comp.x_na)
+            problem, p = _problem(options, params, comp)
             yield comp.label or f"x_Na={comp.x_na:.3f}", problem, p
         return
     comp = params.alloy.composition
-    problem, p = _problem(options, params, comp.x_na)
+    problem, p = _problem(options, params, comp)
     name = comp.label or f"x_Na={comp.x_na:.3f}"
     yield f"{name} OCV", problem, p
     for i_dc in options.currents:
@@ -336,16 +375,18 @@ def run(study, outdir: Path, progress=None) -> list[Path]:
              + f"; {options.f_min:g}–{options.f_max:g} Hz, {options.points_per_decade}/decade.",
              "", "Resistances are sums of the model's exact relaxation modes by region "
              "(Ω cm², nominal area); the Na-inventory capacitor of galvanostatic control is "
-             "excluded (series capacitance).  Large models (SLEPc route) resolve only the "
-             "slowest modes; the rest of Z_R(0) is in 'unresolved'.", "",
+             "excluded (series capacitance).  Large models keep the modes that carry Z "
+             "(rational Krylov, residue-selected); what they miss of Z_R(0) is in "
+             "'unresolved'.", "",
              "| spectrum | I_dc [mA/cm²] | V [V] | R_total | alloy | interface | ceramic | "
-             "counter | unresolved | τ_interface [s] |",
-             "|---|---|---|---|---|---|---|---|---|---|"]
+             "counter | grain boundary | constriction | unresolved | τ_interface [s] |",
+             "|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for r in rows:
         lines.append(f"| {r['label']} | {r['dc_current_mA_cm2']:.3g} | {r['voltage_V']:.4f} | "
                      f"{r['R_total_ohm_cm2']:.4g} | {r['R_alloy_ohm_cm2']:.3g} | "
                      f"{r['R_interface_ohm_cm2']:.3g} | {r['R_ceramic_ohm_cm2']:.4g} | "
-                     f"{r['R_counter_ohm_cm2']:.3g} | {r['R_unresolved_ohm_cm2']:.3g} | "
+                     f"{r['R_counter_ohm_cm2']:.3g} | {r['R_grain_boundary_ohm_cm2']:.3g} | "
+                     f"{r['R_constriction_ohm_cm2']:.3g} | {r['R_unresolved_ohm_cm2']:.3g} | "
                      f"{r['tau_interface_s']:.3g} |")
     lines += [""] + notes + ["", "![Nyquist](nyquist.png)", "", "![DRT and modes](drt_modes.png)",
                              ""]
