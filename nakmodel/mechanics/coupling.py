@@ -88,8 +88,11 @@ def _face_forms(problem) -> dict:
     c, phi = problem.u[0], problem.u[1]
     current, parts = problem.interface_current(c, phi, problem.voltage)
     w = problem.weight if hasattr(problem, "weight") else 1.0
-    dS = ufl.Measure("dS", domain=mesh, subdomain_data=facet_tags)(tag)
-    ds = ufl.Measure("ds", domain=mesh, subdomain_data=facet_tags)(tag)
+    # the quadrature degree of the problem's own forms: the estimated degree of the kinetics
+    # (exponentials of the overpotential, the phase-diagram functions) is far too high
+    md = {"quadrature_degree": int(getattr(problem, "quadrature_degree", 4))}
+    dS = ufl.Measure("dS", domain=mesh, subdomain_data=facet_tags, metadata=md)(tag)
+    ds = ufl.Measure("ds", domain=mesh, subdomain_data=facet_tags, metadata=md)(tag)
 
     def pair(expr):
         return (fem.form((expr * w)("+") * dS), fem.form(expr * w * ds))
