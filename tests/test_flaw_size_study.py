@@ -40,7 +40,7 @@ def test_one_depth_matches_handbook(tmp_path):
     assert p_fe == pytest.approx(p_hb, rel=0.02)
     # eta_c = p_c Omega_Na / F: about 41 MPa per 10 mV (physics.md §2)
     eta = float(row["critical_overpotential"])
-    assert eta == pytest.approx(p_fe * 23.75e-6 / 96485.33212, rel=1e-6)
+    assert eta == pytest.approx(p_fe * 23.75e-6 / 96485.33212331001, rel=1e-6)
 
 
 def test_negative_flaw_pressure_is_rejected_before_solving():

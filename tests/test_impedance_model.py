@@ -23,7 +23,7 @@ from nakmodel.model.materials import AlloyProperties, ElectrodeInterface, Nasico
 from nakmodel.model.meshes import interval_cell
 from nakmodel.model.problem import CoupledProblem
 
-FARADAY, GAS, T = 96485.33212, 8.314462618, 298.15
+FARADAY, GAS, T = 96485.33212331001, 8.31446261815324, 298.15
 L_N, L_A, SIGMA, EPS_R = 10e-6, 10e-6, 0.01, 100.0
 I0_WE, CDL_WE, I0_CE, CDL_CE = 50.0, 0.1, 20.0, 10.0
 

@@ -38,7 +38,7 @@ def test_spot_low_frequency_limit_is_electrolyte_resistance(spot_cell):
                                    "alloy.interdiffusivity_factor": 100.0})
     pb = build_problem(spot_cell, p)
     lin = linearize(pb, relative_permittivity=100.0)
-    rt_f = 8.314462618 * p.temperature / 96485.33212
+    rt_f = 8.31446261815324 * p.temperature / 96485.33212331001
     r_ct = rt_f / (1e6 * pb.area_contact) + rt_f / (1e6 * np.pi * B**2)
     r_ceramic = lin.dc_resistance() - r_ct
     r_ref = electrolyte_resistance(spot_cell, p)

@@ -93,7 +93,7 @@ def test_pellet_flaw_and_critical_pressure_against_handbook():
     load = mech.critical_load(cell, None)
     assert load.pressure == pytest.approx(mech.handbook_critical_pressure(10e-6, 1.25e6),
                                           rel=0.02)
-    assert load.overpotential == pytest.approx(load.pressure * 23.75e-6 / 96485.33212)
+    assert load.overpotential == pytest.approx(load.pressure * 23.75e-6 / 96485.33212331001)
     # a rigid solid deposit (no creep) at the critical overpotential reaches K_IC ...
     state = mech.FlawState(-load.overpotential, liquid_fraction=0.0,
                            plating_current_density=10.0)

@@ -51,7 +51,7 @@ def test_plating_into_a_liquid_flaw():
                                               state.plating_current_density),
                                cell.flaw, mech.FlawLoadingModel.from_parameters(
                                    params, solid_sodium=None))
-    assert solid == pytest.approx(96485.33212 * abs(state.overpotential) / 23.75e-6, rel=1e-3)
+    assert solid == pytest.approx(96485.33212331001 * abs(state.overpotential) / 23.75e-6, rel=1e-3)
     # solid Na creeps out of the mouth: far less at this rate
     creeping = mech.flaw_pressure(mech.FlawState(state.overpotential, 0.0,
                                                  state.plating_current_density),

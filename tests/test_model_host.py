@@ -21,7 +21,7 @@ from nakmodel.model.verification import constant_current_depletion, sand_depleti
 from nakmodel.parameters import load_parameters
 from nakmodel.protocol import Protocol
 
-FARADAY = 96485.33212
+FARADAY = 96485.33212331001
 
 
 @pytest.fixture(scope="module")

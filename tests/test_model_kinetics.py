@@ -12,7 +12,7 @@ from nakmodel.model.materials import ElectrodeInterface
 from nakmodel.model.meshes import interval_cell
 from nakmodel.model.problem import CoupledProblem, CurrentControl
 
-F_RT = 96485.33212 / (8.314462618 * 298.15)
+F_RT = 96485.33212331001 / (8.31446261815324 * 298.15)
 
 
 def test_butler_volmer_limits():

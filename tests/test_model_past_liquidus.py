@@ -16,7 +16,7 @@ from nakmodel.model.materials import ElectrodeInterface
 from nakmodel.model.simulation import Simulation
 from nakmodel.parameters import load_parameters
 
-FARADAY = 96485.33212
+FARADAY = 96485.33212331001
 
 
 def _params(label):

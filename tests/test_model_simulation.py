@@ -10,7 +10,7 @@ from nakmodel.model.simulation import Simulation, load_checkpoint, save_checkpoi
 from nakmodel.parameters import load_parameters
 from nakmodel.protocol import Protocol
 
-FARADAY = 96485.33212
+FARADAY = 96485.33212331001
 
 
 @pytest.fixture(scope="module")

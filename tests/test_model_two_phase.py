@@ -25,8 +25,8 @@ from nakmodel.model.problem import CoupledProblem, VoltageControl
 from nakmodel.model.simulation import Simulation
 from nakmodel.parameters import load_parameters
 
-FARADAY = 96485.33212
-R = 8.314462618
+FARADAY = 96485.33212331001
+R = 8.31446261815324
 
 
 def _conservation(res):

@@ -12,7 +12,7 @@ from nakmodel.model.simulation import Simulation
 from nakmodel.parameters import load_parameters
 from nakmodel.protocol import Protocol
 
-FARADAY = 96485.33212
+FARADAY = 96485.33212331001
 
 
 class Log:

@@ -16,7 +16,7 @@ from nakmodel.plotting.rest_recovery import (
     write_rest_recovery,
 )
 
-FARADAY = 96485.33212
+FARADAY = 96485.33212331001
 PLATED = 4.0 * 7200.0  # 0.4 mA/cm² for 2 h [C/m²]
 
 
