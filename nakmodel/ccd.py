@@ -299,14 +299,67 @@ class CCDResult:
     k_ratio_max: float = math.nan
     k_ratio: object = None
     """K_I/K_IC per row of the run (with a :class:`CrackCriterion`), else None."""
+    inventory: float = math.nan
+    """Lever-rule Na inventory of the simulated alloy to the liquidus of the scan direction
+    [C/m^2] (:func:`liquidus_inventory`); NaN when the run does not say its Na amount."""
+    capacity_over_inventory: float = math.nan
+    """Critical capacity / inventory [-] (Q/Q_inv)."""
+    inventory_limited_ccd: float = math.nan
+    """Level [A/m^2] at which the scan passes the inventory (:func:`inventory_limited_level`):
+    the CCD this protocol shows if nothing but the Na inventory limits it."""
+    level_step: float = math.nan
+    """Spacing of the protocol's current levels [A/m^2] (NaN if unknown)."""
 
     @property
     def ccd_mA_cm2(self) -> float:
+        """CCD [mA/cm^2]."""
         return self.ccd / _MA_CM2
 
     @property
     def critical_capacity_mAh_cm2(self) -> float:
+        """Critical capacity [mAh/cm^2]."""
         return self.critical_capacity / _MAH_CM2
+
+    @property
+    def inventory_mAh_cm2(self) -> float:
+        """Inventory [mAh/cm^2]."""
+        return self.inventory / _MAH_CM2
+
+    @property
+    def inventory_limited_ccd_mA_cm2(self) -> float:
+        """Inventory-limited level [mA/cm^2]."""
+        return self.inventory_limited_ccd / _MA_CM2
+
+    @property
+    def inventory_limited(self) -> bool:
+        """True when the CCD is (rule: :data:`INVENTORY_RATIO_LIMIT`) just the
+        Na inventory used up at this ramp rate: Q/Q_inv >= 0.9 and the CCD within one
+        level step (or 10 %) of the inventory-limited level.  Such a CCD depends on the
+        protocol (ramp rate, alloy thickness), it is not a property of the interface."""
+        if not (math.isfinite(self.capacity_over_inventory) and math.isfinite(self.ccd)
+                and math.isfinite(self.inventory_limited_ccd)):
+            return False
+        tolerance = max(0.1 * self.inventory_limited_ccd,
+                        self.level_step if math.isfinite(self.level_step) else 0.0)
+        return (self.capacity_over_inventory >= INVENTORY_RATIO_LIMIT
+                and abs(self.ccd - self.inventory_limited_ccd) <= tolerance * (1 + 1e-9))
+
+    def diagnosis(self) -> str:
+        """One sentence on what the CCD means (the text the CLI summary prints)."""
+        if self.limiting_mechanism == "none":
+            return (f"no criterion reached up to {self.max_current_density / _MA_CM2:.4g} "
+                    "mA/cm2 (a lower bound of the CCD)")
+        text = (f"CCD {self.ccd / _MA_CM2:.4g} mA/cm2, critical capacity "
+                f"{self.critical_capacity / _MAH_CM2:.4g} mAh/cm2, limited by "
+                f"{self.limiting_mechanism}")
+        if math.isfinite(self.capacity_over_inventory):
+            text += f"; Q/Q_inv = {self.capacity_over_inventory:.3g}"
+        if self.inventory_limited:
+            text += (f": INVENTORY-LIMITED (the scan passes the Na inventory "
+                     f"{self.inventory / _MAH_CM2:.3g} mAh/cm2 at "
+                     f"{self.inventory_limited_ccd / _MA_CM2:.4g} mA/cm2): this CCD is set "
+                     "by the ramp rate and the alloy thickness, not by the interface")
+        return text
 
     def summary(self) -> dict:
         """Flat dict of scalars (SI) for tables: ccd, critical_capacity, limiting_mechanism,
@@ -315,11 +368,24 @@ class CCDResult:
                "critical_capacity": self.critical_capacity,
                "limiting_mechanism": self.limiting_mechanism,
                "max_current_density": self.max_current_density,
-               "max_capacity": self.max_capacity, "k_ratio_max": self.k_ratio_max}
+               "max_capacity": self.max_capacity, "k_ratio_max": self.k_ratio_max,
+               "inventory": self.inventory,
+               "critical_capacity_over_inventory": self.capacity_over_inventory,
+               "ccd_inventory_limit": self.inventory_limited_ccd,
+               "inventory_limited": "yes" if self.inventory_limited else "no"}
         for name, onset in self.onsets.items():
             row[f"ccd_{name}"] = onset.current_density if onset else math.nan
             row[f"capacity_{name}"] = onset.capacity if onset else math.nan
         return row
+
+
+INVENTORY_RATIO_LIMIT = 0.9
+"""Q/Q_inv at or above which a CCD near the inventory-limited level is called
+inventory-limited (:attr:`CCDResult.inventory_limited`)."""
+
+
+class InventoryLimitedWarning(UserWarning):
+    """The CCD of a scan is the Na inventory used up at that ramp rate (protocol-dependent)."""
 
 
 @dataclass(frozen=True)
@@ -352,7 +418,8 @@ def _first_crossing(margin: np.ndarray) -> int | None:
 
 
 def extract_ccd(run, criteria=None, *, direction=None, parameters=None,
-                temperature: float | None = None) -> CCDResult:
+                temperature: float | None = None, levels=None, hold: float | None = None,
+                x_initial: float | None = None, warn: bool = True) -> CCDResult:
     """CCD and critical capacity of a current scan or staircase ``run`` by each criterion.
 
     ``run``: a :class:`~nakmodel.model.result.Result` (or an object with the columns
@@ -369,6 +436,16 @@ def extract_ccd(run, criteria=None, *, direction=None, parameters=None,
     Returns a :class:`CCDResult`: ``ccd`` [A/m²], ``critical_capacity`` [C/m²], the
     ``limiting_mechanism`` and the :class:`Onset` of each criterion (row, time [s], current
     density [A/m²], capacity [C/m²]) or None.
+
+    Inventory diagnostics (:class:`CCDResult` ``inventory``, ``capacity_over_inventory``,
+    ``inventory_limited_ccd``, ``inventory_limited``): from the run's initial Na amount
+    (``run.inventory[0]`` [mol], ``run.nominal_area`` [m^2]) and ``x_initial`` (default the
+    initial mean interface composition).  ``levels`` [A/m^2] and ``hold`` [s] of a stepped
+    protocol give the inventory-limited level by :func:`inventory_limited_level` (without
+    them: the level applied when the run's passed charge reaches the inventory) and round
+    the CCDs to the protocol level they represent; without them both are read from the
+    run's current column (:func:`stepped_protocol`).  ``warn``: issue an
+    :class:`InventoryLimitedWarning` when the CCD is inventory-limited.
     """
     criteria = tuple(default_criteria() if criteria is None else criteria)
     names = [c.name for c in criteria]
@@ -405,15 +482,69 @@ def extract_ccd(run, criteria=None, *, direction=None, parameters=None,
         onsets[crit.name] = Onset(crit.name, k, float(time[k]),
                                   _applied_level(current, k, direction.sign),
                                   float(capacity[k]))
+    from dataclasses import replace
+
+    from .display_units import snap_to_levels
+
+    level_list = [abs(float(v)) for v in levels] if levels is not None else []
+    if not level_list or hold is None:  # the stepped protocol as the run applied it
+        run_levels, run_hold = stepped_protocol(time, current, direction.sign)
+        level_list = level_list or run_levels
+        hold = run_hold if hold is None else hold
+    onsets = {name: (replace(o, current_density=snap_to_levels(o.current_density, level_list))
+                     if o is not None else None) for name, o in onsets.items()}
     reached = [o for o in onsets.values() if o is not None]
     max_i = float(np.max(np.clip(direction.sign * current, 0.0, None))) if current.size else 0.0
+    max_i = snap_to_levels(max_i, level_list)
     max_q = float(np.max(capacity)) if capacity.size else 0.0
+    diagnostics = _inventory_diagnostics(run, direction, window, capacity, current, level_list,
+                                         hold, x_initial)
     if not reached:
         return CCDResult(direction, math.nan, math.nan, "none", onsets, max_i, max_q,
-                         k_ratio_max, k_ratio)
+                         k_ratio_max, k_ratio, **diagnostics)
     first = min(reached, key=lambda o: (o.index, names.index(o.criterion)))
-    return CCDResult(direction, first.current_density, first.capacity, first.criterion, onsets,
-                     max_i, max_q, k_ratio_max, k_ratio)
+    q_inv = diagnostics["inventory"]
+    diagnostics["capacity_over_inventory"] = (first.capacity / q_inv if q_inv > 0
+                                              else math.nan)
+    result = CCDResult(direction, first.current_density, first.capacity, first.criterion,
+                       onsets, max_i, max_q, k_ratio_max, k_ratio, **diagnostics)
+    if warn and result.inventory_limited:
+        import warnings
+
+        warnings.warn(result.diagnosis(), InventoryLimitedWarning, stacklevel=2)
+    return result
+
+
+def _inventory_diagnostics(run, direction, window, capacity, current, levels, hold,
+                           x_initial) -> dict:
+    """inventory [C/m^2], inventory-limited level [A/m^2] and level step of a run."""
+    nan = math.nan
+    out = {"inventory": nan, "capacity_over_inventory": nan, "inventory_limited_ccd": nan,
+           "level_step": nan}
+    if len(levels) > 1:
+        steps = np.diff(sorted(set(levels)))
+        out["level_step"] = float(np.min(steps)) if steps.size else nan
+    try:
+        amount = float(np.asarray(run.inventory, float)[0])
+        area = float(getattr(run, "nominal_area", nan))
+        x0 = float(np.asarray(run.x_interface_mean, float)[0]) if x_initial is None \
+            else float(x_initial)
+        q_inv = liquidus_inventory(amount, area, x0, window, direction)
+    except (AttributeError, IndexError, TypeError, ValueError, ParameterError):
+        return out
+    out["inventory"] = q_inv
+    if levels and hold is not None:
+        from .display_units import clean_float
+
+        out["inventory_limited_ccd"] = clean_float(inventory_limited_level(levels, hold, q_inv))
+    else:
+        hit = np.nonzero(capacity >= q_inv)[0]
+        if hit.size and q_inv > 0:
+            from .display_units import clean_float
+
+            out["inventory_limited_ccd"] = clean_float(
+                _applied_level(current, int(hit[0]), direction.sign))
+    return out
 
 
 def liquidus_inventory(amount_na: float, area: float, x_initial: float, liquid_window,
@@ -440,6 +571,35 @@ def liquidus_inventory(amount_na: float, area: float, x_initial: float, liquid_w
         xh = float(liquid_window[1])
         fraction = (xh / (1.0 - xh)) / r0 - 1.0
     return max(0.0, FARADAY * amount_na * fraction / area)
+
+
+def stepped_protocol(time, current, sign: float = 1.0) -> tuple[list[float], float | None]:
+    """(levels [A/m^2], hold [s]) of the stepped scan a run applied: the successive
+    plateaus of constant current in direction ``sign`` (rows at rest skipped) and the
+    median duration of the complete ones (the last, cut short by the stop, is left out),
+    both to 6 significant digits; ([], None) when the run is not a stepped scan (fewer
+    than two plateaus)."""
+    t = np.asarray(time, float)
+    i = sign * np.asarray(current, float)
+    levels: list[float] = []
+    durations: list[float] = []
+    start = end = 0.0
+    for k in range(1, t.size):
+        if i[k] <= 0:
+            continue
+        if not levels or abs(i[k] - levels[-1]) > 1e-6 * abs(i[k]):
+            if levels:
+                durations.append(end - start)
+            levels.append(float(i[k]))
+            start = float(t[k - 1])  # a row holds the level applied since the previous one
+        end = float(t[k])
+    if len(levels) < 2 or not durations:
+        return [], None
+    from .display_units import clean_float
+
+    # the current column carries the solver's ~1e-9 relative noise; protocol levels are
+    # written with a few significant digits
+    return [clean_float(v, 6) for v in levels], clean_float(float(np.median(durations)), 6)
 
 
 def inventory_limited_level(levels, hold: float, inventory: float) -> float:

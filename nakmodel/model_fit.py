@@ -521,10 +521,13 @@ def write_fit_outputs(result: ModelFitResult, outdir, stem: str = "fit") -> list
     outdir.mkdir(parents=True, exist_ok=True)
     buf = io.StringIO()
     rows = result.table()
-    writer = csv.DictWriter(buf, fieldnames=list(rows[0]), lineterminator="\n")
-    writer.writeheader()
+    writer = csv.writer(buf, lineterminator="\n")
+    # long format: the values of a row are SI in that row's "unit" column
+    writer.writerow([f"{k} [SI unit of the row]" if k in ("start", "value", "std_error",
+                                                           "ci95_low", "ci95_high") else k
+                     for k in rows[0]])
     for row in rows:
-        writer.writerow({k: (repr(v) if isinstance(v, float) else v) for k, v in row.items()})
+        writer.writerow([repr(v) if isinstance(v, float) else v for v in row.values()])
     header = "".join(f"# {line}\n" for line in result.summary().splitlines())
     return [atomic_write_text(outdir / f"{stem}_parameters.toml", header + result.to_toml()),
             atomic_write_text(outdir / f"{stem}_table.csv", buf.getvalue())]

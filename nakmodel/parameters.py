@@ -307,7 +307,7 @@ class Parameters:
                 source, tag = self.sources.get(key, ("", ""))
                 unit = meta["unit"]
                 shown = value if (not unit or isinstance(value, dict | str)) else \
-                    f"{value!r} {unit}"
+                    f"{_float_text(value)} {unit}"
                 value = {"value": shown, "source": source, "tag": tag}
             group, _, name = key.partition(".")
             if name:
@@ -352,8 +352,18 @@ def _toml_inline(value) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, float):
-        return repr(value)
+        return _float_text(value)
     return str(value)
+
+
+def _float_text(value) -> str:
+    """Shortest text reading back exactly to ``value`` (values converted from units carry
+    no binary noise: :func:`nakmodel.units.to_si` keeps 15 significant digits)."""
+    from .display_units import shortest_float_text
+
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return repr(value)
+    return shortest_float_text(float(value), 17) if isinstance(value, float) else str(value)
 
 
 def iter_schema():
@@ -522,7 +532,7 @@ def load_parameters(source=None, *, base: Parameters | None = None,
             sources[key] = (str(entry.get("source", "user")), str(entry.get("tag", "user")))
         else:
             raw[key] = entry
-            sources[key] = ("user", "user")
+            sources[key] = ("user" if _origin == "dict" else _origin, "user")
         if strict_units:
             from .admissibility import plain_number_problem
 

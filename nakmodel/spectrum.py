@@ -37,6 +37,8 @@ ImpedanceUnit = Literal["ohm", "ohm cm2", "ohm m2"]
 _UNIT_FACTORS = {"ohm": 1.0, "ohm m2": 1.0, "ohm cm2": 1.0e4}
 _UNIT_LABELS = {"ohm": "Ω", "ohm cm2": "Ω cm²", "ohm m2": "Ω m²"}
 _CSV_HEADER = "frequency_Hz,Z_real_ohm,Z_imag_ohm"
+AREA_SPECIFIC_UNIT = "ohm m^2"
+"""``Spectrum.meta["unit"]`` of a spectrum holding Z·A [Ω m²] instead of Z [Ω]."""
 
 
 def _readonly(array: np.ndarray) -> np.ndarray:
@@ -154,10 +156,21 @@ class Spectrum:
 
     @classmethod
     def from_csv(cls, path, **options) -> Spectrum:
-        """Read a spectrum written by :meth:`to_csv` (or any CSV the readers understand)."""
+        """Read a spectrum written by :meth:`to_csv` (label, area and unit from its sidecar
+        ``<stem>.meta.json``) or any CSV the readers understand."""
         from .io import read_spectrum
+        from .tables import read_sidecar
 
+        meta = read_sidecar(path)
+        if meta.get("unit") == AREA_SPECIFIC_UNIT:  # values are Z·A [Ω m²], area unknown
+            options.setdefault("units", {"real": "ohm", "imag": "ohm"})
         result = read_spectrum(path, split=None, **options)
+        if meta:
+            extra = {k: v for k, v in meta.items() if k not in ("label", "area")}
+            result = cls(result.frequency, result.Z,
+                         meta.get("area") if "area" not in options else result.area,
+                         label=meta.get("label", result.label) or result.label,
+                         meta={**dict(result.meta), **extra})
         return result
 
     # ------------------------------------------------------------------ views
@@ -223,13 +236,31 @@ class Spectrum:
         d = np.diff(self.frequency)
         return bool(np.all(d > 0) or np.all(d < 0))
 
+    @property
+    def is_area_specific(self) -> bool:
+        """True when ``Z`` holds area-specific values Z·A [Ω m²] (``meta["unit"]`` is
+        ``"ohm m^2"``, e.g. ``impedance(..., area_specific=True)``), False for absolute Ω."""
+        return str(self.meta.get("unit", "ohm")) == AREA_SPECIFIC_UNIT
+
+    @property
+    def unit(self) -> str:
+        """Unit of ``Z``: ``"ohm"`` (absolute) or ``"ohm m^2"`` (area-specific)."""
+        return AREA_SPECIFIC_UNIT if self.is_area_specific else "ohm"
+
     def area_specific(self) -> np.ndarray:
-        """Area-specific impedance Z·A [Ω m²]; needs ``area``."""
+        """Area-specific impedance Z·A [Ω m²]; needs ``area`` (unless Z already is)."""
+        if self.is_area_specific:
+            return self.Z
         self._require_area("area_specific()")
         return self.Z * self.area
 
-    def values(self, unit: ImpedanceUnit = "ohm") -> np.ndarray:
-        """Z in a display unit: ``"ohm"``, ``"ohm cm2"`` or ``"ohm m2"`` (the latter need area)."""
+    def values(self, unit: ImpedanceUnit | None = "ohm") -> np.ndarray:
+        """Z in a display unit: ``"ohm"``, ``"ohm cm2"`` or ``"ohm m2"`` (the latter need area);
+        None: Ω for an absolute spectrum, Ω cm² for an area-specific one."""
+        unit = self.default_display_unit if unit is None else unit
+        if self.is_area_specific and unit == "ohm":
+            self._require_area("absolute values of an area-specific spectrum")
+            return self.Z / self.area
         if unit not in _UNIT_FACTORS:
             raise ParameterError(Problem("unit", "unknown impedance unit", unit,
                                          "one of " + ", ".join(map(repr, _UNIT_FACTORS))))
@@ -350,20 +381,21 @@ class Spectrum:
 
     # ------------------------------------------------------------------ output
     def to_csv(self, path) -> Path:
-        """Write ``frequency_Hz,Z_real_ohm,Z_imag_ohm`` with full precision (atomic write).
+        """Write ``frequency [Hz],Z_real [ohm],Z_imag [ohm]`` (``[ohm m^2]`` for an
+        area-specific spectrum) with full precision (atomic write), a plain CSV; label,
+        area, unit and meta go into the sidecar ``<stem>.meta.json`` so that
+        :meth:`from_csv` restores them."""
+        from .tables import write_sidecar
 
-        Label and area go into ``#`` comment lines, so :meth:`from_csv` restores them.
-        """
         path = Path(path)
-        lines = []
-        if self.label:
-            lines.append(f"# label: {self.label}")
-        if self.area is not None:
-            lines.append(f"# area_m2: {self.area!r}")
-        lines.append(_CSV_HEADER)
+        unit = self.unit
+        lines = [f"frequency [Hz],Z_real [{unit}],Z_imag [{unit}]"]
         for f, z in zip(self.frequency, self.Z, strict=True):
             lines.append(f"{float(f)!r},{float(z.real)!r},{float(z.imag)!r}")
         atomic_write_text(path, "\n".join(lines) + "\n")
+        meta = {k: v for k, v in dict(self.meta).items() if k not in ("label", "area")}
+        write_sidecar(path, {**meta, "label": self.label, "area": self.area,
+                             "area_unit": "m^2", "unit": unit})
         return path
 
     def to_dict(self) -> dict:
@@ -372,11 +404,17 @@ class Spectrum:
                 "imag": self.imag.tolist(), "area": self.area, "label": self.label}
 
     # ------------------------------------------------------------------ plots
-    def _display(self, unit: ImpedanceUnit):
+    @property
+    def default_display_unit(self) -> str:
+        """``"ohm cm2"`` for an area-specific spectrum, ``"ohm"`` for an absolute one."""
+        return "ohm cm2" if self.is_area_specific else "ohm"
+
+    def _display(self, unit: ImpedanceUnit | None):
+        unit = self.default_display_unit if unit is None else unit
         values = self.values(unit)
         return values, _UNIT_LABELS[unit]
 
-    def plot_nyquist(self, ax, unit: ImpedanceUnit = "ohm", **kw):
+    def plot_nyquist(self, ax, unit: ImpedanceUnit | None = None, **kw):
         """Nyquist plot −Z'' vs Z' on equal axes; ``kw`` go to ``ax.plot``. Returns ax."""
         values, label = self._display(unit)
         kw.setdefault("marker", "o")
@@ -389,7 +427,7 @@ class Spectrum:
         ax.set_aspect("equal", adjustable="datalim")
         return ax
 
-    def plot_bode(self, ax_mag, ax_phase=None, unit: ImpedanceUnit = "ohm", **kw):
+    def plot_bode(self, ax_mag, ax_phase=None, unit: ImpedanceUnit | None = None, **kw):
         """Bode plot: |Z| vs f (log-log) on ``ax_mag``, −phase [°] on ``ax_phase``.
 
         With only ``ax_mag``, the phase goes on a twin axis. Returns (ax_mag, ax_phase).

@@ -32,9 +32,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
-from scipy.optimize import brentq
 
 from .errors import ParameterError, Problem
+from .rootfind import brentq  # scipy.optimize.brentq, without importing scipy
 
 # --- physical constants (CODATA 2018) and molar masses -----------------------------------
 GAS_CONSTANT = 8.314462618  # J/(mol K)

@@ -103,7 +103,7 @@ def _string_to_si(text: str, unit: str) -> tuple[float | None, str | None]:
         quantity = quantity * registry().Quantity(1.0, "N_A")
     if quantity.dimensionality != (1.0 * target).dimensionality:
         return None, f"wrong dimension {quantity.dimensionality}"
-    return float(quantity.to(target).magnitude), None
+    return _noise_free(float(quantity.to(target).magnitude)), None
 
 
 def to_si(value, unit: str, key: str = "value", *, allow_plain_number: bool = True) -> float:
@@ -125,6 +125,8 @@ def to_si(value, unit: str, key: str = "value", *, allow_plain_number: bool = Tr
                         f"a string such as '25 degC' or '{unit}'")
             )
         result = float(value)
+    elif isinstance(value, str) and (fast := _fast_si(value, unit)) is not None:
+        result = fast
     elif isinstance(value, str):
         result, message = _string_to_si(value, unit)
         if message is not None:
@@ -136,6 +138,40 @@ def to_si(value, unit: str, key: str = "value", *, allow_plain_number: bool = Tr
         )
     if not math.isfinite(result):
         raise ParameterError(Problem(key, "must be finite (not NaN or inf)", value, expected))
+    return result
+
+
+def _fast_si(value: str, unit: str) -> float | None:
+    """SI magnitude of ``value`` by :mod:`nakmodel.unit_table` (no pint), or None when that
+    parser does not handle the text or the dimensions differ (pint then decides and
+    explains).  ``degC``/``degF`` and offsets are left to pint, except plain ``degC``."""
+    from .unit_table import N_AVOGADRO, parse
+
+    text = normalise_unit_text(value)
+    match = _NUMBER.match(text)
+    if match is None or check_expression_size(text) is not None:
+        return None  # pint's path refuses oversized expressions with the reason
+    number = float(match.group(0))
+    rest = text[match.end():].strip()
+    if unit == "K" and rest == "degC":
+        return _noise_free(number + 273.15)
+    found, target = parse(rest), parse(normalise_unit_text(unit) if unit else "")
+    if found is None or target is None:
+        return None
+    factor, dims = found
+    if unit == "J/mol" and dims == parse("J")[1]:
+        factor, dims = factor * N_AVOGADRO, target[1]
+    if dims != target[1]:
+        return None
+    result = number * factor / target[0]
+    return _noise_free(result) if math.isfinite(result) else None
+
+
+def _noise_free(result: float) -> float:
+    """15 significant digits: a unit conversion's last binary digits are noise ("1 mS/cm"
+    -> 0.1, not 0.09999999999999999); 1e-15 relative, below any physics."""
+    if result != 0.0 and math.isfinite(result):
+        return float(f"{result:.15g}")
     return result
 
 

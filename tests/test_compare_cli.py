@@ -4,6 +4,7 @@ output that `params check` accepts), bad input exit 2 before any solve."""
 from __future__ import annotations
 
 import csv
+import math
 import tomllib
 
 import dolfinx_solver  # noqa: F401, I001
@@ -66,6 +67,14 @@ def _peaks(path):
         return [row for row in csv.DictReader(handle)]
 
 
+def _table(path):
+    """(rows keyed by column name, {name: unit}, sidecar) of a CSV the package wrote."""
+    from nakmodel.tables import read_sidecar, read_table
+
+    rows, units = read_table(path)
+    return rows, units, read_sidecar(path)
+
+
 def test_same_cell_passes(files, tmp_path, capsys):
     rc = main(["compare", str(files["same"]), "--study", str(files["study"]),
                "--area", repr(files["area_cm2"]), "--out", str(tmp_path)])
@@ -74,12 +83,17 @@ def test_same_cell_passes(files, tmp_path, capsys):
     assert "tau ratio" in text and "1/1 comparisons pass" in text
     for suffix in ("_compare.csv", "_peaks.csv", "_compare.png"):
         assert (tmp_path / f"same{suffix}").stat().st_size > 0
-    rows = _peaks(tmp_path / "same_peaks.csv")
-    matched = [r for r in rows if r["tau_ratio"] != "nan"]
+    rows, units, meta = _table(tmp_path / "same_peaks.csv")
+    assert units == {"tau_measured": "s", "tau_model": "s", "tau_ratio": "-",
+                     "R_measured": "ohm*cm^2", "R_model": "ohm*cm^2", "R_ratio": "-"}
+    assert meta["unit"] == "ohm*cm^2" and meta["area_specific"] and meta["passed"]
+    matched = [r for r in rows if not math.isnan(r["tau_ratio"])]
     assert matched
     for r in matched:  # the same cell: every peak at the same τ within 5 %
-        assert abs(float(r["tau_ratio"]) - 1) < 0.05
-        assert r["unit"] == "Ω cm²"
+        assert abs(r["tau_ratio"] - 1) < 0.05
+    rows, units, _ = _table(tmp_path / "same_compare.csv")
+    assert units["frequency"] == "Hz" and units["Z_real_measured"] == "ohm*cm^2"
+    assert len(rows) > 10 and all(r["frequency"] > 0 for r in rows)
 
 
 def test_other_cell_fails_then_fit_recovers(files, tmp_path, capsys):
@@ -110,11 +124,12 @@ def test_without_area_compares_ohms_of_the_model_cell(files, tmp_path, capsys):
     text = capsys.readouterr().out
     assert rc == 0, text
     assert "no electrode area" in text
-    rows = _peaks(tmp_path / "no_area_peaks.csv")
+    rows, units, meta = _table(tmp_path / "no_area_peaks.csv")
+    assert units["R_measured"] == units["R_model"] == meta["unit"] == "ohm"
+    assert not meta["area_specific"]
     for r in rows:
-        assert r["unit"] == "Ω"
-        if r["R_ratio"] != "nan":
-            assert abs(float(r["R_ratio"]) - 1) < 0.1
+        if not math.isnan(r["R_ratio"]):
+            assert abs(r["R_ratio"] - 1) < 0.1
 
 
 @pytest.mark.parametrize("extra, match", [

@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from nakmodel.drt import LambdaBoundWarning, compute, kramers_kronig
+from nakmodel.drt import LambdaBoundWarning, compute, kramers_kronig, load_drt
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 FOLDERS = (SHARED / "peer-data", SHARED / "eis-corpus")
@@ -119,10 +119,8 @@ def test_cli_and_python_give_the_same_lambda_and_peaks(tmp_path, capsys):
             assert api.summary() in out, f"{path.name}[{k}]"
             name = re.sub(r"[^A-Za-z0-9_.-]+", "_", path.stem + (f"_{k}" if len(spectra) > 1
                                                                   else "")).strip("_")
-            text = (tmp_path / f"{name}_drt.csv").read_text().splitlines()
-            lam = float(next(line for line in text if line.startswith("# lambda =")).split("=")[1])
-            assert lam == pytest.approx(api.lam, rel=1e-5)
-            data = np.loadtxt([line for line in text if not line.startswith("#")][1:],
-                              delimiter=",")
-            np.testing.assert_allclose(data[:, 2], api.gamma, rtol=1e-8,
+            saved = load_drt(tmp_path / f"{name}_drt.csv")
+            assert saved.meta["lambda"] == pytest.approx(api.lam, rel=1e-5)
+            assert saved.R_inf == pytest.approx(api.R_inf, rel=1e-8, abs=1e-12)
+            np.testing.assert_allclose(saved.gamma, api.gamma, rtol=1e-8,
                                        atol=1e-9 * np.max(np.abs(api.gamma)))

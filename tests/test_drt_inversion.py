@@ -175,13 +175,17 @@ def test_csv_output_round_trip(tmp_path):
     Z = noisy(10 + zarc_impedance(F, 50, 1e-3, 0.8), 6)
     drt = compute(Spectrum(F, Z), uncertainty="bootstrap", n_samples=60)
     path = drt.to_csv(tmp_path / "out" / "drt.csv")
-    lines = [line for line in path.read_text().splitlines() if not line.startswith("#")]
-    data = np.genfromtxt(lines, delimiter=",", names=True)
-    np.testing.assert_allclose(data["tau_s"], drt.tau, rtol=1e-9)
-    np.testing.assert_allclose(data["gamma_ohm"], drt.gamma, rtol=1e-9, atol=1e-12)
-    np.testing.assert_allclose(data["gamma_lower_ohm"], drt.gamma_lower, rtol=1e-9, atol=1e-12)
-    assert np.all(data["gamma_lower_ohm"] <= data["gamma_upper_ohm"])
-    assert "R_inf_ohm" in path.read_text()
+    text = path.read_text()
+    assert not text.startswith("#") and text.startswith("tau [s],frequency [Hz],gamma [ohm]")
+    from nakmodel.drt import load_drt
+
+    data = load_drt(path)
+    np.testing.assert_allclose(data.tau, drt.tau, rtol=1e-9)
+    np.testing.assert_allclose(data.gamma, drt.gamma, rtol=1e-9, atol=1e-12)
+    np.testing.assert_allclose(data.gamma_lower, drt.gamma_lower, rtol=1e-9, atol=1e-12)
+    assert np.all(data.gamma_lower <= data.gamma_upper)
+    assert data.unit == "ohm" and data.R_inf == pytest.approx(drt.R_inf, rel=1e-9)
+    assert data.polarization_resistance == pytest.approx(drt.polarization_resistance, rel=0.02)
 
 
 def test_plot_returns_axes():

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-
 import pytest
 
 from nakmodel.errors import ParameterError
@@ -33,7 +31,10 @@ def test_one_depth_matches_handbook(tmp_path):
     written = study.run(tmp_path)
     assert (tmp_path / "flaw_size.png") in written
     with open(tmp_path / "flaw_size.csv") as handle:
-        (row,) = list(csv.DictReader(handle))
+        assert handle.readline().startswith("depth [m],fracture_toughness [Pa*m^0.5]")
+    from nakmodel.tables import read_table
+
+    (row,), _units = read_table(tmp_path / "flaw_size.csv")
     p_fe, p_hb = float(row["critical_pressure"]), float(row["critical_pressure_handbook"])
     # edge crack a << pellet: K_I = 1.1215 p sqrt(pi a) (Tada, Paris & Irwin) within 2 %
     assert p_fe == pytest.approx(p_hb, rel=0.02)

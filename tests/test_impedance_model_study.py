@@ -53,18 +53,20 @@ def test_pristine_run_writes_spectra_and_modes(tmp_path):
     spec = Spectrum.from_csv(tmp_path / "NaK65_spectrum.csv")
     assert len(spec) == 36 and spec.area is not None
     rows = (tmp_path / "NaK65_modes.csv").read_text().splitlines()
-    assert rows[0] == "tau_s,R_ohm_cm2,region"
+    assert rows[0] == "tau [s],R [ohm cm^2],region"
     # brick-layer ceramic (default): the grain arc L/σ_bulk is the ceramic sum, the rest of
     # L/σ_total the grain-boundary sum (Ω cm²)
     p = st.parameters
     L = p.cell.pellet_thickness
     bulk = 1e4 * L / p.nasicon.bulk_conductivity
     boundary = 1e4 * L / p.nasicon.conductivity - bulk
-    summary = (tmp_path / "impedance_summary.csv").read_text().splitlines()
-    header, values = summary[0].split(","), summary[1].split(",")
-    assert float(values[header.index("R_ceramic_ohm_cm2")]) == pytest.approx(bulk, rel=1e-6)
-    assert float(values[header.index("R_grain_boundary_ohm_cm2")]) == pytest.approx(boundary,
-                                                                                    rel=1e-6)
+    from nakmodel.tables import read_table
+
+    rows, units = read_table(tmp_path / "impedance_summary.csv")
+    assert units["R_ceramic_ohm_cm2"] == "ohm cm^2"
+    assert units["R_grain_boundary_ohm_cm2"] == "ohm cm^2"
+    assert rows[0]["R_ceramic_ohm_cm2"] == pytest.approx(bulk, rel=1e-6)
+    assert rows[0]["R_grain_boundary_ohm_cm2"] == pytest.approx(boundary, rel=1e-6)
 
 
 def test_run_point_returns_outputs(tmp_path):

@@ -34,7 +34,12 @@ def test_fracture_sweep_csv(tmp_path, capsys):
     assert _run(["fracture", "--sweep", "2e-6,20e-6", "--toughness", "1e6", "--csv",
                  str(csv)]) == 0
     lines = csv.read_text().splitlines()
-    assert lines[0].startswith("depth,fracture_toughness") and len(lines) == 3
+    assert lines[0].startswith("depth [m],fracture_toughness [Pa*m^0.5]") and len(lines) == 3
+    from nakmodel.tables import read_table
+
+    rows, units = read_table(csv)
+    assert [r["depth"] for r in rows] == [2e-6, 20e-6]
+    assert units["critical_current_density"] == "A/m^2"
 
 
 def test_fracture_bad_input():

@@ -52,12 +52,20 @@ def test_csv_round_trip(spot_and_full, tmp_path):
     _, out = spot_and_full
     res = out["full"]
     path = res.to_csv(tmp_path / "run.csv")
-    data = np.genfromtxt(path, delimiter=",", skip_header=2)
-    header = path.read_text().splitlines()[1].split(",")
+    data = np.genfromtxt(path, delimiter=",", skip_header=1)
+    header = path.read_text().splitlines()[0].split(",")
     assert header[0] == "time [s]" and "voltage [V]" in header
     col = header.index("voltage [V]")
     np.testing.assert_allclose(data[:, col], res.voltage, rtol=1e-9)
-    assert path.read_text().startswith("# termination: above 300 mV")
+    from nakmodel.model.result import Result
+    from nakmodel.tables import read_sidecar
+
+    assert read_sidecar(path)["termination"].startswith("above 300 mV")
+    back = Result.load(path)
+    assert back.termination == res.termination and len(back) == len(res)
+    np.testing.assert_allclose(back.voltage, res.voltage, rtol=1e-10)
+    assert back.nominal_area == res.nominal_area
+    np.testing.assert_allclose(back.capacity_mAh_cm2, res.capacity / 36000.0, rtol=1e-10)
 
 
 def test_plots_return_their_axes(spot_and_full):

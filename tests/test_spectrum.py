@@ -128,7 +128,9 @@ def test_csv_round_trip_is_exact_and_keeps_label_and_area(tmp_path):
     back = Spectrum.from_csv(path)
     assert back == s
     assert back.label == "cell A, 25 degC" and back.area == 1.5e-4
-    assert [p.name for p in path.parent.iterdir()] == ["s.csv"]  # no temp file left
+    # no temp file left; metadata in the sidecar, the CSV is plain with units
+    assert sorted(p.name for p in path.parent.iterdir()) == ["s.csv", "s.meta.json"]
+    assert path.read_text().startswith("frequency [Hz],Z_real [ohm],Z_imag [ohm]\n")
 
 
 @settings(max_examples=25, deadline=None)

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import csv
 import math
 
 import pytest
 
 from nakmodel.errors import ParameterError
 from nakmodel.study import load_study
+from nakmodel.tables import read_table
 
 
 def ccd_dict(**options):
@@ -54,7 +54,7 @@ def test_scan_study_end_to_end(kinds, tmp_path):
     names = {p.relative_to(tmp_path).as_posix() for p in written}
     assert {"ccd_results.csv", "ccd.png", "summary.md", "NaK50_strip/timeseries.csv"} <= names
     rows = {(r["composition"], r["direction"]): r
-            for r in csv.DictReader(open(tmp_path / "ccd_results.csv"))}
+            for r in read_table(tmp_path / "ccd_results.csv")[0]}
     assert set(rows) == {(c, d) for c in ("NaK50", "NaK80") for d in ("strip", "plate")}
     p = study.parameters
     for (_, direction), row in rows.items():

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-
 import numpy as np
 import pytest
 
@@ -53,7 +51,10 @@ def test_run_writes_results_and_capacity_follows_inventory(kinds, tmp_path):
         for f in ("timeseries.csv", "voltage.png", "interface.png", "interface_profiles.csv"):
             assert f"{label}/{f}" in names
     assert {"summary.csv", "summary.md"} <= names
-    rows = list(csv.DictReader(open(tmp_path / "summary.csv")))
+    from nakmodel.tables import read_table
+
+    rows, units = read_table(tmp_path / "summary.csv")
+    assert units["stripped_capacity"] == "C/m^2" and units["x_Na"] == "-"
     p = study.parameters
     stripped = {}
     for row in rows:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import dataclasses
 import json
 import os
@@ -23,11 +22,14 @@ PYTHON = sys.executable
 
 
 def read_csv(path) -> list[dict]:
-    with open(path, newline="") as handle:
-        return list(csv.DictReader(handle))
+    """Rows by header, output columns also by their name without the unit (the reader of
+    ``nakmodel plot``)."""
+    from nakmodel.plotting.study_plots import _read_rows
+
+    return _read_rows(path)
 
 
-def strip_run_specific(rows, drop=("wall_time_s", "pid")) -> list[dict]:
+def strip_run_specific(rows, drop=("wall_time_s", "wall_time_s [s]", "pid")) -> list[dict]:
     return [{k: v for k, v in row.items() if k not in drop} for row in rows]
 
 

@@ -25,6 +25,19 @@ def add_quiet(parser) -> None:
                         help="no progress bars or chatter")
 
 
+def add_out(parser, help_text: str = "output folder") -> None:
+    """The ``--out DIR`` option (same spelling and meaning in every subcommand)."""
+    parser.add_argument("--out", "-o", default=None, metavar="DIR", help=help_text)
+
+
+def add_params(parser) -> None:
+    """``--params FILE``: a parameter file that replaces the study's ``[parameters] file``."""
+    parser.add_argument("--params", default=None, metavar="FILE",
+                        help="parameter TOML file (e.g. a fitted set from 'nakmodel compare "
+                        "--fit') to use instead of the study's [parameters] file; the "
+                        "study's other [parameters] entries still apply on top")
+
+
 def argparse_suppress():
     import argparse
 

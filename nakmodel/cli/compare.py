@@ -8,6 +8,8 @@ resistance ratios, DRT distance) and, in ``--out``:
 
 * ``<name>_compare.csv``: Z of measurement and model per frequency;
 * ``<name>_peaks.csv``: the peak table;
+  both plain CSVs with ``name [unit]`` headers (Z and R in ``ohm*cm^2`` or ``ohm``, see
+  below) and a sidecar ``<stem>.meta.json`` (unit, DRT distance, λ, files);
 * ``<name>_compare.png``: Nyquist of both, DRT of both with the model's exact modes;
 * with ``--fit KEY ...``: ``<name>_fit_parameters.toml`` (a full parameter set that
   ``nakmodel params check`` accepts), ``<name>_fit_table.csv`` and ``<name>_fit.png``.
@@ -20,15 +22,13 @@ measured peak matched by a model peak), 1 otherwise, 2 on bad input.
 
 from __future__ import annotations
 
-import csv
-import io
 import math
 import re
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
-from ._common import add_quiet, echo
+from ._common import add_params, add_quiet, echo
 
 SUPPORTED_KINDS = {"impedance": "nakmodel.study.impedance",
                    "simulation": "nakmodel.study.simulation",
@@ -55,6 +55,7 @@ def register(sub) -> None:
 
     add_drt_options(parser, lam_help="; chosen on the measurement, reused for the model")
     parser.add_argument("--out", default="compare_out", metavar="DIR", help="output folder")
+    add_params(parser)
     parser.add_argument("--fit", nargs="+", default=None, metavar="KEY",
                         help="fit these parameters (dotted keys, e.g. "
                         "interface.exchange_current_density nasicon.conductivity)")
@@ -84,7 +85,7 @@ class StudyModel:
         return self.cell_mesh
 
 
-def model_from_study(path, composition=None) -> StudyModel:
+def model_from_study(path, composition=None, params_file=None) -> StudyModel:
     """Cell and parameters of a study file (kinds impedance, simulation, ccd): the cell the
     study would simulate, at ``composition`` (default: the study's first composition)."""
     import importlib
@@ -92,7 +93,6 @@ def model_from_study(path, composition=None) -> StudyModel:
     from ..composition import parse_composition
     from ..errors import ParameterError, Problem
     from ..io_utils import read_toml
-    from ..parameters import load_parameters
 
     path = Path(path)
     if not path.exists():
@@ -104,11 +104,9 @@ def model_from_study(path, composition=None) -> StudyModel:
         raise ParameterError(Problem("study.kind", "cannot give a cell to compare with", kind,
                                      "one of " + ", ".join(SUPPORTED_KINDS)))
     problems = []
-    try:
-        params = load_parameters(data.get("parameters", {}))
-    except ParameterError as err:
-        raise ParameterError([Problem(f"parameters.{p.key}", p.message, p.value, p.expected)
-                              for p in err.problems]) from None
+    from ..study import study_parameters
+
+    params, _file = study_parameters(data.get("parameters", {}), path.parent, params_file)
     module = importlib.import_module(SUPPORTED_KINDS[kind])
     options = module.parse_options(data.get(kind, {}), kind, params)
     operando = getattr(getattr(options, "scenario", None), "value", "pristine") != "pristine"
@@ -156,19 +154,31 @@ def _kk_text(kk) -> str:
     return f"KK {'pass' if kk.passed else 'FAIL'} (max {100 * kk.max_residual:.2g} %)"
 
 
+#: CSV unit of the compared impedances for each display unit of the comparison
+CSV_UNITS = {"Ω cm²": "ohm*cm^2", "Ω": "ohm"}
+
+
+def peak_units(unit: str) -> dict:
+    """``name -> unit`` of the peak table's columns (R in the comparison's ``unit``)."""
+    r = CSV_UNITS[unit]
+    return {"tau_measured": "s", "tau_model": "s", "tau_ratio": "-", "R_measured": r,
+            "R_model": r, "R_ratio": "-"}
+
+
 def peak_rows(cmp) -> list[dict]:
-    """The peak-matching table of a :class:`DRTComparison` as rows."""
+    """The peak-matching table of a :class:`DRTComparison` as rows (τ [s], R in the
+    comparison's unit, ratios [-])."""
     rows = []
     for m in cmp.matches:
-        rows.append({"tau_measured_s": m.a.tau, "tau_model_s": m.b.tau,
+        rows.append({"tau_measured": m.a.tau, "tau_model": m.b.tau,
                      "tau_ratio": m.tau_ratio, "R_measured": m.a.R, "R_model": m.b.R,
                      "R_ratio": m.resistance_ratio})
     nan = math.nan
     for p in cmp.unmatched_a:
-        rows.append({"tau_measured_s": p.tau, "tau_model_s": nan, "tau_ratio": nan,
+        rows.append({"tau_measured": p.tau, "tau_model": nan, "tau_ratio": nan,
                      "R_measured": p.R, "R_model": nan, "R_ratio": nan})
     for p in cmp.unmatched_b:
-        rows.append({"tau_measured_s": nan, "tau_model_s": p.tau, "tau_ratio": nan,
+        rows.append({"tau_measured": nan, "tau_model": p.tau, "tau_ratio": nan,
                      "R_measured": nan, "R_model": p.R, "R_ratio": nan})
     return rows
 
@@ -178,22 +188,17 @@ def _print_table(args, cmp, unit):
                f"{'R_meas/' + unit:>14} {'R_model/' + unit:>14} {'R ratio':>8}")
     for r in peak_rows(cmp):
         echo(args, "  " + " ".join(f"{r[k]:>{w}.4g}" for k, w in (
-            ("tau_measured_s", 11), ("tau_model_s", 11), ("tau_ratio", 9),
+            ("tau_measured", 11), ("tau_model", 11), ("tau_ratio", 9),
             ("R_measured", 14), ("R_model", 14), ("R_ratio", 8))).replace("nan", "  -"))
     echo(args, f"  DRT distance {cmp.distance:.3g}, R_pol model/measured "
                f"{cmp.polarization_resistance_ratio:.3g}")
 
 
-def _write_csv(path, rows):
-    from ..io_utils import atomic_write_text
+def _write_csv(path, rows, units, meta) -> list[Path]:
+    """A plain CSV with ``name [unit]`` headers and its ``.meta.json`` sidecar."""
+    from ..tables import write_rows, write_sidecar
 
-    buf = io.StringIO()
-    writer = csv.DictWriter(buf, fieldnames=list(rows[0]), lineterminator="\n")
-    writer.writeheader()
-    for row in rows:
-        writer.writerow({k: (repr(float(v)) if isinstance(v, float) else v)
-                         for k, v in row.items()})
-    return atomic_write_text(path, buf.getvalue())
+    return [write_rows(path, rows, units), write_sidecar(path, meta)]
 
 
 def overlay_figure(measured, model, cmp, modes, unit, title, model_label="model"):
@@ -261,7 +266,7 @@ def run(args) -> int:
             problems.append(Problem("MEASURED", "no such file", file, "an impedance file"))
     if problems:
         raise ParameterError(problems)
-    model = model_from_study(args.study, args.composition)
+    model = model_from_study(args.study, args.composition, args.params)
     area = None if args.area is None else f"{args.area} cm^2"
     spectra = []
     for file in args.files:
@@ -307,16 +312,22 @@ def run(args) -> int:
                        "matched): " + ", ".join(f"{p.tau:.3g} s/{p.R:.3g} {unit}"
                                                 for p in extrapolated))
         _print_table(args, cmp, unit)
-        rows = [{"frequency_Hz": float(fk), "Z_real_measured": float(zm.real),
+        rows = [{"frequency": float(fk), "Z_real_measured": float(zm.real),
                  "Z_imag_measured": float(zm.imag), "Z_real_model": float(zs.real),
-                 "Z_imag_model": float(zs.imag), "unit": unit}
+                 "Z_imag_model": float(zs.imag)}
                 for fk, zm, zs in zip(f, meas_view.Z, model_view.Z, strict=True)]
-        written = [_write_csv(out / f"{name}_compare.csv", rows)]
-        peaks = peak_rows(cmp) or [{"tau_measured_s": math.nan}]
-        for r in peaks:
-            r["unit"] = unit
-            r["distance"] = cmp.distance
-        written.append(_write_csv(out / f"{name}_peaks.csv", peaks))
+        z_unit = CSV_UNITS[unit]
+        meta = {"measured": str(file), "study": str(args.study), "model": model.label,
+                "unit": z_unit, "area_specific": measured.area is not None,
+                "drt_distance": cmp.distance, "lambda": cmp.a.lam,
+                "lambda_method": cmp.a.lambda_method, "passed": passed}
+        written = _write_csv(out / f"{name}_compare.csv", rows,
+                             {"frequency": "Hz", "Z_real_measured": z_unit,
+                              "Z_imag_measured": z_unit, "Z_real_model": z_unit,
+                              "Z_imag_model": z_unit}, meta)
+        nan = math.nan
+        peaks = peak_rows(cmp) or [dict.fromkeys(peak_units(unit), nan)]
+        written += _write_csv(out / f"{name}_peaks.csv", peaks, peak_units(unit), meta)
         fig = overlay_figure(meas_view, model_view, cmp, mode_lines, unit,
                              f"{measured.label or name} vs {model.label}")
         written.append(atomic_savefig(fig, out / f"{name}_compare.png", dpi=130))

@@ -1,3 +1,9 @@
-"""``nakmodel fracture``: stress intensity of a cell's surface flaw (see nakmodel.mechanics.cli)."""
+"""``nakmodel fracture``: see :mod:`nakmodel.mechanics.cli` (imported when the command is used)."""
 
-from ..mechanics.cli import register  # noqa: F401
+from __future__ import annotations
+
+
+def register(sub) -> None:
+    from ..mechanics.cli import register as register_fracture
+
+    register_fracture(sub)

@@ -32,7 +32,8 @@ def register(sub) -> None:
     parser.add_argument("--mu-rule", default="stable", choices=("stable", "first"),
                         help="M selection: stable (default) or first (Schönleber 2014)")
     parser.add_argument("--M", type=int, default=None, help="fixed number of RC elements")
-    parser.add_argument("--test", default="complex", choices=("complex", "real", "imag"))
+    parser.add_argument("--test", default="complex", choices=("complex", "real", "imag"),
+                        help="which part of Z the Lin-KK circuit is fitted to (default: both)")
     parser.add_argument("--threshold", type=float, default=1.0, metavar="PERCENT",
                         help="largest |residual| in %% of |Z| for a pass (default 1)")
     parser.add_argument("--extend", default="auto", metavar="DECADES",
@@ -113,8 +114,8 @@ def _write_outputs(out: Path, results) -> None:
     out.mkdir(parents=True, exist_ok=True)
     buffer = io.StringIO()
     table = csv.writer(buffer, lineterminator="\n")
-    table.writerow(["file", "spectrum", "points", "fmin_Hz", "fmax_Hz", "M", "mu",
-                    "extend_decades", "max_residual", "noise_percent", "passed"])
+    table.writerow(["file", "spectrum", "points [-]", "fmin [Hz]", "fmax [Hz]", "M [-]", "mu [-]",
+                    "extend_decades [-]", "max_residual [-]", "noise_percent [%]", "passed"])
     used: set[str] = set()
     for file, r in results:
         s = r.spectrum

@@ -1,3 +1,9 @@
-"""``nakmodel mesh``: build and export a cell mesh (see nakmodel.geometry.script)."""
+"""``nakmodel mesh``: build and export a cell mesh (see :mod:`nakmodel.geometry.script`)."""
 
-from ..geometry.script import register  # noqa: F401
+from __future__ import annotations
+
+
+def register(sub) -> None:
+    from ..geometry.script import register as register_mesh
+
+    register_mesh(sub)

@@ -18,7 +18,8 @@ def register(sub) -> None:
                            description="Print the whole parameter set. The TOML form is a "
                            "valid input file for `params check` and `run`.")
     show.add_argument("file", nargs="?", help="parameter TOML (default: the built-in set)")
-    show.add_argument("--format", choices=("table", "toml"), default="table")
+    show.add_argument("--format", choices=("table", "toml"), default="table",
+                      help="table (default: aligned columns) or toml (a valid parameter file)")
     add_quiet(show)
     show.set_defaults(func=run_show)
     check = psub.add_parser("check", help="validate a parameter file (exit 0, or 2 with errors)",

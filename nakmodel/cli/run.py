@@ -4,19 +4,22 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ._common import add_quiet, echo
+from ._common import add_out, add_params, add_quiet, echo
 from .sweep import add_executor_arguments, make_executor
 
 
 def register(sub) -> None:
-    parser = sub.add_parser("run", help="run a study TOML",
-                            description="Validate and run a study definition (see studies/). "
-                            "All input problems are reported before anything runs. A 'sensitivity' "
-                            "study runs its model runs through the sweep engine: resumable "
-                            "(rerun the same command), parallel with --workers/--dask-local/"
-                            "--scheduler/--mpi.")
+    parser = sub.add_parser("run", help="run a study TOML file",
+                            description="Check and run a study definition (examples in "
+                            "studies/). All input problems are reported before anything runs. "
+                            "The output folder also gets provenance.json (versions, command, "
+                            "times, host), parameters.toml (the parameter set used, with "
+                            "sources) and a copy of the study. A 'sensitivity' study runs its "
+                            "model runs through the sweep engine: resumable (rerun the same "
+                            "command), parallel with --workers/--dask-local/--scheduler/--mpi.")
     parser.add_argument("study", help="study TOML file")
-    parser.add_argument("--out", default=None, help="output folder (default: out/<study name>)")
+    add_out(parser, "output folder (default: out/<study name>)")
+    add_params(parser)
     add_executor_arguments(parser)
     add_quiet(parser)
     parser.set_defaults(func=run)
@@ -25,7 +28,7 @@ def register(sub) -> None:
 def run(args) -> int:
     from ..study import load_study
 
-    study = load_study(args.study)
+    study = load_study(args.study, params_file=args.params)
     out = Path(args.out) if args.out else Path("out") / study.name
     from ._errors import check_output_folder
 
@@ -38,7 +41,8 @@ def run(args) -> int:
                  for name in ("workers", "scheduler", "dask_local", "mpi", "timeout"))
     executor = make_executor(args) if chosen else None  # where the model runs of a
     # 'sensitivity' study go (other kinds run in this process)
-    written = study.run(out, progress=None if args.quiet else report, executor=executor)
+    written = study.run(out, progress=None if args.quiet else report, executor=executor,
+                        command=["nakmodel", *(getattr(args, "argv", None) or [])])
     for path in written:
         echo(args, f"  wrote {path}")
     return 0

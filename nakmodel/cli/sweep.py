@@ -9,7 +9,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from ._common import add_quiet, echo
+from ._common import add_out, add_params, add_quiet, echo
 
 
 def register(sub) -> None:
@@ -20,7 +20,8 @@ def register(sub) -> None:
         "a crash or kill); --retry-failed reruns failed ones. All input problems are "
         "reported before anything runs.")
     parser.add_argument("study", help="study TOML file with a [sweep] table")
-    parser.add_argument("--out", default=None, help="output folder (default: out/<study name>)")
+    add_out(parser, "output folder (default: out/<study name>)")
+    add_params(parser)
     add_executor_arguments(parser)
     parser.add_argument("--retry-failed", action="store_true", help="rerun failed points")
     parser.add_argument("--dry-run", action="store_true",
@@ -80,7 +81,7 @@ def make_executor(args):
 def run(args) -> int:
     from ..sweep import load_sweep, run_sweep
 
-    spec = load_sweep(args.study)
+    spec = load_sweep(args.study, params_file=args.params)
     out = Path(args.out) if args.out else Path("out") / spec.name
     if args.dry_run:
         return dry_run(spec, out)
@@ -94,7 +95,8 @@ def run(args) -> int:
              f"[{executor.describe()}]")
     show_bar = not args.quiet and sys.stderr.isatty()  # no bar in batch logs
     result = run_sweep(spec, out, executor=executor, progress=show_bar,
-                       retry_failed=args.retry_failed)
+                       retry_failed=args.retry_failed,
+                       command=["nakmodel", *(getattr(args, "argv", None) or [])])
     if result is None:  # an MPI worker rank
         return 0
     if result.all_ok:

@@ -29,6 +29,8 @@ _LAZY = {
     "LambdaBoundWarning": "regularization",
     "DRTSettings": "settings",
     "DEFAULT_SETTINGS": "settings",
+    "load_drt": "saved",
+    "SavedDRT": "saved",
 }
 _SEARCH = ("inversion", "result", "settings", "compare", "series", "peaks", "regularization",
            "uncertainty", "basis", "analytic")

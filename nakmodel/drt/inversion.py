@@ -404,4 +404,5 @@ def _make_result(problem: DRTProblem, x: np.ndarray, lam: float, tau_out, spectr
                area=getattr(spectrum, "area", None), label=getattr(spectrum, "label", ""),
                C=1.0 / S if S > 0 else float("inf"),
                lambda_method=choice.method if choice else "fixed",
-               lambda_at_bound=bool(choice.at_bound) if choice else False)
+               lambda_at_bound=bool(choice.at_bound) if choice else False,
+               unit=getattr(spectrum, "unit", "ohm"))

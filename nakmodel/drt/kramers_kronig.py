@@ -92,6 +92,10 @@ class KKResult:
     mu_reached: bool = True
     extend_decades: float = 0.0
 
+    def __repr__(self) -> str:
+        """One line (no arrays): :meth:`summary`."""
+        return f"KKResult({self.summary()})"
+
     @property
     def frequency(self) -> np.ndarray:
         return self.spectrum.frequency
@@ -134,18 +138,23 @@ class KKResult:
                 f"noise~{self.noise_percent:.3g}% -> {verdict}")
 
     def to_csv(self, path):
-        """Write f, measured Z, fitted Z and residuals (full precision, atomic write)."""
+        """Write f, measured Z, fitted Z and residuals (full precision, atomic write) as a
+        plain CSV with ``name [unit]`` headers (residuals are fractions of |Z|, ``[-]``); the
+        test settings (M, μ, verdict) go into the sidecar ``<stem>.meta.json``."""
         from ..io_utils import atomic_write_text
+        from ..tables import write_sidecar
 
-        lines = [f"# Lin-KK {self.test} test: M = {self.M}, mu = {self.mu!r}, "
-                 f"extend_decades = {self.extend_decades!r}, passed = {self.passed}",
-                 "frequency_Hz,Z_real_ohm,Z_imag_ohm,Zfit_real_ohm,Zfit_imag_ohm,"
-                 "residual_real,residual_imag"]
+        u = self.spectrum.unit if hasattr(self.spectrum, "unit") else "ohm"
+        lines = [f"frequency [Hz],Z_real [{u}],Z_imag [{u}],Zfit_real [{u}],Zfit_imag [{u}],"
+                 "residual_real [-],residual_imag [-]"]
         for f, z, zf, rr, ri in zip(self.spectrum.frequency.tolist(), self.spectrum.Z.tolist(),
                                     self.Z_fit.tolist(), self.residuals_real.tolist(),
                                     self.residuals_imag.tolist(), strict=True):
             lines.append(f"{f!r},{z.real!r},{z.imag!r},{zf.real!r},{zf.imag!r},{rr!r},{ri!r}")
         atomic_write_text(path, "\n".join(lines) + "\n")
+        write_sidecar(path, {"test": self.test, "M": self.M, "mu": self.mu, "c": self.c,
+                             "extend_decades": self.extend_decades, "passed": self.passed,
+                             "label": self.spectrum.label, "unit": u})
         return path
 
     def plot_residuals(self, ax, percent: bool = True, **kw):

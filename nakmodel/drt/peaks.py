@@ -18,9 +18,10 @@ from scipy.signal import peak_widths
 @dataclass(frozen=True)
 class Peak:
     """One DRT peak: ``tau`` [s] of the maximum, ``frequency`` = 1/(2πτ) [Hz],
-    ``R`` [Ω] (integral over the basin), ``fwhm`` full width at half maximum in ln τ,
-    ``height`` γ at the maximum [Ω], ``basin`` (τ_low, τ_high) [s]; ``extrapolated`` True
-    when the maximum lies outside the measured τ window (only its tail is measured)."""
+    ``R`` (integral over the basin) and ``height`` (γ at the maximum) in ``unit``: Ω for
+    the DRT of an absolute spectrum, Ω m² for an area-specific one; ``fwhm`` full width at
+    half maximum in ln τ, ``basin`` (τ_low, τ_high) [s]; ``extrapolated`` True when the
+    maximum lies outside the measured τ window (only its tail is measured)."""
 
     tau: float
     frequency: float
@@ -29,10 +30,11 @@ class Peak:
     height: float
     basin: tuple[float, float] = (0.0, 0.0)
     extrapolated: bool = False
+    unit: str = "ohm"
 
     @property
     def capacitance(self) -> float:
-        """C = τ/R [F] of the equivalent RC element."""
+        """C = τ/R of the equivalent RC element: [F], or [F/m^2] when ``unit`` is Ω m²."""
         return self.tau / self.R if self.R > 0 else float("nan")
 
 

@@ -29,7 +29,8 @@ class DRT:
     """Result of :func:`~nakmodel.drt.compute`: γ on a fine grid plus everything needed to
     re-use it.
 
-    ``tau`` [s] and ``gamma`` [Ω] (γ per unit ln τ) on the output grid; ``R_inf`` [Ω],
+    ``tau`` [s] and ``gamma`` [Ω] (γ per unit ln τ; Ω m² for an area-specific spectrum,
+    see ``unit``) on the output grid; ``R_inf`` [Ω],
     ``L`` [H], ``C`` [F] the series capacitance (``inf`` when none is fitted or needed);
     ``lam`` the regularisation parameter and ``lambda_method`` how it was chosen;
     ``lambda_at_bound`` True when the automatic choice ended at an end of the search range;
@@ -60,13 +61,22 @@ class DRT:
     lambda_method: str = "fixed"
     lambda_at_bound: bool = False
     warnings: list = field(default_factory=list, repr=False)
+    unit: str = "ohm"
+    """Unit of γ, R_inf and the peak resistances: ``"ohm"`` for the DRT of an absolute
+    spectrum, ``"ohm m^2"`` for an area-specific one (:attr:`Spectrum.unit`)."""
+
+    @property
+    def unit_text(self) -> str:
+        """``"Ω"`` or ``"Ω m²"``: the unit of γ, R∞ and the peak resistances, for text."""
+        return "Ω" if self.unit == "ohm" else "Ω m²"
 
     def __repr__(self) -> str:
         band = f", band={self.settings.get('uncertainty')}" if self.gamma_lower is not None else ""
         c = f", C={self.C:.4g} F" if np.isfinite(self.C) else ""
+        u = self.unit_text
         return (f"DRT({self.label!r}, {self.settings.get('basis', '?')}, λ={self.lam:.3g} "
-                f"({self.lambda_method}), R_inf={self.R_inf:.4g} Ω, L={self.L:.3g} H{c}, "
-                f"R_pol={self.polarization_resistance:.4g} Ω, "
+                f"({self.lambda_method}), R_inf={self.R_inf:.4g} {u}, L={self.L:.3g} H{c}, "
+                f"R_pol={self.polarization_resistance:.4g} {u}, "
                 f"{len(self.relaxations())} peaks{band})")
 
     @property
@@ -99,8 +109,9 @@ class DRT:
         """The fitted impedance as a :class:`nakmodel.spectrum.Spectrum`."""
         from ..spectrum import Spectrum
 
+        meta = {"unit": self.unit} if self.unit != "ohm" else {}
         return Spectrum(self.frequency, self.Z_model, area=self.area,
-                        label=f"DRT fit {self.label}".strip())
+                        label=f"DRT fit {self.label}".strip(), meta=meta)
 
     def impedance(self, frequency) -> np.ndarray:
         """Z(f) = R∞ + iωL + 1/(iωC) + ∫ γ/(1 + iωτ) d ln τ [Ω] at any frequencies."""
@@ -118,7 +129,8 @@ class DRT:
             prominence = self.settings.get("peak_prominence", 0.02)
         lo, hi = self.window
         tol = 1e-9
-        return [replace(p, extrapolated=not (lo * (1 - tol) <= p.tau <= hi * (1 + tol)))
+        return [replace(p, extrapolated=not (lo * (1 - tol) <= p.tau <= hi * (1 + tol)),
+                        unit=self.unit)
                 for p in find_peaks(self.tau, self.gamma, prominence=prominence)]
 
     def relaxations(self, prominence: float | None = None) -> list[Peak]:
@@ -134,45 +146,53 @@ class DRT:
         marked)."""
         bound = ", AT A BOUND of the λ range" if self.lambda_at_bound else ""
         c = f", C = {self.C:.4g} F" if np.isfinite(self.C) else ""
-        peaks = ", ".join(f"{p.tau:.3g} s/{p.R:.3g} Ω" + (" (extrapolated)" if p.extrapolated
-                                                          else "") for p in self.peaks())
-        return (f"λ = {self.lam:.3g} ({self.lambda_method}{bound}), R_inf = {self.R_inf:.4g} Ω, "
-                f"L = {self.L:.3g} H{c}, R_pol = {self.polarization_resistance:.4g} Ω; "
+        u = self.unit_text
+        peaks = ", ".join(f"{p.tau:.3g} s/{p.R:.3g} {u}" + (" (extrapolated)" if p.extrapolated
+                                                            else "") for p in self.peaks())
+        return (f"λ = {self.lam:.3g} ({self.lambda_method}{bound}), R_inf = {self.R_inf:.4g} {u}, "
+                f"L = {self.L:.3g} H{c}, R_pol = {self.polarization_resistance:.4g} {u}; "
                 f"peaks {peaks or 'none'}")
 
     def to_csv(self, path) -> Path:
-        """Write tau_s, frequency_Hz, gamma_ohm (+ band) with a commented header (atomic)."""
+        """Write ``tau [s],frequency [Hz],gamma [<unit>]`` (+ band) as a plain CSV (atomic) and
+        R_inf, L, C, λ (and whether at a bound), R_pol, the measured τ window, the unit and
+        the settings into the sidecar ``<stem>.meta.json`` (read back by
+        :func:`nakmodel.drt.load_drt`)."""
         from ..io_utils import atomic_write_text
+        from ..tables import write_sidecar
 
-        lines = [f"# nakmodel DRT {self.label}".rstrip(),
-                 f"# R_inf_ohm = {self.R_inf:.10g}",
-                 f"# L_H = {self.L:.10g}",
-                 f"# C_series_F = {self.C:.10g}",
-                 f"# lambda = {self.lam:.6g}",
-                 f"# lambda_at_bound = {self.lambda_at_bound}",
-                 f"# polarization_resistance_ohm = {self.polarization_resistance:.10g}",
-                 f"# measured_tau_window_s = {self.window[0]:.6g} {self.window[1]:.6g}"]
-        for key, value in self.settings.items():
-            lines.append(f"# {key} = {value}")
-        header = "tau_s,frequency_Hz,gamma_ohm"
+        u = self.unit
+        header = f"tau [s],frequency [Hz],gamma [{u}]"
         columns = [self.tau, 1 / (2 * np.pi * self.tau), self.gamma]
         if self.gamma_lower is not None:
-            header += ",gamma_lower_ohm,gamma_upper_ohm"
+            header += f",gamma_lower [{u}],gamma_upper [{u}]"
             columns += [self.gamma_lower, self.gamma_upper]
-        lines.append(header)
+        lines = [header]
         data = np.column_stack(columns)
         lines += [",".join(f"{v:.10g}" for v in row) for row in data]
-        return atomic_write_text(path, "\n".join(lines) + "\n")
+        path = atomic_write_text(path, "\n".join(lines) + "\n")
+        write_sidecar(path, {"label": self.label, "unit": u, "R_inf": self.R_inf,
+                             "L": self.L, "L_unit": "H", "C_series": self.C, "C_unit": "F",
+                             "lambda": self.lam, "lambda_method": self.lambda_method,
+                             "lambda_at_bound": self.lambda_at_bound,
+                             "polarization_resistance": self.polarization_resistance,
+                             "measured_tau_window_s": list(self.window),
+                             "band_level": self.band_level, "area": self.area,
+                             "settings": dict(self.settings)})
+        return path
 
     def plot(self, ax, band: bool = True, label: str | None = None, window: bool = True,
              **kw):
         """γ(τ) on a log τ axis, with the uncertainty band when available and the parts
-        outside the measured window shaded."""
-        line, = ax.semilogx(self.tau, self.gamma, label=label or self.label or "DRT", **kw)
+        outside the measured window shaded; γ in Ω, or in Ω cm² for the DRT of an
+        area-specific spectrum."""
+        scale, unit = (1e4, "Ω cm²") if self.unit != "ohm" else (1.0, "Ω")
+        line, = ax.semilogx(self.tau, self.gamma * scale, label=label or self.label or "DRT",
+                            **kw)
         if band and self.gamma_lower is not None:
             pct = f"{100 * self.band_level:.0f}% band" if self.band_level else "band"
-            ax.fill_between(self.tau, self.gamma_lower, self.gamma_upper, alpha=0.3,
-                            color=line.get_color(), lw=0, label=pct)
+            ax.fill_between(self.tau, self.gamma_lower * scale, self.gamma_upper * scale,
+                            alpha=0.3, color=line.get_color(), lw=0, label=pct)
         if window:
             lo, hi = self.window
             if self.tau.min() < lo:
@@ -180,7 +200,7 @@ class DRT:
             if self.tau.max() > hi:
                 ax.axvspan(hi, self.tau.max(), color="0.92", zorder=0, lw=0)
         ax.set_xlabel("τ / s")
-        ax.set_ylabel("γ / Ω")
+        ax.set_ylabel(f"γ / {unit}")
         return ax
 
 

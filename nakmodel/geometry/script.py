@@ -23,23 +23,48 @@ def add_cell_arguments(parser: argparse.ArgumentParser, *, geometry: str | None 
     """Add the cell options (lengths accept units: ``--pellet-radius "6.5 mm"``)."""
     if geometry is None:
         parser.add_argument("--geometry", default="axisymmetric",
-                            choices=[g.value for g in GeometryKind])
-    parser.add_argument("--pellet-radius", default=None, help="b (default: parameter set)")
-    parser.add_argument("--pellet-thickness", default=None, help="L_n")
-    parser.add_argument("--alloy-thickness", default=None, help="L_a")
-    parser.add_argument("--spot-radius", default=None, help="contact spot radius (else full)")
-    parser.add_argument("--spot-count", type=int, default=None)
-    parser.add_argument("--spot-fraction", type=float, default=None)
-    parser.add_argument("--seed", type=int, default=None, help="random spots (else periodic)")
+                            choices=[g.value for g in GeometryKind],
+                            help="cell model: 1d (uniform contact), axisymmetric (r-z section, "
+                            "default), planar (x-z section) or 3d")
+    parser.add_argument("--pellet-radius", default=None, metavar="LENGTH",
+                        help="radius of the NASICON pellet, e.g. '6.5 mm' (default: "
+                        "cell.pellet_radius of the parameter set)")
+    parser.add_argument("--pellet-thickness", default=None, metavar="LENGTH",
+                        help="thickness of the NASICON pellet, e.g. '1 mm' (default: "
+                        "cell.pellet_thickness)")
+    parser.add_argument("--alloy-thickness", default=None, metavar="LENGTH",
+                        help="thickness of the NaK alloy layer on the working side, e.g. "
+                        "'100 um' (default: cell.alloy_thickness)")
+    parser.add_argument("--spot-radius", default=None, metavar="LENGTH",
+                        help="radius of the contact spots between alloy and NASICON "
+                        "(default: full contact)")
+    parser.add_argument("--spot-count", type=int, default=None, metavar="N",
+                        help="number of contact spots (with --spot-radius)")
+    parser.add_argument("--spot-fraction", type=float, default=None, metavar="F",
+                        help="contacted area fraction in (0, 1] (with --spot-radius)")
+    parser.add_argument("--seed", type=int, default=None,
+                        help="random spot positions from this seed (default: periodic spots)")
     parser.add_argument("--blocked", action="append", default=[], metavar="X,Y,R",
-                        help="blocked disc patch x,y,radius [m] (repeatable)")
-    parser.add_argument("--flaw-depth", default=None)
-    parser.add_argument("--flaw-opening", default=None)
-    parser.add_argument("--flaw-position", default="0")
-    parser.add_argument("--mesh-size", default=None, help="element size at the interface")
-    parser.add_argument("--bulk-mesh-size", default=None)
-    parser.add_argument("--edge-mesh-size", default=None)
-    parser.add_argument("--plot", action="store_true", help="also write <stem>.png (2D)")
+                        help="a blocked (non-contacting) disc at x,y with radius R, in metres "
+                        "(repeatable)")
+    parser.add_argument("--flaw-depth", default=None, metavar="LENGTH",
+                        help="depth of a metal-filled surface flaw in the NASICON, e.g. "
+                        "'20 um' (default: no flaw)")
+    parser.add_argument("--flaw-opening", default=None, metavar="LENGTH",
+                        help="mouth width of the flaw (default: depth / 10)")
+    parser.add_argument("--flaw-position", default="0", metavar="LENGTH",
+                        help="position of the flaw along the interface (x or r, default 0)")
+    parser.add_argument("--mesh-size", default=None, metavar="LENGTH",
+                        help="element size at the alloy/NASICON interface (default: "
+                        "numerics.mesh_size)")
+    parser.add_argument("--bulk-mesh-size", default=None, metavar="LENGTH",
+                        help="element size far from the interface (default: graded from "
+                        "--mesh-size)")
+    parser.add_argument("--edge-mesh-size", default=None, metavar="LENGTH",
+                        help="element size at spot edges and the flaw tip (default: finer than "
+                        "--mesh-size)")
+    parser.add_argument("--plot", action="store_true",
+                        help="also write <stem>.png, a picture of the mesh (2D cells)")
 
 
 def _length(text):
@@ -128,13 +153,37 @@ def _run(args, geometry=None) -> int:
                               plot=getattr(args, "plot", False))
     if not getattr(args, "quiet", False):
         print(json.dumps(summary, indent=2))
+    note = size_note(int(summary["cells"]))
+    if note:
+        print(note, file=sys.stderr)
     return 0
+
+
+LARGE_MESH_CELLS = 200_000
+"""Above this many cells ``nakmodel mesh`` prints a size note (memory and solve time)."""
+
+
+def size_note(cells: int) -> str | None:
+    """A note for a large mesh: what it costs and how to make it smaller; None if small."""
+    if cells < LARGE_MESH_CELLS:
+        return None
+    return (f"note: {cells:,} cells is a large mesh (expect GBs of memory and long solves in "
+            "3D); a coarser --bulk-mesh-size or --mesh-size reduces it")
 
 
 def register(subparsers) -> None:
     """Add the ``mesh`` subcommand (for ``nakmodel/cli/mesh.py``)."""
-    parser = subparsers.add_parser("mesh", help="mesh a cell with gmsh (.msh + .xdmf)")
+    parser = subparsers.add_parser(
+        "mesh", help="build a cell mesh with gmsh and write it (.msh + .xdmf)",
+        description="Build the finite-element mesh of a cell (NASICON pellet, NaK layer, "
+        "contact spots, a surface flaw) with gmsh and write OUT/<stem>.msh and "
+        "OUT/<stem>.xdmf (+ .h5) with the physical groups the model uses; prints a JSON "
+        "summary (cell count, contact area, tags). Lengths accept units ('6.5 mm'); plain "
+        "numbers are metres.")
     add_cell_arguments(parser)
-    parser.add_argument("--out", default="meshes/out", help="output directory")
-    parser.add_argument("--stem", default="cell", help="output file stem")
+    parser.add_argument("--out", "-o", default="meshes/out", metavar="DIR",
+                        help="output folder (default meshes/out)")
+    parser.add_argument("--stem", default="cell", help="output file name stem (default cell)")
+    parser.add_argument("--quiet", "-q", action="store_true", default=argparse.SUPPRESS,
+                        help="no summary or chatter")
     parser.set_defaults(func=_run)

@@ -42,7 +42,7 @@ def check_frequencies(frequencies) -> np.ndarray:
     return f
 
 
-@dataclass
+@dataclass(repr=False)
 class RelaxationSpectrum:
     """Relaxation times τ_k [s], resistances R_k [Ω] and the region of each mode."""
 
@@ -57,8 +57,18 @@ class RelaxationSpectrum:
         return len(self.tau)
 
     def __iter__(self):
-        """(τ [s], R [Ω], region) rows, slowest first (as :meth:`table`)."""
+        """The modes as ``(tau [s], R, region)`` rows, slowest first (:meth:`table`)::
+
+            for tau, R, region in nakmodel.relaxation_spectrum(cell, p): ...
+        """
         return iter(self.table())
+
+    def __repr__(self) -> str:
+        if not len(self):
+            return f"{type(self).__name__}(0 modes, Z_inf={complex(self.Z_inf):.4g})"
+        return (f"{type(self).__name__}({len(self)} modes, tau {np.min(self.tau):.3g}-"
+                f"{np.max(self.tau):.3g} s, sum R = {self.total_resistance:.4g}, "
+                f"Z_inf = {complex(self.Z_inf).real:.4g})")
 
     @property
     def total_resistance(self) -> float:

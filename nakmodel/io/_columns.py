@@ -63,12 +63,13 @@ class Column:
 def split_name_unit(name: str) -> tuple[str, str]:
     """Split ``"freq/Hz"``, ``"Z' (Ohm)"``, ``"Freq(Hz)"``, ``"Zreal [mOhm]"`` into (base, unit).
 
-    Brackets whose content is not a unit (``"Re(Z)"``, ``"Z'(a)"``) stay in the base.
+    Brackets whose content is not a unit (``"Re(Z)"``, ``"Z'(a)"``) stay in the base;
+    ``"cycle [-]"`` (a dimensionless column as nakmodel writes it) gives ``("cycle", "-")``.
     """
     text = name.strip()
     m = re.match(r"^(.*?)\s*[\(\[]\s*([^\(\)\[\]]*)\s*[\)\]]\s*$", text)
-    if m and m.group(1) and (_looks_like_unit(m.group(2)) or (
-            len(m.group(2).strip()) > 1 and _is_role_name(m.group(1)))):
+    if m and m.group(1) and (_looks_like_unit(m.group(2)) or m.group(2).strip() == "-" or (
+            len(m.group(2).strip()) > 1 and _is_role_name(m.group(1)))):  # "[-]": no unit
         return m.group(1).strip(), m.group(2).strip()
     if "/" in text:
         base, _, unit = text.rpartition("/")

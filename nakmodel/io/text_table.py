@@ -1,11 +1,13 @@
 """Reader and writer of delimited text tables (CSV, TSV, whitespace): ``.csv .txt .tsv .dat``.
 
 Layout understood: optional preamble lines (instrument metadata), ``#`` comment lines
-(``# label: ...`` and ``# area_m2: ...`` as written by :func:`write_spectrum`), an
+(``# label: ...`` and ``# area_m2: ...`` as written by older versions), an
 optional header line whose names are matched to roles (see ``_columns``), then numeric
 rows. A file without a header is read as ``frequency [Hz], Z' [Ω], Z'' [Ω]`` (the first
 three columns) unless ``columns=`` says otherwise. Delimiters: tab, ``;``, ``,`` or
 whitespace; decimal commas are accepted with tab/semicolon/whitespace delimiters.
+The label and electrode area of a file written by nakmodel are in its sidecar
+``<stem>.meta.json`` (:mod:`nakmodel.tables`), read here too.
 """
 
 from __future__ import annotations
@@ -85,6 +87,7 @@ def read_text_table(path: Path, delimiter: str | None = None) -> Table:
             names = []
     if preamble:
         meta["preamble"] = preamble
+    _sidecar_meta(path, meta)
     # a non-numeric line after the data start is a malformed row: parse_rows names it
     data, numbers = parse_rows(path, rows, delimiter, names or None, ncols=ncols)
     if has_header and len(names) < data.shape[1]:
@@ -92,12 +95,31 @@ def read_text_table(path: Path, delimiter: str | None = None) -> Table:
     return Table(path, names, data, numbers, meta=meta, has_header=has_header)
 
 
+def _sidecar_meta(path: Path, meta: dict) -> None:
+    """Label and area [m²] from the sidecar ``<stem>.meta.json`` of a CSV written by
+    nakmodel (comment lines of older files take precedence)."""
+    from ..tables import read_sidecar
+
+    try:
+        side = read_sidecar(path)
+    except (OSError, ValueError):  # not ours, or unreadable: the table alone counts
+        return
+    if not isinstance(side, dict):
+        return
+    if side.get("label") and "label" not in meta:
+        meta["label"] = str(side["label"])
+    area = side.get("area")
+    if "area_m2" not in meta and isinstance(area, int | float) and area > 0:
+        meta["area_m2"] = float(area)
+
+
 def write_spectrum(spectrum: Spectrum | Sequence[Spectrum], path) -> Path:
     """Write a spectrum (or a series of spectra) as CSV with full float precision.
 
-    One spectrum: ``frequency_Hz,Z_real_ohm,Z_imag_ohm`` (see :meth:`Spectrum.to_csv`).
-    A list: an extra first column ``cycle`` (1, 2, ...) so that
-    ``read_spectrum(path, split="cycle")`` gives the list back. The write is atomic.
+    One spectrum: ``frequency [Hz],Z_real [ohm],Z_imag [ohm]`` (see
+    :meth:`Spectrum.to_csv`).  A list: an extra first column ``cycle [-]`` (1, 2, ...) so
+    that ``read_spectrum(path, split="cycle")`` gives the list back; the common area and
+    the labels go into the sidecar ``<stem>.meta.json``.  The write is atomic.
     """
     if isinstance(spectrum, Spectrum):
         return spectrum.to_csv(path)
@@ -107,14 +129,23 @@ def write_spectrum(spectrum: Spectrum | Sequence[Spectrum], path) -> Path:
 
         raise ParameterError(Problem("spectrum", "expected a Spectrum or a list of Spectrum",
                                      type(spectrum).__name__, "Spectrum objects"))
+    from ..tables import write_sidecar
+
     path = Path(path)
-    out = []
     areas = {s.area for s in spectra}
-    if len(areas) == 1 and spectra[0].area is not None:
-        out.append(f"# area_m2: {spectra[0].area!r}")
-    out.append("cycle,frequency_Hz,Z_real_ohm,Z_imag_ohm")
+    units = {s.unit for s in spectra}
+    if len(units) > 1:
+        from ..errors import ParameterError, Problem
+
+        raise ParameterError(Problem("spectrum", "mixes absolute and area-specific spectra",
+                                     sorted(units), "spectra in one unit"))
+    unit = units.pop()
+    out = [f"cycle [-],frequency [Hz],Z_real [{unit}],Z_imag [{unit}]"]
     for k, s in enumerate(spectra, start=1):
         for f, z in zip(s.frequency, s.Z, strict=True):
             out.append(f"{k},{float(f)!r},{float(z.real)!r},{float(z.imag)!r}")
     atomic_write_text(path, "\n".join(out) + "\n")
+    write_sidecar(path, {"labels": [s.label for s in spectra], "unit": unit,
+                         "area": spectra[0].area if len(areas) == 1 else None,
+                         "area_unit": "m^2"})
     return path

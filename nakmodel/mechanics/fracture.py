@@ -616,6 +616,12 @@ class FlawSizeTable:
                "critical_pressure", "critical_pressure_handbook", "critical_overpotential",
                "critical_overpotential_handbook", "critical_current_density",
                "critical_current_density_handbook")
+    UNITS = {"depth": "m", "fracture_toughness": "Pa*m^0.5", "K_I_per_pressure": "m^0.5",
+             "K_I_per_pressure_handbook": "m^0.5", "critical_pressure": "Pa",
+             "critical_pressure_handbook": "Pa", "critical_overpotential": "V",
+             "critical_overpotential_handbook": "V", "critical_current_density": "A/m^2",
+             "critical_current_density_handbook": "A/m^2"}
+    """SI unit of every column (the CSV headers)."""
 
     def __getitem__(self, key):
         return self.columns[key]
@@ -626,10 +632,11 @@ class FlawSizeTable:
     def rows(self) -> list[dict[str, float]]:
         return [{k: float(v[i]) for k, v in self.columns.items()} for i in range(len(self))]
 
-    def to_csv(self, path) -> None:
-        header = ",".join(self.columns)
-        data = np.column_stack([self.columns[k] for k in self.columns])
-        np.savetxt(path, data, delimiter=",", header=header, comments="")
+    def to_csv(self, path):
+        """Plain CSV with ``name [unit]`` headers (SI); returns the path."""
+        from ..tables import write_rows
+
+        return write_rows(path, self.rows(), self.UNITS)
 
 
 def flaw_size_sweep(depths, fracture_toughness_values, parameters=None, *, opening_ratio=0.1,
@@ -643,7 +650,7 @@ def flaw_size_sweep(depths, fracture_toughness_values, parameters=None, *, openi
     sqrt(pi a).  Flaw opening = ``opening_ratio`` * depth (only used by
     liquid loading, not here).
 
-    ``depths``: flaw depths [m] (floats or strings with units);
+    ``depths``: flaw depths [m] (SI floats);
     ``fracture_toughness_values``: K_IC values [Pa m^0.5]; ``parameters``: a
     ``Parameters`` (None: the defaults); ``mesh_options``: a :class:`MeshOptions`
     (crack-tip mesh). Returns a :class:`FlawSizeTable` (one row per depth and K_IC).

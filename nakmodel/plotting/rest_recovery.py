@@ -28,7 +28,6 @@ series): (f_L,end of charge - f_L,end of rest) / (f_L,end of charge - f_L,0).
 
 from __future__ import annotations
 
-import csv
 import io
 import math
 from dataclasses import dataclass
@@ -120,8 +119,9 @@ class RestRecovery:
 
 
 def _rows(path: Path) -> list[dict]:
-    with open(path, newline="") as handle:
-        return list(csv.DictReader(line for line in handle if not line.startswith("#")))
+    from .study_plots import _read_rows
+
+    return _read_rows(path)  # "name [unit]" columns reachable by their bare name too
 
 
 def _timeseries(folder: Path) -> dict:

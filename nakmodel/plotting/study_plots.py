@@ -43,8 +43,17 @@ class StudyResults:
 
 
 def _read_rows(path: Path) -> list[dict]:
+    """Rows of a results CSV keyed by header; every ``name [unit]`` column is also reachable
+    by its bare ``name`` unless the file has a separate column of that name (a sweep's
+    given value of a swept key next to its SI column)."""
     with open(path, newline="") as handle:
-        return list(csv.DictReader(line for line in handle if not line.startswith("#")))
+        rows = list(csv.DictReader(line for line in handle if not line.startswith("#")))
+    for row in rows:
+        for key in list(row):
+            bare = key.split(" [")[0]
+            if bare != key and bare not in row:
+                row[bare] = row[key]
+    return rows
 
 
 def load_study_results(folder) -> StudyResults:
@@ -106,10 +115,12 @@ def _x_na(row) -> float:
 
 
 def _swept_columns(rows) -> list[str]:
-    """Numeric SI columns of swept keys in a sweep table (``key [unit]``)."""
+    """Numeric SI columns of swept keys in a sweep table: ``key [unit]`` next to a column
+    ``key`` holding the given value."""
     if not rows:
         return []
     return [k for k in rows[0] if k.endswith("]") and " [" in k
+            and rows[0].get(k.split(" [")[0]) != rows[0].get(k)
             and any(math.isfinite(_number(r.get(k))) for r in rows)]
 
 
@@ -132,10 +143,13 @@ def plot_sweep_categories(ax, rows, key: str, y: str = "ccd", group: str | None 
         ax.plot([], [], "o", color=f"C{k}", label=f"{group} = {label}" if group else None)
     ax.set_xticks(range(len(values)))
     ax.set_xticklabels([textwrap_label(v) for v in values], fontsize=6)
-    ax.set_xlabel(key)
+    from .labels import describe
+    from .style import legend_outside
+
+    ax.set_xlabel(describe(key)[0])
     ax.set_ylabel(y_label)
     if group:
-        ax.legend(fontsize=7)
+        legend_outside(ax)
     return ax
 
 
@@ -150,30 +164,34 @@ def plot_sweep_output(ax, rows, x_column: str, y: str = "ccd", group: str | None
                       scale: float = _MA_CM2, y_label: str = "CCD [mA/cm$^2$]"):
     """Output ``y`` (divided by ``scale``) against a swept SI column, one line per value of
     the ``group`` column; markers show the limiting mechanism (open: not reached)."""
+    from .labels import describe
+    from .style import curve_colors, legend_outside
+
     groups: dict = {}
     for r in rows:
         if r.get("status", "ok") != "ok":
             continue
         groups.setdefault(r.get(group, "") if group else "", []).append(r)
-    x_scale, x_label = 1.0, x_column
-    if x_column.endswith("[m]"):
-        x_scale, x_label = 1e6, x_column[:-3] + "[µm]"
-    elif x_column.endswith("[K]"):
-        x_scale, x_label = None, x_column[:-3] + "[°C]"
-    for k, (label, sel) in enumerate(sorted(groups.items())):
+    x_label, x_convert = describe(x_column)
+    if y_label is None or scale is None:
+        y_label, y_convert = describe(y)
+    else:
+        y_convert = lambda v: v / scale  # noqa: E731
+    group_words = describe(group)[0].split(" [")[0] if group else ""
+    colors = curve_colors(len(groups))
+    for color, (label, sel) in zip(colors, sorted(groups.items()), strict=True):
         sel.sort(key=lambda r: _number(r.get(x_column)))
-        x = np.array([_number(r.get(x_column)) for r in sel])
-        x = x - 273.15 if x_scale is None else x * x_scale
-        yv = np.array([_number(r.get(y)) for r in sel]) / scale
-        ax.plot(x, yv, color=f"C{k}", lw=1, label=f"{group} = {label}" if group else None)
+        x = x_convert(np.array([_number(r.get(x_column)) for r in sel]))
+        yv = y_convert(np.array([_number(r.get(y)) for r in sel]))
+        ax.plot(x, yv, color=color, lw=1, label=f"{group_words} = {label}" if group else None)
         for r, xi, yi in zip(sel, x, yv, strict=True):
             mech = str(r.get("limiting_mechanism", "")) or "none"
-            ax.plot(xi, yi, marker=MECHANISM_MARKERS.get(mech, "o"), color=f"C{k}", ls="none",
+            ax.plot(xi, yi, marker=MECHANISM_MARKERS.get(mech, "o"), color=color, ls="none",
                     mfc="none" if mech == "none" else None)
     ax.set_xlabel(x_label)
     ax.set_ylabel(y_label)
     if group:
-        ax.legend(fontsize=7)
+        legend_outside(ax)
     return ax
 
 
@@ -206,14 +224,17 @@ def plot_ccd_vs_composition(ax, rows, quantity: str = "ccd"):
                 ax.plot(xi, yi, marker=marker, color=color, ls="none")
             if mech not in seen:
                 seen.add(mech)
-                ax.plot([], [], marker=marker, color="0.3", ls="none", label=f"limited by: {mech}")
+                ax.plot([], [], marker=marker, color="0.3", ls="none",
+                        label=f"marker: limited by {mech}")
             if r.get("composition"):
                 ax.annotate(str(r["composition"]), (xi, yi), textcoords="offset points",
                             xytext=(3, 3), fontsize=7)
-    ax.set_xlabel("x$_{Na}$ of the alloy")
+    from .style import legend_outside
+
+    ax.set_xlabel("x$_{Na}$ of the alloy [-]")
     ax.set_ylabel("CCD [mA/cm$^2$]" if quantity == "ccd" else
                   "critical capacity [mAh/cm$^2$]")
-    ax.legend(fontsize=7)
+    legend_outside(ax)
     return ax
 
 
@@ -221,26 +242,29 @@ def plot_voltage_runs(ax, runs: dict, x: str = "time"):
     """Cell voltage of every run vs time [h] or |capacity| [mAh/cm²]."""
     if x not in ("time", "capacity"):
         raise ParameterError(Problem("x", "unknown abscissa", x, "'time' or 'capacity'"))
-    for label, folder in runs.items():
+    from .style import curve_colors, legend_outside
+
+    for color, (label, folder) in zip(curve_colors(len(runs)), runs.items(), strict=True):
         ts = read_timeseries(folder)
         xs = ts["time"] / 3600 if x == "time" else ts["capacity"] / _MAH_CM2
-        ax.plot(xs, ts["voltage"] * 1e3, label=label, lw=1)
+        ax.plot(xs, ts["voltage"] * 1e3, label=label, lw=1, color=color)
     ax.set_xlabel("time [h]" if x == "time" else "capacity [mAh/cm$^2$]")
     ax.set_ylabel("cell voltage [mV]")
-    if runs:
-        ax.legend(fontsize=7)
+    legend_outside(ax)
     return ax
 
 
 def plot_voltage_vs_current(ax, runs: dict):
     """Cell voltage vs applied current density [mA/cm²] (current scans)."""
-    for label, folder in runs.items():
+    from .style import curve_colors, legend_outside
+
+    for color, (label, folder) in zip(curve_colors(len(runs)), runs.items(), strict=True):
         ts = read_timeseries(folder)
-        ax.plot(np.abs(ts["current_density"]) / _MA_CM2, ts["voltage"] * 1e3, label=label, lw=1)
+        ax.plot(np.abs(ts["current_density"]) / _MA_CM2, ts["voltage"] * 1e3, label=label, lw=1,
+                color=color)
     ax.set_xlabel("|current density| [mA/cm$^2$]")
     ax.set_ylabel("cell voltage [mV]")
-    if runs:
-        ax.legend(fontsize=7)
+    legend_outside(ax)
     return ax
 
 
@@ -253,11 +277,10 @@ def read_drt_series(folder, stem: str = "geis"):
             x = float(path.name[len(stem) + 1:-len("_drt.csv")])
         except ValueError:
             continue
-        rows = _read_rows(path)
-        tau = np.array([_number(r["tau_s"]) for r in rows])
-        gamma = np.array([_number(r["gamma_ohm"]) for r in rows])
-        order = np.argsort(tau)
-        tau, gamma = tau[order], gamma[order]
+        from ..drt.saved import load_drt
+
+        saved = load_drt(path)
+        tau, gamma = saved.tau, saved.gamma
         if taus is None:
             taus = tau
         gammas.append(np.interp(np.log(taus), np.log(tau), gamma))
@@ -282,6 +305,8 @@ def plot_operando_drt(ax, folder, x_label: str = "current density [mA/cm$^2$]"):
         return ax
     mesh = ax.pcolormesh(x, tau, gamma.T, shading="nearest", cmap="viridis")
     ax.set_yscale("log")
+    ax.set_xticks(x)  # the levels at which the spectra were recorded
+    ax.set_xticklabels([f"{v:.3g}" for v in x], fontsize=7, rotation=90 if len(x) > 8 else 0)
     ax.set_xlabel(x_label)
     ax.set_ylabel("τ [s]")
     ax.figure.colorbar(mesh, ax=ax, label="γ [Ω]")
@@ -351,39 +376,67 @@ def _plot_generic_sweep(rows, save) -> None:
 
     swept = _swept_columns(rows)
     raw = {c.split(" [")[0] for c in swept}
-    outputs = [k for k in rows[0] if k not in _NOT_OUTPUTS and k not in swept and k not in raw
+    outputs = [k for k in rows[0] if k.split(" [")[0] not in _NOT_OUTPUTS and k not in swept
+               and k not in raw and (" [" in k or not any(k + " [" in c for c in rows[0]))
                and any(math.isfinite(_number(r.get(k))) for r in rows)]
     if not swept or not outputs:
         return
+    per_row = 3
     for x in swept:
         others = [c.split(" [")[0] for c in swept if c != x]
         group = others[0] if others else None
-        shown = outputs[:4]
-        fig, axes = plt.subplots(1, len(shown), figsize=(4.2 * len(shown), 3.6),
+        n_rows = -(-len(outputs) // per_row)
+        n_cols = min(per_row, len(outputs))
+        fig, axes = plt.subplots(n_rows, n_cols, figsize=(4.6 * n_cols + 1.5, 3.4 * n_rows),
                                  layout="constrained", squeeze=False)
-        for ax, y in zip(axes[0], shown, strict=True):
-            plot_sweep_output(ax, rows, x, y, group, scale=1.0, y_label=y)
-        save(fig, f"outputs_vs_{x.split(' [')[0].replace('.', '_')}.png")
+        flat = list(axes.ravel())
+        for ax, y in zip(flat, outputs, strict=False):  # every output, not only the first few
+            plot_sweep_output(ax, rows, x, y, group, scale=None, y_label=None)
+        for ax in flat[len(outputs):]:
+            ax.set_visible(False)
+        save(fig, f"outputs_vs_{x.split(' [')[0].replace('.', '_')}")
 
 
-def plot_all(folder, outdir=None, parameters=None) -> list[Path]:
+def plot_all(folder, outdir=None, parameters=None, *, pdf: bool = False) -> list[Path]:
     """Write every figure the results folder has data for into ``outdir`` (default
-    ``folder/figures``); returns the written paths."""
+    ``folder/figures``); returns the written paths.  Folders of every study kind work
+    (impedance, flaw_size and thermodynamics: :mod:`.kind_plots`); ``pdf``: a vector PDF
+    next to every PNG."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from ..io_utils import atomic_savefig
+    from .kind_plots import plot_kind_folder
+    from .style import publication_style, save_figure
 
-    res = load_study_results(folder)
-    outdir = Path(outdir) if outdir else res.root / "figures"
-    outdir.mkdir(parents=True, exist_ok=True)
-    written = []
+    root = Path(folder)
+    outdir = Path(outdir) if outdir else root / "figures"
+    written: list[Path] = []
 
     def save(fig, name):
-        written.append(atomic_savefig(fig, outdir / name, dpi=140))
+        outdir.mkdir(parents=True, exist_ok=True)
+        name = name if name.endswith(".png") else name + ".png"
+        written.extend(save_figure(fig, outdir / name, pdf=pdf, dpi=140))
         plt.close(fig)
+
+    with publication_style():
+        if root.is_dir():
+            plot_kind_folder(root, save)
+        if written and not _has_run_results(root):
+            return written
+        _plot_run_results(load_study_results(folder), save, written, outdir, parameters)
+    return written
+
+
+def _has_run_results(root: Path) -> bool:
+    return any((root / n).is_file() for n in ("ccd_results.csv", "summary.csv", "results.csv")
+               ) or any(True for _ in root.rglob("timeseries.csv"))
+
+
+def _plot_run_results(res, save, written, outdir, parameters) -> None:
+    """The figures of ccd / simulation / sweep results (see :func:`plot_all`)."""
+    import matplotlib.pyplot as plt
 
     rows = [r for r in res.rows if r.get("status", "ok") == "ok"]
     if rows and "ccd" in rows[0] and any(math.isfinite(_x_na(r)) for r in rows) and (
@@ -391,11 +444,12 @@ def plot_all(folder, outdir=None, parameters=None) -> list[Path]:
         fig, (a1, a2) = plt.subplots(1, 2, figsize=(10, 4), layout="constrained")
         plot_ccd_vs_composition(a1, rows, "ccd")
         plot_ccd_vs_composition(a2, rows, "critical_capacity")
-        save(fig, "ccd_vs_composition.png")
+        save(fig, "ccd_vs_composition")
     if res.kind == "sweep" and rows and "ccd" in rows[0]:
         numeric = {c.split(" [")[0]: c for c in _swept_columns(rows)}
         swept = list(dict.fromkeys(c.split(" [")[0] for c in rows[0]
-                                   if c.endswith("]") and " [" in c))
+                                   if c.endswith("]") and " [" in c
+                                   and rows[0].get(c.split(" [")[0]) != rows[0].get(c)))
         for key in swept:
             others = [k for k in swept if k != key and k in rows[0]]
             group = others[0] if others else None
@@ -410,8 +464,8 @@ def plot_all(folder, outdir=None, parameters=None) -> list[Path]:
                 if "critical_capacity" in rows[0]:
                     plot_sweep_categories(a2, rows, key, "critical_capacity", group, _MAH_CM2,
                                           "critical capacity [mAh/cm$^2$]")
-            save(fig, f"ccd_vs_{key.replace('.', '_')}.png")
-    if res.kind == "sweep" and rows and "ccd" not in rows[0]:
+            save(fig, f"ccd_vs_{key.replace('.', '_')}")
+    if res.kind == "sweep" and rows:  # every output against every swept key
         _plot_generic_sweep(rows, save)
     if res.runs:
         fig, (a1, a2) = plt.subplots(1, 2, figsize=(11, 4), layout="constrained")
@@ -447,10 +501,10 @@ def plot_all(folder, outdir=None, parameters=None) -> list[Path]:
             from .rest_recovery import write_rest_recovery
 
             written += [p for p in write_rest_recovery(
-                run_dir, outdir / f"rest_recovery_{safe}", label) if p.suffix == ".png"]
+                run_dir, Path(outdir) / f"rest_recovery_{safe}", label) if p.suffix == ".png"]
         if (run_dir / "interface_profiles.csv").is_file():
             fig, ax = plt.subplots(figsize=(6, 4), layout="constrained")
             plot_interface_phase_map(ax, run_dir, window)
             ax.set_title(label)
             save(fig, f"interface_map_{safe}.png")
-    return written
+    return None

@@ -2,7 +2,12 @@
 
 A study file has a ``[study]`` table (``name``, ``kind``, ``title``), an
 optional ``[parameters]`` table of overrides of the default parameter set, and
-one table named after its kind with that kind's options::
+one table named after its kind with that kind's options.  ``[parameters]`` may name
+a parameter file, ``file = "fitted.toml"`` (relative to the study file; a full set
+such as ``fit_model(...).to_toml()`` writes, or partial overrides of the defaults),
+whose values replace the defaults before the other keys of the table apply; the
+command line's ``--params FILE`` (``load_study(..., params_file=...)``) takes the
+place of ``file``::
 
     [study]
     name = "thermodynamics"
@@ -76,19 +81,34 @@ class Study:
     options: Any
     path: Path | None = None
     description: str = ""
+    parameter_file: Path | None = None
+    """The parameter file the set was built on (``file =`` or ``--params``), if any."""
+    source: dict | None = None
+    """The study as read (TOML tables), copied into every output folder."""
 
-    def run(self, outdir, progress=None, executor=None) -> list[Path]:
+    def run(self, outdir, progress=None, executor=None, *,
+            command: list[str] | None = None) -> list[Path]:
         """Run the study, writing its files into ``outdir``; returns the written paths.
 
         ``executor`` (a :mod:`nakmodel.sweep` executor) runs the many model runs of a kind
-        that has them (``sensitivity``) in parallel; other kinds ignore it.
-        """
+        that has them (``sensitivity``) in parallel; other kinds ignore it.  The folder also
+        gets ``provenance.json`` (versions, command line, times, host, MPI size),
+        ``parameters.toml`` (the resolved set with sources) and a copy of the study
+        (:mod:`nakmodel.provenance`); ``command`` is the command line to record (default
+        ``sys.argv``)."""
+        from ..provenance import Provenance
+
         module = importlib.import_module(KINDS[self.kind])
         outdir = Path(outdir)
         outdir.mkdir(parents=True, exist_ok=True)
+        record = Provenance.start(self, command)
+        written = record.write_inputs(outdir, self)
         if executor is not None and "executor" in inspect.signature(module.run).parameters:
-            return module.run(self, outdir, progress, executor=executor)
-        return module.run(self, outdir, progress)
+            written += module.run(self, outdir, progress, executor=executor)
+        else:
+            written += module.run(self, outdir, progress)
+        written.append(record.finish(outdir))
+        return written
 
 
 def _closest(word, choices) -> str:
@@ -96,13 +116,61 @@ def _closest(word, choices) -> str:
     return f"; did you mean '{close[0]}'?" if close else ""
 
 
-def load_study(source, *, strict_units: bool | None = None) -> Study:
+def study_parameters(table, base_dir=None, params_file=None, *,
+                     strict_units: bool | None = None) -> tuple[Parameters, Path | None]:
+    """The parameter set of a study's ``[parameters]`` table: the defaults, replaced by the
+    values of ``params_file`` (the command line's ``--params``) or else of the table's
+    ``file`` key (relative to ``base_dir``, the study's folder), then the table's other
+    keys.  Returns (parameters, the file used or None).  Problems are keyed
+    ``parameters.<key>`` (``parameters.file`` for a missing or unreadable file).
+    ``strict_units`` applies to the table's keys (a parameter file is always strict unless
+    it is a full set written by the package, see :func:`~nakmodel.parameters.load_parameters`)."""
+    if table is not None and not isinstance(table, dict):
+        raise ParameterError(Problem("parameters", "must be a table", table,
+                                     "[parameters] with key = value lines"))
+    table = dict(table or {})
+    named = table.pop("file", None)
+    problems: list[Problem] = []
+    file = None
+    if params_file is not None:
+        file = Path(params_file)
+    elif named is not None:
+        if not isinstance(named, str) or not named.strip():
+            raise ParameterError(Problem("parameters.file", "must be a file name", named,
+                                         "a TOML parameter file, relative to the study"))
+        file = Path(named)
+        if not file.is_absolute() and base_dir is not None:
+            file = Path(base_dir) / file
+    base = None
+    if file is not None:
+        if not file.is_file():
+            raise ParameterError(Problem("parameters.file" if params_file is None else
+                                         "--params", "file not found", str(file),
+                                         "an existing TOML parameter file"))
+        try:
+            base = load_parameters(file)
+        except ParameterError as err:
+            problems.extend(Problem(f"parameters.file: {p.key}", p.message, p.value, p.expected)
+                            for p in err.problems)
+    if problems:
+        raise ParameterError(problems)
+    try:
+        return load_parameters(table, base=base, strict_units=strict_units), file
+    except ParameterError as err:
+        raise ParameterError([Problem(f"parameters.{p.key}", p.message, p.value, p.expected)
+                              for p in err.problems]) from None
+
+
+def load_study(source, *, strict_units: bool | None = None, params_file=None,
+               base_dir=None) -> Study:
     """Parse and validate a study from a TOML path or a dict (all problems at once).
 
     ``strict_units`` (default: True for a file) refuses unit-less lengths,
     current densities and times in ``[parameters]`` (see
-    :func:`nakmodel.parameters.load_parameters`).
-    """
+    :func:`nakmodel.parameters.load_parameters`); ``params_file``: a parameter TOML that
+    replaces the study's ``[parameters] file`` (``--params``); ``base_dir``: folder for a
+    relative ``file`` of a dict source (default: the study file's folder, or the working
+    directory)."""
     from ..io_utils import as_path
 
     path = None
@@ -111,6 +179,7 @@ def load_study(source, *, strict_units: bool | None = None) -> Study:
     else:
         path = as_path(source, "study")
         data = read_toml(path, "a [study] table")
+        base_dir = path.parent if base_dir is None else base_dir
     if strict_units is None:
         strict_units = path is not None
     problems: list[Problem] = []
@@ -131,16 +200,12 @@ def load_study(source, *, strict_units: bool | None = None) -> Study:
         allowed_tables |= extra(data)
     for key in set(data) - allowed_tables:
         problems.append(Problem(key, "unknown table" + _closest(key, allowed_tables)))
-    params = None
+    params, parameter_file = None, None
     try:
-        table = data.get("parameters", {})
-        if not isinstance(table, dict):
-            raise ParameterError(Problem("parameters", "must be a table", table,
-                                         "[parameters] with key = value lines"))
-        params = load_parameters(table, strict_units=strict_units)
+        params, parameter_file = study_parameters(data.get("parameters", {}), base_dir,
+                                                  params_file, strict_units=strict_units)
     except ParameterError as err:
-        problems.extend(Problem(f"parameters.{p.key}", p.message, p.value, p.expected)
-                        for p in err.problems)
+        problems.extend(err.problems)
     options = None
     if module is not None:
         whole = {"data": data} if getattr(module, "PARSES_STUDY", False) else {}
@@ -151,8 +216,11 @@ def load_study(source, *, strict_units: bool | None = None) -> Study:
     if problems:
         raise ParameterError(problems)
     name = str(head.get("name") or (path.stem if path else kind))
+    import copy
+
     return Study(name=name, kind=kind, title=str(head.get("title", name)), parameters=params,
-                 options=options, path=path, description=str(head.get("description", "")))
+                 options=options, path=path, description=str(head.get("description", "")),
+                 parameter_file=parameter_file, source=copy.deepcopy(data))
 
 
 def unknown_option_problems(table: dict, allowed, prefix: str) -> list[Problem]:

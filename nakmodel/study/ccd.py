@@ -63,6 +63,7 @@ from . import unknown_option_problems
 from .ccd_crack import crack_summary_lines, fracture_report
 from .simulation import (
     CELL_OPTIONS,
+    DEFAULT_PROFILES,
     GEIS_OPTIONS,
     NUMERIC_OPTIONS,
     CellOptions,
@@ -70,6 +71,7 @@ from .simulation import (
     _write_rows,
     composition_label,
     geis_frequencies,
+    geis_peak_units,
     initial_composition_problems,
     parse_cell_options,
     parse_compositions,
@@ -82,7 +84,7 @@ from .simulation import (
     write_run_outputs,
 )
 
-VERSION = "2"  # 2: #11 (pinned two-phase liquid, blocking by direction), #13 (FE crack)
+VERSION = "2"  # 2: #11 two-phase physics, #13 FE crack, #18 inventory_limited/snapped CCDs
 _MA_CM2 = 10.0
 _MAH_CM2 = 36000.0
 SCAN_OPTIONS = ("compositions", "directions", "start", "stop", "step", "hold", "levels",
@@ -102,13 +104,21 @@ OUTPUTS = ("composition", "x_Na", "direction", "ccd", "critical_capacity",
            "ccd_crack", "capacity_voltage", "capacity_liquidus", "capacity_solid_coverage",
            "capacity_crack", "k_ratio_max", "max_current_density", "max_capacity",
            "inventory", "critical_capacity_over_inventory", "ccd_inventory_limit",
-           "termination", "crack_method", "crack_length", "crack_outcome", "current_focusing",
-           "ccd_crack_estimate")
-TEXT_OUTPUTS = ("composition", "direction", "limiting_mechanism", "termination", "crack_method",
-                "crack_outcome")
+           "inventory_limited", "termination", "crack_method", "crack_length", "crack_outcome",
+           "current_focusing", "ccd_crack_estimate")
+TEXT_OUTPUTS = ("composition", "direction", "limiting_mechanism", "inventory_limited",
+                "termination", "crack_method", "crack_outcome")
 OUTPUT_UNITS = {"ccd": "A/m^2", "critical_capacity": "C/m^2", "max_current_density": "A/m^2",
                 "max_capacity": "C/m^2", "inventory": "C/m^2", "ccd_inventory_limit": "A/m^2",
-                "crack_length": "m", "ccd_crack_estimate": "A/m^2"}
+                "composition": None, "x_Na": "-", "direction": None, "limiting_mechanism": None,
+                "ccd_voltage": "A/m^2", "ccd_liquidus": "A/m^2", "ccd_solid_coverage": "A/m^2",
+                "ccd_crack": "A/m^2", "capacity_voltage": "C/m^2", "capacity_liquidus": "C/m^2",
+                "capacity_solid_coverage": "C/m^2", "capacity_crack": "C/m^2",
+                "k_ratio_max": "-", "critical_capacity_over_inventory": "-",
+                "inventory_limited": None, "termination": None, "crack_method": None,
+                "crack_length": "m", "crack_outcome": None, "current_focusing": "-",
+                "ccd_crack_estimate": "A/m^2"}
+"""SI unit of every output (None: text): the headers of ccd_results.csv and sweep tables."""
 
 
 @dataclass(frozen=True)
@@ -129,7 +139,7 @@ class ScanOptions:
     rest_after: float = 0.0
     geis_currents: tuple = ()
     geis: tuple = (1e6, 1e-2, 6)
-    profiles: int = 6
+    profiles: int = 40
     error_tolerance: float | None = None
     staircase: tuple = ()
     """Explicit current levels [A/m^2] (a staircase); empty: the ramp start/stop/step."""
@@ -146,8 +156,10 @@ class ScanOptions:
         """Current levels [A/m^2] of the scan (as the protocol's stepped ramp makes them)."""
         if self.staircase:
             return list(self.staircase)
+        from ..display_units import clean_float
+
         n = int(math.floor((self.stop - self.start) / self.step + 1e-9)) + 1
-        return [self.start + k * self.step for k in range(n)]
+        return [clean_float(self.start + k * self.step) for k in range(n)]
 
     @property
     def period(self) -> float:
@@ -271,7 +283,7 @@ def parse_options(table: dict, prefix: str, params) -> ScanOptions:
                                 crack_growth, "a boolean"))
     geis_currents = parse_quantity_list(table, "geis_currents", prefix, "A/m^2", problems)
     geis = parse_geis(table, prefix, problems)
-    profiles = table.get("profiles", 6)
+    profiles = table.get("profiles", DEFAULT_PROFILES)
     if isinstance(profiles, bool) or not isinstance(profiles, int) or not 0 <= profiles <= 50:
         problems.append(Problem(f"{prefix}.profiles", "out of range", profiles,
                                 "an integer in [0, 50]"))
@@ -403,7 +415,9 @@ def scan(options: ScanOptions, params, composition: Composition, direction: str,
     criteria = criteria_for(options, params)
     if crack_criterion is not None:
         criteria = [c for c in criteria if c.name != "crack"] + [crack_criterion]
-    ccd = extract_ccd(result, criteria, direction=direction, parameters=params)
+    ccd = extract_ccd(result, criteria, direction=direction, parameters=params,
+                      levels=options.levels(), hold=options.hold, x_initial=composition.x_na,
+                      warn=False)  # the study says it in its progress and summary.md
     fracture = fracture_report(options, params, result, criteria, direction, crack_criterion)
     label = composition_label(composition)
     written = write_run_outputs(result, folder, f"{label} {direction}: {ccd.limiting_mechanism}")
@@ -416,10 +430,9 @@ def scan(options: ScanOptions, params, composition: Composition, direction: str,
                                           "current density [mA/cm²]")
         written += files
         if peaks:
-            written.append(_write_rows(folder / "geis_peaks.csv", peaks))
+            written.append(_write_rows(folder / "geis_peaks.csv", peaks,
+                                       geis_peak_units("mA/cm^2")))
     summary = ccd.summary()
-    summary.update(_inventory_columns(options, result, composition, direction,
-                                      summary["critical_capacity"]))
     row = {"composition": label, "x_Na": composition.x_na, "direction": direction}
     for name in OUTPUTS:
         if name not in row:
@@ -432,26 +445,6 @@ def scan(options: ScanOptions, params, composition: Composition, direction: str,
         row.update({"crack_method": "-", "crack_length": math.nan, "crack_outcome": "-",
                     "current_focusing": math.nan, "ccd_crack_estimate": math.nan})
     return row, result, ccd, written, peaks
-
-
-def _inventory_columns(options: ScanOptions, result, composition, direction: str,
-                       critical_capacity: float) -> dict:
-    """The liquidus inventory of the simulated alloy [C/m^2], critical capacity / inventory
-    and the level at which the scan passes the inventory (:func:`nakmodel.ccd.
-    inventory_limited_level`): a ramp/staircase CCD is largely the current reached when the
-    inventory is used up at that ramp rate (protocol-dependent, not a material property)."""
-    from ..ccd import inventory_limited_level, liquidus_inventory
-
-    nan = math.nan
-    try:
-        q = liquidus_inventory(float(result.inventory[0]), float(result.nominal_area),
-                               composition.x_na, result.liquid_window, direction)
-    except ParameterError:
-        return {"inventory": nan, "critical_capacity_over_inventory": nan,
-                "ccd_inventory_limit": nan}
-    ratio = critical_capacity / q if q > 0 and math.isfinite(critical_capacity) else nan
-    return {"inventory": q, "critical_capacity_over_inventory": ratio,
-            "ccd_inventory_limit": inventory_limited_level(options.levels(), options.hold, q)}
 
 
 def point_problems(study) -> list[Problem]:
@@ -496,10 +489,8 @@ def run(study, outdir: Path, progress=None) -> list[Path]:
             written += files
             rows.append(row)
             if progress:
-                progress(f"    CCD {row['ccd'] / _MA_CM2:.3g} mA/cm2, critical capacity "
-                         f"{row['critical_capacity'] / _MAH_CM2:.3g} mAh/cm2, "
-                         f"limited by {row['limiting_mechanism']}")
-    written.append(_write_rows(outdir / "ccd_results.csv", rows))
+                progress(f"    {ccd.diagnosis()}")
+    written.append(_write_rows(outdir / "ccd_results.csv", rows, OUTPUT_UNITS))
     fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(10, 4), layout="constrained")
     plot_ccd_vs_composition(ax1, rows, quantity="ccd")
     plot_ccd_vs_composition(ax2, rows, quantity="critical_capacity")
@@ -540,15 +531,16 @@ def _summary_md(study, rows) -> str:
              "gradually (coverage = local solid fraction, `interface.blocking_exponent`), "
              "so the voltage CCD comes later than the liquidus one.", "",
              "| composition | direction | CCD [mA/cm²] | critical capacity [mAh/cm²] | "
-             "limiting | Q/Q_inv | CCD if inventory-limited | CCD voltage | CCD liquidus | "
-             "CCD solid cov. | CCD crack | max current [mA/cm²] | run ended by |",
-             "|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+             "limiting | Q/Q_inv | CCD if inventory-limited | inventory-limited? | CCD voltage | "
+             "CCD liquidus | CCD solid cov. | CCD crack | max current [mA/cm²] | run ended by |",
+             "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for r in rows:
         lines.append(
             f"| {r['composition']} | {r['direction']} | {_fmt(r['ccd'], _MA_CM2)} | "
             f"{_fmt(r['critical_capacity'], _MAH_CM2)} | {r['limiting_mechanism']} | "
             f"{_fmt(r['critical_capacity_over_inventory'], 1.0)} | "
             f"{_fmt(r['ccd_inventory_limit'], _MA_CM2)} | "
+            f"{'**yes**' if r.get('inventory_limited') == 'yes' else 'no'} | "
             f"{_fmt(r['ccd_voltage'], _MA_CM2)} | {_fmt(r['ccd_liquidus'], _MA_CM2)} | "
             f"{_fmt(r['ccd_solid_coverage'], _MA_CM2)} | {_fmt(r['ccd_crack'], _MA_CM2)} | "
             f"{_fmt(r['max_current_density'], _MA_CM2)} | {r['termination'][:60]} |")

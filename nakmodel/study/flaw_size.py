@@ -12,8 +12,6 @@ Writes ``flaw_size.csv``, ``flaw_size.png`` and ``summary.md``.
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -81,11 +79,7 @@ def run(study, outdir: Path, progress=None) -> list[Path]:
     options = study.options
     table = flaw_size_sweep(options.depths, options.fracture_toughness, study.parameters)
     rows = table.rows()
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=list(rows[0]))
-    writer.writeheader()
-    writer.writerows(rows)
-    written = [atomic_write_text(outdir / "flaw_size.csv", buffer.getvalue())]
+    written = [table.to_csv(outdir / "flaw_size.csv")]
 
     fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(10, 4), layout="constrained")
     depth = np.asarray(table["depth"])

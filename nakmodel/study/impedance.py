@@ -81,6 +81,14 @@ OPTIONS = ("f_min", "f_max", "points_per_decade", "spot_radius", "hold")
 OPTION_UNITS = {"f_min": "Hz", "f_max": "Hz", "spot_radius": "m", "hold": "s"}
 OUTPUTS = ("R_total_ohm_cm2", *_REGION_KEYS, "R_unresolved_ohm_cm2", "tau_interface_s",
            "series_capacitance_F_cm2")
+OUTPUT_UNITS = {"label": None, "dc_current_mA_cm2": "mA/cm^2", "voltage_V": "V",
+                "R_total_ohm_cm2": "ohm cm^2", "modes": None, "R_unresolved_ohm_cm2": "ohm cm^2",
+                "R_alloy_ohm_cm2": "ohm cm^2", "R_interface_ohm_cm2": "ohm cm^2",
+                "R_ceramic_ohm_cm2": "ohm cm^2", "R_counter_ohm_cm2": "ohm cm^2",
+                "R_grain_boundary_ohm_cm2": "ohm cm^2", "R_constriction_ohm_cm2": "ohm cm^2",
+                "tau_interface_s": "s", "series_capacitance_F_cm2": "F/cm^2"}
+"""Unit of every column of impedance_summary.csv and of the sweep outputs (area-specific
+values in the display units their names say)."""
 
 
 def _quantity(table, key, unit, prefix, default, problems, low=0.0):
@@ -252,8 +260,8 @@ def run_point(study, point_dir: Path) -> dict:
 
 def _write_modes(path, modes, area):
     buf = io.StringIO()
-    w = csv.writer(buf)
-    w.writerow(["tau_s", "R_ohm_cm2", "region"])
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(["tau [s]", "R [ohm cm^2]", "region"])
     for tau, R, region in modes.table():
         w.writerow([repr(tau), repr(1e4 * area * R), region])
     return atomic_write_text(path, buf.getvalue())
@@ -316,7 +324,8 @@ def run(study, outdir: Path, progress=None) -> list[Path]:
             from ..drt import compute
             from ..spectrum import Spectrum
 
-            specific = Spectrum(spectrum.frequency, 1e4 * area * spectrum.Z, None, label=label)
+            specific = Spectrum(spectrum.frequency, area * spectrum.Z, None, label=label,
+                                meta={"unit": "ohm m^2"})  # area-specific: DRT in Ω m²
             try:
                 with warnings.catch_warnings(record=True):
                     warnings.simplefilter("always")
@@ -333,11 +342,9 @@ def run(study, outdir: Path, progress=None) -> list[Path]:
         raise ParameterError(Problem("impedance", "no spectrum could be computed",
                                      "; ".join(notes), "a state with an active interface"))
 
-    buf = io.StringIO()
-    writer = csv.DictWriter(buf, fieldnames=list(rows[0]))
-    writer.writeheader()
-    writer.writerows(rows)
-    written.append(atomic_write_text(outdir / "impedance_summary.csv", buf.getvalue()))
+    from ..tables import write_rows
+
+    written.append(write_rows(outdir / "impedance_summary.csv", rows, OUTPUT_UNITS))
 
     fig, ax = plt.subplots(figsize=(6, 4.5), layout="constrained")
     for label, spectrum, _, _, area in results:
@@ -357,8 +364,6 @@ def run(study, outdir: Path, progress=None) -> list[Path]:
                              modes.region_weights, modes.region_names)
         plot_modes(ax, scaled, drt=drt, legend=ax is axes[0, 0])
         ax.set_ylabel("R_k / Ω cm²")
-        if drt is not None:
-            ax.figure.axes[-1].set_ylabel("γ / Ω cm²")
         ax.set_title(label, fontsize=9)
     written.append(atomic_savefig(fig, outdir / "drt_modes.png", dpi=150))
     plt.close(fig)

@@ -14,7 +14,7 @@ Options table ``[simulation]`` (lengths as unit strings)::
     host = { porosity = 0.5, tortuosity = 2.0 }  # optional porous host (see CellOptions)
     protocol = ["Strip at 1 mA/cm2 until liquidus"]
     compositions = ["NaK50", "NaK65", "NaK80"]   # default: parameters alloy.composition
-    profiles = 6                       # interface profiles stored along the run
+    profiles = 40                      # interface profiles stored along the run (a map)
 
 Per composition it writes ``<label>/timeseries.csv`` (all :class:`Result` columns),
 ``<label>/voltage.png`` (voltage vs time and vs capacity), ``<label>/interface.png``
@@ -27,8 +27,6 @@ option is ignored in a sweep) and returns :data:`OUTPUTS`.
 
 from __future__ import annotations
 
-import csv
-import io
 import math
 import warnings
 from dataclasses import dataclass
@@ -50,6 +48,8 @@ CELL_OPTIONS = ("geometry", "pellet_radius", "pellet_thickness", "alloy_thicknes
                 "working_metal", "contact", "flaw", "host")
 GEIS_OPTIONS = ("geis_frequency_max", "geis_frequency_min", "geis_points_per_decade")
 NUMERIC_OPTIONS = ("error_tolerance",)
+DEFAULT_PROFILES = 40
+"""Interface profiles kept per run by default: enough times for a phase map."""
 OPTIONS = (CELL_OPTIONS + ("protocol", "compositions", "profiles", "geis_times") + GEIS_OPTIONS
            + NUMERIC_OPTIONS)
 OPTION_UNITS = {"pellet_radius": "m", "pellet_thickness": "m", "alloy_thickness": "m",
@@ -128,7 +128,7 @@ class SimulationOptions:
     cell: CellOptions
     protocol: tuple[str, ...]
     compositions: tuple[Composition, ...]
-    profiles: int = 6
+    profiles: int = 40
     geis_times: tuple = ()
     geis: tuple = (1e6, 1e-2, 6)
     """(f_max [Hz], f_min [Hz], points per decade) of operando GEIS."""
@@ -315,7 +315,7 @@ def parse_options(table: dict, prefix: str, params) -> SimulationOptions:
                                 for p in err.problems)
     comps = parse_compositions(table, prefix, params, problems)
     problems += initial_composition_problems(comps, cell, params, prefix)
-    profiles = table.get("profiles", 6)
+    profiles = table.get("profiles", DEFAULT_PROFILES)
     if isinstance(profiles, bool) or not isinstance(profiles, int) or not 0 <= profiles <= 50:
         problems.append(Problem(f"{prefix}.profiles", "out of range", profiles,
                                 "an integer in [0, 50]"))
@@ -444,9 +444,13 @@ def write_geis_outputs(recorder: GEISRecorder, folder: Path, x, x_label: str, st
                      "peaks": ";".join(f"{p.tau:.3g}s:{p.R:.4g}ohm" for p in peaks),
                      "drt_warnings": " | ".join(str(w.message)[:80] for w in caught)})
     fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(11, 4), layout="constrained")
-    for xk, spec in zip(xs, recorder.spectra, strict=True):
-        spec.plot_nyquist(ax1, label=f"{x_label} = {xk:.4g}")
-    ax1.legend(fontsize="small")
+    from ..plotting.style import curve_colors, legend_outside
+
+    colors = curve_colors(len(xs))
+    for xk, spec, color in zip(xs, recorder.spectra, colors, strict=True):
+        spec.plot_nyquist(ax1, unit="ohm cm2" if spec.area else None, color=color,
+                          label=f"{x_label} = {xk:.4g}")
+    legend_outside(ax1)
     if len(recorder.spectra) > 1:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # λ warnings are recorded per spectrum above
@@ -573,19 +577,31 @@ def _run_one(study, comp, folder: Path, title: str):
                                          "time [h]")
         written += files
         if rows:
-            written.append(_write_rows(folder / "geis_peaks.csv", rows))
+            written.append(_write_rows(folder / "geis_peaks.csv", rows, geis_peak_units("h")))
             from ..plotting.rest_recovery import write_rest_recovery
 
             written += write_rest_recovery(folder, title=title)  # only if the run rests
     return result, written
 
 
-def _write_rows(path: Path, rows: list[dict]) -> Path:
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=list(rows[0]))
-    writer.writeheader()
-    writer.writerows(rows)
-    return atomic_write_text(path, buffer.getvalue())
+def _write_rows(path: Path, rows: list[dict], units: dict | None = None) -> Path:
+    """Rows as a plain CSV with ``name [unit]`` headers (:func:`nakmodel.tables.write_rows`)."""
+    from ..tables import write_rows
+
+    return write_rows(path, rows, units or {})
+
+
+OUTPUT_UNITS = {"x_Na": "-", "capacity": "C/m^2", "stripped_capacity": "C/m^2",
+                "plated_capacity": "C/m^2", "duration": "s", "final_voltage": "V",
+                "max_abs_voltage": "V", "x_interface_min": "-", "x_interface_max": "-",
+                "termination": None, "composition": None}
+"""SI unit of every output (None: text) - the CSV headers of summary.csv and sweeps."""
+
+
+def geis_peak_units(x_unit: str) -> dict:
+    """Units of the ``geis_peaks.csv`` columns (``x`` in ``x_unit``: h or mA/cm^2)."""
+    return {"x": x_unit, "R_total_ohm": "ohm", "n_peaks": "-", "peak_tau_s": "s",
+            "peak_R_ohm": "ohm", "peaks": None, "drt_warnings": None}
 
 
 def run(study, outdir: Path, progress=None) -> list[Path]:
@@ -598,7 +614,7 @@ def run(study, outdir: Path, progress=None) -> list[Path]:
         result, files = _run_one(study, comp, outdir / label, f"{study.title}: {label}")
         written += files
         rows.append({"composition": label, "x_Na": comp.x_na, **result_summary(result)})
-    written.append(_write_rows(outdir / "summary.csv", rows))
+    written.append(_write_rows(outdir / "summary.csv", rows, OUTPUT_UNITS))
     lines = [f"# {study.title}", "", f"Protocol: {'; '.join(opts.protocol)}", "",
              f"Cell: {opts.cell.geometry}, pellet {opts.cell.pellet_radius * 1e3:g} mm radius x "
              f"{opts.cell.pellet_thickness * 1e3:g} mm, alloy {opts.cell.alloy_thickness * 1e6:g}"

@@ -10,8 +10,6 @@ returns the quantities named in :data:`OUTPUTS`.
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -40,6 +38,12 @@ OPTIONS = tuple(sorted(_ALLOWED))
 OPTION_UNITS = {"layer_thickness": "m", "temperature": "K"}
 OUTPUTS = ("x_Na", "liquid_fraction", "ocv_vs_Na_mV", "interdiffusivity_m2_s",
            "strippable_mAh_cm2", "platable_mAh_cm2")
+OUTPUT_UNITS = {"composition": None, "x_Na": "-", "wt_pct_K": "wt%", "at_pct_K": "at%",
+                "temperature_K": "K", "liquid_fraction": "-", "initial_phase": None,
+                "ocv_vs_Na_mV": "mV", "interdiffusivity_m2_s": "m^2/s",
+                "strippable_mAh_cm2": "mAh/cm^2", "platable_mAh_cm2": "mAh/cm^2"}
+"""Unit of every column of thermo_summary.csv and of the sweep outputs (names keep the
+display unit they are in: mV, mAh/cm^2)."""
 
 
 def parse_options(table: dict, prefix: str, params) -> ThermoOptions:
@@ -126,11 +130,9 @@ def run(study, outdir: Path, progress=None) -> list[Path]:
     written = []
     rows = summarise(options, params)
 
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=list(rows[0]))
-    writer.writeheader()
-    writer.writerows(rows)
-    written.append(atomic_write_text(outdir / "thermo_summary.csv", buffer.getvalue()))
+    from ..tables import write_rows
+
+    written.append(write_rows(outdir / "thermo_summary.csv", rows, OUTPUT_UNITS))
 
     fig, ax = plt.subplots(figsize=(6, 4.5), layout="constrained")
     plot_phase_diagram(ax, params)

@@ -44,7 +44,10 @@ class SweepResult:
 
     def to_csv(self, path=None) -> Path:
         """Write the table as CSV (default ``OUT/results.csv``), atomically."""
-        return write_rows_csv(Path(path) if path else self.out / "results.csv", self.rows)
+        from .store import output_units
+
+        return write_rows_csv(Path(path) if path else self.out / "results.csv", self.rows,
+                              output_units(self.spec))
 
     def summary(self) -> str:
         text = (f"{len(self.rows)} point(s): {self.n_ok} ok, {len(self.failed)} failed; "
@@ -63,7 +66,7 @@ def _progress_bar(total: int, initial: int, enabled: bool):
 
 
 def run_sweep(study, out, executor=None, progress: bool = True, *, retry_failed: bool = False,
-              csv_interval: float = 5.0) -> SweepResult | None:
+              csv_interval: float = 5.0, command=None) -> SweepResult | None:
     """Run every unfinished point of a sweep and return the table.
 
     ``study`` is a :class:`SweepSpec`, or a study TOML path / dict with a
@@ -77,6 +80,9 @@ def run_sweep(study, out, executor=None, progress: bool = True, *, retry_failed:
     ``progress`` shows a progress bar.  Returns a :class:`SweepResult` (the spec, one row
     per point with its inputs and outputs, and how many points this call ran or skipped).
     On MPI ranks other than 0 the function computes and returns None.
+    ``OUT`` also gets ``provenance.json``, ``parameters.toml`` (the base study's set) and a
+    copy of the study, every point folder its own ``parameters.toml``
+    (:mod:`nakmodel.provenance`); ``command`` is the command line to record.
     """
     spec = study if isinstance(study, SweepSpec) else load_sweep(study)
     executor = executor if executor is not None else LocalExecutor(workers=1)
@@ -86,8 +92,15 @@ def run_sweep(study, out, executor=None, progress: bool = True, *, retry_failed:
         if not executor.is_root:
             executor.run(None, lambda record: None)
             return None
+        from ..provenance import Provenance
+
         store = PointStore(out)
         store.create(spec)
+        from dataclasses import replace
+
+        base = replace(spec.base, path=spec.path) if spec.path is not None else spec.base
+        provenance = Provenance.start(base, command, sweep_points=len(spec.points))
+        provenance.write_inputs(out, base)
         records = {p.point_id: store.load_result(p.point_id) for p in spec.points}
         if retry_failed:  # an explicit retry removes failed results (never an ok one)
             for p in spec.points:
@@ -96,6 +109,8 @@ def run_sweep(study, out, executor=None, progress: bool = True, *, retry_failed:
                     records[p.point_id] = store.load_result(p.point_id)
         todo = [p for p in spec.points if records[p.point_id] is None]
         root = import_root_of(spec.kind_module)
+        for p in todo:
+            provenance.write_inputs(store.point_dir(p.point_id), p.study)
         tasks = [PointTask.make(p.point_id, spec.kind_module, p.study,
                                 store.point_dir(p.point_id), spec.outputs, root) for p in todo]
         bar = _progress_bar(len(spec.points), len(spec.points) - len(todo), progress)
@@ -127,6 +142,7 @@ def run_sweep(study, out, executor=None, progress: bool = True, *, retry_failed:
             for point in spec.points:  # folders of attempts that were killed or lost the race
                 prune_attempts(store.point_dir(point.point_id))
             store.write_csv(spec)  # rebuilt from the store: equal to `--dry-run`
+            provenance.finish(out, points_run=len(tasks))
     return SweepResult(spec=spec, out=out, rows=store.rows(spec), ran=len(tasks),
                        skipped=len(spec.points) - len(tasks),
                        wall_time_s=time.perf_counter() - t0, executor=executor.describe(),

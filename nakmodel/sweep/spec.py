@@ -454,16 +454,22 @@ def _si_value(study, key: str, target: str):
     return value if isinstance(value, (int, float)) else None
 
 
-def load_sweep(source) -> SweepSpec:
-    """Parse and validate a study TOML ``source`` (path or dict) with a ``[sweep]`` table.
+def load_sweep(source, *, params_file=None) -> SweepSpec:
+    """Parse and validate a study with a ``[sweep]`` table.
 
-    Every point is resolved to a full study; all problems are raised together
-    as one :class:`~nakmodel.errors.ParameterError`.  Returns the :class:`SweepSpec`
-    (the base study, the swept inputs and every point).
+    ``source``: the study TOML path or its tables as a dict.  Every point is resolved to a
+    full study; all problems are raised together as one
+    :class:`~nakmodel.errors.ParameterError`.  ``params_file``: a parameter TOML replacing
+    the study's ``[parameters] file`` (``--params``; see :mod:`nakmodel.study`).  Returns
+    the :class:`SweepSpec` (the base study, the swept inputs and every point).
     """
-    from ..study import load_study
+    from functools import partial
+
+    from ..study import load_study as _load_study
 
     data, path = _read(source)
+    load_study = partial(_load_study, params_file=params_file,
+                         base_dir=path.parent if path is not None else None)
     problems: list[Problem] = []
     table = data.pop("sweep", None)
     if not isinstance(table, Mapping):

@@ -107,7 +107,7 @@ class PointStore:
                 value = point.overrides.get(key)
                 row[key] = "" if value is None else _display(value)
                 unit = spec.units.get(key, "")
-                row[f"{key} [{unit or 'SI'}]"] = point.si.get(key)
+                row[f"{key} [{unit or '-'}]"] = point.si.get(key)
             row["status"] = record["status"] if record else "pending"
             outputs = (record or {}).get("outputs") or {}
             for name in spec.outputs:
@@ -118,22 +118,40 @@ class PointStore:
         return rows
 
     def write_csv(self, spec: SweepSpec, records: dict[str, dict] | None = None) -> Path:
-        """Rebuild ``results.csv`` atomically from the store."""
-        return write_rows_csv(self.root / "results.csv", self.rows(spec, records))
+        """Rebuild ``results.csv`` atomically from the store (output headers with the
+        kind's ``OUTPUT_UNITS``: ``ccd [A/m^2]``)."""
+        return write_rows_csv(self.root / "results.csv", self.rows(spec, records),
+                              output_units(spec))
 
 
-def rows_to_csv_text(rows: list[dict]) -> str:
+def output_units(spec) -> dict:
+    """Header units of a sweep table: the kind's ``OUTPUT_UNITS`` plus the wall time."""
+    import importlib
+
+    module = importlib.import_module(spec.kind_module)
+    units = {name: unit for name, unit in getattr(module, "OUTPUT_UNITS", {}).items()
+             if unit is not None}
+    units["wall_time_s"] = "s"
+    return units
+
+
+def rows_to_csv_text(rows: list[dict], units: dict | None = None) -> str:
+    """CSV text of ``rows``; a column named in ``units`` gets the header ``name [unit]``."""
+    from ..display_units import header
+
     buffer = io.StringIO()
     if rows:
-        writer = csv.DictWriter(buffer, fieldnames=list(rows[0]), lineterminator="\n")
-        writer.writeheader()
+        names = list(rows[0])
+        units = units or {}
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow([header(k, units[k]) if k in units else k for k in names])
         for row in rows:
-            writer.writerow({k: ("" if v is None else v) for k, v in row.items()})
+            writer.writerow(["" if row.get(k) is None else row.get(k) for k in names])
     return buffer.getvalue()
 
 
-def write_rows_csv(path, rows: list[dict]) -> Path:
-    return atomic_write_text(path, rows_to_csv_text(rows))
+def write_rows_csv(path, rows: list[dict], units: dict | None = None) -> Path:
+    return atomic_write_text(path, rows_to_csv_text(rows, units))
 
 
 def write_point_table(point_dir, name: str, columns: dict) -> Path:
