@@ -167,13 +167,18 @@ def plot_histogram(ax, values, output: str, unit: str):
     return ax
 
 
+def _cell(text: str) -> str:
+    """Text for a markdown table cell: a '|' (as in NaK|NASICON) would split the cell."""
+    return text.replace("|", r"\|")
+
+
 def _summary(study, design, table, outputs, n_ok: int) -> str:
     opts = study.options
     lines = [f"# {study.title}", "",
              f"{opts.method} over {len(design.ranges)} inputs of the '{opts.wrapped_kind}' "
              f"study: {design.unit.shape[0]} runs ({n_ok} ok).", "",
              "| input | range | reason |", "|---|---|---|"]
-    lines += [f"| {r.key} | {r.describe()} | {r.reason} |" for r in design.ranges]
+    lines += [f"| {r.key} | {r.describe()} | {_cell(r.reason)} |" for r in design.ranges]
     lines.append("")
     for name in outputs:
         rows = [r for r in table if r["output"] == name]
