@@ -10,8 +10,9 @@ into fresh folders, side by side in one run, and prints
   ratio to the mean point time (target < 2 %; worker start-up included).
 
 Run: ``.venv/bin/python benchmarks/bench_sensitivity.py [--trajectories 2]``
-(2 trajectories x 7 inputs... = (D + 1) runs each). On a loaded machine the efficiency
-measures the load too; run it on an idle machine for RESULTS.md.
+(a Morris trajectory is D + 1 runs: 2 trajectories x (6 inputs + 1) = 14 runs per worker
+count). On a loaded machine the efficiency measures the load too: the printed CPU/wall ratio
+of the points (1.00 when every worker has a core of its own) says how much.
 """
 
 from __future__ import annotations
@@ -43,7 +44,9 @@ def _run(data: dict, out: Path, workers: int) -> dict:
     wall = time.perf_counter() - t0
     points = [json.loads(p.read_text()) for p in out.glob("points/*/result.json")]
     times = [p["wall_time_s"] for p in points if p.get("wall_time_s") is not None]
+    cpu = [p["cpu_time_s"] for p in points if p.get("cpu_time_s") is not None]
     return {"wall": wall, "points": len(points), "point_time": sum(times),
+            "cpu_per_wall": sum(cpu) / sum(times) if times else float("nan"),
             "ok": sum(p["status"] == "ok" for p in points)}
 
 
@@ -64,7 +67,9 @@ def main(argv=None) -> int:
     for label, r, w in (("1 worker ", one, 1), ("2 workers", two, 2)):
         overhead = (r["wall"] * w - r["point_time"]) / r["points"]
         print(f"  {label}: wall {r['wall']:.1f} s, engine overhead per point "
-              f"{overhead:.3f} s = {100 * overhead / mean_point:.2f} % of a point")
+              f"{overhead:.3f} s = {100 * overhead / mean_point:.2f} % of a point, "
+              f"mean point {r['point_time'] / r['points']:.2f} s, point CPU/wall "
+              f"{r['cpu_per_wall']:.2f}")
     print(f"  parallel efficiency 2 vs 1 workers: "
           f"{100 * one['wall'] / (2 * two['wall']):.1f} % (target >= 80 %)")
     return 0

@@ -175,12 +175,40 @@ def test_morris_elementary_effects_match_the_analytic_ones(ishigami_kind, tmp_pa
     assert mu_star == pytest.approx(np.mean(effects), rel=1e-4)
 
 
+def test_read_indices_gives_back_the_table_and_plot_indices_draws_its_mu_star(
+        ishigami_kind, tmp_path):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from nakmodel.sensitivity.report import plot_indices, read_indices
+
+    params = [{"key": "ishigami.x2", "range": [0.0, 1e-12]},
+              {"key": "ishigami.x3", "range": [0.0, 1.0]}]
+    run(study_data(method="morris", samples=4, parameters=params, x1=math.pi / 2), tmp_path)
+    table = read_indices(tmp_path)
+    raw = {r["parameter"]: r for r in read_csv(tmp_path / "indices.csv")}
+    assert [r["parameter"] for r in table] == list(raw)
+    for row in table:
+        assert row["output"] == "y" and row["blocks_used"] == row["blocks"] == 4
+        assert row["mu_star"] == float(raw[row["parameter"]]["mu_star [output_unit]"])
+    fig, ax = plt.subplots()
+    assert plot_indices(ax, table, "y", "morris") is ax
+    widths = {t.get_text(): p.get_width()
+              for t, p in zip(ax.get_yticklabels(), ax.patches, strict=True)}
+    # bars from the bottom up, largest at the top: labels and widths must pair up
+    assert widths == pytest.approx({k: r["mu_star"] for k, r in
+                                    {r["parameter"]: r for r in table}.items()})
+    plt.close(fig)
+
+
 def test_uncertainty_propagation_of_a_normal_input_gives_its_percentiles(ishigami_kind,
                                                                          tmp_path):
     # y = 1 + 0.1 x3^4 at x1 = pi/2 is monotone in x3 on [0, 3]: percentiles of y are y of
     # the percentiles of x3 ~ N(1.5, 0.3) truncated to [0, 3] (truncation negligible)
     params = [{"key": "ishigami.x3", "range": [0.0, 3.0], "distribution": "normal",
-               "mean": 1.5, "std": 0.3}]
+               "mean": 1.5, "std": 0.3, "reason": "as for Na|NASICON"}]
     run(study_data(method="uncertainty", samples=256, parameters=params, x1=math.pi / 2),
         tmp_path)
     (row,) = read_csv(tmp_path / "indices.csv")
@@ -189,7 +217,10 @@ def test_uncertainty_propagation_of_a_normal_input_gives_its_percentiles(ishigam
     for p in (5, 50, 95):
         x = norm(1.5, 0.3).ppf(p / 100)
         assert float(row[f"p{p} [output_unit]"]) == pytest.approx(1 + 0.1 * x ** 4, rel=0.02)
-    assert "5 / 50 / 95 %" in (tmp_path / "summary.md").read_text()
+    summary = (tmp_path / "summary.md").read_text()
+    assert "5 / 50 / 95 %" in summary
+    # a '|' in a reason is escaped: the inputs table keeps its three cells per row
+    assert "| ishigami.x3 | " in summary and "as for Na\\|NASICON |" in summary
 
 
 def test_failed_runs_drop_their_blocks_and_the_indices_say_how_many_remain(ishigami_kind,

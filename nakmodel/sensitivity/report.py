@@ -77,6 +77,30 @@ def _indices_csv(method: str, table: list[dict]) -> str:
     return _csv(header, rows)
 
 
+def read_indices(path) -> list[dict]:
+    """The table of a study's ``indices.csv`` (a file or its folder) as :func:`plot_indices`
+    takes it: one dict per row, keys without their unit (``mu_star``, ``S1``, ...), numbers
+    as floats (an empty cell is NaN)."""
+    path = Path(path)
+    if path.is_dir():
+        path = path / "indices.csv"
+    with path.open(newline="", encoding="utf-8") as fh:
+        records = list(csv.DictReader(fh))
+    table = []
+    for rec in records:
+        row = {}
+        for header, text in rec.items():
+            name = header.split(" [")[0]
+            if name in ("output", "output_unit", "parameter"):
+                row[name] = text
+            elif name in ("blocks_used", "blocks"):
+                row[name] = int(text)
+            else:
+                row[name] = float(text) if text else math.nan
+        table.append(row)
+    return table
+
+
 def _samples_csv(study, design, outputs: dict, rows: list[dict]) -> str:
     header = ["run [-]", "point_id", "status"]
     header += [f"{r.key} [{'x_Na' if r.key == 'alloy.composition' else r.unit or '-'}]"
@@ -143,13 +167,18 @@ def plot_histogram(ax, values, output: str, unit: str):
     return ax
 
 
+def _cell(text: str) -> str:
+    """Text for a markdown table cell: a '|' (as in NaK|NASICON) would split the cell."""
+    return text.replace("|", r"\|")
+
+
 def _summary(study, design, table, outputs, n_ok: int) -> str:
     opts = study.options
     lines = [f"# {study.title}", "",
              f"{opts.method} over {len(design.ranges)} inputs of the '{opts.wrapped_kind}' "
              f"study: {design.unit.shape[0]} runs ({n_ok} ok).", "",
              "| input | range | reason |", "|---|---|---|"]
-    lines += [f"| {r.key} | {r.describe()} | {r.reason} |" for r in design.ranges]
+    lines += [f"| {r.key} | {r.describe()} | {_cell(r.reason)} |" for r in design.ranges]
     lines.append("")
     for name in outputs:
         rows = [r for r in table if r["output"] == name]
