@@ -35,6 +35,8 @@ import sys
 import numpy as np
 
 PRESETS = ("iterative", "direct")
+#: --presets choices: "compact" is the iterative preset with ``compact_pattern=True``
+PRESET_CHOICES = ("iterative", "direct", "compact")
 TARGET_EXPONENT = 1.2
 #: spot cells (``--geometry spots``, :func:`spot_cell`); fraction 0.09 for the spot cases
 SPOT_CASES = ("full", "s1", "s9", "s49", "patches")
@@ -77,6 +79,7 @@ def run_one(n, preset: str, case: str = "box") -> dict:
     from nakmodel.model.materials import AlloyProperties, ElectrodeInterface, NasiconProperties
     from nakmodel.model.meshes import box_cell
     from nakmodel.model.problem import CoupledProblem, CurrentControl
+    from nakmodel.model.solvers import LinearSolver
 
     p = nakmodel.load_parameters()
     rss = {"start": _rss_mib()}
@@ -91,7 +94,8 @@ def run_one(n, preset: str, case: str = "box") -> dict:
         working=ElectrodeInterface.from_parameters(p, "interface"),
         counter=ElectrodeInterface.from_parameters(p, "counter_electrode"),
         x_initial=p.alloy.composition.x_na, parameters=p, backend="petsc",
-        linear_solver=preset)
+        linear_solver=(LinearSolver("iterative", compact_pattern=True)
+                       if preset == "compact" else preset))
     rss["problem"] = _rss_mib()
     usage = resource.getrusage(resource.RUSAGE_SELF)
     cpu0 = usage.ru_utime + usage.ru_stime
@@ -134,7 +138,7 @@ def exponent(rows: list[dict], key: str = "seconds") -> float:
 def main_spots(args) -> None:
     """The spot-cell benchmark (``--geometry spots``): every case at every refinement."""
     sizes = args.sizes or [1.0, 1.5, 2.0]
-    presets = ["iterative"] + (["direct"] if args.direct_max > 0 else [])
+    presets = [p for p in args.presets if p != "direct" or args.direct_max > 0]
     rows = []
     for case in args.cases:
         for r in sizes:
@@ -182,6 +186,8 @@ def main() -> None:
                              "35 45; spots: mesh refinements, default 1 1.5 2")
     parser.add_argument("--direct-max", type=float, default=35,
                         help="largest size run with the direct (MUMPS) preset (0: none)")
+    parser.add_argument("--presets", nargs="+", choices=PRESET_CHOICES, default=list(PRESETS),
+                        help="linear-solver presets (compact: iterative + compact_pattern)")
     parser.add_argument("--one", nargs=3, metavar=("N", "PRESET", "CASE"),
                         help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -194,25 +200,27 @@ def main() -> None:
         return
     args.sizes = [int(n) for n in (args.sizes or [22, 28, 35, 45])]
     results = {}
-    for preset in PRESETS:
+    for preset in args.presets:
         sizes = [n for n in args.sizes if preset != "direct" or n <= args.direct_max]
         results[preset] = [measure(n, preset) for n in sizes]
     print("seconds per Newton iteration: wall (assembly + linear solves + rest), CPU of the "
           "process (less sensitive to a loaded machine)")
     print(f"{'preset':>9} {'unknowns':>9} {'wall':>7} {'CPU':>7} {'assembly':>9} {'linear':>7} "
-          f"{'Newton':>6} {'Krylov':>6} {'peak RSS':>9}  cell voltage")
+          f"{'Newton':>6} {'Krylov':>6} {'peak RSS':>9} {'kB/unk':>6}  cell voltage")
     for preset, rows in results.items():
         for r in rows:
             print(f"{preset:>9} {r['unknowns']:>9d} {r['seconds']:>7.2f} {r['cpu']:>7.2f} "
                   f"{r['assembly']:>9.2f} {r['linear']:>7.2f} {r['newton']:>6d} "
-                  f"{r['krylov']:>6d} {r['rss_mib']:>6.0f} MiB  {r['voltage']:.10f} V")
+                  f"{r['krylov']:>6d} {r['rss_mib']:>6.0f} MiB "
+                  f"{r['rss_mib'] * 1024 / r['unknowns']:>6.2f}  {r['voltage']:.10f} V")
     for preset, rows in results.items():
         if len(rows) >= 2:
             lo, hi = rows[0]["unknowns"], rows[-1]["unknowns"]
             print(f"{preset:>9}: time per Newton iteration ~ unknowns^{exponent(rows):.2f} "
                   f"(wall), ^{exponent(rows, 'cpu'):.2f} (CPU) over {lo} -> {hi} unknowns  "
                   f"(target <= {TARGET_EXPONENT} for the iterative preset)")
-    common = {r["n"] for r in results["direct"]} & {r["n"] for r in results["iterative"]}
+    common = ({r["n"] for r in results.get("direct", [])}
+              & {r["n"] for r in results.get("iterative", [])})
     for n in sorted(common):
         it, di = (next(r for r in results[k] if r["n"] == n) for k in ("iterative", "direct"))
         print(f"n = {n}: direct / iterative time {di['seconds'] / it['seconds']:.2f}, "
