@@ -15,11 +15,7 @@ MPIEXEC = shutil.which("mpiexec", path=str(Path(sys.executable).parent)) or shut
     "mpiexec")
 
 
-@pytest.fixture
-def run_script(tmp_path):
-    """Run a Python script text on ``nproc`` MPI ranks (1: plain python); the script writes
-    JSON to the path given as its first argument (rank 0); returns the parsed JSON."""
-
+def _script_runner(tmp_path):
     def run(script: str, nproc: int = 1, name: str = "run"):
         path = tmp_path / f"{name}.py"
         path.write_text(textwrap.dedent(script))
@@ -35,6 +31,19 @@ def run_script(tmp_path):
         return json.loads(out.read_text())
 
     return run
+
+
+@pytest.fixture
+def run_script(tmp_path):
+    """Run a Python script text on ``nproc`` MPI ranks (1: plain python); the script writes
+    JSON to the path given as its first argument (rank 0); returns the parsed JSON."""
+    return _script_runner(tmp_path)
+
+
+@pytest.fixture(scope="module")
+def run_script_module(tmp_path_factory):
+    """:func:`run_script` for module-scoped fixtures (one result shared by several tests)."""
+    return _script_runner(tmp_path_factory.mktemp("scripts"))
 
 
 @pytest.fixture

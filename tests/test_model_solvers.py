@@ -50,6 +50,7 @@ def _problem(linear_solver, n=5, backend="auto", method="builtin"):
      "linear_solver.gamg_threshold_phi"),
     ({"kind": "iterative", "gamg_aggressive_levels": -1}, "linear_solver.gamg_aggressive_levels"),
     ({"kind": "iterative", "reuse_preconditioner": 1}, "linear_solver.reuse_preconditioner"),
+    ({"kind": "iterative", "compact_pattern": "yes"}, "linear_solver.compact_pattern"),
 ])
 def test_invalid_preset_names_the_setting(kwargs, key):
     with pytest.raises(ParameterError) as err:

@@ -60,6 +60,10 @@ class LinearSolver:
     reuse_preconditioner: build the preconditioner at the first Newton iteration of a step
         only and reuse it in the later ones (the Krylov solves use the current Jacobian, so
         the Newton iterates do not change; iterative only: a direct solve never reuses).
+    compact_pattern: store only the Jacobian / mass entries that can be nonzero
+        (:func:`compact_matrix`) instead of dolfinx's full 2x2-block pattern of the (c, phi)
+        space, ~75 % of whose stored entries are zeros (c-phi couplings away from the
+        interface, inert rows); off by default (opt-in, see ``benchmarks/RESULTS.md``).
     """
 
     kind: str = "direct"
@@ -70,6 +74,7 @@ class LinearSolver:
     gamg_threshold_phi: float = 0.02
     gamg_aggressive_levels: int = 2
     reuse_preconditioner: bool = True
+    compact_pattern: bool = False
 
     def __post_init__(self):
         problems = []
@@ -90,9 +95,10 @@ class LinearSolver:
                     and -1 <= value < 1):
                 problems.append(Problem(f"linear_solver.{name}", "GAMG drop threshold",
                                         value, "[-] in [-1, 1) (negative: keep all edges)"))
-        if not isinstance(self.reuse_preconditioner, bool):
-            problems.append(Problem("linear_solver.reuse_preconditioner", "must be a bool",
-                                    self.reuse_preconditioner, "True or False"))
+        for name in ("reuse_preconditioner", "compact_pattern"):
+            if not isinstance(getattr(self, name), bool):
+                problems.append(Problem(f"linear_solver.{name}", "must be a bool",
+                                        getattr(self, name), "True or False"))
         if problems:
             raise ParameterError(problems)
 
@@ -136,6 +142,33 @@ class LinearSolver:
         finally:
             for key in written:
                 database.delValue(key)
+
+
+def compact_matrix(mat):
+    """A copy of the assembled AIJ matrix ``mat`` that stores only its nonzero entries and
+    the diagonal; same sizes, block size and local-to-global map, so that dolfinx assembles
+    into it.  Zero contributions are skipped at assembly (``IGNORE_ZERO_ENTRIES``); a nonzero
+    outside the pattern is still inserted (new allocation: slow but correct)."""
+    import numpy as np
+    from petsc4py import PETSc
+
+    ia, ja, a = mat.getValuesCSR()
+    start = mat.getOwnershipRange()[0]
+    rows = np.repeat(np.arange(ia.size - 1, dtype=ja.dtype), np.diff(ia))
+    mask = a != 0.0
+    mask |= ja == rows + start
+    counts = np.bincount(rows[mask], minlength=ia.size - 1)
+    del rows
+    new_ia = np.zeros(ia.size, dtype=PETSc.IntType)
+    np.cumsum(counts, out=new_ia[1:])
+    out = PETSc.Mat().createAIJ(mat.getSizes(), bsize=mat.getBlockSize(),
+                                csr=(new_ia, ja[mask].astype(PETSc.IntType), a[mask]),
+                                comm=mat.getComm())
+    out.setLGMap(*mat.getLGMap())
+    out.setOption(PETSc.Mat.Option.IGNORE_ZERO_ENTRIES, True)
+    out.setOption(PETSc.Mat.Option.NEW_NONZERO_ALLOCATION_ERR, False)
+    out.assemble()
+    return out
 
 
 DIRECT = LinearSolver("direct")
