@@ -266,3 +266,27 @@ def test_dry_run_lists_points_and_their_status_without_writing(tmp_path, capsys)
               executor=LocalExecutor(workers=1), progress=False)
     assert main(["sweep", study, "--out", str(out), "--dry-run"]) == 0
     assert "5 ok, 7 pending" in capsys.readouterr().out
+
+
+def test_plot_sweep_against_a_dimensionless_key(tmp_path):
+    """A swept key without a unit is stored as ``key [-]``: the plot finds that column."""
+    import tomllib
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from nakmodel.sweep import SerialExecutor
+    from nakmodel.sweep.plot import plot_sweep
+
+    data = tomllib.loads((ROOT / "studies" / "thermo_sweep.toml").read_text())
+    data["sweep"]["parameter"] = [{"key": "alloy.interdiffusivity_factor",
+                                   "values": [0.5, 1.0, 2.0]}]
+    result = run_sweep(data, tmp_path, executor=SerialExecutor(), progress=False)
+    fig, ax = plt.subplots()
+    plot_sweep(ax, result, x="alloy.interdiffusivity_factor", y="strippable_mAh_cm2")
+    (line,) = ax.get_lines()
+    assert list(line.get_xdata()) == pytest.approx([0.5, 1.0, 2.0])
+    assert ax.get_xlabel() == "alloy.interdiffusivity_factor [-]"
+    plt.close(fig)

@@ -31,7 +31,7 @@ def plot_sweep(ax, result, x: str, y: str, group: str | None = None, **line_kwar
         problems.append(Problem("group", "not a swept key", group, ", ".join(spec.swept)))
     if problems:
         raise ParameterError(problems)
-    unit = spec.units.get(x, "") or "SI"
+    unit = spec.units.get(x, "") or "-"  # the store's SI column (dimensionless: [-])
     x_column = f"{x} [{unit}]"
     groups: dict[str, list[tuple[float, float]]] = {}
     for row in rows:
