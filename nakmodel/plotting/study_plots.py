@@ -72,6 +72,8 @@ def load_study_results(folder) -> StudyResults:
     for ts in sorted(root.rglob("timeseries.csv")):
         folder_ = ts.parent
         label = folder_.relative_to(root).as_posix()
+        if out.kind == "ccd" and label.startswith("cases/"):
+            continue  # the sweep store of the scans: the same runs are in <case> folders
         if out.kind == "sweep":
             label = _sweep_label(folder_, label)
         out.runs[label] = folder_
