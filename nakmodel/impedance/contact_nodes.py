@@ -141,8 +141,8 @@ def augment(problem, J, M):
     add(Vi, Vi, extra)
     dM = sp.csr_matrix((np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))),
                        shape=(N, N))
-    J_new = _expand(J, m) + dJ
-    M_new = _expand(M, m) + dM
+    J_new = insert_before_last(J, m) + dJ
+    M_new = insert_before_last(M, m) + dM
     # energy forms of the moved capacitances: C_a on (V − φ_c), the C_a removed from (V − φ)
     rows, cols, vals = [], [], []
     add(e_idx, e_idx, caA), add(e_idx, Vi, -caA), add(Vi, e_idx, -caA), add(Vi, Vi, caA)
@@ -162,8 +162,8 @@ def augment(problem, J, M):
                                              "blocked": blocked}
 
 
-def _expand(A, m: int) -> sp.csr_matrix:
-    """Insert m zero rows/columns before the last (V) index."""
+def insert_before_last(A, m: int) -> sp.csr_matrix:
+    """Insert m zero rows/columns before the last (V) index of a bordered matrix."""
     A = sp.csr_matrix(A)
     n = A.shape[0]
     P = sp.lil_matrix((n + m, n))

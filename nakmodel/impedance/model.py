@@ -502,7 +502,7 @@ def linearize(problem, *, relative_permittivity: float | None = None,
     # sub-grid constriction: contact-node unknowns φ_c before V (contact_nodes)
     J, M, n_cn, cn_mass = contact_nodes.augment(problem, J, M)
     if n_cn:
-        region_mass = {k: _pad(v, n_cn) for k, v in region_mass.items()}
+        region_mass = {k: contact_nodes.insert_before_last(v, n_cn) for k, v in region_mass.items()}
         region_mass["interface"] = (region_mass["interface"] - cn_mass["removed"]
                                     - cn_mass["blocked"] + cn_mass["active"]).tocsr()
         region_mass["constriction"] = (region_mass.get("constriction", 0 * cn_mass["blocked"])
@@ -513,7 +513,7 @@ def linearize(problem, *, relative_permittivity: float | None = None,
     # grain boundaries (brick layer): extra φ_gb unknowns before V (nakmodel.model.ceramic)
     J, M, n_gb, gb_mass = ceramic.augment(problem, J, M, EPSILON_0 * float(eps_r))
     if n_gb:
-        region_mass = {k: _pad(v, n_gb) for k, v in region_mass.items()}
+        region_mass = {k: contact_nodes.insert_before_last(v, n_gb) for k, v in region_mass.items()}
         region_mass.update(gb_mass)
         b, c = _pad_vector(b, n_gb), _pad_vector(c, n_gb)
         labels = np.concatenate([labels[:-1], np.full(n_gb, REGIONS.index("grain boundary")),
@@ -522,17 +522,6 @@ def linearize(problem, *, relative_permittivity: float | None = None,
     nodes = np.arange(nc + nphi, nc + nphi + n_cn) if n_cn else None
     return ModelLinearization(system, float(problem.area_nominal), region_mass, nc, nphi,
                               float(eps_r), float(i_dc), problem, nodes)
-
-
-def _pad(A: sp.spmatrix, n_gb: int) -> sp.csr_matrix:
-    """Insert n_gb zero rows/columns before the last (V) index of a bordered matrix."""
-    A = sp.csr_matrix(A)
-    n = A.shape[0]
-    P = sp.lil_matrix((n + n_gb, n))
-    P[np.arange(n - 1), np.arange(n - 1)] = 1.0
-    P[n + n_gb - 1, n - 1] = 1.0
-    P = P.tocsr()
-    return (P @ A @ P.T).tocsr()
 
 
 def _pad_vector(x: np.ndarray, n_gb: int) -> np.ndarray:

@@ -250,5 +250,4 @@ class CurrentLimit(BaseTermination):
 
 
 Termination = VoltageLimit | CapacityLimit | TimeLimit | Liquidus | SolidCoverage | CurrentLimit
-_TERMINATIONS = (VoltageLimit, CapacityLimit, TimeLimit, Liquidus, SolidCoverage, CurrentLimit)
 
