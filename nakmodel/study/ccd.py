@@ -562,9 +562,10 @@ def _publish_case(point_dir: Path, case_dir: Path) -> list[Path]:
     import os
 
     from ..io_utils import atomic_write_bytes
+    from ..provenance import PARAMETERS_FILE, PROVENANCE_FILE
+    from ..sweep.commit import POINT_FILE, RESULT_FILE
 
-    own = {"result.json", "point.json", "study.toml", "study.json", "provenance.json",
-           "parameters.toml"}
+    own = {RESULT_FILE, POINT_FILE, PROVENANCE_FILE, PARAMETERS_FILE, "study.toml", "study.json"}
     written = []
     for src in sorted(point_dir.rglob("*")):
         rel = src.relative_to(point_dir)
