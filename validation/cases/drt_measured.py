@@ -3,7 +3,7 @@
 A passive RC-type system has a non-negative DRT, so a spectrum that passes the Lin-KK
 test should be reproduced by ``compute`` to about the measurement error.  Checked on the
 peer files that pass Lin-KK (a Li-ion cell, a ZPlot test circuit, a solid-state battery;
-see /work/shared/peer-data/README.md), with the τ grid extended by one decade because
+see validation/data/peer/README.md), with the τ grid extended by one decade because
 their arcs continue beyond the measured range, at the default automatic λ.
 """
 
@@ -21,9 +21,10 @@ SOURCE = ("Kramers-Kronig consistency of a non-negative DRT; peer data from impe
 
 
 def _peer_file(name: str) -> Path:
-    path = Path(__file__).resolve().parents[3] / "shared" / "peer-data" / name
+    """A measured peer spectrum copied, with its licence, into validation/data/peer."""
+    path = Path(__file__).resolve().parents[1] / "data" / "peer" / name
     if not path.exists():
-        raise FileNotFoundError(f"peer data not found: {path} (shared/ must lie beside the repo)")
+        raise FileNotFoundError(f"peer data not found: {path}")
     return path
 
 

@@ -2,7 +2,7 @@
 
 impedance.py (ECSHackWeek, MIT) checks its Lin-KK on ``Circuit3_EIS_1.z`` against
 Schönleber's Lin-KK software: with c = 0.69 the μ criterion stops at M = 10 with
-μ = 0.684 (peer-data README, /work/shared/peer-data). The file is a ZPlot
+μ = 0.684 (validation/data/peer/README.md). The file is a ZPlot
 measurement of a physical test circuit, so it must also pass the KK test.
 """
 
@@ -17,10 +17,10 @@ SOURCE = ("Schönleber et al., Electrochim. Acta 131 (2014) 20; impedance.py tes
 
 
 def _peer_file(name: str) -> Path:
-    root = Path(__file__).resolve().parents[3] / "shared" / "peer-data"
-    path = root / name
+    """A measured peer spectrum copied, with its licence, into validation/data/peer."""
+    path = Path(__file__).resolve().parents[1] / "data" / "peer" / name
     if not path.exists():
-        raise FileNotFoundError(f"peer data not found: {path} (shared/ must lie beside the repo)")
+        raise FileNotFoundError(f"peer data not found: {path}")
     return path
 
 
