@@ -277,7 +277,7 @@ def test_two_phase_operator_has_the_p1_observed_orders(regime):
 
 # ------------------------------------------------------------------ item 2: smoothing
 def test_halving_the_phase_smoothing_changes_capacities_by_less_than_one_percent():
-    """alloy.phase_smoothing (the numerical C^1 blend of the lever rule) halved: the capacity
+    """alloy.phase_smoothing (the numerical C^2 blend of the lever rule) halved: the capacity
     of a 20 um NaK80 film to the liquidus and past it to +0.3 V (1 mA/cm2) move < 1 %."""
     caps = {}
     for s in (2e-3, 1e-3):

@@ -5,8 +5,13 @@ estimated from the difference between the solution and the linear extrapolation 
 previous states (for BE, LTE ~ dt/(dt + dt_prev) |u - u_pred|), in the scaled norm of the
 problem (content / c_K0, potentials / (RT/F)).  A Newton failure halves dt; too large an
 error shrinks it; events (terminations) crossed inside a step are located by secant
-iteration on the step size.  After ``max_retries`` consecutive rejections a
-:class:`~nakmodel.errors.ConvergenceError` carrying the state is raised.
+iteration on the step size.  Event landing (``StepControl.event_landing``): before a step,
+each event g and the distance of the interface composition from the K-rich liquidus are
+extrapolated linearly from the last two accepted steps; a crossing predicted inside the
+trial step shortens it to land just past the crossing, instead of letting Newton fail on
+the kink and halving repeatedly (benchmarks/bench_liquidus.py).  After ``max_retries``
+consecutive rejections a :class:`~nakmodel.errors.ConvergenceError` carrying the state is
+raised.
 """
 
 from __future__ import annotations
@@ -30,6 +35,9 @@ class StepControl:
     max_retries: int = 8
     error_tolerance: float = 5e-3
     event_tolerance: float = 1e-2  # overshoot past an event, fraction of the last step
+    # predict event / liquidus crossings from the last two steps and shorten the step to
+    # land just past them (AdaptiveStepper._predicted_step); False: the earlier stepper
+    event_landing: bool = True
 
     def __post_init__(self):
         problems = []
@@ -89,10 +97,45 @@ class AdaptiveStepper:
         self._prev = None  # (X_{n-1}, dt_prev)
         self.rejections = 0
         self.newton_iterations = 0
+        self.landings = 0
+        self._landing_prev = None  # landing signals at the start of the previous step
+
+    def _landing_signals(self, g_start):
+        """Signals whose zero crossing the step should land on: the events' g and
+        x_liq,K - min interface x (> 0 once the interface enters the K-side mush)."""
+        p = self.problem
+        out = list(g_start)
+        x_lk = getattr(p, "x_liquidus_k", None)
+        if x_lk is not None and hasattr(p, "interface_x_min"):
+            out.append(float(x_lk) - p.interface_x_min())
+        return out
+
+    def _predicted_step(self, dt, signals):
+        """Step size that lands just past the first crossing predicted by linear
+        extrapolation of ``signals`` from the previous step start; ``dt`` if none."""
+        c = self.control
+        prev = self._landing_prev
+        if not c.event_landing or prev is None or self._prev is None or len(prev) != len(signals):
+            return dt
+        dt_prev = self._prev[1]
+        best = dt
+        for k, (g0, g1) in enumerate(zip(prev, signals, strict=True)):
+            slope = (g1 - g0) / dt_prev
+            # events cross upwards (g < 0 -> g >= 0); the liquidus signal either way
+            upward_only = k < len(signals) - 1 or not hasattr(self.problem, "interface_x_min")
+            if g1 == 0.0 or slope == 0.0 or (upward_only and (g1 >= 0.0 or slope <= 0.0)):
+                continue
+            if g1 * slope > 0.0:  # moving away from zero
+                continue
+            t_cross = -g1 / slope
+            if t_cross < dt:
+                best = min(best, t_cross * (1.0 + 0.5 * c.event_tolerance))
+        return max(c.dt_min, best)
 
     def reset_history(self):
         """Forget the extrapolation history (after a setpoint jump)."""
         self._prev = None
+        self._landing_prev = None
 
     def _error(self, X, Xn, dt):
         if self._prev is None:
@@ -128,6 +171,12 @@ class AdaptiveStepper:
                 return t, ev.name
         Xn = p.state_vector()
         dt = min(self.dt, c.dt_max, t_end - t)
+        signals = self._landing_signals(g_old) if c.event_landing else None
+        dt_planned, landed = dt, False
+        if signals is not None:
+            dt = self._predicted_step(dt, signals)
+            landed = dt < dt_planned
+            self.landings += int(landed)
         failures = 0
         event_dt = None  # secant estimate of the step that lands on the next event
         hit = None
@@ -135,6 +184,7 @@ class AdaptiveStepper:
             rep = p.solve(control_at(t + dt), dt)
             self.newton_iterations += rep.iterations
             if not rep.converged:
+                landed = False
                 self.rejections += 1
                 failures += 1
                 if failures > c.max_retries or dt <= c.dt_min * 1.0001:
@@ -145,6 +195,7 @@ class AdaptiveStepper:
             err = self._error(X, Xn, dt)
             if err > c.error_tolerance and dt > c.dt_min * 1.0001 and event_dt is None:
                 p.restore()
+                landed = False
                 self.rejections += 1
                 dt = max(c.dt_min, dt * max(0.2, 0.9 * math.sqrt(c.error_tolerance / err)))
                 continue
@@ -163,6 +214,7 @@ class AdaptiveStepper:
                 break
             # land just past the event: secant on the step size, then retry
             self.rejections += 1
+            landed = False
             p.restore()
             event_dt = dt * frac
             dt = max(c.dt_min, event_dt * (1.0 + 0.5 * c.event_tolerance))
@@ -170,10 +222,14 @@ class AdaptiveStepper:
         for ev in events:
             ev.stepped = True
         self._prev = (Xn, dt)
+        self._landing_prev = signals
         factor = 2.0 if err <= 0 else min(2.0, max(0.5, 0.9 * math.sqrt(c.error_tolerance / err)))
         if event_dt is not None and hit is None:
             # the event lies a little further: aim the next step just past it
             self.dt = max(c.dt_min, min(c.dt_max, dt * factor))
         elif hit is None:
             self.dt = min(c.dt_max, max(c.dt_min, dt * factor))
+            if landed:
+                # a step shortened only to land on a crossing: resume the planned size
+                self.dt = min(c.dt_max, max(self.dt, dt_planned))
         return t + dt, hit

@@ -16,11 +16,13 @@ x_liq,Na < x < x_s,Na  x_liq,Na (pinned)    liquid + Na(ss) at x_s,Na
 x >= x_s,Na            (none)               Na(ss) of composition x
 =====================  ===================  ===============================
 
-Every piecewise-linear switch is the clamp of :func:`clamp` with a C^1 quadratic blend of
+Every piecewise-linear switch is the clamp of :func:`clamp` with a C^2 smoothstep blend of
 half-width w = ``phase_smoothing`` x (width of the phase field it bounds): exact outside the
 blend, within [lo, hi] everywhere, so no fraction is ever negative or above 1 and the
-error at a phase boundary is w/4 (``phase_smoothing``/4 in liquid fraction; 5e-4 at the
-default 2e-3).  The blend exists only so that Newton sees a continuous Jacobian.
+error at a phase boundary is 3w/16 (3 ``phase_smoothing``/16 in liquid fraction).  The blend
+exists only so that Newton sees a smooth Jacobian: C^2 (the Jacobian itself is C^1) keeps
+Newton's quadratic model valid across the liquidus, where the C^1 quadratic blend (kept as
+``blend="c1"``) made the Jacobian kink and Newton stall (benchmarks/RESULTS.md).
 
 Equilibrium potential (vs Na(s)), as :func:`nakmodel.thermo.ocv_vs_na`:
 E = -[RT ln a_Na + Delta G_fus,Na(T)] / F with the activity of Na (reference pure liquid Na)
@@ -109,40 +111,76 @@ def _min(a, b):
     return min(float(a), float(b))
 
 
-def ramp(s, width):
-    """C^1 positive part with compact blend: 0 (s <= -w), (s + w)^2 / (4 w) (|s| < w),
-    s (s >= w) [I]; >= max(s, 0), error w/4 at s = 0."""
+#: default blend of every phase switch: "c2" (C^2 smoothstep, default) or "c1" (the
+#: earlier quadratic blend, kept for the side-by-side benchmark benchmarks/bench_liquidus.py)
+DEFAULT_BLEND = "c2"
+
+
+def _check_blend(blend):
+    if blend not in ("c1", "c2"):
+        raise ValueError(f"blend must be 'c1' or 'c2', got {blend!r}")
+
+
+def ramp(s, width, blend=None):
+    """Smooth positive part max(s, 0) with a compact blend on |s| < w [I].
+
+    c2 (default): with t = (s + w) / (2 w) in [0, 1], 2 w (t^3 - t^4 / 2), whose slope is
+    the C^1 smoothstep 3 t^2 - 2 t^3: the ramp is C^2 (value, slope and curvature continuous
+    at s = +-w); error 3 w / 16 at s = 0.  c1: (s + w)^2 / (4 w), error w / 4.  Both are
+    convex, so >= max(s, 0)."""
+    blend = DEFAULT_BLEND if blend is None else blend
+    _check_blend(blend)
     if _is_ufl(s, width):
+        t = (s + width) / (2.0 * width)
+        mid = (2.0 * width * (t**3 - 0.5 * t**4) if blend == "c2"
+               else (s + width) ** 2 / (4.0 * width))
         return ufl.conditional(ufl.le(s, -width), 0.0,
-                               ufl.conditional(ufl.ge(s, width), s,
-                                               (s + width) ** 2 / (4.0 * width)))
+                               ufl.conditional(ufl.ge(s, width), s, mid))
     s = np.asarray(s, dtype=float)
     w = float(width)
-    return np.where(s <= -w, 0.0, np.where(s >= w, s, (s + w) ** 2 / (4.0 * w)))
+    t = (s + w) / (2.0 * w)
+    mid = 2.0 * w * (t**3 - 0.5 * t**4) if blend == "c2" else (s + w) ** 2 / (4.0 * w)
+    return np.where(s <= -w, 0.0, np.where(s >= w, s, mid))
 
 
-def ramp_slope(s, width):
-    """d ramp / ds: 0, (s + w) / (2 w), 1."""
+def ramp_slope(s, width, blend=None):
+    """d ramp / ds: 0, smoothstep 3 t^2 - 2 t^3 (c2) or t (c1), 1; t = (s + w) / (2 w)."""
+    blend = DEFAULT_BLEND if blend is None else blend
+    _check_blend(blend)
     if _is_ufl(s, width):
+        t = (s + width) / (2.0 * width)
+        mid = t**2 * (3.0 - 2.0 * t) if blend == "c2" else t
         return ufl.conditional(ufl.le(s, -width), 0.0,
-                               ufl.conditional(ufl.ge(s, width), 1.0,
-                                               (s + width) / (2.0 * width)))
+                               ufl.conditional(ufl.ge(s, width), 1.0, mid))
     s = np.asarray(s, dtype=float)
     w = float(width)
-    return np.where(s <= -w, 0.0, np.where(s >= w, 1.0, (s + w) / (2.0 * w)))
+    t = (s + w) / (2.0 * w)
+    mid = t**2 * (3.0 - 2.0 * t) if blend == "c2" else t
+    return np.where(s <= -w, 0.0, np.where(s >= w, 1.0, mid))
 
 
-def clamp(x, lo, hi, width_lo, width_hi=None):
+def ramp_curvature(s, width, blend=None):
+    """d^2 ramp / ds^2 (numpy): 0, 3 t (1 - t) / w (c2, 0 at both edges) or 1 / (2 w)."""
+    blend = DEFAULT_BLEND if blend is None else blend
+    _check_blend(blend)
+    s = np.asarray(s, dtype=float)
+    w = float(width)
+    t = (s + w) / (2.0 * w)
+    mid = 3.0 * t * (1.0 - t) / w if blend == "c2" else 0.5 / w + 0.0 * t
+    return np.where(np.abs(s) >= w, 0.0, mid)
+
+
+def clamp(x, lo, hi, width_lo, width_hi=None, blend=None):
     """Smooth clamp lo + ramp(x - lo, w_lo) - ramp(x - hi, w_hi): exactly in [lo, hi]
     (for w_lo + w_hi <= hi - lo), monotone, = clamp(x, lo, hi) outside the blends."""
     width_hi = width_lo if width_hi is None else width_hi
-    return lo + ramp(x - lo, width_lo) - ramp(x - hi, width_hi)
+    return lo + ramp(x - lo, width_lo, blend) - ramp(x - hi, width_hi, blend)
 
 
-def clamp_slope(x, lo, hi, width_lo, width_hi=None):
+def clamp_slope(x, lo, hi, width_lo, width_hi=None, blend=None):
     """d clamp / dx in [0, 1]."""
     width_hi = width_lo if width_hi is None else width_hi
-    return ramp_slope(x - lo, width_lo) - ramp_slope(x - hi, width_hi)
+    return ramp_slope(x - lo, width_lo, blend) - ramp_slope(x - hi, width_hi, blend)
 
 
 @dataclass(frozen=True)
@@ -159,6 +197,11 @@ class PhaseFields:
     smoothing: object = 2e-3
     k_solubility: bool = True
     na_solubility: bool = True
+    blend: str | None = None  # "c2" / "c1"; None: DEFAULT_BLEND at construction
+
+    def __post_init__(self):
+        object.__setattr__(self, "blend", DEFAULT_BLEND if self.blend is None else self.blend)
+        _check_blend(self.blend)
 
     # blend half-widths at each boundary: a fixed fraction of the narrowest field it
     # bounds (x_s,K: K(ss) and the K-side mush; the liquidus: the mush next to it)
@@ -182,18 +225,20 @@ class PhaseFields:
 
     def liquid_composition(self, x):
         """x_liq: x in the liquid window, pinned at the liquidus outside it."""
-        return clamp(x, self.x_liquidus_k, self.x_liquidus_na, self._w_lk(), self._w_ln())
+        return clamp(x, self.x_liquidus_k, self.x_liquidus_na, self._w_lk(), self._w_ln(),
+                     self.blend)
 
     def open_fraction(self, x):
         """K-side liquid fraction f_K = (x - x_s,K) / (x_liq,K - x_s,K) in [0, 1]: the area
         not covered by solid K (solid Na does not block: Na | Na+ is active)."""
-        return (clamp(x, self.x_solid_k, self.x_liquidus_k, self._w_sk(), self._w_lk())
+        return (clamp(x, self.x_solid_k, self.x_liquidus_k, self._w_sk(), self._w_lk(),
+                      self.blend)
                 - self.x_solid_k) / (self.x_liquidus_k - self.x_solid_k)
 
     def na_side_fraction(self, x):
         """Na-side liquid fraction (x_s,Na - x) / (x_s,Na - x_liq,Na) in [0, 1]."""
         return (self.x_solid_na - clamp(x, self.x_liquidus_na, self.x_solid_na,
-                                        self._w_ln(), self._w_sn())) / (self.x_solid_na
+                                        self._w_ln(), self._w_sn(), self.blend)) / (self.x_solid_na
                                                                - self.x_liquidus_na)
 
     def liquid_fraction(self, x):
@@ -205,13 +250,13 @@ class PhaseFields:
         """x_K(ss) = min(x, x_s,K) (blend width ``smoothing`` x_s,K)."""
         if not self.k_solubility:
             return 0.0 * x
-        return self.x_solid_k - ramp(self.x_solid_k - x, self._w_sk())
+        return self.x_solid_k - ramp(self.x_solid_k - x, self._w_sk(), self.blend)
 
     def solid_na_composition(self, x):
         """x_Na(ss) = max(x, x_s,Na) (blend width ``smoothing`` (1 - x_s,Na))."""
         if not self.na_solubility:
             return 1.0 + 0.0 * x
-        return self.x_solid_na + ramp(x - self.x_solid_na, self._w_sn())
+        return self.x_solid_na + ramp(x - self.x_solid_na, self._w_sn(), self.blend)
 
     def ln_activity_na(self, x, temperature, L0, L1, L2=0.0):
         """ln a_Na (reference pure liquid Na) of the alloy at overall x, all phase fields
@@ -256,14 +301,14 @@ class PhaseFields:
         d_sol = 0.0
         if self.k_solubility:
             x_k = self.solid_k_composition(x)
-            slope = ramp_slope(self.x_solid_k - x, self._w_sk())
+            slope = ramp_slope(self.x_solid_k - x, self._w_sk(), self.blend)
             d_sol = d_sol + (1.0 - self.open_fraction(x)) * slope * one_x2 / (
                 1.0 - x_k) ** 2
         else:
             d_sol = d_sol + (1.0 - self.open_fraction(x)) * 0.0
         if self.na_solubility:
             x_n = self.solid_na_composition(x)
-            slope = ramp_slope(x - self.x_solid_na, self._w_sn())
+            slope = ramp_slope(x - self.x_solid_na, self._w_sn(), self.blend)
             d_sol = d_sol + (1.0 - self.na_side_fraction(x)) * slope * one_x2 / (
                 1.0 - x_n) ** 2
         return d_liq + solid_diffusivity * d_sol
