@@ -24,7 +24,6 @@ OVERSIZED = {
     "nakmodel/thermo.py": 900,
     "nakmodel/mechanics/fracture.py": 720,
     "nakmodel/study/simulation.py": 680,
-    "nakmodel/impedance/model.py": 720,
     "nakmodel/ccd.py": 650,
     "nakmodel/study/ccd.py": 650,
 }
