@@ -17,6 +17,7 @@ from __future__ import annotations
 import math
 
 from .errors import Problem
+from .parameter_defaults import default_si
 
 #: units whose plain numbers are refused in files, with the units offered instead
 AMBIGUOUS_UNITS = {
@@ -25,18 +26,6 @@ AMBIGUOUS_UNITS = {
     "A": (("A", 1.0), ("mA", 1e-3), ("uA", 1e-6)),
     "s": (("s", 1.0), ("min", 60.0), ("h", 3600.0), ("ms", 1e-3)),
 }
-
-
-def _default_si(key: str):
-    from .parameters import _convert, _default_raw, iter_schema
-
-    entry = _default_raw().get(key)
-    raw = entry.get("value") if isinstance(entry, dict) else entry
-    meta = dict(iter_schema()).get(key)
-    if raw is None or meta is None:
-        return None
-    value = _convert(key, raw, meta, [])
-    return value if isinstance(value, float) and value > 0 else None
 
 
 def likely_unit(value: float, unit: str, typical: float | None) -> str:
@@ -52,7 +41,7 @@ def plain_number_problem(key: str, raw, meta) -> Problem | None:
     unit = meta.get("unit", "")
     if unit not in AMBIGUOUS_UNITS or isinstance(raw, bool) or not isinstance(raw, int | float):
         return None
-    guess = likely_unit(float(raw), unit, _default_si(key))
+    guess = likely_unit(float(raw), unit, default_si(key))
     hint = f"'{raw:g} {guess}'"
     if guess != AMBIGUOUS_UNITS[unit][0][0]:
         hint += f" (a plain number would be {raw:g} {unit})"

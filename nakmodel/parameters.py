@@ -23,16 +23,20 @@ from __future__ import annotations
 
 import difflib
 import math
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
-from functools import lru_cache
-from importlib import resources
 from typing import Any
 
-from .composition import Composition, parse_composition
+from .composition import Composition
 from .errors import ParameterError, Problem
 from .io_utils import read_toml
+from .parameter_defaults import (  # noqa: F401  (public here too)
+    _convert,
+    _default_raw,
+    _flatten,
+    all_keys,
+    iter_schema,
+)
 from .parameter_schema import (  # noqa: F401  (the schema classes, public here too)
     GROUPS,
     LINEAR_SOLVERS,
@@ -50,7 +54,6 @@ from .parameter_schema import (  # noqa: F401  (the schema classes, public here 
     choice,
     spec,
 )
-from .units import to_si
 
 INF = math.inf
 
@@ -173,18 +176,6 @@ def _float_text(value) -> str:
     return shortest_float_text(float(value), 17) if isinstance(value, float) else str(value)
 
 
-def iter_schema():
-    """Yield ``(dotted_key, metadata)`` for every parameter, in display order."""
-    yield "temperature", TEMPERATURE_META
-    for group, cls in GROUPS.items():
-        for f in fields(cls):
-            yield f"{group}.{f.name}", f.metadata
-
-
-def all_keys() -> list[str]:
-    return [k for k, _ in iter_schema()]
-
-
 def _suggest(key: str) -> str:
     """'did you mean ...?' for an unknown key: the closest name in the same group first."""
     group, dot, name = key.rpartition(".")
@@ -200,63 +191,6 @@ def _suggest(key: str) -> str:
     if not close:
         close = [k for k in all_keys() if k.rpartition(".")[2] == name]
     return f"did you mean '{close[0]}'?" if close else "see `nakmodel params show`"
-
-
-def _flatten(data: Mapping, prefix: str = "") -> dict[str, Any]:
-    """Nested tables to dotted keys; leaves are values or {value, source, tag} tables."""
-    flat: dict[str, Any] = {}
-    for name, value in data.items():
-        key = f"{prefix}{name}"
-        is_group = key in GROUPS
-        if isinstance(value, Mapping) and is_group:
-            flat.update(_flatten(value, prefix=f"{key}."))
-        elif isinstance(value, Mapping) and not prefix and "." not in name \
-                and name != "temperature" and "value" not in value:
-            flat.update(_flatten(value, prefix=f"{key}."))  # a misspelt group: its keys
-        elif "." in name and not prefix:
-            flat[name] = value
-        else:
-            flat[key] = value
-    return flat
-
-
-def _convert(key: str, raw, meta, problems: list[Problem]):
-    """One raw value to its SI value (or None after recording a problem)."""
-    if key == "alloy.composition":
-        try:
-            return parse_composition(raw, key)
-        except ParameterError as err:
-            problems.extend(err.problems)
-            return None
-    expected = _range_text(meta)
-    if meta.get("choices"):
-        if not (isinstance(raw, str) and raw in meta["choices"]):
-            problems.append(Problem(key, "unknown choice", raw, expected))
-            return None
-        return raw
-    try:
-        value = to_si(raw, meta["unit"], key, allow_plain_number=not meta["needs_units"])
-    except ParameterError as err:
-        problems.extend(Problem(p.key, p.message, p.value, expected) for p in err.problems)
-        return None
-    if meta["integer"]:
-        if isinstance(raw, float) and not raw.is_integer() or isinstance(raw, str):
-            problems.append(Problem(key, "must be an integer", raw, expected))
-            return None
-        value = int(value)
-    low, high = meta["low"], meta["high"]
-    too_low = value <= low if meta["low_open"] else value < low
-    too_high = value >= high if meta["high_open"] else value > high
-    if too_low or too_high:
-        problems.append(Problem(key, "out of range", raw, expected))
-        return None
-    return value
-
-
-@lru_cache(maxsize=1)
-def _default_raw() -> dict[str, Any]:
-    text = resources.files("nakmodel.data").joinpath("default_parameters.toml").read_text()
-    return _flatten(tomllib.loads(text))
 
 
 def _read_source(source) -> tuple[dict[str, Any], str]:

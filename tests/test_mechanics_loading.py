@@ -116,7 +116,7 @@ def test_flaw_size_sweep_takes_unit_strings_and_refuses_bad_ones_before_meshing(
     """Depths and toughnesses as unit strings; a wrong unit or a non-positive depth is a
     one-line ParameterError naming the key (raised before any FE solve)."""
     from nakmodel.errors import ParameterError
-    from nakmodel.mechanics.fracture import _si_values, flaw_size_sweep
+    from nakmodel.mechanics.critical_load import _si_values, flaw_size_sweep
 
     np.testing.assert_allclose(_si_values(["5 um", 1e-5], "m", "flaw.depth"), [5e-6, 1e-5])
     np.testing.assert_allclose(_si_values("1 MPa*m^0.5", "Pa*m^0.5", "k"), [1e6])

@@ -205,3 +205,11 @@ def test_unit_spellings(text, unit, expected):
     from nakmodel.units import to_si
 
     assert to_si(text, unit) == pytest.approx(expected, rel=1e-9)
+
+
+def test_default_alloy_equals_the_loaded_default_set():
+    from nakmodel.parameter_defaults import default_alloy, default_si
+
+    assert default_alloy() == load_parameters().alloy
+    assert default_si("cell.pellet_thickness") == load_parameters().cell.pellet_thickness
+    assert default_si("alloy.composition") is None  # not a float

@@ -21,8 +21,6 @@ MAX_LINES = 600
 # modules above MAX_LINES when the limit came in (lines then); to be split, never to grow
 OVERSIZED = {
     "nakmodel/model/problem.py": 1250,
-    "nakmodel/thermo.py": 900,
-    "nakmodel/mechanics/fracture.py": 720,
     "nakmodel/study/simulation.py": 680,
     "nakmodel/ccd.py": 650,
     "nakmodel/study/ccd.py": 650,
@@ -30,11 +28,9 @@ OVERSIZED = {
 # import cycles known when the check came in (through imports inside functions); each is
 # debt to remove, none may be added, and an entry that no longer exists must leave the list
 KNOWN_CYCLES = [
-    ["nakmodel.admissibility", "nakmodel.parameters", "nakmodel.thermo"],
     ["nakmodel.io", "nakmodel.io._assemble", "nakmodel.io.chi", "nakmodel.io.text_table",
      "nakmodel.io.zplot", "nakmodel.spectrum"],
     ["nakmodel.model.problem", "nakmodel.model.snes"],
-    ["nakmodel.plotting.rest_recovery", "nakmodel.plotting.study_plots"],
 ]
 
 

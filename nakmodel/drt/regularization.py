@@ -177,7 +177,7 @@ def choose_auto(problem, lam_range: tuple[float, float] | None = None,
             warnings.simplefilter("ignore", LambdaBoundWarning)
             choice = choose_lambda(problem, method, points_per_decade, lam_range)
         note = ""
-        if method == "re-im":  # its score is flat over decades: take the plateau edge
+        if method != "lcurve":
             edge = plateau_edge(problem, choice, AUTO_PLATEAU)
             moved = LambdaChoice(method, edge, choice.grid, choice.scores)
             if edge > choice.lam * 1.001 and moved.at_bound and not choice.at_bound:

@@ -8,8 +8,9 @@
 * :mod:`.coupling` - :func:`flaw_state_from_problem` (FlawState of a solved coupled model),
   :class:`FlawStateTracker` (flaw state + solid deposit over the steps of a run)
 * :mod:`.history` - K_I(t)/K_IC over a run
-* :mod:`.fracture` - :func:`stress_intensity`, :func:`critical_pressure`,
-  :func:`flaw_size_sweep` for a cell's surface flaw
+* :mod:`.fracture` - :func:`stress_intensity` of a cell's surface flaw
+* :mod:`.critical_load` - :func:`critical_load`, :func:`critical_pressure`,
+  :func:`flaw_size_sweep` (crack onset from K_I per unit pressure)
 * :mod:`.plotting` - :func:`plot_principal_stress`, :func:`plot_k_ratio`
 
 Heavy modules (dolfinx, gmsh) are imported lazily by the functions using them.
@@ -30,21 +31,23 @@ Example::
 from __future__ import annotations
 
 from .coupling import FlawStateTracker, flaw_face_averages, flaw_state_from_problem
-from .fracture import (
+from .critical_load import (
     CriticalLoad,
-    FlawGeometry,
-    FlawShape,
     FlawSizeTable,
-    MeshOptions,
-    PelletSupport,
-    StressIntensity,
     critical_load,
     critical_overpotential,
     critical_pressure,
-    flaw_geometry,
     flaw_size_sweep,
     handbook_critical_pressure,
     interface_resistance,
+)
+from .fracture import (
+    FlawGeometry,
+    FlawShape,
+    MeshOptions,
+    PelletSupport,
+    StressIntensity,
+    flaw_geometry,
     stress_intensity,
 )
 from .history import FlawMonitor, KRatioHistory, flaw_states, k_ratio_history

@@ -38,6 +38,7 @@ import numpy as np
 from ..constants import C_M2_PER_MAH_CM2 as _MAH_CM2
 from ..errors import ParameterError, Problem
 from ..io_utils import atomic_savefig, atomic_write_text
+from .study_results import _read_rows, read_drt_series
 
 
 @dataclass(frozen=True)
@@ -118,8 +119,6 @@ class RestRecovery:
 
 
 def _rows(path: Path) -> list[dict]:
-    from .study_plots import _read_rows
-
     return _read_rows(path)  # "name [unit]" columns reachable by their bare name too
 
 
@@ -200,8 +199,6 @@ def plot_peak_vs_time(ax, rec: RestRecovery):
 
 def plot_drt_map(ax, folder, rec: RestRecovery):
     """DRT γ(τ) heat map over time with the charge capacity [mAh/cm²] on a top axis."""
-    from .study_plots import read_drt_series
-
     series = read_drt_series(folder)
     if series is None:
         return ax

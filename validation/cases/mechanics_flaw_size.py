@@ -5,7 +5,7 @@ Centred flaw in the default pellet (parameters.cell), depths 1-50 um, K_IC
 21308).  A rigid solid deposit in the flaw (pressure = the bound F|eta|/Omega): eta_c =
 p_c Omega / F; i_c = eta_c / R_ct with
 R_ct = RT/((alpha_a + alpha_c) F i0) (an estimate, documented in
-nakmodel.mechanics.fracture.interface_resistance).  Checks: FE K_I per unit
+nakmodel.mechanics.critical_load.interface_resistance).  Checks: FE K_I per unit
 pressure against the handbook edge crack (a << pellet), the Porz-type
 scaling eta_c ~ a^-1/2, and that a liquid flaw and a creeping solid Na deposit (power-law
 extrusion, nakmodel.mechanics.creep_extrusion) stay below K_IC at eta_c.
