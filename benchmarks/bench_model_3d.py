@@ -1,6 +1,6 @@
 """3D coupled model: time per Newton iteration vs unknowns, iterative vs direct preset.
 
-Issue target: with the iterative preset (FGMRES + fieldsplit/GAMG, ``nakmodel.model.solvers``)
+Issue target: with the iterative preset (GMRES + fieldsplit/GAMG, ``nakmodel.model.solvers``)
 the time per step grows with the number of unknowns (about 25k -> 200k) with an exponent
 <= 1.2; peak memory reported.  Each (preset, size) runs in a fresh subprocess so that the peak
 resident memory (RSS) is that of one size.  Per size: unknowns, wall time per Newton

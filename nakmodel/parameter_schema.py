@@ -203,7 +203,7 @@ class NumericsParameters:
                             doc="step rejections (halvings) before ConvergenceError")
     linear_solver: str = choice(LINEAR_SOLVERS,
                                 doc="Newton linear-solver preset: direct (LU), iterative "
-                                "(FGMRES + fieldsplit/GAMG, PETSc), auto = direct in 1D/2D, "
+                                "(GMRES + fieldsplit/GAMG, PETSc), auto = direct in 1D/2D, "
                                 "iterative in 3D")
     newton_method: str = choice(NEWTON_METHODS,
                                 doc="Newton driver: builtin (damped Newton, Deuflhard's natural "

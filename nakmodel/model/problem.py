@@ -27,7 +27,7 @@ space is needed.  Two linear-algebra backends:
   (Dirichlet-type), the border is eliminated by two solves with the same operator (Schur
   complement of the scalar; the border column once per Newton iteration), all reductions are
   global; ``mpiexec -n 2`` reproduces the serial run to ~1e-14.  The linear solver is a
-  preset of :mod:`.solvers`: MUMPS LU (``direct``) or FGMRES + fieldsplit/GAMG
+  preset of :mod:`.solvers`: MUMPS LU (``direct``) or GMRES + fieldsplit/GAMG
   (``iterative``, the default in 3D, where the LU time grows ~N^1.5).
 
 Newton: full steps accepted by Deuflhard's natural monotonicity test (simplified increment

@@ -4,7 +4,7 @@ A 3D cell under MPI
 
 Every nakmodel run is MPI-parallel as it is: the mesh is built by gmsh on rank 0 and
 distributed by dolfinx, PETSc assembles and solves in parallel (MUMPS for the direct
-preset; FGMRES + fieldsplit/GAMG, the default in 3D), and rank 0 collects the
+preset; GMRES + fieldsplit/GAMG, the default in 3D), and rank 0 collects the
 :class:`~nakmodel.Result`. Nothing in a script changes, except that it is started by
 ``mpiexec``::
 
