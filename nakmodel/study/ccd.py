@@ -70,22 +70,19 @@ from .ccd_crack import (  # noqa: F401  (FlawStateRecorder public here as before
     fracture_report,
     k_ratio_rows,
 )
+from .geis_recording import GEISRecorder, geis_frequencies, geis_peak_units, parse_geis
 from .simulation import (
     CELL_OPTIONS,
     DEFAULT_PROFILES,
     GEIS_OPTIONS,
     NUMERIC_OPTIONS,
     CellOptions,
-    GEISRecorder,
     _write_rows,
     composition_label,
-    geis_frequencies,
-    geis_peak_units,
     initial_composition_problems,
     parse_cell_options,
     parse_compositions,
     parse_error_tolerance,
-    parse_geis,
     parse_quantity_list,
     result_summary,
     simulate,
