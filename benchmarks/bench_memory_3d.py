@@ -7,7 +7,7 @@ the stored vs nonzero entries of the two matrices.  PETSc options can be passed 
 ``PETSC_OPTIONS`` (e.g. ``"-nakmodel_model_ksp_type gmres -nakmodel_model_ksp_pc_side right"``).
 
 Run: ``OPENBLAS_NUM_THREADS=1 .venv/bin/python benchmarks/bench_memory_3d.py [--n 35]
-[--compact]`` (about a minute).
+[--full]`` (about a minute; --full: the pre-#20 preset).
 """
 
 from __future__ import annotations
@@ -25,8 +25,9 @@ def rss_mib() -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=35, help="box cells per direction")
-    parser.add_argument("--compact", action="store_true",
-                        help="LinearSolver(compact_pattern=True)")
+    parser.add_argument("--full", action="store_true",
+                        help="the iterative preset before issue #20: full 2x2-block pattern, "
+                             "FGMRES (default: compact pattern, right-preconditioned GMRES)")
     args = parser.parse_args()
     stages = [("python", rss_mib())]
     import dolfinx_solver  # noqa: F401
@@ -50,7 +51,8 @@ def main() -> None:
         working=ElectrodeInterface.from_parameters(p, "interface"),
         counter=ElectrodeInterface.from_parameters(p, "counter_electrode"),
         x_initial=p.alloy.composition.x_na, parameters=p, backend="petsc",
-        linear_solver=LinearSolver("iterative", compact_pattern=args.compact))
+        linear_solver=(LinearSolver("iterative", compact_pattern=False, krylov="fgmres")
+                       if args.full else LinearSolver("iterative")))
     stages.append(("CoupledProblem (spaces, forms)", rss_mib()))
     pb._petsc_init()
     stages.append(("_petsc_init (A, M, vectors)", rss_mib()))

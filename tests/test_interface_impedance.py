@@ -320,6 +320,65 @@ def test_subgrid_strip_arc_carries_the_resolved_first_moment():
     assert tau_mean == pytest.approx(kappa * r_c * cb * (1 - theta), rel=0.02)
 
 
+def _schur_onto_model_unknowns(A, m):
+    """A (bordered [c, φ, φ_c, V], m contact nodes) with δφ_c eliminated: [c, φ, V]."""
+    import scipy.sparse as sp
+
+    A = sp.csr_matrix(A)
+    N = A.shape[0]
+    e = np.arange(N - 1 - m, N - 1)
+    o = np.setdiff1d(np.arange(N), e)
+    A_oo, A_oe = A[o][:, o].toarray(), A[o][:, e].toarray()
+    A_eo, A_ee = A[e][:, o].toarray(), A[e][:, e].toarray()
+    return A_oo - A_oe @ np.linalg.solve(A_ee, A_eo)
+
+
+def test_contact_nodes_with_partly_covered_interface_keep_only_the_shared_nodes():
+    """Sub-grid patches with solid K covering every other interface node (the state of a
+    GEIS during operation): the covered nodes' constriction share r g falls below
+    contact_nodes.MIN_SHARE and they keep the quasi-static form, the others get a contact
+    node.  Used to raise IndexError (the active fraction was filtered twice).  Eliminating
+    δφ_c at ω = 0 returns the model's own linearisation; no node kept -> (J, M, 0)."""
+    from nakmodel.impedance import contact_nodes
+    from nakmodel.impedance.model import build_problem, linearize
+
+    # share r g ~ 8e-6 on liquid nodes, ~7e-7 where solid K covers (x = 0.027)
+    p = load_parameters({"interface.contact_fraction": 0.5, "interface.patch_size": 3e-8})
+    cell = Cell(geometry="axisymmetric", pellet_radius=1e-3, pellet_thickness=5e-4,
+                alloy_thickness=2e-4, mesh_size=2e-4)
+    pb = build_problem(cell.build_mesh(), p)
+    J0, M0 = pb.linearisation()
+    _, _, n_liquid, liquid = contact_nodes.augment(pb, J0, M0)
+    x = 0.027
+    assert pb.x_solid_k < x < pb.x_liquidus_k  # two-phase: partial solid-K coverage
+    covered = pb.interface_c_dofs[::2]
+    pb.u.x.array[covered] = x * pb.potassium / (1 - x)
+    J, M = pb.linearisation()
+    Jn, Mn, m, masses = contact_nodes.augment(pb, J, M)
+    assert 0 < m < n_liquid
+    assert Jn.shape == Mn.shape == (J.shape[0] + m,) * 2
+    assert all(v.shape == Jn.shape for v in masses.values())
+    # the nodal rule: a kept node's blocked form is that of the same node in the liquid
+    # state; C_a sits on the m contact-node unknowns
+    k = pb.n_c + pb.n_phi
+    blocked, blocked_liquid = masses["blocked"].diagonal()[:k], liquid["blocked"].diagonal()[:k]
+    on = np.flatnonzero(blocked)
+    assert on.size == m
+    assert np.allclose(blocked[on], blocked_liquid[on], rtol=1e-10)
+    assert np.count_nonzero(masses["active"].diagonal()[k:-1]) == m
+    S = _schur_onto_model_unknowns(Jn, m)
+    scale = np.abs(J.toarray()).max()
+    assert np.abs(S - J.toarray()).max() <= 1e-9 * scale
+    z = linearize(pb, validate=False).impedance(np.array([1.0, 1e3]))
+    assert np.all(np.isfinite(z)) and np.all(z.real > 0)
+    # every node covered: no contact node is kept, the matrices pass through unchanged
+    pb.u.x.array[pb.interface_c_dofs] = x * pb.potassium / (1 - x)
+    J, M = pb.linearisation()
+    Jn, Mn, m, masses = contact_nodes.augment(pb, J, M)
+    assert m == 0 and masses == {} and Jn is J and Mn is M
+    assert linearize(pb, validate=False).contact_nodes is None
+
+
 # ------------------------------------------------------------------ temperature study
 def test_temperature_study_runs_where_liquid_and_stops_where_the_alloy_solidifies(tmp_path):
     """studies/eis_sweep_temperature.toml: every point resolves; NaK78 is liquid from -10 to

@@ -51,6 +51,7 @@ def _problem(linear_solver, n=5, backend="auto", method="builtin"):
     ({"kind": "iterative", "gamg_aggressive_levels": -1}, "linear_solver.gamg_aggressive_levels"),
     ({"kind": "iterative", "reuse_preconditioner": 1}, "linear_solver.reuse_preconditioner"),
     ({"kind": "iterative", "compact_pattern": "yes"}, "linear_solver.compact_pattern"),
+    ({"kind": "iterative", "krylov": "cg"}, "linear_solver.krylov"),
 ])
 def test_invalid_preset_names_the_setting(kwargs, key):
     with pytest.raises(ParameterError) as err:
@@ -197,3 +198,12 @@ def test_simulation_passes_the_parameter_and_the_argument_through():
     assert sim.build().linear_solver == DIRECT and sim.problem.backend == "scipy"
     sim = Simulation(_box(2), p, "Strip at 1 mA/cm2 for 1 s", linear_solver="iterative")
     assert sim.build().linear_solver == ITERATIVE and sim.problem.backend == "petsc"
+
+
+def test_iterative_default_is_compact_right_preconditioned_gmres():
+    it, di = LinearSolver("iterative"), LinearSolver("direct")
+    assert (it.compact_pattern, di.compact_pattern) == (True, False)
+    options = it.petsc_options()
+    assert (options["ksp_type"], options["ksp_pc_side"]) == ("gmres", "right")
+    options = LinearSolver("iterative", krylov="fgmres", compact_pattern=False).petsc_options()
+    assert options["ksp_type"] == "fgmres" and "ksp_pc_side" not in options

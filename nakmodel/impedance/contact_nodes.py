@@ -90,7 +90,7 @@ def augment(problem, J, M):
     H = h * (1.0 + r * G)
     # the blocked area of the resolved pattern is charged to more than (ρ + r) j: its
     # capacitance gets the factor F of the stored energy (constriction module)
-    theta = _nodal(problem, parts["f_area"] + 0.0 * c("+"))[nodes][keep] / area
+    theta = _nodal(problem, parts["f_area"] + 0.0 * c("+"))[nodes] / area  # nodes: kept
     factor = constriction.blocked_capacitance_factor(theta, 1.0 / G, r,
                                                      problem.working.patch_shape)
     extra = (factor - 1.0) * cbA

@@ -50,7 +50,6 @@ from enum import StrEnum
 from pathlib import Path
 
 import numpy as np
-import scipy.linalg as sla
 import scipy.sparse as sp
 import scipy.sparse.linalg as spla
 
@@ -59,8 +58,30 @@ from ..errors import ParameterError, Problem
 from ..model import ceramic
 from . import contact_nodes
 from .linear import LinearizedSystem, check_frequencies
+from .matrices import (
+    EPSILON_0,
+    _blocks_on_facets,
+    _border,
+    _geometric_unit,
+    _model_permittivity,
+    _pad_vector,
+    _split_interface,
+    _storage_mass,
+    chemical_stiffness,
+    counter_capacitance_matrix,
+    geometric_capacitance_matrix,
+    interface_coefficients,
+    ocv_of_content,
+)
+from .solvers import galvanostatic_impedance, krylov_impedance, potentiostatic_impedance
 
-EPSILON_0 = 8.8541878128e-12  # F/m, vacuum permittivity (CODATA 2018)
+# the matrices (.matrices) and the linear solves (.solvers) stay importable from here
+__all__ = ["EPSILON_0", "REGIONS", "Excitation", "ModelLinearization", "build_problem",
+           "check_state", "chemical_stiffness", "counter_capacitance_matrix",
+           "galvanostatic_impedance", "geometric_capacitance_matrix", "impedance",
+           "interface_coefficients", "krylov_impedance", "linearize", "ocv_of_content",
+           "potentiostatic_impedance"]
+
 REGIONS = ("alloy bulk", "interface", "ceramic", "counter electrode", "grain boundary",
            "constriction")
 
@@ -172,213 +193,7 @@ class ModelLinearization:
         return float(self.system.c @ x + self.system.d)
 
 
-def _lu(A):
-    """Sparse LU with an A^T+A minimum-degree ordering (the bordered pattern is structurally
-    symmetric; ~25 % less fill than COLAMD here), else SuperLU's default."""
-    try:
-        return spla.splu(A, permc_spec="MMD_AT_PLUS_A", diag_pivot_thresh=0.01,
-                         options={"SymmetricMode": True})
-    except RuntimeError:
-        return spla.splu(A)
-
-
-def galvanostatic_impedance(system: LinearizedSystem, frequencies) -> np.ndarray:
-    """GEIS: Z(ω) = c^T (iωM + J)^{-1} b + d, one sparse complex LU per frequency.
-
-    J and M are assembled once.  Measured (reference cell, 2517 unknowns): ~13-20 ms per
-    frequency, all of it in the LU.  Reusing a factorisation at neighbouring frequencies as
-    a GMRES preconditioner was 2-3× *slower* in scipy (iteration overhead), and MUMPS on
-    the real 2n form was no faster than SuperLU, so a fresh LU per frequency is kept."""
-    f = check_frequencies(frequencies)
-    J = system.J.astype(complex).tocsc()
-    M = system.M.astype(complex).tocsc()
-    b = system.b.astype(complex)
-    Z = np.empty(f.size, dtype=complex)
-    for k, fk in enumerate(f):
-        Z[k] = system.c @ _lu((J + 2j * np.pi * fk * M).tocsc()).solve(b) + system.d
-    return Z
-
-
-def krylov_impedance(system: LinearizedSystem, frequencies, *, moments: int = 6,
-                     shifts_per_decade: float = 1.0) -> np.ndarray:
-    """GEIS by rational-Krylov model order reduction: few factorisations, all frequencies.
-
-    Real shifts σ_j = 2π f_j, log-spaced over the band (``shifts_per_decade``); at each, a
-    *real* sparse LU of (J + σ_j M) and ``moments`` vectors of the Krylov sequence
-    x_0 = (J + σ_j M)^{-1} b, x_{m+1} = (J + σ_j M)^{-1} M x_m (the Taylor coefficients of
-    δX(s) about s = σ_j).  With V an orthonormal basis of all of them, the Galerkin-projected
-    model (V^T J V, V^T M V, V^T b, V^T c) matches ``moments`` moments of Z at every σ_j
-    (Grimme, PhD thesis, Univ. Illinois (1997); Freund, J. Comput. Appl. Math. 123 (2000)
-    395 [M]) and is evaluated densely at every frequency.  Accuracy is checked in the tests
-    against :func:`galvanostatic_impedance`: ≤ 1e-9 relative (1D and spot cells, 1 mHz–10 MHz).
-    Measured on a loaded 2-core machine, 60 frequencies: 0.3-0.5 s vs 1.1-1.4 s direct
-    (reference cell, 2517 unknowns); 3-6 s vs 50-75 s direct (one spot, 16683 unknowns).
-    """
-    f = check_frequencies(frequencies)
-    J = system.J.tocsc()
-    M = system.M.tocsc()
-    lo, hi = np.log10(f.min()), np.log10(f.max())
-    n_shift = max(int(np.ceil((hi - lo) * shifts_per_decade)) + 1, 2)
-    shifts = 2 * np.pi * np.logspace(lo, hi, n_shift)
-    blocks = []
-    for sigma in shifts:
-        lu = _lu((J + sigma * M).tocsc())
-        x = lu.solve(system.b)
-        for _ in range(int(moments)):
-            blocks.append(x / max(np.linalg.norm(x), 1e-300))
-            x = lu.solve(M @ x)
-    V = np.column_stack(blocks)
-    # orthonormal basis; drop numerically dependent directions
-    Q, R, _ = sla.qr(V, mode="economic", pivoting=True)
-    rank = int(np.sum(np.abs(np.diag(R)) > 1e-12 * np.abs(R[0, 0])))
-    Q = Q[:, :rank]
-    Jr, Mr = Q.T @ (J @ Q), Q.T @ (M @ Q)
-    br, cr = Q.T @ system.b, Q.T @ system.c
-    Z = np.empty(f.size, dtype=complex)
-    for k, fk in enumerate(f):
-        Z[k] = cr @ np.linalg.solve(Jr + 2j * np.pi * fk * Mr, br) + system.d
-    return Z
-
-
-def potentiostatic_impedance(system: LinearizedSystem, frequencies) -> np.ndarray:
-    """PEIS: prescribe δV (the last unknown), solve the model rows for δu, measure
-    δI = (iωM + J)_{V-row}·δX (the control row is the total WE current), Z = δV/δI."""
-    f = check_frequencies(frequencies)
-    J = system.J.astype(complex).tocsr()
-    M = system.M.astype(complex).tocsr()
-    n = system.size
-    inner = np.arange(n - 1)
-    Z = np.empty(f.size, dtype=complex)
-    for k, fk in enumerate(f):
-        A = (J + 2j * np.pi * fk * M).tocsr()
-        Auu = A[inner][:, inner].tocsc()
-        AuV = A[inner][:, [n - 1]].toarray().ravel()
-        du = _lu(Auu).solve(-AuV)
-        row = A[[n - 1]]
-        current = (row[:, inner] @ du)[0] + row[0, n - 1]
-        Z[k] = 1.0 / current
-    return Z
-
-
 # ---------------------------------------------------------------------------- linearisation
-def _blocks_on_facets(problem, names) -> np.ndarray:
-    from dolfinx import fem
-
-    tdim = problem.mesh.topology.dim
-    facets = []
-    for name in names:
-        if problem._has_facets(name):
-            facets.append(problem.cell_mesh.facet_tags.find(problem._tag(name)))
-    if not facets:
-        return np.zeros(0, dtype=np.int64)
-    return np.unique(fem.locate_dofs_topological(problem.space, tdim - 1,
-                                                 np.concatenate(facets)))
-
-
-def _numbers(problem) -> dict:
-    """The model's numbers as floats (``CoupledProblem._values``; its forms hold Constants)."""
-    values = getattr(problem, "_values", None)
-    if values is None:  # older model versions kept floats in _constants
-        values = {k: float(v) for k, v in problem._constants.items()}
-    return values
-
-
-def ocv_of_content(problem, c) -> np.ndarray:
-    """U(x_liq(c)) [V] exactly as the model evaluates it (numpy)."""
-    from ..model import thermo_ufl as tu
-
-    k = _numbers(problem)
-    x = problem.x_of(np.asarray(c, dtype=float))
-    xl = tu.liquid_composition(x, k["xlk"], k["xln"], k["smooth"])
-    return tu.ocv_vs_na(xl, k["T"], k["L0"], k["L1"], problem.alloy.na_melting_point,
-                        problem.alloy.na_enthalpy_of_fusion, k["L2"])
-
-
-def chemical_stiffness(problem, c) -> np.ndarray:
-    """|dU/dc| [V m^3/mol] of the alloy at content c (central difference); used to weigh the
-    alloy's stored energy (chemical capacitance) in the mode attribution."""
-    c = np.asarray(c, dtype=float)
-    h = 1e-6 * problem.c_max
-    return np.abs(ocv_of_content(problem, c + h) - ocv_of_content(problem, c - h)) / (2 * h)
-
-
-def interface_coefficients(problem) -> dict:
-    """The model's own small-signal coefficients at the wetted interface, evaluated from its
-    UFL constitutive expressions (mean over the contact facets, unweighted):
-
-    * ``conductance``: ∂i_F/∂V [S/m^2] (faradaic, at the state: 1/R_ct per area),
-    * ``dU_dc``: ∂U/∂c [V m^3/mol] of the interface composition,
-    * ``diffusivity``: D(c)/J^2 [m^2/s] of the alloy at the interface.
-
-    Used to build analytic references from the model's parameters without mirroring its
-    formulas (which may evolve)."""
-    import dolfinx_solver  # noqa: F401
-
-    import ufl
-    from dolfinx import fem
-
-    c, phi = problem.u[0], problem.u[1]
-    ds = problem.dS_contact
-    size = fem.assemble_scalar(fem.form(fem.Constant(problem.mesh, 1.0) * ds))
-    V = ufl.variable(problem.voltage)
-    i_we, _ = problem.interface_current(c("+"), phi("+"), V)
-    cv = ufl.variable(c("+"))
-    _, parts = problem.interface_current(cv, phi("+"), problem.voltage)
-
-    def mean(expr):
-        return float(problem.mesh.comm.allreduce(fem.assemble_scalar(fem.form(expr * ds)))
-                     / problem.mesh.comm.allreduce(size))
-
-    return {"conductance": mean(ufl.diff(i_we, V)), "dU_dc": mean(ufl.diff(parts["ocv"], cv)),
-            "diffusivity": mean(problem.diffusivity(c("+")))}
-
-
-def geometric_capacitance_matrix(problem, relative_permittivity: float) -> sp.csr_matrix:
-    """∫ ε0 εr ∇δφ·∇v_φ w dx over NASICON, on the problem's active DOFs (not bordered).
-
-    The model's own M already holds this term at ``problem.nasicon.relative_permittivity``;
-    this matrix is used for εr overrides (the difference) and the region attribution."""
-    import dolfinx_solver  # noqa: F401
-
-    import ufl
-    from dolfinx import fem
-
-    eps = EPSILON_0 * float(relative_permittivity)
-    du = ufl.TrialFunction(problem.space)
-    v = ufl.TestFunction(problem.space)
-    w = problem.weight
-    form = fem.form(eps * ufl.inner(ufl.grad(du[1]), ufl.grad(v[1])) * w * problem.dx_nasicon)
-    A = fem.assemble_matrix(form).to_scipy().tocsr()
-    a = problem.active
-    return A[a][:, a]
-
-
-def counter_capacitance_matrix(problem) -> sp.csr_matrix:
-    """∫ C_dl,CE δφ v_φ w ds_CE on the active DOFs (the CE double layer part of M)."""
-    import dolfinx_solver  # noqa: F401
-
-    import ufl
-    from dolfinx import fem
-
-    cdl = problem.counter.double_layer_capacitance
-    n = problem.active.size
-    if cdl == 0:
-        return sp.csr_matrix((n, n))
-    du = ufl.TrialFunction(problem.space)
-    v = ufl.TestFunction(problem.space)
-    form = fem.form(cdl * du[1] * v[1] * problem.weight * problem.ds_ce)
-    A = fem.assemble_matrix(form).to_scipy().tocsr()
-    a = problem.active
-    return A[a][:, a]
-
-
-def _border(A: sp.spmatrix) -> sp.csr_matrix:
-    """Pad an (n x n) matrix on the active DOFs to the bordered (n+1 x n+1) size."""
-    n = A.shape[0]
-    return sp.bmat([[A, sp.csr_matrix((n, 1))], [sp.csr_matrix((1, n)), None]],
-                   format="csr") if n else sp.csr_matrix((1, 1))
-
-
 def check_state(problem, *, current_density: float | None = None, rtol: float = 1e-6) -> float:
     """Validate the state before any linear solve; returns its DC current density [A/m^2].
 
@@ -425,30 +240,6 @@ def check_state(problem, *, current_density: float | None = None, rtol: float = 
                 "state", "the state is not a converged solution of the model (NASICON "
                 "charge balance violated)", worst, f"relative residual <= {rtol:g}"))
     return float(current_density)
-
-
-def _model_permittivity(problem) -> float:
-    """εr the model's M was built with (0 for a model without geometric capacitance)."""
-    return float(getattr(problem.nasicon, "relative_permittivity", 0.0))
-
-
-def _geometric_unit(problem) -> sp.csr_matrix:
-    """Bordered ∫ ε0 ∇δφ·∇v_φ w dx (εr = 1) on the active DOFs."""
-    return _border(geometric_capacitance_matrix(problem, 1.0))
-
-
-def _storage_mass(problem, unit=None) -> sp.csr_matrix:
-    """The model's M without its geometric capacitance (alloy storage, double layers, extra
-    mass); entries that cancel to round-off are dropped.  ``unit``: :func:`_geometric_unit`
-    if already assembled."""
-    M = problem.mass_matrix()
-    eps_model = _model_permittivity(problem)
-    if eps_model == 0:
-        return M
-    Mg = eps_model * (_geometric_unit(problem) if unit is None else unit)
-    rest = (M - Mg).tocsr()
-    keep = abs(rest) > 1e-9 * abs(Mg)
-    return rest.multiply(keep).tocsr()
 
 
 def linearize(problem, *, relative_permittivity: float | None = None,
@@ -522,46 +313,6 @@ def linearize(problem, *, relative_permittivity: float | None = None,
     nodes = np.arange(nc + nphi, nc + nphi + n_cn) if n_cn else None
     return ModelLinearization(system, float(problem.area_nominal), region_mass, nc, nphi,
                               float(eps_r), float(i_dc), problem, nodes)
-
-
-def _pad_vector(x: np.ndarray, n_gb: int) -> np.ndarray:
-    return np.concatenate([x[:-1], np.zeros(n_gb), x[-1:]])
-
-
-def _split_interface(problem, Mwe: sp.spmatrix, blocked) -> dict:
-    """The WE interface storage split into the contact double layer ("interface") and the
-    capacitance of resolved non-contacting area ("constriction": its charge reaches the
-    contacts only through the constriction field in the ceramic)."""
-    if blocked.size == 0:
-        return {"interface": Mwe.tocsr()}
-    Mb = _blocked_capacitance_matrix(problem)
-    return {"interface": (Mwe - Mb).tocsr(), "constriction": Mb}
-
-
-def _blocked_capacitance_matrix(problem) -> sp.csr_matrix:
-    """Bordered ∫ C_b (δV − δφ)(v_V − v_φ) w dS over the non-contacting facets."""
-    import dolfinx_solver  # noqa: F401
-
-    import ufl
-    from dolfinx import fem
-
-    from ..model import constriction
-
-    du = ufl.TrialFunction(problem.space)
-    v = ufl.TestFunction(problem.space)
-    one = fem.Constant(problem.mesh, 1.0)
-    blocked = constriction.blocked_charge(problem, one, 0.0 * problem.u[1], problem.weight
-                                          if not isinstance(problem.weight, ufl.core.expr.Expr)
-                                          else problem.weight("+"))
-    q, measure = blocked  # q = C_b w (V = 1, φ = 0)
-    a = problem.active
-    A = fem.assemble_matrix(fem.form(q * du[1]("+") * v[1]("+") * measure)).to_scipy().tocsr()
-    vec = fem.assemble_vector(fem.form(q * v[1]("+") * measure)).array
-    total = float(fem.assemble_scalar(fem.form(q * measure)))
-    col = -vec[a][:, None]
-    return sp.bmat([[A[a][:, a], sp.csr_matrix(col)],
-                    [sp.csr_matrix(col.T), sp.csr_matrix([[total]])]],
-                   format="csr")
 
 
 # ---------------------------------------------------------------------------- public API

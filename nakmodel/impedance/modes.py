@@ -307,7 +307,7 @@ def krylov_modes(lin: ModelLinearization, *, band=KRYLOV_BAND,
     Poles converge first where residues are large (the dominant poles), so the modes kept —
     |R_k| > ``drop`` Σ|R| — are those that carry the impedance; the span check of
     :func:`relaxation_spectrum` verifies that they carry all of it."""
-    from .model import _lu
+    from .solvers import _lu
 
     system = lin.system
     J, M = system.J.tocsc(), system.M.tocsc()

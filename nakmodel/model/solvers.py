@@ -4,7 +4,8 @@ Two presets of the Newton linear solve ``A du = -r`` (A: the Jacobian with the i
 identity rows, the scalar border eliminated by two solves with the same operator):
 
 * ``direct``: LU with MUMPS (``preonly`` + ``lu``); robust, the default in 1D/2D.
-* ``iterative``: FGMRES preconditioned by a multiplicative PCFIELDSPLIT with one block per
+* ``iterative``: right-preconditioned GMRES (``krylov="gmres"``; ``"fgmres"`` selectable)
+  preconditioned by a multiplicative PCFIELDSPLIT with one block per
   field (``c`` alloy content, ``phi`` NASICON potential, ``inert`` the identity rows), GAMG
   on the two physical blocks (Jacobi on the identity block, which is exact); the default in
   3D, where a sparse LU grows much faster than the number of unknowns.
@@ -42,13 +43,18 @@ from ..parameters import LINEAR_SOLVERS as LINEAR_SOLVER_CHOICES
 
 #: fieldsplit block names (the options of block ``c`` are under ``<prefix>fieldsplit_c_``)
 FIELDS = ("c", "phi", "inert")
+#: Krylov methods of the iterative preset
+KRYLOV_METHODS = ("gmres", "fgmres")
 
 
 @dataclass(frozen=True)
 class LinearSolver:
     """A validated linear-solver preset (see the module docstring).
 
-    kind: ``"direct"`` (MUMPS LU) or ``"iterative"`` (FGMRES + fieldsplit/GAMG).
+    kind: ``"direct"`` (MUMPS LU) or ``"iterative"`` (GMRES + fieldsplit/GAMG).
+    krylov: ``"gmres"`` (right-preconditioned: the preconditioner is a fixed linear operator,
+        and GMRES keeps one basis of ``restart`` vectors where FGMRES keeps two) or
+        ``"fgmres"`` (iterative only).
     rtol: relative Krylov tolerance on the unpreconditioned residual (iterative only); tight
         enough that Newton converges to its rtol (1e-9, scaled increment) in the same number
         of iterations as with the direct solver.
@@ -63,7 +69,8 @@ class LinearSolver:
     compact_pattern: store only the Jacobian / mass entries that can be nonzero
         (:func:`compact_matrix`) instead of dolfinx's full 2x2-block pattern of the (c, phi)
         space, ~75 % of whose stored entries are zeros (c-phi couplings away from the
-        interface, inert rows); off by default (opt-in, see ``benchmarks/RESULTS.md``).
+        interface, inert rows); None (default): on for the iterative preset, off for the
+        direct one (MUMPS factors the pattern it is given; see ``benchmarks/RESULTS.md``).
     """
 
     kind: str = "direct"
@@ -74,9 +81,12 @@ class LinearSolver:
     gamg_threshold_phi: float = 0.02
     gamg_aggressive_levels: int = 2
     reuse_preconditioner: bool = True
-    compact_pattern: bool = False
+    compact_pattern: bool | None = None
+    krylov: str = "gmres"
 
     def __post_init__(self):
+        if self.compact_pattern is None:
+            object.__setattr__(self, "compact_pattern", self.kind == "iterative")
         problems = []
         if self.kind not in ("direct", "iterative"):
             problems.append(Problem("numerics.linear_solver", "unknown linear-solver preset",
@@ -95,6 +105,9 @@ class LinearSolver:
                     and -1 <= value < 1):
                 problems.append(Problem(f"linear_solver.{name}", "GAMG drop threshold",
                                         value, "[-] in [-1, 1) (negative: keep all edges)"))
+        if self.krylov not in KRYLOV_METHODS:
+            problems.append(Problem("linear_solver.krylov", "unknown Krylov method",
+                                    self.krylov, "'gmres' or 'fgmres'"))
         for name in ("reuse_preconditioner", "compact_pattern"):
             if not isinstance(getattr(self, name), bool):
                 problems.append(Problem(f"linear_solver.{name}", "must be a bool",
@@ -112,11 +125,13 @@ class LinearSolver:
             return {"ksp_type": "preonly", "pc_type": "lu",
                     "pc_factor_mat_solver_type": "mumps"}
         options: dict[str, object] = {
-            "ksp_type": "fgmres", "ksp_rtol": self.rtol, "ksp_atol": 0.0,
+            "ksp_type": self.krylov, "ksp_rtol": self.rtol, "ksp_atol": 0.0,
             "ksp_max_it": self.max_iterations, "ksp_gmres_restart": self.restart,
             "pc_type": "fieldsplit", "pc_fieldsplit_type": "multiplicative",
             "fieldsplit_inert_ksp_type": "preonly", "fieldsplit_inert_pc_type": "jacobi",
         }
+        if self.krylov == "gmres":
+            options["ksp_pc_side"] = "right"  # monitor the unpreconditioned residual
         for name, threshold in (("c", self.gamg_threshold_c), ("phi", self.gamg_threshold_phi)):
             options.update({f"fieldsplit_{name}_ksp_type": "preonly",
                             f"fieldsplit_{name}_pc_type": "gamg",

@@ -81,11 +81,14 @@ def run(outdir):
 
     with warnings.catch_warnings():  # some criteria hit the bound on some draws: expected
         warnings.simplefilter("ignore", LambdaBoundWarning)
-        table = {m: metrics(m) for m in LAMBDA_METHODS}
+        # the named criteria and the package default (when it is a rule such as "auto")
+        methods = list(LAMBDA_METHODS) + ([DEFAULT_LAMBDA] if DEFAULT_LAMBDA not in
+                                          LAMBDA_METHODS else [])
+        table = {m: metrics(m) for m in methods}
     keys = list(next(iter(table.values())))
     fig, ax = plt.subplots(figsize=(9, 3.8), layout="constrained")
-    width = 0.8 / len(LAMBDA_METHODS)
-    for i, m in enumerate(LAMBDA_METHODS):
+    width = 0.8 / len(methods)
+    for i, m in enumerate(methods):
         ax.bar(np.arange(len(keys)) + i * width, [table[m][k] for k in keys], width,
                label=m + (" (default)" if m == DEFAULT_LAMBDA else ""))
     ax.set_xticks(np.arange(len(keys)) + 0.4 - width / 2, keys, fontsize="small")
@@ -96,8 +99,8 @@ def run(outdir):
     atomic_savefig(fig, Path(outdir) / "drt_lambda_selection.png", dpi=130)
     plt.close(fig)
     default = table[DEFAULT_LAMBDA]
-    best_l2 = min(t["zarc_l2"] for t in table.values())
-    best_two = min(t["two_zarc_l2"] for t in table.values())
+    best_l2 = min(table[m]["zarc_l2"] for m in LAMBDA_METHODS)
+    best_two = min(table[m]["two_zarc_l2"] for m in LAMBDA_METHODS)
     checks = [
         Check(f"default ({DEFAULT_LAMBDA}): two ZARCs resolved (fraction of draws)",
               default["two_zarc_resolved"], reference=1.0, abs_tol=0.0, unit="-",

@@ -1,0 +1,103 @@
+"""Linear solves of a linearised model: Z(f) from (J, M, b, c, d).
+
+* :func:`galvanostatic_impedance` — GEIS, one sparse complex LU per frequency;
+* :func:`krylov_impedance` — GEIS by rational-Krylov model order reduction;
+* :func:`potentiostatic_impedance` — PEIS, the voltage prescribed;
+* :func:`_lu` — the sparse LU used by all of them (and by the mode analysis).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import scipy.linalg as sla
+import scipy.sparse.linalg as spla
+
+from .linear import LinearizedSystem, check_frequencies
+
+
+def _lu(A):
+    """Sparse LU with an A^T+A minimum-degree ordering (the bordered pattern is structurally
+    symmetric; ~25 % less fill than COLAMD here), else SuperLU's default."""
+    try:
+        return spla.splu(A, permc_spec="MMD_AT_PLUS_A", diag_pivot_thresh=0.01,
+                         options={"SymmetricMode": True})
+    except RuntimeError:
+        return spla.splu(A)
+
+
+def galvanostatic_impedance(system: LinearizedSystem, frequencies) -> np.ndarray:
+    """GEIS: Z(ω) = c^T (iωM + J)^{-1} b + d, one sparse complex LU per frequency.
+
+    J and M are assembled once.  Measured (reference cell, 2517 unknowns): ~13-20 ms per
+    frequency, all of it in the LU.  Reusing a factorisation at neighbouring frequencies as
+    a GMRES preconditioner was 2-3× *slower* in scipy (iteration overhead), and MUMPS on
+    the real 2n form was no faster than SuperLU, so a fresh LU per frequency is kept."""
+    f = check_frequencies(frequencies)
+    J = system.J.astype(complex).tocsc()
+    M = system.M.astype(complex).tocsc()
+    b = system.b.astype(complex)
+    Z = np.empty(f.size, dtype=complex)
+    for k, fk in enumerate(f):
+        Z[k] = system.c @ _lu((J + 2j * np.pi * fk * M).tocsc()).solve(b) + system.d
+    return Z
+
+
+def krylov_impedance(system: LinearizedSystem, frequencies, *, moments: int = 6,
+                     shifts_per_decade: float = 1.0) -> np.ndarray:
+    """GEIS by rational-Krylov model order reduction: few factorisations, all frequencies.
+
+    Real shifts σ_j = 2π f_j, log-spaced over the band (``shifts_per_decade``); at each, a
+    *real* sparse LU of (J + σ_j M) and ``moments`` vectors of the Krylov sequence
+    x_0 = (J + σ_j M)^{-1} b, x_{m+1} = (J + σ_j M)^{-1} M x_m (the Taylor coefficients of
+    δX(s) about s = σ_j).  With V an orthonormal basis of all of them, the Galerkin-projected
+    model (V^T J V, V^T M V, V^T b, V^T c) matches ``moments`` moments of Z at every σ_j
+    (Grimme, PhD thesis, Univ. Illinois (1997); Freund, J. Comput. Appl. Math. 123 (2000)
+    395 [M]) and is evaluated densely at every frequency.  Accuracy is checked in the tests
+    against :func:`galvanostatic_impedance`: ≤ 1e-9 relative (1D and spot cells, 1 mHz–10 MHz).
+    Measured on a loaded 2-core machine, 60 frequencies: 0.3-0.5 s vs 1.1-1.4 s direct
+    (reference cell, 2517 unknowns); 3-6 s vs 50-75 s direct (one spot, 16683 unknowns).
+    """
+    f = check_frequencies(frequencies)
+    J = system.J.tocsc()
+    M = system.M.tocsc()
+    lo, hi = np.log10(f.min()), np.log10(f.max())
+    n_shift = max(int(np.ceil((hi - lo) * shifts_per_decade)) + 1, 2)
+    shifts = 2 * np.pi * np.logspace(lo, hi, n_shift)
+    blocks = []
+    for sigma in shifts:
+        lu = _lu((J + sigma * M).tocsc())
+        x = lu.solve(system.b)
+        for _ in range(int(moments)):
+            blocks.append(x / max(np.linalg.norm(x), 1e-300))
+            x = lu.solve(M @ x)
+    V = np.column_stack(blocks)
+    # orthonormal basis; drop numerically dependent directions
+    Q, R, _ = sla.qr(V, mode="economic", pivoting=True)
+    rank = int(np.sum(np.abs(np.diag(R)) > 1e-12 * np.abs(R[0, 0])))
+    Q = Q[:, :rank]
+    Jr, Mr = Q.T @ (J @ Q), Q.T @ (M @ Q)
+    br, cr = Q.T @ system.b, Q.T @ system.c
+    Z = np.empty(f.size, dtype=complex)
+    for k, fk in enumerate(f):
+        Z[k] = cr @ np.linalg.solve(Jr + 2j * np.pi * fk * Mr, br) + system.d
+    return Z
+
+
+def potentiostatic_impedance(system: LinearizedSystem, frequencies) -> np.ndarray:
+    """PEIS: prescribe δV (the last unknown), solve the model rows for δu, measure
+    δI = (iωM + J)_{V-row}·δX (the control row is the total WE current), Z = δV/δI."""
+    f = check_frequencies(frequencies)
+    J = system.J.astype(complex).tocsr()
+    M = system.M.astype(complex).tocsr()
+    n = system.size
+    inner = np.arange(n - 1)
+    Z = np.empty(f.size, dtype=complex)
+    for k, fk in enumerate(f):
+        A = (J + 2j * np.pi * fk * M).tocsr()
+        Auu = A[inner][:, inner].tocsc()
+        AuV = A[inner][:, [n - 1]].toarray().ravel()
+        du = _lu(Auu).solve(-AuV)
+        row = A[[n - 1]]
+        current = (row[:, inner] @ du)[0] + row[0, n - 1]
+        Z[k] = 1.0 / current
+    return Z
