@@ -62,23 +62,27 @@ from ..errors import ParameterError, Problem
 from ..io_utils import atomic_write_text
 from ..units import to_si
 from . import unknown_option_problems
-from .ccd_crack import crack_model_problems, crack_summary_lines, fracture_report
+from .ccd_crack import (  # noqa: F401  (FlawStateRecorder public here as before)
+    FlawStateRecorder,
+    _fmt,
+    crack_model_problems,
+    crack_summary_lines,
+    fracture_report,
+    k_ratio_rows,
+)
+from .geis_recording import GEISRecorder, geis_frequencies, geis_peak_units, parse_geis
 from .simulation import (
     CELL_OPTIONS,
     DEFAULT_PROFILES,
     GEIS_OPTIONS,
     NUMERIC_OPTIONS,
     CellOptions,
-    GEISRecorder,
     _write_rows,
     composition_label,
-    geis_frequencies,
-    geis_peak_units,
     initial_composition_problems,
     parse_cell_options,
     parse_compositions,
     parse_error_tolerance,
-    parse_geis,
     parse_quantity_list,
     result_summary,
     simulate,
@@ -315,68 +319,6 @@ def _parse_criteria(table, prefix, problems) -> tuple[str, ...]:
     return tuple(raw)
 
 
-class FlawStateRecorder:
-    """Observer (``problem, t, result``): the :class:`~nakmodel.mechanics.FlawState` on the
-    flaw faces after every accepted step, stored as arrays in ``result.info['flaw_state']``
-    for :class:`nakmodel.ccd.CrackCriterion`.
-
-    Per step (:class:`nakmodel.mechanics.coupling.FlawStateTracker`): area averages over
-    the flaw faces and the solid Na deposit integrated since the liquid there saturated
-    with Na (:func:`nakmodel.mechanics.loading.advance_solid_deposit`, opening of ``flaw``,
-    default the cell's flaw); the recorded ``liquid_fraction`` is
-    min(lever rule, 1 - deposit fill).  Also kept: ``time``, ``lever_liquid_fraction``,
-    ``solid_deposit``, ``x_na``.
-    """
-
-    KEYS = ("time", "overpotential", "liquid_fraction", "plating_current_density",
-            "lever_liquid_fraction", "solid_deposit", "x_na")
-
-    def __init__(self, flaw=None):
-        from ..mechanics.coupling import FlawStateTracker
-
-        self.tracker = FlawStateTracker(flaw)
-        self.rows = {key: [] for key in self.KEYS}
-
-    def __call__(self, problem, t, result):
-        state, avg = self.tracker.update(problem, t)
-        values = {"time": float(t), "overpotential": state.overpotential,
-                  "liquid_fraction": state.liquid_fraction,
-                  "plating_current_density": state.plating_current_density,
-                  "lever_liquid_fraction": avg["liquid_fraction"],
-                  "solid_deposit": avg["solid_deposit"], "x_na": avg["x_na"]}
-        for key in self.KEYS:
-            self.rows[key].append(values[key])
-        result.info["flaw_state"] = self.rows
-
-
-def k_ratio_rows(result, k_ratio, fracture=None) -> list[dict]:
-    """Rows of ``k_ratio.csv``: time, current density, K_I/K_IC and, when the run recorded
-    them (:class:`FlawStateRecorder`), the flaw state (overpotential, liquid fraction, lever
-    rule liquid fraction, solid deposit fill, plating current on the flaw faces) and, with a
-    ``fracture`` report (:class:`nakmodel.mechanics.run_fracture.FlawRunReport`), the face
-    pressure, crack length, current focusing and critical-current estimate."""
-    flaw = result.info.get("flaw_state") or {}
-    columns = {"overpotential": "flaw_overpotential [V]",
-               "liquid_fraction": "flaw_liquid_fraction [-]",
-               "lever_liquid_fraction": "flaw_lever_liquid_fraction [-]",
-               "solid_deposit": "flaw_solid_deposit [-]",
-               "plating_current_density": "flaw_plating_current_density [A/m^2]"}
-    rows = []
-    for n, (t, i, k) in enumerate(zip(result.time, result.current_density, k_ratio,
-                                      strict=True)):
-        row = {"time [s]": t, "current_density [A/m^2]": i, "k_ratio [-]": k}
-        for key, name in columns.items():
-            if key in flaw and len(flaw[key]) == len(k_ratio):
-                row[name] = flaw[key][n]
-        if fracture is not None and len(fracture.crack_length) == len(k_ratio):
-            row["flaw_pressure [Pa]"] = fracture.pressure[n]
-            row["crack_length [m]"] = fracture.crack_length[n]
-            row["current_focusing [-]"] = fracture.current_focusing[n]
-            row["critical_current_estimate [A/m^2]"] = fracture.critical_current_estimate[n]
-        rows.append(row)
-    return rows
-
-
 def criteria_for(options: ScanOptions, params):
     """The CCD criteria of a scan: voltage, liquidus, solid coverage (+ crack with a flaw),
     those named in ``options.criteria``."""
@@ -584,10 +526,6 @@ def _publish_case(point_dir: Path, case_dir: Path) -> list[Path]:
             atomic_write_bytes(dst, src.read_bytes())
         written.append(dst)
     return written
-
-
-def _fmt(value, scale, digits=3):
-    return "-" if value is None or not math.isfinite(value) else f"{value / scale:.{digits}g}"
 
 
 def _summary_md(study, rows) -> str:
