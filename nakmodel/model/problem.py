@@ -62,13 +62,9 @@ with i_WE = i_F,WE + C_dl d(V - phi)/dt,  i_F,WE = f_act(x) k(eta, i0(x)),
 eta = V - phi - U(x_liq), and i_CE = i_F,CE(-phi) + C_dl,CE d(-phi)/dt (current from the metal
 into NASICON, > 0 when Na is oxidised).  Sign convention: i > 0 is stripping of the WE.
 
-Geometric capacitance: charge conservation in a dielectric conductor, div(sigma grad phi +
-eps0 eps_r d/dt grad phi) = 0 (docs/theory/capacitance.md),
-eps_r = ``nasicon.relative_permittivity`` ([?], default 100).  Its time constant
-eps0 eps_r/sigma (~2 ns at the defaults) is far below any time step of a cycling run;
-backward Euler is L-stable, so steps dt >> eps0 eps_r/sigma give the quasi-static ceramic
-(the displacement current decays within the step).  The displacement current enters
-through the wetted interface and leaves through the CE.
+Geometric capacitance: div(sigma grad phi + eps0 eps_r d/dt grad phi) = 0
+(docs/theory/capacitance.md, eps_r = ``nasicon.relative_permittivity``).  With grain
+boundaries the brick-layer ceramic is stepped exactly (:mod:`.grain_boundary_stepping`).
 
 Porous host (``host``: :class:`nakmodel.geometry.PorousHost`, effective medium, pores not
 resolved): c is then the Na content per unit reference *pore* volume, eps = porosity,
@@ -97,6 +93,7 @@ from dolfinx import fem
 from ..errors import ConvergenceError, ParameterError, Problem
 from . import constriction, two_phase
 from . import thermo_ufl as tu
+from .grain_boundary_stepping import CeramicStepping
 from .interface import ActivityExchangeCurrent, ButlerVolmer, ConstantExchangeCurrent
 from .materials import AlloyProperties, ElectrodeInterface, NasiconProperties
 from .solvers import FIELDS, converged_reason_name, linear_solver_for
@@ -480,7 +477,7 @@ class CoupledProblem:
         self._values = values
         self._constants = {name: fem.Constant(msh, float(v)) for name, v in values.items()}
         k = self._constants
-        sigma = k["sigma"]
+        sigma, self.ceramic = k["sigma"], CeramicStepping(self)
         # phase fields at T (lever rule, phase-correct potential, mixture transport)
         solubility = dict(k_solubility=self.x_solid_k > 0.0, na_solubility=self.x_solid_na < 1.0)
         self.phases = two_phase.PhaseFields(k["xsk"], k["xlk"], k["xln"], k["xsn"],
@@ -507,7 +504,7 @@ class CoupledProblem:
 
         R = (k["host_transport"] * ufl.inner(self.transport_tensor(c) * ufl.grad(c), ufl.grad(vc))
              * w * self.dx_alloy_flux
-             + sigma * ufl.inner(ufl.grad(phi), ufl.grad(vp)) * w * self.dx_nasicon
+             + self.ceramic.conduction(sigma, phi, vp) * w * self.dx_nasicon
              - i_ce * vp * w * self.ds_ce)
         if self._include_interface:
             R = R + (i_we / F * vc("+") - i_we * vp("+")) * wp * self.dS_contact_nodal
@@ -690,6 +687,7 @@ class CoupledProblem:
         self.voltage_n = voltage
         self._m_G_n = self.functional_form("m_G") if hasattr(self, "_forms") else 0.0
         self._m_u_n = None
+        self.ceramic.reset()
 
     def ocv_interface_dofs(self):
         x = self.interface_mole_fraction()
@@ -831,10 +829,11 @@ class CoupledProblem:
         return np.concatenate([np.where(is_c, self.c_max, rt_f), [rt_f]])
 
     def solve(self, control, dt: float | None) -> NewtonReport:
-        """One backward-Euler step of size ``dt`` from ``u_n`` (``dt=None``: steady state).
+        """One backward-Euler step ``dt`` from ``u_n`` (None: steady): on success the state
+        holds the solution, else the start value and the report says why (caller retries)."""
+        return self.ceramic.solve(self._solve, control, dt)
 
-        On success the state holds the new solution; on failure the state is restored to the
-        start value and the report says why (the caller decides to retry)."""
+    def _solve(self, control, dt):
         if self.newton_options.method == "snes":
             return self._solve_snes(control, dt)
         if self.backend == "petsc":
@@ -1188,6 +1187,7 @@ class CoupledProblem:
 
     def accept(self):
         """Make the current state the old state of the next step."""
+        self.ceramic.accept()  # (the grain-boundary history, before u_n moves)
         self.u_n.x.array[:] = self.u.x.array
         self.voltage_n = float(self.voltage.value)
         self._m_G_n = self.functional_form("m_G")
