@@ -11,7 +11,7 @@ from nakmodel.errors import ParameterError
 from nakmodel.model.checkpoint import load_checkpoint, save_checkpoint
 from nakmodel.model.materials import AlloyProperties, ElectrodeInterface, NasiconProperties
 from nakmodel.model.meshes import interval_cell
-from nakmodel.model.problem import CoupledProblem, CurrentControl
+from nakmodel.model.problem import CoupledProblem, CurrentControl, NewtonOptions
 
 L = 10e-6  # m, ceramic
 S_T, S_B = 0.01, 0.03  # S/m total and bulk: 1/σ_gb = 1/σ_t − 1/σ_b
@@ -21,14 +21,14 @@ TAU = E_GB / S_GB
 I = 10.0  # A/m², stripping
 
 
-def _problem(grain_boundaries=True):
+def _problem(grain_boundaries=True, **options):
     nas = (NasiconProperties(conductivity=S_T, bulk_conductivity=S_B,
                              grain_boundary_permittivity=E_GB, relative_permittivity=0.0)
            if grain_boundaries else NasiconProperties(conductivity=S_T, relative_permittivity=0.0))
     fast = dict(exchange_current_density=1e7, double_layer_capacitance=0.0)
     return CoupledProblem(interval_cell(L, 10e-6, n_nasicon=4, n_alloy=10), temperature=298.15,
                           alloy=AlloyProperties(), nasicon=nas, working=ElectrodeInterface(**fast),
-                          counter=ElectrodeInterface(**fast), x_initial=0.5)
+                          counter=ElectrodeInterface(**fast), x_initial=0.5, **options)
 
 
 def _steps(pb, dts):
@@ -63,6 +63,17 @@ def test_current_step_follows_the_brick_layer_transient_at_first_order_in_dt(pb)
     orders = [math.log2(a / b) for a, b in zip(errors[:-1], errors[1:], strict=True)]
     assert all(0.9 < p < 1.1 for p in orders), (errors, orders)
     assert errors[-1] < 0.01, errors
+
+
+@pytest.mark.parametrize("options", [dict(backend="petsc"),
+                                     dict(newton=NewtonOptions(method="snes"))],
+                         ids=["petsc", "snes"])
+def test_petsc_and_snes_step_the_grain_boundaries_like_the_scipy_path(pb, options):
+    pb.set_initial_state(0.5)
+    reference = _steps(pb, [TAU / 10] * 10)[:, 1]
+    other = _steps(_problem(**options), [TAU / 10] * 10)[:, 1]
+    np.testing.assert_allclose(other, reference, rtol=1e-9)
+    assert abs(reference[-1] - reference[0]) > 0.3 * I * L / S_GB  # the transient is there
 
 
 def test_long_times_give_the_total_conductivity_result(pb):
