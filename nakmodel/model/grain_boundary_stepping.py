@@ -166,13 +166,19 @@ class CeramicStepping:
         if not self.active:
             return
         pending, self._pending = self._pending, None
-        if pending is not None and np.array_equal(pending[1], self._phi()):
+        if pending is not None and self._same(pending[1], self._phi()):
             dt = pending[0]
-        elif np.array_equal(self._phi(), self._phi(self.problem.u_n)):
+        elif self._same(self._phi(), self._phi(self.problem.u_n)):
             return
         else:
             dt = None
         self._update(dt)
+
+    def _same(self, a, b) -> bool:
+        """a == b on every rank (the history update is collective)."""
+        from mpi4py import MPI
+
+        return not self.problem.mesh.comm.allreduce(int(not np.array_equal(a, b)), op=MPI.MAX)
 
     def reset(self):
         """Relaxed history (DC split) of the current state (a new initial state)."""
