@@ -158,13 +158,14 @@ class Spectrum:
     def from_csv(cls, path, **options) -> Spectrum:
         """Read a spectrum written by :meth:`to_csv` (label, area and unit from its sidecar
         ``<stem>.meta.json``) or any CSV the readers understand."""
-        from .io import read_spectrum
+        from .io._read import read_spectra  # the reading layer (it does not import Spectrum)
         from .tables import read_sidecar
 
         meta = read_sidecar(path)
         if meta.get("unit") == AREA_SPECIFIC_UNIT:  # values are Z·A [Ω m²], area unknown
             options.setdefault("units", {"real": "ohm", "imag": "ohm"})
-        result = read_spectrum(path, split=None, **options)
+        spectra = read_spectra(path, Spectrum, split=None, **options)
+        result = spectra[0] if len(spectra) == 1 else spectra
         if meta:
             extra = {k: v for k, v in meta.items() if k not in ("label", "area")}
             result = cls(result.frequency, result.Z,

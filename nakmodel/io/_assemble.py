@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..spectrum import Spectrum
 from . import _checks
 from ._common import (
     ReadOptions,
@@ -34,8 +33,10 @@ from ._common import (
 from ._sweeps import split_rows
 
 
-def spectra_from_table(table: Table, options: ReadOptions) -> list[Spectrum]:
-    """Match columns, convert to SI, split into sweeps, validate; see the module docstring."""
+def spectra_from_table(table: Table, options: ReadOptions, spectrum_type) -> list:
+    """Match columns, convert to SI, split into sweeps, validate; see the module docstring.
+    ``spectrum_type`` is :class:`nakmodel.spectrum.Spectrum` (passed in, so that the reading
+    layer of :mod:`nakmodel.io` does not import the class that reads through it)."""
     path, data, lines, where = table.path, table.data, table.lines, table.where
     cols = resolve_columns(table, options)
 
@@ -127,7 +128,7 @@ def spectra_from_table(table: Table, options: ReadOptions) -> list[Spectrum]:
         meta["source"] = str(path)
         meta["lines"] = (int(rows_lines[0]), int(rows_lines[-1]))
         z = _checks.normalise_sign(path, f, z, used[-1], options)
-        spectra.append(Spectrum(f, z, area=area, label=name, meta=meta))
+        spectra.append(spectrum_type(f, z, area=area, label=name, meta=meta))
     return spectra
 
 

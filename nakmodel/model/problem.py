@@ -97,6 +97,7 @@ from .grain_boundary_stepping import CeramicStepping
 from .interface import ActivityExchangeCurrent, ButlerVolmer, ConstantExchangeCurrent
 from .materials import AlloyProperties, ElectrodeInterface, NasiconProperties
 from .solvers import FIELDS, converged_reason_name, linear_solver_for
+from .sparsity import compact_operators
 
 
 @dataclass(frozen=True)
@@ -922,18 +923,20 @@ class CoupledProblem:
         self._bcs = [fem.dirichletbc(zero, self._inactive_c.astype(np.int32), V.sub(0)),
                      fem.dirichletbc(zero, self._inactive_phi.astype(np.int32), V.sub(1))]
         f = self._forms
-        self._A = fpetsc.create_matrix(f["J"])
-        self._Mp = fpetsc.assemble_matrix(f["M"], bcs=self._bcs, diag=0.0)
-        self._Mp.assemble()
-        # M couples DOFs that J does not (the blocked capacitance on the non-contacting
-        # facets): give A the union pattern once, so that A += M/dt stays a subset update
-        self._A.assemble()
-        self._A.setOption(PETSc.Mat.Option.NEW_NONZERO_ALLOCATION_ERR, False)
-        self._A.axpy(1.0, self._Mp, structure=PETSc.Mat.Structure.DIFFERENT_NONZERO_PATTERN)
-        self._A.axpy(-1.0, self._Mp, structure=PETSc.Mat.Structure.SUBSET_NONZERO_PATTERN)
-        self._A.zeroEntries()
-        if self.linear_solver.compact_pattern:
-            self._compact_operators()
+        if self.linear_solver.compact_pattern:  # nonzero patterns only, built directly
+            self._A, self._Mp = compact_operators(self)
+        else:
+            self._A = fpetsc.create_matrix(f["J"])
+            self._Mp = fpetsc.assemble_matrix(f["M"], bcs=self._bcs, diag=0.0)
+            self._Mp.assemble()
+            # M couples DOFs that J does not (the blocked capacitance on the non-contacting
+            # facets): give A the union pattern once, so that A += M/dt stays a subset update
+            self._A.assemble()
+            self._A.setOption(PETSc.Mat.Option.NEW_NONZERO_ALLOCATION_ERR, False)
+            self._A.axpy(1.0, self._Mp,
+                         structure=PETSc.Mat.Structure.DIFFERENT_NONZERO_PATTERN)
+            self._A.axpy(-1.0, self._Mp, structure=PETSc.Mat.Structure.SUBSET_NONZERO_PATTERN)
+            self._A.zeroEntries()
         self._vecs = {name: fpetsc.create_vector(f["R"].function_spaces[0])
                       for name in ("R", "R_V", "G_u", "M_uV", "M_Gu", "m_u", "y", "z", "r")}
         ksp = PETSc.KSP().create(self.mesh.comm)
@@ -947,34 +950,6 @@ class CoupledProblem:
         self._owned_scale = scale
         self._owned_is_c = np.zeros(2 * n, dtype=bool)
         self._owned_is_c[0::2] = True
-
-    def _compact_operators(self):
-        """Replace A and M by copies storing only their possible nonzeros: the Jacobian is
-        assembled once at a randomly perturbed state (so that no coupling vanishes by
-        symmetry), see :func:`~nakmodel.model.solvers.compact_matrix`."""
-        from dolfinx.fem import petsc as fpetsc
-        from petsc4py import PETSc
-
-        from .solvers import compact_matrix
-
-        mass = compact_matrix(self._Mp)
-        self._Mp.destroy()
-        self._Mp = mass
-        saved = self.u.x.array.copy()
-        rng = np.random.default_rng(12345)
-        x = self.u.x.array
-        x[0::2] *= 1.0 + 1e-3 * rng.random(x[0::2].size)
-        x[1::2] += 1e-3 * tu.GAS_CONSTANT * self.temperature / tu.FARADAY * rng.random(
-            x[1::2].size)
-        self.u.x.scatter_forward()
-        fpetsc.assemble_matrix(self._A, self._forms["J"], bcs=self._bcs, diag=1.0)
-        self._A.assemble()
-        self.u.x.array[:] = saved
-        # + M: its pattern must stay a subset of A's (A += M/dt)
-        self._A.axpy(1.0, mass, structure=PETSc.Mat.Structure.SUBSET_NONZERO_PATTERN)
-        full, self._A = self._A, compact_matrix(self._A)
-        full.destroy()
-        self._A.zeroEntries()
 
     def _field_index_sets(self):
         """Global PETSc index sets of the fieldsplit blocks (owned rows): active c, active
