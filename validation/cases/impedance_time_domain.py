@@ -12,17 +12,13 @@ def run(outdir):
 
     from nakmodel.impedance import linearize
     from nakmodel.impedance.timedomain import time_domain_impedance
-    from nakmodel.model.materials import AlloyProperties, ElectrodeInterface, NasiconProperties
     from nakmodel.model.meshes import interval_cell
     from nakmodel.model.problem import CoupledProblem
+    from nakmodel.model.verification import randles_materials
 
     pb = CoupledProblem(
         interval_cell(10e-6, 10e-6, n_nasicon=2, n_alloy=30, grading=1e2), temperature=298.15,
-        alloy=AlloyProperties(interdiffusivity_factor=1e-4),
-        nasicon=NasiconProperties(conductivity=0.01),
-        working=ElectrodeInterface(exchange_current_density=50.0, double_layer_capacitance=0.1),
-        counter=ElectrodeInterface(exchange_current_density=20.0, double_layer_capacitance=10.0),
-        x_initial=0.5)
+        x_initial=0.5, **randles_materials())
     f = np.array([0.3, 3.0, 30.0, 300.0, 3000.0, 1.8e6])
     z_fd = linearize(pb).impedance(f)
     z_td = time_domain_impedance(pb, f, steps_per_period=100)
