@@ -10,6 +10,7 @@ anything else (parentheses, unknown symbols), which :mod:`nakmodel.units` then h
 
 from __future__ import annotations
 
+import math
 import re
 
 # dimension vector: (m, kg, s, A, K, mol)
@@ -46,13 +47,14 @@ UNITS: dict[str, tuple[float, tuple]] = {
     "bar": (1e5, _dims((_NEWTON, 1), (_M, -2))),
     "at_pct": (0.01, _NONE), "atpct": (0.01, _NONE), "wt_pct": (0.01, _NONE),
     "wtpct": (0.01, _NONE), "percent": (0.01, _NONE),
+    "rad": (1.0, _NONE), "deg": (math.pi / 180.0, _NONE),  # plane angles (pint: dimensionless)
 }
 """Symbol -> (factor to SI, dimensions); SI prefixes from :data:`PREFIXES` apply to all but
 the time units and the percentages."""
 PREFIXES = {"G": 1e9, "M": 1e6, "k": 1e3, "c": 1e-2, "m": 1e-3, "u": 1e-6, "n": 1e-9,
             "p": 1e-12, "f": 1e-15}
 _NO_PREFIX = {"min", "h", "hr", "hour", "d", "day", "at_pct", "atpct", "wt_pct", "wtpct",
-              "percent"}
+              "percent", "deg"}
 _TOKEN = re.compile(r"^([A-Za-z_]+)(?:(?:\*\*|\^)([-+]?\d+(?:\.\d+)?))?$")
 
 
@@ -72,8 +74,8 @@ def parse(unit: str) -> tuple[float, tuple] | None:
     text = unit.strip()
     if text in ("", "1", "dimensionless"):
         return 1.0, _NONE
-    if "(" in text or ")" in text or "deg" in text:
-        return None
+    if "(" in text or ")" in text or re.search(r"deg[A-Za-z_]", text):
+        return None  # temperatures (degC, degF: offsets) and the rest go to pint
     parts = re.split(r"\s*([*/])\s*|\s+", text.replace("**", "^"))
     factor, dims, sign = 1.0, [0.0] * 6, 1
     expect_factor = True

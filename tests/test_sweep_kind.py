@@ -99,6 +99,25 @@ def run_point(study, point_dir):
     return {"y": y, "pid": os.getpid(), "fe_area": fe_area(o.x, o.fe_cells)}
 
 
+WARM_DIR_VARIABLE = "NAKMODEL_TEST_WARM_DIR"
+WARM_SLEEP_VARIABLE = "NAKMODEL_TEST_WARM_SLEEP"
+
+
+def warm_up():
+    """Sweep workers call this before their first point: marks ``warm.<pid>.<ns>`` in the
+    folder named by ``$NAKMODEL_TEST_WARM_DIR``; sleeps ``$NAKMODEL_TEST_WARM_SLEEP`` s;
+    raises when the sleep is ``raise``."""
+    folder = os.environ.get(WARM_DIR_VARIABLE)
+    if folder:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        Path(folder, f"warm.{os.getpid()}.{time.time_ns()}").touch()
+    sleep = os.environ.get(WARM_SLEEP_VARIABLE, "")
+    if sleep == "raise":
+        raise RuntimeError("synthetic warm-up failure")
+    if sleep:
+        time.sleep(float(sleep))
+
+
 def fe_area(side: float, cells: int) -> float:
     """Area of a square of ``side`` assembled with dolfinx (NaN when ``cells`` is 0)."""
     if not cells:
@@ -161,3 +180,60 @@ def test_points_run_in_process_give_the_analytic_output(synth_kind, tmp_path):
     assert result.column("y") == pytest.approx([0.25 + 0.1, 4.0 + 0.1], rel=1e-12)
     assert set(result.column("pid")) == {os.getpid()}
     assert sys.modules[__name__].OUTPUTS == OUTPUTS
+
+
+# --------------------------------------------------------------------- worker warm-up
+
+def _markers(folder: Path, prefix: str) -> dict[int, int]:
+    """pid -> earliest ns of the marker files ``<prefix>.<pid>.<ns>``."""
+    out: dict[int, int] = {}
+    for path in folder.glob(f"{prefix}.*"):
+        _, pid, ns = path.name.rsplit(".", 2)
+        out[int(pid)] = min(out.get(int(pid), int(ns)), int(ns))
+    return out
+
+
+def test_pool_workers_warm_up_the_kind_before_their_first_point(synth_kind, tmp_path,
+                                                                monkeypatch):
+    from nakmodel.sweep import LocalExecutor, run_sweep
+
+    warm_dir, marks = tmp_path / "warm", tmp_path / "marks"
+    monkeypatch.setenv(WARM_DIR_VARIABLE, str(warm_dir))
+    data = synth_study(values=[1.0, 2.0, 3.0, 4.0], marker_dir=str(marks))
+    result = run_sweep(data, tmp_path / "out", executor=LocalExecutor(workers=2),
+                       progress=False)
+    assert result.all_ok
+    warmed = _markers(warm_dir, "warm")
+    started = {}
+    for path in marks.iterdir():
+        _, pid, ns = path.name.rsplit(".", 2)
+        started[int(pid)] = min(started.get(int(pid), int(ns)), int(ns))
+    assert set(started) <= set(warmed)  # every process that ran a point was warmed once
+    assert all(warmed[pid] < started[pid] for pid in started)
+    assert len(list(warm_dir.iterdir())) == len(warmed)
+
+
+def test_a_failing_warm_up_does_not_fail_the_points(synth_kind, tmp_path, monkeypatch):
+    from nakmodel.sweep import LocalExecutor, run_sweep
+
+    monkeypatch.setenv(WARM_SLEEP_VARIABLE, "raise")
+    data = synth_study(values=[1.0, 2.0])
+    data["parameters"] = {"nasicon.conductivity": "1 mS/cm"}  # 0.1 S/m
+    result = run_sweep(data, tmp_path, progress=False, executor=LocalExecutor(workers=2))
+    assert result.all_ok
+    assert result.column("y") == pytest.approx([1.0 + 0.1, 4.0 + 0.1], rel=1e-12)
+
+
+def test_a_resumed_sweep_does_not_wait_for_warming_workers(synth_kind, tmp_path,
+                                                           monkeypatch):
+    """Nothing left to run: the still-importing pool is killed at once, not awaited."""
+    from nakmodel.sweep import LocalExecutor, run_sweep
+
+    data = synth_study(values=[1.0])
+    assert run_sweep(data, tmp_path, progress=False, executor=LocalExecutor(1)).all_ok
+    monkeypatch.setenv(WARM_SLEEP_VARIABLE, "30")
+    t0 = time.monotonic()
+    again = run_sweep(data, tmp_path, progress=False, executor=LocalExecutor(workers=2))
+    assert again.ran == 0 and again.skipped == 1
+    # a graceful stop would wait for the 30 s warm-up: join(timeout=5) per process, then kill
+    assert time.monotonic() - t0 < 4.9

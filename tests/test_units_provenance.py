@@ -446,7 +446,8 @@ def test_fast_unit_table_agrees_with_pint():
     for value, unit in (("25 degC", "K"), ("0.4 mA/cm2", "A/m^2"), ("0.1 eV", "J/mol"),
                         ("2 kcal/mol", "J/mol"), ("1 MPa*m^0.5", "Pa*m^0.5"),
                         ("1 Ω cm²", "ohm*m^2"), ("3 at_pct/K", "1/K"), ("1 mAh/cm2", "C/m^2"),
-                        ("0.05 mA/cm2/s", "A/m^2/s"), ("23.75 cm^3/mol", "m^3/mol")):
+                        ("0.05 mA/cm2/s", "A/m^2/s"), ("23.75 cm^3/mol", "m^3/mol"),
+                        ("60 deg", "rad"), ("150 deg", "rad"), ("5 mrad", "rad")):
         fast = units._fast_si(value, unit)
         quantity = units._quantity(value)
         if unit == "J/mol" and "electron_volt" in str(quantity.units) or "calorie" in str(
@@ -456,6 +457,7 @@ def test_fast_unit_table_agrees_with_pint():
         reference = quantity.to(units._si_unit(unit)).magnitude
         assert fast == pytest.approx(reference, rel=1e-14), value
     assert units._fast_si("1 cd", "s") is None and units._fast_si("2 mV", "m") is None
+    assert parse("degF") is None and parse("delta_degC") is None  # offsets stay with pint
     with pytest.raises(nakmodel.ParameterError, match="wrong dimension"):
         units.to_si("2 mV", "m", "x")
 

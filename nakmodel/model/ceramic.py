@@ -23,10 +23,9 @@ the series split holds pointwise: j = −(σ_b + ε_b ∂t)∇φ_b = −(σ_gb +
     φ_gb rows: (σ_b + iωε_b) K (φ − φ_gb) − (σ_gb + iωε_gb) K φ_gb = 0,
 
 so at DC the φ_gb rows give φ_gb = σ_b/(σ_b + σ_gb) φ and the φ rows conduct with the total
-σ_t = σ_bσ_gb/(σ_b + σ_gb), exactly the model's own conduction.  The boundary relaxation time
-ε_gb/σ_gb (µs at the defaults) is far below any time step, so the time stepper keeps the
-quasi-static ceramic (σ_total, like the geometric capacitance, see
-:mod:`nakmodel.model.problem`); the small-signal linearisation
+σ_t = σ_bσ_gb/(σ_b + σ_gb), exactly the model's own conduction.  The time stepper eliminates
+φ_gb per backward-Euler step exactly (:mod:`nakmodel.model.grain_boundary_stepping`: a
+dt-dependent conduction plus a history field; σ_t at DC); the small-signal linearisation
 (:func:`nakmodel.impedance.model.linearize`) carries the φ_gb unknowns, inserted after the
 NASICON unknowns and before V.
 """
@@ -36,6 +35,7 @@ from __future__ import annotations
 import numpy as np
 import scipy.sparse as sp
 
+from .grain_boundary_stepping import brick_layer_conductivities
 from .thermo_ufl import EPSILON_0
 
 
@@ -79,9 +79,7 @@ def augment(problem, J, M, bulk_permittivity: float):
     nas = problem.nasicon
     if not getattr(nas, "has_grain_boundaries", False):
         return J, M, 0, {}
-    T = problem.temperature
-    s_b = nas.bulk_conductivity_at(T)
-    s_gb = nas.grain_boundary_conductivity_at(T)
+    s_b, s_gb = brick_layer_conductivities(problem)  # (with the 1D spot factor of σ)
     s_t = 1.0 / (1.0 / s_b + 1.0 / s_gb)
     e_b, e_gb = float(bulk_permittivity), float(nas.grain_boundary_permittivity)
     K = _nasicon_stiffness(problem)

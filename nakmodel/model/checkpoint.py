@@ -1,7 +1,8 @@
 """Checkpoints of a :class:`~nakmodel.model.simulation.Simulation` run.
 
 :func:`save_checkpoint` / :func:`load_checkpoint` store and restore the field state of a
-:class:`CoupledProblem` (content and potential at every DOF with its coordinates, V, time).
+:class:`CoupledProblem` (content and potential at every DOF with its coordinates, V, time,
+and with grain boundaries the history field E_gb of :mod:`.grain_boundary_stepping`).
 A *run* checkpoint (:func:`write_run_checkpoint`, read by :func:`read_run_checkpoint`) adds
 what a run needs to continue exactly where it stopped: the protocol position (expanded step,
 breakpoint segment), that step's start time and start capacity, the cumulative capacities,
@@ -110,6 +111,7 @@ def save_checkpoint(problem, path, time: float, extra: dict | None = None) -> Pa
     coords = problem.space.tabulate_dof_coordinates()[:n]
     values = problem.u.x.array[: 2 * n].reshape(n, 2)
     parts = problem.mesh.comm.gather((coords, values), root=0)
+    history = _history_parts(problem)
     path = Path(path)
     if problem.mesh.comm.rank == 0:
         from ..io_utils import atomic_write_bytes
@@ -118,10 +120,62 @@ def save_checkpoint(problem, path, time: float, extra: dict | None = None) -> Pa
         np.savez(buf, coordinates=np.concatenate([c for c, _ in parts]),
                  values=np.concatenate([v for _, v in parts]),
                  voltage=float(problem.voltage.value), time=time,
-                 potassium=problem.potassium, **(extra or {}))
+                 potassium=problem.potassium, **history, **(extra or {}))
         atomic_write_bytes(path, buf.getvalue())
     problem.mesh.comm.barrier()
     return path
+
+
+def _history_cells(problem):
+    """(owned cell indices, their midpoints) of the grain-boundary history (DG0)."""
+    from dolfinx.mesh import compute_midpoints
+
+    msh = problem.mesh
+    tdim = msh.topology.dim
+    cells = np.arange(msh.topology.index_map(tdim).size_local, dtype=np.int32)
+    return cells, compute_midpoints(msh, tdim, cells)
+
+
+def _history_parts(problem) -> dict:
+    """The grain-boundary history E_gb of the last accepted state (cell midpoints and
+    values, gathered on rank 0) for the checkpoint; {} without grain boundaries."""
+    ceramic = getattr(problem, "ceramic", None)
+    if ceramic is None or not ceramic.active:
+        return {}
+    cells, mid = _history_cells(problem)
+    gdim = problem.mesh.geometry.dim
+    values = ceramic.history.x.array.reshape(-1, gdim)[cells]
+    parts = problem.mesh.comm.gather((mid, values), root=0)
+    if problem.mesh.comm.rank != 0:
+        return {}
+    return {"grain_boundary_midpoints": np.concatenate([m for m, _ in parts]),
+            "grain_boundary_history": np.concatenate([v for _, v in parts])}
+
+
+def _restore_history(problem, data, path):
+    """Set the grain-boundary history from the checkpoint (cells matched by midpoints);
+    refuses a checkpoint without it when the ceramic has grain boundaries."""
+    ceramic = getattr(problem, "ceramic", None)
+    if ceramic is None or not ceramic.active:
+        return
+    if "grain_boundary_history" not in data.files:
+        raise ParameterError(Problem(
+            "restart", "checkpoint has no grain-boundary history (written without "
+            "grain-boundary stepping) but the ceramic has grain boundaries", str(path),
+            "a checkpoint written with nasicon.bulk_conductivity > 0 by this version"))
+    from scipy.spatial import cKDTree
+
+    cells, mid = _history_cells(problem)
+    stored = data["grain_boundary_midpoints"]
+    dist, idx = cKDTree(stored).query(mid)
+    size = float(np.ptp(stored, axis=0).max()) or 1.0
+    if problem.mesh.comm.allreduce(int(np.sum(dist > 1e-9 * size))):
+        raise ParameterError(Problem("checkpoint", "grain-boundary history does not match "
+                                     "this mesh", str(path), "a checkpoint of the same mesh"))
+    gdim = problem.mesh.geometry.dim
+    values = ceramic.history.x.array.reshape(-1, gdim)
+    values[cells] = data["grain_boundary_history"][idx]
+    ceramic.history.x.scatter_forward()
 
 
 def _dof_map(problem, data, path):
@@ -159,6 +213,7 @@ def load_checkpoint(problem, path) -> float:
     problem.u.x.array[:] = data["values"][idx].ravel()
     problem.voltage.value = float(data["voltage"])
     problem.accept()
+    _restore_history(problem, data, path)
     return float(data["time"])
 
 
@@ -228,6 +283,7 @@ def read_run_checkpoint(path, problem, fingerprint: Fingerprint):
     problem.u.x.array[:] = data["values"][idx].ravel()
     problem.voltage.value = float(data["voltage"])
     problem.accept()
+    _restore_history(problem, data, path)
     previous = None
     if state.previous_dt is not None:
         prev = data["previous_values"][idx].ravel()

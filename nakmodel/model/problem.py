@@ -62,13 +62,9 @@ with i_WE = i_F,WE + C_dl d(V - phi)/dt,  i_F,WE = f_act(x) k(eta, i0(x)),
 eta = V - phi - U(x_liq), and i_CE = i_F,CE(-phi) + C_dl,CE d(-phi)/dt (current from the metal
 into NASICON, > 0 when Na is oxidised).  Sign convention: i > 0 is stripping of the WE.
 
-Geometric capacitance: charge conservation in a dielectric conductor, div(sigma grad phi +
-eps0 eps_r d/dt grad phi) = 0 (docs/theory/capacitance.md),
-eps_r = ``nasicon.relative_permittivity`` ([?], default 100).  Its time constant
-eps0 eps_r/sigma (~2 ns at the defaults) is far below any time step of a cycling run;
-backward Euler is L-stable, so steps dt >> eps0 eps_r/sigma give the quasi-static ceramic
-(the displacement current decays within the step).  The displacement current enters
-through the wetted interface and leaves through the CE.
+Geometric capacitance: div(sigma grad phi + eps0 eps_r d/dt grad phi) = 0
+(docs/theory/capacitance.md, eps_r = ``nasicon.relative_permittivity``).  With grain
+boundaries the brick-layer ceramic is stepped exactly (:mod:`.grain_boundary_stepping`).
 
 Porous host (``host``: :class:`nakmodel.geometry.PorousHost`, effective medium, pores not
 resolved): c is then the Na content per unit reference *pore* volume, eps = porosity,
@@ -103,9 +99,11 @@ from .controls import (  # noqa: F401  (public here too)
     NewtonReport,
     VoltageControl,
 )
+from .grain_boundary_stepping import CeramicStepping
 from .interface import ActivityExchangeCurrent, ButlerVolmer, ConstantExchangeCurrent
 from .materials import AlloyProperties, ElectrodeInterface, NasiconProperties
 from .solvers import FIELDS, converged_reason_name, linear_solver_for
+from .sparsity import compact_operators
 
 
 def _check_host(host):
@@ -422,7 +420,7 @@ class CoupledProblem:
         self._values = values
         self._constants = {name: fem.Constant(msh, float(v)) for name, v in values.items()}
         k = self._constants
-        sigma = k["sigma"]
+        sigma, self.ceramic = k["sigma"], CeramicStepping(self)
         # phase fields at T (lever rule, phase-correct potential, mixture transport)
         solubility = dict(k_solubility=self.x_solid_k > 0.0, na_solubility=self.x_solid_na < 1.0)
         self.phases = two_phase.PhaseFields(k["xsk"], k["xlk"], k["xln"], k["xsn"],
@@ -449,7 +447,7 @@ class CoupledProblem:
 
         R = (k["host_transport"] * ufl.inner(self.transport_tensor(c) * ufl.grad(c), ufl.grad(vc))
              * w * self.dx_alloy_flux
-             + sigma * ufl.inner(ufl.grad(phi), ufl.grad(vp)) * w * self.dx_nasicon
+             + self.ceramic.conduction(sigma, phi, vp) * w * self.dx_nasicon
              - i_ce * vp * w * self.ds_ce)
         if self._include_interface:
             R = R + (i_we / F * vc("+") - i_we * vp("+")) * wp * self.dS_contact_nodal
@@ -632,6 +630,7 @@ class CoupledProblem:
         self.voltage_n = voltage
         self._m_G_n = self.functional_form("m_G") if hasattr(self, "_forms") else 0.0
         self._m_u_n = None
+        self.ceramic.reset()
 
     def ocv_interface_dofs(self):
         x = self.interface_mole_fraction()
@@ -773,10 +772,11 @@ class CoupledProblem:
         return np.concatenate([np.where(is_c, self.c_max, rt_f), [rt_f]])
 
     def solve(self, control, dt: float | None) -> NewtonReport:
-        """One backward-Euler step of size ``dt`` from ``u_n`` (``dt=None``: steady state).
+        """One backward-Euler step ``dt`` from ``u_n`` (None: steady): on success the state
+        holds the solution, else the start value and the report says why (caller retries)."""
+        return self.ceramic.solve(self._solve, control, dt)
 
-        On success the state holds the new solution; on failure the state is restored to the
-        start value and the report says why (the caller decides to retry)."""
+    def _solve(self, control, dt):
         if self.newton_options.method == "snes":
             return self._solve_snes(control, dt)
         if self.backend == "petsc":
@@ -865,18 +865,20 @@ class CoupledProblem:
         self._bcs = [fem.dirichletbc(zero, self._inactive_c.astype(np.int32), V.sub(0)),
                      fem.dirichletbc(zero, self._inactive_phi.astype(np.int32), V.sub(1))]
         f = self._forms
-        self._A = fpetsc.create_matrix(f["J"])
-        self._Mp = fpetsc.assemble_matrix(f["M"], bcs=self._bcs, diag=0.0)
-        self._Mp.assemble()
-        # M couples DOFs that J does not (the blocked capacitance on the non-contacting
-        # facets): give A the union pattern once, so that A += M/dt stays a subset update
-        self._A.assemble()
-        self._A.setOption(PETSc.Mat.Option.NEW_NONZERO_ALLOCATION_ERR, False)
-        self._A.axpy(1.0, self._Mp, structure=PETSc.Mat.Structure.DIFFERENT_NONZERO_PATTERN)
-        self._A.axpy(-1.0, self._Mp, structure=PETSc.Mat.Structure.SUBSET_NONZERO_PATTERN)
-        self._A.zeroEntries()
-        if self.linear_solver.compact_pattern:
-            self._compact_operators()
+        if self.linear_solver.compact_pattern:  # nonzero patterns only, built directly
+            self._A, self._Mp = compact_operators(self)
+        else:
+            self._A = fpetsc.create_matrix(f["J"])
+            self._Mp = fpetsc.assemble_matrix(f["M"], bcs=self._bcs, diag=0.0)
+            self._Mp.assemble()
+            # M couples DOFs that J does not (the blocked capacitance on the non-contacting
+            # facets): give A the union pattern once, so that A += M/dt stays a subset update
+            self._A.assemble()
+            self._A.setOption(PETSc.Mat.Option.NEW_NONZERO_ALLOCATION_ERR, False)
+            self._A.axpy(1.0, self._Mp,
+                         structure=PETSc.Mat.Structure.DIFFERENT_NONZERO_PATTERN)
+            self._A.axpy(-1.0, self._Mp, structure=PETSc.Mat.Structure.SUBSET_NONZERO_PATTERN)
+            self._A.zeroEntries()
         self._vecs = {name: fpetsc.create_vector(f["R"].function_spaces[0])
                       for name in ("R", "R_V", "G_u", "M_uV", "M_Gu", "m_u", "y", "z", "r")}
         ksp = PETSc.KSP().create(self.mesh.comm)
@@ -890,34 +892,6 @@ class CoupledProblem:
         self._owned_scale = scale
         self._owned_is_c = np.zeros(2 * n, dtype=bool)
         self._owned_is_c[0::2] = True
-
-    def _compact_operators(self):
-        """Replace A and M by copies storing only their possible nonzeros: the Jacobian is
-        assembled once at a randomly perturbed state (so that no coupling vanishes by
-        symmetry), see :func:`~nakmodel.model.solvers.compact_matrix`."""
-        from dolfinx.fem import petsc as fpetsc
-        from petsc4py import PETSc
-
-        from .solvers import compact_matrix
-
-        mass = compact_matrix(self._Mp)
-        self._Mp.destroy()
-        self._Mp = mass
-        saved = self.u.x.array.copy()
-        rng = np.random.default_rng(12345)
-        x = self.u.x.array
-        x[0::2] *= 1.0 + 1e-3 * rng.random(x[0::2].size)
-        x[1::2] += 1e-3 * tu.GAS_CONSTANT * self.temperature / tu.FARADAY * rng.random(
-            x[1::2].size)
-        self.u.x.scatter_forward()
-        fpetsc.assemble_matrix(self._A, self._forms["J"], bcs=self._bcs, diag=1.0)
-        self._A.assemble()
-        self.u.x.array[:] = saved
-        # + M: its pattern must stay a subset of A's (A += M/dt)
-        self._A.axpy(1.0, mass, structure=PETSc.Mat.Structure.SUBSET_NONZERO_PATTERN)
-        full, self._A = self._A, compact_matrix(self._A)
-        full.destroy()
-        self._A.zeroEntries()
 
     def _field_index_sets(self):
         """Global PETSc index sets of the fieldsplit blocks (owned rows): active c, active
@@ -1130,6 +1104,7 @@ class CoupledProblem:
 
     def accept(self):
         """Make the current state the old state of the next step."""
+        self.ceramic.accept()  # (the grain-boundary history, before u_n moves)
         self.u_n.x.array[:] = self.u.x.array
         self.voltage_n = float(self.voltage.value)
         self._m_G_n = self.functional_form("m_G")

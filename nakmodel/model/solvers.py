@@ -67,9 +67,10 @@ class LinearSolver:
         only and reuse it in the later ones (the Krylov solves use the current Jacobian, so
         the Newton iterates do not change; iterative only: a direct solve never reuses).
     compact_pattern: store only the Jacobian / mass entries that can be nonzero
-        (:func:`compact_matrix`) instead of dolfinx's full 2x2-block pattern of the (c, phi)
-        space, ~75 % of whose stored entries are zeros (c-phi couplings away from the
-        interface, inert rows); None (default): on for the iterative preset, off for the
+        (built without the full pattern, :func:`nakmodel.model.sparsity.compact_operators`)
+        instead of dolfinx's full 2x2-block pattern of the (c, phi) space, ~75 % of whose
+        stored entries are zeros (c-phi couplings away from the interface, inert rows);
+        None (default): on for the iterative preset, off for the
         direct one (MUMPS factors the pattern it is given; see ``benchmarks/RESULTS.md``).
     """
 

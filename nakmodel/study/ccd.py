@@ -86,6 +86,7 @@ from .simulation import (
     parse_quantity_list,
     result_summary,
     simulate,
+    warm_up,  # noqa: F401  (sweep workers import the model before the first point)
     write_geis_outputs,
     write_run_outputs,
 )

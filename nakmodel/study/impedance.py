@@ -247,6 +247,12 @@ def _analyse(problem, params, options, label):
     return spectrum, modes, row, area
 
 
+def warm_up() -> None:
+    """Import the FE model and the linearised impedance in a sweep worker before its first point."""
+    from ..impedance.model import build_problem, linearize  # noqa: F401
+    from ..model.simulation import Simulation  # noqa: F401
+
+
 def run_point(study, point_dir: Path) -> dict:
     """One pristine spectrum for the point's parameters; writes its spectrum and modes."""
     params, options = study.parameters, study.options

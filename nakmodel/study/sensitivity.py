@@ -42,6 +42,7 @@ from __future__ import annotations
 
 import importlib
 import math
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -266,11 +267,18 @@ def sweep_data(options: SensitivityOptions, design) -> tuple[dict, list[int]]:
 
 def run(study, outdir: Path, progress=None, executor=None) -> list[Path]:
     """Run the design through the sweep engine into ``outdir`` and write the indices."""
-    from ..sensitivity.design import make_design
-    from ..sensitivity.report import write_report
-    from ..sweep import load_sweep, run_sweep
+    from ..sweep import LocalExecutor, load_sweep, run_sweep
 
     opts = study.options
+    executor = executor if executor is not None else LocalExecutor(workers=1)
+    if isinstance(executor, LocalExecutor):  # workers boot and import while we sample
+        from . import KINDS
+
+        executor.start()
+        executor.warm(KINDS[opts.wrapped_kind])
+    from ..sensitivity.design import make_design
+    from ..sensitivity.report import write_report
+
     design = make_design(opts.method, opts.ranges, opts.samples, seed=opts.seed,
                          levels=opts.levels)
     data, index = sweep_data(opts, design)
@@ -278,6 +286,8 @@ def run(study, outdir: Path, progress=None, executor=None) -> list[Path]:
     if progress:
         progress(f"  {opts.method}: {design.unit.shape[0]} runs of '{opts.wrapped_kind}' "
                  f"({len(spec.points)} distinct) over {len(opts.ranges)} inputs")
+    # matplotlib and SALib's analysers load in this otherwise idle process while points run
+    threading.Thread(target=_import_analysis, daemon=True).start()
     result = run_sweep(spec, outdir, executor=executor, progress=False)
     if result is None:  # an MPI worker rank: rank 0 writes the report
         return []
@@ -288,6 +298,19 @@ def run(study, outdir: Path, progress=None, executor=None) -> list[Path]:
                  f"(ran {result.ran}, {result.skipped} already finished)")
     outputs = {name: [_number(r, name) for r in rows] for name in opts.outputs}
     return write_report(study, design, outputs, rows, Path(outdir))
+
+
+def _import_analysis() -> None:
+    """Import what the report needs (SALib's samplers and analysers, matplotlib)."""
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot  # noqa: F401
+        import SALib.analyze.morris  # noqa: F401
+        import SALib.analyze.sobol  # noqa: F401
+    except Exception:  # noqa: BLE001  (the report imports them again and says what failed)
+        pass
 
 
 def _number(row: dict, name: str) -> float:

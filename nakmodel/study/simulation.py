@@ -445,6 +445,12 @@ def write_run_outputs(result, folder: Path, title: str) -> list[Path]:
     return written
 
 
+def warm_up() -> None:
+    """Import the FE model stack (dolfinx, the model) in a sweep worker before its first point."""
+    from ..model.simulation import Simulation  # noqa: F401
+    from ..model.stepping import StepControl  # noqa: F401
+
+
 def run_point(study, point_dir: Path) -> dict:
     """One sweep point: the protocol on the cell at the point's ``alloy.composition``."""
     comp = study.parameters.alloy.composition

@@ -94,6 +94,8 @@ def run_sweep(study, out, executor=None, progress: bool = True, *, retry_failed:
             return None
         from ..provenance import Provenance
 
+        root = import_root_of(spec.kind_module)
+        executor.warm(spec.kind_module, root)  # idle workers import while the store is set up
         store = PointStore(out)
         store.create(spec)
         from dataclasses import replace
@@ -108,7 +110,6 @@ def run_sweep(study, out, executor=None, progress: bool = True, *, retry_failed:
                     store.discard_failed(p.point_id)
                     records[p.point_id] = store.load_result(p.point_id)
         todo = [p for p in spec.points if records[p.point_id] is None]
-        root = import_root_of(spec.kind_module)
         for p in todo:
             provenance.write_inputs(store.point_dir(p.point_id), p.study)
         tasks = [PointTask.make(p.point_id, spec.kind_module, p.study,

@@ -20,7 +20,7 @@ from collections.abc import Callable, Sequence
 from multiprocessing.connection import wait
 
 from ..errors import ParameterError, Problem
-from .worker import PointTask, execute_point, failed_record, pin_threads
+from .worker import PointTask, execute_point, failed_record, pin_threads, warm_up
 
 OnDone = Callable[[dict], None]
 MPI_MODES = ("dynamic", "static", "collective")
@@ -40,6 +40,9 @@ class _Executor:
 
     def start(self) -> None:
         """Start workers or connect; raise a clear error before anything is written."""
+
+    def warm(self, kind_module: str, import_root: str | None = None) -> None:
+        """Let idle workers import ``kind_module`` (and its ``warm_up()``) ahead of the points."""
 
     def close(self) -> None:
         """Stop workers / disconnect."""
@@ -85,6 +88,9 @@ def _worker_main(conn, threads: int, parent_pid: int | None) -> None:
             return
         if task is None:
             return
+        if isinstance(task, tuple) and task and task[0] == "warm":  # no reply
+            warm_up(*task[1:])
+            continue
         conn.send(execute_point(task))
 
 
@@ -110,10 +116,19 @@ class _Slot:
         child.close()
         self.task: PointTask | None = None
         self.since = 0.0
+        self.warming = False  # a warm-up was sent and no point has come back since
 
     def submit(self, task: PointTask) -> None:
         self.task, self.since = task, time.monotonic()
         self.conn.send(task)
+        self.warming = False  # the point's reply comes after the warm-up ended
+
+    def warm(self, kind_module: str, import_root: str | None) -> None:
+        try:
+            self.conn.send(("warm", kind_module, import_root))
+            self.warming = True
+        except (OSError, ValueError):  # died while idle: _submit replaces it
+            pass
 
     def stop(self, force: bool = False) -> None:
         if not force:
@@ -157,18 +172,36 @@ class LocalExecutor(_Executor):
         self.workers, self.context, self.timeout, self.threads = workers, context, timeout, threads
         self._ctx = mp.get_context(context)
         self._slots: list[_Slot] = []
+        self._warmed = None
 
     def describe(self) -> str:
         return f"local pool of {self.workers} process(es) ({self.context})"
 
-    def close(self) -> None:
+    def start(self) -> None:
+        """Start the pool processes now (idempotent), so that they boot while the caller
+        samples a design or sets up the store; :meth:`warm` gives them the kind to import."""
+        while len(self._slots) < self.workers:
+            self._slots.append(_Slot(self._ctx, self.threads))
+
+    def warm(self, kind_module: str, import_root: str | None = None) -> None:
+        if self._warmed == kind_module:
+            return
+        self._warmed = kind_module
         for slot in self._slots:
-            slot.stop(force=slot.task is not None)
+            slot.warm(kind_module, import_root)
+
+    def close(self) -> None:
+        for slot in self._slots:  # a busy or still-importing process is killed, not awaited
+            slot.stop(force=slot.task is not None or slot.warming)
         self._slots = []
+        self._warmed = None
 
     def run(self, tasks: Sequence[PointTask], on_done: OnDone) -> None:
         pending = list(tasks)[::-1]
         n = min(self.workers, len(pending))
+        for slot in self._slots[n:]:  # more processes than points: the extra ones go
+            slot.stop(force=True)
+        self._slots = self._slots[:n]
         while len(self._slots) < n:
             self._slots.append(_Slot(self._ctx, self.threads))
         try:

@@ -65,13 +65,35 @@ def import_root_of(module_name: str) -> str | None:
 
 
 def _import_kind(task: PointTask):
+    return import_kind(task.kind_module, task.import_root)
+
+
+def import_kind(kind_module: str, import_root: str | None = None):
+    """Import a study kind's module, from ``import_root`` if it is not on ``sys.path``."""
     try:
-        return importlib.import_module(task.kind_module)
+        return importlib.import_module(kind_module)
     except ModuleNotFoundError:
-        if task.import_root and task.import_root not in sys.path:
-            sys.path.insert(0, task.import_root)
-            return importlib.import_module(task.kind_module)
+        if import_root and import_root not in sys.path:
+            sys.path.insert(0, import_root)
+            return importlib.import_module(kind_module)
         raise
+
+
+def warm_up(kind_module: str, import_root: str | None = None) -> None:
+    """Import a kind and what its points need (its ``warm_up()``), before any point arrives.
+
+    A pool process does this while the scheduling process is still sampling a design or
+    setting up the store, so the worker's start-up (importing dolfinx and the model, about
+    1 s) overlaps that work instead of adding to the first point.  Errors are ignored here:
+    the point that needs the module reports them.
+    """
+    try:
+        module = import_kind(kind_module, import_root)
+        hook = getattr(module, "warm_up", None)
+        if callable(hook):
+            hook()
+    except Exception:  # noqa: BLE001  (reported by the first point instead)
+        pass
 
 
 def failed_record(point_id: str, error: str, tb: str = "", **extra) -> dict:
