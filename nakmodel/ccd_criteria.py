@@ -12,11 +12,8 @@ from enum import StrEnum
 
 import numpy as np
 
+from .constants import EDGE_CRACK_FACTOR  # also importable from nakmodel.ccd
 from .errors import ParameterError, Problem
-
-EDGE_CRACK_FACTOR = 1.1215
-"""K_I = 1.1215 p sqrt(pi a) of an edge crack under uniform face pressure (Tada, Paris &
-Irwin, The Stress Analysis of Cracks Handbook, 3rd ed., 2000, p. 2.10)."""
 
 
 class Direction(StrEnum):

@@ -33,6 +33,12 @@ M_PER_UM = 1.0e-6
 S_PER_H = 3600.0
 """s in one hour."""
 
-__all__ = ["AVOGADRO", "A_M2_PER_MA_CM2", "BOLTZMANN", "C_M2_PER_MAH_CM2", "ELEMENTARY_CHARGE",
-           "FARADAY", "GAS_CONSTANT", "M_PER_UM", "OHM_M2_PER_OHM_CM2", "S_PER_H",
-           "ZERO_CELSIUS"]
+EDGE_CRACK_FACTOR = 1.1215
+"""K_I / (p sqrt(pi a)) of an edge crack of depth a in a half-plane under a uniform crack-face
+pressure p (by superposition the factor of uniform remote tension): Tada, Paris & Irwin, The
+Stress Analysis of Cracks Handbook, 3rd ed. (2000), edge crack in a half-plane [M]
+(docs/theory/fracture.md)."""
+
+__all__ = ["AVOGADRO", "A_M2_PER_MA_CM2", "BOLTZMANN", "C_M2_PER_MAH_CM2", "EDGE_CRACK_FACTOR",
+           "ELEMENTARY_CHARGE", "FARADAY", "GAS_CONSTANT", "M_PER_UM", "OHM_M2_PER_OHM_CM2",
+           "S_PER_H", "ZERO_CELSIUS"]

@@ -31,8 +31,22 @@ def test_unit_factors():
     assert constants.OHM_M2_PER_OHM_CM2 == pytest.approx(1e-4)
 
 
+def test_edge_crack_factor_is_defined_once():
+    pytest.importorskip("dolfinx_solver")
+    import importlib
+
+    from nakmodel import ccd, ccd_criteria
+
+    critical_load = importlib.import_module("nakmodel.mechanics.critical_load")
+
+    assert constants.EDGE_CRACK_FACTOR == 1.1215
+    assert ccd.EDGE_CRACK_FACTOR is ccd_criteria.EDGE_CRACK_FACTOR is \
+        critical_load.EDGE_CRACK_FACTOR is constants.EDGE_CRACK_FACTOR
+
+
 def test_no_module_redefines_them():
-    pattern = re.compile(r"^\s*_?[A-Z_]*\s*=\s*(96485\.\d*|8\.314\d*|36000\.0|3\.6e4)\b", re.M)
+    pattern = re.compile(r"^\s*_?[A-Z_]*\s*=\s*(96485\.\d*|8\.314\d*|36000\.0|3\.6e4)\b"
+                         r"|^\s*[A-Z_]+\s*=\s*1\.1215\s*(#.*)?$", re.M)
     offenders = [p.relative_to(PACKAGE.parent).as_posix() for p in PACKAGE.rglob("*.py")
                  if p.name != "constants.py" and pattern.search(p.read_text(encoding="utf-8"))]
     assert not offenders, "constants defined outside nakmodel/constants.py: " + ", ".join(

@@ -22,13 +22,16 @@ I = 10.0  # A/m², stripping
 
 
 def _problem(grain_boundaries=True, **options):
-    nas = (NasiconProperties(conductivity=S_T, bulk_conductivity=S_B,
-                             grain_boundary_permittivity=E_GB, relative_permittivity=0.0)
-           if grain_boundaries else NasiconProperties(conductivity=S_T, relative_permittivity=0.0))
+    nas = NasiconProperties.from_parameters(  # the default set with this ceramic
+        conductivity=S_T, bulk_conductivity=S_B if grain_boundaries else 0.0,
+        grain_boundary_permittivity=E_GB, relative_permittivity=0.0)
     fast = dict(exchange_current_density=1e7, double_layer_capacitance=0.0)
+    working = ElectrodeInterface.from_parameters(patch_size=0.0, blocked_capacitance=0.0,
+                                                 **fast)
+    counter = ElectrodeInterface.from_parameters(section="counter_electrode", **fast)
     return CoupledProblem(interval_cell(L, 10e-6, n_nasicon=4, n_alloy=10), temperature=298.15,
-                          alloy=AlloyProperties(), nasicon=nas, working=ElectrodeInterface(**fast),
-                          counter=ElectrodeInterface(**fast), x_initial=0.5, **options)
+                          alloy=AlloyProperties.from_parameters(), nasicon=nas,
+                          working=working, counter=counter, x_initial=0.5, **options)
 
 
 def _steps(pb, dts):

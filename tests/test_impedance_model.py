@@ -19,9 +19,9 @@ from nakmodel.errors import ParameterError
 from nakmodel.impedance import impedance, linearize, relaxation_spectrum
 from nakmodel.impedance.model import EPSILON_0, interface_coefficients
 from nakmodel.impedance.modes import dense_modes, slepc_modes
-from nakmodel.model.materials import AlloyProperties, ElectrodeInterface, NasiconProperties
 from nakmodel.model.meshes import interval_cell
 from nakmodel.model.problem import CoupledProblem
+from nakmodel.model.verification import randles_materials
 
 FARADAY, GAS, T = 96485.33212331001, 8.31446261815324, 298.15
 L_N, L_A, SIGMA, EPS_R = 10e-6, 10e-6, 0.01, 100.0
@@ -30,14 +30,13 @@ I0_WE, CDL_WE, I0_CE, CDL_CE = 50.0, 0.1, 20.0, 10.0
 
 def _problem(n_alloy=200, grading=1e3, x=0.5):
     cm = interval_cell(L_N, L_A, n_nasicon=4, n_alloy=n_alloy, grading=grading)
-    return CoupledProblem(
-        cm, temperature=T, alloy=AlloyProperties(interdiffusivity_factor=1e-4),
-        nasicon=NasiconProperties(conductivity=SIGMA),
-        working=ElectrodeInterface(exchange_current_density=I0_WE,
-                                   double_layer_capacitance=CDL_WE),
-        counter=ElectrodeInterface(exchange_current_density=I0_CE,
-                                   double_layer_capacitance=CDL_CE),
-        x_initial=x)
+    materials = randles_materials()  # the values below, on the default parameter set
+    assert (materials["nasicon"].conductivity, materials["working"].exchange_current_density,
+            materials["working"].double_layer_capacitance,
+            materials["counter"].exchange_current_density,
+            materials["counter"].double_layer_capacitance) == (SIGMA, I0_WE, CDL_WE, I0_CE,
+                                                               CDL_CE)
+    return CoupledProblem(cm, temperature=T, x_initial=x, **materials)
 
 
 @pytest.fixture(scope="module")

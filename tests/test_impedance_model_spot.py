@@ -57,8 +57,8 @@ def _stripped_1d_state():
 
     cm = interval_cell(5e-4, 1e-4, n_nasicon=4, n_alloy=40, grading=20.0)
     pb = CoupledProblem(cm, temperature=298.15, x_initial=0.48,
-                        working=ElectrodeInterface(exchange_current_density=1.0,
-                                                   double_layer_capacitance=0.2))
+                        working=ElectrodeInterface.from_parameters(
+                            exchange_current_density=1.0, double_layer_capacitance=0.2))
     pristine = linearize(pb, relative_permittivity=100.0).dc_resistance()
     control = CurrentControl(50.0)  # 5 mA/cm² stripping: η_WE ≫ RT/F with i0 = 1 A/m²
     for _ in range(5):

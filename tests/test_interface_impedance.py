@@ -72,15 +72,15 @@ def test_materials_refuse_bad_values_directly():
     from nakmodel.model.materials import ElectrodeInterface, NasiconProperties
 
     with pytest.raises(ParameterError, match="interface.blocked_capacitance"):
-        ElectrodeInterface(blocked_capacitance=-1e-3)
+        ElectrodeInterface.from_parameters(blocked_capacitance=-1e-3)
     with pytest.raises(ParameterError, match="interface.patch_size"):
-        ElectrodeInterface(patch_size=float("nan"))
+        ElectrodeInterface.from_parameters(patch_size=float("nan"))
     with pytest.raises(ParameterError, match="interface.patch_shape"):
-        ElectrodeInterface(patch_shape="hexagon")
+        ElectrodeInterface.from_parameters(patch_shape="hexagon")
     with pytest.raises(ParameterError, match="nasicon.bulk_conductivity"):
-        NasiconProperties(conductivity=0.5, bulk_conductivity=0.4)
+        NasiconProperties.from_parameters(conductivity=0.5, bulk_conductivity=0.4)
     with pytest.raises(ParameterError, match="nasicon.grain_boundary_permittivity"):
-        NasiconProperties(grain_boundary_permittivity=-1.0)
+        NasiconProperties.from_parameters(grain_boundary_permittivity=-1.0)
 
 
 # ------------------------------------------------------------------ spectrum completeness

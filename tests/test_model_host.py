@@ -92,7 +92,7 @@ def test_interface_fraction_defaults_to_porosity_delesse():
     assert PorousHost(0.35, 2.0, 0.8).areal_fraction == 0.8
     assert PorousHost.bruggeman(0.25).tortuosity == pytest.approx(2.0)
     cm = interval_cell(1e-4, 1e-5, 4, 4, host=PorousHost(0.35))
-    working = ElectrodeInterface(contact_fraction=0.5)
+    working = ElectrodeInterface.from_parameters(contact_fraction=0.5)
     pb = CoupledProblem(cm, temperature=298.15, working=working)
     assert pb.contact == pytest.approx(0.5 * 0.35)
     explicit = CoupledProblem(cm, temperature=298.15, working=working,

@@ -39,8 +39,11 @@ def _problem(kinetics):
     no_dl = {"double_layer_capacitance": 0.0}
     return CoupledProblem(interval_cell(1e-3, 1e-4, 8, 8), temperature=298.15, x_initial=0.5,
                           kinetics_we=kinetics,
-                          working=ElectrodeInterface(exchange_current_density=10.0, **no_dl),
-                          counter=ElectrodeInterface(exchange_current_density=100.0, **no_dl))
+                          working=ElectrodeInterface.from_parameters(
+                              exchange_current_density=10.0, **no_dl),
+                          counter=ElectrodeInterface.from_parameters(
+                              section="counter_electrode", exchange_current_density=100.0,
+                              **no_dl))
 
 
 def _interface_overpotential(kinetics, current):

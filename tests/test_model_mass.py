@@ -47,7 +47,7 @@ def test_geometric_capacitance_is_in_the_mass_matrix():
     M = {}
     for eps_r in (0.0, 100.0, 300.0):
         pb = CoupledProblem(cm, temperature=298.15, x_initial=0.5,
-                            nasicon=NasiconProperties(relative_permittivity=eps_r))
+                            nasicon=NasiconProperties.from_parameters(relative_permittivity=eps_r))
         M[eps_r] = pb.mass_matrix().toarray()
     d1, d3 = M[100.0] - M[0.0], M[300.0] - M[0.0]
     assert np.allclose(d3, 3 * d1, rtol=1e-12, atol=0)
@@ -76,7 +76,7 @@ def test_bad_hooks_raise():
     with pytest.raises(ParameterError, match="extra_mass"):
         CoupledProblem(interval_cell(1e-4, 1e-5, 4, 4), temperature=298.15, extra_mass=1.0)
     with pytest.raises(ParameterError, match="relative_permittivity"):
-        NasiconProperties(relative_permittivity=-1.0)
+        NasiconProperties.from_parameters(relative_permittivity=-1.0)
 
 
 def test_extra_mass_hook_adds_to_m():

@@ -253,7 +253,7 @@ def test_bad_solid_k_exchange_current_is_refused_before_meshing(value):
 @pytest.mark.parametrize("value", [0.0, -1.0, float("nan")])
 def test_bad_solid_k_exchange_current_in_the_material_object(value):
     with pytest.raises(ParameterError, match="solid_k_exchange_current_density"):
-        ElectrodeInterface(solid_k_exchange_current_density=value)
+        ElectrodeInterface.from_parameters(solid_k_exchange_current_density=value)
 
 
 def test_bad_solid_k_exchange_current_message_names_the_range():

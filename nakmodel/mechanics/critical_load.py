@@ -12,10 +12,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..constants import FARADAY, GAS_CONSTANT
+from ..constants import EDGE_CRACK_FACTOR, FARADAY, GAS_CONSTANT
 from ..errors import ParameterError, Problem
 from .fracture import (
-    EDGE_CRACK_FACTOR,
     FlawGeometry,
     MeshOptions,
     _build_crack,

@@ -49,10 +49,6 @@ from .loading import (
 )
 from .material import CeramicMaterial
 
-EDGE_CRACK_FACTOR = 1.1215
-"""K_I / (p sqrt(pi a)) of an edge crack in a half-plane (Tada, Paris & Irwin, The Stress
-Analysis of Cracks Handbook, 3rd ed. (2000), p. 8.2)."""
-
 
 class PelletSupport(StrEnum):
     """How the pellet bottom (z = 0, on the counter electrode) is held."""

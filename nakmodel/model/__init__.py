@@ -5,9 +5,10 @@
 Modules: :mod:`thermo_ufl` (thermodynamics for UFL and numpy), :mod:`materials`
 (validated properties), :mod:`interface` (kinetics strategies ``ButlerVolmer``, ``Linear``,
 ``Tafel``), :mod:`meshes` (simple tagged meshes), :mod:`problem` (assembly + Newton,
-scipy or PETSc/MPI), :mod:`solvers` (linear-solver presets), :mod:`snes` (PETSc SNES
-driver), :mod:`stepping` (adaptive time steps), :mod:`simulation` (protocol
-driver, checkpoints), :mod:`result` (time series, CSV, plots), :mod:`verification` (MMS).
+scipy or PETSc/MPI), :mod:`controls` (controls, Newton options and reports),
+:mod:`solvers` (linear-solver presets), :mod:`snes` (PETSc SNES driver), :mod:`stepping`
+(adaptive time steps), :mod:`simulation` (protocol driver, checkpoints), :mod:`result`
+(time series, CSV, plots), :mod:`verification` (MMS).
 Names are imported lazily (dolfinx is only loaded when used).
 """
 
@@ -19,8 +20,8 @@ _EXPORTS = {
     "Simulation": "simulation", "ConstantCurrent": "simulation",
     "save_checkpoint": "simulation", "load_checkpoint": "simulation",
     "Result": "result", "InterfaceProfile": "result",
-    "CoupledProblem": "problem", "CurrentControl": "problem", "VoltageControl": "problem",
-    "NewtonOptions": "problem", "NewtonReport": "problem",
+    "CoupledProblem": "problem", "CurrentControl": "controls", "VoltageControl": "controls",
+    "NewtonOptions": "controls", "NewtonReport": "controls",
     "StepControl": "stepping", "AdaptiveStepper": "stepping", "Event": "stepping",
     "ButlerVolmer": "interface", "Linear": "interface", "Tafel": "interface",
     "ActivityExchangeCurrent": "interface", "ConstantExchangeCurrent": "interface",

@@ -1,21 +1,53 @@
 """Material and interface properties used by the FE model (SI units, validated).
 
-Small frozen dataclasses built either from plain SI numbers or from a
-:class:`nakmodel.parameters.Parameters` object (``from_parameters``).  Defaults are those
-of ``nakmodel/data/default_parameters.toml`` (each with its source and tag; the theory pages
-docs/theory/*.md explain them); unknown quantities ([?]) are documented assumptions meant
-to be swept.
+Small frozen dataclasses with no physics defaults of their own: every field is required, and
+``from_parameters(params=None, **override)`` builds one from a
+:class:`nakmodel.parameters.Parameters` (``params=None``: the default set,
+``load_parameters()``, i.e. ``nakmodel/data/default_parameters.toml`` with each value's
+source and tag; the theory pages docs/theory/*.md explain them).  The few fields the
+parameter file has no key for are fixed in :data:`NOT_IN_FILE`, with their reasons.
+Unknown quantities ([?]) are documented assumptions meant to be swept.
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass, fields
+from functools import lru_cache
 
 import numpy as np
 
 from ..errors import ParameterError, Problem
 from . import thermo_ufl as tu
+
+#: [K] the temperature at which the parameter file's conductivities and exchange current
+#: densities are quoted (their sources give them at 25 degC); the Arrhenius laws refer to it
+REFERENCE_TEMPERATURE = 298.15
+
+#: Fields of the dataclasses that the parameter file has no key for, per section.  The
+#: counter electrode is pure Na on NASICON: fully wetted, no sub-grid patches, no blocked
+#: area, i0 independent of T (the file gives it no activation energy); its solid-K fields
+#: never enter the model (no solid K at the counter electrode) and are those of [interface].
+NOT_IN_FILE = {
+    "nasicon": {"reference_temperature": REFERENCE_TEMPERATURE},
+    # blocking_exponent 1: the blocked fraction equals the local solid fraction [?]
+    "interface": {"blocking_exponent": 1.0, "reference_temperature": REFERENCE_TEMPERATURE},
+    "counter_electrode": {"contact_fraction": 1.0, "blocked_capacitance": 0.0,
+                          "patch_size": 0.0, "patch_shape": "spot",
+                          "exchange_current_activation_energy": 0.0,
+                          "reference_temperature": REFERENCE_TEMPERATURE,
+                          "blocking_exponent": 1.0},
+}
+_FROM_INTERFACE = {"counter_electrode": ("blocking_smoothing",
+                                         "solid_k_exchange_current_density")}
+
+
+@lru_cache(maxsize=1)
+def default_parameter_set():
+    """The default parameter set, ``load_parameters()`` (read once; it is immutable)."""
+    from ..parameters import load_parameters
+
+    return load_parameters()
 
 
 def _check_positive(obj, names_units: dict[str, str], prefix: str, allow_zero=()):
@@ -33,36 +65,55 @@ def _check_positive(obj, names_units: dict[str, str], prefix: str, allow_zero=()
         raise ParameterError(problems)
 
 
-def _from(section, cls, **override):
-    values = {}
-    for f in fields(cls):
-        if section is not None and hasattr(section, f.name):
-            values[f.name] = getattr(section, f.name)
+def _from(params, section: str, cls, override):
+    """``cls`` from the ``section`` of ``params`` (a ``Parameters``, the default set when
+    None, or the section itself), :data:`NOT_IN_FILE` for the fields the file lacks, then
+    ``override`` (field name -> SI value)."""
+    names = [f.name for f in fields(cls)]
+    unknown = sorted(set(override) - set(names))
+    if unknown:
+        raise ParameterError([Problem(f"{section}.{k}", f"not a field of {cls.__name__}",
+                                      override[k], ", ".join(names)) for k in unknown])
+    params = default_parameter_set() if params is None else params
+    data = getattr(params, section, params)
+    values = dict(NOT_IN_FILE.get(section, {}))
+    interface = getattr(params, "interface", None)
+    for name in _FROM_INTERFACE.get(section, ()):
+        if interface is not None:
+            values[name] = getattr(interface, name)
+    values.update({n: getattr(data, n) for n in names if hasattr(data, n)})
     values.update(override)
+    missing = [n for n in names if n not in values]
+    if missing:
+        raise ParameterError([Problem(f"{section}.{n}", "missing from the parameters given",
+                                      None, f"a value for {cls.__name__}.{n}")
+                              for n in missing])
     return cls(**values)
 
 
 @dataclass(frozen=True)
 class AlloyProperties:
-    """Liquid/solid Na-K alloy of the working electrode."""
+    """Liquid/solid Na-K alloy of the working electrode (fields: ``Parameters.alloy``)."""
 
-    redlich_kister_L0: float = 3648.0  # J/mol [I]
-    redlich_kister_L1: float = 243.0  # J/mol [I]
-    redlich_kister_L2: float = 0.0  # J/mol (optional third term, as in nakmodel.thermo)
-    na_tracer_diffusivity_prefactor: float = 0.86e-7  # m^2/s [F]
-    na_tracer_activation_energy: float = 2.22 * 4184.0  # J/mol [F]
-    k_tracer_diffusivity_prefactor: float = 0.76e-7  # m^2/s [F]
-    k_tracer_activation_energy: float = 2.02 * 4184.0  # J/mol [F]
-    interdiffusivity_factor: float = 1.0  # [-] assumption multiplier
-    solid_diffusivity: float = 1e-13  # m^2/s [?]
-    na_molar_volume: float = 23.75e-6  # m^3/mol [I]
-    k_molar_volume: float = 45.36e-6  # m^3/mol [I]
-    na_melting_point: float = 370.85  # K [F]
-    na_enthalpy_of_fusion: float = 2600.0  # J/mol [F]
-    k_melting_point: float = 336.65  # K [F]
-    k_enthalpy_of_fusion: float = 2330.0  # J/mol [F]
-    na2k_peritectic_temperature: float = 280.15  # K [M]
-    phase_smoothing: float = 2e-3  # [-] numerical: relative half-width of the C^1 blend at
+    redlich_kister_L0: float  # J/mol [I]
+    redlich_kister_L1: float  # J/mol [I]
+    redlich_kister_L2: float  # J/mol (optional third term, as in nakmodel.thermo)
+    na_tracer_diffusivity_prefactor: float  # m^2/s [F]
+    na_tracer_activation_energy: float  # J/mol [F]
+    k_tracer_diffusivity_prefactor: float  # m^2/s [F]
+    k_tracer_activation_energy: float  # J/mol [F]
+    interdiffusivity_factor: float  # [-] assumption multiplier
+    solid_diffusivity: float  # m^2/s [?]
+    na_molar_volume: float  # m^3/mol [I]
+    k_molar_volume: float  # m^3/mol [I]
+    na_melting_point: float  # K [F]
+    na_enthalpy_of_fusion: float  # J/mol [F]
+    k_melting_point: float  # K [F]
+    k_enthalpy_of_fusion: float  # J/mol [F]
+    na2k_peritectic_temperature: float  # K [M]
+    k_solidus_limiting_slope: float  # 1/K [F]: Na dissolved in solid K (0: insoluble)
+    na_solidus_limiting_slope: float  # 1/K [F]: K dissolved in solid Na (0: insoluble)
+    phase_smoothing: float  # [-] numerical: relative half-width of the C^1 blend at
     # each phase boundary (nakmodel.model.two_phase; error phase_smoothing/4 in fraction)
 
     def __post_init__(self):
@@ -77,12 +128,15 @@ class AlloyProperties:
             "na_melting_point": "K", "na_enthalpy_of_fusion": "J/mol",
             "k_melting_point": "K", "k_enthalpy_of_fusion": "J/mol",
             "na_tracer_activation_energy": "J/mol", "k_tracer_activation_energy": "J/mol",
-        }, "alloy", allow_zero=("na_tracer_activation_energy", "k_tracer_activation_energy"))
+            "k_solidus_limiting_slope": "1/K", "na_solidus_limiting_slope": "1/K",
+        }, "alloy", allow_zero=("na_tracer_activation_energy", "k_tracer_activation_energy",
+                                "k_solidus_limiting_slope", "na_solidus_limiting_slope"))
 
     @classmethod
-    def from_parameters(cls, params) -> AlloyProperties:
-        """From ``Parameters`` (uses ``params.alloy``) or its ``.alloy`` section."""
-        return _from(getattr(params, "alloy", params), cls)
+    def from_parameters(cls, params=None, **override) -> AlloyProperties:
+        """From ``params.alloy`` (``params``: ``Parameters``, its alloy section, or None for
+        the default set), with ``override`` (field -> SI value) on top."""
+        return _from(params, "alloy", cls, override)
 
     # --- derived quantities (numpy) -------------------------------------------------
     def tracer_diffusivities(self, temperature: float) -> tuple[float, float]:
@@ -139,7 +193,8 @@ class AlloyProperties:
 
 @dataclass(frozen=True)
 class NasiconProperties:
-    """NASICON solid electrolyte (single-ion conductor), optionally with grain boundaries.
+    """NASICON solid electrolyte (single-ion conductor), optionally with grain boundaries
+    (fields: ``Parameters.nasicon`` and :data:`NOT_IN_FILE`).
 
     ``conductivity`` is the total DC conductivity at ``reference_temperature``.  With
     ``bulk_conductivity`` > 0 the ceramic is a brick-layer medium (grains in series with
@@ -149,15 +204,15 @@ class NasiconProperties:
     is their series value; ``conductivity_activation_energy`` is then not used (it must be 0).
     """
 
-    conductivity: float = 0.5  # S/m at 25 degC [F] (5e-3 S/cm, Ma et al. 2019)
-    conductivity_activation_energy: float = 0.0  # J/mol; 0 = no Arrhenius
-    reference_temperature: float = 298.15  # K, where ``conductivity`` is given
-    relative_permittivity: float = 100.0  # [-] [?] assumption (default_parameters.toml):
-    # geometric capacitance eps0 eps_r of the ceramic (the model's mass term); 0 = none
-    bulk_conductivity: float = 0.0  # S/m; 0 = no grain boundaries (homogeneous ceramic)
-    bulk_activation_energy: float = 0.0  # J/mol
-    grain_boundary_activation_energy: float = 0.0  # J/mol
-    grain_boundary_permittivity: float = 0.0  # F/m, effective eps of the boundary response
+    conductivity: float  # S/m at reference_temperature
+    conductivity_activation_energy: float  # J/mol; 0 = no Arrhenius
+    reference_temperature: float  # K, where ``conductivity`` is given
+    relative_permittivity: float  # [-] geometric capacitance eps0 eps_r of the ceramic
+    # (the model's mass term); 0 = none
+    bulk_conductivity: float  # S/m; 0 = no grain boundaries (homogeneous ceramic)
+    bulk_activation_energy: float  # J/mol
+    grain_boundary_activation_energy: float  # J/mol
+    grain_boundary_permittivity: float  # F/m, effective eps of the boundary response
 
     def __post_init__(self):
         _check_positive(self, {"conductivity": "S/m", "conductivity_activation_energy": "J/mol",
@@ -184,8 +239,10 @@ class NasiconProperties:
                     "[J/mol] 0 when nasicon.bulk_conductivity > 0"))
 
     @classmethod
-    def from_parameters(cls, params) -> NasiconProperties:
-        return _from(getattr(params, "nasicon", params), cls)
+    def from_parameters(cls, params=None, **override) -> NasiconProperties:
+        """From ``params.nasicon`` (None: the default set) and :data:`NOT_IN_FILE`, with
+        ``override`` (field -> SI value) on top."""
+        return _from(params, "nasicon", cls, override)
 
     @property
     def has_grain_boundaries(self) -> bool:
@@ -224,25 +281,26 @@ class NasiconProperties:
 
 @dataclass(frozen=True)
 class ElectrodeInterface:
-    """Kinetic and capacitive properties of a metal | NASICON interface."""
+    """Kinetic and capacitive properties of a metal | NASICON interface (fields:
+    ``Parameters.interface`` or ``.counter_electrode``, and :data:`NOT_IN_FILE`)."""
 
-    exchange_current_density: float = 10.0  # A/m^2 [?]
-    anodic_transfer_coefficient: float = 0.5
-    cathodic_transfer_coefficient: float = 0.5
-    double_layer_capacitance: float = 0.1  # F/m^2 [?]
-    contact_fraction: float = 1.0  # [-] homogenised wetted fraction of contact facets
-    blocking_smoothing: float = 0.01  # [-] residual oxidation conductance of the area
+    exchange_current_density: float  # A/m^2 [?]
+    anodic_transfer_coefficient: float
+    cathodic_transfer_coefficient: float
+    double_layer_capacitance: float  # F/m^2 [?]
+    contact_fraction: float  # [-] homogenised wetted fraction of contact facets
+    blocking_smoothing: float  # [-] residual oxidation conductance of the area
     # covered by solid K, relative (numerical: keeps a fully covered interface solvable)
-    solid_k_exchange_current_density: float = 10.0  # A/m^2 [?]: Na+ reduction on solid K
+    solid_k_exchange_current_density: float  # A/m^2 [?]: Na+ reduction on solid K
     # (reference pure liquid Na, as exchange_current_density; nakmodel.model.two_phase)
-    blocking_exponent: float = 1.0  # [-] f_open = (unblocked fraction)^n; 1 = coverage equals
+    blocking_exponent: float  # [-] f_open = (unblocked fraction)^n; 1 = coverage equals
     # the local solid fraction [?] (assumption; n > 1 blocks faster, e.g. solid K wetting the
     # ceramic preferentially)
-    blocked_capacitance: float = 0.0  # F/m^2, interface area without contact (voids) [?]
-    patch_size: float = 0.0  # m, period of sub-grid active patches (0: no sub-grid term) [?]
-    patch_shape: str = "spot"  # "spot" or "strip" (nakmodel.model.constriction)
-    exchange_current_activation_energy: float = 0.0  # J/mol, Arrhenius of i0 [?]
-    reference_temperature: float = 298.15  # K, where i0 is given
+    blocked_capacitance: float  # F/m^2, interface area without contact (voids) [?]
+    patch_size: float  # m, period of sub-grid active patches (0: no sub-grid term) [?]
+    patch_shape: str  # "spot" or "strip" (nakmodel.model.constriction)
+    exchange_current_activation_energy: float  # J/mol, Arrhenius of i0 [?]
+    reference_temperature: float  # K, where i0 is given
 
     def __post_init__(self):
         _check_positive(self, {
@@ -263,8 +321,15 @@ class ElectrodeInterface:
                                          self.contact_fraction, "[-] in (0, 1]"))
 
     @classmethod
-    def from_parameters(cls, params, section: str = "interface") -> ElectrodeInterface:
-        return _from(getattr(params, section, params), cls)
+    def from_parameters(cls, params=None, section: str = "interface",
+                        **override) -> ElectrodeInterface:
+        """From ``params.<section>`` (``"interface"``: the working electrode,
+        ``"counter_electrode"``; None: the default set) and :data:`NOT_IN_FILE`, with
+        ``override`` (field -> SI value) on top."""
+        if section not in ("interface", "counter_electrode"):
+            raise ParameterError(Problem("section", "not an electrode section", section,
+                                         "'interface' or 'counter_electrode'"))
+        return _from(params, section, cls, override)
 
     def exchange_current_at(self, temperature: float) -> float:
         """i0(T) = i0_ref exp(-E_a/R (1/T - 1/T_ref)) [A/m^2] (Arrhenius; E_a = 0: constant)."""

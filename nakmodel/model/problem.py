@@ -80,7 +80,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass, field
 
 import dolfinx_solver  # noqa: F401  (must precede dolfinx)
 
@@ -93,77 +92,18 @@ from dolfinx import fem
 from ..errors import ConvergenceError, ParameterError, Problem
 from . import constriction, two_phase
 from . import thermo_ufl as tu
+from .controls import (  # noqa: F401  (public here too)
+    NEWTON_METHODS,
+    CurrentControl,
+    NewtonOptions,
+    NewtonReport,
+    VoltageControl,
+)
 from .grain_boundary_stepping import CeramicStepping
 from .interface import ActivityExchangeCurrent, ButlerVolmer, ConstantExchangeCurrent
 from .materials import AlloyProperties, ElectrodeInterface, NasiconProperties
 from .solvers import FIELDS, converged_reason_name, linear_solver_for
 from .sparsity import compact_operators
-
-
-@dataclass(frozen=True)
-class CurrentControl:
-    """Galvanostatic control: applied current density [A/m^2] over the nominal WE area
-    (contact + blocked interface); > 0 strips the working electrode."""
-
-    current_density: float
-
-
-@dataclass(frozen=True)
-class VoltageControl:
-    """Potentiostatic control: cell voltage V = phi_WE - phi_CE [V]."""
-
-    voltage: float
-
-
-@dataclass(frozen=True)
-class NewtonOptions:
-    """Newton settings: converged when the scaled increment max|du/scale| < ``rtol`` or the
-    scaled residual < ``atol``; the step is damped so that x_Na stays admissible.
-
-    ``method``: ``"builtin"`` (this module's Newton with Deuflhard's natural monotonicity
-    test), ``"snes"`` (PETSc SNES ``newtonls`` with the ``nleqerr`` line search,
-    :mod:`nakmodel.model.snes`; PETSc backend, options prefix ``nakmodel_``, e.g.
-    ``-nakmodel_snes_monitor``).  Both stop at the same tolerance; the adaptive time stepper
-    uses the iteration counts, so a run is reproduced to round-off only with the same
-    driver (serial vs MPI compare with the same ``method``)."""
-
-    rtol: float = 1e-9
-    atol: float = 1e-12
-    max_iterations: int = 25
-    method: str = "builtin"
-
-    def __post_init__(self):
-        problems = []
-        if not (0 < self.rtol < 1):
-            problems.append(Problem("numerics.newton_rtol", "must lie in (0, 1)", self.rtol,
-                                    "[-] in (0, 1)"))
-        if not (self.atol >= 0 and math.isfinite(self.atol)):
-            problems.append(Problem("numerics.newton_atol", "must be >= 0", self.atol, "[-] >= 0"))
-        if not (isinstance(self.max_iterations, int) and self.max_iterations >= 1):
-            problems.append(Problem("numerics.newton_max_iterations", "must be an integer >= 1",
-                                    self.max_iterations, "integer >= 1"))
-        if self.method not in NEWTON_METHODS:
-            problems.append(Problem("numerics.newton_method", "unknown Newton method",
-                                    self.method, " or ".join(map(repr, NEWTON_METHODS))))
-        if problems:
-            raise ParameterError(problems)
-
-
-NEWTON_METHODS = ("builtin", "snes")
-
-
-@dataclass
-class NewtonReport:
-    """Outcome of one Newton solve; the PETSc backend also counts the Krylov iterations and
-    splits the wall time into assembly (Jacobian, residuals, border) and linear solves."""
-
-    converged: bool
-    iterations: int
-    history: list = field(default_factory=list)
-    reason: str = ""
-    krylov_iterations: int = 0
-    assembly_seconds: float = 0.0
-    linear_seconds: float = 0.0
 
 
 def _check_host(host):
@@ -207,8 +147,9 @@ class CoupledProblem:
     extra_mass: optional callable ``(problem, v) -> ufl.Form`` added to the mass form m(u)
         (``M du/dt``); it must be linear in ``problem.u`` (M is assembled once) —
         e.g. extra capacitive storage, time-dependent manufactured solutions.
-    parameters: the :class:`nakmodel.parameters.Parameters` the problem is built from (kept
-        as :attr:`parameters`; used for the phase boundaries), or None.
+    parameters: the :class:`nakmodel.parameters.Parameters` (kept as :attr:`parameters`) the
+        phase boundaries and the materials not given (alloy, nasicon, working, counter) come
+        from; None: the default set (``load_parameters()``).
     newton: :class:`NewtonOptions` (``method="builtin"`` or ``"snes"``).
     backend: ``"auto"`` (scipy for a serial direct solve with the built-in Newton, else
         petsc), ``"scipy"``, ``"petsc"``.
@@ -242,10 +183,11 @@ class CoupledProblem:
             if fn is not None and not callable(fn):
                 raise ParameterError(Problem(name, "must be callable", fn,
                                              "None or a callable (problem, v) -> ufl form"))
-        self.alloy = alloy or AlloyProperties()
-        self.nasicon = nasicon or NasiconProperties()
-        self.working = working or ElectrodeInterface()
-        self.counter = counter or ElectrodeInterface(exchange_current_density=100.0)
+        self.alloy = alloy or AlloyProperties.from_parameters(parameters)
+        self.nasicon = nasicon or NasiconProperties.from_parameters(parameters)
+        self.working = working or ElectrodeInterface.from_parameters(parameters, "interface")
+        self.counter = counter or ElectrodeInterface.from_parameters(parameters,
+                                                                     "counter_electrode")
         self.kinetics_we = kinetics_we or ButlerVolmer(self.working.anodic_transfer_coefficient,
                                                        self.working.cathodic_transfer_coefficient)
         self.kinetics_ce = kinetics_ce or ButlerVolmer(self.counter.anodic_transfer_coefficient,

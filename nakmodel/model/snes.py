@@ -268,7 +268,7 @@ class SNESStep:
         and leaves the problem at the solution (or at the start state on failure)."""
         from petsc4py import PETSc
 
-        from .problem import CurrentControl
+        from .controls import CurrentControl
 
         pb = self.problem
         opts = pb.newton_options

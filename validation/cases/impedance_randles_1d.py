@@ -11,17 +11,12 @@ SOURCE = ("Randles circuit + finite-length reflective Warburg: Lasia, Electroche
 def _problem():
     import dolfinx_solver  # noqa: F401
 
-    from nakmodel.model.materials import AlloyProperties, ElectrodeInterface, NasiconProperties
     from nakmodel.model.meshes import interval_cell
     from nakmodel.model.problem import CoupledProblem
+    from nakmodel.model.verification import randles_materials
 
     cm = interval_cell(10e-6, 10e-6, n_nasicon=4, n_alloy=200, grading=1e3)
-    return CoupledProblem(
-        cm, temperature=298.15, alloy=AlloyProperties(interdiffusivity_factor=1e-4),
-        nasicon=NasiconProperties(conductivity=0.01),
-        working=ElectrodeInterface(exchange_current_density=50.0, double_layer_capacitance=0.1),
-        counter=ElectrodeInterface(exchange_current_density=20.0, double_layer_capacitance=10.0),
-        x_initial=0.5)
+    return CoupledProblem(cm, temperature=298.15, x_initial=0.5, **randles_materials())
 
 
 def run(outdir):
