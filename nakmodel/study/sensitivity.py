@@ -272,10 +272,12 @@ def run(study, outdir: Path, progress=None, executor=None) -> list[Path]:
     opts = study.options
     executor = executor if executor is not None else LocalExecutor(workers=1)
     if isinstance(executor, LocalExecutor):  # workers boot and import while we sample
+        from ..sweep.worker import import_root_of
         from . import KINDS
 
         executor.start()
-        executor.warm(KINDS[opts.wrapped_kind])
+        kind_module = KINDS[opts.wrapped_kind]
+        executor.warm(kind_module, import_root_of(kind_module))  # run_sweep's warm is then a no-op
     from ..sensitivity.design import make_design
     from ..sensitivity.report import write_report
 
@@ -301,7 +303,7 @@ def run(study, outdir: Path, progress=None, executor=None) -> list[Path]:
 
 
 def _import_analysis() -> None:
-    """Import what the report needs (SALib's samplers and analysers, matplotlib)."""
+    """Import what the report needs (SALib's analysers, matplotlib)."""
     try:
         import matplotlib
 
