@@ -46,7 +46,7 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
 
     from nakmodel.geometry import Cell
-    from nakmodel.impedance.model import build_problem, krylov_impedance, linearize
+    from nakmodel.impedance.model import build_problem, krylov_impedance, linearise
     from nakmodel.impedance.modes import modes_of, slepc_modes
     from nakmodel.impedance.timedomain import time_domain_impedance
     from nakmodel.parameters import load_parameters
@@ -60,13 +60,13 @@ def main(argv=None) -> int:
 
     f = np.logspace(-2, 6, 60)
     t0 = time.perf_counter()
-    lin = linearize(pb, relative_permittivity=0.0)
+    lin = linearise(pb, relative_permittivity=0.0)
     Z = lin.impedance(f)
     t_direct = time.perf_counter() - t0
     print(f"frequency domain, direct: 60 frequencies in {t_direct:.3f} s "
           f"({1e3 * t_direct / 60:.1f} ms per frequency, incl. assembly)")
     t0 = time.perf_counter()
-    lin_k = linearize(pb, relative_permittivity=0.0)
+    lin_k = linearise(pb, relative_permittivity=0.0)
     Z_k = krylov_impedance(lin_k.system, f)
     t_fd = time.perf_counter() - t0
     print(f"frequency domain, Krylov reduction: 60 frequencies in {t_fd:.3f} s "
@@ -100,11 +100,11 @@ def main(argv=None) -> int:
 
     eps_r = p.nasicon.relative_permittivity
     t0 = time.perf_counter()
-    lin_z = linearize(pb, relative_permittivity=eps_r)
+    lin_z = linearise(pb, relative_permittivity=eps_r)
     lin_z.impedance(f)
     t_z60 = time.perf_counter() - t0
     t0 = time.perf_counter()
-    lin_m = linearize(pb, relative_permittivity=eps_r)
+    lin_m = linearise(pb, relative_permittivity=eps_r)
     complete = modes_of(lin_m)
     t_complete = time.perf_counter() - t0
     print(f"modal: complete spectrum, {len(complete)} modes carrying "
@@ -113,7 +113,7 @@ def main(argv=None) -> int:
           f"ratio {t_complete / t_z60:.2f}x (target <= 2)")
 
     t0 = time.perf_counter()
-    lin_eps = linearize(pb, relative_permittivity=eps_r)
+    lin_eps = linearise(pb, relative_permittivity=eps_r)
     spec = slepc_modes(lin_eps, args.modes)
     t_modes = time.perf_counter() - t0
     print(f"modal: first {len(spec)} modes by SLEPc shift-invert in {t_modes:.2f} s "

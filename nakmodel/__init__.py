@@ -24,7 +24,7 @@ _LAZY = {
     "geometry": "nakmodel.geometry",
     "impedance": "nakmodel.impedance",  # a callable module: nakmodel.impedance(cell, ...)
     "spectrum": "nakmodel.spectrum",
-    "fitting": "nakmodel.fitting",
+    "cnls_fit": "nakmodel.cnls_fit",
     "composition": "nakmodel.composition",
     "sweep": "nakmodel.sweep",
     "mechanics": "nakmodel.mechanics",
@@ -70,10 +70,10 @@ _LAZY_ATTRS: dict[str, tuple[str, str]] = {
     "read_spectrum": ("nakmodel.io", "read_spectrum"),
     "write_spectrum": ("nakmodel.io", "write_spectrum"),
     "kramers_kronig": ("nakmodel.drt", "kramers_kronig"),
-    "fit": ("nakmodel.fitting", "fit"),
-    "fit_model": ("nakmodel.model_fit", "fit_model"),
-    "ModelFitResult": ("nakmodel.model_fit", "ModelFitResult"),
-    "IdentifiabilityWarning": ("nakmodel.model_fit", "IdentifiabilityWarning"),
+    "fit": ("nakmodel.cnls_fit", "fit"),
+    "fit_model": ("nakmodel.fe_model_fit", "fit_model"),
+    "ModelFitResult": ("nakmodel.fe_model_fit", "ModelFitResult"),
+    "IdentifiabilityWarning": ("nakmodel.fe_model_fit", "IdentifiabilityWarning"),
     # impedance
     "relaxation_spectrum": ("nakmodel.impedance", "relaxation_spectrum"),
     "plot_modes": ("nakmodel.impedance", "plot_modes"),

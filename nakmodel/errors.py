@@ -66,7 +66,7 @@ class OutputError(NakmodelError, OSError):
     """A result could not be written: full disk, read-only or forbidden folder...
 
     The message names the path and the cause in words; nothing half-written
-    is left behind (see :func:`nakmodel.io_utils.atomic_write_bytes`).
+    is left behind (see :func:`nakmodel.atomic_write.atomic_write_bytes`).
     """
 
     _CAUSES = {28: "the disk is full (no space left on device)",

@@ -29,7 +29,7 @@ from typing import Any
 
 from .composition import Composition
 from .errors import ParameterError, Problem
-from .io_utils import read_toml
+from .input_files import read_toml
 from .parameter_defaults import (  # noqa: F401  (public here too)
     _convert,
     _default_raw,
@@ -195,7 +195,7 @@ def _suggest(key: str) -> str:
 
 def _read_source(source) -> tuple[dict[str, Any], str]:
     """Raw dotted-key dict from a path, TOML text mapping, or dict."""
-    from .io_utils import as_path
+    from .input_files import as_path
 
     if isinstance(source, Mapping):
         return _flatten(source), "dict"

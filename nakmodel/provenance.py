@@ -28,7 +28,7 @@ from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
 
-from .io_utils import atomic_write_bytes, atomic_write_text
+from .atomic_write import atomic_write_bytes, atomic_write_text
 
 PROVENANCE_FILE = "provenance.json"
 PARAMETERS_FILE = "parameters.toml"

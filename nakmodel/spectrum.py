@@ -28,8 +28,8 @@ from typing import Literal
 
 import numpy as np
 
+from .atomic_write import atomic_write_text
 from .errors import ParameterError, Problem
-from .io_utils import atomic_write_text
 
 ImpedanceUnit = Literal["ohm", "ohm cm2", "ohm m2"]
 """Display units: absolute Ω, or area-specific Ω cm² / Ω m² (needs ``area``)."""

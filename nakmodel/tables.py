@@ -17,8 +17,8 @@ import math
 from collections.abc import Mapping
 from pathlib import Path
 
+from .atomic_write import atomic_write_text
 from .display_units import header, split_header
-from .io_utils import atomic_write_text
 
 TEXT = None
 """Unit of a text column (no brackets in the header)."""

@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .io_utils import atomic_write_text
+from .atomic_write import atomic_write_text
 
 
 @dataclass(frozen=True)

@@ -707,7 +707,7 @@ def fault_cases() -> list[Case]:
         ]
 
     def atomic_full(tmp: Path):
-        from nakmodel.io_utils import atomic_write_text
+        from nakmodel.atomic_write import atomic_write_text
 
         target = write(tmp, "keep.txt", "old content\n")
         with _oserror_on(errno.ENOSPC, ".keep.txt."):

@@ -12,8 +12,8 @@ import pytest
 
 import nakmodel
 from nakmodel.errors import ParameterError
+from nakmodel.fe_model_fit import IdentifiabilityWarning, fit_model
 from nakmodel.geometry import Cell
-from nakmodel.model_fit import IdentifiabilityWarning, fit_model
 from nakmodel.parameters import load_parameters
 from nakmodel.spectrum import Spectrum
 

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from nakmodel import fitting
+from nakmodel import cnls_fit as fitting
 from nakmodel.errors import ParameterError
 from nakmodel.spectrum import Spectrum
 

@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 
 from nakmodel.errors import ParameterError
-from nakmodel.impedance import impedance, linearize, relaxation_spectrum
+from nakmodel.impedance import impedance, linearise, relaxation_spectrum
 from nakmodel.impedance.model import EPSILON_0, interface_coefficients
 from nakmodel.impedance.modes import dense_modes, slepc_modes
 from nakmodel.model.meshes import interval_cell
@@ -86,7 +86,7 @@ def test_alloy_film_alone_is_reflective_warburg(problem):
     """Remove the bulk, CE and double layer from the FE spectrum: what is left is Z_W."""
     f = np.logspace(-3, 1, 25)
     w = 2 * np.pi * f
-    Z = linearize(problem, relative_permittivity=0.0).impedance(f)
+    Z = linearise(problem, relative_permittivity=0.0).impedance(f)
     _, parts = _analytic(problem, f, eps_r=0.0)
     z_ce = 1.0 / (1.0 / parts["r_ce"] + 1j * w * CDL_CE)
     z_we = Z - L_N / SIGMA - z_ce
@@ -106,7 +106,7 @@ def test_galvanostatic_equals_potentiostatic(problem):
 
 
 def test_modes_residues_and_regions(problem):
-    lin = linearize(problem, relative_permittivity=EPS_R)
+    lin = linearise(problem, relative_permittivity=EPS_R)
     spec = dense_modes(lin)
     z_r0 = lin.dc_resistance()
     assert abs(spec.total_resistance - (z_r0 - spec.Z_inf.real)) < 1e-6 * abs(z_r0)
@@ -129,7 +129,7 @@ def test_modes_residues_and_regions(problem):
 
 
 def test_slepc_first_modes_match_dense(problem):
-    lin = linearize(problem, relative_permittivity=EPS_R)
+    lin = linearise(problem, relative_permittivity=EPS_R)
     dense = dense_modes(lin).table()[:8]
     slepc = slepc_modes(lin, 8).table()
     tau_d, tau_s = np.array([r[0] for r in dense]), np.array([r[0] for r in slepc])
@@ -197,7 +197,7 @@ def test_time_domain_matches_frequency_domain():
 
     pb = _problem(n_alloy=30, grading=1e2)
     f = np.array([0.3, 3.0, 30.0, 300.0, 3000.0])
-    z_fd = linearize(pb).impedance(f)
+    z_fd = linearise(pb).impedance(f)
     z_td = time_domain_impedance(pb, f, steps_per_period=60)
     err = np.abs(z_td / z_fd - 1)
     assert err.max() < 1e-2, err
@@ -212,10 +212,10 @@ def test_time_domain_shows_the_geometric_arc():
     pb = _problem(n_alloy=30, grading=1e2)
     assert pb.nasicon.relative_permittivity == EPS_R  # the model's own εr
     f = np.array([3e5, 1.8e6, 6e6])
-    z_fd = linearize(pb).impedance(f)
+    z_fd = linearise(pb).impedance(f)
     z_td = time_domain_impedance(pb, f, steps_per_period=60)
     assert np.max(np.abs(z_td / z_fd - 1)) < 1e-2
-    z_no_cg = linearize(pb, relative_permittivity=0.0).impedance(f)
+    z_no_cg = linearise(pb, relative_permittivity=0.0).impedance(f)
     assert np.min(np.abs(z_no_cg / z_fd - 1)) > 0.1
     # at f_g the bulk arc is at its apex: -Im Z = R_b/2 (other elements are shorted there)
     r_b = L_N / SIGMA
@@ -225,7 +225,7 @@ def test_time_domain_shows_the_geometric_arc():
 def test_krylov_reduction_matches_direct(problem):
     from nakmodel.impedance.model import galvanostatic_impedance, krylov_impedance
 
-    lin = linearize(problem, relative_permittivity=EPS_R)
+    lin = linearise(problem, relative_permittivity=EPS_R)
     f = np.logspace(-3, 7, 61)
     z_direct = galvanostatic_impedance(lin.system, f)
     z_krylov = krylov_impedance(lin.system, f)

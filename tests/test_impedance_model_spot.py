@@ -8,7 +8,7 @@ import dolfinx_solver  # noqa: F401, I001
 import numpy as np
 import pytest
 
-from nakmodel.impedance import impedance, linearize
+from nakmodel.impedance import impedance, linearise
 from nakmodel.model.problem import CurrentControl
 
 B, L, A_SPOT = 1e-3, 1e-3, 0.25e-3  # pellet radius, thickness, spot radius [m]
@@ -37,7 +37,7 @@ def test_spot_low_frequency_limit_is_electrolyte_resistance(spot_cell):
                                    "counter_electrode.exchange_current_density": 1e6,
                                    "alloy.interdiffusivity_factor": 100.0})
     pb = build_problem(spot_cell, p)
-    lin = linearize(pb, relative_permittivity=100.0)
+    lin = linearise(pb, relative_permittivity=100.0)
     rt_f = 8.31446261815324 * p.temperature / 96485.33212331001
     r_ct = rt_f / (1e6 * pb.area_contact) + rt_f / (1e6 * np.pi * B**2)
     r_ceramic = lin.dc_resistance() - r_ct
@@ -59,7 +59,7 @@ def _stripped_1d_state():
     pb = CoupledProblem(cm, temperature=298.15, x_initial=0.48,
                         working=ElectrodeInterface.from_parameters(
                             exchange_current_density=1.0, double_layer_capacitance=0.2))
-    pristine = linearize(pb, relative_permittivity=100.0).dc_resistance()
+    pristine = linearise(pb, relative_permittivity=100.0).dc_resistance()
     control = CurrentControl(50.0)  # 5 mA/cm² stripping: η_WE ≫ RT/F with i0 = 1 A/m²
     for _ in range(5):
         pb.solve_or_raise(control, 0.2)
@@ -77,7 +77,7 @@ def test_operando_geis_under_dc_current():
     assert np.max(np.abs(zp.Z / zg.Z - 1)) < 1e-8
     assert zg.meta["dc_current_density"] == pytest.approx(control.current_density, rel=1e-6)
     # Butler-Volmer under bias: di/dη grows, so the charge-transfer arc shrinks
-    biased = linearize(pb, relative_permittivity=100.0).dc_resistance()
+    biased = linearise(pb, relative_permittivity=100.0).dc_resistance()
     assert biased < 0.5 * pristine
     assert kramers_kronig(zg, warn=False).passed
 
@@ -113,7 +113,7 @@ def test_operando_time_domain_matches_linearisation():
 
     pb, control, _ = _stripped_1d_state()
     f = np.array([1.0, 10.0, 100.0, 1e3, 1e4])
-    z_fd = linearize(pb).impedance(f)
+    z_fd = linearise(pb).impedance(f)
     z_td = time_domain_impedance(pb, f, steps_per_period=60,
                                  current_density=control.current_density)
     assert np.max(np.abs(z_td / z_fd - 1)) < 1e-2

@@ -92,9 +92,9 @@ def _direct_span(lin):
 
 
 def _lin(cell, params):
-    from nakmodel.impedance.model import build_problem, linearize
+    from nakmodel.impedance.model import build_problem, linearise
 
-    return linearize(build_problem(cell.build_mesh(), params))
+    return linearise(build_problem(cell.build_mesh(), params))
 
 
 @pytest.fixture(scope="module")
@@ -252,7 +252,7 @@ def test_single_spot_constriction_arc_is_holm_roess():
     Holm/Roess solution (nakmodel.analysis.spot_resistance_series) within 3 %; the faster
     ceramic arcs carry R_full (uniform current)."""
     from nakmodel.analysis import spot_resistance_series
-    from nakmodel.impedance.model import build_problem, linearize
+    from nakmodel.impedance.model import build_problem, linearise
     from nakmodel.impedance.modes import modes_of
 
     b, H, a = 1e-3, 3e-3, 0.2e-3
@@ -264,7 +264,7 @@ def test_single_spot_constriction_arc_is_holm_roess():
               alloy_thickness=1e-4, contact=ContactSpots(radius=a), mesh_size=h,
               edge_mesh_size=h / 8, bulk_mesh_size=4e-4).build_mesh()
     pb = build_problem(cm, p)
-    modes = modes_of(linearize(pb))
+    modes = modes_of(linearise(pb))
     sigma = pb.nasicon.conductivity_at(pb.temperature)
     r_spot = spot_resistance_series(a, b, H, sigma)
     r_full = H / (sigma * math.pi * b * b)
@@ -340,7 +340,7 @@ def test_contact_nodes_with_partly_covered_interface_keep_only_the_shared_nodes(
     node.  Used to raise IndexError (the active fraction was filtered twice).  Eliminating
     δφ_c at ω = 0 returns the model's own linearisation; no node kept -> (J, M, 0)."""
     from nakmodel.impedance import contact_nodes
-    from nakmodel.impedance.model import build_problem, linearize
+    from nakmodel.impedance.model import build_problem, linearise
 
     # share r g ~ 8e-6 on liquid nodes, ~7e-7 where solid K covers (x = 0.027)
     p = load_parameters({"interface.contact_fraction": 0.5, "interface.patch_size": 3e-8})
@@ -369,14 +369,14 @@ def test_contact_nodes_with_partly_covered_interface_keep_only_the_shared_nodes(
     S = _schur_onto_model_unknowns(Jn, m)
     scale = np.abs(J.toarray()).max()
     assert np.abs(S - J.toarray()).max() <= 1e-9 * scale
-    z = linearize(pb, validate=False).impedance(np.array([1.0, 1e3]))
+    z = linearise(pb, validate=False).impedance(np.array([1.0, 1e3]))
     assert np.all(np.isfinite(z)) and np.all(z.real > 0)
     # every node covered: no contact node is kept, the matrices pass through unchanged
     pb.u.x.array[pb.interface_c_dofs] = x * pb.potassium / (1 - x)
     J, M = pb.linearisation()
     Jn, Mn, m, masses = contact_nodes.augment(pb, J, M)
     assert m == 0 and masses == {} and Jn is J and Mn is M
-    assert linearize(pb, validate=False).contact_nodes is None
+    assert linearise(pb, validate=False).contact_nodes is None
 
 
 # ------------------------------------------------------------------ temperature study

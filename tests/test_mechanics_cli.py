@@ -1,10 +1,10 @@
-"""The ``fracture`` subcommand (registered by nakmodel.mechanics.cli)."""
+"""The ``fracture`` subcommand (registered by nakmodel.cli.fracture)."""
 
 import argparse
 
 import pytest
 
-from nakmodel.mechanics.cli import register
+from nakmodel.cli.fracture import register
 
 
 def _run(argv):

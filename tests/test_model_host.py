@@ -111,7 +111,7 @@ def test_impedance_of_a_host_cell_sees_the_host(params, interface_fraction):
     contact (``interface.patch_size`` = 0 here); with it the hosted interface adds
     r_c(a_f) in series (checked below)."""
     from nakmodel.impedance import relaxation_spectrum
-    from nakmodel.impedance.model import build_problem, linearize
+    from nakmodel.impedance.model import build_problem, linearise
     from nakmodel.model.constriction import subgrid_resistance
 
     with_constriction = params
@@ -142,8 +142,8 @@ def test_impedance_of_a_host_cell_sees_the_host(params, interface_fraction):
                              w.patch_shape) / pb.area_nominal
     assert r_c > 0.002 * r_arc
     assert r_arc == pytest.approx(r_d / host.areal_fraction + r_c, rel=1e-3)
-    c_dense = linearize(build_problem(dense, params)).inventory_mode()[1]
-    c_host = linearize(build_problem(hosted, params)).inventory_mode()[1]
+    c_dense = linearise(build_problem(dense, params)).inventory_mode()[1]
+    c_host = linearise(build_problem(hosted, params)).inventory_mode()[1]
     assert c_host == pytest.approx(host.porosity * c_dense, rel=1e-6)
 
 

@@ -241,7 +241,7 @@ def test_result_files_follow_the_umask(tmp_path):
     try:
         stored, won = commit_result(tmp_path / "p", {"point_id": "p", "status": "ok",
                                                      "outputs": {}})
-        from nakmodel.io_utils import atomic_write_text
+        from nakmodel.atomic_write import atomic_write_text
 
         atomic_write_text(tmp_path / "t.txt", "x")
         os.umask(0o077)

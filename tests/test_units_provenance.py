@@ -57,8 +57,8 @@ def _write_study(path: Path, study: dict) -> Path:
 def fitted(tmp_path_factory):
     """A parameter file written by ``fit_model(...).to_toml()``: i0 fitted to a synthetic
     spectrum of a cell whose i0 is 2x the default."""
+    from nakmodel.fe_model_fit import fit_model
     from nakmodel.geometry import Cell
-    from nakmodel.model_fit import fit_model
 
     truth = load_parameters().replace({I0: "20 A/m^2"})
     cell_mesh = Cell.from_parameters(truth, geometry="1d").build_mesh()

@@ -92,7 +92,7 @@ def model_from_study(path, composition=None, params_file=None) -> StudyModel:
 
     from ..composition import parse_composition
     from ..errors import ParameterError, Problem
-    from ..io_utils import read_toml
+    from ..input_files import read_toml
 
     path = Path(path)
     if not path.exists():
@@ -239,11 +239,11 @@ def run(args) -> int:
 
     import nakmodel
 
+    from ..atomic_write import atomic_savefig
     from ..drt import compare
     from ..errors import ParameterError, Problem
+    from ..fe_model_fit import check_fit_keys, fit_model, write_fit_outputs
     from ..io import read_spectra
-    from ..io_utils import atomic_savefig
-    from ..model_fit import check_fit_keys, fit_model, write_fit_outputs
     from ..spectrum import Spectrum
     from .drt import settings_from_args
 

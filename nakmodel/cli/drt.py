@@ -151,9 +151,9 @@ def run(args) -> int:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
+    from ..atomic_write import atomic_savefig
     from ..drt import LambdaBoundWarning, compute, kramers_kronig
     from ..io import read_spectrum
-    from ..io_utils import atomic_savefig
 
     settings = settings_from_args(args)
     if args.uncertainty is not None:

@@ -109,7 +109,7 @@ def _write_outputs(out: Path, results) -> None:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from ..io_utils import atomic_savefig, atomic_write_text
+    from ..atomic_write import atomic_savefig, atomic_write_text
 
     out.mkdir(parents=True, exist_ok=True)
     buffer = io.StringIO()

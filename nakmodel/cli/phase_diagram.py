@@ -27,7 +27,7 @@ def run(args) -> int:
     import matplotlib.pyplot as plt
 
     from .. import thermo
-    from ..io_utils import atomic_savefig
+    from ..atomic_write import atomic_savefig
     from ..parameters import load_parameters
     from ..plotting.phase_diagram import plot_phase_diagram
 

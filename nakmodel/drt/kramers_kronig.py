@@ -141,7 +141,7 @@ class KKResult:
         """Write f, measured Z, fitted Z and residuals (full precision, atomic write) as a
         plain CSV with ``name [unit]`` headers (residuals are fractions of |Z|, ``[-]``); the
         test settings (M, μ, verdict) go into the sidecar ``<stem>.meta.json``."""
-        from ..io_utils import atomic_write_text
+        from ..atomic_write import atomic_write_text
         from ..tables import write_sidecar
 
         u = self.spectrum.unit if hasattr(self.spectrum, "unit") else "ohm"

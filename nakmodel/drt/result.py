@@ -158,7 +158,7 @@ class DRT:
         R_inf, L, C, λ (and whether at a bound), R_pol, the measured τ window, the unit and
         the settings into the sidecar ``<stem>.meta.json`` (read back by
         :func:`nakmodel.drt.load_drt`)."""
-        from ..io_utils import atomic_write_text
+        from ..atomic_write import atomic_write_text
         from ..tables import write_sidecar
 
         u = self.unit

@@ -16,11 +16,11 @@ import sys
 import types
 
 from .linear import LinearizedSystem, RelaxationSpectrum, check_frequencies
-from .model import Excitation, ModelLinearization, impedance, linearize
+from .model import Excitation, ModelLinearisation, impedance, linearise
 from .modes import ModelRelaxationSpectrum, plot_modes, relaxation_spectrum
 
-__all__ = ["Excitation", "LinearizedSystem", "ModelLinearization", "ModelRelaxationSpectrum",
-           "RelaxationSpectrum", "check_frequencies", "impedance", "linearize", "plot_modes",
+__all__ = ["Excitation", "LinearizedSystem", "ModelLinearisation", "ModelRelaxationSpectrum",
+           "RelaxationSpectrum", "check_frequencies", "impedance", "linearise", "plot_modes",
            "relaxation_spectrum", "time_domain_impedance"]
 
 

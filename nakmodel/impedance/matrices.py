@@ -2,7 +2,7 @@
 
 The capacitance parts of M (geometric, counter electrode, non-contacting area), the model's
 numbers and constitutive coefficients at the interface, and the bordering helpers used by
-:func:`nakmodel.impedance.model.linearize`.
+:func:`nakmodel.impedance.model.linearise`.
 """
 
 from __future__ import annotations

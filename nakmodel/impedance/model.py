@@ -19,7 +19,7 @@ exactly the small-signal response of the model that the time stepper integrates
 the wetted interface (fed by the WE current) and leaves through the counter electrode; the
 WE metal over blocked (non-wetted) area is not a capacitor plate here [I].
 
-``relative_permittivity=`` overrides (:func:`linearize`, :func:`impedance`) evaluate the
+``relative_permittivity=`` overrides (:func:`linearise`, :func:`impedance`) evaluate the
 spectrum of the same model with another εr: M is linear in εr, so the difference
 (εr − εr,model) ∫ ε0 ∇φ̇·∇v_φ w dx is added to the model's M — identical to rebuilding the
 model with that εr, without re-meshing or re-assembly.
@@ -37,7 +37,7 @@ Warburg in series with R_ct (both in parallel with C_dl), per unit area:
 (i0's dependence on the activity does not enter at equilibrium, where the faradaic current
 is zero).  At low frequency Z_W → R_d/3 + 1/(iωC), C = F L/|dU/dc|: the chemical
 capacitance of the film — the λ = 0 "inventory" eigenvalue of the galvanostatic model
-(:meth:`ModelLinearization.inventory_mode`).  With the ceramic (R_b = L_n/σ ∥ C_g =
+(:meth:`ModelLinearisation.inventory_mode`).  With the ceramic (R_b = L_n/σ ∥ C_g =
 ε0εr/L_n) and the counter electrode (R_ct,CE ∥ C_dl,CE) in series this is the 1D
 reference of ``tests/test_impedance_model.py`` (agreement ~1e-5 relative, 1 mHz–10 MHz).
 """
@@ -76,10 +76,10 @@ from .matrices import (
 from .solvers import galvanostatic_impedance, krylov_impedance, potentiostatic_impedance
 
 # the matrices (.matrices) and the linear solves (.solvers) stay importable from here
-__all__ = ["EPSILON_0", "REGIONS", "Excitation", "ModelLinearization", "build_problem",
+__all__ = ["EPSILON_0", "REGIONS", "Excitation", "ModelLinearisation", "build_problem",
            "check_state", "chemical_stiffness", "counter_capacitance_matrix",
            "galvanostatic_impedance", "geometric_capacitance_matrix", "impedance",
-           "interface_coefficients", "krylov_impedance", "linearize", "ocv_of_content",
+           "interface_coefficients", "krylov_impedance", "linearise", "ocv_of_content",
            "potentiostatic_impedance"]
 
 REGIONS = ("alloy bulk", "interface", "ceramic", "counter electrode", "grain boundary",
@@ -102,7 +102,7 @@ class Excitation(StrEnum):
 
 
 @dataclass
-class ModelLinearization:
+class ModelLinearisation:
     """The linearised model at one state: ``system`` (J, M, b, c) plus what is needed to
     attribute modes to regions and to report area-specific values.
 
@@ -242,8 +242,8 @@ def check_state(problem, *, current_density: float | None = None, rtol: float = 
     return float(current_density)
 
 
-def linearize(problem, *, relative_permittivity: float | None = None,
-              validate: bool = True) -> ModelLinearization:
+def linearise(problem, *, relative_permittivity: float | None = None,
+              validate: bool = True) -> ModelLinearisation:
     """Linearise ``problem`` (a :class:`CoupledProblem`) at its current state.
 
     ``relative_permittivity`` of the ceramic: None (default) = the model's own
@@ -311,7 +311,7 @@ def linearize(problem, *, relative_permittivity: float | None = None,
                                  labels[-1:]])
     system = LinearizedSystem(J, M, b, c, 0.0, labels, list(REGIONS))
     nodes = np.arange(nc + nphi, nc + nphi + n_cn) if n_cn else None
-    return ModelLinearization(system, float(problem.area_nominal), region_mass, nc, nphi,
+    return ModelLinearisation(system, float(problem.area_nominal), region_mass, nc, nphi,
                               float(eps_r), float(i_dc), problem, nodes)
 
 
@@ -428,12 +428,12 @@ def impedance(model_or_cell, parameters=None, frequencies=None, state=None,
     problem = _apply_state(build_problem(model_or_cell, parameters), state)
     if relative_permittivity is None:
         relative_permittivity = _permittivity(_parameters_of(model_or_cell, parameters))
-    lin = linearize(problem, relative_permittivity=relative_permittivity)
+    lin = linearise(problem, relative_permittivity=relative_permittivity)
     Z = lin.impedance(f, mode, method)
     return _spectrum(f, Z, lin, area_specific, mode)
 
 
-def _spectrum(f, Z, lin: ModelLinearization, area_specific: bool, mode: Excitation):
+def _spectrum(f, Z, lin: ModelLinearisation, area_specific: bool, mode: Excitation):
     from ..spectrum import Spectrum
 
     meta = {"source": "nakmodel FE linearisation", "mode": str(mode),
@@ -442,3 +442,8 @@ def _spectrum(f, Z, lin: ModelLinearization, area_specific: bool, mode: Excitati
         meta.update(unit="ohm m^2", nominal_area=lin.area)
         return Spectrum(f, Z * lin.area, None, label="model (area-specific)", meta=meta)
     return Spectrum(f, Z, lin.area, label="model", meta=meta)
+
+
+# the package spells -ise (CoupledProblem.linearisation); the old names stay importable
+linearize = linearise
+ModelLinearization = ModelLinearisation

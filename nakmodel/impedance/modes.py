@@ -29,7 +29,7 @@ series capacitance of the galvanostatic inventory mode apart); a shortfall > 1 %
 :class:`IncompleteSpectrumWarning`.  The returned spectrum iterates as (τ, R, region) rows.
 
 Each mode is attributed to the region holding most of its stored energy
-``v^H M_region v`` (M split by :func:`~nakmodel.impedance.model.linearize` into the alloy's
+``v^H M_region v`` (M split by :func:`~nakmodel.impedance.model.linearise` into the alloy's
 chemical capacitance, the WE double layer ("interface"), the capacitance of non-contacting
 area, charged through the constriction field ("constriction"), the ceramic's geometric
 capacitance, the grain-boundary capacitance of a brick-layer ceramic ("grain boundary")
@@ -51,7 +51,7 @@ import scipy.sparse.linalg as spla
 
 from ..errors import ConvergenceError, ParameterError, Problem
 from .linear import RelaxationSpectrum
-from .model import REGIONS, ModelLinearization
+from .model import REGIONS, ModelLinearisation
 
 DENSE_LIMIT = 1200  # dynamic unknowns; above, the default route is SLEPc (dense eig with
 # left+right vectors measured at ~16 s for 1023 unknowns on the loaded 2-core machine)
@@ -93,7 +93,7 @@ class ModelRelaxationSpectrum(RelaxationSpectrum):
         return Z
 
 
-def _split_inventory(lam, W, lin: ModelLinearization, rows=None):
+def _split_inventory(lam, W, lin: ModelLinearisation, rows=None):
     """Index of the inventory (λ = 0) mode among the eigenpairs, or None: the eigenvector
     whose left vector is parallel to w0 and whose λ is the smallest."""
     if lam.size == 0 or lin.n_c == 0:
@@ -134,7 +134,7 @@ def _cluster_residues(lam, V, W, M, b, c, rtol: float = 1e-7):
     return np.array(lam_out), np.array(r_out), rep
 
 
-def _energies(lin: ModelLinearization, V: np.ndarray) -> np.ndarray:
+def _energies(lin: ModelLinearisation, V: np.ndarray) -> np.ndarray:
     """(n_modes, n_regions) energy fractions of full-length eigenvectors (columns of V)."""
     E = np.zeros((V.shape[1], len(REGIONS)))
     for j, name in enumerate(REGIONS):
@@ -159,7 +159,7 @@ def _check_real(tau: np.ndarray):
                                      "not of RC type here", None, "real poles"))
 
 
-def dense_modes(lin: ModelLinearization) -> RelaxationSpectrum:
+def dense_modes(lin: ModelLinearisation) -> RelaxationSpectrum:
     """All modes by scipy's dense generalized eigensolver (with left eigenvectors)."""
     system = lin.system
     K, Md, bd, cd, Z_inf = system.reduce()
@@ -221,7 +221,7 @@ def _petsc(A: sp.spmatrix):
     return M
 
 
-def slepc_modes(lin: ModelLinearization, n_modes: int = 50, tol: float = 1e-10,
+def slepc_modes(lin: ModelLinearisation, n_modes: int = 50, tol: float = 1e-10,
                 target: float = -1e-6) -> RelaxationSpectrum:
     """The ``n_modes`` eigenvalues λ nearest ``target`` (slowest modes) by SLEPc
     shift-and-invert two-sided Krylov–Schur; MUMPS LU of (J − σM).  The default target is
@@ -292,7 +292,7 @@ KRYLOV_SHIFTS_PER_DECADE = 0.5
 KRYLOV_MOMENTS = 8
 
 
-def krylov_modes(lin: ModelLinearization, *, band=KRYLOV_BAND,
+def krylov_modes(lin: ModelLinearisation, *, band=KRYLOV_BAND,
                  shifts_per_decade: float = KRYLOV_SHIFTS_PER_DECADE,
                  moments: int = KRYLOV_MOMENTS, drop: float = 1e-10) -> ModelRelaxationSpectrum:
     """The modes that carry Z, by rational Krylov (multi-point Padé) reduction.
@@ -358,7 +358,7 @@ def krylov_modes(lin: ModelLinearization, *, band=KRYLOV_BAND,
     return _attach_regions(spectrum, _energies(lin, Q @ V))
 
 
-def modes_of(lin: ModelLinearization, n_modes: int | None = None,
+def modes_of(lin: ModelLinearisation, n_modes: int | None = None,
              method: str = "auto") -> RelaxationSpectrum:
     """Relaxation spectrum of a linearisation: ``method`` "dense", "krylov", "slepc" or
     "auto" (dense up to :data:`DENSE_LIMIT` unknowns, else krylov, the modes that carry Z;
@@ -387,13 +387,13 @@ def modes_of(lin: ModelLinearization, n_modes: int | None = None,
     return check_complete(lin, spectrum)
 
 
-def model_span(lin: ModelLinearization, Z_inf: complex) -> float:
+def model_span(lin: ModelLinearisation, Z_inf: complex) -> float:
     """Re Z(ω → 0) − Re Z(∞) [Ω] (the constant of the Laurent series at 0 under current
     control, i.e. without the series capacitor)."""
     return float(lin.dc_resistance() - np.real(Z_inf))
 
 
-def check_complete(lin: ModelLinearization, spectrum: ModelRelaxationSpectrum,
+def check_complete(lin: ModelLinearisation, spectrum: ModelRelaxationSpectrum,
                    tolerance: float = COMPLETENESS_TOLERANCE) -> ModelRelaxationSpectrum:
     """Set ``spectrum.span`` and warn (:class:`IncompleteSpectrumWarning`) when
     |Σ R_k − span| > ``tolerance`` · span."""
@@ -424,12 +424,12 @@ def relaxation_spectrum(model_or_cell, parameters=None, state=None, *, n_modes: 
     ``.series_capacitance``.  Iterating gives (τ, R, region) rows.  ``.table()`` lists
     (tau, R, region) rows, ``.impedance(f)`` rebuilds Z, :func:`plot_modes` draws them.
     """
-    from .model import _apply_state, _parameters_of, _permittivity, build_problem, linearize
+    from .model import _apply_state, _parameters_of, _permittivity, build_problem, linearise
 
     problem = _apply_state(build_problem(model_or_cell, parameters), state)
     if relative_permittivity is None:
         relative_permittivity = _permittivity(_parameters_of(model_or_cell, parameters))
-    lin = linearize(problem, relative_permittivity=relative_permittivity)
+    lin = linearise(problem, relative_permittivity=relative_permittivity)
     spectrum = modes_of(lin, n_modes, method)
     if area_specific:
         spectrum.R = spectrum.R * lin.area

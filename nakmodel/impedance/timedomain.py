@@ -12,7 +12,7 @@ Richardson extrapolation, Z = 2 Z_2N − Z_N, which is second order.
 
 The model's mass holds the geometric capacitance of the ceramic (ε0 εr, εr =
 ``nasicon.relative_permittivity``), so this route shows the geometric (bulk) arc exactly as
-the frequency-domain route of the same model (``linearize(problem)`` without an εr override).
+the frequency-domain route of the same model (``linearise(problem)`` without an εr override).
 """
 
 from __future__ import annotations
@@ -78,11 +78,11 @@ def time_domain_impedance(problem, frequencies, *, amplitude: float | None = Non
         if not (isinstance(value, int) and value >= low):
             raise ParameterError(Problem(name, f"must be an integer >= {low}", value,
                                          f"integer >= {low}"))
-    from .model import check_state, linearize
+    from .model import check_state, linearise
 
     i_dc = check_state(problem, current_density=current_density)
     if amplitude is None:
-        lin = linearize(problem)
+        lin = linearise(problem)
         amplitude = 2e-4 / (abs(lin.dc_resistance()) * problem.area_nominal)
     if not (isinstance(amplitude, (int, float)) and math.isfinite(amplitude) and amplitude > 0):
         raise ParameterError(Problem("amplitude", "must be positive and finite", amplitude,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from ..io_utils import atomic_write_text
+from ..atomic_write import atomic_write_text
 from ..spectrum import Spectrum
 
 

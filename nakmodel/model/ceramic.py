@@ -26,7 +26,7 @@ so at DC the φ_gb rows give φ_gb = σ_b/(σ_b + σ_gb) φ and the φ rows cond
 σ_t = σ_bσ_gb/(σ_b + σ_gb), exactly the model's own conduction.  The time stepper eliminates
 φ_gb per backward-Euler step exactly (:mod:`nakmodel.model.grain_boundary_stepping`: a
 dt-dependent conduction plus a history field; σ_t at DC); the small-signal linearisation
-(:func:`nakmodel.impedance.model.linearize`) carries the φ_gb unknowns, inserted after the
+(:func:`nakmodel.impedance.model.linearise`) carries the φ_gb unknowns, inserted after the
 NASICON unknowns and before V.
 """
 

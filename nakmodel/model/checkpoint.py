@@ -160,7 +160,7 @@ def save_checkpoint(problem, path, time: float, extra: dict | None = None) -> Pa
     history = _history_parts(problem)
     path = Path(path)
     if problem.mesh.comm.rank == 0:
-        from ..io_utils import atomic_write_bytes
+        from ..atomic_write import atomic_write_bytes
 
         buf = _io.BytesIO()
         np.savez(buf, coordinates=np.concatenate([c for c, _ in parts]),

@@ -131,7 +131,7 @@ class Result:
     def to_csv(self, path) -> Path:
         """Write all columns (plain CSV, ``name [unit]`` headers, SI) atomically and the
         metadata (:meth:`metadata`) into the sidecar ``<stem>.meta.json``; returns the path."""
-        from ..io_utils import atomic_write_text
+        from ..atomic_write import atomic_write_text
         from ..tables import write_sidecar
 
         buf = io.StringIO()

@@ -35,9 +35,9 @@ from pathlib import Path
 
 import numpy as np
 
+from ..atomic_write import atomic_savefig, atomic_write_text
 from ..constants import C_M2_PER_MAH_CM2 as _MAH_CM2
 from ..errors import ParameterError, Problem
-from ..io_utils import atomic_savefig, atomic_write_text
 from .study_results import _read_rows, read_drt_series
 
 

@@ -62,7 +62,7 @@ def publication_style():
 def save_figure(fig, path, *, pdf: bool = False, dpi: int = 150) -> list[Path]:
     """Save ``fig`` as PNG at ``path`` (atomic) and, with ``pdf``, as a vector PDF next to it;
     returns the written paths."""
-    from ..io_utils import atomic_savefig
+    from ..atomic_write import atomic_savefig
 
     path = Path(path)
     written = [atomic_savefig(fig, path.with_suffix(".png"), dpi=dpi)]

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..io_utils import atomic_write_text
+from ..atomic_write import atomic_write_text
 from .design import PERCENTILES, analyse
 
 MATTERS = 0.05
@@ -216,7 +216,7 @@ def write_report(study, design, outputs: dict, rows: list[dict], outdir: Path) -
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from ..io_utils import atomic_savefig
+    from ..atomic_write import atomic_savefig
 
     method = study.options.method
     table = indices_table(study, design, outputs)

@@ -56,7 +56,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ParameterError, Problem
-from ..io_utils import read_toml
+from ..input_files import read_toml
 from ..parameters import Parameters, load_parameters
 
 KINDS: dict[str, str] = {
@@ -172,7 +172,7 @@ def load_study(source, *, strict_units: bool | None = None, params_file=None,
     replaces the study's ``[parameters] file`` (``--params``); ``base_dir``: folder for a
     relative ``file`` of a dict source (default: the study file's folder, or the working
     directory)."""
-    from ..io_utils import as_path
+    from ..input_files import as_path
 
     path = None
     if isinstance(source, dict):

@@ -55,11 +55,11 @@ import math
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..atomic_write import atomic_write_text
 from ..composition import Composition
 from ..constants import A_M2_PER_MA_CM2 as _MA_CM2
 from ..constants import C_M2_PER_MAH_CM2 as _MAH_CM2
 from ..errors import ParameterError, Problem
-from ..io_utils import atomic_write_text
 from ..units import to_si
 from . import unknown_option_problems
 from .ccd_crack import (  # noqa: F401  (FlawStateRecorder public here as before)
@@ -450,9 +450,9 @@ def run(study, outdir: Path, progress=None, executor=None) -> list[Path]:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
+    from ..atomic_write import atomic_savefig
     from ..ccd import diagnosis_text
     from ..errors import ConvergenceError
-    from ..io_utils import atomic_savefig
     from ..plotting.study_plots import plot_ccd_vs_composition
     from ..sweep import SerialExecutor, load_sweep, run_sweep
 
@@ -505,7 +505,7 @@ def _publish_case(point_dir: Path, case_dir: Path) -> list[Path]:
     each replaced atomically (hard link when possible, else a copy)."""
     import os
 
-    from ..io_utils import atomic_write_bytes
+    from ..atomic_write import atomic_write_bytes
     from ..provenance import PARAMETERS_FILE, PROVENANCE_FILE
     from ..sweep.commit import POINT_FILE, RESULT_FILE
 

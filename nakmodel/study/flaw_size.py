@@ -17,8 +17,8 @@ from pathlib import Path
 
 import numpy as np
 
+from ..atomic_write import atomic_savefig, atomic_write_text
 from ..errors import ParameterError, Problem
-from ..io_utils import atomic_savefig, atomic_write_text
 from ..units import to_si
 from . import unknown_option_problems
 

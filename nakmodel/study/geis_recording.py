@@ -10,8 +10,8 @@ import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..atomic_write import atomic_savefig
 from ..errors import ParameterError, Problem
-from ..io_utils import atomic_savefig
 from ..units import to_si
 
 

@@ -29,10 +29,10 @@ from pathlib import Path
 
 import numpy as np
 
+from ..atomic_write import atomic_savefig, atomic_write_text
 from ..composition import Composition
 from ..constants import A_M2_PER_MA_CM2 as _A_PER_M2_PER_MA_CM2
 from ..errors import ConvergenceError, ParameterError, Problem
-from ..io_utils import atomic_savefig, atomic_write_text
 from ..units import to_si
 from . import parse_compositions, unknown_option_problems
 
@@ -221,10 +221,10 @@ def _problem(options, params, comp):
 
 def _analyse(problem, params, options, label):
     """Spectrum, modes and region resistances of ``problem`` at its current state."""
-    from ..impedance.model import _permittivity, _spectrum, linearize
+    from ..impedance.model import _permittivity, _spectrum, linearise
     from ..impedance.modes import DENSE_LIMIT, modes_of
 
-    lin = linearize(problem, relative_permittivity=_permittivity(params))
+    lin = linearise(problem, relative_permittivity=_permittivity(params))
     f = options.frequencies
     spectrum = _spectrum(f, lin.impedance(f), lin, False, "galvanostatic").with_label(label)
     exact = lin.system._partition()[0].size <= DENSE_LIMIT
@@ -249,7 +249,7 @@ def _analyse(problem, params, options, label):
 
 def warm_up() -> None:
     """Import the FE model and the linearised impedance in a sweep worker before its first point."""
-    from ..impedance.model import build_problem, linearize  # noqa: F401
+    from ..impedance.model import build_problem, linearise  # noqa: F401
     from ..model.simulation import Simulation  # noqa: F401
 
 

@@ -31,10 +31,10 @@ import math
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..atomic_write import atomic_savefig, atomic_write_text
 from ..composition import Composition
 from ..constants import C_M2_PER_MAH_CM2 as _MAH_CM2
 from ..errors import ConvergenceError, ParameterError, Problem
-from ..io_utils import atomic_savefig, atomic_write_text
 from ..units import to_si
 from . import unknown_option_problems
 from .geis_recording import (  # noqa: F401  (public here as before)

@@ -15,9 +15,9 @@ from pathlib import Path
 
 import numpy as np
 
+from ..atomic_write import atomic_savefig, atomic_write_text
 from ..composition import Composition
 from ..errors import ParameterError, Problem
-from ..io_utils import atomic_savefig, atomic_write_text
 from ..units import to_si
 from . import parse_compositions, unknown_option_problems
 

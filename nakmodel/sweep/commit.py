@@ -29,7 +29,7 @@ import socket
 import uuid
 from pathlib import Path
 
-from ..io_utils import fsync_dir, write_durable_temp
+from ..atomic_write import fsync_dir, write_durable_temp
 
 RESULT_FILE = "result.json"
 POINT_FILE = "point.json"

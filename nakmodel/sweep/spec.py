@@ -43,7 +43,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ParameterError, Problem
-from ..io_utils import read_toml
+from ..input_files import read_toml
 
 MODES = ("cartesian", "zip", "list")
 SCALES = ("linear", "log")
@@ -176,7 +176,7 @@ def _closest(word: str, choices) -> str:
 def _read(source) -> tuple[dict, Path | None]:
     if isinstance(source, Mapping):
         return copy.deepcopy(dict(source)), None
-    from ..io_utils import as_path
+    from ..input_files import as_path
 
     path = as_path(source, "study")
     return read_toml(path, "a [study] table and a [sweep] table"), path

@@ -24,7 +24,7 @@ import json
 import math
 from pathlib import Path
 
-from ..io_utils import atomic_write_text
+from ..atomic_write import atomic_write_text
 from .commit import POINT_FILE, RESULT_FILE, commit_result, discard_failed, read_result
 from .spec import Point, SweepSpec, _display, canonical
 

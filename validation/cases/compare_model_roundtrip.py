@@ -64,8 +64,8 @@ def run(outdir):
     import nakmodel
     from nakmodel.cli.compare import overlay_figure
     from nakmodel.drt import compare
-    from nakmodel.io_utils import atomic_savefig
-    from nakmodel.model_fit import fit_model
+    from nakmodel.atomic_write import atomic_savefig
+    from nakmodel.fe_model_fit import fit_model
     from nakmodel.spectrum import Spectrum
 
     checks, z_scores, inside = [], [], []

@@ -40,7 +40,7 @@ def run(outdir):
         zarc_drt,
         zarc_impedance,
     )
-    from nakmodel.io_utils import atomic_savefig
+    from nakmodel.atomic_write import atomic_savefig
     from nakmodel.spectrum import Spectrum
 
     fig, axes = plt.subplots(1, 3, figsize=(14, 4), layout="constrained")

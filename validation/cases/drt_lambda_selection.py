@@ -77,7 +77,7 @@ def run(outdir):
 
     from nakmodel.drt.inversion import DEFAULT_LAMBDA
     from nakmodel.drt.regularization import LAMBDA_METHODS, LambdaBoundWarning
-    from nakmodel.io_utils import atomic_savefig
+    from nakmodel.atomic_write import atomic_savefig
 
     with warnings.catch_warnings():  # some criteria hit the bound on some draws: expected
         warnings.simplefilter("ignore", LambdaBoundWarning)

@@ -38,7 +38,7 @@ def run(outdir):
 
     from nakmodel.drt import compute, kramers_kronig
     from nakmodel.io import read_spectrum
-    from nakmodel.io_utils import atomic_savefig
+    from nakmodel.atomic_write import atomic_savefig
 
     checks = []
     fig, axes = plt.subplots(2, len(FILES), figsize=(5 * len(FILES), 7), layout="constrained")

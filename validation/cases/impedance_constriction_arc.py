@@ -19,7 +19,7 @@ def run(outdir):
 
     from nakmodel.analysis import spot_resistance_series
     from nakmodel.geometry import Cell, ContactSpots
-    from nakmodel.impedance import impedance, linearize
+    from nakmodel.impedance import impedance, linearise
     from nakmodel.impedance.model import build_problem
     from nakmodel.impedance.modes import modes_of
     from nakmodel.parameters import load_parameters
@@ -33,7 +33,7 @@ def run(outdir):
               alloy_thickness=1e-4, contact=ContactSpots(radius=A_SPOT), mesh_size=h,
               edge_mesh_size=h / 10, bulk_mesh_size=2e-4).build_mesh()
     pb = build_problem(cm, p)
-    lin = linearize(pb)
+    lin = linearise(pb)
     modes = modes_of(lin)
     sigma = pb.nasicon.conductivity_at(pb.temperature)
     arc = float(sum(R for tau, R, region in modes if region == "constriction"))

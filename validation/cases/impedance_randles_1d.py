@@ -27,7 +27,7 @@ def run(outdir):
     import numpy as np
 
     from nakmodel.drt import kramers_kronig
-    from nakmodel.impedance import impedance, linearize
+    from nakmodel.impedance import impedance, linearise
     from nakmodel.impedance.model import EPSILON_0, interface_coefficients
     from nakmodel.impedance.modes import dense_modes, plot_modes
 
@@ -45,7 +45,7 @@ def run(outdir):
              + 1 / (1 / (r_ct + r_d / np.tanh(s) / s) + 1j * w * 0.1)
              + 1 / (1 / r_ce + 1j * w * 10.0))
     err = float(np.max(np.abs(spec.Z / z_ref - 1)))
-    lin = linearize(pb, relative_permittivity=EPS)
+    lin = linearise(pb, relative_permittivity=EPS)
     modes = dense_modes(lin)
     z_r0 = lin.dc_resistance()
     sum_err = abs(modes.total_resistance - (z_r0 - modes.Z_inf.real)) / abs(z_r0)

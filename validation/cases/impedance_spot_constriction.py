@@ -17,7 +17,7 @@ def run(outdir):
 
     from nakmodel.analysis import electrolyte_resistance, holm_cylinder_resistance
     from nakmodel.geometry import Cell, ContactSpots
-    from nakmodel.impedance import impedance, linearize
+    from nakmodel.impedance import impedance, linearise
     from nakmodel.impedance.model import build_problem
     from nakmodel.parameters import load_parameters
 
@@ -29,7 +29,7 @@ def run(outdir):
               contact=ContactSpots(radius=A_SPOT), mesh_size=h, edge_mesh_size=h / 10,
               bulk_mesh_size=2e-4).build_mesh()
     pb = build_problem(cm, p)
-    lin = linearize(pb, relative_permittivity=100.0)
+    lin = linearise(pb, relative_permittivity=100.0)
     rt_f = 8.314462618 * p.temperature / 96485.33212
     r_ct = rt_f / (1e6 * pb.area_contact) + rt_f / (1e6 * np.pi * B**2)
     r_fe = lin.dc_resistance() - r_ct

@@ -51,7 +51,7 @@ def run(outdir):
     import matplotlib.pyplot as plt
 
     from nakmodel.geometry import BlockedPatches, Cell
-    from nakmodel.impedance import linearize
+    from nakmodel.impedance import linearise
     from nakmodel.impedance.model import EPSILON_0, build_problem
     from nakmodel.impedance.modes import modes_of
     from nakmodel.parameters import load_parameters
@@ -77,12 +77,12 @@ def run(outdir):
                                      pellet_thickness=H, alloy_thickness=5e-5, contact=rings,
                                      mesh_size=h, edge_mesh_size=h / 10,
                                      bulk_mesh_size=1e-4).build_mesh()
-            lin = linearize(build_problem(meshes[theta], base.replace(
+            lin = linearise(build_problem(meshes[theta], base.replace(
                 {"interface.patch_size": 0.0})))
             r_res, f_res, fm_res = _arc(modes_of(lin), tau_geo)
             homog = Cell(geometry="1d", pellet_radius=B, pellet_thickness=H,
                          alloy_thickness=5e-5).build_mesh()
-            lin1 = linearize(build_problem(homog, base.replace({
+            lin1 = linearise(build_problem(homog, base.replace({
                 "interface.contact_fraction": theta, "interface.patch_size": PERIOD,
                 "interface.patch_shape": "strip"})))
             r_sub, f_sub, fm_sub = _arc(modes_of(lin1), tau_geo)

@@ -13,7 +13,7 @@ def run(outdir):
 
     import numpy as np
 
-    from nakmodel.impedance import linearize
+    from nakmodel.impedance import linearise
     from nakmodel.impedance.timedomain import time_domain_impedance
     from nakmodel.model.materials import NasiconProperties
     from nakmodel.model.meshes import interval_cell
@@ -28,7 +28,7 @@ def run(outdir):
             temperature=298.15, x_initial=0.5, **materials)
 
     def compare(pb, f, label):
-        z_fd = linearize(pb).impedance(f)
+        z_fd = linearise(pb).impedance(f)
         z_td = time_domain_impedance(pb, f, steps_per_period=100)
         return z_td, [Check(f"{label}|Z_td/Z_fd − 1| at {fk:g} Hz", float(abs(zt / zf - 1)),
                             reference=0.0, abs_tol=1e-2, unit="-",
@@ -38,7 +38,7 @@ def run(outdir):
     pb = problem()  # homogeneous ceramic, sigma = 0.01 S/m
     f = np.array([0.3, 3.0, 30.0, 300.0, 3000.0, 6e4, 1.8e6])
     z_td, checks = compare(pb, f, "")
-    z_no_cg = linearize(pb, relative_permittivity=0.0).impedance(f[-1:])[0]
+    z_no_cg = linearise(pb, relative_permittivity=0.0).impedance(f[-1:])[0]
     brick = problem(NasiconProperties.from_parameters(conductivity=0.01, bulk_conductivity=0.03,
                                                       grain_boundary_permittivity=1e-7))
     checks += compare(brick, np.array([0.3, 3000.0, 6e4]), "grain boundaries: ")[1]

@@ -118,7 +118,7 @@ def run(outdir):
     import numpy as np
 
     from nakmodel import load_parameters
-    from nakmodel.io_utils import atomic_savefig
+    from nakmodel.atomic_write import atomic_savefig
     from nakmodel.mechanics.creep_extrusion import (
         SolidSodium,
         deposition_velocity,

@@ -19,7 +19,7 @@ def run(outdir):
     import numpy as np
 
     from nakmodel.geometry import Cell
-    from nakmodel.io_utils import atomic_savefig
+    from nakmodel.atomic_write import atomic_savefig
     from nakmodel.model.meshes import box_cell
     from nakmodel.model.simulation import Simulation
     from nakmodel.model.stepping import StepControl

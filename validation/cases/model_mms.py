@@ -18,7 +18,7 @@ def run(outdir):
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from nakmodel.io_utils import atomic_savefig
+    from nakmodel.atomic_write import atomic_savefig
     from nakmodel.model.verification import convergence_study, observed_order
 
     checks = []

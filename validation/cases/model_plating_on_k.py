@@ -69,7 +69,7 @@ def run(outdir):
     import matplotlib.pyplot as plt
 
     from nakmodel.geometry import Cell
-    from nakmodel.io_utils import atomic_savefig
+    from nakmodel.atomic_write import atomic_savefig
     from nakmodel.model.simulation import Simulation
     from nakmodel.parameters import load_parameters
 

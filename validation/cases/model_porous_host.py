@@ -41,7 +41,7 @@ def run(outdir):
 
     from nakmodel import thermo
     from nakmodel.geometry import Cell, PorousHost
-    from nakmodel.io_utils import atomic_savefig
+    from nakmodel.atomic_write import atomic_savefig
     from nakmodel.model.simulation import Simulation
     from nakmodel.parameters import load_parameters
     from nakmodel.protocol import Protocol

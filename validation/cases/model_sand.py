@@ -21,7 +21,7 @@ def run(outdir):
     import numpy as np
 
     from nakmodel import thermo
-    from nakmodel.io_utils import atomic_savefig
+    from nakmodel.atomic_write import atomic_savefig
     from nakmodel.model.verification import (
         constant_current_depletion,
         sand_depletion,

@@ -24,7 +24,7 @@ def run(outdir):
 
     from nakmodel.analysis import spot_resistance_series
     from nakmodel.geometry import Cell, ContactSpots
-    from nakmodel.io_utils import atomic_savefig
+    from nakmodel.atomic_write import atomic_savefig
     from nakmodel.model.simulation import Simulation
     from nakmodel.parameters import load_parameters
     from nakmodel.protocol import Protocol

@@ -86,7 +86,7 @@ def run(outdir):
 
     from nakmodel import thermo
     from nakmodel.geometry import Cell
-    from nakmodel.io_utils import atomic_savefig
+    from nakmodel.atomic_write import atomic_savefig
     from nakmodel.model import two_phase_mms
     from nakmodel.model.simulation import Simulation
     from nakmodel.parameters import load_parameters

@@ -69,7 +69,7 @@ def run(outdir):
     import numpy as np
 
     from nakmodel.ccd import CrackCriterion, extract_ccd
-    from nakmodel.io_utils import atomic_savefig
+    from nakmodel.atomic_write import atomic_savefig
     from nakmodel.mechanics.loading import FARADAY
     from nakmodel.study.ccd import criteria_for, scan
 

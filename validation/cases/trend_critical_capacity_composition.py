@@ -36,7 +36,7 @@ def run(outdir):
 
     from nakmodel import load_parameters, thermo
     from nakmodel.ccd import extract_ccd, scan_protocol
-    from nakmodel.io_utils import atomic_savefig
+    from nakmodel.atomic_write import atomic_savefig
 
     params = load_parameters()
     T = params.temperature

@@ -38,7 +38,7 @@ def run(outdir):
 
     from nakmodel import load_parameters
     from nakmodel.ccd import CrackCriterion, extract_ccd
-    from nakmodel.io_utils import atomic_savefig
+    from nakmodel.atomic_write import atomic_savefig
     from nakmodel.mechanics.loading import (
         FlawState,
         flaw_pressure,

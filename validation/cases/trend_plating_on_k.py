@@ -57,7 +57,7 @@ _MOL_PER_MAH_CM2 = 36000.0 / 96485.33212  # mol/m² of Na per mAh/cm²
 def study_table(*, thickness_um=None, geometry=None, mesh_um=None) -> dict:
     """The plating_on_k study as a dict, optionally with another K foil thickness,
     geometry or mesh size (no sweep table: one run)."""
-    from nakmodel.io_utils import read_toml
+    from nakmodel.input_files import read_toml
 
     table = read_toml(STUDY, "the plating_on_k study")
     table.pop("sweep", None)
@@ -146,7 +146,7 @@ def run(outdir):
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from nakmodel.io_utils import atomic_savefig
+    from nakmodel.atomic_write import atomic_savefig
 
     outdir = Path(outdir)
     thick, study = run_study(study_table(), outdir / "plating_on_k")

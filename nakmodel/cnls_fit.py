@@ -1,4 +1,5 @@
-"""Complex non-linear least-squares fitting of any impedance model to a spectrum.
+"""Complex non-linear least-squares (CNLS) fitting of any impedance function to a spectrum
+(the algorithm; fitting the FE model's parameters is :mod:`nakmodel.fe_model_fit`).
 
 ``fit(spectrum, model, parameters)`` minimises Σ_n w_n² |Z_model(f_n) − Z_n|² over the
 named parameters (real and imaginary parts stacked) with

@@ -1,10 +1,11 @@
-"""Fit the FE model's parameters to a measured (or computed) impedance spectrum.
+"""Fit the FE model's parameters to a measured (or computed) impedance spectrum (by the CNLS
+fit of :mod:`nakmodel.cnls_fit`).
 
 ``fit_model(measured, cell, parameters, fit=(...))`` adjusts named model parameters
 (dotted keys of :class:`~nakmodel.parameters.Parameters`) so that the model impedance
 (:func:`nakmodel.impedance.impedance`, the exact small-signal linearisation of the FE model)
 matches the measured spectrum at the measured frequencies, by complex non-linear least
-squares (:func:`nakmodel.fitting.fit`: modulus weighting, Boukamp, J. Electrochem. Soc. 142
+squares (:func:`nakmodel.cnls_fit.fit`: modulus weighting, Boukamp, J. Electrochem. Soc. 142
 (1995) 1885; linearised covariance s² (JᵀJ)⁻¹).
 
 What is compared is the **area-specific** impedance Z·A [Ω m²]: the measured Z times the
@@ -87,7 +88,7 @@ class ModelFitResult:
     ``model`` spectra on the same frequencies and in the same representation (so
     ``measured.Z - model.Z == residuals``); ``relative_residuals`` = residuals/|Z_measured|;
     ``identifiable`` per key and ``notes`` (warnings, assumed area); ``fit`` the generic
-    :class:`~nakmodel.fitting.FitResult` in θ.
+    :class:`~nakmodel.cnls_fit.FitResult` in θ.
     """
 
     keys: list[str]
@@ -325,7 +326,7 @@ def fit_model(measured, cell, parameters=None, fit: Sequence[str] = DEFAULT_FIT,
     log: fit positive parameters in ln p (recommended).
     state: the state to linearise at (None: pristine equilibrium); see the module docstring.
     area: electrode area of the measurement (SI m² or "1.13 cm^2"; default measured.area).
-    weights, mode: as in :func:`nakmodel.fitting.fit` / :func:`nakmodel.impedance`.
+    weights, mode: as in :func:`nakmodel.cnls_fit.fit` / :func:`nakmodel.impedance`.
     method: impedance solver; "direct" (default: exact to round-off, which the
         finite-difference Jacobian needs) or "krylov"/"auto" (faster, ~1e-9 relative).
     max_relative_error: SE/value (θ = ln p: SE_θ) above which a key is reported as not
@@ -336,7 +337,7 @@ def fit_model(measured, cell, parameters=None, fit: Sequence[str] = DEFAULT_FIT,
         its label).
     """
     from . import impedance as model_impedance
-    from .fitting import fit as nlls
+    from .cnls_fit import fit as nlls
     from .parameters import load_parameters
     from .spectrum import Spectrum
 
@@ -515,7 +516,7 @@ def write_fit_outputs(result: ModelFitResult, outdir, stem: str = "fit") -> list
     import csv
     import io
 
-    from .io_utils import atomic_write_text
+    from .atomic_write import atomic_write_text
 
     outdir = Path(outdir)
     outdir.mkdir(parents=True, exist_ok=True)
