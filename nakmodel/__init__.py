@@ -12,7 +12,13 @@ import importlib
 __version__ = "0.1.0"
 
 from .composition import Composition, parse_composition  # noqa: E402
-from .errors import ConvergenceError, NakmodelError, ParameterError, Problem  # noqa: E402
+from .errors import (  # noqa: E402
+    ConvergenceError,
+    InputProblem,
+    NakmodelError,
+    ParameterError,
+    Problem,  # noqa: F401  (the old name of InputProblem, not in __all__)
+)
 from .parameters import Parameters, load_parameters  # noqa: E402
 
 # name -> module providing it; resolved on first access (PEP 562)
@@ -147,8 +153,8 @@ __all__ = [
     "ConvergenceError",
     "NakmodelError",
     "ParameterError",
+    "InputProblem",
     "Parameters",
-    "Problem",
     "__version__",
     "load_parameters",
     "parse_composition",

@@ -16,8 +16,9 @@ class NakmodelError(Exception):
 
 
 @dataclass(frozen=True)
-class Problem:
-    """One problem found while validating input.
+class InputProblem:
+    """One problem found while validating input (not the FE problem:
+    :class:`nakmodel.model.problem.CoupledProblem`).
 
     ``key`` is the dotted key path (``"nasicon.conductivity"``), ``message``
     says what is wrong, ``value`` is what was given, ``expected`` the unit and
@@ -39,26 +40,30 @@ class Problem:
         return text
 
 
+#: the old name of :class:`InputProblem` (the package's validators still use it)
+Problem = InputProblem
+
+
 class ParameterError(NakmodelError, ValueError):
-    """Invalid user input: one or more :class:`Problem` objects.
+    """Invalid user input: one or more :class:`InputProblem` objects.
 
     ``str(err)`` lists every problem, one per line.
 
     Parameters
     ----------
     problems:
-        A list of :class:`Problem`, one :class:`Problem`, or a message string.
+        A list of :class:`InputProblem`, one :class:`InputProblem`, or a message string.
     key:
         Parameter name the message string refers to (only used when ``problems`` is a
         string).
     """
 
-    def __init__(self, problems: list[Problem] | Problem | str, key: str = "input"):
+    def __init__(self, problems: list[InputProblem] | InputProblem | str, key: str = "input"):
         if isinstance(problems, str):
             problems = [Problem(key, problems)]
         elif isinstance(problems, Problem):
             problems = [problems]
-        self.problems: list[Problem] = list(problems)
+        self.problems: list[InputProblem] = list(problems)
         super().__init__("\n".join(str(p) for p in self.problems))
 
 
