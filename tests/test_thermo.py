@@ -333,3 +333,21 @@ def test_inventory_accepts_every_composition_spelling():
     expected = thermo.inventory(p.alloy.composition.x_na, 298.15, thickness=1e-4, params=p)
     for alloy in (p, p.alloy, p.alloy.composition, "NaK65"):
         assert thermo.inventory(alloy, 298.15, thickness=1e-4) == pytest.approx(expected)
+
+
+def test_default_alloy_is_the_parameter_file(monkeypatch):
+    """DefaultAlloy has no numbers of its own: every field is the parameter file's value, and
+    a changed file (here its converted alloy section) changes it."""
+    from nakmodel.parameters import load_parameters
+    from nakmodel.thermo import alloy as alloy_module
+
+    file_alloy = load_parameters().alloy
+    default = thermo.DefaultAlloy()
+    for f in dataclasses.fields(thermo.DefaultAlloy):
+        assert f.default is dataclasses.MISSING
+        assert getattr(default, f.name) == getattr(file_alloy, f.name), f.name
+    changed = dataclasses.replace(file_alloy, redlich_kister_L0=1234.0, k_melting_point=300.0)
+    monkeypatch.setattr(alloy_module, "default_alloy", lambda: changed)
+    moved = thermo.DefaultAlloy()
+    assert (moved.redlich_kister_L0, moved.k_melting_point) == (1234.0, 300.0)
+    assert moved.redlich_kister_L1 == file_alloy.redlich_kister_L1

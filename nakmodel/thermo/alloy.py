@@ -2,49 +2,51 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 import numpy as np
 
 from ..errors import ParameterError, Problem
+from ..parameter_defaults import default_alloy
 
 # --- physical constants (CODATA 2018) and molar masses -----------------------------------
 MOLAR_MASS_NA = 22.98977e-3  # kg/mol
 MOLAR_MASS_K = 39.0983e-3  # kg/mol
 X_NA_NA2K = 2.0 / 3.0  # mole fraction of Na in the compound Na2K
 
-_KCAL = 4184.0  # J/kcal
+
+def _from_file(name: str):
+    """A field whose default is ``alloy.<name>`` of ``data/default_parameters.toml`` (SI,
+    converted as :func:`~nakmodel.parameters.load_parameters` does)."""
+    return field(default_factory=lambda: float(getattr(default_alloy(), name)))
 
 
 @dataclass(frozen=True)
 class DefaultAlloy:
-    """Fallback alloy parameters (the defaults of ``default_parameters.toml``, with sources).
+    """Fallback alloy parameters: every default is the value of ``default_parameters.toml``
+    (read through :func:`nakmodel.parameter_defaults.default_alloy`; the sources are there).
 
     Field names are those of ``Parameters.alloy``; values are SI.
     """
 
-    # [I] 3-term fit (fit_liquid_parameters) to the 25 degC window, eutectic T and x, with
-    # the solid solubilities below; the 2-term starter L0 = 3648, L1 = 243 J/mol (insoluble
-    # solids) gives a eutectic at -6 degC and a 25 degC K-rich liquidus at x_Na = 0.117
-    redlich_kister_L0: float = 2700.0  # J/mol
-    redlich_kister_L1: float = 371.0  # J/mol
-    redlich_kister_L2: float = 375.0  # J/mol
-    na_tracer_diffusivity_prefactor: float = 0.86e-3 * 1e-4  # m^2/s [F]
-    na_tracer_activation_energy: float = 2.22 * _KCAL  # J/mol [F]
-    k_tracer_diffusivity_prefactor: float = 0.76e-3 * 1e-4  # m^2/s [F]
-    k_tracer_activation_energy: float = 2.02 * _KCAL  # J/mol [F]
-    interdiffusivity_factor: float = 1.0  # [-] assumption multiplier
-    na_molar_volume: float = 23.75e-6  # m^3/mol [I]
-    k_molar_volume: float = 45.36e-6  # m^3/mol [I]
-    na_melting_point: float = 370.85  # K (97.7 degC) [F]
-    na_enthalpy_of_fusion: float = 2600.0  # J/mol [F]
-    k_melting_point: float = 336.65  # K (63.5 degC) [F]
-    k_enthalpy_of_fusion: float = 2330.0  # J/mol [F]
-    na2k_peritectic_temperature: float = 280.15  # K (7 degC) [M]
-    # limiting solidus slopes dx_solute(solid)/d(T_m - T): Bale 1982 from Ott 1969 [F]
-    k_solidus_limiting_slope: float = 0.10e-2  # 1/K (0.10 at% Na per K, Na in solid K)
-    na_solidus_limiting_slope: float = 0.033e-2  # 1/K (0.033 at% K per K, K in solid Na)
+    redlich_kister_L0: float = _from_file("redlich_kister_L0")  # J/mol
+    redlich_kister_L1: float = _from_file("redlich_kister_L1")  # J/mol
+    redlich_kister_L2: float = _from_file("redlich_kister_L2")  # J/mol
+    na_tracer_diffusivity_prefactor: float = _from_file("na_tracer_diffusivity_prefactor")
+    na_tracer_activation_energy: float = _from_file("na_tracer_activation_energy")  # J/mol
+    k_tracer_diffusivity_prefactor: float = _from_file("k_tracer_diffusivity_prefactor")
+    k_tracer_activation_energy: float = _from_file("k_tracer_activation_energy")  # J/mol
+    interdiffusivity_factor: float = _from_file("interdiffusivity_factor")  # [-]
+    na_molar_volume: float = _from_file("na_molar_volume")  # m^3/mol
+    k_molar_volume: float = _from_file("k_molar_volume")  # m^3/mol
+    na_melting_point: float = _from_file("na_melting_point")  # K
+    na_enthalpy_of_fusion: float = _from_file("na_enthalpy_of_fusion")  # J/mol
+    k_melting_point: float = _from_file("k_melting_point")  # K
+    k_enthalpy_of_fusion: float = _from_file("k_enthalpy_of_fusion")  # J/mol
+    na2k_peritectic_temperature: float = _from_file("na2k_peritectic_temperature")  # K
+    k_solidus_limiting_slope: float = _from_file("k_solidus_limiting_slope")  # 1/K
+    na_solidus_limiting_slope: float = _from_file("na_solidus_limiting_slope")  # 1/K
 
 
 # --- literature reference points (for validation and plots) ------------------------------
