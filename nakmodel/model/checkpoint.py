@@ -2,7 +2,8 @@
 
 :func:`save_checkpoint` / :func:`load_checkpoint` store and restore the field state of a
 :class:`CoupledProblem` (content and potential at every DOF with its coordinates, V, time,
-and with grain boundaries the history field E_gb of :mod:`.grain_boundary_stepping`).
+and with grain boundaries the history field E_gb of :mod:`.grain_boundary_stepping`, with a
+sub-grid constriction the contact voltages of :mod:`.contact_stepping`).
 A *run* checkpoint (:func:`write_run_checkpoint`, read by :func:`read_run_checkpoint`) adds
 what a run needs to continue exactly where it stopped: the protocol position (expanded step,
 breakpoint segment), that step's start time and start capacity, the cumulative capacities,
@@ -111,7 +112,7 @@ def save_checkpoint(problem, path, time: float, extra: dict | None = None) -> Pa
     coords = problem.space.tabulate_dof_coordinates()[:n]
     values = problem.u.x.array[: 2 * n].reshape(n, 2)
     parts = problem.mesh.comm.gather((coords, values), root=0)
-    history = _history_parts(problem)
+    history = {**_history_parts(problem), **_contact_parts(problem)}
     path = Path(path)
     if problem.mesh.comm.rank == 0:
         from ..io_utils import atomic_write_bytes
@@ -178,6 +179,46 @@ def _restore_history(problem, data, path):
     ceramic.history.x.scatter_forward()
 
 
+def _contact_parts(problem) -> dict:
+    """The contact-node history (contact voltage V − φ_c of the last accepted state,
+    :mod:`.contact_stepping`; node coordinates and values gathered on rank 0); {} without
+    a sub-grid constriction."""
+    contact = getattr(problem, "contact_nodes", None)
+    if contact is None or not contact.active:
+        return {}
+    n = contact.space.dofmap.index_map.size_local
+    parts = problem.mesh.comm.gather((contact.space.tabulate_dof_coordinates()[:n],
+                                      contact.history.x.array[:n]), root=0)
+    if problem.mesh.comm.rank != 0:
+        return {}
+    return {"contact_history_coordinates": np.concatenate([c for c, _ in parts]),
+            "contact_history": np.concatenate([v for _, v in parts])}
+
+
+def _restore_contact(problem, data, path):
+    """Set the contact-node history from the checkpoint (nodes matched by coordinates);
+    refuses a checkpoint without it when the interface has a sub-grid constriction."""
+    contact = getattr(problem, "contact_nodes", None)
+    if contact is None or not contact.active:
+        return
+    if "contact_history" not in data.files:
+        raise ParameterError(Problem(
+            "restart", "checkpoint has no contact history (written without contact-node "
+            "stepping) but the interface has a sub-grid constriction", str(path),
+            "a checkpoint written with interface.patch_size > 0 by this version"))
+    from scipy.spatial import cKDTree
+
+    coords = contact.space.tabulate_dof_coordinates()
+    stored = data["contact_history_coordinates"]
+    dist, idx = cKDTree(stored).query(coords)
+    size = float(np.ptp(stored, axis=0).max()) or 1.0
+    if problem.mesh.comm.allreduce(int(np.sum(dist > 1e-9 * size))):
+        raise ParameterError(Problem("checkpoint", "contact history does not match this mesh",
+                                     str(path), "a checkpoint of the same mesh"))
+    contact.history.x.array[:] = data["contact_history"][idx]
+    contact.history.x.scatter_forward()
+
+
 def _dof_map(problem, data, path):
     """Index into the checkpoint's DOF list of every local DOF (matched by coordinates)."""
     from scipy.spatial import cKDTree
@@ -213,7 +254,7 @@ def load_checkpoint(problem, path) -> float:
     problem.u.x.array[:] = data["values"][idx].ravel()
     problem.voltage.value = float(data["voltage"])
     problem.accept()
-    _restore_history(problem, data, path)
+    _restore_history(problem, data, path), _restore_contact(problem, data, path)
     return float(data["time"])
 
 
@@ -283,7 +324,7 @@ def read_run_checkpoint(path, problem, fingerprint: Fingerprint):
     problem.u.x.array[:] = data["values"][idx].ravel()
     problem.voltage.value = float(data["voltage"])
     problem.accept()
-    _restore_history(problem, data, path)
+    _restore_history(problem, data, path), _restore_contact(problem, data, path)
     previous = None
     if state.previous_dt is not None:
         prev = data["previous_values"][idx].ravel()
