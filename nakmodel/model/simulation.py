@@ -269,10 +269,10 @@ class Simulation:
             alloy_thickness=pb.functional("alloy_volume_actual") / area if vol0 > 0 else 0.0)
 
     def _profile(self, result, t):
-        pb = self.problem
-        coords, x = pb.interface_profile()
-        coord = coords[:, 0] if pb.mesh.geometry.dim > 1 else coords[:, 0] * 0
-        result.profiles.append(InterfaceProfile(t, coord.copy(), x))
+        from .profiles import interface_profile
+
+        coord, x = interface_profile(self.problem)  # no field gather (binned along x in 3D)
+        result.profiles.append(InterfaceProfile(t, coord, x))
 
     # ------------------------------------------------------------------ events
     def _events(self, step, current_of, step_capacity_of):

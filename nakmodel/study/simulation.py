@@ -446,7 +446,13 @@ def write_run_outputs(result, folder: Path, title: str) -> list[Path]:
 
 
 def warm_up() -> None:
-    """Import the FE model stack (dolfinx, the model) in a sweep worker before its first point."""
+    """Import what a point needs (dolfinx, the model, matplotlib for its plots) in a sweep
+    worker before its first point: otherwise the first point of every worker pays ~1.5 s."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot  # noqa: F401
+
     from ..model.simulation import Simulation  # noqa: F401
     from ..model.stepping import StepControl  # noqa: F401
 
