@@ -61,7 +61,7 @@ class ContactStepping:
         self.voltage_n = fem.Constant(msh, 0.0)
         self.cdl = fem.Constant(msh, float(problem.working.double_layer_capacitance))
         self._forms = None
-        self.strip = problem.working.patch_shape == "strip"
+        self.strip, self._step = problem.working.patch_shape == "strip", None
         self.extra = fem.Function(self.space, name="blocked_capacitance_excess")
 
     @property
@@ -99,12 +99,47 @@ class ContactStepping:
         self._set(dt)
         try:
             report = solver(control, dt)
+            ok = report.converged
+            self._pending = (dt, self._state()) if ok else None
+            self._step = (self._state(), *self._step_currents()) if ok else None
         finally:
             self._set(None)
-        self._pending = None
-        if report.converged:
-            self._pending = (dt, self._state())
         return report
+
+    def _step_currents(self):
+        """(this rank's ∫ i_F dA, global ∫ (i_φ − i_F) dA) [A] of the step just solved."""
+        import dolfinx_solver  # noqa: F401
+
+        import ufl
+        from dolfinx import fem
+
+        pb = self.problem
+        if getattr(self, "_current_forms", None) is None:
+            i_phi, parts = pb.interface_current(pb.u[0]("+"), pb.u[1]("+"), pb.voltage)
+            w = pb.weight
+            wp = w("+") if isinstance(w, ufl.core.expr.Expr) else w
+            self._current_forms = [fem.form(x * wp * pb.dS_contact_nodal)
+                                   for x in (parts["faradaic"], i_phi)]
+        i_f, i_phi = (fem.assemble_scalar(f) for f in self._current_forms)
+        return float(i_f), float(pb.mesh.comm.allreduce(float(i_phi - i_f)))
+
+    def _stepped(self) -> bool:
+        return getattr(self, "_step", None) is not None and self._same(self._step[0],
+                                                                       self._state())
+
+    def step_functional(self, name: str):
+        """This rank's part of ``"current_we"`` (faradaic WE current [A]) of the step that
+        produced the current state (the Na the alloy lost over it); None otherwise."""
+        if name != "current_we" or not self.active or not self._stepped():
+            return None
+        return self._step[1]
+
+    def step_correction(self) -> float:
+        """∫ (i_φ − i_F) dA [A] of the step that produced the current state (the charging of
+        C_a through r minus its mass-matrix part): added to the total current; else 0."""
+        if not self.active or not self._stepped():
+            return 0.0
+        return self._step[2]
 
     def _set(self, dt):
         self.inv_dt.value = 0.0 if dt is None else 1.0 / dt

@@ -674,6 +674,7 @@ class CoupledProblem:
         i_f = self.functional("current_we")
         if not dt:
             return i_f
+        i_f += self.contact_nodes.step_correction()
         q_prev = self._m_G_n if previous_charge is None else previous_charge
         return i_f + (self.functional_form("m_G") - q_prev) / dt
 
@@ -682,7 +683,8 @@ class CoupledProblem:
         return float(self.mesh.comm.allreduce(val))
 
     def functional(self, name: str) -> float:
-        val = fem.assemble_scalar(self._functionals[name])
+        stepped = self.contact_nodes.step_functional(name)  # (stepped contact nodes)
+        val = fem.assemble_scalar(self._functionals[name]) if stepped is None else stepped
         return float(self.mesh.comm.allreduce(val))
 
     def state_vector(self) -> np.ndarray:
@@ -1105,15 +1107,13 @@ class CoupledProblem:
     def accept(self):
         """Make the current state the old state of the next step."""
         self.ceramic.accept(), self.contact_nodes.accept()  # (histories, before u_n moves)
-        self.u_n.x.array[:] = self.u.x.array
-        self.voltage_n = float(self.voltage.value)
+        self.u_n.x.array[:], self.voltage_n = self.u.x.array, float(self.voltage.value)
         self._m_G_n = self.functional_form("m_G")
         self._m_u_n = None
 
     def restore(self):
         """Reset the current state to the last accepted one."""
-        self.u.x.array[:] = self.u_n.x.array
-        self.voltage.value = self.voltage_n
+        self.u.x.array[:], self.voltage.value = self.u_n.x.array, self.voltage_n
 
     def solve_or_raise(self, control, dt):
         rep = self.solve(control, dt)
