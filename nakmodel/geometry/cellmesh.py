@@ -327,6 +327,7 @@ def mesh_cell(cell, comm=None, *, msh_file=None) -> CellMesh:
     import dolfinx_solver  # noqa: F401
 
     import gmsh
+    from dolfinx import mesh as dmesh
     from dolfinx.io import gmsh as dgmsh
     from mpi4py import MPI
 
@@ -347,7 +348,12 @@ def mesh_cell(cell, comm=None, *, msh_file=None) -> CellMesh:
             if msh_file is not None:
                 gmsh.write(str(msh_file))
         info = comm.bcast(info, root=0)
-        data = dgmsh.model_to_mesh(gmsh.model, comm, 0, gdim=gdim)
+        # shared-facet ghosts: the interface is an interior-facet integral (dS), which dolfinx
+        # cannot evaluate on a facet between two ranks without them (model_to_mesh's
+        # default is no ghosts; dolfinx's built-in meshes ghost shared facets)
+        partitioner = (dmesh.create_cell_partitioner(dmesh.GhostMode.shared_facet, 2)
+                       if comm.size > 1 else None)
+        data = dgmsh.model_to_mesh(gmsh.model, comm, 0, gdim=gdim, partitioner=partitioner)
         gmsh.model.remove()
     finally:
         if started:
