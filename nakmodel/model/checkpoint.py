@@ -25,6 +25,7 @@ import hashlib
 import io as _io
 import json
 import math
+import time as _time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -106,6 +107,51 @@ class RunState:
     previous_dt: float | None  # step size of the stepper's extrapolation history
     newton_iterations: int
     rejections: int
+    current_density: float = math.nan  # total current density of the last row [A/m^2]
+
+
+class Checkpointer:
+    """Writes the run checkpoint ``path`` when :meth:`due` says so (``control``: a
+    :class:`CheckpointControl`; None or no ``path``: never).  :meth:`due` is collective under
+    MPI: the wall-time decision is rank 0's, broadcast, so all ranks write together."""
+
+    def __init__(self, control: CheckpointControl | None, path, comm):
+        self.control = control if path is not None else None
+        self.path = None if path is None else Path(path)
+        self.comm = comm
+        self._last = _time.monotonic()
+
+    @property
+    def active(self) -> bool:
+        return self.control is not None
+
+    @property
+    def step_ends(self) -> bool:
+        """True if a checkpoint is written at the end of every protocol step."""
+        return self.active and self.control.step_ends
+
+    def due(self, steps_taken: int) -> bool:
+        """True after ``steps_taken`` accepted steps if a checkpoint is due (by count or by
+        wall time since the last one)."""
+        control = self.control
+        if control is None:
+            return False
+        if control.steps is not None and steps_taken % control.steps == 0:
+            return True
+        if control.wall_seconds is None:
+            return False
+        late = _time.monotonic() - self._last >= control.wall_seconds
+        return bool(self.comm.bcast(late, root=0))  # the same decision on all ranks
+
+    def write(self, problem, state: RunState, fingerprint: Fingerprint, result: Result,
+              previous_state) -> Path | None:
+        """:func:`write_run_checkpoint` to :attr:`path` (nothing when inactive)."""
+        if self.control is None:
+            return None
+        path = write_run_checkpoint(self.path, problem, state, fingerprint, result,
+                                    previous_state)
+        self._last = _time.monotonic()
+        return path
 
 
 def _part_path(path: Path, rank: int, size: int) -> Path:
@@ -157,6 +203,11 @@ def _owned_fields(problem, dof_extra) -> dict:
         gdim = problem.mesh.geometry.dim
         fields["grain_boundary_midpoints"] = mid
         fields["grain_boundary_history"] = ceramic.history.x.array.reshape(-1, gdim)[cells]
+    contact = getattr(problem, "contact_nodes", None)
+    if contact is not None and contact.active:  # contact voltage V - φ_c (.contact_stepping)
+        m = contact.space.dofmap.index_map.size_local
+        fields["contact_history_coordinates"] = contact.space.tabulate_dof_coordinates()[:m]
+        fields["contact_history"] = contact.history.x.array[:m]
     return fields
 
 
@@ -281,6 +332,26 @@ def _restore_history(problem, data, path):
     ceramic.history.x.scatter_forward()
 
 
+def _restore_contact(problem, data, path):
+    """Set the contact-node history from the checkpoint (nodes matched by coordinates);
+    refuses a checkpoint without it when the interface has a sub-grid constriction."""
+    contact = getattr(problem, "contact_nodes", None)
+    if contact is None or not contact.active:
+        return
+    has = ("contact_history" in data.files
+           or "parts" in data.files and "contact_history" in _open(
+               _part_path(Path(path), 0, int(data["parts"]))).files)
+    if not has:
+        raise ParameterError(Problem(
+            "restart", "checkpoint has no contact history (written without contact-node "
+            "stepping) but the interface has a sub-grid constriction", str(path),
+            "a checkpoint written with interface.patch_size > 0 by this version"))
+    stored = _matched(problem, data, path, contact.space.tabulate_dof_coordinates(),
+                      "contact_history_coordinates", ["contact_history"])["contact_history"]
+    contact.history.x.array[:] = stored
+    contact.history.x.scatter_forward()
+
+
 def _dof_fields(problem, data, path, names) -> dict:
     """The checkpoint's arrays ``names`` at every local DOF (owned + ghost), by coordinates."""
     if not np.isclose(float(data["potassium"]), problem.potassium, rtol=1e-12):
@@ -309,12 +380,14 @@ def load_checkpoint(problem, path) -> float:
     problem.voltage.value = float(data["voltage"])
     problem.accept()
     _restore_history(problem, data, path)
+    _restore_contact(problem, data, path)
     return float(data["time"])
 
 
 # ---------------------------------------------------------------------- run checkpoints
 def _rows_array(result: Result) -> np.ndarray:
-    return np.array([result.rows[k] for k in COLUMNS], dtype=float).reshape(len(COLUMNS), -1)
+    units = result.units
+    return np.array([result.rows[k] for k in units], dtype=float).reshape(len(units), -1)
 
 
 def write_run_checkpoint(path, problem, state: RunState, fingerprint: Fingerprint,
@@ -339,11 +412,11 @@ def write_run_checkpoint(path, problem, state: RunState, fingerprint: Fingerprin
             run_state=np.array(json.dumps(state.__dict__)),
             fingerprint=np.array(json.dumps(fingerprint.__dict__)),
             rows=_rows_array(result),
-            columns=np.array(list(COLUMNS)),
+            columns=np.array(list(result.units)),
             result_meta=np.array(json.dumps({
                 "step_terminations": list(result.step_terminations),
                 "liquid_window": list(result.liquid_window),
-                "nominal_area": result.nominal_area})),
+                "nominal_area": result.nominal_area, "units": dict(result.units)})),
             profile_times=np.array([p.time for p in profiles], dtype=float),
             profile_sizes=np.array([len(p.x_na) for p in profiles], dtype=int),
             profile_coordinates=np.concatenate([p.coordinate for p in profiles]
@@ -379,15 +452,17 @@ def read_run_checkpoint(path, problem, fingerprint: Fingerprint):
     problem.voltage.value = float(data["voltage"])
     problem.accept()
     _restore_history(problem, data, path)
+    _restore_contact(problem, data, path)
     previous = None
     if state.previous_dt is not None:
         prev = fields["previous_values"].ravel()
         previous = (np.concatenate([prev[problem.active_owned],
                                     [float(data["previous_voltage"])]]), state.previous_dt)
     meta = json.loads(str(data["result_meta"]))
-    result = Result(liquid_window=tuple(meta["liquid_window"]),
-                    nominal_area=meta["nominal_area"])
     columns = [str(c) for c in data["columns"]]
+    units = meta.get("units") or {k: COLUMNS.get(k, "-") for k in columns}
+    result = Result(liquid_window=tuple(meta["liquid_window"]),
+                    nominal_area=meta["nominal_area"], units=units)
     for k, row in zip(columns, data["rows"], strict=True):
         result.rows[k] = [float(v) for v in row]
     result.step_terminations = list(meta["step_terminations"])
