@@ -7,7 +7,8 @@ unknown: imports, mesh, function spaces (up to the first ``fem.form``), forms (c
 tabulation, the initial state), then inside ``_petsc_init`` the structural pattern
 (``sparsity.structural_matrix``), M assembled and compacted, J assembled and compacted
 (the pattern freed), vectors and KSP object, then the first residual + Jacobian assembly,
-the KSP/PC set-up (fieldsplit + GAMG hierarchy) and the Newton step (Krylov bases); and the
+the KSP/PC set-up, the fieldsplit sub-matrices + GAMG hierarchies (``setUpOnBlocks``, done
+here before the first solve) and the Newton step (Krylov bases, PC rebuilds); and the
 stored vs nonzero entries of the two matrices.  PETSc options can be passed through
 ``PETSC_OPTIONS`` or ``--options`` (e.g. ``"-nakmodel_model_ksp_gmres_restart 30"``).
 
@@ -87,6 +88,36 @@ def instrument(stages, pb_module):
     solvers.compact_matrix = timed_compact
 
 
+def _trace_newton(pb, trace):
+    """Record (RSS, peak) after every Jacobian assembly and linear solve of the Newton step
+    (wraps ``dolfinx.fem.petsc.assemble_matrix`` and the problem's KSP)."""
+    import dolfinx.fem.petsc as fpetsc
+
+    assemble = fpetsc.assemble_matrix
+
+    def traced_assemble(*a, **k):
+        out = assemble(*a, **k)
+        trace.append(("matrix assembly", rss_mib(), peak_mib()))
+        return out
+
+    class TracedKSP:
+        def __init__(self, ksp):
+            self._ksp = ksp
+
+        def __getattr__(self, name):
+            return getattr(self._ksp, name)
+
+        def solve(self, b, x):
+            self._ksp.solve(b, x)
+            trace.append((f"solve ({self._ksp.getIterationNumber()} its)", rss_mib(),
+                          peak_mib()))
+
+    fpetsc.assemble_matrix = traced_assemble
+    if not hasattr(pb, "_ksp"):
+        pb._petsc_init()
+    pb._ksp = TracedKSP(pb._ksp)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=35, help="box cells per direction")
@@ -100,12 +131,21 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[25, 35, 45])
     parser.add_argument("--variants", nargs="+", choices=VARIANTS, default=list(VARIANTS),
                         help="variants of --compare")
+    parser.add_argument("--ceramics", nargs="+", choices=("brick", "homogeneous"),
+                        default=["brick"],
+                        help="brick: the default parameters (grain-boundary stepping, its "
+                             "history field and u_n in the residual); homogeneous: "
+                             "nasicon.bulk_conductivity = 0 (no grain boundaries); --compare "
+                             "runs each")
+    parser.add_argument("--trace", action="store_true",
+                        help="also print RSS and peak after every assembly / solve of the "
+                             "Newton step")
     parser.add_argument("--options", nargs="+", default=[""],
                         help="PETSc option sets (one string each) run side by side by "
                              "--compare; without --compare: the one set to use")
     args = parser.parse_args()
     if args.compare:
-        return compare(args.sizes, args.variants, args.options)
+        return compare(args.sizes, args.variants, args.options, args.ceramics)
     if args.options != [""]:
         import os
 
@@ -135,7 +175,8 @@ def main() -> None:
     instrument(stages, problem_module)
     pb = CoupledProblem(
         cm, temperature=p.temperature, alloy=AlloyProperties.from_parameters(p),
-        nasicon=NasiconProperties.from_parameters(p),
+        nasicon=NasiconProperties.from_parameters(
+            p, **({"bulk_conductivity": 0.0} if args.ceramics[0] == "homogeneous" else {})),
         working=ElectrodeInterface.from_parameters(p, "interface"),
         counter=ElectrodeInterface.from_parameters(p, "counter_electrode"),
         x_initial=p.alloy.composition.x_na, parameters=p, backend="petsc",
@@ -149,50 +190,61 @@ def main() -> None:
     def timed_setup():
         stages("first residual + Jacobian assembly")
         setup()
-        stages("KSP/PC set-up (fieldsplit + GAMG)")
+        stages("KSP/PC set-up (fieldsplit index sets)")
+        pb._ksp.setUpOnBlocks()  # what the first KSPSolve would do: sub-matrices, GAMG
+        stages("fieldsplit blocks + GAMG hierarchy")
 
     pb._setup_ksp = timed_setup
+    trace = []
+    if args.trace:
+        _trace_newton(pb, trace)
     report = pb.solve(CurrentControl(10.0), dt=10.0)
     stages("Newton step (solves, Krylov bases)")
     unknowns = int(pb.state_vector().size)
     peak = peak_mib()
     print(f"{unknowns} unknowns, {pb._A.getSize()[0]} matrix rows, {report.iterations} Newton "
           f"iterations, {report.krylov_iterations} Krylov, KSP {pb._ksp.getType()}, options "
-          f"{args.options[0]!r}")
+          f"{args.options[0]!r}, ceramic {args.ceramics[0]}")
     print(f"{'stage':42s} {'RSS':>9s} {'change':>9s} {'kB/unk':>6s} {'peak+':>9s} {'kB/unk':>6s}")
     rows = stages.rows
     for (name, r, pk), (_, before, pk_before) in zip(rows[1:], rows[:-1], strict=True):
         print(f"{name:42s} {r:7.1f} M {r - before:+7.1f} M {(r - before) * 1024 / unknowns:6.2f} "
               f"{pk - pk_before:+7.1f} M {(pk - pk_before) * 1024 / unknowns:6.2f}")
     print(f"{'peak':42s} {peak:7.1f} M  ({peak * 1024 / unknowns:.2f} kB/unknown)")
+    for name, r, pk in trace:
+        print(f"  Newton step: after {name:28s} RSS {r:7.1f} M  peak {pk:7.1f} M")
     stored = {}
     for name, mat in (("Jacobian", pb._A), ("mass matrix", pb._Mp)):
         a = mat.getValuesCSR()[2]
         stored[name] = int(a.size)
         print(f"{name}: {a.size} stored entries, {np.count_nonzero(a)} nonzero")
     print("JSON " + json.dumps({
-        "n": n, "variant": args.variant, "options": args.options[0], "unknowns": unknowns,
+        "n": n, "variant": args.variant, "options": args.options[0],
+        "ceramic": args.ceramics[0], "unknowns": unknowns,
         "peak": peak, "stages": {name: [r, pk] for name, r, pk in stages.rows},
         "cpu": resource.getrusage(resource.RUSAGE_SELF).ru_utime,
         "krylov": report.krylov_iterations,
         "newton": report.iterations, "voltage": float(pb.voltage.value), "stored": stored}))
 
 
-def compare(sizes, variants=VARIANTS, option_sets=("",)) -> None:
+def compare(sizes, variants=VARIANTS, option_sets=("",), ceramics=("brick",)) -> None:
     """Every variant and option set at every size in a fresh process; their stage tables,
     then a side-by-side summary."""
     rows = []
     for n in sizes:
         for variant in variants:
             for options in option_sets:
-                out = subprocess.run([sys.executable, __file__, "--n", str(n), "--variant",
-                                      variant, f"--options={options}"],
-                                     capture_output=True, text=True, check=True).stdout
-                table, record = out.split("JSON ", 1)
-                print(table, flush=True)
-                rows.append(json.loads(record))
+                for ceramic in ceramics:
+                    out = subprocess.run([sys.executable, __file__, "--n", str(n),
+                                          "--variant", variant, f"--options={options}",
+                                          "--ceramics", ceramic],
+                                         capture_output=True, text=True, check=True).stdout
+                    table, record = out.split("JSON ", 1)
+                    print(table, flush=True)
+                    rows.append(json.loads(record))
     for r in rows:
-        print(f"n={r['n']:3d} {r['variant']:6s} {r['options'] or '(preset)':40s} "
+        print(f"n={r['n']:3d} {r['variant']:6s} {r['ceramic']:11s} "
+              f"{r['options'] or '(preset)':38s} "
               f"{r['unknowns']:9d} unknowns  peak {r['peak']:7.1f} MiB "
               f"{r['peak'] * 1024 / r['unknowns']:5.2f} kB/unknown  Newton {r['newton']}  "
               f"Krylov {r['krylov']}  CPU {r['cpu']:.1f} s  V = {r['voltage']:.12f}")
