@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from bp4 import read_bp4
 
 from nakmodel.geometry import Cell, ContactSpots
 from nakmodel.model.simulation import Simulation, load_checkpoint, save_checkpoint
@@ -102,33 +103,6 @@ def test_checkpoint_restart_continues_the_same_run(tmp_path):
     assert res2.inventory[-1] == pytest.approx(whole.inventory[-1], rel=1e-9)
 
 
-def _read_bp4(path):
-    """Steps of a serial BP4 ``.bp`` directory as a list of ``{variable: float64 array}``.
-
-    The Python adios2 bindings are not installed (only the C++ libraries in the dolfinx
-    wheel), so this reads the BP4 data file directly: every variable block of a step starts
-    with ``[VMD``, the uint64 length of the block, the uint32 variable id, the uint16 name
-    length and the name, and its payload runs from the ``VMD]`` tag to the block end."""
-    data = (path / "data.0").read_bytes()
-    steps, pos = [], data.find(b"[PGI")
-    while pos >= 0:
-        end = data.find(b"[PGI", pos + 4)
-        block_end = len(data) if end < 0 else end
-        step, p = {}, data.find(b"[VMD", pos, block_end)
-        while p >= 0:
-            length = int.from_bytes(data[p + 4:p + 12], "little")
-            name_len = int.from_bytes(data[p + 16:p + 18], "little")
-            name = data[p + 18:p + 18 + name_len].decode()
-            payload = data.find(b"VMD]", p) + 4
-            raw = data[payload:p + 4 + length]
-            if name in ("step", "x_Na", "phi", "geometry"):
-                step[name] = np.frombuffer(raw, dtype=np.float64)
-            p = data.find(b"[VMD", p + 4 + length, block_end)
-        steps.append(step)
-        pos = end
-    return steps
-
-
 def test_vtx_field_output(tmp_path):
     p = load_parameters()
     times = [0.0, 120.0, 300.0]
@@ -137,7 +111,7 @@ def test_vtx_field_output(tmp_path):
                      field_output_times=times)
     res = sim.run()
     assert res.time[-1] == pytest.approx(300.0)
-    steps = _read_bp4(tmp_path / "fields.bp")
+    steps = read_bp4(tmp_path / "fields.bp")
     assert [float(s["step"][0]) for s in steps] == pytest.approx(times, rel=1e-12)
     pb = sim.problem
     n = pb.n_owned_blocks

@@ -54,6 +54,9 @@ NEWTON_STEPS = 5
 #: added to the active fraction in r_c (r_c ~ θ^-1/2 diverges; θ k -> 0 there anyway): a smooth
 #: floor (a clip would put a kink into the Newton iterations of an exhausted interface)
 THETA_FLOOR = 1e-8
+#: contact nodes whose constriction share r g is below this keep the quasi-static form
+#: (small-signal model, :mod:`nakmodel.impedance.contact_nodes`, and the time stepper)
+MIN_SHARE = 1e-6
 
 
 def _psi(eps, lib):
@@ -176,7 +179,7 @@ def _kinetics_slope(kinetics, temperature):
 
 
 def series_current(kinetics, eta, i0, temperature, theta, resistance,
-                   steps: int = NEWTON_STEPS, law=None):
+                   steps: int = NEWTON_STEPS, law=None, overpotential: bool = False):
     """Faradaic current density per nominal area of (1): i = θ k(η − r i, i0) [A/m²], or with
     ``law`` (a callable e -> current per nominal area, e.g. the direction-dependent law of a
     partly K-covered interface) i = law(η − r i); θ and i0 then only set the start.
@@ -187,7 +190,7 @@ def series_current(kinetics, eta, i0, temperature, theta, resistance,
     monotonically; for large overpotentials it also starts from the Tafel bound
     |e| <= ln(1 + |η|/(rθ i0))/(α F/RT) (the smaller of the two).  r = 0 gives
     θ k(η) exactly.  UFL: the steps are written into the expression (the Jacobian is its
-    exact derivative); numpy: iterated to round-off."""
+    exact derivative); numpy: iterated to round-off.  ``overpotential``: return (i, e)."""
     lib = _lib(eta, i0, theta, resistance)
     slope = _kinetics_slope(kinetics, temperature)
     rt = resistance * theta
@@ -227,7 +230,7 @@ def series_current(kinetics, eta, i0, temperature, theta, resistance,
             h = 1e-7 * np.maximum(np.abs(e), 1e-6)
             dk = (law(e + h) - law(e - h)) / (2 * h)
         e = e - (e + resistance * k - eta) / (1.0 + resistance * dk)
-    return law(e)
+    return (law(e), e) if overpotential else law(e)
 
 
 def faradaic_current(problem, eta, i0, f_act, f_area=None, law=None):

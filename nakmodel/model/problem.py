@@ -93,6 +93,7 @@ from dolfinx import fem
 from ..errors import ConvergenceError, ParameterError, Problem
 from . import constriction, two_phase
 from . import thermo_ufl as tu
+from .contact_stepping import ContactStepping
 from .controls import (  # noqa: F401  (public here too)
     NEWTON_METHODS,
     CurrentControl,
@@ -428,6 +429,7 @@ class CoupledProblem:
         self.constants = {name: fem.Constant(msh, float(v)) for name, v in values.items()}
         k = self.constants
         sigma, self.ceramic = k["sigma"], CeramicStepping(self)
+        self.contact_nodes = ContactStepping(self)  # (stepped contact nodes of a constriction)
         # phase fields at T (lever rule, phase-correct potential, mixture transport)
         solubility = dict(k_solubility=self.x_solid_k > 0.0, na_solubility=self.x_solid_na < 1.0)
         self.phases = two_phase.PhaseFields(k["xsk"], k["xlk"], k["xln"], k["xsn"],
@@ -444,8 +446,7 @@ class CoupledProblem:
         # interface quantities (P1 traces: '+' == '-')
         i_we, parts = self.interface_current(c("+"), phi("+"), Vw)
         flp, f_act, ocv, eta_we = (parts[k] for k in ("liquid_fraction", "f_active", "ocv", "eta"))
-        xp = parts["x"]
-        i_ce, eta_ce = self.counter_current(phi)
+        xp, (i_ce, eta_ce) = parts["x"], self.counter_current(phi)
         wp = w("+") if isinstance(w, ufl.core.expr.Expr) else w
         self.expr.update({"ocv": ocv, "eta_we": eta_we, "i_we": i_we, "f_active": f_act,
                           "liquid_fraction_interface": flp, "x_interface": xp,
@@ -456,24 +457,22 @@ class CoupledProblem:
              * w * self.dx_alloy_flux
              + self.ceramic.conduction(sigma, phi, vp) * w * self.dx_nasicon
              - i_ce * vp * w * self.ds_ce)
-        if self._include_interface:
-            R = R + (i_we / F * vc("+") - i_we * vp("+")) * wp * self.dS_contact_nodal
-        if self._extra_residual is not None:
-            R = R + self._extra_residual(self, v)
+        if self._include_interface:  # (faradaic current to the alloy, stepped contact nodes)
+            R = R + (parts["faradaic"] / F * vc("+") - i_we * vp("+")) * wp * self.dS_contact_nodal
+        R = R if self._extra_residual is None else R + self._extra_residual(self, v)
         dRdV = ufl.diff(i_we, Vw)
-        R_V = (dRdV / F * vc("+") - dRdV * vp("+")) * wp * self.dS_contact_nodal
+        R_V = ((ufl.diff(parts["faradaic"], Vw) / F * vc("+") - dRdV * vp("+")) * wp
+               * self.dS_contact_nodal)
         G = i_we * wp * self.dS_contact_nodal
         G_u = ufl.derivative(G, self.u, v)
         G_V = ufl.diff(i_we, Vw) * wp * self.dS_contact_nodal
-        # mass: m(u) = M u (linear): alloy storage (eps c per pore volume), double layers,
-        # geometric capacitance of the ceramic (eps0 eps_r d/dt grad phi: displacement current)
+        # mass m(u) = M u: alloy storage (eps c per pore volume), double layers, eps0 eps_r
         w_mass = self._lumped_weight(w) if self.lumped else w
         m_u = (k["porosity"] * c * vc * w_mass * self.dx_alloy_mass
                - cdl_we * (Vw - phi("+")) * vp("+") * wp * self.dS_contact_nodal
                + cdl_ce * phi * vp * w * self.ds_ce
                + k["eps_geo"] * ufl.inner(ufl.grad(phi), ufl.grad(vp)) * w * self.dx_nasicon)
-        if self._extra_mass is not None:
-            m_u = m_u + self._extra_mass(self, v)
+        m_u = m_u if self._extra_mass is None else m_u + self._extra_mass(self, v)
         m_G = cdl_we * (Vw - phi("+")) * wp * self.dS_contact_nodal
         blocked = constriction.blocked_charge(self, Vw, phi, wp)  # voids: C_b (V - phi)
         if blocked is not None:
@@ -591,10 +590,10 @@ class CoupledProblem:
         # series with the law (nakmodel.model.constriction)
         f_act = k["contact"] * (f_open + (1.0 - f_open)
                                 * two_phase.oxidation_gate(eta, k["T"], k["smooth"]))
-        f_area = f_act
-        i = constriction.faradaic_current(self, eta, i0, f_act, f_area, law=law)
+        i, i_f, u_c = self.contact_nodes.current(eta, i0, f_act, law, ocv, voltage - phi)
         return i, {"x": x, "x_liquid": x_l, "liquid_fraction": f_l, "ocv": ocv, "eta": eta,
-                   "i0": i0, "f_active": f_act, "f_area": f_area}
+                   "i0": i0, "f_active": f_act, "f_area": f_act, "faradaic": i_f,
+                   "contact_voltage": u_c}
 
     def counter_current(self, phi):
         """Faradaic current density CE metal -> NASICON [A/m^2], eta_CE = 0 - phi - 0."""
@@ -637,7 +636,7 @@ class CoupledProblem:
         self.voltage_n = voltage
         self._m_G_n = self.functional_form("m_G") if hasattr(self, "forms") else 0.0
         self._m_u_n = None
-        self.ceramic.reset()
+        self.ceramic.reset(), self.contact_nodes.reset()
 
     def ocv_interface_dofs(self):
         x = self.interface_mole_fraction()
@@ -682,6 +681,7 @@ class CoupledProblem:
         i_f = self.functional("current_we")
         if not dt:
             return i_f
+        i_f += self.contact_nodes.step_correction()
         q_prev = self._m_G_n if previous_charge is None else previous_charge
         return i_f + (self.functional_form("m_G") - q_prev) / dt
 
@@ -690,7 +690,8 @@ class CoupledProblem:
         return float(self.mesh.comm.allreduce(val))
 
     def functional(self, name: str) -> float:
-        val = fem.assemble_scalar(self._functionals[name])
+        stepped = self.contact_nodes.step_functional(name)  # (stepped contact nodes)
+        val = fem.assemble_scalar(self._functionals[name]) if stepped is None else stepped
         return float(self.mesh.comm.allreduce(val))
 
     def state_vector(self) -> np.ndarray:
@@ -781,7 +782,8 @@ class CoupledProblem:
     def solve(self, control, dt: float | None) -> NewtonReport:
         """One backward-Euler step ``dt`` from ``u_n`` (None: steady): on success the state
         holds the solution, else the start value and the report says why (caller retries)."""
-        return self.ceramic.solve(self._solve, control, dt)
+        return self.ceramic.solve(lambda c, d: self.contact_nodes.solve(self._solve, c, d),
+                                  control, dt)
 
     def _solve(self, control, dt):
         if self.newton_options.method == "snes":
@@ -1104,16 +1106,14 @@ class CoupledProblem:
 
     def accept(self):
         """Make the current state the old state of the next step."""
-        self.ceramic.accept()  # (the grain-boundary history, before u_n moves)
-        self.u_n.x.array[:] = self.u.x.array
-        self.voltage_n = float(self.voltage.value)
+        self.ceramic.accept(), self.contact_nodes.accept()  # (histories, before u_n moves)
+        self.u_n.x.array[:], self.voltage_n = self.u.x.array, float(self.voltage.value)
         self._m_G_n = self.functional_form("m_G")
         self._m_u_n = None
 
     def restore(self):
         """Reset the current state to the last accepted one."""
-        self.u.x.array[:] = self.u_n.x.array
-        self.voltage.value = self.voltage_n
+        self.u.x.array[:], self.voltage.value = self.u_n.x.array, self.voltage_n
 
     def solve_or_raise(self, control, dt):
         rep = self.solve(control, dt)

@@ -14,7 +14,8 @@ With a porous host (:class:`nakmodel.geometry.PorousHost`) ``inventory`` is int 
 Every column has a display-unit twin named with the suffix of
 :mod:`nakmodel.display_units`: ``result.capacity_mAh_cm2``, ``result.current_density_mA_cm2``,
 ``result.time_h``, ``result.voltage_mV``, ``result.alloy_thickness_um``.
-:meth:`Result.load` reads a run folder back.
+:meth:`Result.load` reads a run folder back (also the columns of user exports,
+:mod:`nakmodel.model.exports`).
 """
 
 from __future__ import annotations
@@ -53,7 +54,7 @@ class Result:
     ----------
     rows:
         Column name → list of values, one per accepted time step (SI units of
-        :data:`COLUMNS`); ``result.voltage`` etc. return them as arrays.
+        :attr:`units`); ``result.voltage`` etc. return them as arrays.
     termination:
         Why the run ended: the termination of the last step (``"liquidus"``, ``"voltage"``,
         ...), ``"completed"``, or ``"stopped: ..."`` on a solver failure.
@@ -67,18 +68,26 @@ class Result:
         Nominal working-electrode area [m²] that current densities refer to.
     info:
         Solver statistics (Newton iterations, rejected steps, ...) and observers' notes.
+    units:
+        Column name → SI unit, in CSV order (default :data:`COLUMNS`; a run with
+        ``exports=[...]`` has its exports' columns, :mod:`nakmodel.model.exports`).
     """
 
-    rows: dict = field(default_factory=lambda: {k: [] for k in COLUMNS})
+    rows: dict = None
     termination: str = ""
     step_terminations: list = field(default_factory=list)
     profiles: list = field(default_factory=list)
     liquid_window: tuple = (math.nan, math.nan)
     nominal_area: float = math.nan
     info: dict = field(default_factory=dict)
+    units: dict = field(default_factory=lambda: dict(COLUMNS))
+
+    def __post_init__(self):
+        if self.rows is None:
+            self.rows = {k: [] for k in self.units}
 
     def append(self, **values):
-        for k in COLUMNS:
+        for k in self.units:
             self.rows[k].append(float(values.get(k, math.nan)))
 
     def __getattr__(self, name):
@@ -89,7 +98,8 @@ class Result:
             from ..display_units import split_suffix, to_display
 
             split = split_suffix(name)
-            if split is not None and split[0] in rows and COLUMNS[split[0]] == split[1]:
+            if split is not None and split[0] in rows and \
+                    self.__dict__["units"].get(split[0]) == split[1]:
                 return to_display(np.asarray(rows[split[0]], dtype=float), split[1])
         raise AttributeError(name)
 
@@ -125,9 +135,9 @@ class Result:
         from ..tables import write_sidecar
 
         buf = io.StringIO()
-        header = ",".join(f"{k} [{u}]" for k, u in COLUMNS.items())
-        data = np.column_stack([self.rows[k] for k in COLUMNS]) if len(self) else np.zeros((0,
-                                                                                   len(COLUMNS)))
+        header = ",".join(f"{k} [{u}]" for k, u in self.units.items())
+        data = (np.column_stack([self.rows[k] for k in self.units]) if len(self)
+                else np.zeros((0, len(self.units))))
         np.savetxt(buf, data, delimiter=",", header=header, comments="", fmt="%.12g")
         path = atomic_write_text(path, buf.getvalue())
         write_sidecar(path, self.metadata())
@@ -147,10 +157,15 @@ class Result:
 
             raise ParameterError(Problem("Result.load", "no timeseries.csv", str(source),
                                          "a run folder or the timeseries.csv of one"))
-        rows, _units = read_table(csv_path)
-        result = cls()
+        rows, units = read_table(csv_path)
+        # the file's columns with their units (headers without a unit: the default's or "-");
+        # a run of the default set (or an older file) gets missing default columns as NaN
+        units = {k: u or COLUMNS.get(k, "-") for k, u in units.items()}
+        if "voltage" in units:
+            units.update({k: u for k, u in COLUMNS.items() if k not in units})
+        result = cls(units=units if units else dict(COLUMNS))
         for row in rows:
-            result.append(**{k: row.get(k, math.nan) for k in COLUMNS})
+            result.append(**{k: row.get(k, math.nan) for k in result.units})
         meta = read_sidecar(csv_path)
         if not meta:  # an old file: "# termination: ..." first line
             first = csv_path.read_text().split("\n", 1)[0]

@@ -17,25 +17,27 @@ call ``f(problem, t, result)`` after the initial state and after every accepted 
 from __future__ import annotations
 
 import math
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from ..errors import ConvergenceError, ParameterError, Problem, StepLimitError
-from .checkpoint import (  # noqa: F401  (save/load_checkpoint: public here too)
+from .checkpoint import (  # noqa: F401  (save/load_checkpoint, RunState: public here too)
     CheckpointControl,
+    Checkpointer,
     Fingerprint,
     RunState,
     load_checkpoint,
     read_run_checkpoint,
     save_checkpoint,
-    write_run_checkpoint,
 )
+from .exports import CURRENT_WEIGHT_FLOOR, RowContext, VTXFields, default_exports  # noqa: F401
+from .exports.base import column_units, split_exports
 from .materials import AlloyProperties, ElectrodeInterface, NasiconProperties
 from .problem import CoupledProblem, CurrentControl, NewtonOptions, VoltageControl
-from .result import InterfaceProfile, Result
+from .result import Result
+from .run_state import Run, RunOutputs
 from .stepping import AdaptiveStepper, StepControl
 
 DEFAULT_CHECKPOINTS = CheckpointControl()
@@ -90,11 +92,6 @@ def _expand(step):
     return [step]
 
 
-#: faradaic current density, as a fraction of the exchange current density, below which the
-#: overpotential columns of a result are area means instead of current-weighted means
-CURRENT_WEIGHT_FLOOR = 1e-3
-
-
 class Simulation:
     """A cell + parameters + protocol; :meth:`run` returns a :class:`Result`.
 
@@ -126,6 +123,12 @@ class Simulation:
         they collect).  More can be added with :meth:`add_observer`.
     profiles_every_step: store an interface profile (:class:`InterfaceProfile`) at every
         accepted step as well (default: only at ``profile_times``).
+    exports: the outputs (:mod:`nakmodel.model.exports`): time-series column exports (the
+        result's columns after ``time`` and ``step``, in this order) and field exports
+        (e.g. ``VTXFields("out.bp", fields=["c", "phi"], every=10)``, relative paths in
+        ``output_dir``).  Default :func:`~nakmodel.model.exports.default_exports` (all
+        columns of :data:`~nakmodel.model.result.COLUMNS`); a list without column exports
+        keeps that default set, e.g. ``default_exports() + [MyColumn()]`` adds a column.
 
     Checkpoint and restart::
 
@@ -146,7 +149,8 @@ class Simulation:
                  max_steps: int = 100000, working: ElectrodeInterface | None = None,
                  counter: ElectrodeInterface | None = None, observers=(),
                  profiles_every_step: bool = False, linear_solver=None,
-                 checkpoint_every: CheckpointControl | None = DEFAULT_CHECKPOINTS):
+                 checkpoint_every: CheckpointControl | None = DEFAULT_CHECKPOINTS,
+                 exports=None):
         from ..parameters import Parameters, load_parameters
 
         if parameters is None or isinstance(parameters, dict | str | Path):
@@ -195,6 +199,9 @@ class Simulation:
                                          "None", checkpoint_every,
                                          "CheckpointControl(steps=..., wall_seconds=...)"))
         self.checkpoint_every = checkpoint_every
+        columns, fields = split_exports(default_exports() if exports is None else exports)
+        self._column_exports = columns or default_exports()
+        self._field_exports = fields
         self.problem = None
 
     def add_observer(self, observer):
@@ -232,47 +239,26 @@ class Simulation:
         return self.problem
 
     # ------------------------------------------------------------------ recording
-    def _record(self, result, t, k_step, current, capacity, faradaic_capacity):
-        pb = self.problem
-        area = pb.area_nominal
-        V = float(pb.voltage.value)
-        i_f = pb.functional("current_we")
-        active = pb.functional("active_area")
-        ocv = pb.functional("ocv_area") / active if active > 0 else math.nan
-        i_ce = pb.functional("current_ce")
-        # current-weighted means int(i eta)/int(i) while the faradaic current is a real
-        # current; below CURRENT_WEIGHT_FLOOR x i0 x area (e.g. the tail of a rest) that ratio
-        # divides two round-off-sized integrals, which differ between partitions (serial vs
-        # MPI up to 5e-4 relative): the area mean is used there instead
-        if abs(i_f) > CURRENT_WEIGHT_FLOOR * pb.working.exchange_current_density * area:
-            eta_we = pb.functional("eta_we_i") / i_f
-        else:
-            eta_we = pb.functional("eta_we_area") / active
-        if abs(i_ce) > CURRENT_WEIGHT_FLOOR * pb.counter.exchange_current_density * area:
-            eta_ce = pb.functional("eta_ce_i") / i_ce
-        else:
-            eta_ce = 0.0
-        ce_term = -eta_ce
-        vol0 = pb.functional("alloy_volume")
-        result.append(
-            time=t, step=k_step, voltage=V, current_density=current, capacity=capacity,
-            faradaic_capacity=faradaic_capacity, ocv=ocv, we_overpotential=eta_we,
-            ce_overpotential=ce_term, ohmic=V - ocv - eta_we - ce_term,
-            x_interface_min=pb.interface_x_min(), x_interface_max=pb.interface_x_max(),
-            x_interface_mean=pb.functional("x_area") / pb.functional("area_interface"),
-            liquid_fraction_interface=pb.functional("liquid_area") / pb.functional(
-                "area_interface"),
-            contact_fraction=pb.contact * pb.area_contact / area, active_fraction=active / area,
-            liquid_fraction_volume=pb.functional("liquid_volume") / pb.functional(
-                "alloy_volume_actual"),
-            inventory=pb.functional("inventory"),
-            alloy_thickness=pb.functional("alloy_volume_actual") / area if vol0 > 0 else 0.0)
+    def field_exports(self) -> list:
+        """The field exports of a run: ``exports``' ones, and for ``field_output_times``
+        ``fields.bp`` in ``output_dir`` (without ``output_dir`` the stepper still lands on
+        those times: None)."""
+        legacy = []
+        if self.field_output_times:
+            legacy = [None if self.output_dir is None else
+                      VTXFields("fields.bp", fields=["x_Na", "phi"],
+                                times=self.field_output_times)]
+        return legacy + list(self._field_exports)
 
-    def _profile(self, result, t):
-        pb = self.problem
-        coords, x = pb.interface_profile()
-        coord = coords[:, 0] if pb.mesh.geometry.dim > 1 else coords[:, 0] * 0
-        result.profiles.append(InterfaceProfile(t, coord.copy(), x))
+    def _record(self, run: Run, row: RowContext | None = None):
+        """Append a result row: time, step and every column export's values."""
+        pb = run.problem
+        row = row or RowContext(pb, run.step_index, run.current_density, run.capacity,
+                                run.faradaic_capacity)
+        values = {"time": run.time, "step": row.step}
+        for export in self._column_exports:
+            values.update(export.values(pb, run.time, row))
+        run.result.append(**values)
 
     # ------------------------------------------------------------------ events
     def _events(self, step, current_of, step_capacity_of):
@@ -355,197 +341,109 @@ class Simulation:
                                          "clock", start_time, "0 [s] (default) with restart"))
         pb = self.problem or self.build()
         stepper = AdaptiveStepper(pb, self.step_control)
-        area = pb.area_nominal
+        fingerprint = self.fingerprint(steps)
+        units = column_units(self._column_exports)
         if restart is not None:
-            state, result, previous = read_run_checkpoint(restart, pb, self.fingerprint(steps))
-            stepper.dt = state.dt
-            stepper._prev = previous
-            stepper.newton_iterations = state.newton_iterations
-            stepper.rejections = state.rejections
+            state, result, previous = read_run_checkpoint(restart, pb, fingerprint)
+            if list(result.units) != list(units):
+                raise ParameterError(Problem("restart", "checkpoint has other result columns "
+                                             "(exports)", str(restart), "the exports of the "
+                                             "run that wrote it: " + ", ".join(result.units)))
+            run = Run.restored(pb, stepper, state, result, previous)
         else:
             result = Result(liquid_window=(pb.x_liquidus_k, pb.x_liquidus_na),
-                            nominal_area=pb.area_nominal)
-            state = RunState(time=float(start_time), step_index=0, segment=0, mid_step=False,
-                             step_start_time=float(start_time), step_start_capacity=0.0,
-                             capacity=0.0, faradaic_capacity=0.0, steps_taken=0,
-                             termination="completed", dt=stepper.dt, previous_dt=None,
-                             newton_iterations=0, rejections=0)
-        track = {"t": state.time, "capacity": state.capacity,
-                 "faradaic": state.faradaic_capacity, "q0": state.step_start_capacity}
-        position = {"k": state.step_index, "segment": state.segment, "t0": state.step_start_time}
-        fingerprint = self.fingerprint(steps)
-        checkpoints = self.checkpoint_every if self.output_dir is not None else None
-        wall = {"last": time.monotonic()}
-
-        def checkpoint(mid_step, termination):
-            if checkpoints is None:
-                return
-            prev = stepper._prev
-            write_run_checkpoint(
-                self.checkpoint_path, pb, RunState(
-                    time=track["t"], step_index=position["k"], segment=position["segment"],
-                    mid_step=mid_step, step_start_time=position["t0"],
-                    step_start_capacity=track["q0"], capacity=track["capacity"],
-                    faradaic_capacity=track["faradaic"], steps_taken=n_steps,
-                    termination=termination, dt=stepper.dt,
-                    previous_dt=None if prev is None else float(prev[1]),
-                    newton_iterations=stepper.newton_iterations,
-                    rejections=stepper.rejections),
-                fingerprint, result, prev)
-            wall["last"] = time.monotonic()
-
-        def checkpoint_due(n_steps):
-            if checkpoints is None:
-                return False
-            if checkpoints.steps is not None and n_steps % checkpoints.steps == 0:
-                return True
-            if checkpoints.wall_seconds is None:
-                return False
-            late = time.monotonic() - wall["last"] >= checkpoints.wall_seconds
-            return bool(pb.mesh.comm.bcast(late, root=0))  # the same decision on all ranks
-
-        def current_of(p, dt):
-            """Total WE current density of the trial state: faradaic + double layer."""
-            if dt <= 0:
-                return result.rows["current_density"][-1]
-            return p.total_current(dt) / area
-
-        def step_capacity_of(p, dt):
-            q = track["capacity"] - track["q0"]
-            return q if dt <= 0 else q + current_of(p, dt) * dt
-
+                            nominal_area=pb.area_nominal, units=units)
+            t0 = float(start_time)
+            run = Run(pb, stepper, result, t0, step_start_time=t0)
+        checkpointer = Checkpointer(self.checkpoint_every, self.checkpoint_path, pb.mesh.comm)
         if restart is None:
-            self._record(result, track["t"], 0, 0.0, 0.0, 0.0)
-        t_first = track["t"]
-        tol = 1e-9 * max(1.0, t_first)
-        if restart is None:
-            pending_profiles = [t for t in self.profile_times if t >= t_first * (1 - 1e-12)]
-            pending_fields = [t for t in self.field_output_times if t >= t_first * (1 - 1e-12)]
-        else:  # outputs up to the checkpoint time were written by the interrupted run
-            pending_profiles = [t for t in self.profile_times if t > t_first + tol]
-            pending_fields = [t for t in self.field_output_times if t > t_first + tol]
-        # a restarted run keeps the interrupted run's fields.bp and continues in a new file
-        writer = self._field_writer("fields.bp" if restart is None
-                                    else f"fields_from_{t_first:.6g}s.bp")
-        n_steps = state.steps_taken
-        n_this_call = 0
-        termination = state.termination
+            self._record(run)
+        outputs = RunOutputs(self, pb, run.time, restarted=restart is not None)
         try:
             if restart is None:
-                self._outputs(result, track["t"], pending_profiles, pending_fields, writer)
-            for k in range(state.step_index, len(steps)):
-                step, duration = steps[k], durations[k]
-                resuming = restart is not None and k == state.step_index
-                if not (resuming and state.mid_step):
-                    position["t0"] = track["t"]
-                    track["q0"] = track["capacity"]
-                t0 = position["t0"]
-                position["k"] = k
-                breaks = sorted(b for b in step.breakpoints() if 0 < b < duration)
-                stops = [t0 + b for b in breaks] + [t0 + duration]
-
-                def control_at(tt, step=step, t0=t0):
-                    val = step.value(tt - t0)
-                    return CurrentControl(val) if step.mode == "current" else VoltageControl(val)
-
-                events = self._events(step, current_of, step_capacity_of)
-                hit = None
-                first_segment = state.segment if resuming else 0
-                for j in range(first_segment, len(stops)):
-                    t_stop = stops[j]
-                    position["segment"] = j
-                    if not (resuming and state.mid_step and j == first_segment):
-                        stepper.reset_history()
-                        if k or j:
-                            stepper.dt = self.step_control.dt_initial
-                    margin = 1e-12 * max(1.0, t_stop) if math.isfinite(t_stop) else 0.0
-                    while track["t"] < t_stop - margin and hit is None:
-                        t = track["t"]
-                        t_end = min([t_stop] + [s for s in pending_profiles + pending_fields
-                                                if s > t])
-                        q_dl = pb.double_layer_charge()
-                        t_new, hit = stepper.advance(t, control_at, t_end, events)
-                        dt = t_new - t
-                        i_tot = pb.total_current(dt, q_dl) / area
-                        track["t"] = t_new
-                        track["capacity"] += i_tot * dt
-                        track["faradaic"] += pb.functional("current_we") / area * dt
-                        self._record(result, t_new, k, i_tot, track["capacity"],
-                                     track["faradaic"])
-                        self._outputs(result, t_new, pending_profiles, pending_fields, writer)
-                        n_steps += 1
-                        n_this_call += 1
-                        if hit is None and checkpoint_due(n_steps):
-                            checkpoint(True, termination)
-                        if n_this_call >= self.max_steps:
-                            raise StepLimitError(self.max_steps, t_new, dt)
-                    if hit is not None:
-                        break
-                result.step_terminations.append(hit or "duration")
-                termination = hit or "completed"
-                if checkpoints is not None and checkpoints.step_ends:
-                    position.update(k=k + 1, segment=0)
-                    checkpoint(False, termination)
+                outputs.emit(result, run.time, run.steps_taken)
+            for k in range(run.step_index, len(steps)):
+                self._run_step(run, k, steps[k], durations[k], outputs, checkpointer,
+                               fingerprint)
         except ConvergenceError as err:
             err.result = result
             result.termination = (f"stopped: {err.reason}" if isinstance(err, StepLimitError)
                                   else f"convergence failure: {err.reason}")
             raise
         finally:
-            if writer is not None:
-                writer.close()
-        result.termination = termination
+            outputs.close()
+        result.termination = run.termination
         result.info.update(newton_iterations=stepper.newton_iterations,
-                           rejections=stepper.rejections, steps=n_steps,
+                           rejections=stepper.rejections, steps=run.steps_taken,
                            dofs=pb.n_c + pb.n_phi + 1)
         return result
 
-    def _outputs(self, result, t, pending_profiles, pending_fields, writer):
-        """Per-row outputs: profiles and fields due at ``t``, then the observers."""
-        tol = 1e-9 * max(1.0, t)
-        profiled = False
-        while pending_profiles and pending_profiles[0] <= t + tol:
-            self._profile(result, t)
-            profiled = True
-            pending_profiles.pop(0)
-        if self.profiles_every_step and not profiled:
-            self._profile(result, t)
-        while pending_fields and pending_fields[0] <= t + tol:
-            if writer is not None:
-                writer(t)
-            pending_fields.pop(0)
-        for observer in self.observers:
-            observer(self.problem, t, result)
+    def _run_step(self, run: Run, k: int, step, duration: float, outputs: RunOutputs,
+                  checkpointer: Checkpointer, fingerprint: Fingerprint):
+        """Run expanded protocol step ``k`` (its breakpoint segments) to its duration or a
+        termination; checkpoints when due and at the step end."""
+        stepper = run.stepper
+        resume = run.resume_mid_step  # continue the checkpoint's step where it stopped
+        run.resume_mid_step = False
+        if not resume:
+            run.step_start_time = run.time
+            run.step_start_capacity = run.capacity
+        t0 = run.step_start_time
+        run.step_index = k
+        breaks = sorted(b for b in step.breakpoints() if 0 < b < duration)
+        stops = [t0 + b for b in breaks] + [t0 + duration]
 
-    # ------------------------------------------------------------------ fields / checkpoints
-    def _field_writer(self, name: str = "fields.bp"):
-        if not self.field_output_times or self.output_dir is None:
-            return None
-        return _VTXFields(self.problem, self.output_dir / name)
+        def control_at(tt):
+            val = step.value(tt - t0)
+            return CurrentControl(val) if step.mode == "current" else VoltageControl(val)
 
+        events = self._events(step, run.current_of, run.step_capacity_of)
+        hit = None
+        first_segment = run.segment if resume else 0
+        for j in range(first_segment, len(stops)):
+            t_stop = stops[j]
+            run.segment = j
+            if not (resume and j == first_segment):
+                stepper.reset_history()
+                if k or j:
+                    stepper.dt = self.step_control.dt_initial
+            margin = 1e-12 * max(1.0, t_stop) if math.isfinite(t_stop) else 0.0
+            while run.time < t_stop - margin and hit is None:
+                hit = self.advance(run, control_at, outputs.stop_time(run.time, t_stop),
+                                   events, outputs)
+                if hit is None and checkpointer.due(run.steps_taken):
+                    checkpointer.write(run.problem, run.state(mid_step=True), fingerprint,
+                                       run.result, stepper._prev)
+                if run.steps_this_call >= self.max_steps:
+                    raise StepLimitError(self.max_steps, run.time, run.last_dt)
+            if hit is not None:
+                break
+        run.result.step_terminations.append(hit or "duration")
+        run.termination = hit or "completed"
+        if checkpointer.step_ends:
+            run.step_index, run.segment = k + 1, 0
+            checkpointer.write(run.problem, run.state(mid_step=False), fingerprint,
+                               run.result, stepper._prev)
 
-class _VTXFields:
-    """VTX (ADIOS2) output of x_Na in the alloy and phi in NASICON at chosen times."""
-
-    def __init__(self, problem, path: Path):
-        import dolfinx_solver  # noqa: F401
-
-        from dolfinx import fem, io
-
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self.problem = problem
-        V1 = fem.functionspace(problem.mesh, ("Lagrange", 1))
-        self.x = fem.Function(V1, name="x_Na")
-        self.phi = fem.Function(V1, name="phi")
-        self._x_expr = fem.Expression(problem.expr["x"], V1.element.interpolation_points)
-        self.writer = io.VTXWriter(problem.mesh.comm, str(path),
-                                   [self.x, self.phi], engine="BP4")
-
-    def __call__(self, t):
-        pb = self.problem
-        self.x.interpolate(self._x_expr)
-        self.phi.x.array[:] = pb.u.x.array[1::2]
-        self.writer.write(t)
-
-    def close(self):
-        self.writer.close()
+    def advance(self, run: Run, control_at, t_end: float, events, outputs: RunOutputs):
+        """One accepted time step of ``run`` towards ``t_end`` [s] under ``control_at(t)``,
+        located on the first of ``events``: integrates the capacities (q += i dt, i the
+        total current density), records the row and emits the outputs.  Returns the
+        termination hit (or None)."""
+        pb = run.problem
+        area = pb.area_nominal
+        t = run.time
+        q_dl = pb.double_layer_charge()
+        t_new, hit = run.stepper.advance(t, control_at, t_end, events)
+        dt = t_new - t
+        i_tot = pb.total_current(dt, q_dl) / area
+        row = RowContext(pb, run.step_index, i_tot, 0.0, 0.0)
+        run.time, run.last_dt, run.current_density = t_new, dt, i_tot
+        run.capacity += i_tot * dt
+        run.faradaic_capacity += row.functional("current_we") / area * dt
+        row.capacity, row.faradaic_capacity = run.capacity, run.faradaic_capacity
+        self._record(run, row)
+        outputs.emit(run.result, t_new, run.steps_taken + 1)
+        run.steps_taken += 1
+        run.steps_this_call += 1
+        return hit
