@@ -56,10 +56,10 @@ def augment(problem, J, M):
 
     from ..model import constriction
 
-    values = problem._values
+    values = problem.values
     if values.get("patch_size", 0.0) == 0.0 and values.get("r_spots", 0.0) == 0.0:
         return J, M, 0, {}
-    k = problem._constants
+    k = problem.constants
     c, phi = problem.u[0], problem.u[1]
     Vv = ufl.variable(problem.voltage)
     cv = ufl.variable(c("+"))

@@ -245,8 +245,8 @@ def faradaic_current(problem, eta, i0, f_act, f_area=None, law=None):
     nominal interface, r_c(θ); in a 1D ``ContactSpots`` cell they tile the spots (fraction
     f_s), which carry their own geometric constriction r_spots: r = r_spots + r_c(θ/f_s)/f_s.
     ``law`` (e -> current per nominal area) replaces f_act k(e, i0) when given."""
-    k = problem._constants
-    values = problem._values
+    k = problem.constants
+    values = problem.values
     temperature = k["T"]
     if values["patch_size"] == 0.0 and values["r_spots"] == 0.0:
         if law is not None:
@@ -259,7 +259,7 @@ def faradaic_current(problem, eta, i0, f_act, f_area=None, law=None):
 # ---------------------------------------------------------------------- problem hooks
 def series_resistance(problem, f_act):
     """r [Ω m²] per nominal area in series with the kinetics (see :func:`faradaic_current`)."""
-    k = problem._constants
+    k = problem.constants
     fs = k["spot_fraction"]
     return k["r_spots"] + subgrid_resistance(f_act / fs, k["patch_size"], k["sigma"],
                                              problem.working.patch_shape) / fs
@@ -307,11 +307,11 @@ def contact_capacitance(working, contact: float) -> float:
 def blocked_charge(problem, voltage, phi, weight):
     """(q, measure): the charge density C_b (V − φ) w on the resolved non-contacting facets
     (``interface_blocked``) and their nodal measure, or None when the mesh has none."""
-    if not problem._has_facets("interface_blocked"):
+    if not problem.has_facets("interface_blocked"):
         return None
     measure = problem.dS_contact_nodal.reconstruct(
-        subdomain_id=problem._tag("interface_blocked"))
-    return problem._constants["cb"] * (voltage - phi("+")) * weight, measure
+        subdomain_id=problem.tag("interface_blocked"))
+    return problem.constants["cb"] * (voltage - phi("+")) * weight, measure
 
 
 def blocked_form(blocked, test, voltage):

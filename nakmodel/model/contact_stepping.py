@@ -47,7 +47,7 @@ class ContactStepping:
         self.problem = problem
         self.history = None
         self._pending = None
-        values = problem._values
+        values = problem.values
         if values.get("patch_size", 0.0) == 0.0 and values.get("r_spots", 0.0) == 0.0:
             return
         import dolfinx_solver  # noqa: F401
@@ -78,7 +78,7 @@ class ContactStepping:
         if not self.active:
             i = constriction.faradaic_current(pb, eta, i0, f_act, f_act, law=law)
             return i, i, None
-        k = pb._constants
+        k = pb.constants
         r = constriction.series_resistance(pb, f_act)
         g = self.cdl * f_act * self.inv_dt  # C_a/dt per nominal area
         rg = r * g
@@ -236,7 +236,7 @@ class ContactStepping:
             i_v, parts = pb.interface_current(pb.u[0]("+"), pb.u[1]("+"), Vv)
             theta = parts["f_area"]
             exprs = (theta, ufl.diff(i_v, Vv), constriction.series_resistance(pb, theta),
-                     pb._constants["cdl_we"] + 0.0 * theta)
+                     pb.constants["cdl_we"] + 0.0 * theta)
             self._extra_forms = [fem.form(x * v("+") * pb.dS_contact_nodal) for x in exprs]
         theta, g, r, c_t = (self._nodal(f, nodes) for f in self._extra_forms)
         G = g / (1.0 - r * g)

@@ -79,6 +79,7 @@ host itself is rigid) [I].  Without a host eps = tau = 1.
 from __future__ import annotations
 
 import math
+import time
 from collections.abc import Callable
 
 import dolfinx_solver  # noqa: F401  (must precede dolfinx)
@@ -156,6 +157,11 @@ class CoupledProblem:
         petsc), ``"scipy"``, ``"petsc"``.
     linear_solver: ``"auto"`` (direct in 1D/2D, iterative in 3D), ``"direct"``,
         ``"iterative"`` or a :class:`~nakmodel.model.solvers.LinearSolver` (PETSc backend).
+
+    Public state for the other model modules (read-only): :attr:`values` (name -> float of
+    every number in the forms, SI; :attr:`constants`: the same as ``fem.Constant``),
+    :attr:`forms` (compiled ``R``, ``J``, ``M``, ``G``, ...), :attr:`bcs` (PETSc backend:
+    inert DOFs), :meth:`tag`, :meth:`has_facets`, :meth:`scales`.
     """
 
     #: PETSc options prefix of the Newton linear solver (override any option under it)
@@ -240,16 +246,17 @@ class CoupledProblem:
         self._build(x_initial)
 
     # ------------------------------------------------------------------ build
-    def _tag(self, name: str, kind: str = "facet") -> int:
+    def tag(self, name: str, kind: str = "facet") -> int:
         """Marker of a region/boundary: works with a geometry ``TagTable`` or a plain dict."""
         tags = self.cell_mesh.tags
         if hasattr(tags, kind):
             return int(getattr(tags, kind)(name))
         return int(tags[name])
 
-    def _has_facets(self, name: str) -> bool:
+    def has_facets(self, name: str) -> bool:
+        """Whether the boundary ``name`` exists and has facets on any rank."""
         try:
-            tag = self._tag(name)
+            tag = self.tag(name)
         except (KeyError, ValueError, ParameterError):
             return False
         local = self.cell_mesh.facet_tags.find(tag).size
@@ -308,8 +315,8 @@ class CoupledProblem:
         self.voltage = fem.Constant(msh, 0.0)
 
         ct, ft = self.cell_mesh.cell_tags, self.cell_mesh.facet_tags
-        alloy_cells = ct.find(self._tag("alloy", "cell"))
-        nasicon_cells = ct.find(self._tag("nasicon", "cell"))
+        alloy_cells = ct.find(self.tag("alloy", "cell"))
+        nasicon_cells = ct.find(self.tag("nasicon", "cell"))
         dofs = self.space.dofmap.list
         index_map = self.space.dofmap.index_map
         self.n_owned_blocks = index_map.size_local
@@ -326,11 +333,11 @@ class CoupledProblem:
         self._inactive_c = 2 * np.setdiff1d(np.arange(n_local_blocks), c_blocks)
         self._inactive_phi = 2 * np.setdiff1d(np.arange(n_local_blocks), p_blocks) + 1
         msh.topology.create_connectivity(tdim - 1, tdim)
-        contact_tags = [self._tag("interface_contact")]
-        if self._has_facets("flaw"):  # metal-filled flaw faces are wetted interface
-            contact_tags.append(self._tag("flaw"))
-        interface_tags = contact_tags + ([self._tag("interface_blocked")]
-                                         if self._has_facets("interface_blocked") else [])
+        contact_tags = [self.tag("interface_contact")]
+        if self.has_facets("flaw"):  # metal-filled flaw faces are wetted interface
+            contact_tags.append(self.tag("flaw"))
+        interface_tags = contact_tags + ([self.tag("interface_blocked")]
+                                         if self.has_facets("interface_blocked") else [])
         iface_facets = np.concatenate([ft.find(t) for t in interface_tags])
         iface_blocks = np.unique(fem.locate_dofs_topological(self.space, tdim - 1, iface_facets))
         self.interface_c_dofs = 2 * iface_blocks
@@ -344,8 +351,8 @@ class CoupledProblem:
         ds = ufl.Measure("ds", domain=msh, subdomain_data=ft, metadata=md)
         dS = ufl.Measure("dS", domain=msh, subdomain_data=ft, metadata=md)
         self.ds = ds
-        self.dx_alloy = dx(self._tag("alloy", "cell"))
-        self.dx_nasicon = dx(self._tag("nasicon", "cell"))
+        self.dx_alloy = dx(self.tag("alloy", "cell"))
+        self.dx_nasicon = dx(self.tag("nasicon", "cell"))
         self.dS_contact = dS(tuple(contact_tags))
         if self.lumped:
             vertex = {"quadrature_rule": "vertex", "quadrature_degree": 1}
@@ -372,7 +379,7 @@ class CoupledProblem:
                                                       "quadrature_degree": 1})
                               if self.lumped else self.dx_alloy)
         self.dS_interface = dS(tuple(interface_tags))
-        self.ds_ce = ds(self._tag("counter_electrode"))
+        self.ds_ce = ds(self.tag("counter_electrode"))
         c, phi = self.u[0], self.u[1]
         v = ufl.TestFunction(self.space)
         du = ufl.TrialFunction(self.space)
@@ -418,9 +425,9 @@ class CoupledProblem:
             i0_solid_k=self.working.solid_k_exchange_current_density
             * self.working.exchange_current_at(T) / self.working.exchange_current_density,
             **constriction.constants(self, sigma))
-        self._values = values
-        self._constants = {name: fem.Constant(msh, float(v)) for name, v in values.items()}
-        k = self._constants
+        self.values = values
+        self.constants = {name: fem.Constant(msh, float(v)) for name, v in values.items()}
+        k = self.constants
         sigma, self.ceramic = k["sigma"], CeramicStepping(self)
         self.contact_nodes = ContactStepping(self)  # (stepped contact nodes of a constriction)
         # phase fields at T (lever rule, phase-correct potential, mixture transport)
@@ -472,7 +479,7 @@ class CoupledProblem:
             m_u = m_u - blocked[0] * vp("+") * blocked[1]
             m_G = m_G + blocked[0] * blocked[1]
 
-        self._forms = {
+        self.forms = {
             "R": fem.form(R), "J": fem.form(ufl.derivative(R, self.u, du)),
             "R_V": fem.form(R_V), "G": fem.form(G), "G_u": fem.form(G_u), "G_V": fem.form(G_V),
             "M": fem.form(ufl.derivative(m_u, self.u, du)),
@@ -513,14 +520,14 @@ class CoupledProblem:
     def x_of(self, c):
         """Na mole fraction of the content c (UFL or numpy)."""
         if isinstance(c, ufl.core.expr.Expr):
-            return tu.mole_fraction_from_content(c, self._constants["K"])
+            return tu.mole_fraction_from_content(c, self.constants["K"])
         return tu.mole_fraction_from_content(c, self.potassium)
 
     def effective_diffusivity(self, c):
         """Mixture diffusivity D_eff(x) of the content c [m^2/s], j = -D_eff grad c
         (:meth:`nakmodel.model.two_phase.PhaseFields.effective_diffusivity`: flux down the
         gradient of each phase's own composition; 0 inside a two-phase field)."""
-        k = self._constants
+        k = self.constants
 
         def d_liquid(x_l):
             return tu.interdiffusivity(x_l, k["T"], k["L0"], k["L1"], k["d_na"], k["d_k"],
@@ -531,7 +538,7 @@ class CoupledProblem:
     def diffusivity(self, c):
         """Effective diffusivity normal to the interface in the reference frame [m^2/s]:
         D_eff(x) / J^2 (the full tensor is :meth:`transport_tensor`)."""
-        k = self._constants
+        k = self.constants
         stretch = tu.stretch(c, k["K"], k["v_na"], k["v_k"])
         return self.effective_diffusivity(c) / stretch**2
 
@@ -539,7 +546,7 @@ class CoupledProblem:
         """D_eff(x) C^-1, C^-1 = I + (1/J^2 - 1) e_z (x) e_z (normal swelling; scalar
         D_eff / J^2 in 1D): the reference-frame flux is -transport_tensor grad c
         (:func:`nakmodel.model.two_phase.kinematic_tensor`)."""
-        k = self._constants
+        k = self.constants
         stretch = tu.stretch(c, k["K"], k["v_na"], k["v_k"])
         return self.effective_diffusivity(c) * two_phase.kinematic_tensor(
             stretch, self.mesh.geometry.dim)
@@ -554,7 +561,7 @@ class CoupledProblem:
         (``interface.blocking_smoothing``) for oxidation; eta = V - phi - U(x) with the
         phase-correct equilibrium potential and activity of all phase fields
         (:class:`~nakmodel.model.two_phase.PhaseFields`)."""
-        k = self._constants
+        k = self.constants
         x = self.x_of(c)
         ph = self.phases
         x_l = ph.liquid_composition(x)
@@ -591,7 +598,7 @@ class CoupledProblem:
     def counter_current(self, phi):
         """Faradaic current density CE metal -> NASICON [A/m^2], eta_CE = 0 - phi - 0."""
         eta = -phi
-        k = self._constants
+        k = self.constants
         return self.kinetics_ce.current(eta, k["i0_ce"], k["T"]), eta
 
     # ------------------------------------------------------------------ state
@@ -627,7 +634,7 @@ class CoupledProblem:
             voltage = comm.allreduce(float(np.sum(ocv))) / max(comm.allreduce(ocv.size), 1)
         self.voltage.value = voltage
         self.voltage_n = voltage
-        self._m_G_n = self.functional_form("m_G") if hasattr(self, "_forms") else 0.0
+        self._m_G_n = self.functional_form("m_G") if hasattr(self, "forms") else 0.0
         self._m_u_n = None
         self.ceramic.reset(), self.contact_nodes.reset()
 
@@ -679,7 +686,7 @@ class CoupledProblem:
         return i_f + (self.functional_form("m_G") - q_prev) / dt
 
     def functional_form(self, name: str) -> float:
-        val = fem.assemble_scalar(self._forms[name])
+        val = fem.assemble_scalar(self.forms[name])
         return float(self.mesh.comm.allreduce(val))
 
     def functional(self, name: str) -> float:
@@ -698,10 +705,10 @@ class CoupledProblem:
 
     # ------------------------------------------------------------------ assembly
     def _vec(self, name):
-        return fem.assemble_vector(self._forms[name]).array
+        return fem.assemble_vector(self.forms[name]).array
 
     def _mat(self, name):
-        return fem.assemble_matrix(self._forms[name]).to_scipy().tocsr()
+        return fem.assemble_matrix(self.forms[name]).to_scipy().tocsr()
 
     def mass_matrix(self) -> sp.csr_matrix:
         """Bordered mass matrix M (constant) on [active u DOFs, V] (rows: eqs, last: control)."""
@@ -710,7 +717,7 @@ class CoupledProblem:
             Muu = self._mat("M")[a][:, a]
             MuV = self._vec("M_uV")[a][:, None]
             MGu = self._vec("M_Gu")[a][None, :]
-            MGV = np.array([[fem.assemble_scalar(self._forms["M_GV"])]])
+            MGV = np.array([[fem.assemble_scalar(self.forms["M_GV"])]])
             self._M = sp.bmat([[Muu, sp.csr_matrix(MuV)], [sp.csr_matrix(MGu), MGV]]).tocsr()
         return self._M
 
@@ -719,7 +726,7 @@ class CoupledProblem:
         a = self.active
         Ru = self._vec("R")[a]
         if isinstance(control, CurrentControl):
-            g = fem.assemble_scalar(self._forms["G"]) - control.current_density * self.area_nominal
+            g = fem.assemble_scalar(self.forms["G"]) - control.current_density * self.area_nominal
         else:
             g = 0.0
         return np.concatenate([Ru, [g]])
@@ -734,14 +741,14 @@ class CoupledProblem:
             self._jac_template = self._build_jacobian_template()
         A, pos, ids, indices, indptr, shape = self._jac_template
         A.data[:] = 0.0
-        fem.assemble_matrix(A, self._forms["J"])
+        fem.assemble_matrix(A, self.forms["J"])
         a = self.active
         source = np.concatenate([A.data, self._vec("R_V")[a][pos], self._vec("G_u")[a][pos],
-                                 [fem.assemble_scalar(self._forms["G_V"])]])
+                                 [fem.assemble_scalar(self.forms["G_V"])]])
         return sp.csr_matrix((source[ids], indices, indptr), shape=shape)
 
     def _build_jacobian_template(self):
-        A = fem.create_matrix(self._forms["J"])
+        A = fem.create_matrix(self.forms["J"])
         nnz = A.data.size
         A.data[:] = np.arange(1, nnz + 1, dtype=float)
         a = self.active
@@ -766,7 +773,7 @@ class CoupledProblem:
         return self.steady_jacobian(), self.mass_matrix()
 
     # ------------------------------------------------------------------ Newton
-    def _scales(self):
+    def scales(self):
         """Scales of [owned active DOFs, V]: c_K0 for contents, RT/F for potentials."""
         rt_f = tu.GAS_CONSTANT * self.temperature / tu.FARADAY
         is_c = self.active_owned % 2 == 0
@@ -790,10 +797,8 @@ class CoupledProblem:
             X0[-1] = control.voltage
             self._set_state(X0)
         M = self.mass_matrix() if dt is not None else None
-        scale = self._scales()
-        X = X0.copy()
-        history = []
-        opts = self.newton_options
+        scale = self.scales()
+        X, history, opts = X0.copy(), [], self.newton_options
         keep = slice(None) if galv else slice(0, -1)
         cmin = -0.5 * self.c_max  # P1 undershoots (x < 0) are tolerated; x = -1 here
 
@@ -864,14 +869,14 @@ class CoupledProblem:
 
         V = self.space
         zero = np.float64(0.0)
-        self._bcs = [fem.dirichletbc(zero, self._inactive_c.astype(np.int32), V.sub(0)),
+        self.bcs = [fem.dirichletbc(zero, self._inactive_c.astype(np.int32), V.sub(0)),
                      fem.dirichletbc(zero, self._inactive_phi.astype(np.int32), V.sub(1))]
-        f = self._forms
+        f = self.forms
         if self.linear_solver.compact_pattern:  # nonzero patterns only, built directly
             self._A, self._Mp = compact_operators(self)
         else:
             self._A = fpetsc.create_matrix(f["J"])
-            self._Mp = fpetsc.assemble_matrix(f["M"], bcs=self._bcs, diag=0.0)
+            self._Mp = fpetsc.assemble_matrix(f["M"], bcs=self.bcs, diag=0.0)
             self._Mp.assemble()
             # M couples DOFs that J does not (the blocked capacitance on the non-contacting
             # facets): give A the union pattern once, so that A += M/dt stays a subset update
@@ -931,22 +936,20 @@ class CoupledProblem:
 
         with out.localForm() as loc:
             loc.set(0.0)
-        fpetsc.assemble_vector(out, self._forms[name])
+        fpetsc.assemble_vector(out, self.forms[name])
         out.ghostUpdate(addv=PETSc.InsertMode.ADD, mode=PETSc.ScatterMode.REVERSE)
-        fpetsc.set_bc(out, self._bcs, alpha=0.0)
+        fpetsc.set_bc(out, self.bcs, alpha=0.0)
         return out
 
     def _solve_petsc(self, control, dt):
-        import time
-
+        from dolfinx.fem import petsc as fpetsc
         from mpi4py import MPI
+        from petsc4py import PETSc
 
         if not hasattr(self, "_ksp"):
             self._petsc_init()
-        comm = self.mesh.comm
-        galv = isinstance(control, CurrentControl)
-        opts = self.newton_options
-        vec = self._vecs
+        comm, galv = self.mesh.comm, isinstance(control, CurrentControl)
+        opts, vec = self.newton_options, self._vecs
         u0 = self.u.x.array.copy()
         V0 = float(self.voltage.value)
         if not galv:
@@ -1017,9 +1020,6 @@ class CoupledProblem:
             return NewtonReport(converged, it, history, reason, stats["krylov"],
                                 stats["assembly"], stats["linear"])
 
-        from dolfinx.fem import petsc as fpetsc
-        from petsc4py import PETSc
-
         history = []
         r, g = residual()
         cmin = -0.5 * self.c_max  # P1 undershoots (x < 0) are tolerated; x = -1 here
@@ -1028,7 +1028,7 @@ class CoupledProblem:
             t0 = time.perf_counter()
             A = self._A
             A.zeroEntries()
-            fpetsc.assemble_matrix(A, self._forms["J"], bcs=self._bcs, diag=1.0)
+            fpetsc.assemble_matrix(A, self.forms["J"], bcs=self.bcs, diag=1.0)
             A.assemble()
             if dt is not None:
                 A.axpy(1.0 / dt, self._Mp, structure=PETSc.Mat.Structure.SUBSET_NONZERO_PATTERN)
