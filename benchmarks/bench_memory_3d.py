@@ -1,16 +1,24 @@
 """3D coupled model: resident memory by stage of one Newton step (issue 20, item 2).
 
-Box cell of ``bench_model_3d.py`` (n x n x 2n cells), iterative preset; prints the RSS after
-imports, mesh, ``CoupledProblem``, the PETSc objects (``_petsc_init``: Jacobian, mass matrix,
-vectors), the first assembly, the KSP/PC set-up and the Newton step, with kB per unknown, and
-the stored vs nonzero entries of the two matrices.  PETSc options can be passed through
-``PETSC_OPTIONS`` (e.g. ``"-nakmodel_model_ksp_type gmres -nakmodel_model_ksp_pc_side right"``).
+Box cell of ``bench_model_3d.py`` (n x n x 2n cells), iterative preset; prints per stage the
+RSS after it, its change, and the increment of the *peak* RSS in the stage (ru_maxrss; a stage
+whose transient is freed again shows a peak increment above its RSS change), with kB per
+unknown: imports, mesh, function spaces (up to the first ``fem.form``), forms (compilation,
+tabulation, the initial state), then inside ``_petsc_init`` the structural pattern
+(``sparsity.structural_matrix``), M assembled and compacted, J assembled and compacted
+(the pattern freed), vectors and KSP object, then the first residual + Jacobian assembly,
+the KSP/PC set-up, the fieldsplit sub-matrices + GAMG hierarchies (``setUpOnBlocks``, done
+here before the first solve) and the Newton step (Krylov bases, PC rebuilds); and the
+stored vs nonzero entries of the two matrices.  PETSc options can be passed through
+``PETSC_OPTIONS`` or ``--options`` (e.g. ``"-nakmodel_model_ksp_gmres_restart 30"``).
 
 Run: ``OPENBLAS_NUM_THREADS=1 .venv/bin/python benchmarks/bench_memory_3d.py [--n 35]
 [--variant direct|copy|full]`` (about a minute; ``full``: the pre-#20 preset, ``copy``: the
 compact pattern made by copying a full-pattern assembly, ``direct``: built directly, the
 default).  ``--compare --sizes 35 45 55`` runs every variant at every size, each in a fresh
-process, and prints peak RSS and kB per unknown side by side.
+process, and prints peak RSS and kB per unknown side by side; ``--compare --variants direct
+--options "" "-nakmodel_model_ksp_gmres_restart 30"`` runs candidate PETSc option sets of one
+variant side by side (the per-stage tables of all runs, then the summary).
 """
 
 from __future__ import annotations
@@ -30,6 +38,86 @@ def rss_mib() -> float:
         return int(f.read().split()[1]) * 4096 / 2**20
 
 
+def peak_mib() -> float:
+    """Peak resident memory of this process so far [MiB]."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+class Stages:
+    """(name, RSS, peak RSS) after each stage."""
+
+    def __init__(self):
+        self.rows = [("python", rss_mib(), peak_mib())]
+
+    def __call__(self, name):
+        self.rows.append((name, rss_mib(), peak_mib()))
+
+
+def instrument(stages, pb_module):
+    """Record stages inside CoupledProblem and _petsc_init by wrapping ``fem.form`` (first
+    call: the spaces are made), ``sparsity.structural_matrix`` and ``solvers.compact_matrix``
+    (called for M, then for J)."""
+    import dolfinx.fem as dfem
+
+    import nakmodel.model.solvers as solvers
+    import nakmodel.model.sparsity as sparsity
+
+    form, structural, compact = dfem.form, sparsity.structural_matrix, solvers.compact_matrix
+    seen = {"form": False, "compact": 0}
+
+    def first_form(*a, **k):
+        if not seen["form"]:
+            seen["form"] = True
+            stages("function spaces, tags, dofs")
+        return form(*a, **k)
+
+    def timed_structural(problem):
+        out = structural(problem)
+        stages("pattern (structural matrix)")
+        return out
+
+    def timed_compact(mat):
+        out = compact(mat)
+        seen["compact"] += 1
+        stages("M assembled + compacted" if seen["compact"] == 1
+               else "J assembled + compacted")
+        return out
+
+    dfem.form = first_form
+    sparsity.structural_matrix = timed_structural
+    solvers.compact_matrix = timed_compact
+
+
+def _trace_newton(pb, trace):
+    """Record (RSS, peak) after every Jacobian assembly and linear solve of the Newton step
+    (wraps ``dolfinx.fem.petsc.assemble_matrix`` and the problem's KSP)."""
+    import dolfinx.fem.petsc as fpetsc
+
+    assemble = fpetsc.assemble_matrix
+
+    def traced_assemble(*a, **k):
+        out = assemble(*a, **k)
+        trace.append(("matrix assembly", rss_mib(), peak_mib()))
+        return out
+
+    class TracedKSP:
+        def __init__(self, ksp):
+            self._ksp = ksp
+
+        def __getattr__(self, name):
+            return getattr(self._ksp, name)
+
+        def solve(self, b, x):
+            self._ksp.solve(b, x)
+            trace.append((f"solve ({self._ksp.getIterationNumber()} its)", rss_mib(),
+                          peak_mib()))
+
+    fpetsc.assemble_matrix = traced_assemble
+    if not hasattr(pb, "_ksp"):
+        pb._petsc_init()
+    pb._ksp = TracedKSP(pb._ksp)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=35, help="box cells per direction")
@@ -41,82 +129,125 @@ def main() -> None:
     parser.add_argument("--compare", action="store_true",
                         help="run every variant at every --sizes, side by side")
     parser.add_argument("--sizes", type=int, nargs="+", default=[25, 35, 45])
+    parser.add_argument("--variants", nargs="+", choices=VARIANTS, default=list(VARIANTS),
+                        help="variants of --compare")
+    parser.add_argument("--ceramics", nargs="+", choices=("brick", "homogeneous"),
+                        default=["brick"],
+                        help="brick: the default parameters (grain-boundary stepping, its "
+                             "history field and u_n in the residual); homogeneous: "
+                             "nasicon.bulk_conductivity = 0 (no grain boundaries); --compare "
+                             "runs each")
+    parser.add_argument("--trace", action="store_true",
+                        help="also print RSS and peak after every assembly / solve of the "
+                             "Newton step")
+    parser.add_argument("--options", nargs="+", default=[""],
+                        help="PETSc option sets (one string each) run side by side by "
+                             "--compare; without --compare: the one set to use")
     args = parser.parse_args()
     if args.compare:
-        return compare(args.sizes)
-    stages = [("python", rss_mib())]
+        return compare(args.sizes, args.variants, args.options, args.ceramics)
+    if args.options != [""]:
+        import os
+
+        os.environ["PETSC_OPTIONS"] = " ".join(
+            [os.environ.get("PETSC_OPTIONS", ""), *args.options]).strip()
+    stages = Stages()
     import dolfinx_solver  # noqa: F401
 
     import numpy as np
 
     import nakmodel
+    import nakmodel.model.problem as problem_module
     from nakmodel.model.materials import AlloyProperties, ElectrodeInterface, NasiconProperties
     from nakmodel.model.meshes import box_cell
     from nakmodel.model.problem import CoupledProblem, CurrentControl
     from nakmodel.model.solvers import LinearSolver
 
-    stages.append(("imports", rss_mib()))
+    stages("imports")
     p = nakmodel.load_parameters()
     n = args.n
     cm = box_cell(1e-3, 1e-3, 1e-4, n_lateral=n, n_nasicon=n, n_alloy=n)
-    stages.append(("mesh (box_cell)", rss_mib()))
+    stages("mesh (box_cell)")
     if args.variant == "copy":
-        import nakmodel.model.problem as problem_module
         from nakmodel.model.sparsity import compact_operators_by_copy
 
         problem_module.compact_operators = compact_operators_by_copy
+    instrument(stages, problem_module)
     pb = CoupledProblem(
         cm, temperature=p.temperature, alloy=AlloyProperties.from_parameters(p),
-        nasicon=NasiconProperties.from_parameters(p),
+        nasicon=NasiconProperties.from_parameters(
+            p, **({"bulk_conductivity": 0.0} if args.ceramics[0] == "homogeneous" else {})),
         working=ElectrodeInterface.from_parameters(p, "interface"),
         counter=ElectrodeInterface.from_parameters(p, "counter_electrode"),
         x_initial=p.alloy.composition.x_na, parameters=p, backend="petsc",
         linear_solver=(LinearSolver("iterative", compact_pattern=False, krylov="fgmres")
                        if args.variant == "full" else LinearSolver("iterative")))
-    stages.append(("CoupledProblem (spaces, forms)", rss_mib()))
+    stages("forms (compile, tabulate), initial state")
     pb._petsc_init()
-    stages.append(("_petsc_init (A, M, vectors)", rss_mib()))
+    stages("vectors, KSP object" if args.variant != "full" else "_petsc_init (A, M, vectors)")
     setup = pb._setup_ksp
 
     def timed_setup():
-        stages.append(("first residual + Jacobian assembly", rss_mib()))
+        stages("first residual + Jacobian assembly")
         setup()
-        stages.append(("KSP/PC set-up (fieldsplit + GAMG)", rss_mib()))
+        stages("KSP/PC set-up (fieldsplit index sets)")
+        pb._ksp.setUpOnBlocks()  # what the first KSPSolve would do: sub-matrices, GAMG
+        stages("fieldsplit blocks + GAMG hierarchy")
 
     pb._setup_ksp = timed_setup
+    trace = []
+    if args.trace:
+        _trace_newton(pb, trace)
     report = pb.solve(CurrentControl(10.0), dt=10.0)
-    stages.append(("Newton step (solves)", rss_mib()))
+    stages("Newton step (solves, Krylov bases)")
     unknowns = int(pb.state_vector().size)
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    peak = peak_mib()
     print(f"{unknowns} unknowns, {pb._A.getSize()[0]} matrix rows, {report.iterations} Newton "
-          f"iterations, {report.krylov_iterations} Krylov, KSP {pb._ksp.getType()}")
-    for (name, r), (_, before) in zip(stages[1:], stages[:-1], strict=True):
-        print(f"{name:36s} RSS {r:7.1f} MiB  {r - before:+7.1f} MiB "
-              f"({(r - before) * 1024 / unknowns:5.2f} kB/unknown)")
-    print(f"{'peak':36s} RSS {peak:7.1f} MiB  ({peak * 1024 / unknowns:.2f} kB/unknown)")
+          f"iterations, {report.krylov_iterations} Krylov, KSP {pb._ksp.getType()}, options "
+          f"{args.options[0]!r}, ceramic {args.ceramics[0]}")
+    print(f"{'stage':42s} {'RSS':>9s} {'change':>9s} {'kB/unk':>6s} {'peak+':>9s} {'kB/unk':>6s}")
+    rows = stages.rows
+    for (name, r, pk), (_, before, pk_before) in zip(rows[1:], rows[:-1], strict=True):
+        print(f"{name:42s} {r:7.1f} M {r - before:+7.1f} M {(r - before) * 1024 / unknowns:6.2f} "
+              f"{pk - pk_before:+7.1f} M {(pk - pk_before) * 1024 / unknowns:6.2f}")
+    print(f"{'peak':42s} {peak:7.1f} M  ({peak * 1024 / unknowns:.2f} kB/unknown)")
+    for name, r, pk in trace:
+        print(f"  Newton step: after {name:28s} RSS {r:7.1f} M  peak {pk:7.1f} M")
     stored = {}
     for name, mat in (("Jacobian", pb._A), ("mass matrix", pb._Mp)):
         a = mat.getValuesCSR()[2]
         stored[name] = int(a.size)
         print(f"{name}: {a.size} stored entries, {np.count_nonzero(a)} nonzero")
     print("JSON " + json.dumps({
-        "n": n, "variant": args.variant, "unknowns": unknowns, "peak": peak,
-        "stages": {name: r for name, r in stages}, "krylov": report.krylov_iterations,
+        "n": n, "variant": args.variant, "options": args.options[0],
+        "ceramic": args.ceramics[0], "unknowns": unknowns,
+        "peak": peak, "stages": {name: [r, pk] for name, r, pk in stages.rows},
+        "cpu": resource.getrusage(resource.RUSAGE_SELF).ru_utime,
+        "krylov": report.krylov_iterations,
         "newton": report.iterations, "voltage": float(pb.voltage.value), "stored": stored}))
 
 
-def compare(sizes) -> None:
-    """Every variant at every size in a fresh process; a side-by-side table."""
+def compare(sizes, variants=VARIANTS, option_sets=("",), ceramics=("brick",)) -> None:
+    """Every variant and option set at every size in a fresh process; their stage tables,
+    then a side-by-side summary."""
     rows = []
     for n in sizes:
-        for variant in VARIANTS:
-            out = subprocess.run([sys.executable, __file__, "--n", str(n), "--variant", variant],
-                                 capture_output=True, text=True, check=True).stdout
-            rows.append(json.loads(out.split("JSON ", 1)[1]))
-            r = rows[-1]
-            print(f"n={n:3d} {variant:6s} {r['unknowns']:9d} unknowns  peak {r['peak']:7.1f} MiB "
-                  f"{r['peak'] * 1024 / r['unknowns']:5.2f} kB/unknown  Newton {r['newton']}  "
-                  f"Krylov {r['krylov']}  V = {r['voltage']:.12f}", flush=True)
+        for variant in variants:
+            for options in option_sets:
+                for ceramic in ceramics:
+                    out = subprocess.run([sys.executable, __file__, "--n", str(n),
+                                          "--variant", variant, f"--options={options}",
+                                          "--ceramics", ceramic],
+                                         capture_output=True, text=True, check=True).stdout
+                    table, record = out.split("JSON ", 1)
+                    print(table, flush=True)
+                    rows.append(json.loads(record))
+    for r in rows:
+        print(f"n={r['n']:3d} {r['variant']:6s} {r['ceramic']:11s} "
+              f"{r['options'] or '(preset)':38s} "
+              f"{r['unknowns']:9d} unknowns  peak {r['peak']:7.1f} MiB "
+              f"{r['peak'] * 1024 / r['unknowns']:5.2f} kB/unknown  Newton {r['newton']}  "
+              f"Krylov {r['krylov']}  CPU {r['cpu']:.1f} s  V = {r['voltage']:.12f}")
     print(json.dumps(rows))
 
 

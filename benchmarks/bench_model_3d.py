@@ -23,6 +23,16 @@ spots at the same contact fraction 0.09 (``s1``, ``s9``, ``s49``) and with block
 ``.venv/bin/python benchmarks/bench_model_3d.py --geometry spots --cases full s9 --sizes 1 1.5 2``.
 Per size additionally: Krylov iterations per Newton iteration, their ratio to the full-contact
 case at the same refinement (issue target <= 1.5), kB of peak RSS per unknown.
+
+Up to ~1M unknowns under MPI (issue 20 item 3), an option: ``--mpi 2`` runs every (case,
+size, preset) as ``mpiexec -n 2`` (the gmsh mesh is made on rank 0 and distributed); the
+wall and the CPU seconds summed over the ranks per Newton iteration, the peak RSS summed over
+the ranks (and the largest rank's), kB per unknown of that sum, and the exponent against
+:data:`TARGET_EXPONENT_1M`.  The 9-spot cell has about 25k, 100k, 400k and 1M unknowns at
+refinements 2.2, 3.7, 6 and 8.2 (s9: 19,720 at 2, 122,818 at 4, ~r^2.7-3):
+``nice .venv/bin/python benchmarks/bench_model_3d.py --geometry spots --cases s9 --mpi 2
+--sizes 2.2 3.7 6 8.2 --direct-max 3.7``; ``--timeout`` (default 3000 s) stops a size that
+takes longer (reported, the others kept).
 """
 
 from __future__ import annotations
@@ -39,6 +49,8 @@ PRESETS = ("iterative", "direct")
 #: matrix pattern, FGMRES); "iterative" stores compact matrices and runs right-preconditioned GMRES
 PRESET_CHOICES = ("iterative", "direct", "full-fgmres")
 TARGET_EXPONENT = 1.2
+#: issue 20 item 3: time per Newton iteration over 25k -> 1M unknowns under mpiexec -n 2
+TARGET_EXPONENT_1M = 1.15
 #: spot cells (``--geometry spots``, :func:`spot_cell`); fraction 0.09 for the spot cases
 SPOT_CASES = ("full", "s1", "s9", "s49", "patches")
 PELLET = {"pellet_radius": 0.5e-3, "pellet_thickness": 0.3e-3, "alloy_thickness": 50e-6}
@@ -76,19 +88,25 @@ def run_one(n, preset: str, case: str = "box") -> dict:
 
     import dolfinx_solver  # noqa: F401
 
+    from mpi4py import MPI
+
     import nakmodel
     from nakmodel.model.materials import AlloyProperties, ElectrodeInterface, NasiconProperties
     from nakmodel.model.meshes import box_cell
     from nakmodel.model.problem import CoupledProblem, CurrentControl
     from nakmodel.model.solvers import LinearSolver
 
+    comm = MPI.COMM_WORLD
     p = nakmodel.load_parameters()
     rss = {"start": _rss_mib()}
+    t_setup = time.perf_counter()
     if case == "box":
-        cm = box_cell(1e-3, 1e-3, 1e-4, n_lateral=int(n), n_nasicon=int(n), n_alloy=int(n))
+        cm = box_cell(1e-3, 1e-3, 1e-4, n_lateral=int(n), n_nasicon=int(n), n_alloy=int(n),
+                      comm=comm)
     else:
-        cm = spot_cell(case, float(n))
+        cm = spot_cell(case, float(n), comm)
     rss["mesh"] = _rss_mib()
+    t_mesh = time.perf_counter() - t_setup
     problem = CoupledProblem(
         cm, temperature=p.temperature, alloy=AlloyProperties.from_parameters(p),
         nasicon=NasiconProperties.from_parameters(p),
@@ -98,23 +116,28 @@ def run_one(n, preset: str, case: str = "box") -> dict:
         linear_solver=(LinearSolver("iterative", compact_pattern=False, krylov="fgmres")
                        if preset == "full-fgmres" else preset))
     rss["problem"] = _rss_mib()
+    t_problem = time.perf_counter() - t_setup - t_mesh
+    comm.barrier()
     usage = resource.getrusage(resource.RUSAGE_SELF)
     cpu0 = usage.ru_utime + usage.ru_stime
     t0 = time.perf_counter()
     report = problem.solve(CurrentControl(10.0), dt=10.0)
     elapsed = time.perf_counter() - t0
     usage = resource.getrusage(resource.RUSAGE_SELF)
-    cpu = usage.ru_utime + usage.ru_stime - cpu0
+    cpu = comm.allreduce(usage.ru_utime + usage.ru_stime - cpu0)  # summed over the ranks
     if not report.converged:
         raise RuntimeError(f"Newton failed: {report.reason}")
     its = report.iterations
     rss["solve"] = _rss_mib()
-    return {"n": n, "case": case, "preset": preset, "rss_stages": rss,
-            "unknowns": int(problem.state_vector().size),
-            "newton": its, "seconds": elapsed / its, "cpu": cpu / its,
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return {"n": n, "case": case, "preset": preset, "ranks": comm.size,
+            "rss_stages": {k: comm.allreduce(v) for k, v in rss.items()},
+            "unknowns": comm.allreduce(int(problem.state_vector().size) - 1) + 1,
+            "newton": its, "seconds": comm.allreduce(elapsed, op=MPI.MAX) / its,
+            "cpu": cpu / its, "mesh_seconds": t_mesh, "setup_seconds": t_problem,
             "assembly": report.assembly_seconds / its, "linear": report.linear_seconds / its,
             "krylov": report.krylov_iterations, "voltage": float(problem.voltage.value),
-            "rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+            "rss_mib": comm.allreduce(peak), "rss_max_rank_mib": comm.allreduce(peak, op=MPI.MAX)}
 
 
 def _rss_mib() -> float:
@@ -123,11 +146,33 @@ def _rss_mib() -> float:
         return int(f.read().split()[1]) * 4096 / 2**20
 
 
+#: ``--mpi`` ranks and ``--timeout`` [s] of each size (set by :func:`main`)
+RUN = {"ranks": 1, "timeout": 3000.0}
+
+
 def measure(n, preset: str, case: str = "box") -> dict:
-    """:func:`run_one` in a fresh interpreter (peak RSS per size)."""
-    out = subprocess.run([sys.executable, __file__, "--one", str(n), preset, case],
-                         check=True, capture_output=True, text=True)
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    """:func:`run_one` in a fresh interpreter (peak RSS per size), under ``mpiexec -n
+    RUN["ranks"]`` when more than 1; killed (with its ranks) after RUN["timeout"] s."""
+    import os
+    import shutil
+    import signal
+    from pathlib import Path
+
+    cmd = [sys.executable, __file__, "--one", str(n), preset, case]
+    if RUN["ranks"] > 1:
+        mpiexec = shutil.which("mpiexec", path=str(Path(sys.executable).parent)) or "mpiexec"
+        cmd = [mpiexec, "-n", str(RUN["ranks"])] + cmd
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            start_new_session=True)
+    try:
+        out, err = proc.communicate(timeout=RUN["timeout"])
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.communicate()
+        raise TimeoutError(f"{case} {n} {preset}: stopped after {RUN['timeout']:.0f} s") from None
+    if proc.returncode:
+        raise RuntimeError(f"{' '.join(cmd)} failed:\n{err[-3000:]}")
+    return json.loads(out.strip().splitlines()[-1])
 
 
 def exponent(rows: list[dict], key: str = "seconds") -> float:
@@ -146,7 +191,11 @@ def main_spots(args) -> None:
             for preset in presets:
                 if preset == "direct" and r > args.direct_max:
                     continue
-                row = measure(r, preset, case)
+                try:
+                    row = measure(r, preset, case)
+                except TimeoutError as err:
+                    print(err, file=sys.stderr, flush=True)
+                    continue
                 rows.append(row)
                 print(json.dumps(row), file=sys.stderr, flush=True)
     full = {r["n"]: r for r in rows if r["case"] == "full" and r["preset"] == "iterative"}
@@ -163,12 +212,21 @@ def main_spots(args) -> None:
               f"{r['seconds']:>7.2f} {r['cpu']:>7.2f} {r['newton']:>6d} {kit:>6.1f} {ratio} "
               f"{r['rss_mib']:>5.0f} MiB {r['rss_mib'] * 1024 / r['unknowns']:>6.1f}  "
               f"{r['voltage']:.10f} V")
+    target = TARGET_EXPONENT_1M if RUN["ranks"] > 1 else TARGET_EXPONENT
+    if RUN["ranks"] > 1:
+        print(f"mpiexec -n {RUN['ranks']}: wall = slowest rank, CPU and peak RSS summed over "
+              "the ranks; largest rank's peak, mesh (gmsh + distribution) and problem set-up "
+              "wall [s]:")
+        for r in rows:
+            print(f"{r['case']:>8} {r['preset']:>9} {r['n']:>6.2f} {r['unknowns']:>9d} "
+                  f"max rank {r['rss_max_rank_mib']:>5.0f} MiB, mesh {r['mesh_seconds']:.0f} s, "
+                  f"set-up {r['setup_seconds']:.0f} s, Krylov {r['krylov']}")
     for case in args.cases:
         it = [r for r in rows if r["case"] == case and r["preset"] == "iterative"]
         if len(it) >= 2:
             print(f"{case:>8}: time per Newton iteration ~ unknowns^{exponent(it):.2f} (wall), "
                   f"^{exponent(it, 'cpu'):.2f} (CPU) over {it[0]['unknowns']} -> "
-                  f"{it[-1]['unknowns']} unknowns (target <= {TARGET_EXPONENT})")
+                  f"{it[-1]['unknowns']} unknowns (target <= {target})")
         for d in (r for r in rows if r["case"] == case and r["preset"] == "direct"):
             i = next(r for r in it if r["n"] == d["n"])
             print(f"{case:>8} refinement {d['n']}: |V_direct / V_iterative - 1| = "
@@ -190,12 +248,21 @@ def main() -> None:
     parser.add_argument("--presets", nargs="+", choices=PRESET_CHOICES, default=list(PRESETS),
                         help="linear-solver presets (full-fgmres: the iterative preset before "
                              "#20, full pattern + FGMRES)")
+    parser.add_argument("--mpi", type=int, default=1, metavar="RANKS",
+                        help="run every size under mpiexec -n RANKS (default 1: serial)")
+    parser.add_argument("--timeout", type=float, default=3000.0,
+                        help="stop a size after this many seconds [s] (default 3000)")
     parser.add_argument("--one", nargs=3, metavar=("N", "PRESET", "CASE"),
                         help=argparse.SUPPRESS)
     args = parser.parse_args()
+    RUN.update(ranks=args.mpi, timeout=args.timeout)
     if args.one:
         n, preset, case = args.one
-        print(json.dumps(run_one(int(n) if case == "box" else float(n), preset, case)))
+        row = run_one(int(n) if case == "box" else float(n), preset, case)
+        from mpi4py import MPI
+
+        if MPI.COMM_WORLD.rank == 0:
+            print(json.dumps(row))
         return
     if args.geometry == "spots":
         main_spots(args)

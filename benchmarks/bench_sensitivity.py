@@ -7,7 +7,10 @@ into fresh folders, side by side in one run, and prints
 * the number of model runs per minute of one worker (the cost of a sensitivity point);
 * parallel efficiency E = T(1 worker) / (2 T(2 workers)) (target >= 80 %);
 * engine overhead per point: (wall time x workers - sum of point wall times) / points, as a
-  ratio to the mean point time (target < 2 %; worker start-up included).
+  ratio to the mean point time (target < 2 %; worker start-up included), split into the
+  engine's cost between two points of a worker (commit, reply, dispatch: paid per point) and
+  what a study pays once (start-up before the first point, the idle tail of a worker after
+  its last point, the report after the last point).
 
 Each configuration runs in a fresh interpreter (the wall time starts before ``nakmodel`` is
 imported, as with ``nakmodel run``); the first row is the pool as it was before the warm
@@ -52,7 +55,7 @@ def _run(data: dict, out: Path, workers: int, warm: bool = True) -> dict:
 
 
 def _one(trajectories: int, out: Path, workers: int, warm: bool) -> dict:
-    t0 = time.perf_counter()
+    t0, epoch0 = time.perf_counter(), time.time()
     from nakmodel.study import load_study
     from nakmodel.sweep import LocalExecutor
 
@@ -73,7 +76,33 @@ def _one(trajectories: int, out: Path, workers: int, warm: bool) -> dict:
     cpu = [p["cpu_time_s"] for p in points if p.get("cpu_time_s") is not None]
     return {"wall": wall, "points": len(points), "point_time": sum(times),
             "cpu_per_wall": sum(cpu) / sum(times) if times else float("nan"),
-            "ok": sum(p["status"] == "ok" for p in points)}
+            "ok": sum(p["status"] == "ok" for p in points),
+            **_split(points, epoch0, epoch0 + wall)}
+
+
+def _split(points: list[dict], begin: float, end: float) -> dict:
+    """Where the time of the workers went besides their points, summed over workers [s]:
+    ``startup`` (study start -> a worker's first point: imports, sampling, store set-up),
+    ``between`` (from the end of one point to the start of the next on the same worker:
+    commit, reply, dispatch: the engine's cost per point), ``tail`` (a worker idle after its
+    last point while another still runs), ``finish`` (last point -> study done: the report).
+    wall x workers - sum of point times = startup + between + tail + finish."""
+    by_worker: dict[int, list[tuple[float, float]]] = {}
+    for p in points:
+        if p.get("started") is not None and p.get("wall_time_s") is not None:
+            by_worker.setdefault(p["pid"], []).append((p["started"],
+                                                       p["started"] + p["wall_time_s"]))
+    if not by_worker:
+        return {}
+    last = max(stop for runs in by_worker.values() for _, stop in runs)
+    split = {"startup": 0.0, "between": 0.0, "tail": 0.0,
+             "finish": (end - last) * len(by_worker)}
+    for runs in by_worker.values():
+        runs.sort()
+        split["startup"] += runs[0][0] - begin
+        split["between"] += sum(b[0] - a[1] for a, b in zip(runs[:-1], runs[1:], strict=True))
+        split["tail"] += last - runs[-1][1]
+    return split
 
 
 def main(argv=None) -> int:
@@ -105,6 +134,12 @@ def main(argv=None) -> int:
               f"{overhead:.3f} s = {100 * overhead / mean_point:.2f} % of a point "
               f"(target < 2 %), mean point {r['point_time'] / r['points']:.2f} s, "
               f"point CPU/wall {r['cpu_per_wall']:.2f}")
+        if "between" in r:
+            print(f"    split over workers: between points {r['between']:.2f} s = "
+                  f"{r['between'] / r['points']:.3f} s per point = "
+                  f"{100 * r['between'] / r['points'] / mean_point:.2f} % of a point "
+                  f"(the engine's cost per point), start-up {r['startup']:.2f} s, "
+                  f"tail {r['tail']:.2f} s, finish {r['finish']:.2f} s (once per study)")
     print(f"  parallel efficiency 2 vs 1 workers: "
           f"{100 * one['wall'] / (2 * two['wall']):.1f} % (target >= 80 %)")
     return 0

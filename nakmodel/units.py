@@ -167,6 +167,20 @@ def _fast_si(value: str, unit: str) -> float | None:
     return _noise_free(result) if math.isfinite(result) else None
 
 
+def dimension_differs(value: str, unit: str) -> bool:
+    """True when the pint-free unit table reads both ``value`` and ``unit`` and their
+    dimensions differ (so :func:`to_si` would refuse it); False when they match or the table
+    cannot tell.  Lets a parser try several expected dimensions without importing pint."""
+    from .unit_table import parse
+
+    text = normalise_unit_text(value)
+    match = _NUMBER.match(text)
+    if match is None:
+        return False
+    found, target = parse(text[match.end():]), parse(normalise_unit_text(unit) if unit else "")
+    return found is not None and target is not None and found[1] != target[1]
+
+
 def _noise_free(result: float) -> float:
     """15 significant digits: a unit conversion's last binary digits are noise ("1 mS/cm"
     -> 0.1, not 0.09999999999999999); 1e-15 relative, below any physics."""

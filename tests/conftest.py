@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import signal
 import subprocess
 import sys
 import textwrap
@@ -16,7 +18,7 @@ MPIEXEC = shutil.which("mpiexec", path=str(Path(sys.executable).parent)) or shut
 
 
 def _script_runner(tmp_path):
-    def run(script: str, nproc: int = 1, name: str = "run"):
+    def run(script: str, nproc: int = 1, name: str = "run", timeout: float = 600):
         path = tmp_path / f"{name}.py"
         path.write_text(textwrap.dedent(script))
         out = tmp_path / f"{name}_{nproc}.json"
@@ -25,9 +27,18 @@ def _script_runner(tmp_path):
             if MPIEXEC is None:
                 pytest.skip("mpiexec not available")
             cmd = [MPIEXEC, "-n", str(nproc)] + cmd
-        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
+        # own process group: on a timeout mpiexec *and* its ranks are killed (a rank left
+        # waiting in a collective would otherwise outlive the test)
+        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                text=True, start_new_session=True)
+        try:
+            _, stderr = proc.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            _, stderr = proc.communicate()
+            pytest.fail(f"{' '.join(cmd)} did not finish in {timeout} s:\n{stderr[-3000:]}")
         if proc.returncode != 0:
-            pytest.fail(f"{' '.join(cmd)} failed:\n{proc.stderr[-3000:]}")
+            pytest.fail(f"{' '.join(cmd)} failed:\n{stderr[-3000:]}")
         return json.loads(out.read_text())
 
     return run

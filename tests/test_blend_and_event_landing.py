@@ -87,7 +87,7 @@ class _LinearProblem:
     def state_vector(self):
         return np.array([self.t_trial])
 
-    def _scales(self):
+    def scales(self):
         return np.array([1e12])
 
     @property

@@ -163,7 +163,7 @@ def test_checkpoint_every_must_be_a_control(setup):
 def test_outputs_continue_after_a_restart(setup, tmp_path):
     """Profiles before the checkpoint come from the checkpoint, later ones from the resumed
     run; the interrupted run's fields.bp is kept and the resumed run writes its own file."""
-    from test_model_simulation import _read_bp4
+    from bp4 import read_bp4 as _read_bp4
 
     p, cell = setup
     times = [0.0, 100.0, 250.0, 400.0]

@@ -57,7 +57,7 @@ def test_fe_thermodynamics_agree_with_thermo_over_the_whole_composition_range(ce
     x_nodes = 0.5 * (1 + np.tanh(12.0 * (s - 0.5)) / np.tanh(6.0)) * (1 - 2e-7) + 1e-7
     c = fem.Function(V1)
     c.x.array[:] = pb.concentration(x_nodes)
-    k = pb._constants
+    k = pb.constants
     x = pb.x_of(c)
     ph = pb.phases
     exprs = {

@@ -462,6 +462,37 @@ def test_fast_unit_table_agrees_with_pint():
         units.to_si("2 mV", "m", "x")
 
 
+def test_dimension_check_without_pint_agrees_with_to_si():
+    """units.dimension_differs (the pint-free check the protocol grammar uses to try several
+    dimensions) says True exactly where to_si (pint, the reference) refuses the dimension,
+    and a scan protocol is parsed in a fresh interpreter without importing pint (it cost
+    every sweep worker ~1 s on its first point)."""
+    import subprocess
+    import sys
+
+    from nakmodel import units
+
+    cases = [("0.4 mA/cm2", "A/m^2"), ("0.4 mA/cm2", "s"), ("10 min", "s"), ("10 min", "V"),
+             ("2 mAh/cm2", "C/m^2"), ("2 mAh/cm2", "A/m^2"), ("1 V", "V"), ("0.5", "A/m^2"),
+             ("0.5", ""), ("0.05 mA/cm2/s", "A/m^2/s"), ("0.05 mA/cm2/s", "A/m^2")]
+    for value, unit in cases:
+        try:
+            units.to_si(value, unit, "x")
+            refused = False
+        except nakmodel.ParameterError as err:
+            refused = "wrong dimension" in str(err)
+        assert units.dimension_differs(value, unit) is refused, (value, unit)
+    assert units.dimension_differs("25 degC", "s") is False  # left to pint: cannot tell
+    code = ("import sys; from nakmodel.ccd import scan_protocol; "
+            "from nakmodel.protocol import Protocol; "
+            "Protocol.parse(scan_protocol('strip', 1.0, 5.0, 1.0, 600.0)); "
+            "Protocol.parse(['rest for 10 min', 'strip at 0.4 mA/cm2 until 2 mAh/cm2 or 1 V']);"
+            "print('pint' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True, timeout=120)
+    assert done.stdout.strip().splitlines()[-1] == "False"
+
+
 def test_kk_result_repr_is_one_line():
     from nakmodel.drt import kramers_kronig
 

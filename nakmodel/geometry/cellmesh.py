@@ -322,11 +322,24 @@ class CellMesh:
         return meshio.Mesh(points, [(kind, cells[:n_cells])], cell_data={"cell_tags": [markers]})
 
 
+def _sleep_until_all_arrive(comm, interval: float = 0.05) -> None:
+    """Barrier that polls and sleeps (``interval`` [s]) instead of MPICH's busy wait, so that
+    ranks waiting for rank 0's gmsh model do not take a core of a shared machine."""
+    import time
+
+    if comm.size == 1:
+        return
+    request = comm.Ibarrier()
+    while not request.Test():
+        time.sleep(interval)
+
+
 def mesh_cell(cell, comm=None, *, msh_file=None) -> CellMesh:
     """Build the gmsh model of ``cell`` on rank 0 and convert it to a :class:`CellMesh`."""
     import dolfinx_solver  # noqa: F401
 
     import gmsh
+    from dolfinx import mesh as dmesh
     from dolfinx.io import gmsh as dgmsh
     from mpi4py import MPI
 
@@ -346,8 +359,14 @@ def mesh_cell(cell, comm=None, *, msh_file=None) -> CellMesh:
             info = cell.build_gmsh_model(gmsh)
             if msh_file is not None:
                 gmsh.write(str(msh_file))
+        _sleep_until_all_arrive(comm)  # the other ranks sleep, not spin, while rank 0 meshes
         info = comm.bcast(info, root=0)
-        data = dgmsh.model_to_mesh(gmsh.model, comm, 0, gdim=gdim)
+        # shared-facet ghosts: the interface is an interior-facet integral (dS), which dolfinx
+        # cannot evaluate on a facet between two ranks without them (model_to_mesh's
+        # default is no ghosts; dolfinx's built-in meshes ghost shared facets)
+        partitioner = (dmesh.create_cell_partitioner(dmesh.GhostMode.shared_facet, 2)
+                       if comm.size > 1 else None)
+        data = dgmsh.model_to_mesh(gmsh.model, comm, 0, gdim=gdim, partitioner=partitioner)
         gmsh.model.remove()
     finally:
         if started:

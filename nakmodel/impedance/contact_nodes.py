@@ -6,10 +6,10 @@ active area (fraction θ) → ceramic at the contacts φ_c → constriction r �
 φ.  The blocked part of the interface (capacitance C_b' = C − C_a) lies directly between
 V and φ, the active double layer C_a = C_dl θ between V and φ_c (Fleig & Maier, Solid State
 Ionics 86-88 (1996) 1351: at high frequency the current crosses the blocked area
-capacitively, at low frequency it funnels into the contacts).  The time stepper keeps the
-quasi-static form (φ_c eliminated, C_a beside C_b'; the difference lives on the time scale
-r C_a, sub-ms, below any time step), so the linearisation adds φ_c per interface node,
-exactly:
+capacitively, at low frequency it funnels into the contacts).  The time stepper eliminates
+φ_c exactly per backward-Euler step (:mod:`nakmodel.model.contact_stepping`, the same
+circuit), its steady forms are the quasi-static ones, so the linearisation adds φ_c per
+interface node, exactly:
 
     resistor current   δi_r = (δφ_c − δφ)/r                       (φ rows, current row)
     contact node       δi_r = G(δV − δφ_c) + H δc + iω C_a (δV − δφ_c)
@@ -17,7 +17,7 @@ exactly:
 
 with G = g/(1 − r g) and H = h(1 + rG), g = ∂i/∂V and h = ∂i/∂c the model's own
 (quasi-static) nodal derivatives: eliminating δφ_c at ω = 0 returns g(δV − δφ) + h δc,
-the model's linearisation, so DC values and the time-domain model are unchanged.  The
+the model's linearisation, so DC values are unchanged.  The
 interface terms of the model use a nodal rule, so each node is independent.
 """
 
@@ -27,9 +27,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from ..constants import FARADAY
-
-#: nodes whose constriction share r g is below this keep the quasi-static form
-MIN_SHARE = 1e-6
+from ..model.constriction import MIN_SHARE  # nodes kept quasi-static
 
 
 def _nodal(problem, expr):
@@ -58,10 +56,10 @@ def augment(problem, J, M):
 
     from ..model import constriction
 
-    values = problem._values
+    values = problem.values
     if values.get("patch_size", 0.0) == 0.0 and values.get("r_spots", 0.0) == 0.0:
         return J, M, 0, {}
-    k = problem._constants
+    k = problem.constants
     c, phi = problem.u[0], problem.u[1]
     Vv = ufl.variable(problem.voltage)
     cv = ufl.variable(c("+"))

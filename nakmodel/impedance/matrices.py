@@ -19,8 +19,8 @@ def _blocks_on_facets(problem, names) -> np.ndarray:
     tdim = problem.mesh.topology.dim
     facets = []
     for name in names:
-        if problem._has_facets(name):
-            facets.append(problem.cell_mesh.facet_tags.find(problem._tag(name)))
+        if problem.has_facets(name):
+            facets.append(problem.cell_mesh.facet_tags.find(problem.tag(name)))
     if not facets:
         return np.zeros(0, dtype=np.int64)
     return np.unique(fem.locate_dofs_topological(problem.space, tdim - 1,
@@ -28,11 +28,8 @@ def _blocks_on_facets(problem, names) -> np.ndarray:
 
 
 def _numbers(problem) -> dict:
-    """The model's numbers as floats (``CoupledProblem._values``; its forms hold Constants)."""
-    values = getattr(problem, "_values", None)
-    if values is None:  # older model versions kept floats in _constants
-        values = {k: float(v) for k, v in problem._constants.items()}
-    return values
+    """The model's numbers as floats (``CoupledProblem.values``; its forms hold Constants)."""
+    return problem.values
 
 
 def ocv_of_content(problem, c) -> np.ndarray:

@@ -13,7 +13,7 @@ axisymmetry):
 Area averages are a documented choice: a local solid plug is not resolved.
 Only attributes of the problem used by this function are required (duck
 typing): ``u`` (c, phi), ``voltage``, ``interface_current(c, phi, V)``,
-``mesh``, ``cell_mesh.facet_tags`` and ``_tag('flaw')`` or
+``mesh``, ``cell_mesh.facet_tags`` and ``tag('flaw')`` or
 ``cell_mesh.tags``.
 """
 
@@ -32,8 +32,8 @@ from .loading import (
 
 def _flaw_tag(problem) -> int | None:
     try:
-        if hasattr(problem, "_tag"):
-            return int(problem._tag("flaw"))
+        if hasattr(problem, "tag"):
+            return int(problem.tag("flaw"))
         tags = problem.cell_mesh.tags
         return int(tags.facet("flaw") if hasattr(tags, "facet") else tags["flaw"])
     except (KeyError, ValueError, ParameterError):

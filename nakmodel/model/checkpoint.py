@@ -9,8 +9,14 @@ breakpoint segment), that step's start time and start capacity, the cumulative c
 the time stepper's step size and extrapolation history, the result rows so far, and a
 fingerprint (DOF count, protocol hash, parameters hash) checked on restart.
 
-Files are ``.npz`` written atomically by rank 0 (temporary file + ``os.replace``); every rank
-takes part (the DOFs are gathered), so under MPI all ranks must call the writers together.
+Files are ``.npz`` written atomically (temporary file + ``os.replace``).  In serial one file
+holds everything.  Under MPI nothing is gathered: every rank writes its owned DOFs (with their
+coordinates) and owned cells' grain-boundary history (with their midpoints) to its own part
+file ``<stem>.part<r>of<n>.npz``, then rank 0 writes the main file (scalars, result rows, the
+number of parts and a token that every part repeats, so stale parts are refused).  On loading
+each rank reads the parts one at a time and keeps the entries at its own coordinates, so a
+checkpoint loads on any number of ranks.  All ranks must call the writers and readers together;
+an error on one rank is raised on all (no rank is left waiting in a collective).
 """
 
 from __future__ import annotations
@@ -148,28 +154,31 @@ class Checkpointer:
         return path
 
 
-def save_checkpoint(problem, path, time: float, extra: dict | None = None) -> Path:
-    """Write the state (content, potential at every DOF with its coordinates, V, time) to
-    ``path`` (.npz, atomic, written by rank 0).  Works in serial and under MPI; the file
-    can be loaded on any partition of the same mesh.  ``extra``: more arrays to store; a
-    callable value is called on rank 0 only (for data gathered just before)."""
-    n = problem.n_owned_blocks
-    coords = problem.space.tabulate_dof_coordinates()[:n]
-    values = problem.u.x.array[: 2 * n].reshape(n, 2)
-    parts = problem.mesh.comm.gather((coords, values), root=0)
-    history = _history_parts(problem)
-    path = Path(path)
-    if problem.mesh.comm.rank == 0:
-        from ..atomic_write import atomic_write_bytes
+def _part_path(path: Path, rank: int, size: int) -> Path:
+    return path.with_name(f"{path.stem}.part{rank}of{size}.npz")
 
-        buf = _io.BytesIO()
-        np.savez(buf, coordinates=np.concatenate([c for c, _ in parts]),
-                 values=np.concatenate([v for _, v in parts]),
-                 voltage=float(problem.voltage.value), time=time,
-                 potassium=problem.potassium, **history, **(extra or {}))
-        atomic_write_bytes(path, buf.getvalue())
-    problem.mesh.comm.barrier()
-    return path
+
+def _collective(comm, fn):
+    """``fn()`` on every rank; if it raises on any rank it raises on all (the failing rank
+    its own error, the others a ParameterError naming it), so no rank waits in a later
+    collective for one that has failed."""
+    try:
+        out, err = fn(), None
+    except Exception as exc:  # noqa: BLE001  (re-raised below, on every rank)
+        out, err = None, exc
+    failed = comm.allreduce(comm.rank if err is not None else comm.size, op=_mpi_min())
+    if err is not None:
+        raise err
+    if failed < comm.size:
+        raise ParameterError(Problem("checkpoint", f"failed on rank {failed}", "MPI",
+                                     "see that rank's error"))
+    return out
+
+
+def _mpi_min():
+    from mpi4py import MPI
+
+    return MPI.MIN
 
 
 def _history_cells(problem):
@@ -182,20 +191,123 @@ def _history_cells(problem):
     return cells, compute_midpoints(msh, tdim, cells)
 
 
-def _history_parts(problem) -> dict:
-    """The grain-boundary history E_gb of the last accepted state (cell midpoints and
-    values, gathered on rank 0) for the checkpoint; {} without grain boundaries."""
+def _owned_fields(problem, dof_extra) -> dict:
+    """This rank's owned DOFs (coordinates, values, ``dof_extra``) and, with grain boundaries,
+    its owned cells' history E_gb (midpoints, values): what a part file holds."""
+    n = problem.n_owned_blocks
+    fields = {"coordinates": problem.space.tabulate_dof_coordinates()[:n],
+              "values": problem.u.x.array[: 2 * n].reshape(n, 2), **(dof_extra or {})}
     ceramic = getattr(problem, "ceramic", None)
-    if ceramic is None or not ceramic.active:
-        return {}
-    cells, mid = _history_cells(problem)
-    gdim = problem.mesh.geometry.dim
-    values = ceramic.history.x.array.reshape(-1, gdim)[cells]
-    parts = problem.mesh.comm.gather((mid, values), root=0)
-    if problem.mesh.comm.rank != 0:
-        return {}
-    return {"grain_boundary_midpoints": np.concatenate([m for m, _ in parts]),
-            "grain_boundary_history": np.concatenate([v for _, v in parts])}
+    if ceramic is not None and ceramic.active:
+        cells, mid = _history_cells(problem)
+        gdim = problem.mesh.geometry.dim
+        fields["grain_boundary_midpoints"] = mid
+        fields["grain_boundary_history"] = ceramic.history.x.array.reshape(-1, gdim)[cells]
+    contact = getattr(problem, "contact_nodes", None)
+    if contact is not None and contact.active:  # contact voltage V - φ_c (.contact_stepping)
+        m = contact.space.dofmap.index_map.size_local
+        fields["contact_history_coordinates"] = contact.space.tabulate_dof_coordinates()[:m]
+        fields["contact_history"] = contact.history.x.array[:m]
+    return fields
+
+
+def save_checkpoint(problem, path, time: float, extra: dict | None = None,
+                    dof_extra: dict | None = None) -> Path:
+    """Write the state (content, potential at every DOF with its coordinates, V, time; the
+    grain-boundary history) to ``path`` (.npz, atomic; under MPI one part file per rank and
+    no gather, see the module docstring).  Loads on any partition of the same mesh.
+    ``extra``: more arrays for the main file (a callable value is called on rank 0 only);
+    ``dof_extra``: more arrays of shape (owned DOF blocks, 2), stored like the values.
+    Collective: every rank must call it."""
+    from ..atomic_write import atomic_write_bytes
+
+    comm = problem.mesh.comm
+    path = Path(path)
+    fields = _owned_fields(problem, dof_extra)
+    main = {}
+    if comm.size == 1:
+        main.update(fields)
+    else:
+        import secrets
+
+        token = comm.bcast(secrets.token_hex(8) if comm.rank == 0 else None, root=0)
+
+        def write_part():
+            buf = _io.BytesIO()
+            np.savez(buf, token=token, **fields)
+            atomic_write_bytes(_part_path(path, comm.rank, comm.size), buf.getvalue())
+
+        _collective(comm, write_part)  # all parts exist before the main file names them
+        main.update(parts=comm.size, token=token)
+
+    def write_main():
+        if comm.rank != 0:
+            return
+        values = {k: (v() if callable(v) else v) for k, v in (extra or {}).items()}
+        buf = _io.BytesIO()
+        np.savez(buf, voltage=float(problem.voltage.value), time=time,
+                 potassium=problem.potassium, **main, **values)
+        atomic_write_bytes(path, buf.getvalue())
+
+    _collective(comm, write_main)
+    return path
+
+
+def _bad_checkpoint(path, what="state does not match this cell/alloy"):
+    return ParameterError(Problem("checkpoint", what, str(path),
+                                  "a checkpoint of the same mesh and composition"))
+
+
+def _sources(data, path):
+    """The arrays of a checkpoint: the file itself (serial) or its parts, one at a time."""
+    if "parts" not in data.files:
+        yield data
+        return
+    parts = int(data["parts"])
+    for r in range(parts):
+        part = _open(_part_path(Path(path), r, parts))
+        if str(part["token"]) != str(data["token"]):
+            raise ParameterError(Problem("restart", "checkpoint parts are from another write",
+                                         str(path), "the parts written with this checkpoint"))
+        yield part
+
+
+def _matched(problem, data, path, points, key, names) -> dict:
+    """The checkpoint's arrays ``names`` at ``points`` (this rank's DOF coordinates or cell
+    midpoints), matched to the stored ``key`` coordinates within 1e-9 of the mesh size; the
+    parts are read one at a time and nothing is communicated but two small reductions."""
+    from mpi4py import MPI
+    from scipy.spatial import cKDTree
+
+    comm = problem.mesh.comm
+    low = np.full(3, np.inf) if not points.size else points.min(axis=0)
+    high = np.full(3, -np.inf) if not points.size else points.max(axis=0)
+    comm.Allreduce(MPI.IN_PLACE, low, op=MPI.MIN)
+    comm.Allreduce(MPI.IN_PLACE, high, op=MPI.MAX)
+    span = high - low
+    tol = 1e-9 * ((float(np.max(span)) if np.all(np.isfinite(span)) else 0.0) or 1.0)
+
+    def read():
+        out, found = {}, np.zeros(points.shape[0], dtype=bool)
+        for part in _sources(data, path):
+            if key not in part.files:
+                raise _bad_checkpoint(path, f"checkpoint has no {key}")
+            if not len(part[key]):
+                continue
+            dist, idx = cKDTree(part[key]).query(points, distance_upper_bound=tol)
+            hit = np.isfinite(dist)
+            for name in names:
+                stored = part[name]
+                if name not in out:
+                    out[name] = np.full((points.shape[0],) + stored.shape[1:], np.nan)
+                out[name][hit] = stored[idx[hit]]
+            found |= hit
+        return out, int(np.sum(~found))
+
+    out, missing = _collective(comm, read)
+    if comm.allreduce(missing):
+        raise _bad_checkpoint(path)
+    return out
 
 
 def _restore_history(problem, data, path):
@@ -204,39 +316,48 @@ def _restore_history(problem, data, path):
     ceramic = getattr(problem, "ceramic", None)
     if ceramic is None or not ceramic.active:
         return
-    if "grain_boundary_history" not in data.files:
+    has = ("grain_boundary_history" in data.files
+           or "parts" in data.files and "grain_boundary_history" in _open(
+               _part_path(Path(path), 0, int(data["parts"]))).files)
+    if not has:
         raise ParameterError(Problem(
             "restart", "checkpoint has no grain-boundary history (written without "
             "grain-boundary stepping) but the ceramic has grain boundaries", str(path),
             "a checkpoint written with nasicon.bulk_conductivity > 0 by this version"))
-    from scipy.spatial import cKDTree
-
     cells, mid = _history_cells(problem)
-    stored = data["grain_boundary_midpoints"]
-    dist, idx = cKDTree(stored).query(mid)
-    size = float(np.ptp(stored, axis=0).max()) or 1.0
-    if problem.mesh.comm.allreduce(int(np.sum(dist > 1e-9 * size))):
-        raise ParameterError(Problem("checkpoint", "grain-boundary history does not match "
-                                     "this mesh", str(path), "a checkpoint of the same mesh"))
+    stored = _matched(problem, data, path, mid, "grain_boundary_midpoints",
+                      ["grain_boundary_history"])["grain_boundary_history"]
     gdim = problem.mesh.geometry.dim
-    values = ceramic.history.x.array.reshape(-1, gdim)
-    values[cells] = data["grain_boundary_history"][idx]
+    ceramic.history.x.array.reshape(-1, gdim)[cells] = stored
     ceramic.history.x.scatter_forward()
 
 
-def _dof_map(problem, data, path):
-    """Index into the checkpoint's DOF list of every local DOF (matched by coordinates)."""
-    from scipy.spatial import cKDTree
+def _restore_contact(problem, data, path):
+    """Set the contact-node history from the checkpoint (nodes matched by coordinates);
+    refuses a checkpoint without it when the interface has a sub-grid constriction."""
+    contact = getattr(problem, "contact_nodes", None)
+    if contact is None or not contact.active:
+        return
+    has = ("contact_history" in data.files
+           or "parts" in data.files and "contact_history" in _open(
+               _part_path(Path(path), 0, int(data["parts"]))).files)
+    if not has:
+        raise ParameterError(Problem(
+            "restart", "checkpoint has no contact history (written without contact-node "
+            "stepping) but the interface has a sub-grid constriction", str(path),
+            "a checkpoint written with interface.patch_size > 0 by this version"))
+    stored = _matched(problem, data, path, contact.space.tabulate_dof_coordinates(),
+                      "contact_history_coordinates", ["contact_history"])["contact_history"]
+    contact.history.x.array[:] = stored
+    contact.history.x.scatter_forward()
 
-    coords = problem.space.tabulate_dof_coordinates()
-    tree = cKDTree(data["coordinates"])
-    dist, idx = tree.query(coords)
-    size = float(np.ptp(data["coordinates"], axis=0).max()) or 1.0
-    bad = problem.mesh.comm.allreduce(int(np.sum(dist > 1e-9 * size)))
-    if bad or not np.isclose(float(data["potassium"]), problem.potassium, rtol=1e-12):
-        raise ParameterError(Problem("checkpoint", "state does not match this cell/alloy",
-                                     str(path), "a checkpoint of the same mesh and composition"))
-    return idx
+
+def _dof_fields(problem, data, path, names) -> dict:
+    """The checkpoint's arrays ``names`` at every local DOF (owned + ghost), by coordinates."""
+    if not np.isclose(float(data["potassium"]), problem.potassium, rtol=1e-12):
+        raise _bad_checkpoint(path)
+    return _matched(problem, data, path, problem.space.tabulate_dof_coordinates(),
+                    "coordinates", names)
 
 
 def _open(path):
@@ -255,11 +376,11 @@ def load_checkpoint(problem, path) -> float:
     """Restore a state written by :func:`save_checkpoint` into ``problem`` (DOFs matched by
     coordinates, any partition); returns the time.  The mesh must be the same."""
     data = _open(path)
-    idx = _dof_map(problem, data, path)
-    problem.u.x.array[:] = data["values"][idx].ravel()
+    problem.u.x.array[:] = _dof_fields(problem, data, path, ["values"])["values"].ravel()
     problem.voltage.value = float(data["voltage"])
     problem.accept()
     _restore_history(problem, data, path)
+    _restore_contact(problem, data, path)
     return float(data["time"])
 
 
@@ -284,7 +405,6 @@ def write_run_checkpoint(path, problem, state: RunState, fingerprint: Fingerprin
         full[problem.active_owned] = X_old[:-1]
         prev = full[: 2 * n]
         prev_v = float(X_old[-1])
-    parts = problem.mesh.comm.gather(prev.reshape(n, 2), root=0)
     if problem.mesh.comm.rank == 0:
         profiles = result.profiles
         extra = dict(
@@ -302,8 +422,9 @@ def write_run_checkpoint(path, problem, state: RunState, fingerprint: Fingerprin
             profile_coordinates=np.concatenate([p.coordinate for p in profiles]
                                                ) if profiles else np.zeros(0),
             profile_x_na=np.concatenate([p.x_na for p in profiles]) if profiles else np.zeros(0),
-            previous_values=np.concatenate(parts), previous_voltage=prev_v)
-    return save_checkpoint(problem, path, state.time, extra=extra)
+            previous_voltage=prev_v)
+    return save_checkpoint(problem, path, state.time, extra=extra,
+                           dof_extra={"previous_values": prev.reshape(n, 2)})
 
 
 def read_run_checkpoint(path, problem, fingerprint: Fingerprint):
@@ -325,15 +446,16 @@ def read_run_checkpoint(path, problem, fingerprint: Fingerprint):
                 for k in names if getattr(stored, k) != getattr(fingerprint, k)]
     if problems:
         raise ParameterError(problems)
-    idx = _dof_map(problem, data, path)
+    fields = _dof_fields(problem, data, path, ["values", "previous_values"])
     state = RunState(**json.loads(str(data["run_state"])))
-    problem.u.x.array[:] = data["values"][idx].ravel()
+    problem.u.x.array[:] = fields["values"].ravel()
     problem.voltage.value = float(data["voltage"])
     problem.accept()
     _restore_history(problem, data, path)
+    _restore_contact(problem, data, path)
     previous = None
     if state.previous_dt is not None:
-        prev = data["previous_values"][idx].ravel()
+        prev = fields["previous_values"].ravel()
         previous = (np.concatenate([prev[problem.active_owned],
                                     [float(data["previous_voltage"])]]), state.previous_dt)
     meta = json.loads(str(data["result_meta"]))

@@ -54,6 +54,9 @@ NEWTON_STEPS = 5
 #: added to the active fraction in r_c (r_c ~ θ^-1/2 diverges; θ k -> 0 there anyway): a smooth
 #: floor (a clip would put a kink into the Newton iterations of an exhausted interface)
 THETA_FLOOR = 1e-8
+#: contact nodes whose constriction share r g is below this keep the quasi-static form
+#: (small-signal model, :mod:`nakmodel.impedance.contact_nodes`, and the time stepper)
+MIN_SHARE = 1e-6
 
 
 def _psi(eps, lib):
@@ -176,7 +179,7 @@ def _kinetics_slope(kinetics, temperature):
 
 
 def series_current(kinetics, eta, i0, temperature, theta, resistance,
-                   steps: int = NEWTON_STEPS, law=None):
+                   steps: int = NEWTON_STEPS, law=None, overpotential: bool = False):
     """Faradaic current density per nominal area of (1): i = θ k(η − r i, i0) [A/m²], or with
     ``law`` (a callable e -> current per nominal area, e.g. the direction-dependent law of a
     partly K-covered interface) i = law(η − r i); θ and i0 then only set the start.
@@ -187,7 +190,7 @@ def series_current(kinetics, eta, i0, temperature, theta, resistance,
     monotonically; for large overpotentials it also starts from the Tafel bound
     |e| <= ln(1 + |η|/(rθ i0))/(α F/RT) (the smaller of the two).  r = 0 gives
     θ k(η) exactly.  UFL: the steps are written into the expression (the Jacobian is its
-    exact derivative); numpy: iterated to round-off."""
+    exact derivative); numpy: iterated to round-off.  ``overpotential``: return (i, e)."""
     lib = _lib(eta, i0, theta, resistance)
     slope = _kinetics_slope(kinetics, temperature)
     rt = resistance * theta
@@ -227,7 +230,7 @@ def series_current(kinetics, eta, i0, temperature, theta, resistance,
             h = 1e-7 * np.maximum(np.abs(e), 1e-6)
             dk = (law(e + h) - law(e - h)) / (2 * h)
         e = e - (e + resistance * k - eta) / (1.0 + resistance * dk)
-    return law(e)
+    return (law(e), e) if overpotential else law(e)
 
 
 def faradaic_current(problem, eta, i0, f_act, f_area=None, law=None):
@@ -242,8 +245,8 @@ def faradaic_current(problem, eta, i0, f_act, f_area=None, law=None):
     nominal interface, r_c(θ); in a 1D ``ContactSpots`` cell they tile the spots (fraction
     f_s), which carry their own geometric constriction r_spots: r = r_spots + r_c(θ/f_s)/f_s.
     ``law`` (e -> current per nominal area) replaces f_act k(e, i0) when given."""
-    k = problem._constants
-    values = problem._values
+    k = problem.constants
+    values = problem.values
     temperature = k["T"]
     if values["patch_size"] == 0.0 and values["r_spots"] == 0.0:
         if law is not None:
@@ -256,7 +259,7 @@ def faradaic_current(problem, eta, i0, f_act, f_area=None, law=None):
 # ---------------------------------------------------------------------- problem hooks
 def series_resistance(problem, f_act):
     """r [Ω m²] per nominal area in series with the kinetics (see :func:`faradaic_current`)."""
-    k = problem._constants
+    k = problem.constants
     fs = k["spot_fraction"]
     return k["r_spots"] + subgrid_resistance(f_act / fs, k["patch_size"], k["sigma"],
                                              problem.working.patch_shape) / fs
@@ -304,11 +307,11 @@ def contact_capacitance(working, contact: float) -> float:
 def blocked_charge(problem, voltage, phi, weight):
     """(q, measure): the charge density C_b (V − φ) w on the resolved non-contacting facets
     (``interface_blocked``) and their nodal measure, or None when the mesh has none."""
-    if not problem._has_facets("interface_blocked"):
+    if not problem.has_facets("interface_blocked"):
         return None
     measure = problem.dS_contact_nodal.reconstruct(
-        subdomain_id=problem._tag("interface_blocked"))
-    return problem._constants["cb"] * (voltage - phi("+")) * weight, measure
+        subdomain_id=problem.tag("interface_blocked"))
+    return problem.constants["cb"] * (voltage - phi("+")) * weight, measure
 
 
 def blocked_form(blocked, test, voltage):

@@ -87,7 +87,7 @@ def brick_layer_conductivities(problem) -> tuple[float, float]:
     ``Cell.spot_constriction_factor``), so that their series value is the model's σ."""
     nas, T = problem.nasicon, problem.temperature
     s_b, s_gb = nas.bulk_conductivity_at(T), nas.grain_boundary_conductivity_at(T)
-    factor = problem._values["sigma"] / (1.0 / (1.0 / s_b + 1.0 / s_gb))
+    factor = problem.values["sigma"] / (1.0 / (1.0 / s_b + 1.0 / s_gb))
     return factor * s_b, factor * s_gb
 
 
@@ -112,12 +112,12 @@ class CeramicStepping:
         self.history = fem.Function(self.space, name="grain_boundary_field")
         self._scratch = fem.Function(self.space)
         self.conductivities = brick_layer_conductivities(problem)
-        self.permittivities = (problem._values["eps_geo"],
+        self.permittivities = (problem.values["eps_geo"],
                                float(problem.nasicon.grain_boundary_permittivity))
         self._k = [fem.Constant(msh, 0.0) for _ in range(6)]
         self._set(None)
         ct = problem.cell_mesh.cell_tags
-        self._cells = ct.find(problem._tag("nasicon", "cell")).astype(np.int32)
+        self._cells = ct.find(problem.tag("nasicon", "cell")).astype(np.int32)
         self._expr = None
 
     @property

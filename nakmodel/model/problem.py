@@ -79,6 +79,7 @@ host itself is rigid) [I].  Without a host eps = tau = 1.
 from __future__ import annotations
 
 import math
+import time
 from collections.abc import Callable
 
 import dolfinx_solver  # noqa: F401  (must precede dolfinx)
@@ -92,6 +93,7 @@ from dolfinx import fem
 from ..errors import ConvergenceError, ParameterError, Problem
 from . import constriction, two_phase
 from . import thermo_ufl as tu
+from .contact_stepping import ContactStepping
 from .controls import (  # noqa: F401  (public here too)
     NEWTON_METHODS,
     CurrentControl,
@@ -155,6 +157,11 @@ class CoupledProblem:
         petsc), ``"scipy"``, ``"petsc"``.
     linear_solver: ``"auto"`` (direct in 1D/2D, iterative in 3D), ``"direct"``,
         ``"iterative"`` or a :class:`~nakmodel.model.solvers.LinearSolver` (PETSc backend).
+
+    Public state for the other model modules (read-only): :attr:`values` (name -> float of
+    every number in the forms, SI; :attr:`constants`: the same as ``fem.Constant``),
+    :attr:`forms` (compiled ``R``, ``J``, ``M``, ``G``, ...), :attr:`bcs` (PETSc backend:
+    inert DOFs), :meth:`tag`, :meth:`has_facets`, :meth:`scales`.
     """
 
     #: PETSc options prefix of the Newton linear solver (override any option under it)
@@ -239,16 +246,17 @@ class CoupledProblem:
         self._build(x_initial)
 
     # ------------------------------------------------------------------ build
-    def _tag(self, name: str, kind: str = "facet") -> int:
+    def tag(self, name: str, kind: str = "facet") -> int:
         """Marker of a region/boundary: works with a geometry ``TagTable`` or a plain dict."""
         tags = self.cell_mesh.tags
         if hasattr(tags, kind):
             return int(getattr(tags, kind)(name))
         return int(tags[name])
 
-    def _has_facets(self, name: str) -> bool:
+    def has_facets(self, name: str) -> bool:
+        """Whether the boundary ``name`` exists and has facets on any rank."""
         try:
-            tag = self._tag(name)
+            tag = self.tag(name)
         except (KeyError, ValueError, ParameterError):
             return False
         local = self.cell_mesh.facet_tags.find(tag).size
@@ -307,8 +315,8 @@ class CoupledProblem:
         self.voltage = fem.Constant(msh, 0.0)
 
         ct, ft = self.cell_mesh.cell_tags, self.cell_mesh.facet_tags
-        alloy_cells = ct.find(self._tag("alloy", "cell"))
-        nasicon_cells = ct.find(self._tag("nasicon", "cell"))
+        alloy_cells = ct.find(self.tag("alloy", "cell"))
+        nasicon_cells = ct.find(self.tag("nasicon", "cell"))
         dofs = self.space.dofmap.list
         index_map = self.space.dofmap.index_map
         self.n_owned_blocks = index_map.size_local
@@ -325,11 +333,11 @@ class CoupledProblem:
         self._inactive_c = 2 * np.setdiff1d(np.arange(n_local_blocks), c_blocks)
         self._inactive_phi = 2 * np.setdiff1d(np.arange(n_local_blocks), p_blocks) + 1
         msh.topology.create_connectivity(tdim - 1, tdim)
-        contact_tags = [self._tag("interface_contact")]
-        if self._has_facets("flaw"):  # metal-filled flaw faces are wetted interface
-            contact_tags.append(self._tag("flaw"))
-        interface_tags = contact_tags + ([self._tag("interface_blocked")]
-                                         if self._has_facets("interface_blocked") else [])
+        contact_tags = [self.tag("interface_contact")]
+        if self.has_facets("flaw"):  # metal-filled flaw faces are wetted interface
+            contact_tags.append(self.tag("flaw"))
+        interface_tags = contact_tags + ([self.tag("interface_blocked")]
+                                         if self.has_facets("interface_blocked") else [])
         iface_facets = np.concatenate([ft.find(t) for t in interface_tags])
         iface_blocks = np.unique(fem.locate_dofs_topological(self.space, tdim - 1, iface_facets))
         self.interface_c_dofs = 2 * iface_blocks
@@ -343,8 +351,8 @@ class CoupledProblem:
         ds = ufl.Measure("ds", domain=msh, subdomain_data=ft, metadata=md)
         dS = ufl.Measure("dS", domain=msh, subdomain_data=ft, metadata=md)
         self.ds = ds
-        self.dx_alloy = dx(self._tag("alloy", "cell"))
-        self.dx_nasicon = dx(self._tag("nasicon", "cell"))
+        self.dx_alloy = dx(self.tag("alloy", "cell"))
+        self.dx_nasicon = dx(self.tag("nasicon", "cell"))
         self.dS_contact = dS(tuple(contact_tags))
         if self.lumped:
             vertex = {"quadrature_rule": "vertex", "quadrature_degree": 1}
@@ -371,7 +379,7 @@ class CoupledProblem:
                                                       "quadrature_degree": 1})
                               if self.lumped else self.dx_alloy)
         self.dS_interface = dS(tuple(interface_tags))
-        self.ds_ce = ds(self._tag("counter_electrode"))
+        self.ds_ce = ds(self.tag("counter_electrode"))
         c, phi = self.u[0], self.u[1]
         v = ufl.TestFunction(self.space)
         du = ufl.TrialFunction(self.space)
@@ -417,10 +425,11 @@ class CoupledProblem:
             i0_solid_k=self.working.solid_k_exchange_current_density
             * self.working.exchange_current_at(T) / self.working.exchange_current_density,
             **constriction.constants(self, sigma))
-        self._values = values
-        self._constants = {name: fem.Constant(msh, float(v)) for name, v in values.items()}
-        k = self._constants
+        self.values = values
+        self.constants = {name: fem.Constant(msh, float(v)) for name, v in values.items()}
+        k = self.constants
         sigma, self.ceramic = k["sigma"], CeramicStepping(self)
+        self.contact_nodes = ContactStepping(self)  # (stepped contact nodes of a constriction)
         # phase fields at T (lever rule, phase-correct potential, mixture transport)
         solubility = dict(k_solubility=self.x_solid_k > 0.0, na_solubility=self.x_solid_na < 1.0)
         self.phases = two_phase.PhaseFields(k["xsk"], k["xlk"], k["xln"], k["xsn"],
@@ -437,8 +446,7 @@ class CoupledProblem:
         # interface quantities (P1 traces: '+' == '-')
         i_we, parts = self.interface_current(c("+"), phi("+"), Vw)
         flp, f_act, ocv, eta_we = (parts[k] for k in ("liquid_fraction", "f_active", "ocv", "eta"))
-        xp = parts["x"]
-        i_ce, eta_ce = self.counter_current(phi)
+        xp, (i_ce, eta_ce) = parts["x"], self.counter_current(phi)
         wp = w("+") if isinstance(w, ufl.core.expr.Expr) else w
         self.expr.update({"ocv": ocv, "eta_we": eta_we, "i_we": i_we, "f_active": f_act,
                           "liquid_fraction_interface": flp, "x_interface": xp,
@@ -449,31 +457,29 @@ class CoupledProblem:
              * w * self.dx_alloy_flux
              + self.ceramic.conduction(sigma, phi, vp) * w * self.dx_nasicon
              - i_ce * vp * w * self.ds_ce)
-        if self._include_interface:
-            R = R + (i_we / F * vc("+") - i_we * vp("+")) * wp * self.dS_contact_nodal
-        if self._extra_residual is not None:
-            R = R + self._extra_residual(self, v)
+        if self._include_interface:  # (faradaic current to the alloy, stepped contact nodes)
+            R = R + (parts["faradaic"] / F * vc("+") - i_we * vp("+")) * wp * self.dS_contact_nodal
+        R = R if self._extra_residual is None else R + self._extra_residual(self, v)
         dRdV = ufl.diff(i_we, Vw)
-        R_V = (dRdV / F * vc("+") - dRdV * vp("+")) * wp * self.dS_contact_nodal
+        R_V = ((ufl.diff(parts["faradaic"], Vw) / F * vc("+") - dRdV * vp("+")) * wp
+               * self.dS_contact_nodal)
         G = i_we * wp * self.dS_contact_nodal
         G_u = ufl.derivative(G, self.u, v)
         G_V = ufl.diff(i_we, Vw) * wp * self.dS_contact_nodal
-        # mass: m(u) = M u (linear): alloy storage (eps c per pore volume), double layers,
-        # geometric capacitance of the ceramic (eps0 eps_r d/dt grad phi: displacement current)
+        # mass m(u) = M u: alloy storage (eps c per pore volume), double layers, eps0 eps_r
         w_mass = self._lumped_weight(w) if self.lumped else w
         m_u = (k["porosity"] * c * vc * w_mass * self.dx_alloy_mass
                - cdl_we * (Vw - phi("+")) * vp("+") * wp * self.dS_contact_nodal
                + cdl_ce * phi * vp * w * self.ds_ce
                + k["eps_geo"] * ufl.inner(ufl.grad(phi), ufl.grad(vp)) * w * self.dx_nasicon)
-        if self._extra_mass is not None:
-            m_u = m_u + self._extra_mass(self, v)
+        m_u = m_u if self._extra_mass is None else m_u + self._extra_mass(self, v)
         m_G = cdl_we * (Vw - phi("+")) * wp * self.dS_contact_nodal
         blocked = constriction.blocked_charge(self, Vw, phi, wp)  # voids: C_b (V - phi)
         if blocked is not None:
             m_u = m_u - blocked[0] * vp("+") * blocked[1]
             m_G = m_G + blocked[0] * blocked[1]
 
-        self._forms = {
+        self.forms = {
             "R": fem.form(R), "J": fem.form(ufl.derivative(R, self.u, du)),
             "R_V": fem.form(R_V), "G": fem.form(G), "G_u": fem.form(G_u), "G_V": fem.form(G_V),
             "M": fem.form(ufl.derivative(m_u, self.u, du)),
@@ -514,14 +520,14 @@ class CoupledProblem:
     def x_of(self, c):
         """Na mole fraction of the content c (UFL or numpy)."""
         if isinstance(c, ufl.core.expr.Expr):
-            return tu.mole_fraction_from_content(c, self._constants["K"])
+            return tu.mole_fraction_from_content(c, self.constants["K"])
         return tu.mole_fraction_from_content(c, self.potassium)
 
     def effective_diffusivity(self, c):
         """Mixture diffusivity D_eff(x) of the content c [m^2/s], j = -D_eff grad c
         (:meth:`nakmodel.model.two_phase.PhaseFields.effective_diffusivity`: flux down the
         gradient of each phase's own composition; 0 inside a two-phase field)."""
-        k = self._constants
+        k = self.constants
 
         def d_liquid(x_l):
             return tu.interdiffusivity(x_l, k["T"], k["L0"], k["L1"], k["d_na"], k["d_k"],
@@ -532,7 +538,7 @@ class CoupledProblem:
     def diffusivity(self, c):
         """Effective diffusivity normal to the interface in the reference frame [m^2/s]:
         D_eff(x) / J^2 (the full tensor is :meth:`transport_tensor`)."""
-        k = self._constants
+        k = self.constants
         stretch = tu.stretch(c, k["K"], k["v_na"], k["v_k"])
         return self.effective_diffusivity(c) / stretch**2
 
@@ -540,7 +546,7 @@ class CoupledProblem:
         """D_eff(x) C^-1, C^-1 = I + (1/J^2 - 1) e_z (x) e_z (normal swelling; scalar
         D_eff / J^2 in 1D): the reference-frame flux is -transport_tensor grad c
         (:func:`nakmodel.model.two_phase.kinematic_tensor`)."""
-        k = self._constants
+        k = self.constants
         stretch = tu.stretch(c, k["K"], k["v_na"], k["v_k"])
         return self.effective_diffusivity(c) * two_phase.kinematic_tensor(
             stretch, self.mesh.geometry.dim)
@@ -555,7 +561,7 @@ class CoupledProblem:
         (``interface.blocking_smoothing``) for oxidation; eta = V - phi - U(x) with the
         phase-correct equilibrium potential and activity of all phase fields
         (:class:`~nakmodel.model.two_phase.PhaseFields`)."""
-        k = self._constants
+        k = self.constants
         x = self.x_of(c)
         ph = self.phases
         x_l = ph.liquid_composition(x)
@@ -584,15 +590,15 @@ class CoupledProblem:
         # series with the law (nakmodel.model.constriction)
         f_act = k["contact"] * (f_open + (1.0 - f_open)
                                 * two_phase.oxidation_gate(eta, k["T"], k["smooth"]))
-        f_area = f_act
-        i = constriction.faradaic_current(self, eta, i0, f_act, f_area, law=law)
+        i, i_f, u_c = self.contact_nodes.current(eta, i0, f_act, law, ocv, voltage - phi)
         return i, {"x": x, "x_liquid": x_l, "liquid_fraction": f_l, "ocv": ocv, "eta": eta,
-                   "i0": i0, "f_active": f_act, "f_area": f_area}
+                   "i0": i0, "f_active": f_act, "f_area": f_act, "faradaic": i_f,
+                   "contact_voltage": u_c}
 
     def counter_current(self, phi):
         """Faradaic current density CE metal -> NASICON [A/m^2], eta_CE = 0 - phi - 0."""
         eta = -phi
-        k = self._constants
+        k = self.constants
         return self.kinetics_ce.current(eta, k["i0_ce"], k["T"]), eta
 
     # ------------------------------------------------------------------ state
@@ -628,9 +634,9 @@ class CoupledProblem:
             voltage = comm.allreduce(float(np.sum(ocv))) / max(comm.allreduce(ocv.size), 1)
         self.voltage.value = voltage
         self.voltage_n = voltage
-        self._m_G_n = self.functional_form("m_G") if hasattr(self, "_forms") else 0.0
+        self._m_G_n = self.functional_form("m_G") if hasattr(self, "forms") else 0.0
         self._m_u_n = None
-        self.ceramic.reset()
+        self.ceramic.reset(), self.contact_nodes.reset()
 
     def ocv_interface_dofs(self):
         x = self.interface_mole_fraction()
@@ -675,15 +681,17 @@ class CoupledProblem:
         i_f = self.functional("current_we")
         if not dt:
             return i_f
+        i_f += self.contact_nodes.step_correction()
         q_prev = self._m_G_n if previous_charge is None else previous_charge
         return i_f + (self.functional_form("m_G") - q_prev) / dt
 
     def functional_form(self, name: str) -> float:
-        val = fem.assemble_scalar(self._forms[name])
+        val = fem.assemble_scalar(self.forms[name])
         return float(self.mesh.comm.allreduce(val))
 
     def functional(self, name: str) -> float:
-        val = fem.assemble_scalar(self._functionals[name])
+        stepped = self.contact_nodes.step_functional(name)  # (stepped contact nodes)
+        val = fem.assemble_scalar(self._functionals[name]) if stepped is None else stepped
         return float(self.mesh.comm.allreduce(val))
 
     def state_vector(self) -> np.ndarray:
@@ -697,10 +705,10 @@ class CoupledProblem:
 
     # ------------------------------------------------------------------ assembly
     def _vec(self, name):
-        return fem.assemble_vector(self._forms[name]).array
+        return fem.assemble_vector(self.forms[name]).array
 
     def _mat(self, name):
-        return fem.assemble_matrix(self._forms[name]).to_scipy().tocsr()
+        return fem.assemble_matrix(self.forms[name]).to_scipy().tocsr()
 
     def mass_matrix(self) -> sp.csr_matrix:
         """Bordered mass matrix M (constant) on [active u DOFs, V] (rows: eqs, last: control)."""
@@ -709,7 +717,7 @@ class CoupledProblem:
             Muu = self._mat("M")[a][:, a]
             MuV = self._vec("M_uV")[a][:, None]
             MGu = self._vec("M_Gu")[a][None, :]
-            MGV = np.array([[fem.assemble_scalar(self._forms["M_GV"])]])
+            MGV = np.array([[fem.assemble_scalar(self.forms["M_GV"])]])
             self._M = sp.bmat([[Muu, sp.csr_matrix(MuV)], [sp.csr_matrix(MGu), MGV]]).tocsr()
         return self._M
 
@@ -718,7 +726,7 @@ class CoupledProblem:
         a = self.active
         Ru = self._vec("R")[a]
         if isinstance(control, CurrentControl):
-            g = fem.assemble_scalar(self._forms["G"]) - control.current_density * self.area_nominal
+            g = fem.assemble_scalar(self.forms["G"]) - control.current_density * self.area_nominal
         else:
             g = 0.0
         return np.concatenate([Ru, [g]])
@@ -733,14 +741,14 @@ class CoupledProblem:
             self._jac_template = self._build_jacobian_template()
         A, pos, ids, indices, indptr, shape = self._jac_template
         A.data[:] = 0.0
-        fem.assemble_matrix(A, self._forms["J"])
+        fem.assemble_matrix(A, self.forms["J"])
         a = self.active
         source = np.concatenate([A.data, self._vec("R_V")[a][pos], self._vec("G_u")[a][pos],
-                                 [fem.assemble_scalar(self._forms["G_V"])]])
+                                 [fem.assemble_scalar(self.forms["G_V"])]])
         return sp.csr_matrix((source[ids], indices, indptr), shape=shape)
 
     def _build_jacobian_template(self):
-        A = fem.create_matrix(self._forms["J"])
+        A = fem.create_matrix(self.forms["J"])
         nnz = A.data.size
         A.data[:] = np.arange(1, nnz + 1, dtype=float)
         a = self.active
@@ -765,7 +773,7 @@ class CoupledProblem:
         return self.steady_jacobian(), self.mass_matrix()
 
     # ------------------------------------------------------------------ Newton
-    def _scales(self):
+    def scales(self):
         """Scales of [owned active DOFs, V]: c_K0 for contents, RT/F for potentials."""
         rt_f = tu.GAS_CONSTANT * self.temperature / tu.FARADAY
         is_c = self.active_owned % 2 == 0
@@ -774,7 +782,8 @@ class CoupledProblem:
     def solve(self, control, dt: float | None) -> NewtonReport:
         """One backward-Euler step ``dt`` from ``u_n`` (None: steady): on success the state
         holds the solution, else the start value and the report says why (caller retries)."""
-        return self.ceramic.solve(self._solve, control, dt)
+        return self.ceramic.solve(lambda c, d: self.contact_nodes.solve(self._solve, c, d),
+                                  control, dt)
 
     def _solve(self, control, dt):
         if self.newton_options.method == "snes":
@@ -788,10 +797,8 @@ class CoupledProblem:
             X0[-1] = control.voltage
             self._set_state(X0)
         M = self.mass_matrix() if dt is not None else None
-        scale = self._scales()
-        X = X0.copy()
-        history = []
-        opts = self.newton_options
+        scale = self.scales()
+        X, history, opts = X0.copy(), [], self.newton_options
         keep = slice(None) if galv else slice(0, -1)
         cmin = -0.5 * self.c_max  # P1 undershoots (x < 0) are tolerated; x = -1 here
 
@@ -862,14 +869,14 @@ class CoupledProblem:
 
         V = self.space
         zero = np.float64(0.0)
-        self._bcs = [fem.dirichletbc(zero, self._inactive_c.astype(np.int32), V.sub(0)),
+        self.bcs = [fem.dirichletbc(zero, self._inactive_c.astype(np.int32), V.sub(0)),
                      fem.dirichletbc(zero, self._inactive_phi.astype(np.int32), V.sub(1))]
-        f = self._forms
+        f = self.forms
         if self.linear_solver.compact_pattern:  # nonzero patterns only, built directly
             self._A, self._Mp = compact_operators(self)
         else:
             self._A = fpetsc.create_matrix(f["J"])
-            self._Mp = fpetsc.assemble_matrix(f["M"], bcs=self._bcs, diag=0.0)
+            self._Mp = fpetsc.assemble_matrix(f["M"], bcs=self.bcs, diag=0.0)
             self._Mp.assemble()
             # M couples DOFs that J does not (the blocked capacitance on the non-contacting
             # facets): give A the union pattern once, so that A += M/dt stays a subset update
@@ -929,22 +936,20 @@ class CoupledProblem:
 
         with out.localForm() as loc:
             loc.set(0.0)
-        fpetsc.assemble_vector(out, self._forms[name])
+        fpetsc.assemble_vector(out, self.forms[name])
         out.ghostUpdate(addv=PETSc.InsertMode.ADD, mode=PETSc.ScatterMode.REVERSE)
-        fpetsc.set_bc(out, self._bcs, alpha=0.0)
+        fpetsc.set_bc(out, self.bcs, alpha=0.0)
         return out
 
     def _solve_petsc(self, control, dt):
-        import time
-
+        from dolfinx.fem import petsc as fpetsc
         from mpi4py import MPI
+        from petsc4py import PETSc
 
         if not hasattr(self, "_ksp"):
             self._petsc_init()
-        comm = self.mesh.comm
-        galv = isinstance(control, CurrentControl)
-        opts = self.newton_options
-        vec = self._vecs
+        comm, galv = self.mesh.comm, isinstance(control, CurrentControl)
+        opts, vec = self.newton_options, self._vecs
         u0 = self.u.x.array.copy()
         V0 = float(self.voltage.value)
         if not galv:
@@ -1015,9 +1020,6 @@ class CoupledProblem:
             return NewtonReport(converged, it, history, reason, stats["krylov"],
                                 stats["assembly"], stats["linear"])
 
-        from dolfinx.fem import petsc as fpetsc
-        from petsc4py import PETSc
-
         history = []
         r, g = residual()
         cmin = -0.5 * self.c_max  # P1 undershoots (x < 0) are tolerated; x = -1 here
@@ -1026,7 +1028,7 @@ class CoupledProblem:
             t0 = time.perf_counter()
             A = self._A
             A.zeroEntries()
-            fpetsc.assemble_matrix(A, self._forms["J"], bcs=self._bcs, diag=1.0)
+            fpetsc.assemble_matrix(A, self.forms["J"], bcs=self.bcs, diag=1.0)
             A.assemble()
             if dt is not None:
                 A.axpy(1.0 / dt, self._Mp, structure=PETSc.Mat.Structure.SUBSET_NONZERO_PATTERN)
@@ -1104,16 +1106,14 @@ class CoupledProblem:
 
     def accept(self):
         """Make the current state the old state of the next step."""
-        self.ceramic.accept()  # (the grain-boundary history, before u_n moves)
-        self.u_n.x.array[:] = self.u.x.array
-        self.voltage_n = float(self.voltage.value)
+        self.ceramic.accept(), self.contact_nodes.accept()  # (histories, before u_n moves)
+        self.u_n.x.array[:], self.voltage_n = self.u.x.array, float(self.voltage.value)
         self._m_G_n = self.functional_form("m_G")
         self._m_u_n = None
 
     def restore(self):
         """Reset the current state to the last accepted one."""
-        self.u.x.array[:] = self.u_n.x.array
-        self.voltage.value = self.voltage_n
+        self.u.x.array[:], self.voltage.value = self.u_n.x.array, self.voltage_n
 
     def solve_or_raise(self, control, dt):
         rep = self.solve(control, dt)

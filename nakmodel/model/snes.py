@@ -96,7 +96,7 @@ class SNESStep:
         self.z = template.duplicate()
         self.inner = problem._ksp
         self.scale_u = problem._owned_scale
-        rt_f = problem._scales()[-1]
+        rt_f = problem.scales()[-1]
         self.scale_v = float(rt_f)
 
         J = PETSc.Mat().createPython(((n_local, PETSc.DECIDE), (n_local, PETSc.DECIDE)),
@@ -164,7 +164,7 @@ class SNESStep:
         self._load_state(X)
         A = pb._A
         A.zeroEntries()
-        fpetsc.assemble_matrix(A, pb._forms["J"], bcs=pb._bcs, diag=1.0)
+        fpetsc.assemble_matrix(A, pb.forms["J"], bcs=pb.bcs, diag=1.0)
         A.assemble()
         if self.dt is not None:
             A.axpy(1.0 / self.dt, pb._Mp, structure=PETSc.Mat.Structure.SUBSET_NONZERO_PATTERN)

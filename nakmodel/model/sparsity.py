@@ -130,7 +130,7 @@ def perturbed_state(problem):
 
 def compact_operators(problem):
     """(A, M) of ``problem`` (a :class:`~nakmodel.model.problem.CoupledProblem` after its
-    boundary conditions ``_bcs`` are set) on their nonzero patterns, assembled into the
+    boundary conditions ``bcs`` are set) on their nonzero patterns, assembled into the
     :func:`structural_matrix` and copied to their nonzeros (same patterns as
     :func:`compact_operators_by_copy`); A holds zeros on the union of the Jacobian's and
     the mass matrix's patterns, M the mass matrix (inert rows: zero diagonal)."""
@@ -142,7 +142,7 @@ def compact_operators(problem):
     skeleton = structural_matrix(problem)
     if skeleton is None:
         return compact_operators_by_copy(problem)
-    forms, bcs = problem._forms, problem._bcs
+    forms, bcs = problem.forms, problem.bcs
     fpetsc.assemble_matrix(skeleton, forms["M"], bcs=bcs, diag=0.0)
     skeleton.assemble()
     mass = compact_matrix(skeleton)
@@ -167,7 +167,7 @@ def compact_operators_by_copy(problem):
 
     from .solvers import compact_matrix
 
-    forms, bcs = problem._forms, problem._bcs
+    forms, bcs = problem.forms, problem.bcs
     full_mass = fpetsc.assemble_matrix(forms["M"], bcs=bcs, diag=0.0)
     full_mass.assemble()
     mass = compact_matrix(full_mass)

@@ -144,7 +144,7 @@ class AdaptiveStepper:
         X_pred = Xn + dt * (Xn - X_old) / dt_prev
         from mpi4py import MPI
 
-        scale = self.problem._scales()
+        scale = self.problem.scales()
         local = float(np.max(np.abs(X - X_pred) / scale))
         return float(dt / (dt + dt_prev)
                      * self.problem.mesh.comm.allreduce(local, op=MPI.MAX))

@@ -50,7 +50,7 @@ def _x_exact(X, dim, x_range):
 
 def _c_exact(p, X, x_range):
     x = _x_exact(X, p.mesh.geometry.dim, x_range)
-    return p._constants["K"] * x / (1.0 - x)
+    return p.constants["K"] * x / (1.0 - x)
 
 
 def _extra(kappa, x_range):
@@ -123,7 +123,7 @@ def solve(dim: int, n: int, smoothing: float = SMOOTHING, parameters=None,
         if regime == "k_solid_solution":
             return c
         x_l = p.phases.liquid_composition(p.x_of(c))
-        return p._constants["K"] * x_l / (1.0 - x_l)
+        return p.constants["K"] * x_l / (1.0 - x_l)
 
     e = liquid_content(p.u[0]) - liquid_content(c_ex)
     ref = liquid_content(c_ex)

@@ -60,7 +60,7 @@ def _extra(coupled: bool, robin: float = 1e-6):
         c_ex, phi_ex = _exact(p, X)
         vc, vp = v[0], v[1]
         D = p.transport_tensor(c_ex)  # D_eff C^-1 (scalar D_eff / J^2 in 1D)
-        sigma = p._constants["sigma"]
+        sigma = p.constants["sigma"]
         top, ce = p.ds(p.cell_mesh.tags["current_collector"]), p.ds_ce
         # volume sources: -div(w D grad c) = w f
         F = (ufl.div(w * D * ufl.grad(c_ex)) * vc * p.dx_alloy
@@ -205,7 +205,7 @@ def _transient_sources(time, capacity):
     kinetics.  With it u_ex solves the semi-discrete model exactly in space-time."""
     def extra(p, v):
         X = ufl.SpatialCoordinate(p.mesh)
-        k = p._constants
+        k = p.constants
         c_ex, phi_ex, c_dot, phi_dot = _transient_fields(X[0], time, p.concentration(0.5),
                                                           ufl.sin, ufl.cos)
         vc, vp = v[0], v[1]

@@ -152,10 +152,12 @@ class _Parser:
         return _Token("word", " ".join(parts), tok.start, end)
 
     def to_si(self, number: float, unit: str, kind: str, start: int, end: int) -> float:
-        from ..units import to_si
+        from ..units import dimension_differs, to_si
 
         si_unit, expected = _DIMENSIONS[kind]
         text = f"{number!r} {_normalise_unit(unit)}".strip()
+        if dimension_differs(text, si_unit):  # refused without pint (its import costs ~1 s)
+            raise _ParseFailure(start, end, expected, repr(self.text[start:end]))
         try:
             return to_si(text, si_unit, key=self.key)
         except ParameterError:

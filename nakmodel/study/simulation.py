@@ -45,8 +45,9 @@ from .geis_recording import (  # noqa: F401  (public here as before)
     write_geis_outputs,
 )
 
-VERSION = "3"  # 2: issue #11 (pinned two-phase liquid, direction-dependent blocking)
+VERSION = "4"  # 2: issue #11 (pinned two-phase liquid, direction-dependent blocking)
 # 3: #11 C2 lever-rule blend and event landing at the liquidus (capacities move ~3e-6)
+# 4: #12 contact-node capacitance stepped exactly (V moves ~1e-6 V where solid K covers area)
 _GEOMETRIES = ("1d", "axisymmetric", "planar", "3d")
 _CONTACT_KEYS = {"kind", "radius", "fraction", "count", "seed"}
 _FLAW_KEYS = {"depth", "opening", "position"}
@@ -446,7 +447,13 @@ def write_run_outputs(result, folder: Path, title: str) -> list[Path]:
 
 
 def warm_up() -> None:
-    """Import the FE model stack (dolfinx, the model) in a sweep worker before its first point."""
+    """Import what a point needs (dolfinx, the model, matplotlib for its plots) in a sweep
+    worker before its first point: otherwise the first point of every worker pays ~1.5 s."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot  # noqa: F401
+
     from ..model.simulation import Simulation  # noqa: F401
     from ..model.stepping import StepControl  # noqa: F401
 

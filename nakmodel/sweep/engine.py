@@ -58,6 +58,32 @@ class SweepResult:
         return text
 
 
+class _Background:
+    """``work()`` in a daemon thread; :meth:`join` waits, :meth:`check` re-raises its error."""
+
+    def __init__(self, work):
+        import threading
+
+        self.error: BaseException | None = None
+
+        def target():
+            try:
+                work()
+            except BaseException as exc:  # noqa: BLE001  (re-raised by join)
+                self.error = exc
+
+        self.thread = threading.Thread(target=target, daemon=True)
+        self.thread.start()
+
+    def join(self) -> None:
+        self.thread.join()
+
+    def check(self) -> None:
+        """Re-raise what ``work()`` raised (after :meth:`join`)."""
+        if self.error is not None:
+            raise self.error
+
+
 def _progress_bar(total: int, initial: int, enabled: bool):
     from tqdm.auto import tqdm
 
@@ -110,8 +136,10 @@ def run_sweep(study, out, executor=None, progress: bool = True, *, retry_failed:
                     store.discard_failed(p.point_id)
                     records[p.point_id] = store.load_result(p.point_id)
         todo = [p for p in spec.points if records[p.point_id] is None]
-        for p in todo:
-            provenance.write_inputs(store.point_dir(p.point_id), p.study)
+        # every point folder gets its resolved inputs; written beside the running points
+        # (~30 ms each) so that the workers start at once (a point does not read them)
+        inputs = _Background(lambda: [provenance.write_inputs(store.point_dir(p.point_id),
+                                                              p.study) for p in todo])
         tasks = [PointTask.make(p.point_id, spec.kind_module, p.study,
                                 store.point_dir(p.point_id), spec.outputs, root) for p in todo]
         bar = _progress_bar(len(spec.points), len(spec.points) - len(todo), progress)
@@ -139,11 +167,13 @@ def run_sweep(study, out, executor=None, progress: bool = True, *, retry_failed:
             if tasks:
                 executor.run(tasks, on_done)
         finally:
+            inputs.join()
             bar.close()
             for point in spec.points:  # folders of attempts that were killed or lost the race
                 prune_attempts(store.point_dir(point.point_id))
             store.write_csv(spec)  # rebuilt from the store: equal to `--dry-run`
             provenance.finish(out, points_run=len(tasks))
+        inputs.check()
     return SweepResult(spec=spec, out=out, rows=store.rows(spec), ran=len(tasks),
                        skipped=len(spec.points) - len(tasks),
                        wall_time_s=time.perf_counter() - t0, executor=executor.describe(),
