@@ -62,9 +62,9 @@ def run(outdir):
     import matplotlib.pyplot as plt
 
     import nakmodel
+    from nakmodel.atomic_write import atomic_savefig
     from nakmodel.cli.compare import overlay_figure
     from nakmodel.drt import compare
-    from nakmodel.atomic_write import atomic_savefig
     from nakmodel.fe_model_fit import fit_model
     from nakmodel.spectrum import Spectrum
 

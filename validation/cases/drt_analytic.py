@@ -33,6 +33,7 @@ def run(outdir):
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
+    from nakmodel.atomic_write import atomic_savefig
     from nakmodel.drt import compute
     from nakmodel.drt.analytic import (
         warburg_transmissive_impedance,
@@ -40,7 +41,6 @@ def run(outdir):
         zarc_drt,
         zarc_impedance,
     )
-    from nakmodel.atomic_write import atomic_savefig
     from nakmodel.spectrum import Spectrum
 
     fig, axes = plt.subplots(1, 3, figsize=(14, 4), layout="constrained")

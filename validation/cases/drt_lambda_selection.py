@@ -75,9 +75,9 @@ def run(outdir):
 
     import matplotlib.pyplot as plt
 
+    from nakmodel.atomic_write import atomic_savefig
     from nakmodel.drt.inversion import DEFAULT_LAMBDA
     from nakmodel.drt.regularization import LAMBDA_METHODS, LambdaBoundWarning
-    from nakmodel.atomic_write import atomic_savefig
 
     with warnings.catch_warnings():  # some criteria hit the bound on some draws: expected
         warnings.simplefilter("ignore", LambdaBoundWarning)

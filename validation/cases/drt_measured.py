@@ -36,9 +36,9 @@ def run(outdir):
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
+    from nakmodel.atomic_write import atomic_savefig
     from nakmodel.drt import compute, kramers_kronig
     from nakmodel.io import read_spectrum
-    from nakmodel.atomic_write import atomic_savefig
 
     checks = []
     fig, axes = plt.subplots(2, len(FILES), figsize=(5 * len(FILES), 7), layout="constrained")

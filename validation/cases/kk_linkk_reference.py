@@ -27,9 +27,9 @@ def _peer_file(name: str) -> Path:
 def run(outdir):
     import matplotlib.pyplot as plt
 
+    from nakmodel.atomic_write import atomic_savefig
     from nakmodel.drt import kramers_kronig
     from nakmodel.io import read_spectrum
-    from nakmodel.atomic_write import atomic_savefig
 
     spectrum = read_spectrum(_peer_file("Circuit3_EIS_1.z"))
     reference = kramers_kronig(spectrum, test="real", c=0.69, mu_rule="first",

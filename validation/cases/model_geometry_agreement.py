@@ -18,8 +18,8 @@ def run(outdir):
     import matplotlib.pyplot as plt
     import numpy as np
 
-    from nakmodel.geometry import Cell
     from nakmodel.atomic_write import atomic_savefig
+    from nakmodel.geometry import Cell
     from nakmodel.model.meshes import box_cell
     from nakmodel.model.simulation import Simulation
     from nakmodel.model.stepping import StepControl

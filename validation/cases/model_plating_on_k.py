@@ -68,8 +68,8 @@ def run(outdir):
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from nakmodel.geometry import Cell
     from nakmodel.atomic_write import atomic_savefig
+    from nakmodel.geometry import Cell
     from nakmodel.model.simulation import Simulation
     from nakmodel.parameters import load_parameters
 

@@ -40,8 +40,8 @@ def run(outdir):
     import numpy as np
 
     from nakmodel import thermo
-    from nakmodel.geometry import Cell, PorousHost
     from nakmodel.atomic_write import atomic_savefig
+    from nakmodel.geometry import Cell, PorousHost
     from nakmodel.model.simulation import Simulation
     from nakmodel.parameters import load_parameters
     from nakmodel.protocol import Protocol

@@ -23,8 +23,8 @@ def run(outdir):
     import numpy as np
 
     from nakmodel.analysis import spot_resistance_series
-    from nakmodel.geometry import Cell, ContactSpots
     from nakmodel.atomic_write import atomic_savefig
+    from nakmodel.geometry import Cell, ContactSpots
     from nakmodel.model.simulation import Simulation
     from nakmodel.parameters import load_parameters
     from nakmodel.protocol import Protocol

@@ -85,8 +85,8 @@ def run(outdir):
     import matplotlib.pyplot as plt
 
     from nakmodel import thermo
-    from nakmodel.geometry import Cell
     from nakmodel.atomic_write import atomic_savefig
+    from nakmodel.geometry import Cell
     from nakmodel.model import two_phase_mms
     from nakmodel.model.simulation import Simulation
     from nakmodel.parameters import load_parameters

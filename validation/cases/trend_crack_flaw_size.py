@@ -68,8 +68,8 @@ def run(outdir):
     import matplotlib.pyplot as plt
     import numpy as np
 
-    from nakmodel.ccd import CrackCriterion, extract_ccd
     from nakmodel.atomic_write import atomic_savefig
+    from nakmodel.ccd import CrackCriterion, extract_ccd
     from nakmodel.mechanics.loading import FARADAY
     from nakmodel.study.ccd import criteria_for, scan
 

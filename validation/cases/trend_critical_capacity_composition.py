@@ -35,8 +35,8 @@ def run(outdir):
     import matplotlib.pyplot as plt
 
     from nakmodel import load_parameters, thermo
-    from nakmodel.ccd import extract_ccd, scan_protocol
     from nakmodel.atomic_write import atomic_savefig
+    from nakmodel.ccd import extract_ccd, scan_protocol
 
     params = load_parameters()
     T = params.temperature

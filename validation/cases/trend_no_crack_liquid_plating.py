@@ -37,8 +37,8 @@ def run(outdir):
     import numpy as np
 
     from nakmodel import load_parameters
-    from nakmodel.ccd import CrackCriterion, extract_ccd
     from nakmodel.atomic_write import atomic_savefig
+    from nakmodel.ccd import CrackCriterion, extract_ccd
     from nakmodel.mechanics.loading import (
         FlawState,
         flaw_pressure,
