@@ -662,15 +662,6 @@ class CoupledProblem:
         x = self.interface_mole_fraction()
         return float(self.mesh.comm.allreduce(np.max(x) if x.size else -np.inf, op=MPI.MAX))
 
-    def interface_profile(self):
-        """(coordinates, x_Na) of all interface DOFs, gathered on every rank."""
-        n = self.n_owned_blocks
-        owned = self.interface_c_dofs // 2 < n
-        coords = self.interface_coordinates[owned]
-        x = self.interface_mole_fraction()[owned]
-        parts = self.mesh.comm.allgather((coords, x))
-        return (np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts]))
-
     def double_layer_charge(self) -> float:
         """Charge on the WE double layer, int C_dl (V - phi) dA [C]."""
         return self.functional_form("m_G")
