@@ -21,6 +21,8 @@ from __future__ import annotations
 
 import weakref
 
+import numpy as np
+
 from ..errors import ParameterError, Problem
 from .loading import (
     FlawState,
@@ -85,21 +87,38 @@ def _face_forms(problem) -> dict:
     if count == 0:
         raise ParameterError(Problem("cell.flaw", "the problem has no metal-filled flaw faces",
                                      None, "a cell built with flaw=SurfaceFlaw(...)"))
-    c, phi = problem.u[0], problem.u[1]
-    current, parts = problem.interface_current(c, phi, problem.voltage)
+    # flaw faces between two cells (alloy | ceramic) are interior facets: the integrand is
+    # built from restricted fields there (the kinetics may hold restricted fields of its
+    # own, e.g. the contact-node history), from plain fields on boundary flaw faces
+    from dolfinx.mesh import exterior_facet_indices
+
+    fdim = mesh.topology.dim - 1
+    mesh.topology.create_connectivity(fdim, mesh.topology.dim)
+    flaw_facets = facet_tags.find(tag)
+    n_exterior = mesh.comm.allreduce(
+        int(np.isin(flaw_facets, exterior_facet_indices(mesh.topology)).sum()))
     w = problem.weight if hasattr(problem, "weight") else 1.0
     # the quadrature degree of the problem's own forms: the estimated degree of the kinetics
     # (exponentials of the overpotential, the phase-diagram functions) is far too high
     md = {"quadrature_degree": int(getattr(problem, "quadrature_degree", 4))}
     dS = ufl.Measure("dS", domain=mesh, subdomain_data=facet_tags, metadata=md)(tag)
     ds = ufl.Measure("ds", domain=mesh, subdomain_data=facet_tags, metadata=md)(tag)
+    c, phi = problem.u[0], problem.u[1]
 
-    def pair(expr):
-        return (fem.form((expr * w)("+") * dS), fem.form(expr * w * ds))
+    def integrands(restricted: bool) -> dict:
+        side = (lambda f: f("+")) if restricted else (lambda f: f)
+        current, parts = problem.interface_current(side(c), side(phi), problem.voltage)
+        weight = side(w) if isinstance(w, ufl.core.expr.Expr) else w
+        return {"area": fem.Constant(mesh, 1.0) * weight, "x": parts["x"] * weight,
+                "eta": parts["eta"] * weight,
+                "liquid_fraction": parts["liquid_fraction"] * weight,
+                "current": current * weight}
 
-    forms = {"area": pair(fem.Constant(mesh, 1.0)), "x": pair(parts["x"]),
-             "eta": pair(parts["eta"]), "liquid_fraction": pair(parts["liquid_fraction"]),
-             "current": pair(current)}
+    interior = integrands(True)
+    exterior = integrands(False) if n_exterior else None
+    forms = {name: ((fem.form(expr * dS),) if exterior is None else
+                    (fem.form(expr * dS), fem.form(exterior[name] * ds)))
+             for name, expr in interior.items()}
     try:
         _FORMS[problem] = forms
     except TypeError:  # not weak-referenceable: compile every call
