@@ -6,6 +6,7 @@ import dolfinx_solver  # noqa: F401
 
 import numpy as np
 import pytest
+from restart_checks import step_after_restart
 
 from nakmodel.errors import ParameterError
 from nakmodel.model.checkpoint import load_checkpoint, save_checkpoint
@@ -91,19 +92,10 @@ def test_long_times_give_the_total_conductivity_result(pb):
 def test_checkpoint_keeps_the_grain_boundary_history(pb, tmp_path):
     pb.set_initial_state(0.5)
     _steps(pb, [TAU / 5] * 3)  # mid-transient: the history matters
-    path = save_checkpoint(pb, tmp_path / "gb.npz", time=0.6 * TAU)
-    pb.solve_or_raise(CurrentControl(I), TAU / 5)
-    expected = float(pb.voltage.value)
-    voltages = []
-    for forget in (False, True):
-        other = _problem()
-        load_checkpoint(other, path)
-        if forget:  # the relaxed history of the same state: what a restart without it gives
-            other.ceramic.reset()
-        other.solve_or_raise(CurrentControl(I), TAU / 5)
-        voltages.append(float(other.voltage.value))
-    assert voltages[0] == pytest.approx(expected, rel=1e-12, abs=0.0)
-    assert abs(voltages[1] - expected) > 1e-4  # V: the history is not negligible here
+    expected, restarted, forgotten = step_after_restart(
+        pb, _problem, lambda p: p.ceramic.reset(), tmp_path / "gb.npz", 0.6 * TAU, I, TAU / 5)
+    assert restarted == pytest.approx(expected, rel=1e-12, abs=0.0)
+    assert abs(forgotten - expected) > 1e-4  # V: the history is not negligible here
 
 
 def test_checkpoint_without_history_is_refused_for_grain_boundaries(tmp_path):
