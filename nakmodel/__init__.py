@@ -14,10 +14,9 @@ __version__ = "0.1.0"
 from .composition import Composition, parse_composition  # noqa: E402
 from .errors import (  # noqa: E402
     ConvergenceError,
-    InputProblem,
+    InputProblem,  # noqa: F401  (the old name of InputProblem, not in __all__)
     NakmodelError,
     ParameterError,
-    Problem,  # noqa: F401  (the old name of InputProblem, not in __all__)
 )
 from .parameters import Parameters, load_parameters  # noqa: E402
 

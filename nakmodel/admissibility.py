@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import math
 
-from .errors import Problem
+from .errors import InputProblem
 from .parameter_defaults import default_si
 
 #: units whose plain numbers are refused in files, with the units offered instead
@@ -36,7 +36,7 @@ def likely_unit(value: float, unit: str, typical: float | None) -> str:
     return min(options, key=lambda o: abs(math.log10(value * o[1] / typical)))[0]
 
 
-def plain_number_problem(key: str, raw, meta) -> Problem | None:
+def plain_number_problem(key: str, raw, meta) -> InputProblem | None:
     """A problem if ``raw`` is a plain number for a length/current/time key, else None."""
     unit = meta.get("unit", "")
     if unit not in AMBIGUOUS_UNITS or isinstance(raw, bool) or not isinstance(raw, int | float):
@@ -45,15 +45,15 @@ def plain_number_problem(key: str, raw, meta) -> Problem | None:
     hint = f"'{raw:g} {guess}'"
     if guess != AMBIGUOUS_UNITS[unit][0][0]:
         hint += f" (a plain number would be {raw:g} {unit})"
-    return Problem(key, "a plain number is ambiguous here: give units", raw,
-                   f"a string with units such as {hint}; SI unit {unit}")
+    return InputProblem(key, "a plain number is ambiguous here: give units", raw,
+                        f"a string with units such as {hint}; SI unit {unit}")
 
 
 def _celsius(t: float) -> str:
     return f"{t:.2f} K ({t - 273.15:.1f} degC)"
 
 
-def initial_state_problems(params) -> list[Problem]:
+def initial_state_problems(params) -> list[InputProblem]:
     """Problems if the alloy of ``params`` has no liquid at ``params.temperature``.
 
     A dilute K(ss) solid solution is accepted here (the solid K host of
@@ -64,7 +64,7 @@ def initial_state_problems(params) -> list[Problem]:
                                 k_host=True)
 
 
-def composition_problems(comp, params, key: str, *, k_host: bool) -> list[Problem]:
+def composition_problems(comp, params, key: str, *, k_host: bool) -> list[InputProblem]:
     """Problems if ``comp`` has no liquid at ``params.temperature`` (``k_host``: K(ss) is ok).
 
     Uses the phase diagram of the parameter set (:func:`nakmodel.thermo.solid_phase`,
@@ -76,22 +76,22 @@ def composition_problems(comp, params, key: str, *, k_host: bool) -> list[Proble
     try:
         phase = thermo.solid_phase(comp.x_na, t, params)
     except (ArithmeticError, ValueError):  # the phase diagram itself is undefined
-        return [Problem("alloy", "the phase diagram of these alloy parameters cannot be "
-                        "evaluated", None, "the default alloy parameters or a published set")]
+        return [InputProblem("alloy", "the phase diagram of these alloy parameters cannot be "
+                             "evaluated", None, "the default alloy parameters or a published set")]
     if phase != "no liquid":
         return []
     te, _xe = thermo.eutectic(params)
     if t < te:
-        return [Problem("temperature", f"the alloy {comp} ({key}) is solid at {_celsius(t)}: "
-                        "no liquid below the eutectic", None,
-                        f"temperature >= {_celsius(te)} (the model needs a liquid or "
-                        "liquid + solid alloy)")]
+        return [InputProblem("temperature", f"the alloy {comp} ({key}) is solid at {_celsius(t)}: "
+                             "no liquid below the eutectic", None,
+                             f"temperature >= {_celsius(te)} (the model needs a liquid or "
+                             "liquid + solid alloy)")]
     b = thermo.phase_boundaries(t, params)
     low, high = float(b.solid_low), float(b.solid_high)
     if comp.x_na <= low and k_host:  # K(ss): the solid K host (Na plated onto K)
         return []
     host = f", or a K(ss) host below {low:.3f} with working_metal = 'K'" if not k_host else \
         f", or a K(ss) host below {low:.3f}"
-    return [Problem(key, f"{comp} has no liquid at temperature {_celsius(t)}", None,
-                    f"x_Na in ({low:.3f}, {high:.3f}) at this temperature (liquid or "
-                    f"liquid + solid){host}, or a higher temperature")]
+    return [InputProblem(key, f"{comp} has no liquid at temperature {_celsius(t)}", None,
+                         f"x_Na in ({low:.3f}, {high:.3f}) at this temperature (liquid or "
+                         f"liquid + solid){host}, or a higher temperature")]

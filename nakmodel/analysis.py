@@ -23,7 +23,7 @@ from .contact_resistance import (  # noqa: F401  (reference formulae, public her
     spot_resistance_series,
     strip_resistance_exact,
 )
-from .errors import ParameterError, Problem
+from .errors import InputProblem, ParameterError
 
 
 def _conductivity(parameters) -> float:
@@ -33,12 +33,12 @@ def _conductivity(parameters) -> float:
         try:
             sigma = float(parameters.nasicon.conductivity)
         except AttributeError:
-            raise ParameterError(Problem(
+            raise ParameterError(InputProblem(
                 "parameters", "need a Parameters object, an object with .nasicon.conductivity, "
                 "or a conductivity", parameters, "Parameters or a float in S/m")) from None
     if not (math.isfinite(sigma) and sigma > 0):
-        raise ParameterError(Problem("nasicon.conductivity", "must be positive and finite",
-                                     sigma, "a conductivity > 0 S/m"))
+        raise ParameterError(InputProblem("nasicon.conductivity", "must be positive and finite",
+                                          sigma, "a conductivity > 0 S/m"))
     return sigma
 
 
@@ -81,14 +81,14 @@ def electrolyte_resistance(cell, parameters, *, degree: int = 2, include_flaw: b
     elif isinstance(cell, CellMesh):
         cellmesh = cell
     else:
-        raise ParameterError(Problem("cell", "not a Cell or CellMesh", cell,
-                                     "nakmodel.Cell(...) or cell.build_mesh()"))
+        raise ParameterError(InputProblem("cell", "not a Cell or CellMesh", cell,
+                                          "nakmodel.Cell(...) or cell.build_mesh()"))
     if cellmesh.geometry.value == "1d":
         return cellmesh.cell.nasicon_thickness / (
             sigma * cellmesh.electrode_area() * cellmesh.cell.spot_constriction_factor())
     if not isinstance(degree, int) or degree < 1:
-        raise ParameterError(Problem("degree", "polynomial degree must be an integer >= 1",
-                                     degree, "1, 2, 3, ..."))
+        raise ParameterError(InputProblem("degree", "polynomial degree must be an integer >= 1",
+                                          degree, "1, 2, 3, ..."))
     return _solve_resistance(cellmesh, sigma, degree, include_flaw)
 
 
@@ -110,8 +110,10 @@ def _solve_resistance(cellmesh, sigma: float, degree: int, include_flaw: bool) -
     cold_facets = region.facet_tags.find(tags.facet("counter_electrode"))
     n_hot = msh.comm.allreduce(len(hot_facets), op=MPI.SUM)
     if n_hot == 0:
-        raise ParameterError(Problem("contact", "no wetted interface facets: the resistance is "
-                                     "infinite", None, "a contact pattern with contact area > 0"))
+        raise ParameterError(InputProblem("contact",
+                                          "no wetted interface facets: the resistance is "
+                                          "infinite", None,
+                                          "a contact pattern with contact area > 0"))
     V = fem.functionspace(msh, ("Lagrange", degree))
     one = fem.Function(V)
     one.x.array[:] = 1.0

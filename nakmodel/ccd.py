@@ -42,7 +42,7 @@ from .ccd_criteria import (  # noqa: F401  (public here as before)
 )
 from .constants import A_M2_PER_MA_CM2 as _MA_CM2
 from .constants import C_M2_PER_MAH_CM2 as _MAH_CM2
-from .errors import ParameterError, Problem
+from .errors import InputProblem, ParameterError
 
 
 # --------------------------------------------------------------------------- results
@@ -186,8 +186,8 @@ def infer_direction(run) -> Direction:
     """Strip if the largest |i| of the run is anodic (i > 0), else plate."""
     current = np.asarray(run.current_density, float)
     if current.size == 0 or not np.any(np.abs(current) > 0):
-        raise ParameterError(Problem("run", "the run passes no current", None,
-                                     "a stripping or plating current scan"))
+        raise ParameterError(InputProblem("run", "the run passes no current", None,
+                                          "a stripping or plating current scan"))
     return Direction.STRIP if current[np.argmax(np.abs(current))] > 0 else Direction.PLATE
 
 
@@ -237,8 +237,8 @@ def extract_ccd(run, criteria=None, *, direction=None, parameters=None,
     criteria = tuple(default_criteria() if criteria is None else criteria)
     names = [c.name for c in criteria]
     if not criteria or len(set(names)) != len(names):
-        raise ParameterError(Problem("criteria", "need at least one criterion, unique names",
-                                     names, "e.g. default_criteria()"))
+        raise ParameterError(InputProblem("criteria", "need at least one criterion, unique names",
+                                          names, "e.g. default_criteria()"))
     direction = infer_direction(run) if direction is None else Direction.parse(direction)
     if parameters is None:
         from .parameters import load_parameters
@@ -347,9 +347,9 @@ def liquidus_inventory(amount_na: float, area: float, x_initial: float, liquid_w
 
     d = Direction.parse(direction)
     if not (amount_na > 0 and area > 0 and 0 < x_initial < 1):
-        raise ParameterError(Problem("inventory", "needs a positive Na amount and area and "
-                                     "x0 in (0, 1)", (amount_na, area, x_initial),
-                                     "amount_na [mol] > 0, area [m^2] > 0, x0 in (0, 1)"))
+        raise ParameterError(InputProblem("inventory", "needs a positive Na amount and area and "
+                                          "x0 in (0, 1)", (amount_na, area, x_initial),
+                                          "amount_na [mol] > 0, area [m^2] > 0, x0 in (0, 1)"))
     r0 = x_initial / (1.0 - x_initial)
     if d is Direction.STRIP:
         xl = float(liquid_window[0])

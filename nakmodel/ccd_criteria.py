@@ -13,7 +13,7 @@ from enum import StrEnum
 import numpy as np
 
 from .constants import EDGE_CRACK_FACTOR  # also importable from nakmodel.ccd
-from .errors import ParameterError, Problem
+from .errors import InputProblem, ParameterError
 
 
 class Direction(StrEnum):
@@ -31,14 +31,14 @@ class Direction(StrEnum):
         try:
             return cls(str(value).lower())
         except ValueError:
-            raise ParameterError(Problem(key, "unknown direction", value,
-                                         "'strip' or 'plate'")) from None
+            raise ParameterError(InputProblem(key, "unknown direction", value,
+                                              "'strip' or 'plate'")) from None
 
 
 def _positive(value, key, unit, expected):
     if not (isinstance(value, (int, float)) and math.isfinite(value) and value > 0):
-        raise ParameterError(Problem(key, "must be a positive number", value,
-                                     f"{expected} [{unit}]"))
+        raise ParameterError(InputProblem(key, "must be a positive number", value,
+                                          f"{expected} [{unit}]"))
 
 
 # --------------------------------------------------------------------------- criteria
@@ -85,8 +85,8 @@ class LiquidusCriterion:
 
     def __post_init__(self):
         if not (isinstance(self.tolerance, (int, float)) and 0 <= self.tolerance < 0.05):
-            raise ParameterError(Problem("ccd.liquidus_tolerance", "out of range",
-                                         self.tolerance, "a mole fraction in [0, 0.05)"))
+            raise ParameterError(InputProblem("ccd.liquidus_tolerance", "out of range",
+                                              self.tolerance, "a mole fraction in [0, 0.05)"))
 
     def termination(self, direction: Direction):
         from .protocol import Liquidus
@@ -107,8 +107,8 @@ class SolidCoverageCriterion:
 
     def __post_init__(self):
         if not (isinstance(self.fraction, (int, float)) and 0 < self.fraction <= 1):
-            raise ParameterError(Problem("ccd.solid_coverage", "out of range", self.fraction,
-                                         "an area fraction in (0, 1]"))
+            raise ParameterError(InputProblem("ccd.solid_coverage", "out of range", self.fraction,
+                                              "an area fraction in (0, 1]"))
 
     def termination(self, direction: Direction):
         from .protocol import SolidCoverage

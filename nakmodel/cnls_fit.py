@@ -21,7 +21,7 @@ import numpy as np
 from scipy.optimize import least_squares
 from scipy.stats import t as student_t
 
-from .errors import ConvergenceError, ParameterError, Problem
+from .errors import ConvergenceError, InputProblem, ParameterError
 
 
 @dataclass
@@ -59,9 +59,9 @@ def _model_values(model, params: dict, frequency: np.ndarray) -> np.ndarray:
         out = out.Z
     out = np.asarray(out, dtype=complex).ravel()
     if out.size != frequency.size:
-        raise ParameterError(Problem("model", f"returned {out.size} values for "
-                                     f"{frequency.size} frequencies", out.size,
-                                     "one impedance per frequency"))
+        raise ParameterError(InputProblem("model", f"returned {out.size} values for "
+                                          f"{frequency.size} frequencies", out.size,
+                                          "one impedance per frequency"))
     return out
 
 
@@ -85,41 +85,42 @@ def fit(spectrum, model: Callable, parameters: Mapping[str, float],
     names = list(parameters)
     problems = []
     if not names:
-        problems.append(Problem("parameters", "no parameters to fit", None,
-                                "a mapping name -> initial value"))
+        problems.append(InputProblem("parameters", "no parameters to fit", None,
+                                     "a mapping name -> initial value"))
     x0 = np.array([float(parameters[n]) for n in names], dtype=float)
     if not np.all(np.isfinite(x0)):
-        problems.append(Problem("parameters", "initial values must be finite", dict(parameters)))
+        problems.append(InputProblem("parameters", "initial values must be finite",
+                                     dict(parameters)))
     lower = np.full(len(names), -np.inf)
     upper = np.full(len(names), np.inf)
     for key, (lo, hi) in (bounds or {}).items():
         if key not in names:
-            problems.append(Problem(f"bounds.{key}", "not a fitted parameter", key,
-                                    "one of " + ", ".join(names)))
+            problems.append(InputProblem(f"bounds.{key}", "not a fitted parameter", key,
+                                         "one of " + ", ".join(names)))
             continue
         i = names.index(key)
         lower[i], upper[i] = float(lo), float(hi)
         if not lo < hi or not (lo <= x0[i] <= hi):
-            problems.append(Problem(f"bounds.{key}", "needs low < high and the initial value "
-                                    "inside", (lo, hi, x0[i]), "low ≤ initial ≤ high"))
+            problems.append(InputProblem(f"bounds.{key}", "needs low < high and the initial value "
+                                         "inside", (lo, hi, x0[i]), "low ≤ initial ≤ high"))
     if isinstance(weights, str):
         if weights == "modulus":
             w = 1.0 / np.abs(Z)
         elif weights == "unit":
             w = np.ones(Z.size)
         else:
-            problems.append(Problem("weights", "unknown weighting", weights,
-                                    "'modulus', 'unit' or an array"))
+            problems.append(InputProblem("weights", "unknown weighting", weights,
+                                         "'modulus', 'unit' or an array"))
             w = np.ones(Z.size)
     else:
         w = np.asarray(weights, dtype=float).ravel()
         if w.size != Z.size or not np.all(np.isfinite(w)) or np.any(w <= 0):
-            problems.append(Problem("weights", "array must be positive, one per point",
-                                    w.size, f"{Z.size} positive numbers"))
+            problems.append(InputProblem("weights", "array must be positive, one per point",
+                                         w.size, f"{Z.size} positive numbers"))
     dof = 2 * Z.size - len(names)
     if dof <= 0:
-        problems.append(Problem("parameters", "more parameters than data", len(names),
-                                f"< {2 * Z.size}"))
+        problems.append(InputProblem("parameters", "more parameters than data", len(names),
+                                     f"< {2 * Z.size}"))
     if problems:
         raise ParameterError(problems)
     constants = dict(fixed or {})

@@ -15,7 +15,7 @@ import math
 import re
 from dataclasses import dataclass
 
-from .errors import ParameterError, Problem
+from .errors import InputProblem, ParameterError
 
 MOLAR_MASS_NA = 22.98976928e-3  # kg/mol, IUPAC standard atomic weight
 MOLAR_MASS_K = 39.0983e-3  # kg/mol, IUPAC standard atomic weight
@@ -58,8 +58,8 @@ class Composition:
     def __post_init__(self):
         if not (isinstance(self.x_na, (int, float)) and math.isfinite(self.x_na)
                 and 0.0 <= self.x_na <= 1.0):
-            raise ParameterError(Problem("alloy.composition", "x_Na outside [0, 1]",
-                                         self.x_na, "x_Na in [0, 1] (mole fraction)"))
+            raise ParameterError(InputProblem("alloy.composition", "x_Na outside [0, 1]",
+                                              self.x_na, "x_Na in [0, 1] (mole fraction)"))
 
     @property
     def x_k(self) -> float:
@@ -117,39 +117,39 @@ def parse_composition(value, key: str = "alloy.composition") -> Composition:
             return Composition(0.0, "K")
         match = _LABEL.match(text)
         if not match:
-            raise ParameterError(Problem(key, "unknown composition label", value, _EXPECTED))
+            raise ParameterError(InputProblem(key, "unknown composition label", value, _EXPECTED))
         wt = float(match.group(1))
         if not 0.0 <= wt <= 100.0:
-            raise ParameterError(Problem(key, "wt% K outside [0, 100]", value, _EXPECTED))
+            raise ParameterError(InputProblem(key, "wt% K outside [0, 100]", value, _EXPECTED))
         return Composition(float(x_na_from_wt_pct_k(wt)), f"NaK{match.group(1)}")
     if isinstance(value, dict):
         if len(value) != 1:
-            raise ParameterError(Problem(key, "give exactly one of wt_pct_K, at_pct_K, x_Na",
-                                         value, _EXPECTED))
+            raise ParameterError(InputProblem(key, "give exactly one of wt_pct_K, at_pct_K, x_Na",
+                                              value, _EXPECTED))
         (name, number), = value.items()
         if isinstance(number, bool) or not isinstance(number, (int, float)) \
                 or not math.isfinite(number):
-            raise ParameterError(Problem(f"{key}.{name}", "must be a finite number", number,
-                                         _EXPECTED))
+            raise ParameterError(InputProblem(f"{key}.{name}", "must be a finite number", number,
+                                              _EXPECTED))
         lname = name.lower()
         if lname in ("wt_pct_k", "wt%k"):
             if not 0 <= number <= 100:
-                raise ParameterError(Problem(f"{key}.{name}", "outside [0, 100]", number,
-                                             "wt% K in [0, 100]"))
+                raise ParameterError(InputProblem(f"{key}.{name}", "outside [0, 100]", number,
+                                                  "wt% K in [0, 100]"))
             return Composition(float(x_na_from_wt_pct_k(number)))
         if lname in ("at_pct_k", "at%k"):
             if not 0 <= number <= 100:
-                raise ParameterError(Problem(f"{key}.{name}", "outside [0, 100]", number,
-                                             "at% K in [0, 100]"))
+                raise ParameterError(InputProblem(f"{key}.{name}", "outside [0, 100]", number,
+                                                  "at% K in [0, 100]"))
             return Composition(1.0 - number / 100.0)
         if lname in ("x_na", "xna"):
             if not 0 <= number <= 1:
-                raise ParameterError(Problem(f"{key}.{name}", "outside [0, 1]", number,
-                                             "x_Na in [0, 1] (mole fraction)"))
+                raise ParameterError(InputProblem(f"{key}.{name}", "outside [0, 1]", number,
+                                                  "x_Na in [0, 1] (mole fraction)"))
             return Composition(float(number))
-        raise ParameterError(Problem(f"{key}.{name}", "unknown composition convention", name,
-                                     _EXPECTED))
-    raise ParameterError(Problem(key, "a plain number is ambiguous", value, _EXPECTED))
+        raise ParameterError(InputProblem(f"{key}.{name}", "unknown composition convention", name,
+                                          _EXPECTED))
+    raise ParameterError(InputProblem(key, "a plain number is ambiguous", value, _EXPECTED))
 
 
 def x_na(alloy) -> float:

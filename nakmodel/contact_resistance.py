@@ -12,7 +12,7 @@ import math
 
 import numpy as np
 
-from .errors import ParameterError, Problem
+from .errors import InputProblem, ParameterError
 
 ROESS_PSI_COEFFICIENTS = (1.0, -1.40925, 0.0, 0.3381, 0.0, 0.0679)
 """psi(eps) = 1 - 1.40925 eps + 0.3381 eps^3 + 0.0679 eps^5 for an equipotential circular
@@ -89,10 +89,10 @@ def spot_resistance_series(spot_radius: float, pellet_radius: float, thickness: 
     for name, value in (("spot_radius", a), ("pellet_radius", b), ("thickness", L),
                         ("conductivity", s)):
         if not (math.isfinite(value) and value > 0):
-            raise ParameterError(Problem(name, "must be positive", value, "> 0 (SI)"))
+            raise ParameterError(InputProblem(name, "must be positive", value, "> 0 (SI)"))
     if a >= b:
-        raise ParameterError(Problem("spot_radius", "must be smaller than the pellet radius",
-                                     a, f"< {b:g} m"))
+        raise ParameterError(InputProblem("spot_radius", "must be smaller than the pellet radius",
+                                          a, f"< {b:g} m"))
     lam = _bessel_j1_zeros(n_modes)
     k = np.arange(n_basis)
     mu = k - 0.5
@@ -145,6 +145,6 @@ def spot_array_resistance(spot_radius: float, count: float, pellet_radius: float
     a, n, b, L, s = spot_radius, count, pellet_radius, thickness, conductivity
     eps = a * math.sqrt(n) / b
     if not (0 < eps < 1):
-        raise ParameterError(Problem("count", "spots do not fit their flux tubes", count,
-                                     f"0 < count < (b/a)^2 = {(b / a) ** 2:.4g}"))
+        raise ParameterError(InputProblem("count", "spots do not fit their flux tubes", count,
+                                          f"0 < count < (b/a)^2 = {(b / a) ** 2:.4g}"))
     return L / (s * math.pi * b * b) + float(constriction_factor(eps)) / (4 * s * a * n)

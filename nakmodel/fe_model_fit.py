@@ -62,7 +62,7 @@ from pathlib import Path
 import numpy as np
 from scipy.stats import t as student_t
 
-from .errors import ConvergenceError, ParameterError, Problem
+from .errors import ConvergenceError, InputProblem, ParameterError
 
 DEFAULT_FIT = ("interface.exchange_current_density", "interface.contact_fraction",
                "nasicon.conductivity", "alloy.interdiffusivity_factor",
@@ -188,32 +188,33 @@ def check_fit_keys(keys: Sequence[str]) -> list[str]:
         keys = [keys]
     keys = list(keys)
     if not keys:
-        problems.append(Problem("fit", "no parameters to fit", keys,
-                                "dotted parameter keys, e.g. interface.exchange_current_density"))
+        problems.append(InputProblem("fit", "no parameters to fit", keys,
+                                     "dotted parameter keys, e.g. "
+                                     "interface.exchange_current_density"))
     for key in keys:
         group = key.partition(".")[0]
         if key not in schema:
-            problems.append(Problem(f"fit.{key}", f"unknown parameter; {_suggest(key)}", key,
-                                    "a key of `nakmodel params show`"))
+            problems.append(InputProblem(f"fit.{key}", f"unknown parameter; {_suggest(key)}", key,
+                                         "a key of `nakmodel params show`"))
         elif group in MESH_GROUPS:
-            problems.append(Problem(
+            problems.append(InputProblem(
                 f"fit.{key}", "changes the mesh (cell dimensions / discretisation) and cannot "
                 "be fitted on a fixed mesh; fit one cell per geometry and compare chi2", key,
                 "a material or interface key (" + ", ".join(f"{g}.*" for g in FITTABLE_GROUPS)
                 + "); interface.contact_fraction is the homogenised wetted fraction and IS "
                 "fittable"))
         elif key == "alloy.composition":
-            problems.append(Problem("fit.alloy.composition", "is not a number to fit", key,
-                                    "set the composition of the cell; fit material keys"))
+            problems.append(InputProblem("fit.alloy.composition", "is not a number to fit", key,
+                                         "set the composition of the cell; fit material keys"))
         elif key != "temperature" and group not in FITTABLE_GROUPS:
-            problems.append(Problem(f"fit.{key}", "cannot be fitted", key,
-                                    ", ".join(f"{g}.*" for g in FITTABLE_GROUPS)))
+            problems.append(InputProblem(f"fit.{key}", "cannot be fitted", key,
+                                         ", ".join(f"{g}.*" for g in FITTABLE_GROUPS)))
         elif schema[key].get("integer"):
-            problems.append(Problem(f"fit.{key}", "is an integer setting", key,
-                                    "a real-valued parameter"))
+            problems.append(InputProblem(f"fit.{key}", "is an integer setting", key,
+                                         "a real-valued parameter"))
     duplicates = sorted({k for k in keys if keys.count(k) > 1})
     if duplicates:
-        problems.append(Problem("fit", "duplicate keys", duplicates, "each key once"))
+        problems.append(InputProblem("fit", "duplicate keys", duplicates, "each key once"))
     if problems:
         raise ParameterError(problems)
     return keys
@@ -227,8 +228,8 @@ def _area_specific(measured, area, model_area: float):
     if area is not None:
         a = to_si(area, "m^2", key="area")
         if not (math.isfinite(a) and a > 0):
-            raise ParameterError(Problem("area", "must be positive", area,
-                                         "[m^2] > 0 (e.g. '1.13 cm^2')"))
+            raise ParameterError(InputProblem("area", "must be positive", area,
+                                              "[m^2] > 0 (e.g. '1.13 cm^2')"))
         return Z * a, a, None
     unit = str(measured.meta.get("unit", "")).replace("²", "^2").replace("Ω", "ohm")
     if measured.area is None and unit.replace(" ", "") in ("ohmm^2", "ohmm2"):
@@ -256,8 +257,9 @@ def _cell_mesh_and_state(cell, state):
         return cell.build_mesh(), state
     if hasattr(cell, "mesh") and hasattr(cell, "facet_tags"):
         return cell, state
-    raise ParameterError(Problem("cell", "not a cell", type(cell).__name__,
-                                 "nakmodel.Cell, a cell mesh, a Simulation or a CoupledProblem"))
+    raise ParameterError(InputProblem("cell", "not a cell", type(cell).__name__,
+                                      "nakmodel.Cell, a cell mesh, a Simulation or a "
+                                      "CoupledProblem"))
 
 
 def _bounds(keys, start, log, user_bounds, schema):
@@ -268,8 +270,8 @@ def _bounds(keys, start, log, user_bounds, schema):
     out, problems = {}, []
     user_bounds = dict(user_bounds or {})
     for key in set(user_bounds) - set(keys):
-        problems.append(Problem(f"bounds.{key}", "not a fitted parameter", key,
-                                "one of " + ", ".join(keys)))
+        problems.append(InputProblem(f"bounds.{key}", "not a fitted parameter", key,
+                                     "one of " + ", ".join(keys)))
     for key in keys:
         meta = schema[key]
         lo_allowed, hi_allowed = meta["low"], meta["high"]
@@ -278,12 +280,13 @@ def _bounds(keys, start, log, user_bounds, schema):
                 raw = user_bounds[key]
                 lo, hi = (to_si(v, meta["unit"], key=f"bounds.{key}") for v in raw)
             except (TypeError, ValueError) as err:
-                problems.append(Problem(f"bounds.{key}", f"needs (low, high): {err}",
-                                        user_bounds[key], f"two values in {meta['unit'] or '-'}"))
+                problems.append(InputProblem(f"bounds.{key}", f"needs (low, high): {err}",
+                                             user_bounds[key],
+                                             f"two values in {meta['unit'] or '-'}"))
                 continue
             if not (lo < hi and lo <= start[key] <= hi):
-                problems.append(Problem(f"bounds.{key}", "needs low < high around the start "
-                                        "value", (lo, hi), f"low <= {start[key]:g} <= high"))
+                problems.append(InputProblem(f"bounds.{key}", "needs low < high around the start "
+                                             "value", (lo, hi), f"low <= {start[key]:g} <= high"))
                 continue
             if log[key] and lo <= 0:
                 lo = 0.0
@@ -343,12 +346,13 @@ def fit_model(measured, cell, parameters=None, fit: Sequence[str] = DEFAULT_FIT,
 
     problems = []
     if not isinstance(measured, Spectrum):
-        problems.append(Problem("measured", "not a Spectrum", type(measured).__name__,
-                                "a nakmodel.Spectrum (nakmodel.io.read_spectrum(path))"))
+        problems.append(InputProblem("measured", "not a Spectrum", type(measured).__name__,
+                                     "a nakmodel.Spectrum (nakmodel.io.read_spectrum(path))"))
     if not isinstance(log, bool):
-        problems.append(Problem("log", "must be True or False", log, "bool"))
+        problems.append(InputProblem("log", "must be True or False", log, "bool"))
     if not (isinstance(max_relative_error, (int, float)) and max_relative_error > 0):
-        problems.append(Problem("max_relative_error", "must be > 0", max_relative_error, "> 0"))
+        problems.append(InputProblem("max_relative_error", "must be > 0", max_relative_error,
+                                     "> 0"))
     if problems:
         raise ParameterError(problems)
     keys = check_fit_keys(fit)
@@ -377,8 +381,8 @@ def fit_model(measured, cell, parameters=None, fit: Sequence[str] = DEFAULT_FIT,
         first = evaluate(start)
         model_area = float(first.meta["nominal_area"])
     except ParameterError as err:
-        raise ParameterError([Problem(p.key, f"at the start values: {p.message}", p.value,
-                                      p.expected) for p in err.problems]) from None
+        raise ParameterError([InputProblem(p.key, f"at the start values: {p.message}", p.value,
+                                           p.expected) for p in err.problems]) from None
     if state is not None:
         for k in keys:
             moved = dict(start)
@@ -386,7 +390,7 @@ def fit_model(measured, cell, parameters=None, fit: Sequence[str] = DEFAULT_FIT,
             try:
                 evaluate(moved)
             except ParameterError as err:
-                raise ParameterError(Problem(
+                raise ParameterError(InputProblem(
                     f"fit.{k}", "the given state is not a converged model state once this "
                     f"parameter changes ({err.problems[0].message}); fit it on the pristine "
                     "cell (state=None) or on a zero-current state", k,

@@ -9,13 +9,13 @@ from pathlib import Path
 
 def as_path(value, key: str = "path"):
     """``value`` as a Path; anything but a str/PathLike is a ParameterError naming ``key``."""
-    from .errors import ParameterError, Problem
+    from .errors import InputProblem, ParameterError
 
     if isinstance(value, bool) or not isinstance(value, str | os.PathLike):
-        raise ParameterError(Problem(key, f"expected a file path, not {type(value).__name__}",
-                                     value, "a str or pathlib.Path"))
+        raise ParameterError(InputProblem(key, f"expected a file path, not {type(value).__name__}",
+                                          value, "a str or pathlib.Path"))
     if isinstance(value, str) and (not value.strip() or "\0" in value):
-        raise ParameterError(Problem(key, "not a usable file path", value, "a file name"))
+        raise ParameterError(InputProblem(key, "not a usable file path", value, "a file name"))
     return Path(value)
 
 
@@ -26,26 +26,27 @@ def read_toml(path, expected: str = "a valid TOML file") -> dict:
     """
     import tomllib
 
-    from .errors import ParameterError, Problem
+    from .errors import InputProblem, ParameterError
 
     path = as_path(path, "file")
     if path.is_dir():
-        raise ParameterError(Problem(str(path), "is a folder, not a file", None,
-                                     "a TOML file"))
+        raise ParameterError(InputProblem(str(path), "is a folder, not a file", None,
+                                          "a TOML file"))
     if not path.exists():
-        raise ParameterError(Problem(str(path), "file not found", None, "an existing TOML file"))
+        raise ParameterError(InputProblem(str(path), "file not found", None,
+                                          "an existing TOML file"))
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise ParameterError(Problem(str(path), f"cannot read the file "
-                                     f"({exc.strerror or type(exc).__name__})", None,
-                                     "a readable TOML file")) from None
+        raise ParameterError(InputProblem(str(path), f"cannot read the file "
+                                          f"({exc.strerror or type(exc).__name__})", None,
+                                          "a readable TOML file")) from None
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
     if not raw.strip():
-        raise ParameterError(Problem(str(path), "file is empty", None, expected))
+        raise ParameterError(InputProblem(str(path), "file is empty", None, expected))
     try:
         return tomllib.loads(raw.decode("utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise ParameterError(Problem(str(path), f"malformed TOML: {exc}", None,
-                                     "a valid TOML file")) from None
+        raise ParameterError(InputProblem(str(path), f"malformed TOML: {exc}", None,
+                                          "a valid TOML file")) from None

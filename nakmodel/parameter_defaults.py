@@ -17,7 +17,7 @@ from importlib import resources
 from typing import Any
 
 from .composition import parse_composition
-from .errors import ParameterError, Problem
+from .errors import InputProblem, ParameterError
 from .parameter_schema import GROUPS, TEMPERATURE_META, AlloyParameters, _range_text
 from .units import to_si
 
@@ -52,7 +52,7 @@ def _flatten(data: Mapping, prefix: str = "") -> dict[str, Any]:
     return flat
 
 
-def _convert(key: str, raw, meta, problems: list[Problem]):
+def _convert(key: str, raw, meta, problems: list[InputProblem]):
     """One raw value to its SI value (or None after recording a problem)."""
     if key == "alloy.composition":
         try:
@@ -63,24 +63,24 @@ def _convert(key: str, raw, meta, problems: list[Problem]):
     expected = _range_text(meta)
     if meta.get("choices"):
         if not (isinstance(raw, str) and raw in meta["choices"]):
-            problems.append(Problem(key, "unknown choice", raw, expected))
+            problems.append(InputProblem(key, "unknown choice", raw, expected))
             return None
         return raw
     try:
         value = to_si(raw, meta["unit"], key, allow_plain_number=not meta["needs_units"])
     except ParameterError as err:
-        problems.extend(Problem(p.key, p.message, p.value, expected) for p in err.problems)
+        problems.extend(InputProblem(p.key, p.message, p.value, expected) for p in err.problems)
         return None
     if meta["integer"]:
         if isinstance(raw, float) and not raw.is_integer() or isinstance(raw, str):
-            problems.append(Problem(key, "must be an integer", raw, expected))
+            problems.append(InputProblem(key, "must be an integer", raw, expected))
             return None
         value = int(value)
     low, high = meta["low"], meta["high"]
     too_low = value <= low if meta["low_open"] else value < low
     too_high = value >= high if meta["high_open"] else value > high
     if too_low or too_high:
-        problems.append(Problem(key, "out of range", raw, expected))
+        problems.append(InputProblem(key, "out of range", raw, expected))
         return None
     return value
 
@@ -115,8 +115,8 @@ def default_alloy() -> AlloyParameters:
     for f in fields(AlloyParameters):
         key = f"alloy.{f.name}"
         if key not in raw:
-            problems.append(Problem(key, "missing from the default set", None,
-                                    _range_text(schema[key])))
+            problems.append(InputProblem(key, "missing from the default set", None,
+                                         _range_text(schema[key])))
             continue
         values[f.name] = _convert(key, _default_value(raw[key]), schema[key], problems)
     if problems:

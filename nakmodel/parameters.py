@@ -28,7 +28,7 @@ from dataclasses import dataclass, field, fields
 from typing import Any
 
 from .composition import Composition
-from .errors import ParameterError, Problem
+from .errors import InputProblem, ParameterError
 from .input_files import read_toml
 from .parameter_defaults import (  # noqa: F401  (public here too)
     _convert,
@@ -204,15 +204,15 @@ def _read_source(source) -> tuple[dict[str, Any], str]:
     if "parameters" in data and isinstance(data["parameters"], Mapping):
         beside = [key for key in data if key not in ("parameters", "study")]
         if beside:  # they would be silently dropped
-            raise ParameterError([Problem(key, "outside the [parameters] table (it would be "
-                                          "ignored); move it into [parameters]", None,
-                                          f"[parameters] {key} = ... in {path}")
+            raise ParameterError([InputProblem(key, "outside the [parameters] table (it would be "
+                                               "ignored); move it into [parameters]", None,
+                                               f"[parameters] {key} = ... in {path}")
                                   for key in beside])
         data = data["parameters"]
     if not data:
-        raise ParameterError(Problem(str(path), "no parameters in the file (only comments or "
-                                     "an empty [parameters] table)", None,
-                                     "at least one 'key = value' line"))
+        raise ParameterError(InputProblem(str(path), "no parameters in the file (only comments or "
+                                          "an empty [parameters] table)", None,
+                                          "at least one 'key = value' line"))
     return _flatten(data), str(path)
 
 
@@ -235,12 +235,12 @@ def load_parameters(source=None, *, base: Parameters | None = None,
     """
     if source is not None and not isinstance(source, Parameters | Mapping | str) \
             and not hasattr(source, "__fspath__"):
-        raise ParameterError(Problem("parameters", "expected a TOML file path, a dict of "
-                                     f"overrides or a Parameters, not {type(source).__name__}",
-                                     source, "a path, a dict or nakmodel.Parameters"))
+        raise ParameterError(InputProblem("parameters", "expected a TOML file path, a dict of "
+                                          f"overrides or a Parameters, not {type(source).__name__}",
+                                          source, "a path, a dict or nakmodel.Parameters"))
     if isinstance(source, Parameters):
         return source
-    problems: list[Problem] = []
+    problems: list[InputProblem] = []
     overrides: dict[str, Any] = {}
     if source is not None:
         overrides, _origin = _read_source(source)
@@ -262,13 +262,13 @@ def load_parameters(source=None, *, base: Parameters | None = None,
     refused: set[str] = set()
     for key, entry in overrides.items():
         if key not in schema:
-            problems.append(Problem(key, f"unknown parameter; {_suggest(key)}", None, ""))
+            problems.append(InputProblem(key, f"unknown parameter; {_suggest(key)}", None, ""))
             continue
         if isinstance(entry, Mapping) and "value" in entry:
             unknown = set(entry) - {"value", "source", "tag"}
             if unknown:
-                problems.append(Problem(key, f"unknown fields {sorted(unknown)}", None,
-                                        "value, source, tag"))
+                problems.append(InputProblem(key, f"unknown fields {sorted(unknown)}", None,
+                                             "value, source, tag"))
             raw[key] = entry["value"]
             sources[key] = (str(entry.get("source", "user")), str(entry.get("tag", "user")))
         else:
@@ -291,8 +291,8 @@ def load_parameters(source=None, *, base: Parameters | None = None,
         elif base is not None:
             values[key] = base.get(key)
         else:
-            problems.append(Problem(key, "missing from the default set", None,
-                                    _range_text(meta)))
+            problems.append(InputProblem(key, "missing from the default set", None,
+                                         _range_text(meta)))
     if problems:  # the cross-field checks of the values that are valid, reported together
         values = {k: v for k, v in values.items() if v is not None}
         problems += _consistency_problems(values.get, set(values))
@@ -312,7 +312,7 @@ def load_parameters(source=None, *, base: Parameters | None = None,
     return params
 
 
-def _consistency_problems(get, known) -> list[Problem]:
+def _consistency_problems(get, known) -> list[InputProblem]:
     """Cross-field problems among the keys in ``known`` (values via ``get``)."""
     problems = []
 
@@ -321,36 +321,39 @@ def _consistency_problems(get, known) -> list[Problem]:
 
     if have("numerics.dt_min", "numerics.dt_initial") and \
             get("numerics.dt_min") > get("numerics.dt_initial"):
-        problems.append(Problem("numerics.dt_min", "larger than numerics.dt_initial",
-                                get("numerics.dt_min"),
-                                f"at most dt_initial = {get('numerics.dt_initial'):g} s"))
+        problems.append(InputProblem("numerics.dt_min", "larger than numerics.dt_initial",
+                                     get("numerics.dt_min"),
+                                     f"at most dt_initial = {get('numerics.dt_initial'):g} s"))
     if have("numerics.dt_initial", "numerics.dt_max") and \
             get("numerics.dt_initial") > get("numerics.dt_max"):
-        problems.append(Problem("numerics.dt_initial", "larger than numerics.dt_max",
-                                get("numerics.dt_initial"),
-                                f"at most dt_max = {get('numerics.dt_max'):g} s"))
+        problems.append(InputProblem("numerics.dt_initial", "larger than numerics.dt_max",
+                                     get("numerics.dt_initial"),
+                                     f"at most dt_max = {get('numerics.dt_max'):g} s"))
     if have("nasicon.bulk_conductivity", "nasicon.conductivity") and \
             0 < get("nasicon.bulk_conductivity") <= get("nasicon.conductivity"):
-        problems.append(Problem("nasicon.bulk_conductivity", "must exceed nasicon.conductivity "
-                                "(the total; grain boundaries add resistance)",
-                                get("nasicon.bulk_conductivity"),
-                                f"[S/m] > nasicon.conductivity = "
-                                f"{get('nasicon.conductivity'):g} S/m, or 0 (no grain boundaries)"))
+        problems.append(InputProblem("nasicon.bulk_conductivity",
+                                     "must exceed nasicon.conductivity "
+                                     "(the total; grain boundaries add resistance)",
+                                     get("nasicon.bulk_conductivity"),
+                                     f"[S/m] > nasicon.conductivity = "
+                                     f"{get('nasicon.conductivity'):g} S/m, or 0 (no grain "
+                                     "boundaries)"))
     if have("nasicon.bulk_conductivity", "nasicon.conductivity_activation_energy") and \
             get("nasicon.bulk_conductivity") > 0 and \
             get("nasicon.conductivity_activation_energy") > 0:
-        problems.append(Problem("nasicon.conductivity_activation_energy",
-                                "with grain boundaries (nasicon.bulk_conductivity > 0) the bulk "
-                                "and grain-boundary activation energies apply",
-                                get("nasicon.conductivity_activation_energy"),
-                                "[J/mol] 0 when nasicon.bulk_conductivity > 0 (set "
-                                "nasicon.bulk_activation_energy and "
-                                "nasicon.grain_boundary_activation_energy)"))
+        problems.append(InputProblem("nasicon.conductivity_activation_energy",
+                                     "with grain boundaries (nasicon.bulk_conductivity > 0) the "
+                                     "bulk "
+                                     "and grain-boundary activation energies apply",
+                                     get("nasicon.conductivity_activation_energy"),
+                                     "[J/mol] 0 when nasicon.bulk_conductivity > 0 (set "
+                                     "nasicon.bulk_activation_energy and "
+                                     "nasicon.grain_boundary_activation_energy)"))
     layers = [get(k) for k in ("cell.alloy_thickness", "cell.pellet_thickness") if k in known]
     if layers and have("numerics.mesh_size") and get("numerics.mesh_size") > min(layers):
-        problems.append(Problem("numerics.mesh_size", "larger than the thinnest layer",
-                                get("numerics.mesh_size"), f"at most {min(layers):g} m "
-                                "(cell.alloy_thickness or cell.pellet_thickness)"))
+        problems.append(InputProblem("numerics.mesh_size", "larger than the thinnest layer",
+                                     get("numerics.mesh_size"), f"at most {min(layers):g} m "
+                                     "(cell.alloy_thickness or cell.pellet_thickness)"))
     return problems
 
 

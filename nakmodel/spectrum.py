@@ -29,7 +29,7 @@ from typing import Literal
 import numpy as np
 
 from .atomic_write import atomic_write_text
-from .errors import ParameterError, Problem
+from .errors import InputProblem, ParameterError
 
 ImpedanceUnit = Literal["ohm", "ohm cm2", "ohm m2"]
 """Display units: absolute Ω, or area-specific Ω cm² / Ω m² (needs ``area``)."""
@@ -75,51 +75,53 @@ class Spectrum:
     meta: Mapping = field(default_factory=dict)
 
     def __post_init__(self):
-        problems: list[Problem] = []
+        problems: list[InputProblem] = []
         try:
             f = np.array(self.frequency, dtype=float, copy=True)
         except (TypeError, ValueError):
-            raise ParameterError(Problem(
+            raise ParameterError(InputProblem(
                 "spectrum.frequency", "not an array of numbers", type(self.frequency).__name__,
                 "frequencies in Hz")) from None
         try:
             z = np.array(self.Z, dtype=complex, copy=True)
         except (TypeError, ValueError):
-            raise ParameterError(Problem("spectrum.Z", "not an array of (complex) numbers",
-                                         type(self.Z).__name__, "impedances in ohm")) from None
+            raise ParameterError(InputProblem("spectrum.Z", "not an array of (complex) numbers",
+                                              type(self.Z).__name__, "impedances in ohm")) from None
         if f.ndim != 1:
-            problems.append(Problem("spectrum.frequency", f"must be 1-D, got shape {f.shape}",
-                                    expected="a 1-D array of frequencies in Hz"))
+            problems.append(InputProblem("spectrum.frequency", f"must be 1-D, got shape {f.shape}",
+                                         expected="a 1-D array of frequencies in Hz"))
         if z.ndim != 1:
-            problems.append(Problem("spectrum.Z", f"must be 1-D, got shape {z.shape}",
-                                    expected="a 1-D complex array in ohm"))
+            problems.append(InputProblem("spectrum.Z", f"must be 1-D, got shape {z.shape}",
+                                         expected="a 1-D complex array in ohm"))
         if not problems and f.size != z.size:
-            problems.append(Problem("spectrum.Z", f"length {z.size} differs from the "
-                                    f"{f.size} frequencies", expected="one Z per frequency"))
+            problems.append(InputProblem("spectrum.Z", f"length {z.size} differs from the "
+                                         f"{f.size} frequencies", expected="one Z per frequency"))
         if not problems and f.size == 0:
-            problems.append(Problem("spectrum.frequency", "is empty",
-                                    expected="at least one frequency in Hz"))
+            problems.append(InputProblem("spectrum.frequency", "is empty",
+                                         expected="at least one frequency in Hz"))
         if problems:
             raise ParameterError(problems)
         bad = np.flatnonzero(~np.isfinite(f))
         if bad.size:
-            problems.append(Problem("spectrum.frequency", f"non-finite value at index {bad[0]}",
-                                    f[bad[0]], "finite frequencies > 0 Hz"))
+            problems.append(InputProblem("spectrum.frequency",
+                                         f"non-finite value at index {bad[0]}",
+                                         f[bad[0]], "finite frequencies > 0 Hz"))
         else:
             bad = np.flatnonzero(f <= 0)
             if bad.size:
-                problems.append(Problem("spectrum.frequency", f"not positive at index {bad[0]}",
-                                        f[bad[0]], "frequencies > 0 Hz"))
+                problems.append(InputProblem("spectrum.frequency",
+                                             f"not positive at index {bad[0]}",
+                                             f[bad[0]], "frequencies > 0 Hz"))
         bad = np.flatnonzero(~np.isfinite(z))
         if bad.size:
-            problems.append(Problem("spectrum.Z", f"non-finite value at index {bad[0]}",
-                                    z[bad[0]], "finite impedances in ohm"))
+            problems.append(InputProblem("spectrum.Z", f"non-finite value at index {bad[0]}",
+                                         z[bad[0]], "finite impedances in ohm"))
         if not problems:
             order = np.argsort(f, kind="stable")
             same = np.flatnonzero(np.diff(f[order]) == 0)
             if same.size:
                 i, j = sorted((order[same[0]], order[same[0] + 1]))
-                problems.append(Problem(
+                problems.append(InputProblem(
                     "spectrum.frequency", f"duplicate frequency at indices {i} and {j}", f[i],
                     "distinct frequencies (split a series of sweeps into several spectra)"))
         area = self.area
@@ -132,8 +134,8 @@ class Spectrum:
                 problems.extend(err.problems)
             else:
                 if not area > 0:
-                    problems.append(Problem("spectrum.area", "must be positive", self.area,
-                                            "an electrode area > 0 m^2"))
+                    problems.append(InputProblem("spectrum.area", "must be positive", self.area,
+                                                 "an electrode area > 0 m^2"))
         if problems:
             raise ParameterError(problems)
         object.__setattr__(self, "frequency", _readonly(f))
@@ -150,7 +152,7 @@ class Spectrum:
 
         area = to_si(area, "m^2", key="spectrum.area")
         if not area > 0:
-            raise ParameterError(Problem("spectrum.area", "must be positive", area, "> 0 m^2"))
+            raise ParameterError(InputProblem("spectrum.area", "must be positive", area, "> 0 m^2"))
         return cls(frequency, np.asarray(Z_specific, dtype=complex) / area, area=area,
                    label=label, meta=meta or {})
 
@@ -263,17 +265,17 @@ class Spectrum:
             self._require_area("absolute values of an area-specific spectrum")
             return self.Z / self.area
         if unit not in _UNIT_FACTORS:
-            raise ParameterError(Problem("unit", "unknown impedance unit", unit,
-                                         "one of " + ", ".join(map(repr, _UNIT_FACTORS))))
+            raise ParameterError(InputProblem("unit", "unknown impedance unit", unit,
+                                              "one of " + ", ".join(map(repr, _UNIT_FACTORS))))
         if unit == "ohm":
             return self.Z
         return self.area_specific() * _UNIT_FACTORS[unit]
 
     def _require_area(self, what: str) -> None:
         if self.area is None:
-            raise ParameterError(Problem("spectrum.area", f"{what} needs the electrode area",
-                                         None, "an area in m^2 (Spectrum(..., area=...) or "
-                                         ".with_area(...))"))
+            raise ParameterError(InputProblem("spectrum.area", f"{what} needs the electrode area",
+                                              None, "an area in m^2 (Spectrum(..., area=...) or "
+                                              ".with_area(...))"))
 
     # ------------------------------------------------------------------ modifiers
     def _replace(self, frequency=None, Z=None, **changes) -> Spectrum:
@@ -297,9 +299,9 @@ class Spectrum:
         hi = math.inf if fmax is None else to_si(fmax, "Hz", key="fmax")
         keep = (self.frequency >= lo) & (self.frequency <= hi)
         if not keep.any():
-            raise ParameterError(Problem("fmin/fmax", "no frequency in range", (fmin, fmax),
-                                         f"a range overlapping {self.frequency.min():.4g}-"
-                                         f"{self.frequency.max():.4g} Hz"))
+            raise ParameterError(InputProblem("fmin/fmax", "no frequency in range", (fmin, fmax),
+                                              f"a range overlapping {self.frequency.min():.4g}-"
+                                              f"{self.frequency.max():.4g} Hz"))
         return self._replace(self.frequency[keep], self.Z[keep])
 
     def mask(self, keep) -> Spectrum:
@@ -322,9 +324,9 @@ class Spectrum:
     def _check_same_grid(self, other: Spectrum, op: str) -> None:
         if len(other) != len(self) or not np.allclose(other.frequency, self.frequency,
                                                       rtol=1e-9, atol=0):
-            raise ParameterError(Problem("spectrum.frequency", f"'{op}' needs both spectra on "
-                                         "the same frequencies", (len(self), len(other)),
-                                         "equal frequency arrays (use .interpolate())"))
+            raise ParameterError(InputProblem("spectrum.frequency", f"'{op}' needs both spectra on "
+                                              "the same frequencies", (len(self), len(other)),
+                                              "equal frequency arrays (use .interpolate())"))
 
     def __add__(self, other) -> Spectrum:
         """Series connection: Z = Z₁ + Z₂ (same frequencies), or add a constant [Ω]."""
@@ -371,10 +373,10 @@ class Spectrum:
         lo, hi = lf.min(), lf.max()
         lfn = np.log(f_new) if np.all(f_new > 0) else None
         if lfn is None or lfn.min() < lo - 1e-12 or lfn.max() > hi + 1e-12:
-            raise ParameterError(Problem("frequency", "outside the measured range (no "
-                                         "extrapolation)", (f_new.min(), f_new.max()),
-                                         f"{self.frequency.min():.6g}-"
-                                         f"{self.frequency.max():.6g} Hz"))
+            raise ParameterError(InputProblem("frequency", "outside the measured range (no "
+                                              "extrapolation)", (f_new.min(), f_new.max()),
+                                              f"{self.frequency.min():.6g}-"
+                                              f"{self.frequency.max():.6g} Hz"))
         order = np.argsort(lf)
         zr = np.interp(lfn, lf[order], self.Z.real[order])
         zi = np.interp(lfn, lf[order], self.Z.imag[order])

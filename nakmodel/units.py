@@ -11,7 +11,7 @@ import math
 import re
 from functools import lru_cache
 
-from .errors import ParameterError, Problem
+from .errors import InputProblem, ParameterError
 
 
 @lru_cache(maxsize=1)
@@ -117,12 +117,12 @@ def to_si(value, unit: str, key: str = "value", *, allow_plain_number: bool = Tr
     """
     expected = f"a value in {unit or 'dimensionless'}"
     if isinstance(value, bool):
-        raise ParameterError(Problem(key, "a boolean is not a quantity", value, expected))
+        raise ParameterError(InputProblem(key, "a boolean is not a quantity", value, expected))
     if isinstance(value, (int, float)):
         if not allow_plain_number and unit not in ("", "1"):
             raise ParameterError(
-                Problem(key, "a plain number is ambiguous here: give units", value,
-                        f"a string such as '25 degC' or '{unit}'")
+                InputProblem(key, "a plain number is ambiguous here: give units", value,
+                             f"a string such as '25 degC' or '{unit}'")
             )
         result = float(value)
     elif isinstance(value, str) and (fast := _fast_si(value, unit)) is not None:
@@ -130,14 +130,15 @@ def to_si(value, unit: str, key: str = "value", *, allow_plain_number: bool = Tr
     elif isinstance(value, str):
         result, message = _string_to_si(value, unit)
         if message is not None:
-            raise ParameterError(Problem(key, message, value, expected))
+            raise ParameterError(InputProblem(key, message, value, expected))
     else:
         raise ParameterError(
-            Problem(key, f"expected a number or a string with units, not {type(value).__name__}",
-                    value, expected)
+            InputProblem(key,
+                         f"expected a number or a string with units, not {type(value).__name__}",
+                         value, expected)
         )
     if not math.isfinite(result):
-        raise ParameterError(Problem(key, "must be finite (not NaN or inf)", value, expected))
+        raise ParameterError(InputProblem(key, "must be finite (not NaN or inf)", value, expected))
     return result
 
 

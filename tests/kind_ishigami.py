@@ -13,7 +13,7 @@ import math
 import time
 from dataclasses import dataclass
 
-from nakmodel.errors import ParameterError, Problem
+from nakmodel.errors import InputProblem, ParameterError
 
 A, B = 7.0, 0.1
 OPTIONS = ("x1", "x2", "x3", "fail_above", "delay")
@@ -40,13 +40,13 @@ class IshigamiOptions:
 
 
 def parse_options(table, prefix, params):
-    problems = [Problem(f"{prefix}.{k}", "unknown option") for k in table if k not in OPTIONS]
+    problems = [InputProblem(f"{prefix}.{k}", "unknown option") for k in table if k not in OPTIONS]
     values = {}
     for name in OPTIONS:
         if name in table:
             value = table[name]
             if isinstance(value, bool) or not isinstance(value, (int, float)):
-                problems.append(Problem(f"{prefix}.{name}", "must be a number", value))
+                problems.append(InputProblem(f"{prefix}.{name}", "must be a number", value))
                 continue
             values[name] = float(value)
     if problems:

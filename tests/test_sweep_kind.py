@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from nakmodel.errors import ParameterError, Problem
+from nakmodel.errors import InputProblem, ParameterError
 from nakmodel.sweep.store import write_point_table
 
 OPTIONS = ("x", "delay", "spin", "fail_at", "abort_at", "marker_dir", "fe_cells")
@@ -57,7 +57,8 @@ def parse_options(table, prefix, params):
                 problems.extend(err.problems)
     for name in ("delay", "spin"):
         if values.get(name, 0.0) < 0:
-            problems.append(Problem(f"{prefix}.{name}", "must be >= 0", values[name], ">= 0 s"))
+            problems.append(InputProblem(f"{prefix}.{name}", "must be >= 0", values[name],
+                                         ">= 0 s"))
     if "fe_cells" in table:
         values["fe_cells"] = int(table["fe_cells"])
     if "marker_dir" in table:

@@ -78,20 +78,20 @@ def check_output_folder(path, key: str = "--out") -> Path:
     created and removed) and have at least :data:`MIN_FREE_BYTES` free.
     Nothing is created in ``path`` itself.
     """
-    from ..errors import OutputError, ParameterError, Problem
+    from ..errors import InputProblem, OutputError, ParameterError
 
     path = Path(path)
     if path.exists() and not path.is_dir():
-        raise ParameterError(Problem(key, "names an existing file, not a folder", str(path),
-                                     "a folder (new or existing)"))
+        raise ParameterError(InputProblem(key, "names an existing file, not a folder", str(path),
+                                          "a folder (new or existing)"))
     parent = path
     while not parent.exists():
         if parent.parent == parent:
             break
         parent = parent.parent
     if not parent.is_dir():
-        raise ParameterError(Problem(key, f"{parent} is a file, so {path} cannot be created",
-                                     str(path), "a path whose parents are folders"))
+        raise ParameterError(InputProblem(key, f"{parent} is a file, so {path} cannot be created",
+                                          str(path), "a path whose parents are folders"))
     probe = parent / f".nakmodel-write-test-{os.getpid()}"
     try:
         with open(probe, "wb") as handle:

@@ -91,7 +91,7 @@ def model_from_study(path, composition=None, params_file=None) -> StudyModel:
     import importlib
 
     from ..composition import parse_composition
-    from ..errors import ParameterError, Problem
+    from ..errors import InputProblem, ParameterError
     from ..input_files import read_toml
 
     path = Path(path)
@@ -101,8 +101,8 @@ def model_from_study(path, composition=None, params_file=None) -> StudyModel:
     head = data.get("study") if isinstance(data.get("study"), dict) else {}
     kind = head.get("kind")
     if kind not in SUPPORTED_KINDS:
-        raise ParameterError(Problem("study.kind", "cannot give a cell to compare with", kind,
-                                     "one of " + ", ".join(SUPPORTED_KINDS)))
+        raise ParameterError(InputProblem("study.kind", "cannot give a cell to compare with", kind,
+                                          "one of " + ", ".join(SUPPORTED_KINDS)))
     problems = []
     from ..study import study_parameters
 
@@ -241,7 +241,7 @@ def run(args) -> int:
 
     from ..atomic_write import atomic_savefig
     from ..drt import compare
-    from ..errors import ParameterError, Problem
+    from ..errors import InputProblem, ParameterError
     from ..fe_model_fit import check_fit_keys, fit_model, write_fit_outputs
     from ..io import read_spectra
     from ..spectrum import Spectrum
@@ -253,9 +253,10 @@ def run(args) -> int:
     except ParameterError as err:
         problems.extend(err.problems)
     if args.area is not None and not (math.isfinite(args.area) and args.area > 0):
-        problems.append(Problem("--area", "must be positive", args.area, "[cm^2] > 0"))
+        problems.append(InputProblem("--area", "must be positive", args.area, "[cm^2] > 0"))
     if not (math.isfinite(args.max_distance) and args.max_distance > 0):
-        problems.append(Problem("--max-distance", "must be positive", args.max_distance, "> 0"))
+        problems.append(InputProblem("--max-distance", "must be positive", args.max_distance,
+                                     "> 0"))
     if args.fit:
         try:
             check_fit_keys(args.fit)
@@ -263,7 +264,7 @@ def run(args) -> int:
             problems.extend(err.problems)
     for file in args.files:
         if not Path(file).exists():
-            problems.append(Problem("MEASURED", "no such file", file, "an impedance file"))
+            problems.append(InputProblem("MEASURED", "no such file", file, "an impedance file"))
     if problems:
         raise ParameterError(problems)
     model = model_from_study(args.study, args.composition, args.params)

@@ -49,7 +49,7 @@ def add_drt_options(parser, lam_help: str = "") -> None:
 def settings_from_args(args):
     """A :class:`~nakmodel.drt.DRTSettings`: the defaults with the options given."""
     from ..drt.settings import resolve
-    from ..errors import ParameterError, Problem
+    from ..errors import InputProblem, ParameterError
 
     options = {"lam": _lam(args.lam)}
     for key in ("basis", "fwhm_coefficient", "derivative_order", "data"):
@@ -59,10 +59,10 @@ def settings_from_args(args):
         try:
             parts = [float(v) for v in str(text).split(",")]
         except ValueError:
-            raise ParameterError(Problem("--extend", "not a number or SHORT,LONG", text,
-                                         "decades in [0, 5], e.g. 1 or 0,1")) from None
+            raise ParameterError(InputProblem("--extend", "not a number or SHORT,LONG", text,
+                                              "decades in [0, 5], e.g. 1 or 0,1")) from None
         if len(parts) not in (1, 2):
-            raise ParameterError(Problem("--extend", "one or two numbers", text, "e.g. 0,1"))
+            raise ParameterError(InputProblem("--extend", "one or two numbers", text, "e.g. 0,1"))
         options["extend_decades"] = parts[0] if len(parts) == 1 else tuple(parts)
     cap = getattr(args, "capacitance", None)
     if cap is not None:
@@ -97,7 +97,7 @@ def register(sub) -> None:
 
 def _lam(text):
     from ..drt.regularization import LAMBDA_METHODS
-    from ..errors import ParameterError, Problem
+    from ..errors import InputProblem, ParameterError
 
     if text is None:
         return None
@@ -107,8 +107,8 @@ def _lam(text):
         pass
     if text.lower() in ("auto", *LAMBDA_METHODS):
         return text.lower()
-    raise ParameterError(Problem("--lam", "not a number or a method", text,
-                                 "λ > 0 or auto, " + ", ".join(LAMBDA_METHODS)))
+    raise ParameterError(InputProblem("--lam", "not a number or a method", text,
+                                      "λ > 0 or auto, " + ", ".join(LAMBDA_METHODS)))
 
 
 def _safe(name: str) -> str:

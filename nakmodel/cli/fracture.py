@@ -48,13 +48,13 @@ def register(sub) -> None:
 
 
 def _floats(text, key):
-    from ..errors import ParameterError, Problem
+    from ..errors import InputProblem, ParameterError
 
     try:
         return [float(v) for v in text.split(",") if v.strip()]
     except ValueError:
-        raise ParameterError(Problem(key, "not a comma-separated list of numbers", text,
-                                     "SI numbers separated by commas")) from None
+        raise ParameterError(InputProblem(key, "not a comma-separated list of numbers", text,
+                                          "SI numbers separated by commas")) from None
 
 
 def run(args) -> int:

@@ -52,15 +52,15 @@ def register(sub) -> None:
 
 
 def _extend(text: str):
-    from ..errors import ParameterError, Problem
+    from ..errors import InputProblem, ParameterError
 
     if text == "auto":
         return "auto"
     try:
         return float(text)
     except ValueError:
-        raise ParameterError(Problem("--extend", "not a number or 'auto'", text,
-                                     "decades in 0..3, or auto")) from None
+        raise ParameterError(InputProblem("--extend", "not a number or 'auto'", text,
+                                          "decades in 0..3, or auto")) from None
 
 
 def _safe(name: str) -> str:

@@ -54,21 +54,21 @@ def add_executor_arguments(parser) -> None:
 
 def make_executor(args):
     """The executor the command-line flags ask for (validated)."""
-    from ..errors import ParameterError, Problem
+    from ..errors import InputProblem, ParameterError
     from ..sweep.executors import DaskExecutor, LocalExecutor, MPIExecutor
 
     if args.workers is not None and args.workers < 1:
-        raise ParameterError(Problem("--workers", "must be >= 1", args.workers,
-                                     "an integer >= 1"))
+        raise ParameterError(InputProblem("--workers", "must be >= 1", args.workers,
+                                          "an integer >= 1"))
     if args.dask_local is not None and args.dask_local < 1:
-        raise ParameterError(Problem("--dask-local", "must be >= 1", args.dask_local,
-                                     "an integer >= 1"))
+        raise ParameterError(InputProblem("--dask-local", "must be >= 1", args.dask_local,
+                                          "an integer >= 1"))
     if not args.connect_timeout > 0:
-        raise ParameterError(Problem("--connect-timeout", "must be positive",
-                                     args.connect_timeout, "seconds > 0"))
+        raise ParameterError(InputProblem("--connect-timeout", "must be positive",
+                                          args.connect_timeout, "seconds > 0"))
     if args.timeout is not None and not args.timeout > 0:
-        raise ParameterError(Problem("--timeout", "must be positive", args.timeout,
-                                     "seconds > 0"))
+        raise ParameterError(InputProblem("--timeout", "must be positive", args.timeout,
+                                          "seconds > 0"))
     if args.mpi:
         return MPIExecutor(mode=args.mpi)
     if args.scheduler:

@@ -34,7 +34,7 @@ import numpy as np
 from scipy.optimize import brentq
 from scipy.special import expit
 
-from ..errors import ParameterError, Problem
+from ..errors import InputProblem, ParameterError
 
 #: Basis names accepted by :func:`make_basis` (pyDRTtools spelling, case-insensitive).
 BASIS_NAMES = (
@@ -99,8 +99,9 @@ def _c0(r, d=0):
         return e
     if d == 1:
         return -np.sign(r) * e
-    raise ParameterError(Problem("derivative_order", "the C0 Matérn basis has no square-"
-                                 "integrable second derivative", 2, "1 with basis 'C0 matern'"))
+    raise ParameterError(InputProblem("derivative_order", "the C0 Matérn basis has no square-"
+                                      "integrable second derivative", 2,
+                                      "1 with basis 'C0 matern'"))
 
 
 def _c2(r, d=0):
@@ -173,8 +174,8 @@ def _canonical_name(name: str) -> str:
     aliases = {"pwl": "piecewise linear", "piecewise": "piecewise linear"}
     key = aliases.get(key, key)
     if key not in _SHAPES and key != "piecewise linear":
-        raise ParameterError(Problem("basis", "unknown DRT basis", name,
-                                     "one of " + ", ".join(repr(b) for b in BASIS_NAMES)))
+        raise ParameterError(InputProblem("basis", "unknown DRT basis", name,
+                                          "one of " + ", ".join(repr(b) for b in BASIS_NAMES)))
     return key
 
 
@@ -257,7 +258,8 @@ class RadialBasis(Basis):
 
     def penalty(self, order: int) -> np.ndarray:
         if order not in (1, 2):
-            raise ParameterError(Problem("derivative_order", "must be 1 or 2", order, "1 or 2"))
+            raise ParameterError(InputProblem("derivative_order", "must be 1 or 2", order,
+                                              "1 or 2"))
         eps = self.epsilon
         a = eps * (self.ln_tau[:, None] - self.ln_tau[None, :])
         if self.shape.function is _gaussian:
@@ -343,7 +345,7 @@ class PiecewiseLinearBasis(Basis):
                 D2[k, k:k + 3] = [2 / (h0 * (h0 + h1)), -2 / (h0 * h1), 2 / (h1 * (h0 + h1))]
             cell = 0.5 * (h[:-1] + h[1:])
             return D2.T @ (D2 * cell[:, None])
-        raise ParameterError(Problem("derivative_order", "must be 1 or 2", order, "1 or 2"))
+        raise ParameterError(InputProblem("derivative_order", "must be 1 or 2", order, "1 or 2"))
 
     def evaluate(self, ln_tau_out):
         y_out = np.asarray(ln_tau_out, dtype=float)
@@ -382,11 +384,11 @@ def make_basis(basis: str, ln_tau, fwhm_coefficient: float = 0.5) -> Basis:
     key = _canonical_name(basis)
     grid = np.sort(np.asarray(ln_tau, dtype=float))
     if grid.size < 3 or np.any(np.diff(grid) <= 0):
-        raise ParameterError(Problem("tau", "needs at least 3 distinct time constants",
-                                     grid.size, "≥ 3 distinct positive values"))
+        raise ParameterError(InputProblem("tau", "needs at least 3 distinct time constants",
+                                          grid.size, "≥ 3 distinct positive values"))
     if not (np.isfinite(fwhm_coefficient) and fwhm_coefficient > 0):
-        raise ParameterError(Problem("fwhm_coefficient", "must be positive", fwhm_coefficient,
-                                     "a number > 0 (pyDRTtools default 0.5)"))
+        raise ParameterError(InputProblem("fwhm_coefficient", "must be positive", fwhm_coefficient,
+                                          "a number > 0 (pyDRTtools default 0.5)"))
     if key == "piecewise linear":
         return PiecewiseLinearBasis("piecewise linear", grid)
     eps = shape_factor(key, grid, fwhm_coefficient)

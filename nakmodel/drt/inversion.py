@@ -32,7 +32,7 @@ import numpy as np
 from scipy.linalg import qr, solve_triangular
 from scipy.optimize import nnls
 
-from ..errors import ParameterError, Problem
+from ..errors import InputProblem, ParameterError
 from .basis import BASIS_NAMES, Basis, make_basis
 from .regularization import LAMBDA_METHODS, choose_lambda
 from .result import DRT, default_output_grid  # noqa: F401  (re-exported)
@@ -80,17 +80,17 @@ def spectrum_arrays(spectrum) -> tuple[np.ndarray, np.ndarray]:
     elif hasattr(spectrum, "frequency") and hasattr(spectrum, "Z"):
         frequency, Z = spectrum.frequency, spectrum.Z
     else:
-        raise ParameterError(Problem("spectrum", "not a spectrum", type(spectrum).__name__,
-                                     "a nakmodel.Spectrum or a (frequency, Z) pair"))
+        raise ParameterError(InputProblem("spectrum", "not a spectrum", type(spectrum).__name__,
+                                          "a nakmodel.Spectrum or a (frequency, Z) pair"))
     frequency = np.asarray(frequency, dtype=float).ravel()
     Z = np.asarray(Z, dtype=complex).ravel()
     if frequency.size != Z.size or frequency.size < 5:
-        raise ParameterError(Problem("spectrum", "needs at least 5 points with one Z per "
-                                     "frequency", (frequency.size, Z.size), "≥ 5 points"))
+        raise ParameterError(InputProblem("spectrum", "needs at least 5 points with one Z per "
+                                          "frequency", (frequency.size, Z.size), "≥ 5 points"))
     if not (np.all(np.isfinite(frequency)) and np.all(frequency > 0)
             and np.all(np.isfinite(Z))):
-        raise ParameterError(Problem("spectrum", "frequencies must be finite and > 0 and Z "
-                                     "finite", None, "finite data, f > 0 Hz"))
+        raise ParameterError(InputProblem("spectrum", "frequencies must be finite and > 0 and Z "
+                                          "finite", None, "finite data, f > 0 Hz"))
     return frequency, Z
 
 
@@ -259,48 +259,49 @@ def _validate(s: DRTSettings) -> None:
     ext = s.extend_decades if isinstance(s.extend_decades, (tuple, list)) else (s.extend_decades,)
     if len(ext) not in (1, 2) or not all(isinstance(e, (int, float)) and not isinstance(e, bool)
                                          and 0 <= e <= 5 for e in ext):
-        problems.append(Problem("extend_decades", "must lie in [0, 5] (one number or a "
-                                "(short-τ, long-τ) pair)", s.extend_decades,
-                                "decades (dimensionless), e.g. (0, 1)"))
+        problems.append(InputProblem("extend_decades", "must lie in [0, 5] (one number or a "
+                                     "(short-τ, long-τ) pair)", s.extend_decades,
+                                     "decades (dimensionless), e.g. (0, 1)"))
     if s.weights not in (None, "modulus"):
-        problems.append(Problem("weights", "unknown weighting", s.weights, "None or 'modulus'"))
+        problems.append(InputProblem("weights", "unknown weighting", s.weights,
+                                     "None or 'modulus'"))
     lam = s.lam
     if isinstance(lam, str):
         if lam.lower() not in ("auto", *LAMBDA_METHODS):
-            problems.append(Problem("lam", "unknown λ selection method", lam,
-                                    "a number > 0 or auto, " + ", ".join(LAMBDA_METHODS)))
+            problems.append(InputProblem("lam", "unknown λ selection method", lam,
+                                         "a number > 0 or auto, " + ", ".join(LAMBDA_METHODS)))
     elif isinstance(lam, bool) or not isinstance(lam, (int, float, np.floating)) \
             or not np.isfinite(lam) or lam <= 0:
-        problems.append(Problem("lam", "must be a positive number or a method name", lam,
-                                "λ > 0 (dimensionless) or auto, " + ", ".join(LAMBDA_METHODS)))
+        problems.append(InputProblem("lam", "must be a positive number or a method name", lam,
+                                     "λ > 0 (dimensionless) or auto, " + ", ".join(LAMBDA_METHODS)))
     r = s.lambda_range
     if not (isinstance(r, (tuple, list)) and len(r) == 2
             and all(isinstance(v, (int, float)) and np.isfinite(v) and v > 0 for v in r)
             and r[1] / r[0] >= 100):
-        problems.append(Problem("lambda_range", "must be (λ_min, λ_max), 0 < λ_min, "
-                                "λ_max ≥ 100 λ_min", r, "e.g. (1e-12, 10)"))
+        problems.append(InputProblem("lambda_range", "must be (λ_min, λ_max), 0 < λ_min, "
+                                     "λ_max ≥ 100 λ_min", r, "e.g. (1e-12, 10)"))
     if s.derivative_order not in (1, 2):
-        problems.append(Problem("derivative_order", "must be 1 or 2", s.derivative_order,
-                                "1 or 2"))
+        problems.append(InputProblem("derivative_order", "must be 1 or 2", s.derivative_order,
+                                     "1 or 2"))
     if s.data not in DATA_PARTS:
-        problems.append(Problem("data", "unknown data part", s.data,
-                                "one of " + ", ".join(DATA_PARTS)))
+        problems.append(InputProblem("data", "unknown data part", s.data,
+                                     "one of " + ", ".join(DATA_PARTS)))
     if s.uncertainty is not None and s.uncertainty not in UNCERTAINTY_METHODS:
-        problems.append(Problem("uncertainty", "unknown method", s.uncertainty,
-                                "None, 'bayesian', 'hmc' or 'bootstrap'"))
+        problems.append(InputProblem("uncertainty", "unknown method", s.uncertainty,
+                                     "None, 'bayesian', 'hmc' or 'bootstrap'"))
     if not isinstance(s.basis, str):
-        problems.append(Problem("basis", "must be a name", s.basis,
-                                "one of " + ", ".join(BASIS_NAMES)))
+        problems.append(InputProblem("basis", "must be a name", s.basis,
+                                     "one of " + ", ".join(BASIS_NAMES)))
     if not (isinstance(s.fwhm_coefficient, (int, float)) and s.fwhm_coefficient > 0):
-        problems.append(Problem("fwhm_coefficient", "must be a positive number",
-                                s.fwhm_coefficient, "> 0 (pyDRTtools default 0.5)"))
+        problems.append(InputProblem("fwhm_coefficient", "must be a positive number",
+                                     s.fwhm_coefficient, "> 0 (pyDRTtools default 0.5)"))
     if s.capacitance not in CAPACITANCE_CHOICES or isinstance(s.capacitance, int) \
             and not isinstance(s.capacitance, bool):
-        problems.append(Problem("capacitance", "must be True, False or 'auto'", s.capacitance,
-                                "True, False or 'auto'"))
+        problems.append(InputProblem("capacitance", "must be True, False or 'auto'", s.capacitance,
+                                     "True, False or 'auto'"))
     if not (isinstance(s.peak_prominence, (int, float)) and 0 < s.peak_prominence < 1):
-        problems.append(Problem("peak_prominence", "must lie in (0, 1)", s.peak_prominence,
-                                "fraction of max γ, e.g. 0.02"))
+        problems.append(InputProblem("peak_prominence", "must lie in (0, 1)", s.peak_prominence,
+                                     "fraction of max γ, e.g. 0.02"))
     if problems:
         raise ParameterError(problems)
 
@@ -352,8 +353,8 @@ def compute(spectrum, settings: DRTSettings | None = None, *, tau=None, tau_out=
     else:
         tau_c = np.sort(np.asarray(tau, dtype=float).ravel())
         if tau_c.size < 3 or np.any(tau_c <= 0) or not np.all(np.isfinite(tau_c)):
-            raise ParameterError(Problem("tau", "needs ≥ 3 finite positive time constants",
-                                         tau_c.size, "time constants in s"))
+            raise ParameterError(InputProblem("tau", "needs ≥ 3 finite positive time constants",
+                                              tau_c.size, "time constants in s"))
     capacitance = needs_series_capacitance(frequency, Z) if s.capacitance == "auto" \
         else bool(s.capacitance)
     with single_thread_blas(), warnings.catch_warnings(record=True) as caught:

@@ -49,7 +49,7 @@ from typing import Literal
 
 import numpy as np
 
-from ..errors import ParameterError, Problem
+from ..errors import InputProblem, ParameterError
 from ..spectrum import Spectrum
 
 KKTest = Literal["complex", "real", "imag"]
@@ -276,36 +276,36 @@ def _evaluate(omega, tau, R0, R, L, inv_C) -> np.ndarray:
 def _validate(spectrum, c, test, M, max_M, threshold, weighting, extend_decades, mu_rule):
     problems = []
     if mu_rule not in _MU_RULES:
-        problems.append(Problem("kramers_kronig.mu_rule", "unknown rule", mu_rule,
-                                "'stable' or 'first'"))
+        problems.append(InputProblem("kramers_kronig.mu_rule", "unknown rule", mu_rule,
+                                     "'stable' or 'first'"))
     if not isinstance(spectrum, Spectrum):
-        raise ParameterError(Problem("spectrum", "expected a nakmodel Spectrum",
-                                     type(spectrum).__name__, "Spectrum(frequency, Z)"))
+        raise ParameterError(InputProblem("spectrum", "expected a nakmodel Spectrum",
+                                          type(spectrum).__name__, "Spectrum(frequency, Z)"))
     n = len(spectrum)
     if n < 3:
-        problems.append(Problem("spectrum", "too few points for a Kramers-Kronig test", n,
-                                ">= 3 frequencies"))
+        problems.append(InputProblem("spectrum", "too few points for a Kramers-Kronig test", n,
+                                     ">= 3 frequencies"))
     if c is not None and not (isinstance(c, (int, float)) and 0 < c < 1):
-        problems.append(Problem("kramers_kronig.c", "μ cut-off out of range", c,
-                                "a number in (0, 1), typically 0.85"))
+        problems.append(InputProblem("kramers_kronig.c", "μ cut-off out of range", c,
+                                     "a number in (0, 1), typically 0.85"))
     if test not in _TESTS:
-        problems.append(Problem("kramers_kronig.test", "unknown test", test,
-                                "'complex', 'real' or 'imag'"))
+        problems.append(InputProblem("kramers_kronig.test", "unknown test", test,
+                                     "'complex', 'real' or 'imag'"))
     if weighting not in _WEIGHTINGS:
-        problems.append(Problem("kramers_kronig.weighting", "unknown weighting", weighting,
-                                "'modulus' (1/|Z|, Schönleber) or 'unit'"))
+        problems.append(InputProblem("kramers_kronig.weighting", "unknown weighting", weighting,
+                                     "'modulus' (1/|Z|, Schönleber) or 'unit'"))
     for key, value in (("M", M), ("max_M", max_M)):
         if value is not None and (not isinstance(value, (int, np.integer)) or
                                   isinstance(value, bool) or value < 1):
-            problems.append(Problem(f"kramers_kronig.{key}", "must be a positive integer",
-                                    value, "an integer >= 1 (number of RC elements)"))
+            problems.append(InputProblem(f"kramers_kronig.{key}", "must be a positive integer",
+                                         value, "an integer >= 1 (number of RC elements)"))
     if not (isinstance(threshold, (int, float)) and 0 < threshold < 1):
-        problems.append(Problem("kramers_kronig.threshold", "out of range", threshold,
-                                "a fraction of |Z| in (0, 1), e.g. 0.01 for 1 %"))
+        problems.append(InputProblem("kramers_kronig.threshold", "out of range", threshold,
+                                     "a fraction of |Z| in (0, 1), e.g. 0.01 for 1 %"))
     if extend_decades != "auto" and not (isinstance(extend_decades, (int, float))
                                          and 0 <= extend_decades <= 3):
-        problems.append(Problem("kramers_kronig.extend_decades", "out of range",
-                                extend_decades, "0 to 3 decades, or 'auto'"))
+        problems.append(InputProblem("kramers_kronig.extend_decades", "out of range",
+                                     extend_decades, "0 to 3 decades, or 'auto'"))
     if problems:
         raise ParameterError(problems)
 
@@ -377,8 +377,8 @@ def _kramers_kronig(spectrum, c, test, M, max_M, capacitance, inductance, weight
         R0, R, L, inv_C = _fit(spectrum, tau, *fit_args)
         mu = mu_measure(R)
     elif c is None:
-        raise ParameterError(Problem("kramers_kronig.c", "give c (automatic M) or M (fixed)",
-                                     None, "c in (0, 1) or an integer M"))
+        raise ParameterError(InputProblem("kramers_kronig.c", "give c (automatic M) or M (fixed)",
+                                          None, "c in (0, 1) or an integer M"))
     elif mu_rule == "first":
         mu_reached = False
         for m in range(2, max_M + 1):

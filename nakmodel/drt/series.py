@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..errors import ParameterError, Problem
+from ..errors import InputProblem, ParameterError
 from .inversion import DRT, compute, spectrum_arrays
 from .settings import DRTSettings, resolve
 
@@ -40,11 +40,11 @@ def drt_series(spectra, x=None, lam: float | str | None = None, x_label: str = "
     :class:`~nakmodel.drt.LambdaBoundWarning` (from that spectrum's inversion)."""
     spectra = list(spectra)
     if not spectra:
-        raise ParameterError(Problem("spectra", "is empty", 0, "at least one spectrum"))
+        raise ParameterError(InputProblem("spectra", "is empty", 0, "at least one spectrum"))
     x = np.arange(len(spectra), dtype=float) if x is None else np.asarray(x, dtype=float)
     if x.size != len(spectra):
-        raise ParameterError(Problem("x", f"has {x.size} values for {len(spectra)} spectra",
-                                     x.size, "one value per spectrum"))
+        raise ParameterError(InputProblem("x", f"has {x.size} values for {len(spectra)} spectra",
+                                          x.size, "one value per spectrum"))
     tau = options.pop("tau", None)
     s = resolve(settings, lam=lam, **options)
     freqs = [spectrum_arrays(sp)[0] for sp in spectra]

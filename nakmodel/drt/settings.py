@@ -44,7 +44,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..errors import ParameterError, Problem
+from ..errors import InputProblem, ParameterError
 
 #: λ criteria tried in this order by ``lam="auto"``: the first whose choice is not at an
 #: end of the search range wins.
@@ -98,8 +98,8 @@ class DRTSettings:
         names = {f.name for f in dataclasses.fields(self)}
         unknown = sorted(set(changes) - names)
         if unknown:
-            raise ParameterError([Problem(k, "is not a DRT setting", changes[k],
-                                          "one of " + ", ".join(sorted(names)))
+            raise ParameterError([InputProblem(k, "is not a DRT setting", changes[k],
+                                               "one of " + ", ".join(sorted(names)))
                                   for k in unknown])
         return dataclasses.replace(self, **changes)
 
@@ -125,8 +125,8 @@ def resolve(settings: DRTSettings | None = None, **options) -> DRTSettings:
     ``uncertainty`` whose None is a value)."""
     base = DEFAULT_SETTINGS if settings is None else settings
     if not isinstance(base, DRTSettings):
-        raise ParameterError(Problem("settings", "is not a DRTSettings", type(base).__name__,
-                                     "a nakmodel.drt.DRTSettings"))
+        raise ParameterError(InputProblem("settings", "is not a DRTSettings", type(base).__name__,
+                                          "a nakmodel.drt.DRTSettings"))
     keep_none = ("weights", "uncertainty")
     changes = {k: v for k, v in options.items() if v is not None or k in keep_none}
     return base.replace(**changes) if changes else base

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..errors import ConvergenceError, ParameterError, Problem
+from ..errors import ConvergenceError, InputProblem, ParameterError
 
 
 def truncated_normal_hmc(mean: np.ndarray, root: np.ndarray, start: np.ndarray,
@@ -95,9 +95,9 @@ def add_band(drt, problem, method: str = "bayesian", level: float = 0.95,
              n_samples: int = 1000, seed: int = 0):
     """Fill ``drt.gamma_lower``/``gamma_upper`` (and ``band_level``) in place."""
     if not (0 < level < 1):
-        raise ParameterError(Problem("level", "must lie in (0, 1)", level, "e.g. 0.95"))
+        raise ParameterError(InputProblem("level", "must lie in (0, 1)", level, "e.g. 0.95"))
     if not (isinstance(n_samples, (int, np.integer)) and n_samples >= 50):
-        raise ParameterError(Problem("n_samples", "too few samples", n_samples, "≥ 50"))
+        raise ParameterError(InputProblem("n_samples", "too few samples", n_samples, "≥ 50"))
     rng = np.random.default_rng(seed)
     lam = drt.lam
     x_fit = problem.solve(lam)
@@ -138,8 +138,8 @@ def add_band(drt, problem, method: str = "bayesian", level: float = 0.95,
             x = problem.with_data(b / weights).solve(lam)
             gammas[k] = basis_out @ x[problem.n_extra:]
     else:
-        raise ParameterError(Problem("uncertainty", "unknown method", method,
-                                     "'bayesian', 'hmc' or 'bootstrap'"))
+        raise ParameterError(InputProblem("uncertainty", "unknown method", method,
+                                          "'bayesian', 'hmc' or 'bootstrap'"))
     drt.gamma_lower, drt.gamma_upper = _band(gammas, level)
     drt.band_level = level
     drt.settings["uncertainty"] = method

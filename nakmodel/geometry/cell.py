@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import lru_cache
 
-from ..errors import ParameterError, Problem
+from ..errors import InputProblem, ParameterError
 from ..units import to_si
 from .contact import BlockedPatches, ContactSpots, FullContact, InterfaceLayout
 from .flaw import PorousHost, SurfaceFlaw
@@ -107,20 +107,20 @@ class Cell:
     edge_mesh_size: float | str | None = None
 
     def __post_init__(self):
-        problems: list[Problem] = []
+        problems: list[InputProblem] = []
         cell_defaults, mesh_default = _defaults()
         cell_defaults = dict(cell_defaults)
         try:
             kind = GeometryKind(self.geometry)
         except ValueError:
-            problems.append(Problem("geometry", "unknown geometry", self.geometry,
-                                    "one of " + ", ".join(repr(g.value) for g in GeometryKind)))
+            allowed = "one of " + ", ".join(repr(g.value) for g in GeometryKind)
+            problems.append(InputProblem("geometry", "unknown geometry", self.geometry, allowed))
             kind = None
         try:
             metal = WorkingMetal(self.working_metal)
         except ValueError:
-            problems.append(Problem("working_metal", "unknown working-electrode metal",
-                                    self.working_metal, "'NaK' or 'K'"))
+            problems.append(InputProblem("working_metal", "unknown working-electrode metal",
+                                         self.working_metal, "'NaK' or 'K'"))
             metal = None
         lengths = {}
         for name in ("pellet_radius", "pellet_thickness", "alloy_thickness"):
@@ -131,18 +131,18 @@ class Cell:
                 problems += err.problems
                 continue
             if not value > 0:
-                problems.append(Problem(name, "must be positive", raw, "a length > 0 m"))
+                problems.append(InputProblem(name, "must be positive", raw, "a length > 0 m"))
                 continue
             lengths[name] = value
         if not isinstance(self.contact, (FullContact, ContactSpots, BlockedPatches)):
-            problems.append(Problem("contact", "not a contact pattern", self.contact,
-                                    "FullContact(), ContactSpots(...) or BlockedPatches(...)"))
+            problems.append(InputProblem("contact", "not a contact pattern", self.contact,
+                                         "FullContact(), ContactSpots(...) or BlockedPatches(...)"))
         if self.flaw is not None and not isinstance(self.flaw, SurfaceFlaw):
-            problems.append(Problem("flaw", "not a SurfaceFlaw", self.flaw,
-                                    "None or SurfaceFlaw(depth=..., opening=...)"))
+            problems.append(InputProblem("flaw", "not a SurfaceFlaw", self.flaw,
+                                         "None or SurfaceFlaw(depth=..., opening=...)"))
         if self.host is not None and not isinstance(self.host, PorousHost):
-            problems.append(Problem("host", "not a PorousHost", self.host,
-                                    "None or PorousHost(porosity=..., tortuosity=...)"))
+            problems.append(InputProblem("host", "not a PorousHost", self.host,
+                                         "None or PorousHost(porosity=..., tortuosity=...)"))
         if problems or kind is None:
             raise ParameterError(problems)
         b = lengths["pellet_radius"]
@@ -163,15 +163,15 @@ class Cell:
                 problems += err.problems
                 continue
             if not value > 0:
-                problems.append(Problem(name, "must be positive", raw, "a length > 0 m"))
+                problems.append(InputProblem(name, "must be positive", raw, "a length > 0 m"))
                 continue
             sizes[name] = value
         thinnest = min(L_n, L_a)
         for name, value in sizes.items():
             if name != "bulk_mesh_size" and value > thinnest:
-                problems.append(Problem(name, "larger than the thinnest layer", value,
-                                        f"0 < {name} <= min(pellet_thickness, alloy_thickness)"
-                                        f" = {thinnest:.4g} m"))
+                problems.append(InputProblem(name, "larger than the thinnest layer", value,
+                                             f"0 < {name} <= min(pellet_thickness, alloy_thickness)"
+                                             f" = {thinnest:.4g} m"))
         if problems:
             raise ParameterError(problems)
         h_i = sizes.get("mesh_size")

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..errors import ParameterError, Problem
+from ..errors import InputProblem, ParameterError
 from ..units import to_si
 
 MAX_LATTICE_FRACTION = math.pi / 4
@@ -113,7 +113,7 @@ class FullContact:
         return InterfaceLayout(kind, b, intervals=((0.0, b, True),), discs=(),
                                discs_in_contact=False, fraction=1.0)
 
-    def check(self, pellet_radius: float) -> list[Problem]:
+    def check(self, pellet_radius: float) -> list[InputProblem]:
         return []
 
 
@@ -145,20 +145,20 @@ class ContactSpots:
             problems += err.problems
             a = float("nan")
         if not a > 0:
-            problems.append(Problem("contact.radius", "must be positive", self.radius,
-                                    "a length in m, 0 < radius < pellet_radius"))
+            problems.append(InputProblem("contact.radius", "must be positive", self.radius,
+                                         "a length in m, 0 < radius < pellet_radius"))
         if self.count is not None and (isinstance(self.count, bool) or not isinstance(
                 self.count, (int, np.integer)) or self.count < 1):
-            problems.append(Problem("contact.count", "must be an integer >= 1", self.count,
-                                    "an integer >= 1 (dimensionless)"))
+            problems.append(InputProblem("contact.count", "must be an integer >= 1", self.count,
+                                         "an integer >= 1 (dimensionless)"))
         if self.fraction is not None and not (
                 isinstance(self.fraction, (int, float)) and 0 < self.fraction <= 1):
-            problems.append(Problem("contact.fraction", "areal contact fraction out of range",
-                                    self.fraction, "a number in (0, 1] (dimensionless)"))
+            problems.append(InputProblem("contact.fraction", "areal contact fraction out of range",
+                                         self.fraction, "a number in (0, 1] (dimensionless)"))
         if self.seed is not None and (isinstance(self.seed, bool)
                                       or not isinstance(self.seed, (int, np.integer))):
-            problems.append(Problem("contact.seed", "must be an integer or None", self.seed,
-                                    "an integer seed, or None for a periodic arrangement"))
+            problems.append(InputProblem("contact.seed", "must be an integer or None", self.seed,
+                                         "an integer seed, or None for a periodic arrangement"))
         if problems:
             raise ParameterError(problems)
         object.__setattr__(self, "_radius_si", a)
@@ -179,18 +179,18 @@ class ContactSpots:
             return float(self.fraction)
         return (self.count or 1) * a * a / (b * b)
 
-    def check(self, pellet_radius: float) -> list[Problem]:
+    def check(self, pellet_radius: float) -> list[InputProblem]:
         """Problems of this pattern on a pellet of radius ``pellet_radius`` [m]."""
         a, b = self._radius_si, pellet_radius
         problems = []
         if a >= b:
-            problems.append(Problem("contact.radius", "spot is not smaller than the pellet",
-                                    a, f"0 < radius < pellet_radius = {b:.4g} m"))
+            problems.append(InputProblem("contact.radius", "spot is not smaller than the pellet",
+                                         a, f"0 < radius < pellet_radius = {b:.4g} m"))
             return problems
         if self.count is not None and self.fraction is not None:
             implied = self.count * a * a / (b * b)
             if abs(implied - self.fraction) > 0.02 * self.fraction:
-                problems.append(Problem(
+                problems.append(InputProblem(
                     "contact.fraction",
                     f"inconsistent with count={self.count} and radius={a:.4g} m "
                     f"(count*radius^2/pellet_radius^2 = {implied:.4g})", self.fraction,
@@ -200,14 +200,14 @@ class ContactSpots:
         if self.is_single():
             return problems
         if f * b * b < a * a * (1 - 1e-9):
-            problems.append(Problem(
+            problems.append(InputProblem(
                 "contact.fraction", f"spots cannot fit: fraction {f:.3g} is less than one spot "
                 f"of radius {a:.4g} m on the pellet",
                 self.fraction, f"fraction >= {a * a / b / b:.4g}, or a smaller radius"))
             return problems
         limit = MAX_LATTICE_FRACTION if self.seed is None else MAX_RANDOM_FRACTION
         if f > limit:
-            problems.append(Problem(
+            problems.append(InputProblem(
                 "contact.fraction" if self.fraction is not None else "contact.count",
                 f"spots cannot fit: areal fraction {f:.3g} exceeds the packing limit {limit:.3g}"
                 f" of {'random' if self.seed is not None else 'periodic'} spots",
@@ -304,7 +304,7 @@ class ContactSpots:
                 s = max(0.98 * s, (2 + _GAP) * a)
             if len(centres) < n_target:
                 key = "contact.count" if self.count is not None else "contact.fraction"
-                raise ParameterError(Problem(
+                raise ParameterError(InputProblem(
                     key, f"spots cannot fit: only {len(centres)} lattice spots fit inside the "
                     f"pellet, {n_target} needed", self.count or self.fraction,
                     f"at most {len(centres)} spots of this radius"))
@@ -322,7 +322,7 @@ class ContactSpots:
         while len(centres) < n_target:
             tries += 1
             if tries > 200000:
-                raise ParameterError(Problem(
+                raise ParameterError(InputProblem(
                     "contact.fraction", f"spots cannot fit: placed only {len(centres)} of "
                     f"{n_target} random spots", f, "a smaller fraction or count"))
             rho = limit * math.sqrt(rng.uniform())
@@ -357,33 +357,35 @@ class BlockedPatches:
                 if isinstance(err, ParameterError):
                     problems += err.problems
                 else:
-                    problems.append(Problem(key, "expected (x, y, radius)", patch,
-                                            "three lengths in m"))
+                    problems.append(InputProblem(key, "expected (x, y, radius)", patch,
+                                                 "three lengths in m"))
                 continue
             if not r > 0:
-                problems.append(Problem(key, "patch radius must be positive", r, "radius > 0 m"))
+                problems.append(InputProblem(key, "patch radius must be positive", r,
+                                             "radius > 0 m"))
             clean.append((x, y, r))
         if not self.patches:
-            problems.append(Problem("contact.patches", "no patches given", self.patches,
-                                    "a non-empty sequence of (x, y, radius) [m]"))
+            problems.append(InputProblem("contact.patches", "no patches given", self.patches,
+                                         "a non-empty sequence of (x, y, radius) [m]"))
         if problems:
             raise ParameterError(problems)
         object.__setattr__(self, "patches", tuple(clean))
 
-    def check(self, pellet_radius: float) -> list[Problem]:
+    def check(self, pellet_radius: float) -> list[InputProblem]:
         b = pellet_radius
         problems = []
         for i, (x, y, r) in enumerate(self.patches):
             if math.hypot(x, y) + r > b * (1 + 1e-12):
-                problems.append(Problem(f"contact.patches[{i}]", "patch reaches outside the pellet",
-                                        (x, y, r), f"sqrt(x^2+y^2) + radius <= {b:.4g} m"))
+                problems.append(InputProblem(f"contact.patches[{i}]",
+                                             "patch reaches outside the pellet",
+                                             (x, y, r), f"sqrt(x^2+y^2) + radius <= {b:.4g} m"))
         for i in range(len(self.patches)):
             for j in range(i):
                 (x1, y1, r1), (x2, y2, r2) = self.patches[i], self.patches[j]
                 if math.hypot(x1 - x2, y1 - y2) < r1 + r2:
-                    problems.append(Problem(f"contact.patches[{i}]",
-                                            f"overlaps patch {j}", self.patches[i],
-                                            "non-overlapping discs"))
+                    problems.append(InputProblem(f"contact.patches[{i}]",
+                                                 f"overlaps patch {j}", self.patches[i],
+                                                 "non-overlapping discs"))
         return problems
 
     def layout(self, kind: str, pellet_radius: float) -> InterfaceLayout:

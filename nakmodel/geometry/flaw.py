@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-from ..errors import ParameterError, Problem
+from ..errors import InputProblem, ParameterError
 from ..units import to_si
 
 
@@ -43,18 +43,19 @@ class SurfaceFlaw:
                 values.append(float("nan"))
         depth, opening, position = values
         if not depth > 0:
-            problems.append(Problem("flaw.depth", "must be positive", self.depth,
-                                    "0 < depth < pellet_thickness [m]"))
+            problems.append(InputProblem("flaw.depth", "must be positive", self.depth,
+                                         "0 < depth < pellet_thickness [m]"))
         if not opening > 0:
-            problems.append(Problem("flaw.opening", "must be positive", self.opening,
-                                    "0 < opening < depth [m]"))
+            problems.append(InputProblem("flaw.opening", "must be positive", self.opening,
+                                         "0 < opening < depth [m]"))
         elif depth > 0 and not opening < depth:
-            problems.append(Problem("flaw.opening", "opening must be smaller than the depth "
-                                    "(a sharp, crack-like flaw)", self.opening,
-                                    f"0 < opening < depth = {depth:.4g} m"))
+            problems.append(InputProblem("flaw.opening", "opening must be smaller than the depth "
+                                         "(a sharp, crack-like flaw)", self.opening,
+                                         f"0 < opening < depth = {depth:.4g} m"))
         if not position >= 0:
-            problems.append(Problem("flaw.position", "must be >= 0 (distance from the axis)",
-                                    self.position, "0 <= position <= pellet_radius - opening/2"))
+            problems.append(InputProblem("flaw.position", "must be >= 0 (distance from the axis)",
+                                         self.position,
+                                         "0 <= position <= pellet_radius - opening/2"))
         if problems:
             raise ParameterError(problems)
         object.__setattr__(self, "_si", (depth, opening, position))
@@ -90,22 +91,23 @@ class SurfaceFlaw:
             return 0.0, w / 2
         return x - w / 2, x + w / 2
 
-    def check(self, kind: str, pellet_radius: float, pellet_thickness: float) -> list[Problem]:
+    def check(self, kind: str, pellet_radius: float, pellet_thickness: float) -> list[InputProblem]:
         """Problems of this flaw in a cell of the given geometry."""
         d, w, x = self._si
         problems = []
         if d >= pellet_thickness:
-            problems.append(Problem("flaw.depth", "flaw is not shallower than the pellet", d,
-                                    f"0 < depth < pellet_thickness = {pellet_thickness:.4g} m"))
+            problems.append(InputProblem(
+                "flaw.depth", "flaw is not shallower than the pellet", d,
+                f"0 < depth < pellet_thickness = {pellet_thickness:.4g} m"))
         if kind == "1d":
-            problems.append(Problem("flaw", "a surface flaw needs a 2D or 3D geometry", None,
-                                    "geometry 'axisymmetric', 'planar' or '3d'"))
+            problems.append(InputProblem("flaw", "a surface flaw needs a 2D or 3D geometry", None,
+                                         "geometry 'axisymmetric', 'planar' or '3d'"))
         if x + w / 2 > pellet_radius * (1 - 1e-9):
-            problems.append(Problem("flaw.position", "flaw mouth reaches the pellet side", x,
-                                    f"position + opening/2 < {pellet_radius:.4g} m"))
+            problems.append(InputProblem("flaw.position", "flaw mouth reaches the pellet side", x,
+                                         f"position + opening/2 < {pellet_radius:.4g} m"))
         if 0 < x < w / 2 * (1 + 1e-9):
-            problems.append(Problem("flaw.position", "flaw mouth crosses the axis", x,
-                                    f"position = 0 or position > opening/2 = {w / 2:.4g} m"))
+            problems.append(InputProblem("flaw.position", "flaw mouth crosses the axis", x,
+                                         f"position = 0 or position > opening/2 = {w / 2:.4g} m"))
         return problems
 
 
@@ -147,17 +149,17 @@ class PorousHost:
     def __post_init__(self):
         problems = []
         if not (_is_number(self.porosity) and 0 < self.porosity <= 1):
-            problems.append(Problem("host.porosity", "out of range", self.porosity,
-                                    "a volume fraction in (0, 1] (dimensionless)"))
+            problems.append(InputProblem("host.porosity", "out of range", self.porosity,
+                                         "a volume fraction in (0, 1] (dimensionless)"))
         if not (_is_number(self.tortuosity) and self.tortuosity >= 1):
-            problems.append(Problem("host.tortuosity", "out of range", self.tortuosity,
-                                    "a number >= 1 (dimensionless)"))
+            problems.append(InputProblem("host.tortuosity", "out of range", self.tortuosity,
+                                         "a number >= 1 (dimensionless)"))
         if self.interface_fraction is not None and not (
                 _is_number(self.interface_fraction) and 0 < self.interface_fraction <= 1):
-            problems.append(Problem("host.interface_fraction", "out of range",
-                                    self.interface_fraction,
-                                    "an areal fraction in (0, 1] (dimensionless), or None for "
-                                    "the porosity (Delesse)"))
+            problems.append(InputProblem("host.interface_fraction", "out of range",
+                                         self.interface_fraction,
+                                         "an areal fraction in (0, 1] (dimensionless), or None for "
+                                         "the porosity (Delesse)"))
         if problems:
             raise ParameterError(problems)
 
@@ -166,8 +168,8 @@ class PorousHost:
         """Host with the Bruggeman tortuosity factor tau = eps^-1/2 (D_eff = D eps^1.5;
         Bruggeman, Ann. Phys. 416 (1935) 636; Tjaden et al. (2016) [M])."""
         if not (_is_number(porosity) and 0 < porosity <= 1):
-            raise ParameterError(Problem("host.porosity", "out of range", porosity,
-                                         "a volume fraction in (0, 1] (dimensionless)"))
+            raise ParameterError(InputProblem("host.porosity", "out of range", porosity,
+                                              "a volume fraction in (0, 1] (dimensionless)"))
         return cls(porosity, porosity ** -0.5, interface_fraction)
 
     @property

@@ -25,20 +25,20 @@ import scipy.linalg as sla
 import scipy.sparse as sp
 import scipy.sparse.linalg as spla
 
-from ..errors import ParameterError, Problem
+from ..errors import InputProblem, ParameterError
 
 
 def check_frequencies(frequencies) -> np.ndarray:
     """Frequencies [Hz] as a 1-D float array; positive and finite or a ParameterError."""
     f = np.atleast_1d(np.asarray(frequencies, dtype=float))
     if f.ndim != 1 or f.size == 0:
-        raise ParameterError(Problem("frequencies", "must be a non-empty 1-D sequence",
-                                     frequencies, "frequencies in (0, inf) Hz"))
+        raise ParameterError(InputProblem("frequencies", "must be a non-empty 1-D sequence",
+                                          frequencies, "frequencies in (0, inf) Hz"))
     bad = ~np.isfinite(f) | (f <= 0)
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
-        raise ParameterError(Problem(f"frequencies[{i}]", "must be positive and finite",
-                                     float(f[i]), "frequencies in (0, inf) Hz"))
+        raise ParameterError(InputProblem(f"frequencies[{i}]", "must be positive and finite",
+                                          float(f[i]), "frequencies in (0, inf) Hz"))
     return f
 
 
@@ -196,16 +196,17 @@ class LinearizedSystem:
         K, Md, bd, cd, Z_inf = self.reduce()
         lam, W, V = sla.eig(K, Md, left=True, right=True)
         if np.any(~np.isfinite(lam)):
-            raise ParameterError(Problem("state", "the capacitance matrix is singular on the "
-                                         "dynamic unknowns", None,
-                                         "a model whose every dynamic unknown has capacitance"))
+            raise ParameterError(InputProblem("state", "the capacitance matrix is singular on the "
+                                              "dynamic unknowns", None,
+                                              "a model whose every dynamic unknown has "
+                                              "capacitance"))
         norms = np.einsum("ik,ij,jk->k", W.conj(), Md, V)
         r = (cd @ V) * (W.conj().T @ bd) / norms
         R = r / lam
         tau = 1.0 / lam
         if np.max(np.abs(tau.imag)) > 1e-8 * np.max(np.abs(tau.real)):
-            raise ParameterError(Problem("state", "complex relaxation times: the linearised "
-                                         "model is not of RC type", None, "real poles"))
+            raise ParameterError(InputProblem("state", "complex relaxation times: the linearised "
+                                              "model is not of RC type", None, "real poles"))
         spectrum = RelaxationSpectrum(tau.real, R.real, Z_inf)
         if self.dof_region is not None and self.region_names:
             dyn, _ = self._partition()

@@ -54,7 +54,7 @@ import scipy.sparse as sp
 import scipy.sparse.linalg as spla
 
 from ..constants import FARADAY, GAS_CONSTANT
-from ..errors import ParameterError, Problem
+from ..errors import InputProblem, ParameterError
 from ..model import ceramic
 from . import contact_nodes
 from .linear import LinearizedSystem, check_frequencies
@@ -97,8 +97,8 @@ class Excitation(StrEnum):
         try:
             return cls(str(value).lower())
         except ValueError:
-            raise ParameterError(Problem("mode", "unknown excitation mode", value,
-                                         "'galvanostatic' or 'potentiostatic'")) from None
+            raise ParameterError(InputProblem("mode", "unknown excitation mode", value,
+                                              "'galvanostatic' or 'potentiostatic'")) from None
 
 
 @dataclass
@@ -131,15 +131,15 @@ class ModelLinearisation:
         mode = Excitation.parse(mode)
         f = check_frequencies(frequencies)
         if method not in ("direct", "krylov", "auto"):
-            raise ParameterError(Problem("method", "unknown solution method", method,
-                                         "'direct', 'krylov' or 'auto'"))
+            raise ParameterError(InputProblem("method", "unknown solution method", method,
+                                              "'direct', 'krylov' or 'auto'"))
         if method == "auto":
             method = "krylov" if (mode is Excitation.GALVANOSTATIC and f.size >= 20) \
                 else "direct"
         if method == "krylov":
             if mode is not Excitation.GALVANOSTATIC:
-                raise ParameterError(Problem("method", "'krylov' is for galvanostatic mode",
-                                             method, "method='direct' for potentiostatic"))
+                raise ParameterError(InputProblem("method", "'krylov' is for galvanostatic mode",
+                                                  method, "method='direct' for potentiostatic"))
             return krylov_impedance(self.system, f)
         if mode is Excitation.GALVANOSTATIC:
             return galvanostatic_impedance(self.system, f)
@@ -209,8 +209,8 @@ def check_state(problem, *, current_density: float | None = None, rtol: float = 
 
     X = problem.state_vector()
     if not np.all(np.isfinite(X)):
-        raise ParameterError(Problem("state", "the state contains non-finite values", None,
-                                     "a converged model state"))
+        raise ParameterError(InputProblem("state", "the state contains non-finite values", None,
+                                          "a converged model state"))
     area = problem.area_nominal
     liquid = problem.functional("liquid_area") / max(problem.functional("area_interface"),
                                                        1e-300)
@@ -218,8 +218,8 @@ def check_state(problem, *, current_density: float | None = None, rtol: float = 
     # nakmodel.model.two_phase, issue #11): its charge transfer is finite, so only a cell
     # without any contact has no active interface
     if problem.area_contact <= 0:
-        raise ParameterError(Problem("state", "no active interface: there is no contact, so Z "
-                                     "is infinite", liquid, "contact area > 0"))
+        raise ParameterError(InputProblem("state", "no active interface: there is no contact, so Z "
+                                          "is infinite", liquid, "contact area > 0"))
     i_faradaic = problem.functional("current_we") / area
     if current_density is None:
         current_density = i_faradaic
@@ -236,7 +236,7 @@ def check_state(problem, *, current_density: float | None = None, rtol: float = 
         bad = np.abs(r[algebraic]) > rtol * np.maximum(scale, 1e-300)
         if bad.any():
             worst = float(np.max(np.abs(r[algebraic]) / np.maximum(scale, 1e-300)))
-            raise ParameterError(Problem(
+            raise ParameterError(InputProblem(
                 "state", "the state is not a converged solution of the model (NASICON "
                 "charge balance violated)", worst, f"relative residual <= {rtol:g}"))
     return float(current_density)
@@ -254,8 +254,9 @@ def linearise(problem, *, relative_permittivity: float | None = None,
     eps_r = eps_model if relative_permittivity is None else relative_permittivity
     if not (isinstance(eps_r, (int, float)) and not isinstance(eps_r, bool)
             and math.isfinite(eps_r) and eps_r >= 0):
-        raise ParameterError(Problem("nasicon.relative_permittivity", "must be finite and >= 0",
-                                     eps_r, "[-] >= 0 (1 ... 1e5)"))
+        raise ParameterError(InputProblem("nasicon.relative_permittivity",
+                                          "must be finite and >= 0",
+                                          eps_r, "[-] >= 0 (1 ... 1e5)"))
     i_dc = check_state(problem) if validate else 0.0
     J, M_model = problem.linearisation()
     n = J.shape[0]
@@ -355,8 +356,9 @@ def build_problem(model_or_cell, parameters=None, **kwargs):
 
         parameters = load_parameters()
     if not hasattr(model_or_cell, "mesh") and not hasattr(model_or_cell, "build_mesh"):
-        raise ParameterError(Problem("model_or_cell", "not a model or a cell", model_or_cell,
-                                     "CoupledProblem, Simulation, nakmodel.Cell or a cell mesh"))
+        raise ParameterError(InputProblem("model_or_cell", "not a model or a cell", model_or_cell,
+                                          "CoupledProblem, Simulation, nakmodel.Cell or a cell "
+                                          "mesh"))
     from ..model.simulation import ConstantCurrent
 
     sim = Simulation(model_or_cell, parameters, ConstantCurrent(0.0, 1.0), **kwargs)
@@ -373,15 +375,15 @@ def _apply_state(problem, state):
         return problem
     if isinstance(state, Simulation):
         if state.problem is None:
-            raise ParameterError(Problem("state", "the simulation has not been run", None,
-                                         "a Simulation after run(), or its problem"))
+            raise ParameterError(InputProblem("state", "the simulation has not been run", None,
+                                              "a Simulation after run(), or its problem"))
         state = state.problem
     if isinstance(state, CoupledProblem):
         if state is problem:
             return problem
         if state.u.x.array.shape != problem.u.x.array.shape:
-            raise ParameterError(Problem("state", "the state is on another mesh", None,
-                                         "a state of the same cell mesh"))
+            raise ParameterError(InputProblem("state", "the state is on another mesh", None,
+                                              "a state of the same cell mesh"))
         problem.u.x.array[:] = state.u.x.array
         problem.voltage.value = float(state.voltage.value)
         problem.accept()
@@ -389,10 +391,10 @@ def _apply_state(problem, state):
     if isinstance(state, (str, Path)):
         load_checkpoint(problem, state)
         return problem
-    raise ParameterError(Problem("state", "cannot take a state from this object "
-                                 f"({type(state).__name__})", None,
-                                 "None, a CoupledProblem, a Simulation or a checkpoint .npz "
-                                 "(a Result holds no field state)"))
+    raise ParameterError(InputProblem("state", "cannot take a state from this object "
+                                      f"({type(state).__name__})", None,
+                                      "None, a CoupledProblem, a Simulation or a checkpoint .npz "
+                                      "(a Result holds no field state)"))
 
 
 def impedance(model_or_cell, parameters=None, frequencies=None, state=None,
@@ -423,8 +425,8 @@ def impedance(model_or_cell, parameters=None, frequencies=None, state=None,
         frequencies = np.logspace(-3, 7, 101)
     f = check_frequencies(frequencies)
     if not isinstance(area_specific, bool):
-        raise ParameterError(Problem("area_specific", "must be True or False", area_specific,
-                                     "bool"))
+        raise ParameterError(InputProblem("area_specific", "must be True or False", area_specific,
+                                          "bool"))
     problem = _apply_state(build_problem(model_or_cell, parameters), state)
     if relative_permittivity is None:
         relative_permittivity = _permittivity(_parameters_of(model_or_cell, parameters))

@@ -49,7 +49,7 @@ import scipy.linalg as sla
 import scipy.sparse as sp
 import scipy.sparse.linalg as spla
 
-from ..errors import ConvergenceError, ParameterError, Problem
+from ..errors import ConvergenceError, InputProblem, ParameterError
 from .linear import RelaxationSpectrum
 from .model import REGIONS, ModelLinearisation
 
@@ -155,8 +155,9 @@ def _attach_regions(spectrum: RelaxationSpectrum, weights: np.ndarray) -> Relaxa
 
 def _check_real(tau: np.ndarray):
     if tau.size and np.max(np.abs(tau.imag)) > 1e-8 * np.max(np.abs(tau.real)):
-        raise ParameterError(Problem("state", "complex relaxation times: the linearised model is "
-                                     "not of RC type here", None, "real poles"))
+        raise ParameterError(InputProblem("state",
+                                          "complex relaxation times: the linearised model is "
+                                          "not of RC type here", None, "real poles"))
 
 
 def dense_modes(lin: ModelLinearisation) -> RelaxationSpectrum:
@@ -170,8 +171,10 @@ def dense_modes(lin: ModelLinearisation) -> RelaxationSpectrum:
     V = s[:, None] * V  # right vectors of (K, Md)
     W = s[:, None] * W  # left vectors: (S w')^H K = λ (S w')^H Md
     if np.any(~np.isfinite(lam)):
-        raise ParameterError(Problem("state", "the capacitance matrix is singular on the dynamic "
-                                     "unknowns", None, "every dynamic unknown has capacitance"))
+        raise ParameterError(InputProblem("state",
+                                          "the capacitance matrix is singular on the dynamic "
+                                          "unknowns", None,
+                                          "every dynamic unknown has capacitance"))
     dyn, alg = system._partition()
     k0 = _split_inventory(lam, W, lin, dyn)
     capacitance = float("inf")
@@ -365,11 +368,11 @@ def modes_of(lin: ModelLinearisation, n_modes: int | None = None,
     ``n_modes`` then keeps the largest |R_k|).  "slepc" gives the slowest ``n_modes`` (50 if
     not given).  The spectrum's ``span`` is set and checked (module docstring)."""
     if method not in ("auto", "dense", "slepc", "krylov"):
-        raise ParameterError(Problem("method", "unknown eigensolver route", method,
-                                     "'auto', 'dense', 'krylov' or 'slepc'"))
+        raise ParameterError(InputProblem("method", "unknown eigensolver route", method,
+                                          "'auto', 'dense', 'krylov' or 'slepc'"))
     if n_modes is not None and not (isinstance(n_modes, int) and n_modes >= 1):
-        raise ParameterError(Problem("n_modes", "must be a positive integer", n_modes,
-                                     "integer >= 1 or None (all modes, dense)"))
+        raise ParameterError(InputProblem("n_modes", "must be a positive integer", n_modes,
+                                          "integer >= 1 or None (all modes, dense)"))
     if method == "auto":
         n_dynamic = lin.system._partition()[0].size
         method = "dense" if n_dynamic <= DENSE_LIMIT else "krylov"
@@ -451,8 +454,8 @@ def plot_modes(ax, spectrum: RelaxationSpectrum, drt=None, *, fraction: float = 
     Returns ``ax``.
     """
     if scale not in ("resistance", "fraction"):
-        raise ParameterError(Problem("scale", "unknown scale", scale,
-                                     "'resistance' or 'fraction'"))
+        raise ParameterError(InputProblem("scale", "unknown scale", scale,
+                                          "'resistance' or 'fraction'"))
     keep = spectrum.significant(fraction)
     height = keep.R if scale == "resistance" else keep.R / max(np.sum(np.abs(spectrum.R)), 1e-300)
     regions = keep.region or ["mode"] * len(keep)

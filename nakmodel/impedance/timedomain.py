@@ -21,7 +21,7 @@ import math
 
 import numpy as np
 
-from ..errors import ConvergenceError, ParameterError, Problem
+from ..errors import ConvergenceError, InputProblem, ParameterError
 from .linear import check_frequencies
 
 
@@ -76,8 +76,8 @@ def time_domain_impedance(problem, frequencies, *, amplitude: float | None = Non
     for name, value, low in (("steps_per_period", steps_per_period, 8), ("periods", periods, 1),
                              ("warmup", warmup, 0)):
         if not (isinstance(value, int) and value >= low):
-            raise ParameterError(Problem(name, f"must be an integer >= {low}", value,
-                                         f"integer >= {low}"))
+            raise ParameterError(InputProblem(name, f"must be an integer >= {low}", value,
+                                              f"integer >= {low}"))
     from .model import check_state, linearise
 
     i_dc = check_state(problem, current_density=current_density)
@@ -85,8 +85,8 @@ def time_domain_impedance(problem, frequencies, *, amplitude: float | None = Non
         lin = linearise(problem)
         amplitude = 2e-4 / (abs(lin.dc_resistance()) * problem.area_nominal)
     if not (isinstance(amplitude, (int, float)) and math.isfinite(amplitude) and amplitude > 0):
-        raise ParameterError(Problem("amplitude", "must be positive and finite", amplitude,
-                                     "[A/m^2] > 0"))
+        raise ParameterError(InputProblem("amplitude", "must be positive and finite", amplitude,
+                                          "[A/m^2] > 0"))
     Z = np.empty(f.size, dtype=complex)
     for k, fk in enumerate(f):
         z1 = _run_sine(problem, fk, amplitude, i_dc, steps_per_period, periods, warmup)

@@ -18,7 +18,7 @@ from typing import Literal
 
 import numpy as np
 
-from ..errors import ParameterError, Problem
+from ..errors import InputProblem, ParameterError
 from ._columns import ROLES, Column, match_columns, role_of, unit_factor
 
 SplitMode = Literal["auto", "cycle", "sequence", None]
@@ -41,7 +41,7 @@ class SpectrumFileError(ParameterError):
         if column is not None:
             location += f", column {column!r}" if isinstance(column, str) else \
                 f", column {column}"
-        super().__init__(Problem(f"file {self.path}{location}", message, None, expected))
+        super().__init__(InputProblem(f"file {self.path}{location}", message, None, expected))
 
 
 class SpectrumFileWarning(UserWarning):
@@ -253,34 +253,34 @@ class ReadOptions:
     @classmethod
     def build(cls, columns=None, units=None, area=None, split="auto", sign="auto",
               min_points=3, label=None) -> ReadOptions:
-        problems: list[Problem] = []
+        problems: list[InputProblem] = []
         if split not in SPLIT_MODES:
-            problems.append(Problem("split", "unknown mode", split,
-                                    "'auto', 'cycle', 'sequence' or None"))
+            problems.append(InputProblem("split", "unknown mode", split,
+                                         "'auto', 'cycle', 'sequence' or None"))
         if sign not in SIGN_MODES:
-            problems.append(Problem("sign", "unknown mode", sign,
-                                    "'auto', 'strict', 'as_is' or 'flip'"))
+            problems.append(InputProblem("sign", "unknown mode", sign,
+                                         "'auto', 'strict', 'as_is' or 'flip'"))
         if not isinstance(min_points, int) or isinstance(min_points, bool) or min_points < 1:
-            problems.append(Problem("min_points", "must be an integer >= 1", min_points,
-                                    "an integer >= 1"))
+            problems.append(InputProblem("min_points", "must be an integer >= 1", min_points,
+                                         "an integer >= 1"))
         for name, mapping in (("columns", columns), ("units", units)):
             if mapping is None:
                 continue
             if not isinstance(mapping, Mapping):
-                problems.append(Problem(name, "must be a mapping role -> value",
-                                        type(mapping).__name__, f"keys among {ROLES}"))
+                problems.append(InputProblem(name, "must be a mapping role -> value",
+                                             type(mapping).__name__, f"keys among {ROLES}"))
                 continue
             for key in mapping:
                 if key not in ROLES:
-                    problems.append(Problem(f"{name}[{key!r}]", "unknown role", key,
-                                            f"one of {ROLES}"))
+                    problems.append(InputProblem(f"{name}[{key!r}]", "unknown role", key,
+                                                 f"one of {ROLES}"))
         if area is not None and area != "header":
             from ..units import to_si
 
             try:
                 area = to_si(area, "m^2", key="area")
                 if not area > 0:
-                    problems.append(Problem("area", "must be positive", area, "> 0 m^2"))
+                    problems.append(InputProblem("area", "must be positive", area, "> 0 m^2"))
             except ParameterError as err:
                 problems.extend(err.problems)
         if problems:

@@ -21,20 +21,20 @@ def write_spectrum(spectrum: Spectrum | Sequence[Spectrum], path) -> Path:
         return spectrum.to_csv(path)
     spectra = list(spectrum)
     if not spectra or not all(isinstance(s, Spectrum) for s in spectra):
-        from ..errors import ParameterError, Problem
+        from ..errors import InputProblem, ParameterError
 
-        raise ParameterError(Problem("spectrum", "expected a Spectrum or a list of Spectrum",
-                                     type(spectrum).__name__, "Spectrum objects"))
+        raise ParameterError(InputProblem("spectrum", "expected a Spectrum or a list of Spectrum",
+                                          type(spectrum).__name__, "Spectrum objects"))
     from ..tables import write_sidecar
 
     path = Path(path)
     areas = {s.area for s in spectra}
     units = {s.unit for s in spectra}
     if len(units) > 1:
-        from ..errors import ParameterError, Problem
+        from ..errors import InputProblem, ParameterError
 
-        raise ParameterError(Problem("spectrum", "mixes absolute and area-specific spectra",
-                                     sorted(units), "spectra in one unit"))
+        raise ParameterError(InputProblem("spectrum", "mixes absolute and area-specific spectra",
+                                          sorted(units), "spectra in one unit"))
     unit = units.pop()
     out = [f"cycle [-],frequency [Hz],Z_real [{unit}],Z_imag [{unit}]"]
     for k, s in enumerate(spectra, start=1):

@@ -23,7 +23,7 @@ import weakref
 
 import numpy as np
 
-from ..errors import ParameterError, Problem
+from ..errors import InputProblem, ParameterError
 from .loading import (
     FlawState,
     advance_solid_deposit,
@@ -85,8 +85,8 @@ def _face_forms(problem) -> dict:
     facet_tags = problem.cell_mesh.facet_tags
     count = 0 if tag is None else mesh.comm.allreduce(facet_tags.find(tag).size)
     if count == 0:
-        raise ParameterError(Problem("cell.flaw", "the problem has no metal-filled flaw faces",
-                                     None, "a cell built with flaw=SurfaceFlaw(...)"))
+        raise ParameterError(InputProblem("cell.flaw", "the problem has no metal-filled flaw faces",
+                                          None, "a cell built with flaw=SurfaceFlaw(...)"))
     # flaw faces between two cells (alloy | ceramic) are interior facets: the integrand is
     # built from restricted fields there (the kinetics may hold restricted fields of its
     # own, e.g. the contact-node history), from plain fields on boundary flaw faces
@@ -159,8 +159,8 @@ class FlawStateTracker:
         if flaw is None:
             flaw = getattr(getattr(problem.cell_mesh, "cell", None), "flaw", None)
         if flaw is None:
-            raise ParameterError(Problem("flaw", "the flaw of the run is not known", None,
-                                         "flaw=... or a cell with a flaw"))
+            raise ParameterError(InputProblem("flaw", "the flaw of the run is not known", None,
+                                              "flaw=... or a cell with a flaw"))
         return flaw_dimensions(flaw)[1]
 
     def update(self, problem, time: float) -> tuple[FlawState, dict]:

@@ -32,7 +32,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..errors import ParameterError, Problem
+from ..errors import InputProblem, ParameterError
 
 FILL_MODES = ("dry", "wet")
 
@@ -125,11 +125,11 @@ def k_table(cell, parameters=None, *, fill: str = "dry", points: int = 7,
     from .fracture import _material, _parameters
 
     if fill not in FILL_MODES:
-        raise ParameterError(Problem("ccd.crack_fill", "unknown fill mode", fill,
-                                     "'dry' (metal stays in the flaw) or 'wet' (it follows)"))
+        raise ParameterError(InputProblem("ccd.crack_fill", "unknown fill mode", fill,
+                                          "'dry' (metal stays in the flaw) or 'wet' (it follows)"))
     if not (isinstance(points, int) and 3 <= points <= 40):
-        raise ParameterError(Problem("ccd.crack_growth_points", "out of range", points,
-                                     "an integer in [3, 40]"))
+        raise ParameterError(InputProblem("ccd.crack_growth_points", "out of range", points,
+                                          "an integer in [3, 40]"))
     parameters = _parameters(parameters)
     model = crack_model(cell, parameters, mesh_options)
     material = _material(parameters, None)
@@ -153,8 +153,8 @@ def grow_crack(table: KTable, pressures, fracture_toughness: float,
     k(a)); none up to the table's last length: it runs through (length = pellet thickness).
     """
     if not (fracture_toughness > 0 and math.isfinite(fracture_toughness)):
-        raise ParameterError(Problem("nasicon.fracture_toughness", "must be positive",
-                                     fracture_toughness, "a value in Pa m^0.5, > 0"))
+        raise ParameterError(InputProblem("nasicon.fracture_toughness", "must be positive",
+                                          fracture_toughness, "a value in Pa m^0.5, > 0"))
     p = np.nan_to_num(np.asarray(pressures, float), nan=0.0)
     a = table.flaw_depth
     lengths = np.empty_like(p)

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..errors import ParameterError, Problem
+from ..errors import InputProblem, ParameterError
 
 CRACK, LIGAMENT, RIGHT, TOP, LEFT, CRACK_MINUS, BOTTOM = 1, 2, 3, 4, 5, 6, 7
 
@@ -69,7 +69,8 @@ class CrackMesh:
 
 
 def _check_positive(**values):
-    problems = [Problem(f"crack_mesh.{k}", "must be a positive length", v, "a length in m, > 0")
+    problems = [InputProblem(f"crack_mesh.{k}", "must be a positive length", v,
+                             "a length in m, > 0")
                 for k, v in values.items() if not (isinstance(v, (int, float)) and v > 0
                                                    and math.isfinite(v))]
     if problems:
@@ -141,8 +142,8 @@ def half_crack_mesh(width: float, height: float, crack_length: float, *, tip_siz
     """
     _check_positive(width=width, height=height, crack_length=crack_length)
     if crack_length >= width:
-        raise ParameterError(Problem("flaw.depth", "crack must be shorter than the body",
-                                     crack_length, f"a length in m, < {width:g} m"))
+        raise ParameterError(InputProblem("flaw.depth", "crack must be shorter than the body",
+                                          crack_length, f"a length in m, < {width:g} m"))
     from mpi4py import MPI
 
     comm = comm or MPI.COMM_SELF
@@ -190,19 +191,19 @@ def slit_crack_mesh(width: float, height: float, mouth_x: float, depth: float,
     """
     _check_positive(width=width, height=height, depth=depth)
     if not 0.0 < mouth_x < width:
-        raise ParameterError(Problem("flaw.position", "flaw mouth must lie on the top surface",
-                                     mouth_x, f"a position in m in (0, {width:g})"))
+        raise ParameterError(InputProblem("flaw.position", "flaw mouth must lie on the top surface",
+                                          mouth_x, f"a position in m in (0, {width:g})"))
     if not abs(angle) < math.radians(80):
-        raise ParameterError(Problem("flaw.angle", "flaw inclination too large", angle,
-                                     "an angle in rad with |angle| < 1.396 (80 deg)"))
+        raise ParameterError(InputProblem("flaw.angle", "flaw inclination too large", angle,
+                                          "an angle in rad with |angle| < 1.396 (80 deg)"))
     from mpi4py import MPI
 
     comm = comm or MPI.COMM_SELF
     tx = mouth_x + depth * math.sin(angle)
     ty = height - depth * math.cos(angle)
     if not (0.0 < tx < width and ty > 0.0):
-        raise ParameterError(Problem("flaw.depth", "flaw must end inside the ceramic", depth,
-                                     f"a length in m < {height:g} m (pellet thickness)"))
+        raise ParameterError(InputProblem("flaw.depth", "flaw must end inside the ceramic", depth,
+                                          f"a length in m < {height:g} m (pellet thickness)"))
     tip_size = float(tip_size or depth / 200.0)
     far_size = float(far_size or max(width, height) / 15.0)
     scale = min(tip_size, float(opening) if opening is not None else depth / 100.0)
@@ -259,8 +260,8 @@ def inclined_centre_crack_mesh(width: float, height: float, half_length: float, 
     """
     _check_positive(width=width, height=height, half_length=half_length)
     if not 0 < thickness_ratio < 0.2:
-        raise ParameterError(Problem("crack_mesh.thickness_ratio", "out of range",
-                                     thickness_ratio, "a ratio in (0, 0.2)"))
+        raise ParameterError(InputProblem("crack_mesh.thickness_ratio", "out of range",
+                                          thickness_ratio, "a ratio in (0, 0.2)"))
     from mpi4py import MPI
 
     comm = comm or MPI.COMM_SELF
@@ -270,8 +271,9 @@ def inclined_centre_crack_mesh(width: float, height: float, half_length: float, 
     n = np.array([-e[1], e[0]])
     tip = np.array([cx, cy]) + a * e
     if np.any(np.abs(a * e) >= [cx, cy]):
-        raise ParameterError(Problem("crack_mesh.half_length", "crack does not fit the plate", a,
-                                     "a crack inside the rectangle"))
+        raise ParameterError(InputProblem("crack_mesh.half_length", "crack does not fit the plate",
+                                          a,
+                                          "a crack inside the rectangle"))
     tip_size = float(tip_size or a / 200.0)
     far_size = float(far_size or max(width, height) / 15.0)
     t = thickness_ratio * a
@@ -317,8 +319,8 @@ def penny_crack_mesh_3d(radius: float, height: float, crack_radius: float, *,
     """
     _check_positive(radius=radius, height=height, crack_radius=crack_radius)
     if crack_radius >= min(radius, height):
-        raise ParameterError(Problem("crack_mesh.crack_radius", "crack does not fit the block",
-                                     crack_radius, f"a length in m < {min(radius, height):g}"))
+        raise ParameterError(InputProblem("crack_mesh.crack_radius", "crack does not fit the block",
+                                          crack_radius, f"a length in m < {min(radius, height):g}"))
     from mpi4py import MPI
 
     comm = comm or MPI.COMM_SELF
@@ -380,8 +382,8 @@ def surface_crack_mesh_3d(width: float, height: float, crack_radius: float, *,
     """
     _check_positive(width=width, height=height, crack_radius=crack_radius)
     if crack_radius >= min(width, height):
-        raise ParameterError(Problem("crack_mesh.crack_radius", "crack does not fit the block",
-                                     crack_radius, f"a length in m < {min(width, height):g}"))
+        raise ParameterError(InputProblem("crack_mesh.crack_radius", "crack does not fit the block",
+                                          crack_radius, f"a length in m < {min(width, height):g}"))
     from mpi4py import MPI
 
     comm = comm or MPI.COMM_SELF

@@ -62,7 +62,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from ..constants import FARADAY, GAS_CONSTANT
-from ..errors import ParameterError, Problem
+from ..errors import InputProblem, ParameterError
 
 """Molar gas constant [J/(mol K)] (CODATA 2018)."""
 """Faraday constant [C/mol] (CODATA 2018)."""
@@ -81,9 +81,9 @@ def _finite_positive(value, key, unit, expected, problems, allow_zero=False):
     ok = isinstance(value, (int, float)) and math.isfinite(value) and (
         value >= 0 if allow_zero else value > 0)
     if not ok:
-        problems.append(Problem(key, "must be a finite " + ("non-negative" if allow_zero
+        problems.append(InputProblem(key, "must be a finite " + ("non-negative" if allow_zero
                                                            else "positive") + " number",
-                                value, f"{expected} [{unit}]"))
+                                     value, f"{expected} [{unit}]"))
 
 
 @dataclass(frozen=True)
@@ -106,8 +106,8 @@ class SolidSodium:
         problems = []
         n = self.creep_exponent
         if not (isinstance(n, (int, float)) and math.isfinite(n) and 1.0 <= n <= 20.0):
-            problems.append(Problem("solid_sodium.creep_exponent", "out of range", n,
-                                    "a stress exponent in [1, 20] (dimensionless)"))
+            problems.append(InputProblem("solid_sodium.creep_exponent", "out of range", n,
+                                         "a stress exponent in [1, 20] (dimensionless)"))
         _finite_positive(self.yield_strength, "solid_sodium.yield_strength", "Pa",
                          "a flow stress in (0, 1e9]", problems)
         _finite_positive(self.reference_strain_rate, "solid_sodium.reference_strain_rate",
@@ -151,8 +151,8 @@ class SolidSodium:
 
     def _arrhenius(self, temperature: float) -> float:
         if not (isinstance(temperature, (int, float)) and temperature > 0):
-            raise ParameterError(Problem("temperature", "must be positive", temperature,
-                                         "a temperature in K, > 0"))
+            raise ParameterError(InputProblem("temperature", "must be positive", temperature,
+                                              "a temperature in K, > 0"))
         return math.exp(-self.creep_activation_energy / GAS_CONSTANT * (
             1.0 / temperature - 1.0 / self.reference_temperature))
 
@@ -180,13 +180,13 @@ def extrusion_pressure(depth: float, opening: float, deposition_velocity: float,
     _finite_positive(opening, "flaw.opening", "m", "a length in (0, depth)", problems)
     if not (isinstance(deposition_velocity, (int, float)) and math.isfinite(
             deposition_velocity)):
-        problems.append(Problem("flaw_state.plating_current_density", "must be finite",
-                                deposition_velocity, "a deposition velocity in m/s"))
+        problems.append(InputProblem("flaw_state.plating_current_density", "must be finite",
+                                     deposition_velocity, "a deposition velocity in m/s"))
     try:
         shape = ChannelShape(shape)
     except ValueError:
-        problems.append(Problem("mechanics.channel_shape", "unknown channel shape", shape,
-                                "'slit' or 'pipe'"))
+        problems.append(InputProblem("mechanics.channel_shape", "unknown channel shape", shape,
+                                     "'slit' or 'pipe'"))
     if problems:
         raise ParameterError(problems)
     if deposition_velocity <= 0.0:

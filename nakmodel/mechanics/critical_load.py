@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..constants import EDGE_CRACK_FACTOR, FARADAY, GAS_CONSTANT
-from ..errors import ParameterError, Problem
+from ..errors import InputProblem, ParameterError
 from .fracture import (
     FlawGeometry,
     MeshOptions,
@@ -63,8 +63,8 @@ def critical_load(cell, parameters=None, *, material=None, eigenstrain=None,
         K0 = stress_intensity(g, parameters, pressure=0.0, material=mat, eigenstrain=eigenstrain,
                               stack_pressure=p_stack, mesh_options=options, crack=crack).K_I
     if not k > 0:
-        raise ParameterError(Problem("flaw", "pressure does not open this flaw", k,
-                                     "a flaw loaded in mode I"))
+        raise ParameterError(InputProblem("flaw", "pressure does not open this flaw", k,
+                                          "a flaw loaded in mode I"))
     p_c = max((mat.fracture_toughness - K0) / k, 0.0)
     return CriticalLoad(pressure=p_c, overpotential=p_c * loading.molar_volume / FARADAY,
                         K_I_per_pressure=k, K_I_other_loads=K0,
@@ -174,11 +174,11 @@ def flaw_size_sweep(depths, fracture_toughness_values, parameters=None, *, openi
     depths = _si_values(depths, "m", "flaw.depth")
     kics = _si_values(fracture_toughness_values, "Pa*m^0.5", "nasicon.fracture_toughness")
     if np.any(depths <= 0) or not np.all(np.isfinite(depths)):
-        raise ParameterError(Problem("flaw.depth", "must be positive", depths,
-                                     "depths in m, > 0"))
+        raise ParameterError(InputProblem("flaw.depth", "must be positive", depths,
+                                          "depths in m, > 0"))
     if np.any(kics <= 0) or not np.all(np.isfinite(kics)):
-        raise ParameterError(Problem("nasicon.fracture_toughness", "must be positive", kics,
-                                     "values in Pa m^0.5, > 0"))
+        raise ParameterError(InputProblem("nasicon.fracture_toughness", "must be positive", kics,
+                                          "values in Pa m^0.5, > 0"))
     b, L = parameters.cell.pellet_radius, parameters.cell.pellet_thickness
     geoms = [flaw_geometry(FlawGeometry(b, L, float(a), opening_ratio * float(a)))
              for a in depths]

@@ -35,7 +35,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..errors import ParameterError, Problem
+from ..errors import InputProblem, ParameterError
 from .crack_mesh import CrackMesh
 from .elasticity import ElasticSolution, Kinematics, grad3
 
@@ -55,8 +55,9 @@ class RingDomain:
 
     def __post_init__(self):
         if not 0.0 <= self.r_inner < self.r_outer:
-            raise ParameterError(Problem("mechanics.ring_domain", "need 0 <= r_inner < r_outer",
-                                         (self.r_inner, self.r_outer), "radii in m"))
+            raise ParameterError(InputProblem("mechanics.ring_domain",
+                                              "need 0 <= r_inner < r_outer",
+                                              (self.r_inner, self.r_outer), "radii in m"))
 
 
 def default_rings(crack: CrackMesh, n: int = 3) -> list[RingDomain]:
@@ -80,14 +81,15 @@ def _theta(solution: ElasticSolution, crack: CrackMesh, ring: RingDomain, window
     from dolfinx import fem
 
     if ring.r_outer > crack.min_tip_distance_to_boundary * (1 + 1e-9):
-        raise ParameterError(Problem("mechanics.ring_domain", "ring reaches another boundary "
-                                     "than the crack faces", ring.r_outer,
-                                     f"r_outer <= {crack.min_tip_distance_to_boundary:.4g} m"))
+        raise ParameterError(InputProblem("mechanics.ring_domain", "ring reaches another boundary "
+                                          "than the crack faces", ring.r_outer,
+                                          f"r_outer <= {crack.min_tip_distance_to_boundary:.4g} m"))
     if solution.eigenstrain is not None:
-        raise ParameterError(Problem("mechanics.eigenstrain", "the domain integrals here have no "
-                                     "eigenstrain terms", "eigenstrain",
-                                     "eigenstrain as crack-face closure traction (Bueckner), "
-                                     "see fracture.stress_intensity"))
+        raise ParameterError(InputProblem("mechanics.eigenstrain",
+                                          "the domain integrals here have no "
+                                          "eigenstrain terms", "eigenstrain",
+                                          "eigenstrain as crack-face closure traction (Bueckner), "
+                                          "see fracture.stress_intensity"))
     mesh = solution.mesh
     Q = fem.functionspace(mesh, ("Lagrange", 1))
     q = fem.Function(Q)
@@ -146,8 +148,8 @@ def local_energy_release_rate(solution: ElasticSolution, crack: CrackMesh, angle
     averages G over the hat's support.
     """
     if crack.front_radius is None or crack.front_axes is None:
-        raise ParameterError(Problem("mechanics.front", "no circular 3D crack front",
-                                     None, "a 3D crack mesh with front_axes"))
+        raise ParameterError(InputProblem("mechanics.front", "no circular 3D crack front",
+                                          None, "a 3D crack mesh with front_axes"))
     ring = ring or default_rings(crack, 1)[0]
     theta = _theta(solution, crack, ring, window=(angle, half_width))
     value = _integrate(_g_theta_forms(solution, crack, theta), solution.mesh.comm)
@@ -265,9 +267,10 @@ def interaction_integrals(solution: ElasticSolution, crack: CrackMesh,
     import ufl
 
     if solution.kinematics != Kinematics.PLANE_STRAIN:
-        raise ParameterError(Problem("mechanics.kinematics", "interaction integral implemented "
-                                     "for plane strain only", solution.kinematics,
-                                     "plane_strain"))
+        raise ParameterError(InputProblem("mechanics.kinematics",
+                                          "interaction integral implemented "
+                                          "for plane strain only", solution.kinematics,
+                                          "plane_strain"))
     ring = ring or default_rings(crack, 1)[0]
     theta = _theta(solution, crack, ring)
     x = ufl.SpatialCoordinate(solution.mesh)

@@ -19,7 +19,7 @@ from enum import StrEnum
 
 import numpy as np
 
-from ..errors import ConvergenceError, ParameterError, Problem
+from ..errors import ConvergenceError, InputProblem, ParameterError
 from .material import CeramicMaterial
 
 _COUNTER = itertools.count()
@@ -209,14 +209,15 @@ def solve_elasticity(mesh, facet_tags, material: CeramicMaterial, *,
     gdim = mesh.geometry.dim
     expected = 3 if kinematics == Kinematics.THREE_D else 2
     if gdim != expected:
-        raise ParameterError(Problem("mechanics.kinematics", f"{kinematics} needs a {expected}D "
-                                     "mesh", gdim, f"a {expected}D mesh"))
+        raise ParameterError(InputProblem("mechanics.kinematics",
+                                          f"{kinematics} needs a {expected}D "
+                                          "mesh", gdim, f"a {expected}D mesh"))
     if not supports:
-        raise ParameterError(Problem("mechanics.supports", "no support: rigid-body motion is "
-                                     "free", None, "at least one Support"))
+        raise ParameterError(InputProblem("mechanics.supports", "no support: rigid-body motion is "
+                                          "free", None, "at least one Support"))
     if degree not in (1, 2, 3):
-        raise ParameterError(Problem("mechanics.degree", "unsupported element degree", degree,
-                                     "1, 2 or 3"))
+        raise ParameterError(InputProblem("mechanics.degree", "unsupported element degree", degree,
+                                          "1, 2 or 3"))
     V = fem.functionspace(mesh, ("Lagrange", degree, (gdim,)))
     u, v = ufl.TrialFunction(V), ufl.TestFunction(V)
     sol = ElasticSolution(fem.Function(V, name="displacement"), material, kinematics, facet_tags,
@@ -255,8 +256,9 @@ def solve_elasticity(mesh, facet_tags, material: CeramicMaterial, *,
 
             dofs = fem.locate_dofs_geometrical((sub, collapsed), at_point)
             if mesh.comm.allreduce(len(dofs[0])) == 0:
-                raise ParameterError(Problem("mechanics.supports", "no mesh node at the pinned "
-                                             "point", s.point, "the coordinates of a node"))
+                raise ParameterError(InputProblem("mechanics.supports",
+                                                  "no mesh node at the pinned "
+                                                  "point", s.point, "the coordinates of a node"))
             zero = fem.Function(collapsed)
             zero.x.array[:] = float(s.value)
             bcs.append(fem.dirichletbc(zero, dofs, sub))

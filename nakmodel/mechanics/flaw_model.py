@@ -45,7 +45,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from ..errors import ParameterError, Problem
+from ..errors import InputProblem, ParameterError
 from .fracture import FlawGeometry, FlawShape, MeshOptions, flaw_geometry, stress_intensity
 from .material import CeramicMaterial
 
@@ -76,18 +76,18 @@ def crack_model(cell, parameters=None, mesh_options: MeshOptions | None = None) 
     kind = _kind(cell)
     flaw = getattr(cell, "flaw", None)
     if flaw is None:
-        raise ParameterError(Problem("cell.flaw", "the cell has no flaw", None,
-                                     "Cell(flaw=SurfaceFlaw(depth=..., opening=...))"))
+        raise ParameterError(InputProblem("cell.flaw", "the cell has no flaw", None,
+                                          "Cell(flaw=SurfaceFlaw(depth=..., opening=...))"))
     g = flaw_geometry(cell, parameters)
     if not g.opening < g.depth:
-        raise ParameterError(Problem("flaw.opening", "opening must be smaller than the depth",
-                                     g.opening, f"a length in m in (0, {g.depth:.4g})"))
+        raise ParameterError(InputProblem("flaw.opening", "opening must be smaller than the depth",
+                                          g.opening, f"a length in m in (0, {g.depth:.4g})"))
     options = mesh_options or MeshOptions()
     if kind == "3d" or (kind == "axisymmetric" and g.position == 0.0):
         if g.depth >= 0.9 * g.pellet_thickness:
-            raise ParameterError(Problem("flaw.depth", "too deep for the surface-crack model",
-                                         g.depth, f"a length in m in (0, "
-                                         f"{0.9 * g.pellet_thickness:.4g}) (0.9 x pellet)"))
+            raise ParameterError(InputProblem("flaw.depth", "too deep for the surface-crack model",
+                                              g.depth, f"a length in m in (0, "
+                                              f"{0.9 * g.pellet_thickness:.4g}) (0.9 x pellet)"))
         g = dataclasses.replace(g, position=0.0, angle=0.0, ring=False)
         options = dataclasses.replace(options, shape=FlawShape.SEMICIRCULAR)
         where = "on the axis" if kind == "axisymmetric" else "(3D cone)"
@@ -146,9 +146,9 @@ def newman_raju_semicircular(a_over_t: float, c_over_b: float, phi: float | None
     import numpy as np
 
     if not (0.0 < a_over_t < 0.8 and 0.0 < c_over_b < 0.5):
-        raise ParameterError(Problem("flaw.depth", "outside the Newman-Raju range",
-                                     (a_over_t, c_over_b), "a/t in (0, 0.8), c/b in (0, 0.5) "
-                                     "(dimensionless)"))
+        raise ParameterError(InputProblem("flaw.depth", "outside the Newman-Raju range",
+                                          (a_over_t, c_over_b), "a/t in (0, 0.8), c/b in (0, 0.5) "
+                                          "(dimensionless)"))
     q = 1.0 + 1.464
     m = 1.04 + (-0.54 + 0.89 / 1.2) * a_over_t**2 + (0.5 - 1.0 / 1.65) * a_over_t**4
     fw = math.sqrt(1.0 / math.cos(math.pi * c_over_b / 2.0 * math.sqrt(a_over_t)))

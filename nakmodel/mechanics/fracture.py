@@ -30,7 +30,7 @@ from enum import StrEnum
 
 import numpy as np
 
-from ..errors import ParameterError, Problem
+from ..errors import InputProblem, ParameterError
 from ..units import to_si
 from . import crack_mesh as cmesh
 from .domain_integral import (
@@ -106,8 +106,8 @@ def flaw_geometry(cell, parameters=None) -> FlawGeometry:
         problems = []
         flaw = getattr(cell, "flaw", None)
         if flaw is None:
-            raise ParameterError(Problem("cell.flaw", "the cell has no flaw", None,
-                                         "Cell(flaw=SurfaceFlaw(depth=..., opening=...))"))
+            raise ParameterError(InputProblem("cell.flaw", "the cell has no flaw", None,
+                                              "Cell(flaw=SurfaceFlaw(depth=..., opening=...))"))
         cell_defaults = getattr(parameters, "cell", None)
         b = _si_attr(cell, ("radius", "pellet_radius"), "m", "cell.pellet_radius")
         L = _si_attr(cell, ("nasicon_thickness", "pellet_thickness"), "m",
@@ -117,8 +117,8 @@ def flaw_geometry(cell, parameters=None) -> FlawGeometry:
         if L is None and cell_defaults is not None:
             L = cell_defaults.pellet_thickness
         if b is None or L is None:
-            problems.append(Problem("cell.pellet_radius", "pellet dimensions unknown", None,
-                                    "a cell with pellet_radius and pellet_thickness [m]"))
+            problems.append(InputProblem("cell.pellet_radius", "pellet dimensions unknown", None,
+                                         "a cell with pellet_radius and pellet_thickness [m]"))
             raise ParameterError(problems)
         depth = _si_attr(flaw, ("depth_si", "depth"), "m", "flaw.depth")
         opening = _si_attr(flaw, ("opening_si", "opening"), "m", "flaw.opening")
@@ -133,22 +133,22 @@ def flaw_geometry(cell, parameters=None) -> FlawGeometry:
     g = geometry
     problems = []
     if not (g.pellet_radius > 0 and g.pellet_thickness > 0):
-        problems.append(Problem("cell.pellet_thickness", "pellet dimensions must be positive",
-                                (g.pellet_radius, g.pellet_thickness), "lengths in m, > 0"))
+        problems.append(InputProblem("cell.pellet_thickness", "pellet dimensions must be positive",
+                                     (g.pellet_radius, g.pellet_thickness), "lengths in m, > 0"))
     elif not 0 < g.depth < g.pellet_thickness:
-        problems.append(Problem("flaw.depth", "flaw depth must be positive and less than the "
-                                "pellet thickness", g.depth,
-                                f"a length in m in (0, {g.pellet_thickness:.4g})"))
+        problems.append(InputProblem("flaw.depth", "flaw depth must be positive and less than the "
+                                     "pellet thickness", g.depth,
+                                     f"a length in m in (0, {g.pellet_thickness:.4g})"))
     if not g.opening > 0:
-        problems.append(Problem("flaw.opening", "must be positive", g.opening,
-                                "a length in m, > 0"))
+        problems.append(InputProblem("flaw.opening", "must be positive", g.opening,
+                                     "a length in m, > 0"))
     if not 0 <= abs(g.position) < g.pellet_radius:
-        problems.append(Problem("flaw.position", "flaw must lie on the pellet", g.position,
-                                f"a position in m, |x| < {g.pellet_radius:.4g}"))
+        problems.append(InputProblem("flaw.position", "flaw must lie on the pellet", g.position,
+                                     f"a position in m, |x| < {g.pellet_radius:.4g}"))
     elif g.ring and not (0 < g.position and g.angle == 0.0):
-        problems.append(Problem("flaw.position", "a circumferential flaw needs r > 0 and no "
-                                "inclination", (g.position, g.angle),
-                                f"0 < position < {g.pellet_radius:.4g} m, angle = 0"))
+        problems.append(InputProblem("flaw.position", "a circumferential flaw needs r > 0 and no "
+                                     "inclination", (g.position, g.angle),
+                                     f"0 < position < {g.pellet_radius:.4g} m, angle = 0"))
     if problems:
         raise ParameterError(problems)
     return g
@@ -173,27 +173,31 @@ class MeshOptions:
         try:
             self.shape = FlawShape(self.shape)
         except ValueError:
-            problems.append(Problem("mechanics.shape", "unknown flaw shape", self.shape,
-                                    "'tunnel' or 'semicircular'"))
+            problems.append(InputProblem("mechanics.shape", "unknown flaw shape", self.shape,
+                                         "'tunnel' or 'semicircular'"))
         if not 0 < self.front_fraction <= 0.5:
-            problems.append(Problem("mechanics.front_fraction", "out of range",
-                                    self.front_fraction, "front element size / depth in (0, 0.5]"))
+            problems.append(InputProblem("mechanics.front_fraction", "out of range",
+                                         self.front_fraction,
+                                         "front element size / depth in (0, 0.5]"))
         try:
             self.support = PelletSupport(self.support)
         except ValueError:
-            problems.append(Problem("mechanics.support", "unknown pellet support", self.support,
-                                    "'roller' or 'clamped'"))
+            problems.append(InputProblem("mechanics.support", "unknown pellet support",
+                                         self.support,
+                                         "'roller' or 'clamped'"))
         if not 0 < self.tip_fraction <= 0.5:
-            problems.append(Problem("mechanics.tip_fraction", "out of range", self.tip_fraction,
-                                    "tip element size / flaw depth in (0, 0.5]"))
+            problems.append(InputProblem("mechanics.tip_fraction", "out of range",
+                                         self.tip_fraction,
+                                         "tip element size / flaw depth in (0, 0.5]"))
         if not 0 < self.growth <= 1:
-            problems.append(Problem("mechanics.growth", "out of range", self.growth,
-                                    "element-size growth rate in (0, 1]"))
+            problems.append(InputProblem("mechanics.growth", "out of range", self.growth,
+                                         "element-size growth rate in (0, 1]"))
         if self.degree not in (1, 2, 3):
-            problems.append(Problem("mechanics.degree", "unsupported", self.degree, "1, 2 or 3"))
+            problems.append(InputProblem("mechanics.degree", "unsupported", self.degree,
+                                         "1, 2 or 3"))
         if not (isinstance(self.n_rings, int) and 1 <= self.n_rings <= 10):
-            problems.append(Problem("mechanics.n_rings", "out of range", self.n_rings,
-                                    "an integer in [1, 10]"))
+            problems.append(InputProblem("mechanics.n_rings", "out of range", self.n_rings,
+                                         "an integer in [1, 10]"))
         if problems:
             raise ParameterError(problems)
 
@@ -248,8 +252,8 @@ class StressIntensity:
         from .domain_integral import local_energy_release_rate
 
         if self.solution.kinematics != Kinematics.THREE_D:
-            raise ParameterError(Problem("result", "front profiles need a 3D result", None,
-                                         "MeshOptions(shape='semicircular')"))
+            raise ParameterError(InputProblem("result", "front profiles need a 3D result", None,
+                                              "MeshOptions(shape='semicircular')"))
         Ep = self.material.plane_strain_modulus
         sign = 1.0 if self.K_I >= 0 else -1.0
         return np.array([sign * math.sqrt(Ep * max(local_energy_release_rate(
@@ -440,8 +444,8 @@ def _stack_pressure(parameters, stack_pressure):
     else:
         value = float(getattr(getattr(parameters, "cell", None), "stack_pressure", 0.0) or 0.0)
     if value < 0:
-        raise ParameterError(Problem("cell.stack_pressure", "must be >= 0", value,
-                                     "a pressure in Pa, >= 0"))
+        raise ParameterError(InputProblem("cell.stack_pressure", "must be >= 0", value,
+                                          "a pressure in Pa, >= 0"))
     return value
 
 
@@ -469,23 +473,23 @@ def stress_intensity(cell, parameters=None, pressure=None, state: FlawState | No
     mat = _material(parameters, material)
     g = flaw_geometry(cell, parameters)
     if (pressure is None) == (state is None):
-        raise ParameterError(Problem("pressure", "give exactly one of pressure and state",
-                                     (pressure, state), "pressure in Pa or a FlawState"))
+        raise ParameterError(InputProblem("pressure", "give exactly one of pressure and state",
+                                          (pressure, state), "pressure in Pa or a FlawState"))
     if state is not None:
         if not isinstance(state, FlawState):
-            raise ParameterError(Problem("state", "not a FlawState", state, "a FlawState"))
+            raise ParameterError(InputProblem("state", "not a FlawState", state, "a FlawState"))
         loading = loading or FlawLoadingModel.from_parameters(parameters)
         p = flaw_pressure(state, g, loading)
     else:
         p = to_si(pressure, "Pa", key="pressure")
         if p < 0:
-            raise ParameterError(Problem(
+            raise ParameterError(InputProblem(
                 "pressure", "a negative crack-face pressure would close the flaw (crack-face "
                 "contact is not modelled)", pressure, "a pressure in [0, inf) Pa"))
     p_stack = _stack_pressure(parameters, stack_pressure)
     options = mesh_options or MeshOptions()
     if options.shape == FlawShape.SEMICIRCULAR and (not g.symmetric or eigenstrain is not None):
-        raise ParameterError(Problem(
+        raise ParameterError(InputProblem(
             "mechanics.shape", "the semicircular 3D flaw model takes centred, upright flaws "
             "without eigenstrain", (g.position, g.angle, eigenstrain),
             "position = 0, angle = 0, eigenstrain = None, or shape = 'tunnel'"))
@@ -493,7 +497,7 @@ def stress_intensity(cell, parameters=None, pressure=None, state: FlawState | No
         # keep the integration rings off the layer boundary, where the Bueckner traction jumps
         gap = abs(g.depth - eigenstrain.depth)
         if gap < 10 * options.tip_fraction * g.depth:
-            raise ParameterError(Problem(
+            raise ParameterError(InputProblem(
                 "eigenstrain.depth", "the flaw tip lies at the exchange-layer boundary (K is "
                 "not defined there)", eigenstrain.depth,
                 f"a layer depth differing from the flaw depth by more than "

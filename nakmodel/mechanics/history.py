@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..errors import ParameterError, Problem
+from ..errors import InputProblem, ParameterError
 from .fracture import (
     MeshOptions,
     _build_crack,
@@ -52,8 +52,8 @@ def k_ratio_history(cell, parameters, states: Sequence[FlawState], x, *,
     parameters = _parameters(parameters)
     x = np.asarray(x, dtype=float)
     if len(states) != len(x):
-        raise ParameterError(Problem("states", "states and x differ in length",
-                                     (len(states), len(x)), "one state per x value"))
+        raise ParameterError(InputProblem("states", "states and x differ in length",
+                                          (len(states), len(x)), "one state per x value"))
     g = flaw_geometry(cell, parameters)
     loading = loading or FlawLoadingModel.from_parameters(parameters)
     pressures = np.array([flaw_pressure(s, g, loading) for s in states])
@@ -100,6 +100,6 @@ class FlawMonitor:
     def history(self, cell, parameters=None, **kwargs) -> KRatioHistory:
         """K_I(t)/K_IC of the recorded states (see :func:`k_ratio_history`)."""
         if not self.states:
-            raise ParameterError(Problem("flaw_monitor", "nothing recorded", 0,
-                                         "record(problem, time) at least once"))
+            raise ParameterError(InputProblem("flaw_monitor", "nothing recorded", 0,
+                                              "record(problem, time) at least once"))
         return k_ratio_history(cell, parameters, self.states, self.times, **kwargs)

@@ -33,7 +33,7 @@ import math
 from dataclasses import dataclass
 
 from ..constants import FARADAY
-from ..errors import ParameterError, Problem
+from ..errors import InputProblem, ParameterError
 
 """Faraday constant [C/mol] (CODATA 2018)."""
 """Molar gas constant [J/(mol K)] (CODATA 2018)."""
@@ -44,7 +44,7 @@ NA_MOLAR_VOLUME = 23.75e-6
 
 def _require(condition: bool, key: str, message: str, value, expected: str):
     if not condition:
-        raise ParameterError(Problem(key, message, value, expected))
+        raise ParameterError(InputProblem(key, message, value, expected))
 
 
 def solid_metal_pressure(overpotential: float, molar_volume: float = NA_MOLAR_VOLUME) -> float:
@@ -173,12 +173,12 @@ class FlawState:
         for key, value in (("overpotential", self.overpotential),
                            ("plating_current_density", self.plating_current_density)):
             if not math.isfinite(value):
-                problems.append(Problem(f"flaw_state.{key}", "must be finite", value, "SI"))
+                problems.append(InputProblem(f"flaw_state.{key}", "must be finite", value, "SI"))
         for key, value in (("liquid_fraction", self.liquid_fraction),
                            ("metal_fraction", self.metal_fraction)):
             if not 0.0 <= value <= 1.0:
-                problems.append(Problem(f"flaw_state.{key}", "out of range", value,
-                                        "a fraction in [0, 1] (dimensionless)"))
+                problems.append(InputProblem(f"flaw_state.{key}", "out of range", value,
+                                             "a fraction in [0, 1] (dimensionless)"))
         if problems:
             raise ParameterError(problems)
 
@@ -215,20 +215,20 @@ class FlawLoadingModel:
         for key, value in (("alloy.na_molar_volume", self.molar_volume),
                            ("alloy.viscosity", self.viscosity), ("temperature", self.temperature)):
             if not (isinstance(value, (int, float)) and math.isfinite(value) and value > 0):
-                problems.append(Problem(key, "must be positive", value, "a positive SI value"))
+                problems.append(InputProblem(key, "must be positive", value, "a positive SI value"))
         if not self.surface_tension >= 0:
-            problems.append(Problem("alloy.surface_tension", "must be >= 0",
-                                    self.surface_tension, "N/m, >= 0"))
+            problems.append(InputProblem("alloy.surface_tension", "must be >= 0",
+                                         self.surface_tension, "N/m, >= 0"))
         if not 0.0 <= self.solid_threshold <= 1.0:
-            problems.append(Problem("mechanics.solid_threshold", "out of range",
-                                    self.solid_threshold, "a liquid fraction in [0, 1]"))
+            problems.append(InputProblem("mechanics.solid_threshold", "out of range",
+                                         self.solid_threshold, "a liquid fraction in [0, 1]"))
         if self.channel not in ("slit", "pipe"):
-            problems.append(Problem("mechanics.channel_shape", "unknown channel shape",
-                                    self.channel, "'slit' or 'pipe'"))
+            problems.append(InputProblem("mechanics.channel_shape", "unknown channel shape",
+                                         self.channel, "'slit' or 'pipe'"))
         if not (isinstance(self.contact_angle, (int, float))
                 and 0.0 <= self.contact_angle <= math.pi):
-            problems.append(Problem("alloy.contact_angle", "out of range", self.contact_angle,
-                                    "an angle in [0, pi] rad"))
+            problems.append(InputProblem("alloy.contact_angle", "out of range", self.contact_angle,
+                                         "an angle in [0, pi] rad"))
         if problems:
             raise ParameterError(problems)
 
@@ -299,9 +299,10 @@ def flaw_pressure(state: FlawState, flaw, model: FlawLoadingModel | None = None)
     """
     model = model or FlawLoadingModel()
     if state.metal_fraction <= 0.0:
-        raise ParameterError(Problem("flaw_state.metal_fraction", "the flaw holds no metal, so "
-                                     "the electrochemical state cannot load it",
-                                     state.metal_fraction, "a metal fraction in (0, 1]"))
+        raise ParameterError(InputProblem("flaw_state.metal_fraction",
+                                          "the flaw holds no metal, so "
+                                          "the electrochemical state cannot load it",
+                                          state.metal_fraction, "a metal fraction in (0, 1]"))
     depth, opening = flaw_dimensions(flaw)
     if state.plating_current_density <= 0.0:
         return 0.0
@@ -374,10 +375,11 @@ def flaw_dimensions(flaw) -> tuple[float, float]:
     opening = getattr(flaw, "opening_si", getattr(flaw, "opening", None))
     problems = []
     if not (isinstance(depth, (int, float)) and depth > 0):
-        problems.append(Problem("flaw.depth", "missing or not positive", depth, "a length in m"))
+        problems.append(InputProblem("flaw.depth", "missing or not positive", depth,
+                                     "a length in m"))
     if not (isinstance(opening, (int, float)) and opening > 0):
-        problems.append(Problem("flaw.opening", "missing or not positive", opening,
-                                "a length in m"))
+        problems.append(InputProblem("flaw.opening", "missing or not positive", opening,
+                                     "a length in m"))
     if problems:
         raise ParameterError(problems)
     return float(depth), float(opening)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..errors import ParameterError, Problem
+from ..errors import InputProblem, ParameterError
 from ..units import to_si
 
 
@@ -34,14 +34,14 @@ class CeramicMaterial:
         kic = to_si(self.fracture_toughness, "Pa*m^0.5", key="nasicon.fracture_toughness")
         problems = []
         if not E > 0:
-            problems.append(Problem("nasicon.youngs_modulus", "must be positive", E,
-                                    "a modulus in Pa, > 0 (NZSP: 56e9-97e9 Pa)"))
+            problems.append(InputProblem("nasicon.youngs_modulus", "must be positive", E,
+                                         "a modulus in Pa, > 0 (NZSP: 56e9-97e9 Pa)"))
         if not -1.0 < nu < 0.5:
-            problems.append(Problem("nasicon.poisson_ratio", "must lie in (-1, 0.5)", nu,
-                                    "a dimensionless ratio in (-1, 0.5) (NZSP: ~0.26)"))
+            problems.append(InputProblem("nasicon.poisson_ratio", "must lie in (-1, 0.5)", nu,
+                                         "a dimensionless ratio in (-1, 0.5) (NZSP: ~0.26)"))
         if not kic > 0:
-            problems.append(Problem("nasicon.fracture_toughness", "must be positive", kic,
-                                    "a toughness in Pa m^0.5, > 0 (NZSP: 1e6-1.58e6)"))
+            problems.append(InputProblem("nasicon.fracture_toughness", "must be positive", kic,
+                                         "a toughness in Pa m^0.5, > 0 (NZSP: 1e6-1.58e6)"))
         if problems:
             raise ParameterError(problems)
         object.__setattr__(self, "youngs_modulus", E)
@@ -83,7 +83,7 @@ class CeramicMaterial:
                    if not hasattr(source, k)]
         if missing:
             raise ParameterError(
-                [Problem(f"nasicon.{k}", "missing from the parameter set", None,
-                         "a Parameters object with a nasicon section") for k in missing])
+                [InputProblem(f"nasicon.{k}", "missing from the parameter set", None,
+                              "a Parameters object with a nasicon section") for k in missing])
         return cls(youngs_modulus=source.youngs_modulus, poisson_ratio=source.poisson_ratio,
                    fracture_toughness=source.fracture_toughness)

@@ -15,12 +15,13 @@ def plot_principal_stress(ax, result, *, window: float = 3.0, mirror: bool = Tru
     """
     import matplotlib.tri as mtri
 
-    from ..errors import ParameterError, Problem
+    from ..errors import InputProblem, ParameterError
 
     if result.solution.mesh.geometry.dim != 2:
-        raise ParameterError(Problem("result", "plot_principal_stress draws 2D sections; write "
-                                     "3D fields with result.write_vtx(path)", "3D result",
-                                     "a plane-strain or axisymmetric StressIntensity"))
+        raise ParameterError(InputProblem("result",
+                                          "plot_principal_stress draws 2D sections; write "
+                                          "3D fields with result.write_vtx(path)", "3D result",
+                                          "a plane-strain or axisymmetric StressIntensity"))
     f = result.principal_stress(1)
     mesh = f.function_space.mesh
     cells = mesh.geometry.dofmaps[0]

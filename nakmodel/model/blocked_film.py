@@ -41,7 +41,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.optimize import brentq
 
-from ..errors import ParameterError, Problem
+from ..errors import InputProblem, ParameterError
 from . import thermo_ufl as tu
 from .materials import AlloyProperties, ElectrodeInterface, NasiconProperties
 
@@ -86,14 +86,14 @@ class BlockedFilm:
     def __post_init__(self):
         problems = []
         if not 0.0 < self.x_initial < 1.0:
-            problems.append(Problem("alloy.composition", "Na mole fraction must lie in (0, 1)",
-                                    self.x_initial, "[-] in (0, 1)"))
+            problems.append(InputProblem("alloy.composition", "Na mole fraction must lie in (0, 1)",
+                                         self.x_initial, "[-] in (0, 1)"))
         for name in ("thickness", "pellet_thickness", "temperature"):
             v = getattr(self, name)
             if not (isinstance(v, (int, float)) and math.isfinite(v) and v > 0):
-                problems.append(Problem(f"cell.{name}" if name != "temperature" else name,
-                                        "must be positive", v,
-                                        "[K] > 0" if name == "temperature" else "[m] > 0"))
+                problems.append(InputProblem(f"cell.{name}" if name != "temperature" else name,
+                                             "must be positive", v,
+                                             "[K] > 0" if name == "temperature" else "[m] > 0"))
         if problems:
             raise ParameterError(problems)
 
@@ -169,18 +169,19 @@ class BlockedFilm:
         past the liquidus); raises :class:`ParameterError` if the limit is already exceeded
         at the start or never reached before x = 0."""
         if not (current_density > 0 and math.isfinite(current_density)):
-            raise ParameterError(Problem("current_density", "must be a positive stripping "
-                                         "current", current_density, "[A/m^2] > 0"))
+            raise ParameterError(InputProblem("current_density", "must be a positive stripping "
+                                              "current", current_density, "[A/m^2] > 0"))
         xlk = self.boundaries()[0]
         x_start = min(self.x_initial, xlk)
         lo = 1e-12
         g_start = self.voltage(x_start, current_density) - voltage_limit
         if g_start >= 0:
-            raise ParameterError(Problem("voltage_limit", "already exceeded at the liquidus",
-                                         voltage_limit, f"[V] > {g_start + voltage_limit:.4g}"))
+            raise ParameterError(InputProblem("voltage_limit", "already exceeded at the liquidus",
+                                              voltage_limit,
+                                              f"[V] > {g_start + voltage_limit:.4g}"))
         if self.voltage(lo, current_density) < voltage_limit:
-            raise ParameterError(Problem("voltage_limit", "not reached before the film is "
-                                         "empty", voltage_limit, "[V] lower"))
+            raise ParameterError(InputProblem("voltage_limit", "not reached before the film is "
+                                              "empty", voltage_limit, "[V] lower"))
         x_end = brentq(lambda x: self.voltage(x, current_density) - voltage_limit, lo, x_start,
                        xtol=1e-14, rtol=1e-12)
         return BlockedFilmCapacity(x_end, self.capacity(x_end), self.capacity(xlk),

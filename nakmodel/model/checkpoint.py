@@ -31,7 +31,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..errors import ParameterError, Problem
+from ..errors import InputProblem, ParameterError
 from .result import COLUMNS, InterfaceProfile, Result
 
 FORMAT_VERSION = 1
@@ -56,17 +56,18 @@ class CheckpointControl:
         if self.steps is not None and not (isinstance(self.steps, int)
                                            and not isinstance(self.steps, bool)
                                            and self.steps >= 1):
-            problems.append(Problem("checkpoint_every.steps", "must be a positive integer or "
-                                    "None", self.steps, "integer >= 1 [accepted steps]"))
+            problems.append(InputProblem("checkpoint_every.steps", "must be a positive integer or "
+                                         "None", self.steps, "integer >= 1 [accepted steps]"))
         if self.wall_seconds is not None and not (
                 isinstance(self.wall_seconds, (int, float))
                 and not isinstance(self.wall_seconds, bool)
                 and math.isfinite(self.wall_seconds) and self.wall_seconds > 0):
-            problems.append(Problem("checkpoint_every.wall_seconds", "must be a positive finite "
-                                    "number or None", self.wall_seconds, "> 0 [s]"))
+            problems.append(InputProblem("checkpoint_every.wall_seconds",
+                                         "must be a positive finite "
+                                         "number or None", self.wall_seconds, "> 0 [s]"))
         if not isinstance(self.step_ends, bool):
-            problems.append(Problem("checkpoint_every.step_ends", "must be true or false",
-                                    self.step_ends, "a boolean"))
+            problems.append(InputProblem("checkpoint_every.step_ends", "must be true or false",
+                                         self.step_ends, "a boolean"))
         if problems:
             raise ParameterError(problems)
 
@@ -170,8 +171,8 @@ def _collective(comm, fn):
     if err is not None:
         raise err
     if failed < comm.size:
-        raise ParameterError(Problem("checkpoint", f"failed on rank {failed}", "MPI",
-                                     "see that rank's error"))
+        raise ParameterError(InputProblem("checkpoint", f"failed on rank {failed}", "MPI",
+                                          "see that rank's error"))
     return out
 
 
@@ -254,8 +255,8 @@ def save_checkpoint(problem, path, time: float, extra: dict | None = None,
 
 
 def _bad_checkpoint(path, what="state does not match this cell/alloy"):
-    return ParameterError(Problem("checkpoint", what, str(path),
-                                  "a checkpoint of the same mesh and composition"))
+    return ParameterError(InputProblem("checkpoint", what, str(path),
+                                       "a checkpoint of the same mesh and composition"))
 
 
 def _sources(data, path):
@@ -267,8 +268,8 @@ def _sources(data, path):
     for r in range(parts):
         part = _open(_part_path(Path(path), r, parts))
         if str(part["token"]) != str(data["token"]):
-            raise ParameterError(Problem("restart", "checkpoint parts are from another write",
-                                         str(path), "the parts written with this checkpoint"))
+            raise ParameterError(InputProblem("restart", "checkpoint parts are from another write",
+                                              str(path), "the parts written with this checkpoint"))
         yield part
 
 
@@ -320,7 +321,7 @@ def _restore_history(problem, data, path):
            or "parts" in data.files and "grain_boundary_history" in _open(
                _part_path(Path(path), 0, int(data["parts"]))).files)
     if not has:
-        raise ParameterError(Problem(
+        raise ParameterError(InputProblem(
             "restart", "checkpoint has no grain-boundary history (written without "
             "grain-boundary stepping) but the ceramic has grain boundaries", str(path),
             "a checkpoint written with nasicon.bulk_conductivity > 0 by this version"))
@@ -342,7 +343,7 @@ def _restore_contact(problem, data, path):
            or "parts" in data.files and "contact_history" in _open(
                _part_path(Path(path), 0, int(data["parts"]))).files)
     if not has:
-        raise ParameterError(Problem(
+        raise ParameterError(InputProblem(
             "restart", "checkpoint has no contact history (written without contact-node "
             "stepping) but the interface has a sub-grid constriction", str(path),
             "a checkpoint written with interface.patch_size > 0 by this version"))
@@ -363,13 +364,14 @@ def _dof_fields(problem, data, path, names) -> dict:
 def _open(path):
     path = Path(path)
     if not path.is_file():
-        raise ParameterError(Problem("restart", "checkpoint file not found", str(path),
-                                     "an existing .npz written by a Simulation run"))
+        raise ParameterError(InputProblem("restart", "checkpoint file not found", str(path),
+                                          "an existing .npz written by a Simulation run"))
     try:
         return np.load(path, allow_pickle=False)
     except (OSError, ValueError) as err:
-        raise ParameterError(Problem("restart", f"not a readable checkpoint ({err})", str(path),
-                                     "an .npz written by save_checkpoint")) from err
+        raise ParameterError(InputProblem("restart", f"not a readable checkpoint ({err})",
+                                          str(path),
+                                          "an .npz written by save_checkpoint")) from err
 
 
 def load_checkpoint(problem, path) -> float:
@@ -435,14 +437,14 @@ def read_run_checkpoint(path, problem, fingerprint: Fingerprint):
     mesh, protocol or parameter set."""
     data = _open(path)
     if "run_state" not in data.files or int(data["format_version"]) != FORMAT_VERSION:
-        raise ParameterError(Problem("restart", "not a run checkpoint of this version",
-                                     str(path), "checkpoint.npz written by Simulation.run "
-                                     f"(format {FORMAT_VERSION})"))
+        raise ParameterError(InputProblem("restart", "not a run checkpoint of this version",
+                                          str(path), "checkpoint.npz written by Simulation.run "
+                                          f"(format {FORMAT_VERSION})"))
     stored = Fingerprint(**json.loads(str(data["fingerprint"])))
     names = {"dofs": "number of degrees of freedom (mesh)", "protocol": "protocol",
              "parameters": "parameters / electrode settings"}
-    problems = [Problem("restart", f"checkpoint has a different {names[k]}", str(path),
-                        f"a checkpoint of the same {names[k]}")
+    problems = [InputProblem("restart", f"checkpoint has a different {names[k]}", str(path),
+                             f"a checkpoint of the same {names[k]}")
                 for k in names if getattr(stored, k) != getattr(fingerprint, k)]
     if problems:
         raise ParameterError(problems)

@@ -43,7 +43,7 @@ import math
 import numpy as np
 import ufl
 
-from ..errors import ParameterError, Problem
+from ..errors import InputProblem, ParameterError
 from .thermo_ufl import FARADAY, GAS_CONSTANT, _lib
 
 #: Roess series of the finite-cylinder constriction factor (see nakmodel.analysis)
@@ -76,8 +76,8 @@ def subgrid_resistance(theta, patch_size, conductivity, shape: str = "spot"):
     r_c = √π ℓ ψ(√θ)/(4σ√θ) (spots, Holm 1967 with the Roess factor) or
     r_c = (ℓ/(πσ)) ln(1/sin(πθ/2)) (strips, conformal mapping); ℓ = 0 gives 0."""
     if shape not in PATCH_SHAPES:
-        raise ParameterError(Problem("interface.patch_shape", "unknown patch shape", shape,
-                                     " or ".join(map(repr, PATCH_SHAPES))))
+        raise ParameterError(InputProblem("interface.patch_shape", "unknown patch shape", shape,
+                                          " or ".join(map(repr, PATCH_SHAPES))))
     lib = _lib(theta, patch_size, conductivity)
     if lib is ufl:
         t = ufl.min_value(theta + THETA_FLOOR, 1.0)

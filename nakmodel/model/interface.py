@@ -14,14 +14,14 @@ import numpy as np
 import ufl
 
 from ..constants import FARADAY, GAS_CONSTANT
-from ..errors import ParameterError, Problem
+from ..errors import InputProblem, ParameterError
 from .thermo_ufl import _lib
 
 
 def _check_alpha(name, value):
     if not (0.0 < value <= 1.0):
-        raise ParameterError(Problem(name, "transfer coefficient must lie in (0, 1]", value,
-                                     "[-] in (0, 1]"))
+        raise ParameterError(InputProblem(name, "transfer coefficient must lie in (0, 1]", value,
+                                          "[-] in (0, 1]"))
 
 
 @dataclass(frozen=True)

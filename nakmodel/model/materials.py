@@ -17,7 +17,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from ..errors import ParameterError, Problem
+from ..errors import InputProblem, ParameterError
 from . import thermo_ufl as tu
 
 #: [K] the temperature at which the parameter file's conductivities and exchange current
@@ -59,8 +59,8 @@ def _check_positive(obj, names_units: dict[str, str], prefix: str, allow_zero=()
             bad = value < 0 if name in allow_zero else value <= 0
         if bad:
             rng = ">= 0" if name in allow_zero else "> 0"
-            problems.append(Problem(f"{prefix}.{name}", "must be a finite number " + rng,
-                                    value, f"[{unit}] {rng}"))
+            problems.append(InputProblem(f"{prefix}.{name}", "must be a finite number " + rng,
+                                         value, f"[{unit}] {rng}"))
     if problems:
         raise ParameterError(problems)
 
@@ -72,8 +72,8 @@ def _from(params, section: str, cls, override):
     names = [f.name for f in fields(cls)]
     unknown = sorted(set(override) - set(names))
     if unknown:
-        raise ParameterError([Problem(f"{section}.{k}", f"not a field of {cls.__name__}",
-                                      override[k], ", ".join(names)) for k in unknown])
+        raise ParameterError([InputProblem(f"{section}.{k}", f"not a field of {cls.__name__}",
+                                           override[k], ", ".join(names)) for k in unknown])
     params = default_parameter_set() if params is None else params
     data = getattr(params, section, params)
     values = dict(NOT_IN_FILE.get(section, {}))
@@ -85,8 +85,8 @@ def _from(params, section: str, cls, override):
     values.update(override)
     missing = [n for n in names if n not in values]
     if missing:
-        raise ParameterError([Problem(f"{section}.{n}", "missing from the parameters given",
-                                      None, f"a value for {cls.__name__}.{n}")
+        raise ParameterError([InputProblem(f"{section}.{n}", "missing from the parameters given",
+                                           None, f"a value for {cls.__name__}.{n}")
                               for n in missing])
     return cls(**values)
 
@@ -119,8 +119,8 @@ class AlloyProperties:
     def __post_init__(self):
         if not (isinstance(self.phase_smoothing, (int, float))
                 and 0.0 < self.phase_smoothing <= 0.1):
-            raise ParameterError(Problem("alloy.phase_smoothing", "must lie in (0, 0.1]",
-                                         self.phase_smoothing, "[-] in (0, 0.1]"))
+            raise ParameterError(InputProblem("alloy.phase_smoothing", "must lie in (0, 0.1]",
+                                              self.phase_smoothing, "[-] in (0, 0.1]"))
         _check_positive(self, {
             "na_tracer_diffusivity_prefactor": "m^2/s", "k_tracer_diffusivity_prefactor": "m^2/s",
             "interdiffusivity_factor": "-", "solid_diffusivity": "m^2/s",
@@ -227,12 +227,12 @@ class NasiconProperties:
                                     "grain_boundary_permittivity"))
         if self.bulk_conductivity > 0:
             if self.bulk_conductivity <= self.conductivity:
-                raise ParameterError(Problem(
+                raise ParameterError(InputProblem(
                     "nasicon.bulk_conductivity", "must exceed the total conductivity "
                     "(grain boundaries add resistance)", self.bulk_conductivity,
                     f"[S/m] > nasicon.conductivity = {self.conductivity:g} S/m, or 0 (off)"))
             if self.conductivity_activation_energy > 0:
-                raise ParameterError(Problem(
+                raise ParameterError(InputProblem(
                     "nasicon.conductivity_activation_energy", "with grain boundaries the "
                     "bulk and grain-boundary activation energies apply",
                     self.conductivity_activation_energy,
@@ -314,11 +314,11 @@ class ElectrodeInterface:
             allow_zero=("double_layer_capacitance", "blocked_capacitance", "patch_size",
                         "exchange_current_activation_energy"))
         if self.patch_shape not in ("spot", "strip"):
-            raise ParameterError(Problem("interface.patch_shape", "unknown patch shape",
-                                         self.patch_shape, "'spot' or 'strip'"))
+            raise ParameterError(InputProblem("interface.patch_shape", "unknown patch shape",
+                                              self.patch_shape, "'spot' or 'strip'"))
         if self.contact_fraction > 1.0:
-            raise ParameterError(Problem("interface.contact_fraction", "must be <= 1",
-                                         self.contact_fraction, "[-] in (0, 1]"))
+            raise ParameterError(InputProblem("interface.contact_fraction", "must be <= 1",
+                                              self.contact_fraction, "[-] in (0, 1]"))
 
     @classmethod
     def from_parameters(cls, params=None, section: str = "interface",
@@ -327,8 +327,8 @@ class ElectrodeInterface:
         ``"counter_electrode"``; None: the default set) and :data:`NOT_IN_FILE`, with
         ``override`` (field -> SI value) on top."""
         if section not in ("interface", "counter_electrode"):
-            raise ParameterError(Problem("section", "not an electrode section", section,
-                                         "'interface' or 'counter_electrode'"))
+            raise ParameterError(InputProblem("section", "not an electrode section", section,
+                                              "'interface' or 'counter_electrode'"))
         return _from(params, section, cls, override)
 
     def exchange_current_at(self, temperature: float) -> float:

@@ -70,10 +70,10 @@ def interface_profile(problem, bins: int | None = None):
         order = np.lexsort((values, coordinate))
         return coordinate[order], values[order]
     if bins is not None and not (isinstance(bins, int) and bins >= 1):
-        from ..errors import ParameterError, Problem
+        from ..errors import InputProblem, ParameterError
 
-        raise ParameterError(Problem("bins", "must be a positive integer", bins,
-                                     "integer >= 1 [slabs along x]"))
+        raise ParameterError(InputProblem("bins", "must be a positive integer", bins,
+                                          "integer >= 1 [slabs along x]"))
     weights = interface_weights(problem)[owned]
     xs = coords[:, 0]
     limits = np.array([xs.min() if xs.size else np.inf, -(xs.max() if xs.size else -np.inf)])

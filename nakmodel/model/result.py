@@ -153,10 +153,10 @@ class Result:
         path = Path(source)
         csv_path = path / "timeseries.csv" if path.is_dir() else path
         if not csv_path.is_file():
-            from ..errors import ParameterError, Problem
+            from ..errors import InputProblem, ParameterError
 
-            raise ParameterError(Problem("Result.load", "no timeseries.csv", str(source),
-                                         "a run folder or the timeseries.csv of one"))
+            raise ParameterError(InputProblem("Result.load", "no timeseries.csv", str(source),
+                                              "a run folder or the timeseries.csv of one"))
         rows, units = read_table(csv_path)
         # the file's columns with their units (headers without a unit: the default's or "-");
         # a run of the default set (or an older file) gets missing default columns as NaN
@@ -187,9 +187,9 @@ class Result:
     def plot_voltage(self, ax, x: str = "time", components: bool = False):
         """Cell voltage vs time [h] or capacity [mAh/cm^2]; optional voltage components."""
         if x not in ("time", "capacity"):
-            from ..errors import ParameterError, Problem
+            from ..errors import InputProblem, ParameterError
 
-            raise ParameterError(Problem("x", "unknown abscissa", x, "'time' or 'capacity'"))
+            raise ParameterError(InputProblem("x", "unknown abscissa", x, "'time' or 'capacity'"))
         xs = self.time_h if x == "time" else self.capacity_mAh_cm2
         ax.plot(xs, self.voltage_mV, label="V")
         if components:

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..errors import ConvergenceError, ParameterError, Problem, StepLimitError
+from ..errors import ConvergenceError, InputProblem, ParameterError, StepLimitError
 from .checkpoint import (  # noqa: F401  (save/load_checkpoint, RunState: public here too)
     CheckpointControl,
     Checkpointer,
@@ -61,8 +61,8 @@ class ConstantCurrent:
 
 def _steps(protocol):
     if protocol is None:
-        raise ParameterError(Problem("protocol", "a protocol is required", None,
-                                     "nakmodel.Protocol, a step, or a protocol string"))
+        raise ParameterError(InputProblem("protocol", "a protocol is required", None,
+                                          "nakmodel.Protocol, a step, or a protocol string"))
     if isinstance(protocol, (str, list, tuple)) and (isinstance(protocol, str) or (
             protocol and isinstance(protocol[0], str))):
         from ..protocol import Protocol
@@ -73,15 +73,16 @@ def _steps(protocol):
     try:
         steps = list(getattr(protocol, "steps", protocol))
     except TypeError:  # a number, None-like objects...
-        raise ParameterError(Problem("protocol", f"not a protocol ({type(protocol).__name__})",
-                                     protocol, "nakmodel.Protocol, a step, or a protocol "
-                                     "string such as 'Strip at 1 mA/cm2 for 1 h'")) from None
+        raise ParameterError(InputProblem("protocol", f"not a protocol ({type(protocol).__name__})",
+                                          protocol, "nakmodel.Protocol, a step, or a protocol "
+                                          "string such as 'Strip at 1 mA/cm2 for 1 h'")) from None
     if not steps:
-        raise ParameterError(Problem("protocol", "has no steps", protocol,
-                                     "at least one step, e.g. 'Rest for 10 min'"))
+        raise ParameterError(InputProblem("protocol", "has no steps", protocol,
+                                          "at least one step, e.g. 'Rest for 10 min'"))
     if any(not hasattr(s, "mode") for s in steps):
-        raise ParameterError(Problem("protocol", "steps must have mode/value/duration", protocol,
-                                     "nakmodel.Protocol"))
+        raise ParameterError(InputProblem("protocol", "steps must have mode/value/duration",
+                                          protocol,
+                                          "nakmodel.Protocol"))
     return steps
 
 
@@ -156,14 +157,14 @@ class Simulation:
         if parameters is None or isinstance(parameters, dict | str | Path):
             parameters = load_parameters(parameters)  # a dict of overrides or a TOML path
         elif not isinstance(parameters, Parameters):
-            raise ParameterError(Problem("parameters", "not a parameter set "
-                                         f"({type(parameters).__name__})", parameters,
-                                         "nakmodel.Parameters, a dict of overrides or a TOML "
-                                         "path"))
+            raise ParameterError(InputProblem("parameters", "not a parameter set "
+                                              f"({type(parameters).__name__})", parameters,
+                                              "nakmodel.Parameters, a dict of overrides or a TOML "
+                                              "path"))
         if isinstance(max_steps, bool) or not isinstance(max_steps, int | float) \
                 or not max_steps >= 1 or int(max_steps) != max_steps:
-            raise ParameterError(Problem("max_steps", "must be an integer >= 1", max_steps,
-                                         "an integer >= 1 (time steps per run() call)"))
+            raise ParameterError(InputProblem("max_steps", "must be an integer >= 1", max_steps,
+                                              "an integer >= 1 (time steps per run() call)"))
         self.parameters = parameters
         self.steps = _steps(protocol)
         self.step_control = step_control or StepControl.from_parameters(parameters)
@@ -190,14 +191,14 @@ class Simulation:
         for observer in observers:
             self.add_observer(observer)
         if not isinstance(profiles_every_step, bool):
-            raise ParameterError(Problem("profiles_every_step", "must be true or false",
-                                         profiles_every_step, "a boolean"))
+            raise ParameterError(InputProblem("profiles_every_step", "must be true or false",
+                                              profiles_every_step, "a boolean"))
         self.profiles_every_step = profiles_every_step
         if checkpoint_every is not None and not isinstance(checkpoint_every,
                                                            CheckpointControl):
-            raise ParameterError(Problem("checkpoint_every", "must be a CheckpointControl or "
-                                         "None", checkpoint_every,
-                                         "CheckpointControl(steps=..., wall_seconds=...)"))
+            raise ParameterError(InputProblem("checkpoint_every", "must be a CheckpointControl or "
+                                              "None", checkpoint_every,
+                                              "CheckpointControl(steps=..., wall_seconds=...)"))
         self.checkpoint_every = checkpoint_every
         columns, fields = split_exports(default_exports() if exports is None else exports)
         self._column_exports = columns or default_exports()
@@ -208,8 +209,8 @@ class Simulation:
         """Call ``observer(problem, t, result)`` after the initial state and after every
         accepted step (see the class docstring); returns ``observer``."""
         if not callable(observer):
-            raise ParameterError(Problem("observers", "an observer must be callable",
-                                         observer, "a callable observer(problem, t, result)"))
+            raise ParameterError(InputProblem("observers", "an observer must be callable",
+                                              observer, "a callable observer(problem, t, result)"))
         self.observers.append(observer)
         return observer
 
@@ -277,11 +278,11 @@ class Simulation:
         events = []
         for term in getattr(step, "until", ()) or ():
             if not isinstance(term, BaseTermination):
-                raise ParameterError(Problem("protocol.until", "unknown termination",
-                                             type(term).__name__,
-                                             "a nakmodel.protocol termination (VoltageLimit, "
-                                             "CapacityLimit, TimeLimit, Liquidus, "
-                                             "SolidCoverage, CurrentLimit)"))
+                raise ParameterError(InputProblem("protocol.until", "unknown termination",
+                                                  type(term).__name__,
+                                                  "a nakmodel.protocol termination (VoltageLimit, "
+                                                  "CapacityLimit, TimeLimit, Liquidus, "
+                                                  "SolidCoverage, CurrentLimit)"))
             events += term.events(context)
         return events
 
@@ -291,8 +292,8 @@ class Simulation:
         for term in getattr(step, "until", ()) or ():
             duration = min(duration, getattr(term, "duration_limit", math.inf))
         if not math.isfinite(duration) and not getattr(step, "until", ()):
-            raise ParameterError(Problem("protocol", "a step needs a duration or an until "
-                                         "condition", str(step), "finite duration or until"))
+            raise ParameterError(InputProblem("protocol", "a step needs a duration or an until "
+                                              "condition", str(step), "finite duration or until"))
         return duration
 
     # ------------------------------------------------------------------ run
@@ -337,8 +338,8 @@ class Simulation:
         steps = [s for st in self.steps for s in _expand(st)]
         durations = [self._step_duration(s) for s in steps]  # validates before solving
         if restart is not None and start_time != 0.0:
-            raise ParameterError(Problem("start_time", "a restart continues the checkpoint's "
-                                         "clock", start_time, "0 [s] (default) with restart"))
+            raise ParameterError(InputProblem("start_time", "a restart continues the checkpoint's "
+                                              "clock", start_time, "0 [s] (default) with restart"))
         pb = self.problem or self.build()
         stepper = AdaptiveStepper(pb, self.step_control)
         fingerprint = self.fingerprint(steps)
@@ -346,9 +347,9 @@ class Simulation:
         if restart is not None:
             state, result, previous = read_run_checkpoint(restart, pb, fingerprint)
             if list(result.units) != list(units):
-                raise ParameterError(Problem("restart", "checkpoint has other result columns "
-                                             "(exports)", str(restart), "the exports of the "
-                                             "run that wrote it: " + ", ".join(result.units)))
+                raise ParameterError(InputProblem("restart", "checkpoint has other result columns "
+                                                  "(exports)", str(restart), "the exports of the "
+                                                  "run that wrote it: " + ", ".join(result.units)))
             run = Run.restored(pb, stepper, state, result, previous)
         else:
             result = Result(liquid_window=(pb.x_liquidus_k, pb.x_liquidus_na),

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..errors import ConvergenceError, ParameterError, Problem
+from ..errors import ConvergenceError, InputProblem, ParameterError
 
 
 @dataclass(frozen=True)
@@ -44,19 +44,19 @@ class StepControl:
         for name in ("dt_initial", "dt_min", "dt_max", "error_tolerance", "event_tolerance"):
             v = getattr(self, name)
             if not (isinstance(v, (int, float)) and math.isfinite(v) and v > 0):
-                problems.append(Problem(f"numerics.{name}", "must be a positive finite number",
-                                        v, "> 0" + (" [s]" if name.startswith("dt") else "")))
+                problems.append(InputProblem(f"numerics.{name}", "must be a positive finite number",
+                                             v, "> 0" + (" [s]" if name.startswith("dt") else "")))
         if not (isinstance(self.max_retries, int) and self.max_retries >= 0):
-            problems.append(Problem("numerics.max_retries", "must be an integer >= 0",
-                                    self.max_retries, "integer >= 0"))
+            problems.append(InputProblem("numerics.max_retries", "must be an integer >= 0",
+                                         self.max_retries, "integer >= 0"))
         if not problems:
             if self.dt_min > self.dt_max:
-                problems.append(Problem("numerics.dt_min", "must not exceed numerics.dt_max",
-                                        self.dt_min, f"[s] <= dt_max = {self.dt_max:g} s"))
+                problems.append(InputProblem("numerics.dt_min", "must not exceed numerics.dt_max",
+                                             self.dt_min, f"[s] <= dt_max = {self.dt_max:g} s"))
             if not (self.dt_min <= self.dt_initial <= self.dt_max):
-                problems.append(Problem("numerics.dt_initial", "must lie in [dt_min, dt_max]",
-                                        self.dt_initial,
-                                        f"[s] in [{self.dt_min:g}, {self.dt_max:g}]"))
+                problems.append(InputProblem("numerics.dt_initial", "must lie in [dt_min, dt_max]",
+                                             self.dt_initial,
+                                             f"[s] in [{self.dt_min:g}, {self.dt_max:g}]"))
         if problems:
             raise ParameterError(problems)
 

@@ -37,7 +37,7 @@ import numpy as np
 
 from ..atomic_write import atomic_savefig, atomic_write_text
 from ..constants import C_M2_PER_MAH_CM2 as _MAH_CM2
-from ..errors import ParameterError, Problem
+from ..errors import InputProblem, ParameterError
 from .study_results import _read_rows, read_drt_series
 
 
@@ -153,7 +153,7 @@ def read_rest_recovery(folder) -> RestRecovery:
     the ``simulation`` study kind).  Raises ParameterError if the folder has no such run."""
     folder = Path(folder)
     if not is_charge_then_rest(folder):
-        raise ParameterError(Problem(
+        raise ParameterError(InputProblem(
             "folder", "no charge-then-rest run with operando GEIS here", str(folder),
             "a run folder with timeseries.csv (current, then a rest) and geis_peaks.csv"))
     ts = _timeseries(folder)

@@ -16,7 +16,7 @@ import numpy as np
 
 from ..constants import A_M2_PER_MA_CM2 as _MA_CM2
 from ..constants import C_M2_PER_MAH_CM2 as _MAH_CM2
-from ..errors import ParameterError, Problem
+from ..errors import InputProblem, ParameterError
 from .study_results import (  # noqa: F401 - re-exported: importable from here as before
     StudyResults,
     _number,
@@ -127,8 +127,8 @@ def plot_ccd_vs_composition(ax, rows, quantity: str = "ccd"):
     ended without reaching a criterion, the max current/capacity is plotted as a lower
     bound with an open marker)."""
     if quantity not in ("ccd", "critical_capacity"):
-        raise ParameterError(Problem("quantity", "unknown quantity", quantity,
-                                     "'ccd' or 'critical_capacity'"))
+        raise ParameterError(InputProblem("quantity", "unknown quantity", quantity,
+                                          "'ccd' or 'critical_capacity'"))
     scale = _MA_CM2 if quantity == "ccd" else _MAH_CM2
     fallback = "max_current_density" if quantity == "ccd" else "max_capacity"
     directions = sorted({str(r.get("direction", "")) for r in rows})
@@ -167,7 +167,7 @@ def plot_ccd_vs_composition(ax, rows, quantity: str = "ccd"):
 def plot_voltage_runs(ax, runs: dict, x: str = "time"):
     """Cell voltage of every run vs time [h] or |capacity| [mAh/cm²]."""
     if x not in ("time", "capacity"):
-        raise ParameterError(Problem("x", "unknown abscissa", x, "'time' or 'capacity'"))
+        raise ParameterError(InputProblem("x", "unknown abscissa", x, "'time' or 'capacity'"))
     from .style import curve_colors, legend_outside
 
     for color, (label, folder) in zip(curve_colors(len(runs)), runs.items(), strict=True):

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..errors import ParameterError, Problem
+from ..errors import InputProblem, ParameterError
 
 
 def _number(value) -> float:
@@ -56,8 +56,8 @@ def load_study_results(folder) -> StudyResults:
     sweep).  Raises ParameterError when the folder holds no known results."""
     root = Path(folder)
     if not root.is_dir():
-        raise ParameterError(Problem("results_dir", "not a folder", str(root),
-                                     "a folder written by 'nakmodel run' or 'nakmodel sweep'"))
+        raise ParameterError(InputProblem("results_dir", "not a folder", str(root),
+                                          "a folder written by 'nakmodel run' or 'nakmodel sweep'"))
     out = StudyResults(root)
     for name, kind in (("ccd_results.csv", "ccd"), ("summary.csv", "simulation"),
                        ("results.csv", "sweep")):
@@ -73,9 +73,9 @@ def load_study_results(folder) -> StudyResults:
             label = _sweep_label(folder_, label)
         out.runs[label] = folder_
     if not out.rows and not out.runs:
-        raise ParameterError(Problem("results_dir", "no study results found", str(root),
-                                     "a folder with ccd_results.csv, summary.csv or "
-                                     "results.csv and run folders with timeseries.csv"))
+        raise ParameterError(InputProblem("results_dir", "no study results found", str(root),
+                                          "a folder with ccd_results.csv, summary.csv or "
+                                          "results.csv and run folders with timeseries.csv"))
     return out
 
 

@@ -6,7 +6,7 @@ from typing import Literal
 
 from ..constants import A_M2_PER_MA_CM2 as _CURRENT_PER_MA_CM2
 from ..constants import C_M2_PER_MAH_CM2 as _CAPACITY_PER_MAH_CM2
-from ..errors import ParameterError, Problem
+from ..errors import InputProblem, ParameterError
 
 Direction = Literal["strip", "plate"]
 
@@ -18,7 +18,7 @@ def _si(value, unit: str, key: str) -> float:
 
 
 def _bad(key, message, value, expected):
-    return ParameterError(Problem(key, message, value, expected))
+    return ParameterError(InputProblem(key, message, value, expected))
 
 
 # --- rendering helpers -------------------------------------------------------------------

@@ -10,7 +10,7 @@ import math
 import re
 from dataclasses import dataclass
 
-from ..errors import ParameterError, Problem
+from ..errors import InputProblem, ParameterError
 from ._common import _bad
 from .steps import Hold, Plate, PulseTrain, Ramp, Rest, Staircase, Step, Strip
 from .terminations import (
@@ -466,7 +466,7 @@ def parse_steps(text: str, key: str = "protocol") -> list:
     try:
         return _Parser(text, key).steps()
     except _ParseFailure as failure:
-        raise ParameterError(Problem(key, _caret_message(text, failure))) from None
+        raise ParameterError(InputProblem(key, _caret_message(text, failure))) from None
 
 
 def parse_step(text: str, key: str = "protocol") -> Step:

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 
-from ..errors import ParameterError, Problem
+from ..errors import InputProblem, ParameterError
 from ..units import to_si
 
 SCALES = ("linear", "log")
@@ -103,7 +103,7 @@ class ParameterRange:
         return f"{text} ({self.scale}{extra})"
 
 
-def _convert(raw, unit: str, key: str, where: str, problems: list[Problem]):
+def _convert(raw, unit: str, key: str, where: str, problems: list[InputProblem]):
     """One end of a range (or a distribution argument) to SI, or None with a problem."""
     if key == COMPOSITION_KEY:
         from ..composition import parse_composition
@@ -119,12 +119,12 @@ def _convert(raw, unit: str, key: str, where: str, problems: list[Problem]):
         return to_si(raw, unit, where, allow_plain_number=not unit)
     except ParameterError as err:
         expected = f"a value with a unit convertible to {unit}" if unit else "a number"
-        problems.extend(Problem(p.key, f"{p.message} (parameter '{key}')", p.value, expected)
+        problems.extend(InputProblem(p.key, f"{p.message} (parameter '{key}')", p.value, expected)
                         for p in err.problems)
         return None
 
 
-def parse_range(key: str, table: Mapping, unit: str, where: str, problems: list[Problem],
+def parse_range(key: str, table: Mapping, unit: str, where: str, problems: list[InputProblem],
                 allowed: tuple[float, float] | None = None) -> ParameterRange | None:
     """A validated :class:`ParameterRange` from a TOML table, or None (problems appended).
 
@@ -133,49 +133,53 @@ def parse_range(key: str, table: Mapping, unit: str, where: str, problems: list[
     """
     n0 = len(problems)
     for extra in set(table) - _KEYS:
-        problems.append(Problem(f"{where}.{extra}", f"unknown key (parameter '{key}')", None,
-                                ", ".join(sorted(_KEYS - {"key"}))))
+        problems.append(InputProblem(f"{where}.{extra}", f"unknown key (parameter '{key}')", None,
+                                     ", ".join(sorted(_KEYS - {"key"}))))
     raw = table.get("range")
     if not isinstance(raw, (list, tuple)) or len(raw) != 2:
-        problems.append(Problem(f"{where}.range", f"must be [low, high] (parameter '{key}')",
-                                raw, '[low, high], e.g. ["1 mA/cm2", "1 A/cm2"]'))
+        problems.append(InputProblem(f"{where}.range", f"must be [low, high] (parameter '{key}')",
+                                     raw, '[low, high], e.g. ["1 mA/cm2", "1 A/cm2"]'))
         return None
     low = _convert(raw[0], unit, key, f"{where}.range", problems)
     high = _convert(raw[1], unit, key, f"{where}.range", problems)
     scale = table.get("scale", "linear")
     if scale not in SCALES:
-        problems.append(Problem(f"{where}.scale", f"unknown scale (parameter '{key}')", scale,
-                                "'linear' or 'log'"))
+        problems.append(InputProblem(f"{where}.scale", f"unknown scale (parameter '{key}')", scale,
+                                     "'linear' or 'log'"))
     distribution = table.get("distribution", "uniform")
     if distribution not in DISTRIBUTIONS:
-        problems.append(Problem(f"{where}.distribution", f"unknown distribution (parameter "
-                                f"'{key}')", distribution, ", ".join(DISTRIBUTIONS)))
+        problems.append(InputProblem(f"{where}.distribution", f"unknown distribution (parameter "
+                                     f"'{key}')", distribution, ", ".join(DISTRIBUTIONS)))
     if low is None or high is None or len(problems) > n0:
         return None
     shown = f"[{raw[0]}, {raw[1]}]"
     if not (math.isfinite(low) and math.isfinite(high)):
-        problems.append(Problem(f"{where}.range", f"ends must be finite (parameter '{key}')",
-                                shown, "finite low < high"))
+        problems.append(InputProblem(f"{where}.range", f"ends must be finite (parameter '{key}')",
+                                     shown, "finite low < high"))
         return None
     if not low < high:
-        problems.append(Problem(f"{where}.range", f"low must be below high (parameter '{key}')",
-                                shown, "low < high"))
+        problems.append(InputProblem(f"{where}.range",
+                                     f"low must be below high (parameter '{key}')",
+                                     shown, "low < high"))
         return None
     if scale == "log" and low <= 0:
-        problems.append(Problem(f"{where}.range", f"a log scale needs both ends > 0 (parameter "
-                                f"'{key}')", shown, "0 < low < high, or scale = 'linear'"))
+        problems.append(InputProblem(f"{where}.range",
+                                     f"a log scale needs both ends > 0 (parameter "
+                                     f"'{key}')", shown, "0 < low < high, or scale = 'linear'"))
         return None
     if allowed is not None:
         lo_ok, hi_ok = allowed
         if low < lo_ok or high > hi_ok:
-            problems.append(Problem(f"{where}.range", f"reaches outside the values '{key}' can "
-                                    "take", shown, f"within [{lo_ok:g}, {hi_ok:g}] {unit}"))
+            problems.append(InputProblem(f"{where}.range",
+                                         f"reaches outside the values '{key}' can "
+                                         "take", shown, f"within [{lo_ok:g}, {hi_ok:g}] {unit}"))
             return None
     args = {}
     for name in _DIST_ARGS[distribution]:
         if name not in table:
-            problems.append(Problem(f"{where}.{name}", f"the {distribution} distribution needs "
-                                    f"'{name}' (parameter '{key}')", None, "a value"))
+            problems.append(InputProblem(f"{where}.{name}",
+                                         f"the {distribution} distribution needs "
+                                         f"'{name}' (parameter '{key}')", None, "a value"))
             continue
         value = (float(table[name]) if name == "gsd" and isinstance(table[name], (int, float))
                  else _convert(table[name], unit, key, f"{where}.{name}", problems))
@@ -187,9 +191,9 @@ def parse_range(key: str, table: Mapping, unit: str, where: str, problems: list[
            or (distribution == "normal" and not args["std"] > 0)
            or (distribution == "lognormal" and not (args["median"] > 0 and args["gsd"] > 1)))
     if bad:
-        problems.append(Problem(f"{where}.distribution", f"invalid {distribution} parameters "
-                                f"(parameter '{key}')", args,
-                                "mode inside the range; std > 0; median > 0 and gsd > 1"))
+        problems.append(InputProblem(f"{where}.distribution", f"invalid {distribution} parameters "
+                                     f"(parameter '{key}')", args,
+                                     "mode inside the range; std > 0; median > 0 and gsd > 1"))
         return None
     return ParameterRange(key, float(low), float(high), scale, unit,
                           str(table.get("reason", "")), distribution, args)
@@ -215,14 +219,14 @@ def _ranges_file() -> dict:
 @lru_cache(maxsize=1)
 def default_ranges() -> dict[str, ParameterRange]:
     """The plausible ranges of the default parameter set, by dotted key (validated)."""
-    problems: list[Problem] = []
+    problems: list[InputProblem] = []
     out = {}
     for key, table in _ranges_file().get("ranges", {}).items():
         try:
             unit, bounds = _schema_unit_and_bounds(key)
         except KeyError:
-            problems.append(Problem(f"parameter_ranges.{key}", "not a parameter", key,
-                                    "a key of `nakmodel params show`"))
+            problems.append(InputProblem(f"parameter_ranges.{key}", "not a parameter", key,
+                                         "a key of `nakmodel params show`"))
             continue
         rng = parse_range(key, table, unit, f"parameter_ranges.{key}", problems, bounds)
         if rng is not None:

@@ -42,7 +42,7 @@ headers), ``OPTION_TABLES`` (``{table: option names}`` for a kind with
 several option tables, e.g. ``protocol.current_density``), ``VERSION``
 (part of every point id: bump it when the kind's physics changes so that
 stored sweep results are not reused) and ``point_problems(study) ->
-list[Problem]`` (rules a resolved point must satisfy, checked for every point
+list[InputProblem]`` (rules a resolved point must satisfy, checked for every point
 before anything runs).
 """
 
@@ -55,7 +55,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..errors import ParameterError, Problem
+from ..errors import InputProblem, ParameterError
 from ..input_files import read_toml
 from ..parameters import Parameters, load_parameters
 
@@ -127,38 +127,39 @@ def study_parameters(table, base_dir=None, params_file=None, *,
     ``strict_units`` applies to the table's keys (a parameter file is always strict unless
     it is a full set written by the package, see :func:`~nakmodel.parameters.load_parameters`)."""
     if table is not None and not isinstance(table, dict):
-        raise ParameterError(Problem("parameters", "must be a table", table,
-                                     "[parameters] with key = value lines"))
+        raise ParameterError(InputProblem("parameters", "must be a table", table,
+                                          "[parameters] with key = value lines"))
     table = dict(table or {})
     named = table.pop("file", None)
-    problems: list[Problem] = []
+    problems: list[InputProblem] = []
     file = None
     if params_file is not None:
         file = Path(params_file)
     elif named is not None:
         if not isinstance(named, str) or not named.strip():
-            raise ParameterError(Problem("parameters.file", "must be a file name", named,
-                                         "a TOML parameter file, relative to the study"))
+            raise ParameterError(InputProblem("parameters.file", "must be a file name", named,
+                                              "a TOML parameter file, relative to the study"))
         file = Path(named)
         if not file.is_absolute() and base_dir is not None:
             file = Path(base_dir) / file
     base = None
     if file is not None:
         if not file.is_file():
-            raise ParameterError(Problem("parameters.file" if params_file is None else
-                                         "--params", "file not found", str(file),
-                                         "an existing TOML parameter file"))
+            raise ParameterError(InputProblem("parameters.file" if params_file is None else
+                                              "--params", "file not found", str(file),
+                                              "an existing TOML parameter file"))
         try:
             base = load_parameters(file)
         except ParameterError as err:
-            problems.extend(Problem(f"parameters.file: {p.key}", p.message, p.value, p.expected)
+            problems.extend(InputProblem(f"parameters.file: {p.key}", p.message, p.value,
+                                         p.expected)
                             for p in err.problems)
     if problems:
         raise ParameterError(problems)
     try:
         return load_parameters(table, base=base, strict_units=strict_units), file
     except ParameterError as err:
-        raise ParameterError([Problem(f"parameters.{p.key}", p.message, p.value, p.expected)
+        raise ParameterError([InputProblem(f"parameters.{p.key}", p.message, p.value, p.expected)
                               for p in err.problems]) from None
 
 
@@ -183,24 +184,25 @@ def load_study(source, *, strict_units: bool | None = None, params_file=None,
         base_dir = path.parent if base_dir is None else base_dir
     if strict_units is None:
         strict_units = path is not None
-    problems: list[Problem] = []
+    problems: list[InputProblem] = []
     head = data.get("study")
     if not isinstance(head, dict):
-        raise ParameterError(Problem("study", "missing [study] table", None,
-                                     "[study] with name and kind"))
+        raise ParameterError(InputProblem("study", "missing [study] table", None,
+                                          "[study] with name and kind"))
     for key in set(head) - _STUDY_KEYS:
-        problems.append(Problem(f"study.{key}", "unknown key" + _closest(key, _STUDY_KEYS)))
+        problems.append(InputProblem(f"study.{key}", "unknown key" + _closest(key, _STUDY_KEYS)))
     kind = head.get("kind")
     if kind not in KINDS:
-        problems.append(Problem("study.kind", "unknown study kind" + _closest(str(kind), KINDS),
-                                kind, "one of " + ", ".join(sorted(KINDS))))
+        problems.append(InputProblem("study.kind",
+                                     "unknown study kind" + _closest(str(kind), KINDS),
+                                     kind, "one of " + ", ".join(sorted(KINDS))))
     allowed_tables = {"study", "parameters", "sweep", str(kind)}
     module = importlib.import_module(KINDS[kind]) if kind in KINDS else None
     extra = getattr(module, "extra_tables", None)
     if extra is not None:  # e.g. the wrapped kind's table of a sensitivity study
         allowed_tables |= extra(data)
     for key in set(data) - allowed_tables:
-        problems.append(Problem(key, "unknown table" + _closest(key, allowed_tables)))
+        problems.append(InputProblem(key, "unknown table" + _closest(key, allowed_tables)))
     params, parameter_file = None, None
     try:
         params, parameter_file = study_parameters(data.get("parameters", {}), base_dir,
@@ -224,13 +226,13 @@ def load_study(source, *, strict_units: bool | None = None, params_file=None,
                  parameter_file=parameter_file, source=copy.deepcopy(data))
 
 
-def unknown_option_problems(table: dict, allowed, prefix: str) -> list[Problem]:
+def unknown_option_problems(table: dict, allowed, prefix: str) -> list[InputProblem]:
     """Problems for misspelt option names, with the closest valid name."""
-    return [Problem(f"{prefix}.{key}", "unknown option" + _closest(key, allowed))
+    return [InputProblem(f"{prefix}.{key}", "unknown option" + _closest(key, allowed))
             for key in table if key not in allowed]
 
 
-def parse_compositions(table: dict, prefix: str, problems: list[Problem], default=None):
+def parse_compositions(table: dict, prefix: str, problems: list[InputProblem], default=None):
     """The ``compositions`` option (labels, convention tables or Compositions) as a tuple of
     :class:`~nakmodel.composition.Composition`; problems are appended, not raised.
     ``default`` is used when the option is absent (None: an empty tuple)."""
@@ -240,8 +242,8 @@ def parse_compositions(table: dict, prefix: str, problems: list[Problem], defaul
     if raw is None:
         return ()
     if not isinstance(raw, list | tuple) or not raw:
-        problems.append(Problem(f"{prefix}.compositions", "must be a non-empty list", raw,
-                                "e.g. ['NaK50', 'NaK65', 'NaK80']"))
+        problems.append(InputProblem(f"{prefix}.compositions", "must be a non-empty list", raw,
+                                     "e.g. ['NaK50', 'NaK65', 'NaK80']"))
         return ()
     comps = []
     for i, item in enumerate(raw):

@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from ..atomic_write import atomic_savefig, atomic_write_text
-from ..errors import ParameterError, Problem
+from ..errors import InputProblem, ParameterError
 from ..units import to_si
 from . import unknown_option_problems
 
@@ -36,8 +36,8 @@ class FlawSizeOptions:
 def _list(table, name, unit, prefix, default, problems, upper=None):
     raw = table.get(name, default)
     if not isinstance(raw, list) or not raw:
-        problems.append(Problem(f"{prefix}.{name}", "must be a non-empty list", raw,
-                                f"a list of values in {unit}"))
+        problems.append(InputProblem(f"{prefix}.{name}", "must be a non-empty list", raw,
+                                     f"a list of values in {unit}"))
         return ()
     values = []
     for i, item in enumerate(raw):
@@ -49,7 +49,7 @@ def _list(table, name, unit, prefix, default, problems, upper=None):
             continue
         if v <= 0 or (upper is not None and v >= upper):
             limit = f"(0, {upper:g})" if upper is not None else "(0, inf)"
-            problems.append(Problem(key, "out of range", item, f"a value in {limit} {unit}"))
+            problems.append(InputProblem(key, "out of range", item, f"a value in {limit} {unit}"))
             continue
         values.append(v)
     return tuple(values)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..atomic_write import atomic_savefig
-from ..errors import ParameterError, Problem
+from ..errors import InputProblem, ParameterError
 from ..units import to_si
 
 
@@ -26,12 +26,13 @@ def parse_geis(table, prefix, problems) -> tuple:
             values.append(default)
     f_max, f_min = values
     if not 0 < f_min < f_max <= 1e9:
-        problems.append(Problem(f"{prefix}.geis_frequency_min", "need 0 < f_min < f_max <= 1 GHz",
-                                (f_min, f_max), "frequencies in Hz"))
+        problems.append(InputProblem(f"{prefix}.geis_frequency_min",
+                                     "need 0 < f_min < f_max <= 1 GHz",
+                                     (f_min, f_max), "frequencies in Hz"))
     n = table.get("geis_points_per_decade", 6)
     if isinstance(n, bool) or not isinstance(n, int) or not 1 <= n <= 50:
-        problems.append(Problem(f"{prefix}.geis_points_per_decade", "out of range", n,
-                                "an integer in [1, 50]"))
+        problems.append(InputProblem(f"{prefix}.geis_points_per_decade", "out of range", n,
+                                     "an integer in [1, 50]"))
         n = 6
     return f_max, f_min, n
 

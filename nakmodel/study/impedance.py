@@ -32,7 +32,7 @@ import numpy as np
 from ..atomic_write import atomic_savefig, atomic_write_text
 from ..composition import Composition
 from ..constants import A_M2_PER_MA_CM2 as _A_PER_M2_PER_MA_CM2
-from ..errors import ConvergenceError, ParameterError, Problem
+from ..errors import ConvergenceError, InputProblem, ParameterError
 from ..units import to_si
 from . import parse_compositions, unknown_option_problems
 
@@ -99,8 +99,8 @@ def _quantity(table, key, unit, prefix, default, problems, low=0.0):
         problems.extend(err.problems)
         return None
     if not (math.isfinite(value) and value > low):
-        problems.append(Problem(f"{prefix}.{key}", f"must be > {low:g} {unit}", value,
-                                f"[{unit}] > {low:g}"))
+        problems.append(InputProblem(f"{prefix}.{key}", f"must be > {low:g} {unit}", value,
+                                     f"[{unit}] > {low:g}"))
         return None
     return value
 
@@ -111,53 +111,57 @@ def parse_options(table: dict, prefix: str, params) -> ImpedanceOptions:
     try:
         scenario = Scenario(str(table.get("scenario", "pristine")))
     except ValueError:
-        problems.append(Problem(f"{prefix}.scenario", "unknown scenario", table.get("scenario"),
-                                "'pristine' or 'operando'"))
+        problems.append(InputProblem(f"{prefix}.scenario", "unknown scenario",
+                                     table.get("scenario"),
+                                     "'pristine' or 'operando'"))
     try:
         geometry = GeometryChoice(str(table.get("geometry", "1d")))
     except ValueError:
-        problems.append(Problem(f"{prefix}.geometry", "unknown geometry", table.get("geometry"),
-                                "'1d' or 'axisymmetric'"))
+        problems.append(InputProblem(f"{prefix}.geometry", "unknown geometry",
+                                     table.get("geometry"),
+                                     "'1d' or 'axisymmetric'"))
     comps = list(parse_compositions(table, prefix, problems,
                                     default=["NaK50", "NaK65", "NaK80"]))
     f_min = _quantity(table, "f_min", "Hz", prefix, "10 mHz", problems)
     f_max = _quantity(table, "f_max", "Hz", prefix, "10 MHz", problems)
     if f_min and f_max and f_min >= f_max:
-        problems.append(Problem(f"{prefix}.f_min", "must be below f_max", f_min,
-                                f"[Hz] < f_max = {f_max:g} Hz"))
+        problems.append(InputProblem(f"{prefix}.f_min", "must be below f_max", f_min,
+                                     f"[Hz] < f_max = {f_max:g} Hz"))
     ppd = table.get("points_per_decade", 10)
     if not (isinstance(ppd, int) and 5 <= ppd <= 100):
-        problems.append(Problem(f"{prefix}.points_per_decade", "must be an integer in [5, 100] "
-                                "(>= 5 for the Kramers-Kronig test)", ppd, "integer 5 ... 100"))
+        problems.append(InputProblem(f"{prefix}.points_per_decade",
+                                     "must be an integer in [5, 100] "
+                                     "(>= 5 for the Kramers-Kronig test)", ppd,
+                                     "integer 5 ... 100"))
     spot = None
     if "spot_radius" in table:
         spot = _quantity(table, "spot_radius", "m", prefix, None, problems)
         if geometry is GeometryChoice.ONE_D:
-            problems.append(Problem(f"{prefix}.spot_radius", "needs geometry = 'axisymmetric'",
-                                    table["spot_radius"], "geometry = 'axisymmetric'"))
+            problems.append(InputProblem(f"{prefix}.spot_radius", "needs geometry = 'axisymmetric'",
+                                         table["spot_radius"], "geometry = 'axisymmetric'"))
     currents = []
     raw_i = table.get("currents", [] if scenario is not Scenario.OPERANDO
                       else ["0.2 mA/cm^2", "0.4 mA/cm^2", "0.7 mA/cm^2", "1.0 mA/cm^2"])
     if not isinstance(raw_i, list):
-        problems.append(Problem(f"{prefix}.currents", "must be a list of current densities",
-                                raw_i, "e.g. ['0.2 mA/cm^2', '0.4 mA/cm^2']"))
+        problems.append(InputProblem(f"{prefix}.currents", "must be a list of current densities",
+                                     raw_i, "e.g. ['0.2 mA/cm^2', '0.4 mA/cm^2']"))
         raw_i = []
     for i, item in enumerate(raw_i):
         try:
             value = to_si(item, "A/m^2", f"{prefix}.currents[{i}]")
             if not math.isfinite(value) or abs(value) > 1e4:
-                raise ParameterError(Problem(f"{prefix}.currents[{i}]", "out of range", value,
-                                             "[A/m^2] in [-1e4, 1e4]"))
+                raise ParameterError(InputProblem(f"{prefix}.currents[{i}]", "out of range", value,
+                                                  "[A/m^2] in [-1e4, 1e4]"))
             currents.append(value)
         except ParameterError as err:
             problems.extend(err.problems)
     if scenario is Scenario.OPERANDO and not raw_i:
-        problems.append(Problem(f"{prefix}.currents", "the operando scenario needs currents",
-                                None, "a non-empty list of current densities"))
+        problems.append(InputProblem(f"{prefix}.currents", "the operando scenario needs currents",
+                                     None, "a non-empty list of current densities"))
     hold = _quantity(table, "hold", "s", prefix, "600 s", problems)
     drt = table.get("drt", True)
     if not isinstance(drt, bool):
-        problems.append(Problem(f"{prefix}.drt", "must be true or false", drt, "bool"))
+        problems.append(InputProblem(f"{prefix}.drt", "must be true or false", drt, "bool"))
     if params is not None:
         for i, comp in enumerate(comps):
             problems += liquid_problems(comp, params, f"{prefix}.compositions[{i}]")
@@ -179,8 +183,8 @@ def build_cell(options: ImpedanceOptions, params):
     return Cell.from_parameters(params, geometry=options.geometry.value, contact=contact)
 
 
-def liquid_problems(comp, params, key: str) -> list[Problem]:
-    """A pristine spectrum is of a liquid alloy: a Problem naming the temperature when
+def liquid_problems(comp, params, key: str) -> list[InputProblem]:
+    """A pristine spectrum is of a liquid alloy: a InputProblem naming the temperature when
     ``comp`` is not inside the liquid window at ``params.temperature``
     (:func:`nakmodel.thermo.liquid_window`; below the eutectic nothing is liquid), so that a
     temperature study stops with this error where the alloy solidifies."""
@@ -191,16 +195,16 @@ def liquid_problems(comp, params, key: str) -> list[Problem]:
     x = float(getattr(comp, "x_na", comp))
     if math.isnan(low):
         te, _ = thermo.eutectic(params)
-        return [Problem("temperature", f"the alloy {comp} ({key}) is solid at "
-                        f"{T - 273.15:.1f} degC: below the eutectic", T,
-                        f"[K] >= {te:.2f} K ({te - 273.15:.1f} degC) and inside the liquid "
-                        "window of the composition")]
+        return [InputProblem("temperature", f"the alloy {comp} ({key}) is solid at "
+                             f"{T - 273.15:.1f} degC: below the eutectic", T,
+                             f"[K] >= {te:.2f} K ({te - 273.15:.1f} degC) and inside the liquid "
+                             "window of the composition")]
     if low < x < high:
         return []
-    return [Problem("temperature", f"the alloy {comp} ({key}) solidifies at "
-                    f"{T - 273.15:.1f} degC: outside the liquid window", T,
-                    f"[K] where x_Na is in the liquid window; at this temperature it is "
-                    f"({low:.3f}, {high:.3f})")]
+    return [InputProblem("temperature", f"the alloy {comp} ({key}) solidifies at "
+                         f"{T - 273.15:.1f} degC: outside the liquid window", T,
+                         f"[K] where x_Na is in the liquid window; at this temperature it is "
+                         f"({low:.3f}, {high:.3f})")]
 
 
 def _problem(options, params, comp):
@@ -346,8 +350,8 @@ def run(study, outdir: Path, progress=None) -> list[Path]:
         if progress is not None:
             progress(label)
     if not rows:
-        raise ParameterError(Problem("impedance", "no spectrum could be computed",
-                                     "; ".join(notes), "a state with an active interface"))
+        raise ParameterError(InputProblem("impedance", "no spectrum could be computed",
+                                          "; ".join(notes), "a state with an active interface"))
 
     from ..tables import write_rows
 

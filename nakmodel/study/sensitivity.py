@@ -47,7 +47,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..errors import ParameterError, Problem
+from ..errors import InputProblem, ParameterError
 from ..sensitivity.design import METHODS
 
 PARSES_STUDY = True
@@ -84,17 +84,17 @@ def extra_tables(data: dict) -> set[str]:
 def _int(table, name, default, low, problems, prefix, power_of_two=False):
     value = table.get(name, default)
     if isinstance(value, bool) or not isinstance(value, int) or value < low:
-        problems.append(Problem(f"{prefix}.{name}", "must be an integer", value,
-                                f"an integer >= {low}"))
+        problems.append(InputProblem(f"{prefix}.{name}", "must be an integer", value,
+                                     f"an integer >= {low}"))
         return default
     if power_of_two and value & (value - 1):
         lower = 1 << (value.bit_length() - 1)
-        problems.append(Problem(f"{prefix}.{name}", "Sobol' base samples must be a power of 2",
-                                value, f"e.g. {lower} or {2 * lower}"))
+        problems.append(InputProblem(f"{prefix}.{name}", "Sobol' base samples must be a power of 2",
+                                     value, f"e.g. {lower} or {2 * lower}"))
     return value
 
 
-def _wrapped(data: dict, wrapped_kind: str, problems: list[Problem]):
+def _wrapped(data: dict, wrapped_kind: str, problems: list[InputProblem]):
     from . import load_study
 
     wrapped_data = {"study": {"name": str(data["study"].get("name", "sensitivity")),
@@ -118,22 +118,22 @@ def _ranges(table, wrapped_kind, module, problems, prefix):
     explicit = table.get("parameter", [])
     named = table.get("parameters")
     if not isinstance(explicit, list) or not all(isinstance(t, dict) for t in explicit):
-        problems.append(Problem(f"{prefix}.parameter", "must be [[sensitivity.parameter]] "
-                                "tables", None, "tables with key and range"))
+        problems.append(InputProblem(f"{prefix}.parameter", "must be [[sensitivity.parameter]] "
+                                     "tables", None, "tables with key and range"))
         return ()
     ranges: dict[str, Any] = {}
     for i, t in enumerate(explicit):
         where = f"{prefix}.parameter[{i}]"
         key = t.get("key")
         if not isinstance(key, str):
-            problems.append(Problem(f"{where}.key", "missing or not a string", key,
-                                    "a parameter key or a <kind>.<option>"))
+            problems.append(InputProblem(f"{where}.key", "missing or not a string", key,
+                                         "a parameter key or a <kind>.<option>"))
             continue
         target = _classify(key, wrapped_kind, module, problems, f"{where}.key")
         if target is None:
             continue
         if key in ranges:
-            problems.append(Problem(f"{where}.key", "key given twice", key, "each key once"))
+            problems.append(InputProblem(f"{where}.key", "key given twice", key, "each key once"))
             continue
         if "range" not in t and key in defaults:  # the default set's range, other options
             t = {**_default_table(defaults[key]), **t}
@@ -145,24 +145,24 @@ def _ranges(table, wrapped_kind, module, problems, prefix):
             ranges[key] = rng
     if named is not None:
         if not isinstance(named, list) or not all(isinstance(k, str) for k in named):
-            problems.append(Problem(f"{prefix}.parameters", "must be a list of keys", named,
-                                    "e.g. ['interface.exchange_current_density']"))
+            problems.append(InputProblem(f"{prefix}.parameters", "must be a list of keys", named,
+                                         "e.g. ['interface.exchange_current_density']"))
         else:
             for key in named:
                 if key in ranges:
                     continue
                 if key not in defaults:
-                    problems.append(Problem(f"{prefix}.parameters", f"'{key}' has no range in "
-                                            "the parameter set: give it a "
-                                            "[[sensitivity.parameter]] table", key,
-                                            ", ".join(sorted(defaults))))
+                    problems.append(InputProblem(f"{prefix}.parameters", f"'{key}' has no range in "
+                                                 "the parameter set: give it a "
+                                                 "[[sensitivity.parameter]] table", key,
+                                                 ", ".join(sorted(defaults))))
                     continue
                 ranges[key] = defaults[key]
     elif not explicit:
         ranges = dict(defaults)
     if not ranges and not problems:
-        problems.append(Problem(f"{prefix}.parameter", "no inputs to vary", None,
-                                "[[sensitivity.parameter]] tables or a parameters list"))
+        problems.append(InputProblem(f"{prefix}.parameter", "no inputs to vary", None,
+                                     "[[sensitivity.parameter]] tables or a parameters list"))
     return tuple(ranges.values())
 
 
@@ -190,20 +190,20 @@ def parse_options(table: dict, kind: str, params, data: dict | None = None):
     wrapped_kind = table.get("study")
     module = None
     if wrapped_kind == kind or wrapped_kind not in KINDS:
-        problems.append(Problem(f"{prefix}.study", "unknown or unsupported wrapped kind",
-                                wrapped_kind, "a sweepable kind, e.g. 'ccd'"))
+        problems.append(InputProblem(f"{prefix}.study", "unknown or unsupported wrapped kind",
+                                     wrapped_kind, "a sweepable kind, e.g. 'ccd'"))
     else:
         module = importlib.import_module(KINDS[wrapped_kind])
         if not callable(getattr(module, "run_point", None)) or not getattr(module, "OUTPUTS",
                                                                           ()):
-            problems.append(Problem(f"{prefix}.study", f"kind '{wrapped_kind}' cannot be "
-                                    "swept (no run_point/OUTPUTS)", wrapped_kind,
-                                    "a sweepable kind"))
+            problems.append(InputProblem(f"{prefix}.study", f"kind '{wrapped_kind}' cannot be "
+                                         "swept (no run_point/OUTPUTS)", wrapped_kind,
+                                         "a sweepable kind"))
             module = None
     method = table.get("method", "sobol")
     if method not in METHODS:
-        problems.append(Problem(f"{prefix}.method", "unknown method", method,
-                                "'morris', 'sobol' or 'uncertainty'"))
+        problems.append(InputProblem(f"{prefix}.method", "unknown method", method,
+                                     "'morris', 'sobol' or 'uncertainty'"))
     samples = _int(table, "samples", 64, 2, problems, prefix,
                    power_of_two=(method == "sobol"))
     seed = _int(table, "seed", 0, 0, problems, prefix)
@@ -211,8 +211,8 @@ def parse_options(table: dict, kind: str, params, data: dict | None = None):
     resamples = _int(table, "resamples", 1000, 10, problems, prefix)
     conf = table.get("conf_level", 0.95)
     if isinstance(conf, bool) or not isinstance(conf, (int, float)) or not 0 < conf < 1:
-        problems.append(Problem(f"{prefix}.conf_level", "must be a probability", conf,
-                                "a number in (0, 1)"))
+        problems.append(InputProblem(f"{prefix}.conf_level", "must be a probability", conf,
+                                     "a number in (0, 1)"))
         conf = 0.95
     outputs: tuple[str, ...] = ()
     ranges, wrapped_data, wrapped = (), {}, None
@@ -222,15 +222,15 @@ def parse_options(table: dict, kind: str, params, data: dict | None = None):
         numeric = tuple(o for o in declared if o not in text)
         requested = table.get("outputs", list(numeric))
         if not isinstance(requested, list) or not requested:
-            problems.append(Problem(f"{prefix}.outputs", "must be a non-empty list", requested,
-                                    ", ".join(numeric)))
+            problems.append(InputProblem(f"{prefix}.outputs", "must be a non-empty list", requested,
+                                         ", ".join(numeric)))
         else:
             for name in requested:
                 if name not in numeric:
                     why = "is not numeric" if name in text else "is not an output"
-                    problems.append(Problem(f"{prefix}.outputs", f"'{name}' {why} of kind "
-                                            f"'{wrapped_kind}'", name,
-                                            "one of " + ", ".join(numeric)))
+                    problems.append(InputProblem(f"{prefix}.outputs", f"'{name}' {why} of kind "
+                                                 f"'{wrapped_kind}'", name,
+                                                 "one of " + ", ".join(numeric)))
             outputs = tuple(requested)
         ranges = _ranges(table, wrapped_kind, module, problems, prefix)
         wrapped_data, wrapped = _wrapped(data, wrapped_kind, problems)

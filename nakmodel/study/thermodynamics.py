@@ -17,7 +17,7 @@ import numpy as np
 
 from ..atomic_write import atomic_savefig, atomic_write_text
 from ..composition import Composition
-from ..errors import ParameterError, Problem
+from ..errors import InputProblem, ParameterError
 from ..units import to_si
 from . import parse_compositions, unknown_option_problems
 
@@ -55,8 +55,8 @@ def parse_options(table: dict, prefix: str, params) -> ThermoOptions:
         thickness = to_si(table.get("layer_thickness", "100 um"), "m",
                           f"{prefix}.layer_thickness")
         if thickness <= 0:
-            problems.append(Problem(f"{prefix}.layer_thickness", "must be positive", thickness,
-                                    "a length in (0, 1] m"))
+            problems.append(InputProblem(f"{prefix}.layer_thickness", "must be positive", thickness,
+                                         "a length in (0, 1] m"))
     except ParameterError as err:
         problems.extend(err.problems)
     try:
@@ -64,8 +64,8 @@ def parse_options(table: dict, prefix: str, params) -> ThermoOptions:
         temperature = to_si(table["temperature"], "K", f"{prefix}.temperature",
                             allow_plain_number=False) if "temperature" in table else default_t
         if not 200.0 <= temperature <= 400.0:
-            problems.append(Problem(f"{prefix}.temperature", "out of range", temperature,
-                                    "a value in [200, 400] K"))
+            problems.append(InputProblem(f"{prefix}.temperature", "out of range", temperature,
+                                         "a value in [200, 400] K"))
     except ParameterError as err:
         problems.extend(err.problems)
     if problems:

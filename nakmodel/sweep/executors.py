@@ -19,7 +19,7 @@ import time
 from collections.abc import Callable, Sequence
 from multiprocessing.connection import wait
 
-from ..errors import ParameterError, Problem
+from ..errors import InputProblem, ParameterError
 from .worker import PointTask, execute_point, failed_record, pin_threads, warm_up
 
 OnDone = Callable[[dict], None]
@@ -160,13 +160,13 @@ class LocalExecutor(_Executor):
         if workers is None:
             workers = max(1, len(os.sched_getaffinity(0)))
         if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
-            problems.append(Problem("workers", "must be an integer >= 1", workers,
-                                    "1 .. number of cores"))
+            problems.append(InputProblem("workers", "must be an integer >= 1", workers,
+                                         "1 .. number of cores"))
         if context not in ("spawn", "forkserver"):
-            problems.append(Problem("context", "dolfinx/MPI need a fresh interpreter", context,
-                                    "'spawn' or 'forkserver'"))
+            problems.append(InputProblem("context", "dolfinx/MPI need a fresh interpreter", context,
+                                         "'spawn' or 'forkserver'"))
         if timeout is not None and not timeout > 0:
-            problems.append(Problem("timeout", "must be positive", timeout, "seconds > 0"))
+            problems.append(InputProblem("timeout", "must be positive", timeout, "seconds > 0"))
         if problems:
             raise ParameterError(problems)
         self.workers, self.context, self.timeout, self.threads = workers, context, timeout, threads
@@ -293,8 +293,8 @@ class MPIExecutor(_Executor):
 
     def __init__(self, mode: str = "dynamic", comm=None, poll_interval: float = 0.005):
         if mode not in MPI_MODES:
-            raise ParameterError(Problem("mpi mode", "unknown mode", mode,
-                                         "'dynamic', 'static' or 'collective'"))
+            raise ParameterError(InputProblem("mpi mode", "unknown mode", mode,
+                                              "'dynamic', 'static' or 'collective'"))
         import dolfinx_solver  # noqa: F401  (before mpi4py, see the preamble)
 
         from mpi4py import MPI
@@ -419,7 +419,7 @@ def _scheduler_error(address: str, timeout: float, exc: BaseException | None,
                      what: str = "cannot reach the Dask scheduler") -> ParameterError:
     cause = f" ({type(exc).__name__}: {str(exc).splitlines()[0][:120]})" if exc and str(exc) \
         else f" ({type(exc).__name__})" if exc else ""
-    return ParameterError(Problem(
+    return ParameterError(InputProblem(
         "scheduler", f"{what} at {address} within {timeout:g} s{cause}", address,
         "the address of a running `dask scheduler` (tcp://HOST:PORT)"))
 
@@ -457,8 +457,8 @@ def probe_scheduler(address: str, timeout: float) -> None:
     import asyncio
 
     if not timeout > 0:
-        raise ParameterError(Problem("--connect-timeout", "must be positive", timeout,
-                                     "seconds > 0"))
+        raise ParameterError(InputProblem("--connect-timeout", "must be positive", timeout,
+                                          "seconds > 0"))
 
     async def ask():
         from distributed.comm import connect
@@ -498,17 +498,17 @@ class DaskExecutor(_Executor):
                  retries: int = 2, connect_timeout: float = 10.0):
         problems = []
         if (scheduler is None) == (local_workers is None):
-            problems.append(Problem("dask", "give exactly one of scheduler or local_workers",
-                                    None, "scheduler='tcp://HOST:PORT' or local_workers=N"))
+            problems.append(InputProblem("dask", "give exactly one of scheduler or local_workers",
+                                         None, "scheduler='tcp://HOST:PORT' or local_workers=N"))
         if scheduler is not None and (not isinstance(scheduler, str) or "://" not in scheduler
                                       and ":" not in scheduler):
-            problems.append(Problem("scheduler", "not a scheduler address", scheduler,
-                                    "tcp://HOST:PORT"))
+            problems.append(InputProblem("scheduler", "not a scheduler address", scheduler,
+                                         "tcp://HOST:PORT"))
         if local_workers is not None and (isinstance(local_workers, bool)
                                           or not isinstance(local_workers, int)
                                           or local_workers < 1):
-            problems.append(Problem("local_workers", "must be an integer >= 1", local_workers,
-                                    "1 .. number of cores"))
+            problems.append(InputProblem("local_workers", "must be an integer >= 1", local_workers,
+                                         "1 .. number of cores"))
         if problems:
             raise ParameterError(problems)
         self.scheduler, self.local_workers = scheduler, local_workers
@@ -525,9 +525,9 @@ class DaskExecutor(_Executor):
         try:
             import distributed
         except ImportError:
-            raise ParameterError(Problem("dask", "the Dask executor needs the 'distributed' "
-                                         "package", None,
-                                         "pip install 'nakmodel[dask]'")) from None
+            raise ParameterError(InputProblem("dask", "the Dask executor needs the 'distributed' "
+                                              "package", None,
+                                              "pip install 'nakmodel[dask]'")) from None
         if self.scheduler:
             probe_scheduler(self.scheduler, self.connect_timeout)
             try:

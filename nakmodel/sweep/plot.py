@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from ..errors import ParameterError, Problem
+from ..errors import InputProblem, ParameterError
 
 
 def _number(value):
@@ -24,11 +24,11 @@ def plot_sweep(ax, result, x: str, y: str, group: str | None = None, **line_kwar
     spec, rows = result.spec, result.rows
     problems = []
     if x not in spec.swept:
-        problems.append(Problem("x", "not a swept key", x, ", ".join(spec.swept)))
+        problems.append(InputProblem("x", "not a swept key", x, ", ".join(spec.swept)))
     if y not in spec.outputs:
-        problems.append(Problem("y", "not an output of the sweep", y, ", ".join(spec.outputs)))
+        problems.append(InputProblem("y", "not an output of the sweep", y, ", ".join(spec.outputs)))
     if group is not None and group not in spec.swept:
-        problems.append(Problem("group", "not a swept key", group, ", ".join(spec.swept)))
+        problems.append(InputProblem("group", "not a swept key", group, ", ".join(spec.swept)))
     if problems:
         raise ParameterError(problems)
     unit = spec.units.get(x, "") or "-"  # the store's SI column (dimensionless: [-])

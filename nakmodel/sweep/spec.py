@@ -42,7 +42,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..errors import ParameterError, Problem
+from ..errors import InputProblem, ParameterError
 from ..input_files import read_toml
 
 MODES = ("cartesian", "zip", "list")
@@ -200,7 +200,7 @@ def _option_names(module, kind: str) -> dict[str, tuple[str, ...]]:
     return {kind: tuple(getattr(module, "OPTIONS", ()))}
 
 
-def _classify(key: str, kind: str, module, problems: list[Problem], where: str) -> str | None:
+def _classify(key: str, kind: str, module, problems: list[InputProblem], where: str) -> str | None:
     """'parameter', an option table name, or None (after recording a problem)."""
     from ..parameters import all_keys
 
@@ -213,9 +213,10 @@ def _classify(key: str, kind: str, module, problems: list[Problem], where: str) 
         if not tables[table] or name in tables[table]:
             return table
     options = [f"{t}.{n}" for t, names in tables.items() for n in names]
-    problems.append(Problem(where, f"unknown swept key '{key}'" + _closest(key, params + options),
-                            key, "a parameter key (see `nakmodel params show`) or "
-                            + (", ".join(options) if options else f"'{kind}.<option>'")))
+    problems.append(InputProblem(where,
+                                 f"unknown swept key '{key}'" + _closest(key, params + options),
+                                 key, "a parameter key (see `nakmodel params show`) or "
+                                 + (", ".join(options) if options else f"'{kind}.<option>'")))
     return None
 
 
@@ -236,34 +237,37 @@ def _needs_units(key: str, target: str) -> bool:
     return target == "parameter" and bool(dict(iter_schema())[key].get("needs_units"))
 
 
-def _expand_range(rng, unit: str, where: str, problems: list[Problem],
+def _expand_range(rng, unit: str, where: str, problems: list[InputProblem],
                   plain_ok: bool = True) -> tuple | None:
     """Values of a ``{start, stop, num, scale}`` range, as strings in the start's unit."""
     from ..units import _quantity, _si_unit, registry, to_si
 
     if not isinstance(rng, Mapping):
-        problems.append(Problem(where, "must be a table", rng,
-                                "{ start = ..., stop = ..., num = N, scale = 'linear'|'log' }"))
+        problems.append(InputProblem(
+            where, "must be a table", rng,
+            "{ start = ..., stop = ..., num = N, scale = 'linear'|'log' }"))
         return None
     bad = False
     for extra in set(rng) - _RANGE_KEYS:
-        problems.append(Problem(f"{where}.{extra}", "unknown range field"
-                                + _closest(extra, _RANGE_KEYS), None, "start, stop, num, scale"))
+        problems.append(InputProblem(f"{where}.{extra}", "unknown range field"
+                                     + _closest(extra, _RANGE_KEYS), None,
+                                     "start, stop, num, scale"))
         bad = True
     for need in ("start", "stop", "num"):
         if need not in rng:
-            problems.append(Problem(f"{where}.{need}", "missing", None,
-                                    "start, stop and num are required"))
+            problems.append(InputProblem(f"{where}.{need}", "missing", None,
+                                         "start, stop and num are required"))
             bad = True
     scale = rng.get("scale", "linear")
     if scale not in SCALES:
-        problems.append(Problem(f"{where}.scale", "unknown scale" + _closest(str(scale), SCALES),
-                                scale, "'linear' or 'log'"))
+        problems.append(InputProblem(f"{where}.scale",
+                                     "unknown scale" + _closest(str(scale), SCALES),
+                                     scale, "'linear' or 'log'"))
         bad = True
     num = rng.get("num")
     if "num" in rng and (isinstance(num, bool) or not isinstance(num, int) or num < 1):
-        problems.append(Problem(f"{where}.num", "must be an integer >= 1 (an empty range has "
-                                "no points)", num, "an integer >= 1"))
+        problems.append(InputProblem(f"{where}.num", "must be an integer >= 1 (an empty range has "
+                                     "no points)", num, "an integer >= 1"))
         bad = True
     if bad:
         return None
@@ -283,12 +287,12 @@ def _expand_range(rng, unit: str, where: str, problems: list[Problem],
     if len(si) < 2:
         return None
     if scale == "log" and (si[0] <= 0 or si[1] <= 0):
-        problems.append(Problem(where, "a log range needs positive ends (in SI)",
-                                f"{start} .. {stop}", "start > 0 and stop > 0"))
+        problems.append(InputProblem(where, "a log range needs positive ends (in SI)",
+                                     f"{start} .. {stop}", "start > 0 and stop > 0"))
         return None
     if num > 1 and si[0] == si[1]:
-        problems.append(Problem(where, "start equals stop: all points would be identical",
-                                f"{start} .. {stop}", "start != stop, or num = 1"))
+        problems.append(InputProblem(where, "start equals stop: all points would be identical",
+                                     f"{start} .. {stop}", "start != stop, or num = 1"))
         return None
     import numpy as np
 
@@ -314,19 +318,20 @@ def _parse_keys(table: Mapping, kind, module, problems) -> tuple[list[SweptKey],
     keys: list[SweptKey] = []
     if mode == "list":
         if entries:
-            problems.append(Problem("sweep.parameter", "not used with mode = 'list'", None,
-                                    "points = [{...}, ...]"))
+            problems.append(InputProblem("sweep.parameter", "not used with mode = 'list'", None,
+                                         "points = [{...}, ...]"))
         raw_points = table.get("points")
         if not isinstance(raw_points, list) or not raw_points:
-            problems.append(Problem("sweep.points", "mode = 'list' needs a non-empty list of "
-                                    "tables", raw_points, "points = [{ key = value, ... }, ...]"))
+            problems.append(InputProblem("sweep.points", "mode = 'list' needs a non-empty list of "
+                                         "tables", raw_points,
+                                         "points = [{ key = value, ... }, ...]"))
             return keys, []
         points = []
         targets: dict[str, str | None] = {}
         for i, entry in enumerate(raw_points):
             if not isinstance(entry, Mapping) or not entry:
-                problems.append(Problem(f"sweep.points[{i}]", "must be a non-empty table",
-                                        entry, "{ key = value, ... }"))
+                problems.append(InputProblem(f"sweep.points[{i}]", "must be a non-empty table",
+                                             entry, "{ key = value, ... }"))
                 continue
             for key in entry:
                 if key not in targets:
@@ -340,35 +345,36 @@ def _parse_keys(table: Mapping, kind, module, problems) -> tuple[list[SweptKey],
             return keys, []
         return keys, points
     if "points" in table:
-        problems.append(Problem("sweep.points", f"only used with mode = 'list' (mode is "
-                                f"'{mode}')", None, "[[sweep.parameter]] tables"))
+        problems.append(InputProblem("sweep.points", f"only used with mode = 'list' (mode is "
+                                     f"'{mode}')", None, "[[sweep.parameter]] tables"))
     if not isinstance(entries, list) or not entries:
-        problems.append(Problem("sweep.parameter", "no swept parameter", None,
-                                "at least one [[sweep.parameter]] with key and values or range"))
+        problems.append(InputProblem("sweep.parameter", "no swept parameter", None,
+                                     "at least one [[sweep.parameter]] with key and values or "
+                                     "range"))
         return keys, []
     seen: set[str] = set()
     ok = True
     for i, entry in enumerate(entries):
         where = f"sweep.parameter[{i}]"
         if not isinstance(entry, Mapping):
-            problems.append(Problem(where, "must be a table", entry,
-                                    "{ key = ..., values = [...] }"))
+            problems.append(InputProblem(where, "must be a table", entry,
+                                         "{ key = ..., values = [...] }"))
             ok = False
             continue
         for extra in set(entry) - _PARAMETER_KEYS:
-            problems.append(Problem(f"{where}.{extra}", "unknown field"
-                                    + _closest(extra, _PARAMETER_KEYS), None,
-                                    "key, values, range"))
+            problems.append(InputProblem(f"{where}.{extra}", "unknown field"
+                                         + _closest(extra, _PARAMETER_KEYS), None,
+                                         "key, values, range"))
             ok = False
         key = entry.get("key")
         if not isinstance(key, str) or not key:
-            problems.append(Problem(f"{where}.key", "missing or not a string", key,
-                                    "a dotted key such as 'nasicon.conductivity'"))
+            problems.append(InputProblem(f"{where}.key", "missing or not a string", key,
+                                         "a dotted key such as 'nasicon.conductivity'"))
             ok = False
             continue
         if key in seen:
-            problems.append(Problem(f"{where}.key", f"duplicate swept key '{key}'", key,
-                                    "each key swept once"))
+            problems.append(InputProblem(f"{where}.key", f"duplicate swept key '{key}'", key,
+                                         "each key swept once"))
             ok = False
             continue
         seen.add(key)
@@ -378,15 +384,15 @@ def _parse_keys(table: Mapping, kind, module, problems) -> tuple[list[SweptKey],
             continue
         has_values, has_range = "values" in entry, "range" in entry
         if has_values == has_range:
-            problems.append(Problem(where, "give exactly one of 'values' or 'range'", None,
-                                    "values = [...] or range = { start, stop, num }"))
+            problems.append(InputProblem(where, "give exactly one of 'values' or 'range'", None,
+                                         "values = [...] or range = { start, stop, num }"))
             ok = False
             continue
         if has_values:
             values = entry["values"]
             if not isinstance(values, list) or not values:
-                problems.append(Problem(f"{where}.values", "must be a non-empty list", values,
-                                        "a list with at least one value"))
+                problems.append(InputProblem(f"{where}.values", "must be a non-empty list", values,
+                                             "a list with at least one value"))
                 ok = False
                 continue
             values = tuple(values)
@@ -406,8 +412,9 @@ def _parse_keys(table: Mapping, kind, module, problems) -> tuple[list[SweptKey],
     if mode == "zip":
         lengths = {k.key: len(k.values) for k in keys}
         if len(set(lengths.values())) > 1:
-            problems.append(Problem("sweep.parameter", "mode = 'zip' needs lists of equal "
-                                    "length", lengths, "the same number of values for every key"))
+            problems.append(InputProblem("sweep.parameter", "mode = 'zip' needs lists of equal "
+                                         "length", lengths,
+                                         "the same number of values for every key"))
             return keys, []
         combos = zip(*(k.values for k in keys), strict=True)
     else:
@@ -470,18 +477,19 @@ def load_sweep(source, *, params_file=None) -> SweepSpec:
     data, path = _read(source)
     load_study = partial(_load_study, params_file=params_file,
                          base_dir=path.parent if path is not None else None)
-    problems: list[Problem] = []
+    problems: list[InputProblem] = []
     table = data.pop("sweep", None)
     if not isinstance(table, Mapping):
-        raise ParameterError(Problem("sweep", "missing [sweep] table", None,
-                                     "[sweep] with mode and [[sweep.parameter]] tables"))
+        raise ParameterError(InputProblem("sweep", "missing [sweep] table", None,
+                                          "[sweep] with mode and [[sweep.parameter]] tables"))
     for extra in set(table) - _SWEEP_KEYS:
-        problems.append(Problem(f"sweep.{extra}", "unknown key" + _closest(extra, _SWEEP_KEYS),
-                                None, ", ".join(sorted(_SWEEP_KEYS))))
+        problems.append(InputProblem(f"sweep.{extra}", "unknown key" + _closest(extra, _SWEEP_KEYS),
+                                     None, ", ".join(sorted(_SWEEP_KEYS))))
     mode = table.get("mode", "cartesian")
     if mode not in MODES:
-        problems.append(Problem("sweep.mode", "unknown mode" + _closest(str(mode), MODES), mode,
-                                "'cartesian', 'zip' or 'list'"))
+        problems.append(InputProblem("sweep.mode", "unknown mode" + _closest(str(mode), MODES),
+                                     mode,
+                                     "'cartesian', 'zip' or 'list'"))
     base = None
     try:
         base = load_study(data, strict_units=path is not None)
@@ -493,22 +501,22 @@ def load_sweep(source, *, params_file=None) -> SweepSpec:
     if module is not None:
         declared = tuple(getattr(module, "OUTPUTS", ()))
         if not declared or not callable(getattr(module, "run_point", None)):
-            problems.append(Problem("study.kind", f"kind '{kind}' cannot be swept (it has no "
-                                    "run_point/OUTPUTS)", kind, "a sweepable kind"))
+            problems.append(InputProblem("study.kind", f"kind '{kind}' cannot be swept (it has no "
+                                         "run_point/OUTPUTS)", kind, "a sweepable kind"))
         requested = table.get("outputs", list(declared))
         if not isinstance(requested, list) or not requested or \
                 not all(isinstance(o, str) for o in requested):
-            problems.append(Problem("sweep.outputs", "must be a non-empty list of names",
-                                    requested, ", ".join(declared)))
+            problems.append(InputProblem("sweep.outputs", "must be a non-empty list of names",
+                                         requested, ", ".join(declared)))
         else:
             for name in requested:
                 if name not in declared:
-                    problems.append(Problem("sweep.outputs", f"unknown output '{name}'"
-                                            + _closest(name, declared), name,
-                                            "one of " + ", ".join(declared)))
+                    problems.append(InputProblem("sweep.outputs", f"unknown output '{name}'"
+                                                 + _closest(name, declared), name,
+                                                 "one of " + ", ".join(declared)))
             if len(set(requested)) != len(requested):
-                problems.append(Problem("sweep.outputs", "duplicate output names", requested,
-                                        "each output once"))
+                problems.append(InputProblem("sweep.outputs", "duplicate output names", requested,
+                                             "each output once"))
             outputs = tuple(requested)
     if mode not in MODES:
         raise ParameterError(problems)
@@ -529,8 +537,8 @@ def load_sweep(source, *, params_file=None) -> SweepSpec:
                 sig = (p.key, p.message, repr(p.value))
                 if sig not in seen_problem:
                     seen_problem.add(sig)
-                    problems.append(Problem(p.key, f"{p.message} [sweep point {index}: "
-                                            f"{label}]", p.value, p.expected))
+                    problems.append(InputProblem(p.key, f"{p.message} [sweep point {index}: "
+                                                 f"{label}]", p.value, p.expected))
             continue
         check = getattr(module, "point_problems", None)  # a kind's own per-point rules
         for p in (check(study) if check is not None else ()):
@@ -540,9 +548,11 @@ def load_sweep(source, *, params_file=None) -> SweepSpec:
                 problems.append(p)
         pid = point_id(study, kind_module)
         if pid in ids:
-            problems.append(Problem("sweep", f"points {ids[pid]} and {index} resolve to the same "
-                                    "inputs", {k: _display(v) for k, v in overrides.items()},
-                                    "distinct values (e.g. '25 degC' and '298.15 K' are equal)"))
+            problems.append(InputProblem("sweep",
+                                         f"points {ids[pid]} and {index} resolve to the same "
+                                         "inputs", {k: _display(v) for k, v in overrides.items()},
+                                         "distinct values (e.g. '25 degC' and '298.15 K' are "
+                                         "equal)"))
             continue
         ids[pid] = index
         si = {k: _si_value(study, k, targets[k]) for k in overrides}

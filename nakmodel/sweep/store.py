@@ -161,12 +161,12 @@ def write_point_table(point_dir, name: str, columns: dict) -> Path:
     numbers; all columns must have the same length.  For ``run_point``
     functions: the file is listed in the point's ``result.json``.
     """
-    from ..errors import ParameterError, Problem
+    from ..errors import InputProblem, ParameterError
 
     lengths = {key: len(values) for key, values in columns.items()}
     if not columns or len(set(lengths.values())) != 1:
-        raise ParameterError(Problem(name, "columns must be non-empty and of equal length",
-                                     lengths, "equal-length sequences"))
+        raise ParameterError(InputProblem(name, "columns must be non-empty and of equal length",
+                                          lengths, "equal-length sequences"))
     n = next(iter(lengths.values()))
     rows = [{key: _json_value(values[i]) for key, values in columns.items()} for i in range(n)]
     return write_rows_csv(Path(point_dir) / name, rows)

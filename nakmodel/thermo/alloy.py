@@ -7,7 +7,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from ..errors import ParameterError, Problem
+from ..errors import InputProblem, ParameterError
 from ..parameter_defaults import default_alloy
 
 # --- physical constants (CODATA 2018) and molar masses -----------------------------------
@@ -82,8 +82,9 @@ def alloy_parameters(params=None):
     if hasattr(params, "redlich_kister_L0"):
         return params
     raise ParameterError(
-        Problem("params", "not a Parameters object or its alloy section", type(params).__name__,
-                "nakmodel.Parameters, Parameters.alloy or None")
+        InputProblem("params", "not a Parameters object or its alloy section",
+                     type(params).__name__,
+                     "nakmodel.Parameters, Parameters.alloy or None")
     )
 
 
@@ -92,13 +93,13 @@ def _as_x(x_na, key: str = "x_na") -> np.ndarray:
         x = np.asarray(x_na, dtype=float)
     except (TypeError, ValueError):
         raise ParameterError(
-            Problem(key, "not a number", x_na, "mole fraction of Na in [0, 1] (-)")
+            InputProblem(key, "not a number", x_na, "mole fraction of Na in [0, 1] (-)")
         ) from None
     if np.any(~np.isfinite(x)) or np.any(x < 0.0) or np.any(x > 1.0):
         bad = x[~(np.isfinite(x) & (x >= 0.0) & (x <= 1.0))]
         raise ParameterError(
-            Problem(key, "mole fraction out of range", bad.ravel()[0].item(),
-                    "mole fraction of Na in [0, 1] (-), finite")
+            InputProblem(key, "mole fraction out of range", bad.ravel()[0].item(),
+                         "mole fraction of Na in [0, 1] (-), finite")
         )
     return x
 
@@ -111,12 +112,13 @@ def _as_T(T, key: str = "T") -> np.ndarray:
     try:
         t = np.asarray(T, dtype=float)
     except (TypeError, ValueError):
-        raise ParameterError(Problem(key, "not a number", T, "temperature in K, > 0")) from None
+        raise ParameterError(InputProblem(key, "not a number", T,
+                                          "temperature in K, > 0")) from None
     if np.any(~np.isfinite(t)) or np.any(t <= 0.0):
         bad = t[~(np.isfinite(t) & (t > 0.0))]
         raise ParameterError(
-            Problem(key, "temperature must be finite and positive", bad.ravel()[0].item(),
-                    "temperature in K, > 0 (0 < T)")
+            InputProblem(key, "temperature must be finite and positive", bad.ravel()[0].item(),
+                         "temperature in K, > 0 (0 < T)")
         )
     return t
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..constants import FARADAY
-from ..errors import ParameterError, Problem
+from ..errors import InputProblem, ParameterError
 from .alloy import MOLAR_MASS_K, MOLAR_MASS_NA, _alloy_key, _as_T, _as_x, _out, alloy_parameters
 from .phase_diagram import _window_constants, liquid_window
 
@@ -51,14 +51,15 @@ def inventory(alloy_or_x_na, T, to="K-liquidus", thickness=None, params=None):
     x = _as_x(x0, key="alloy_or_x_na")
     t = _as_T(T)
     if to not in _INVENTORY_TARGETS:
-        raise ParameterError(Problem("to", "unknown target", to, "'K-liquidus' or 'Na-liquidus'"))
+        raise ParameterError(InputProblem("to", "unknown target", to,
+                                          "'K-liquidus' or 'Na-liquidus'"))
     a = alloy_parameters(params)
     low, high = (np.asarray(v, dtype=float) for v in liquid_window(t, a))
     if np.any(np.isnan(low)):
         te = _window_constants(_alloy_key(a))[1]
         raise ParameterError(
-            Problem("T", "no liquid exists at this temperature (below the eutectic)",
-                    float(np.min(t)), f"temperature in K above the model eutectic {te:.2f} K")
+            InputProblem("T", "no liquid exists at this temperature (below the eutectic)",
+                         float(np.min(t)), f"temperature in K above the model eutectic {te:.2f} K")
         )
     with np.errstate(divide="ignore", invalid="ignore"):
         if to == "K-liquidus":
@@ -73,6 +74,6 @@ def inventory(alloy_or_x_na, T, to="K-liquidus", thickness=None, params=None):
     h = np.asarray(thickness, dtype=float) if not isinstance(thickness, str) else to_si(
         thickness, "m", key="thickness")
     if np.any(~np.isfinite(h)) or np.any(h <= 0):
-        raise ParameterError(Problem("thickness", "must be positive and finite", thickness,
-                                     "layer thickness in m, > 0"))
+        raise ParameterError(InputProblem("thickness", "must be positive and finite", thickness,
+                                          "layer thickness in m, > 0"))
     return _out(q * h / (x * a.na_molar_volume + (1.0 - x) * a.k_molar_volume))

@@ -9,7 +9,7 @@ from functools import lru_cache
 import numpy as np
 
 from ..constants import GAS_CONSTANT
-from ..errors import ParameterError, Problem
+from ..errors import InputProblem, ParameterError
 from ..rootfind import brentq  # scipy.optimize.brentq, without importing scipy
 from .alloy import X_NA_NA2K, _alloy_key, _as_T, _as_x, _out, alloy_parameters
 from .liquid import _dln_gamma_na_dx, _ln_gamma, _rk
@@ -256,7 +256,8 @@ def liquidus(T, params=None, phase="K"):
         dhf = _na2k_formation_enthalpy(a)
         fn = np.vectorize(lambda s: _liquidus_na2k_scalar(s, a, dhf), otypes=[float])
     else:
-        raise ParameterError(Problem("phase", "unknown solid phase", phase, "'K', 'Na' or 'Na2K'"))
+        raise ParameterError(InputProblem("phase", "unknown solid phase", phase,
+                                          "'K', 'Na' or 'Na2K'"))
     return _out(fn(t))
 
 
@@ -273,7 +274,7 @@ def solidus(T, params=None, phase="K"):
     elif phase == "Na":
         fn = np.vectorize(lambda s: _liquidus_na_scalar(s, a)[1], otypes=[float])
     else:
-        raise ParameterError(Problem("phase", "unknown solid solution", phase, "'K' or 'Na'"))
+        raise ParameterError(InputProblem("phase", "unknown solid solution", phase, "'K' or 'Na'"))
     return _out(fn(t))
 
 
@@ -297,9 +298,10 @@ def _eutectic(a):
     t_low = 200.0  # the liquid model is not meant for lower temperatures
     if not (f(lo) < 0.0 < f(t_low)):
         raise ParameterError(
-            Problem("alloy.redlich_kister_L0", "no K/Na2K eutectic between 200 K and the "
-                    "peritectic", _rk(a), "Redlich–Kister (J/mol) and fusion parameters giving "
-                    "a eutectic")
+            InputProblem("alloy.redlich_kister_L0", "no K/Na2K eutectic between 200 K and the "
+                         "peritectic", _rk(a),
+                         "Redlich–Kister (J/mol) and fusion parameters giving "
+                         "a eutectic")
         )
     te = brentq(f, t_low, lo, xtol=1e-12)
     return te, _liquidus_k_scalar(te, a)[0]
@@ -314,7 +316,7 @@ def _window_constants(a):
     te, _ = _eutectic(a)
     phi = 1.0 + _STABILITY_GRID * _dln_gamma_na_dx(_STABILITY_GRID, te, a)
     if np.min(phi) <= 0.0:
-        raise ParameterError(Problem(
+        raise ParameterError(InputProblem(
             "alloy.redlich_kister_L0", "the liquid has a miscibility gap (spinodal, Φ ≤ 0) at "
             f"the eutectic {te:.1f} K: the phase diagram would be meaningless",
             _rk(a), "Redlich–Kister parameters in J/mol with a stable liquid above the eutectic"))

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import math
 
-from ...errors import ParameterError, Problem
+from ...errors import InputProblem, ParameterError
 
 #: columns every run writes itself (not exports): time [s] and the protocol step index
 RUN_COLUMNS = {"time": "s", "step": "-"}
@@ -87,15 +87,15 @@ class FieldExport:
         try:
             times = sorted(float(t) for t in times)
         except (TypeError, ValueError):
-            raise ParameterError(Problem(f"{key}.times", "must be a list of times", times,
-                                         "times >= 0 [s]")) from None
+            raise ParameterError(InputProblem(f"{key}.times", "must be a list of times", times,
+                                              "times >= 0 [s]")) from None
         if any(not (math.isfinite(t) and t >= 0) for t in times):
-            raise ParameterError(Problem(f"{key}.times", "must be finite and >= 0", times,
-                                         "times >= 0 [s]"))
+            raise ParameterError(InputProblem(f"{key}.times", "must be finite and >= 0", times,
+                                              "times >= 0 [s]"))
         if every is not None and (isinstance(every, bool) or not isinstance(every, int)
                                   or every < 1):
-            raise ParameterError(Problem(f"{key}.every", "must be a positive integer or None",
-                                         every, "integer >= 1 [accepted steps]"))
+            raise ParameterError(InputProblem(f"{key}.every", "must be a positive integer or None",
+                                              every, "integer >= 1 [accepted steps]"))
         self.times = times
         self.every = every
 
@@ -115,27 +115,28 @@ def split_exports(exports) -> tuple[list, list]:
     try:
         items = list(exports)
     except TypeError:
-        raise ParameterError(Problem("exports", "must be a list of exports", exports,
-                                     "e.g. [CellVoltage(), Capacity(), VTXFields(...)]")) from None
+        raise ParameterError(InputProblem(
+            "exports", "must be a list of exports", exports,
+            "e.g. [CellVoltage(), Capacity(), VTXFields(...)]")) from None
     columns, fields, seen = [], [], dict(RUN_COLUMNS)
     for item in items:
         if isinstance(item, FieldExport):
             fields.append(item)
             continue
         if not isinstance(item, Export):
-            raise ParameterError(Problem("exports", "not an export", type(item).__name__,
-                                         "an Export/Column (time-series columns) or a "
-                                         "FieldExport (e.g. VTXFields)"))
+            raise ParameterError(InputProblem("exports", "not an export", type(item).__name__,
+                                              "an Export/Column (time-series columns) or a "
+                                              "FieldExport (e.g. VTXFields)"))
         for name, unit in item.columns.items():
             if not isinstance(name, str) or not name.isidentifier():
-                raise ParameterError(Problem("exports", "a column name must be an identifier",
-                                             name, "e.g. 'phi_mean'"))
+                raise ParameterError(InputProblem("exports", "a column name must be an identifier",
+                                                  name, "e.g. 'phi_mean'"))
             if not isinstance(unit, str) or not unit or "[" in unit or "]" in unit:
-                raise ParameterError(Problem(f"exports.{name}.unit", "must be a unit string",
-                                             unit, "an SI unit such as 'V' or '-'"))
+                raise ParameterError(InputProblem(f"exports.{name}.unit", "must be a unit string",
+                                                  unit, "an SI unit such as 'V' or '-'"))
             if name in seen:
-                raise ParameterError(Problem("exports", "column defined twice", name,
-                                             "unique column names"))
+                raise ParameterError(InputProblem("exports", "column defined twice", name,
+                                                  "unique column names"))
             seen[name] = unit
         columns.append(item)
     return columns, fields

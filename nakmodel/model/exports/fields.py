@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ...errors import ParameterError, Problem
+from ...errors import InputProblem, ParameterError
 from .base import FieldExport
 
 #: field name -> how it is obtained: ("expr", key of problem.expr) or ("block", 0/1 of u)
@@ -35,15 +35,15 @@ class VTXFields(FieldExport):
         fields = list(fields)
         unknown = [f for f in fields if f not in FIELDS]
         if unknown or not fields or len(set(fields)) != len(fields):
-            raise ParameterError(Problem("VTXFields.fields", "unknown, repeated or no field "
-                                         "names", unknown or fields,
-                                         "distinct names from " + ", ".join(FIELDS)))
+            raise ParameterError(InputProblem("VTXFields.fields", "unknown, repeated or no field "
+                                              "names", unknown or fields,
+                                              "distinct names from " + ", ".join(FIELDS)))
         if not str(path).endswith(".bp"):
-            raise ParameterError(Problem("VTXFields.path", "must end in .bp", str(path),
-                                         "a folder name such as 'fields.bp'"))
+            raise ParameterError(InputProblem("VTXFields.path", "must end in .bp", str(path),
+                                              "a folder name such as 'fields.bp'"))
         if not times and every is None:
-            raise ParameterError(Problem("VTXFields", "needs times or every", None,
-                                         "times=[...] [s] and/or every=N [steps]"))
+            raise ParameterError(InputProblem("VTXFields", "needs times or every", None,
+                                              "times=[...] [s] and/or every=N [steps]"))
         self.path = Path(path)
         self.fields = fields
         self.writer = None
