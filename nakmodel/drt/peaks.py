@@ -88,6 +88,15 @@ def find_peaks(tau, gamma, prominence: float = 0.01) -> list[Peak]:
     return peaks
 
 
+def largest_in_band(peaks, tau_min: float, tau_max: float) -> Peak | None:
+    """The peak of largest R among ``peaks`` whose τ of the maximum lies in
+    [``tau_min``, ``tau_max``] [s] (None when none does).  Picks one relaxation by its
+    time-constant band instead of "the largest peak", which switches between arcs of
+    similar size (e.g. the interface arc and the NASICON grain-boundary arc)."""
+    inside = [p for p in peaks if tau_min <= p.tau <= tau_max]
+    return max(inside, key=lambda p: p.R) if inside else None
+
+
 @dataclass(frozen=True)
 class GaussianComponent:
     """R/(σ√(2π)) exp(−(ln τ − ln τ₀)²/(2σ²)): ``tau`` τ₀ [s], ``R`` [Ω], ``sigma`` in ln τ."""
