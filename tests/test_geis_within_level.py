@@ -157,3 +157,29 @@ def test_scan_records_spectra_within_levels_up_to_the_end_of_the_run(tmp_path):
     assert len(csv_rows) == len(peaks) and "t_in_level_s" in csv_rows[0]
     assert all(math.isfinite(p["voltage_V"]) and 0 <= p["active_fraction"] <= 1 + 1e-9
                for p in peaks)
+
+
+def test_trend_numbers_of_the_drt_case_use_the_in_level_spectra():
+    """validation/cases/trend_drt_stripping_current.py: the last spectrum before the
+    voltage limit is an in-level one; 'covered' compares it with the last spectrum of the
+    same level whose active area is still pristine; 'liquid' ends below the liquidus level."""
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[1] / "validation/cases/trend_drt_stripping_current.py"
+    spec = importlib.util.spec_from_file_location("trend_drt_case", path)
+    case = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(case)
+
+    def row(x, t, r, af=0.3):
+        return {"x": x, "t_s": t, "band_peak_R_ohm": r, "active_fraction": af}
+
+    peaks = [row(0.4, 600.0, 98.0), row(0.2, 15.0, 100.0), row(0.2, 300.0, 99.0),
+             row(0.6, 615.0, 97.0), row(0.6, 630.0, 96.0, 0.299),
+             row(0.6, 645.0, 120.0, 0.15), row(0.6, 660.0, 150.0, 0.1),
+             row(0.6, 675.0, math.nan, 0.0)]  # a spectrum without a band peak is ignored
+    n = case.trend_numbers(peaks, ccd_liquidus=0.6, ccd_voltage=0.6)
+    assert n["growth"] == pytest.approx(150.0 / 100.0)
+    assert n["liquid"] == pytest.approx(98.0 / 100.0)
+    assert n["covered"] == pytest.approx(150.0 / 96.0)
+    assert n["area"] == pytest.approx(3.0)
