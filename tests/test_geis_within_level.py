@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from nakmodel.drt.analytic import zarc_impedance
-from nakmodel.drt.peaks import Peak, largest_in_band
+from nakmodel.drt.peaks import Peak, band_resistance, largest_in_band
 from nakmodel.errors import ParameterError
 from nakmodel.spectrum import Spectrum
 from nakmodel.study import load_study
@@ -113,6 +113,7 @@ def test_band_peak_ignores_a_larger_arc_outside_the_band(tmp_path):
         assert row["peak_tau_s"] == pytest.approx(1.6e-7, rel=0.2)
         assert row["band_peak_tau_s"] == pytest.approx(8e-5, rel=0.2)
         assert row["band_peak_R_ohm"] == pytest.approx(r, rel=0.1)
+        assert row["band_R_ohm"] == pytest.approx(r, rel=0.1)
     names = {p.name for p in files}
     assert {"geis_1_t100s.csv", "geis_1_t110s.csv", "geis_drt.png"} <= names
     from nakmodel.drt.saved import load_drt
@@ -183,3 +184,22 @@ def test_trend_numbers_of_the_drt_case_use_the_in_level_spectra():
     assert n["liquid"] == pytest.approx(98.0 / 100.0)
     assert n["covered"] == pytest.approx(150.0 / 96.0)
     assert n["area"] == pytest.approx(3.0)
+
+
+def test_band_resistance_integrates_gamma_over_the_band_whatever_the_basins():
+    """∫ γ d ln τ over the band: a 100 Ω Gaussian at 1e-4 s inside 1e-6..1e-2 s counts fully,
+    a 50 Ω one at 100 s does not; a small neighbour appearing inside the band adds its own
+    R only (the largest peak's basin would shrink)."""
+    tau = np.logspace(-9, 4, 400)
+    y = np.log(tau)
+
+    def gauss(r, t0, s=0.8):
+        return r / (s * np.sqrt(2 * np.pi)) * np.exp(-0.5 * ((y - np.log(t0)) / s) ** 2)
+
+    g = gauss(100.0, 1e-4) + gauss(50.0, 100.0)
+    assert band_resistance(tau, g, 1e-6, 1e-2) == pytest.approx(100.0, rel=1e-3)
+    assert band_resistance(tau, g, 1e-9, 1e4) == pytest.approx(150.0, rel=1e-3)
+    assert band_resistance(tau, g, 1e-4, 1e-2) == pytest.approx(50.0, rel=1e-2)  # half a peak
+    assert band_resistance(tau, g, 1e5, 1e6) == 0.0
+    g2 = g + gauss(10.0, 5e-3, 0.4)
+    assert band_resistance(tau, g2, 1e-6, 1e-1) == pytest.approx(110.0, rel=1e-3)

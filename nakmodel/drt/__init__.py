@@ -25,6 +25,7 @@ _LAZY = {
     "Peak": "peaks",
     "find_peaks": "peaks",
     "largest_in_band": "peaks",
+    "band_resistance": "peaks",
     "choose_lambda": "regularization",
     "DRTSeries": "series",
     "LambdaBoundWarning": "regularization",

@@ -97,6 +97,23 @@ def largest_in_band(peaks, tau_min: float, tau_max: float) -> Peak | None:
     return max(inside, key=lambda p: p.R) if inside else None
 
 
+def band_resistance(tau, gamma, tau_min: float, tau_max: float) -> float:
+    """R_band = ∫ γ d ln τ over [``tau_min``, ``tau_max``] [s] (γ interpolated linearly in
+    ln τ at the band edges): the resistance of every relaxation in the band, independent of
+    where the basins of neighbouring peaks end (a peak's R changes when a new peak appears
+    next to it and splits its basin; this integral does not)."""
+    tau = np.asarray(tau, dtype=float)
+    gamma = np.asarray(gamma, dtype=float)
+    order = np.argsort(tau)
+    y, g = np.log(tau[order]), gamma[order]
+    lo, hi = max(np.log(tau_min), y[0]), min(np.log(tau_max), y[-1])
+    if hi <= lo:
+        return 0.0
+    inside = (y > lo) & (y < hi)
+    yy = np.concatenate([[lo], y[inside], [hi]])
+    return _trapezoid(np.interp(yy, y, g), yy)
+
+
 @dataclass(frozen=True)
 class GaussianComponent:
     """R/(σ√(2π)) exp(−(ln τ − ln τ₀)²/(2σ²)): ``tau`` τ₀ [s], ``R`` [Ω], ``sigma`` in ln τ."""

@@ -43,7 +43,7 @@ BAND_EXPECTED = ("two time constants [tau_min, tau_max] in s with 0 < tau_min < 
 def parse_geis_band(table, prefix, problems) -> tuple | None:
     """Option ``geis_peak_band = ["1 us", "1 ms"]``: the τ band [s] in which the
     ``band_peak_*`` columns of ``geis_peaks.csv`` report the largest DRT peak
-    (:func:`nakmodel.drt.peaks.largest_in_band`); None when not given."""
+    (:func:`nakmodel.drt.largest_in_band`); None when not given."""
     key = f"{prefix}.geis_peak_band"
     raw = table.get("geis_peak_band")
     if raw is None:
@@ -173,7 +173,8 @@ def write_geis_outputs(recorder: GEISRecorder, folder: Path, x, x_label: str, st
     (written paths, rows of peak summaries).  ``x`` and ``extra`` (optional dicts of more
     columns) hold one entry per time of the recorder.  A row's ``peak_*`` is the largest
     DRT peak, ``band_peak_*`` the largest one with τ in ``band`` = (τ_min, τ_max) [s]
-    (NaN without a band or a peak in it).  When several spectra share an ``x`` (spectra
+    (NaN without a band or a peak in it) and ``band_R_ohm`` = ∫ γ d ln τ over the band
+    (:func:`nakmodel.drt.band_resistance`).  When several spectra share an ``x`` (spectra
     within a level) the files are tagged by the time too and the heat map runs over time."""
     import matplotlib
 
@@ -181,7 +182,7 @@ def write_geis_outputs(recorder: GEISRecorder, folder: Path, x, x_label: str, st
     import matplotlib.pyplot as plt
 
     from ..drt import compute
-    from ..drt.peaks import largest_in_band
+    from ..drt.peaks import band_resistance, largest_in_band
     from ..drt.series import drt_series, plot_drt_heatmap
 
     written, rows = [], []
@@ -210,6 +211,7 @@ def write_geis_outputs(recorder: GEISRecorder, folder: Path, x, x_label: str, st
                      "peak_R_ohm": main.R if main else nan,
                      "band_peak_tau_s": chosen.tau if chosen else nan,
                      "band_peak_R_ohm": chosen.R if chosen else nan,
+                     "band_R_ohm": band_resistance(drt.tau, drt.gamma, *band) if band else nan,
                      "peaks": ";".join(f"{p.tau:.3g}s:{p.R:.4g}ohm" for p in peaks),
                      "drt_warnings": " | ".join(str(w.message)[:80] for w in caught)})
     fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(11, 4), layout="constrained")
@@ -243,4 +245,5 @@ def geis_peak_units(x_unit: str) -> dict:
     return {"x": x_unit, "t_in_level_s": "s", "t_s": "s", "voltage_V": "V",
             "active_fraction": "-", "R_total_ohm": "ohm", "n_peaks": "-", "peak_tau_s": "s",
             "peak_R_ohm": "ohm", "band_peak_tau_s": "s", "band_peak_R_ohm": "ohm",
+            "band_R_ohm": "ohm",
             "peaks": None, "drt_warnings": None}
