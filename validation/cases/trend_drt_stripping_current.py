@@ -95,9 +95,9 @@ def _table(label):
             "error_tolerance": 0.02, "profiles": 0}
 
 
-def trend_numbers(peaks, ccd_liquidus, ccd_voltage) -> dict:
-    """Band-peak ratios from the GEIS rows (``x`` = level [mA/cm²], ``t_s``,
-    ``band_peak_R_ohm``, ``active_fraction``), in time order:
+def trend_numbers(peaks, ccd_liquidus, ccd_voltage, key="band_peak_R_ohm") -> dict:
+    """Ratios of column ``key`` of the GEIS rows (``x`` = level [mA/cm²], ``t_s``,
+    ``band_peak_R_ohm`` or ``band_R_ohm``, ``active_fraction``), in time order:
 
     * ``growth``: last spectrum before the run ended at the voltage limit (the in-level
       spectra of the CCD level included) / first spectrum (pristine, 15 s into 0.2 mA/cm²);
@@ -106,8 +106,7 @@ def trend_numbers(peaks, ccd_liquidus, ccd_voltage) -> dict:
       still >= 0.99 of the pristine one: solid K covering the spots at constant current;
     * ``area``: active area first / last;
     * ``rows``: (first, last liquid, last-level reference, last) rows."""
-    rows = sorted((p for p in peaks if math.isfinite(p["band_peak_R_ohm"])),
-                  key=lambda p: p["t_s"])
+    rows = sorted((p for p in peaks if math.isfinite(p[key])), key=lambda p: p["t_s"])
     nan = math.nan
     out = {"growth": nan, "liquid": nan, "covered": nan, "area": nan, "rows": ()}
     if len(rows) < 2:
@@ -122,7 +121,7 @@ def trend_numbers(peaks, ccd_liquidus, ccd_voltage) -> dict:
     open_ = [p for p in rows if p["x"] == last["x"] and p["t_s"] < last["t_s"]
              and p["active_fraction"] >= 0.99 * first["active_fraction"]]
     ref = open_[-1] if open_ else None
-    r = "band_peak_R_ohm"
+    r = key
     out.update(growth=last[r] / first[r], liquid=last_liquid[r] / first[r],
                covered=last[r] / ref[r] if ref else nan,
                area=(first["active_fraction"] / last["active_fraction"]
@@ -186,6 +185,7 @@ def _trend_checks(tag, row, peaks, seconds):
         liquid_at = f"{last_liquid['x']:.3g}"
         ref_at = f"{ref['t_in_level_s']:.0f} s" if ref else "-"
     exponent = math.log(growth) / math.log(area) if area > 1.001 and growth > 0 else math.nan
+    m = trend_numbers(peaks, i_liq, i_v, key="band_R_ohm")
     checks = [
         Check.within(f"{tag}: run ends at the voltage limit (voltage CCD, mA/cm²; liquidus "
                      f"onset {i_liq:.3g}; {len(peaks)} spectra, scan {seconds:.0f} s)", i_v,
@@ -193,6 +193,10 @@ def _trend_checks(tag, row, peaks, seconds):
         Check.within(f"{tag}: interface-band DRT peak R, last spectrum before the voltage "
                      f"limit / first ({where}); observed: grows (>= 1.05)", growth, 1.05, 1e9,
                      "-", SOURCE, observation=True),
+        Check.within(f"{tag}: interface-band resistance (integral of the DRT over the band: "
+                     f"all-liquid {m['liquid']:.3g}, covered {m['covered']:.3g}), last spectrum "
+                     "/ first; observed: grows (>= 1.05)", m["growth"], 1.05, 1e9, "-", SOURCE,
+                     observation=True),
         Check.within(f"{tag}: all-liquid interface, band peak R at the end of {liquid_at} "
                      "mA/cm² / first; observed: grows gradually (>= 1.05)", n["liquid"], 1.05,
                      1e9, "-", SOURCE, observation=True),
@@ -209,12 +213,50 @@ def _trend_checks(tag, row, peaks, seconds):
     return checks
 
 
+def _plot_band_peaks(series, axes):
+    """R_band / R_band(first) of every run along the ramp (``axes[0]``) and over its last
+    90 s (``axes[1]``); returns ``axes``."""
+    ax1, ax2 = axes
+    for tag, (peaks, t_end) in series.items():
+        rows = sorted((p for p in peaks if math.isfinite(p["band_peak_R_ohm"])),
+                      key=lambda p: p["t_s"])
+        if not rows:
+            continue
+        r0 = rows[0]["band_peak_R_ohm"]
+        ramp = [p["x"] - 0.2 * (1 - p["t_in_level_s"] / 300.0) for p in rows]
+        y = [p["band_peak_R_ohm"] / r0 for p in rows]
+        line, = ax1.plot(ramp, y, ".-", ms=2, lw=0.8, label=tag)
+        late = [(p["t_s"] - t_end, v) for p, v in zip(rows, y, strict=True)
+                if p["t_s"] > t_end - 90]
+        ax2.plot([a for a, _ in late], [b for _, b in late], "o-", color=line.get_color(),
+                 label=tag)
+    ax1.set_xlabel("stripping current along the ramp [mA/cm²]")
+    ax2.set_xlabel("time to the voltage limit [s]")
+    for ax in (ax1, ax2):
+        ax.set_ylabel("interface-band DRT peak R / first")
+        ax.axhline(1.0, color="0.6", lw=0.6)
+    ax2.legend(fontsize=7)
+    return axes
+
+
+def _save_band_peak_figure(series, path):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, axes = plt.subplots(1, 2, figsize=(11, 4), layout="constrained")
+    _plot_band_peaks(series, axes)
+    fig.savefig(path, dpi=130)
+    plt.close(fig)
+
+
 def run(outdir):
     from nakmodel import load_parameters
     from nakmodel.model import thermo_ufl  # noqa: F401  (imported before the timing)
 
     params = load_parameters()
-    checks, pristine = [], {}
+    checks, pristine, series = [], {}, {}
     runs = [(label, 1.0) for label in COMPOSITIONS] + [(I0_COMPOSITION, f) for f in I0_FACTORS]
     for label, factor in runs:
         tag, row, peaks, seconds, r_ct = _scan(params, label, factor, outdir)
@@ -228,6 +270,8 @@ def run(outdir):
                 r0, reference=r_ct, rel_tol=0.1, unit="ohm",
                 source="linearised Butler-Volmer [I]"))
         checks += _trend_checks(tag, row, peaks, seconds)
+        series[tag] = (peaks, row["t_end"])
+    _save_band_peak_figure(series, outdir / "drt_band_peak_trend.png")
     base = pristine.get("NaK80")
     for label, (r0, r_ct) in pristine.items():
         if label == "NaK80" or base is None:
@@ -244,7 +288,8 @@ CASE = Case(name="trend_drt_stripping_current",
             title="Operando DRT: interface peak vs stripping current (NaK50/65/80, spots, "
                   "i0 x10 / x0.1)",
             run=run, slow=True,
-            figures=[f"drt_vs_stripping_current_{c}.png" for c in COMPOSITIONS]
+            figures=["drt_band_peak_trend.png"]
+            + [f"drt_vs_stripping_current_{c}.png" for c in COMPOSITIONS]
             + [f"drt_vs_stripping_current_{I0_COMPOSITION}_i0x{f:g}.png" for f in I0_FACTORS],
             description=("Observed trend (operando GEIS during CCD scans): the interface DRT "
                          "peak grows with the stripping current up to the CCD (voltage "
