@@ -24,6 +24,8 @@ _LAZY = {
     "plot_drt_heatmap": "series",
     "Peak": "peaks",
     "find_peaks": "peaks",
+    "largest_in_band": "peaks",
+    "band_resistance": "peaks",
     "choose_lambda": "regularization",
     "DRTSeries": "series",
     "LambdaBoundWarning": "regularization",

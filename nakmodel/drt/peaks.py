@@ -88,6 +88,32 @@ def find_peaks(tau, gamma, prominence: float = 0.01) -> list[Peak]:
     return peaks
 
 
+def largest_in_band(peaks, tau_min: float, tau_max: float) -> Peak | None:
+    """The peak of largest R among ``peaks`` whose τ of the maximum lies in
+    [``tau_min``, ``tau_max``] [s] (None when none does).  Picks one relaxation by its
+    time-constant band instead of "the largest peak", which switches between arcs of
+    similar size (e.g. the interface arc and the NASICON grain-boundary arc)."""
+    inside = [p for p in peaks if tau_min <= p.tau <= tau_max]
+    return max(inside, key=lambda p: p.R) if inside else None
+
+
+def band_resistance(tau, gamma, tau_min: float, tau_max: float) -> float:
+    """R_band = ∫ γ d ln τ over [``tau_min``, ``tau_max``] [s] (γ interpolated linearly in
+    ln τ at the band edges): the resistance of every relaxation in the band, independent of
+    where the basins of neighbouring peaks end (a peak's R changes when a new peak appears
+    next to it and splits its basin; this integral does not)."""
+    tau = np.asarray(tau, dtype=float)
+    gamma = np.asarray(gamma, dtype=float)
+    order = np.argsort(tau)
+    y, g = np.log(tau[order]), gamma[order]
+    lo, hi = max(np.log(tau_min), y[0]), min(np.log(tau_max), y[-1])
+    if hi <= lo:
+        return 0.0
+    inside = (y > lo) & (y < hi)
+    yy = np.concatenate([[lo], y[inside], [hi]])
+    return _trapezoid(np.interp(yy, y, g), yy)
+
+
 @dataclass(frozen=True)
 class GaussianComponent:
     """R/(σ√(2π)) exp(−(ln τ − ln τ₀)²/(2σ²)): ``tau`` τ₀ [s], ``R`` [Ω], ``sigma`` in ln τ."""

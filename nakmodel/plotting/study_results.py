@@ -103,14 +103,20 @@ def read_timeseries(folder) -> dict:
 
 
 def read_drt_series(folder, stem: str = "geis"):
-    """(x, tau, gamma) of the ``<stem>_<x>_drt.csv`` files of a run folder (x sorted)."""
-    files = sorted(Path(folder).glob(f"{stem}_*_drt.csv"))
-    xs, taus, gammas = [], None, []
-    for path in files:
+    """(x, tau, gamma) of the ``<stem>_<x>_drt.csv`` files of a run folder (x sorted).
+    Spectra within a level (``<stem>_<x>_t<time>s_drt.csv``, ccd option ``geis_interval``):
+    the latest of each x (the level end, or the last spectrum before the run ended)."""
+    latest = {}
+    for path in Path(folder).glob(f"{stem}_*_drt.csv"):
+        x_text, _, t_text = path.name[len(stem) + 1:-len("_drt.csv")].partition("_t")
         try:
-            x = float(path.name[len(stem) + 1:-len("_drt.csv")])
+            x, t = float(x_text), float(t_text[:-1]) if t_text.endswith("s") else -1.0
         except ValueError:
             continue
+        if x not in latest or t > latest[x][0]:
+            latest[x] = (t, path)
+    xs, taus, gammas = [], None, []
+    for x, (_, path) in latest.items():
         from ..drt.saved import load_drt
 
         saved = load_drt(path)

@@ -25,6 +25,10 @@ Options table ``[ccd]``: the cell options of the ``simulation`` kind (``geometry
                                 # Na-rich liquidus of plating as benign (solid Na is active)
     rest_after = "0 s"          # optional OCV rest after each scan (recorded in the CSV)
     geis_currents = ["0.2 mA/cm2", "1 mA/cm2"]   # operando GEIS at the end of these levels
+    geis_interval = "30 s"      # optional: also every 30 s within them (hold/1000..hold;
+                                # a level the run ends in keeps the spectra before the end)
+    geis_peak_band = ["1 us", "1 ms"]   # optional: band_peak_* of geis_peaks.csv = the
+                                # largest DRT peak with tau in this band (not the largest)
     geis_frequency_max = "1 MHz"; geis_frequency_min = "10 mHz"; geis_points_per_decade = 6
     error_tolerance = 0.02      # optional: local error per time step (model default 5e-3)
 
@@ -58,19 +62,25 @@ from pathlib import Path
 from ..atomic_write import atomic_write_text
 from ..composition import Composition
 from ..constants import A_M2_PER_MA_CM2 as _MA_CM2
-from ..constants import C_M2_PER_MAH_CM2 as _MAH_CM2
 from ..errors import ParameterError, Problem
 from ..units import to_si
 from . import unknown_option_problems
 from .ccd_crack import (  # noqa: F401  (FlawStateRecorder public here as before)
     FlawStateRecorder,
-    _fmt,
     crack_model_problems,
-    crack_summary_lines,
     fracture_report,
     k_ratio_rows,
 )
-from .geis_recording import GEISRecorder, geis_frequencies, geis_peak_units, parse_geis
+from .ccd_summary import summary_md
+from .geis_recording import (
+    GEISRecorder,
+    geis_frequencies,
+    geis_peak_units,
+    level_schedule,
+    parse_geis,
+    parse_geis_band,
+    parse_geis_interval,
+)
 from .simulation import (
     CELL_OPTIONS,
     DEFAULT_PROFILES,
@@ -91,13 +101,14 @@ from .simulation import (
     write_run_outputs,
 )
 
-VERSION = "4"  # 2: #11 two-phase physics, #13 FE crack, #18 inventory_limited/snapped CCDs
+VERSION = "5"  # 2: #11 two-phase physics, #13 FE crack, #18 inventory_limited/snapped CCDs
 # 3: #11 C2 lever-rule blend, event landing at the liquidus
 # 4: #12 contact-node capacitance stepped exactly in time
+# 5: #12 level-end GEIS spectra just before the level boundary (geis_interval, band peaks)
 SCAN_OPTIONS = ("compositions", "directions", "start", "stop", "step", "hold", "levels",
                 "rest_between",
                 "voltage_limit", "stop_at_liquidus", "solid_coverage", "crack", "rest_after",
-                "geis_currents", "profiles", "crack_fill", "crack_growth")
+                "geis_currents", "geis_interval", "profiles", "crack_fill", "crack_growth")
 CRITERIA = ("voltage", "liquidus", "solid_coverage", "crack")
 """Names of the CCD criteria a scan can use (option ``criteria``; crack only with a flaw)."""
 SCAN_OPTIONS = SCAN_OPTIONS + ("criteria",)
@@ -158,6 +169,10 @@ class ScanOptions:
     """Crack growth past onset: "dry" (metal stays in the flaw) or "wet" (follows the tip)."""
     crack_growth: bool = True
     """Grow the crack quasi-statically past onset (:mod:`nakmodel.mechanics.crack_growth`)."""
+    geis_interval: float = 0.0
+    """Spectra every this [s] within each GEIS level as well (0: at the level ends only)."""
+    geis_band: tuple | None = None
+    """(τ_min, τ_max) [s] of the ``band_peak_*`` columns of ``geis_peaks.csv``."""
 
     def levels(self) -> list[float]:
         """Current levels [A/m^2] of the scan (as the protocol's stepped ramp makes them)."""
@@ -193,18 +208,27 @@ class ScanOptions:
         return steps
 
     def geis_times(self) -> tuple[tuple, tuple]:
-        """(times [s], current levels [A/m^2]): end of the level nearest each GEIS current."""
+        """(times [s], current levels [A/m^2]): end of the level nearest each GEIS current
+        (and every ``geis_interval`` within it); see :meth:`geis_schedule`."""
+        return self.geis_schedule()[:2]
+
+    def geis_schedule(self) -> tuple[tuple, tuple, tuple]:
+        """(times [s], current levels [A/m^2], times within the level [s]) of the spectra:
+        the level nearest each GEIS current (0: the initial state)."""
         levels = self.levels()
-        times, currents = [], []
+        times, currents, within = [], [], []
         for i in self.geis_currents:
             if i <= 0:
                 times.append(0.0)
                 currents.append(0.0)
+                within.append(0.0)
                 continue
             k = min(range(len(levels)), key=lambda j: abs(levels[j] - i))
-            times.append(k * self.period + self.hold)
-            currents.append(levels[k])
-        return tuple(times), tuple(currents)
+            for t, w in level_schedule([k * self.period], self.hold, self.geis_interval):
+                times.append(t)
+                currents.append(levels[k])
+                within.append(w)
+        return tuple(times), tuple(currents), tuple(within)
 
     def __getattr__(self, name):
         """Cell options (``alloy_thickness`` ...) read through to :attr:`cell` (sweep tables)."""
@@ -290,6 +314,9 @@ def parse_options(table: dict, prefix: str, params) -> ScanOptions:
                                 crack_growth, "a boolean"))
     geis_currents = parse_quantity_list(table, "geis_currents", prefix, "A/m^2", problems)
     geis = parse_geis(table, prefix, problems)
+    geis_interval = parse_geis_interval(table, prefix, values["hold"], bool(geis_currents),
+                                        problems)
+    band = parse_geis_band(table, prefix, problems)
     profiles = table.get("profiles", DEFAULT_PROFILES)
     if isinstance(profiles, bool) or not isinstance(profiles, int) or not 0 <= profiles <= 50:
         problems.append(Problem(f"{prefix}.profiles", "out of range", profiles,
@@ -303,7 +330,8 @@ def parse_options(table: dict, prefix: str, params) -> ScanOptions:
     return ScanOptions(cell, comps, tuple(directions), start, stop, step, values["hold"],
                        values["voltage_limit"], stop_at_liquidus, float(coverage), crack,
                        values["rest_after"], geis_currents, geis, profiles, tol, staircase,
-                       values["rest_between"], criteria, crack_fill, crack_growth)
+                       values["rest_between"], criteria, crack_fill, crack_growth,
+                       geis_interval, band)
 
 
 def _parse_criteria(table, prefix, problems) -> tuple[str, ...]:
@@ -350,7 +378,7 @@ def scan(options: ScanOptions, params, composition: Composition, direction: str,
 
     params = params.replace({"alloy.composition": composition})
     hooks, recorder = [], None
-    times, currents = options.geis_times() if options.geis_currents else ((), ())
+    times, currents, within = options.geis_schedule() if options.geis_currents else ((),) * 3
     if times:
         recorder = GEISRecorder(times, geis_frequencies(*options.geis), params)
         hooks.append(recorder)
@@ -374,7 +402,8 @@ def scan(options: ScanOptions, params, composition: Composition, direction: str,
     peaks = []
     if recorder is not None:
         files, peaks = write_geis_outputs(recorder, folder, [c / _MA_CM2 for c in currents],
-                                          "current density [mA/cm²]")
+                                          "current density [mA/cm²]", band=options.geis_band,
+                                          extra=[{"t_in_level_s": w} for w in within])
         written += files
         if peaks:
             written.append(_write_rows(folder / "geis_peaks.csv", peaks,
@@ -493,7 +522,7 @@ def run(study, outdir: Path, progress=None, executor=None) -> list[Path]:
     fig.suptitle(study.title)
     written.append(atomic_savefig(fig, outdir / "ccd.png", dpi=150))
     plt.close(fig)
-    written.append(atomic_write_text(outdir / "summary.md", _summary_md(study, rows)))
+    written.append(atomic_write_text(outdir / "summary.md", summary_md(study, rows)))
     if failed:
         raise ConvergenceError(reason=f"{len(failed)} of {len(cases)} scans failed (the "
                                "others are written; rerun the study to retry): "
@@ -529,54 +558,3 @@ def _publish_case(point_dir: Path, case_dir: Path) -> list[Path]:
             atomic_write_bytes(dst, src.read_bytes())
         written.append(dst)
     return written
-
-
-def _summary_md(study, rows) -> str:
-    opts = study.options
-    if opts.staircase:
-        scan_text = (f"Staircase {', '.join(f'{i / _MA_CM2:g}' for i in opts.staircase)} "
-                     f"mA/cm², {opts.hold:g} s each, {opts.rest_between:g} s rest between")
-    else:
-        scan_text = (f"Stepped current scan {opts.start / _MA_CM2:g} -> "
-                     f"{opts.stop / _MA_CM2:g} mA/cm² in {opts.step / _MA_CM2:g} mA/cm² steps "
-                     f"of {opts.hold:g} s")
-    lines = [f"# {study.title}", "",
-             f"{scan_text}, until |V| = "
-             f"{opts.voltage_limit:g} V; cell {opts.cell.geometry}, alloy "
-             f"{opts.cell.alloy_thickness * 1e6:g} um{opts.cell.host_text()}, contact "
-             f"{opts.cell.contact.kind}.", "",
-             "CCD = current level at the first criterion reached (limiting mechanism); "
-             "'-' = not reached (then max current is a lower bound).", "",
-             "**A stepped-scan CCD is protocol-dependent.** Q/Q_inv is the critical capacity "
-             "over the lever-rule Na inventory of the simulated alloy to the liquidus of the "
-             "scan direction; 'CCD if inventory-limited' is the level at which this protocol "
-             "passes that inventory (for a ramp ~sqrt(2 Q_inv step / hold)). Where Q/Q_inv "
-             "is close to 1 and the CCD close to that level, the CCD is the inventory reached "
-             "at this ramp rate: a slower ramp or a thicker alloy gives a different CCD, so "
-             "do not read it as a material property. Past the liquidus the voltage rises "
-             "gradually (coverage = local solid fraction, `interface.blocking_exponent`), "
-             "so the voltage CCD comes later than the liquidus one.", "",
-             "| composition | direction | CCD [mA/cm²] | critical capacity [mAh/cm²] | "
-             "limiting | Q/Q_inv | CCD if inventory-limited | inventory-limited? | CCD voltage | "
-             "CCD liquidus | CCD solid cov. | CCD crack | max current [mA/cm²] | run ended by |",
-             "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
-    for r in rows:
-        lines.append(
-            f"| {r['composition']} | {r['direction']} | {_fmt(r['ccd'], _MA_CM2)} | "
-            f"{_fmt(r['critical_capacity'], _MAH_CM2)} | {r['limiting_mechanism']} | "
-            f"{_fmt(r['critical_capacity_over_inventory'], 1.0)} | "
-            f"{_fmt(r['ccd_inventory_limit'], _MA_CM2)} | "
-            f"{'**yes**' if r.get('inventory_limited') == 'yes' else 'no'} | "
-            f"{_fmt(r['ccd_voltage'], _MA_CM2)} | {_fmt(r['ccd_liquidus'], _MA_CM2)} | "
-            f"{_fmt(r['ccd_solid_coverage'], _MA_CM2)} | {_fmt(r['ccd_crack'], _MA_CM2)} | "
-            f"{_fmt(r['max_current_density'], _MA_CM2)} | {r['termination'][:60]} |")
-    lines += crack_summary_lines(study, rows)
-    lines += ["", "![CCD vs composition](ccd.png)", ""]
-    for r in rows:
-        folder = f"{r['composition']}_{r['direction']}"
-        lines += [f"## {r['composition']} {r['direction']}", "",
-                  f"![voltage]({folder}/voltage.png)", "", f"![interface]({folder}/interface.png)",
-                  ""]
-        if opts.geis_currents:
-            lines += [f"![operando DRT]({folder}/geis_drt.png)", ""]
-    return "\n".join(lines)

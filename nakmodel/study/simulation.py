@@ -15,6 +15,9 @@ Options table ``[simulation]`` (lengths as unit strings)::
     protocol = ["Strip at 1 mA/cm2 until liquidus"]
     compositions = ["NaK50", "NaK65", "NaK80"]   # default: parameters alloy.composition
     profiles = 40                      # interface profiles stored along the run (a map)
+    geis_times = ["30 min", "1 h"]     # optional operando GEIS -> geis_peaks.csv, DRT map
+    geis_peak_band = ["1 us", "1 ms"]  # optional: band_peak_* = largest DRT peak in this tau
+                                       # band (peak_* is the largest peak of all)
 
 Per composition it writes ``<label>/timeseries.csv`` (all :class:`Result` columns),
 ``<label>/voltage.png`` (voltage vs time and vs capacity), ``<label>/interface.png``
@@ -42,6 +45,7 @@ from .geis_recording import (  # noqa: F401  (public here as before)
     geis_frequencies,
     geis_peak_units,
     parse_geis,
+    parse_geis_band,
     write_geis_outputs,
 )
 
@@ -54,7 +58,8 @@ _FLAW_KEYS = {"depth", "opening", "position"}
 _HOST_KEYS = {"porosity", "tortuosity", "interface_fraction"}
 CELL_OPTIONS = ("geometry", "pellet_radius", "pellet_thickness", "alloy_thickness", "mesh_size",
                 "working_metal", "contact", "flaw", "host")
-GEIS_OPTIONS = ("geis_frequency_max", "geis_frequency_min", "geis_points_per_decade")
+GEIS_OPTIONS = ("geis_frequency_max", "geis_frequency_min", "geis_points_per_decade",
+                "geis_peak_band")
 NUMERIC_OPTIONS = ("error_tolerance",)
 DEFAULT_PROFILES = 40
 """Interface profiles kept per run by default: enough times for a phase map."""
@@ -142,6 +147,8 @@ class SimulationOptions:
     """(f_max [Hz], f_min [Hz], points per decade) of operando GEIS."""
     error_tolerance: float | None = None
     """Scaled local time-step error (None: the model default, StepControl)."""
+    geis_band: tuple | None = None
+    """(τ_min, τ_max) [s] of the ``band_peak_*`` columns of ``geis_peaks.csv``."""
 
     def __getattr__(self, name):
         """Cell options (``alloy_thickness`` ...) read through to :attr:`cell` (sweep tables)."""
@@ -308,10 +315,11 @@ def parse_options(table: dict, prefix: str, params) -> SimulationOptions:
                                 "an integer in [0, 50]"))
     geis_times = parse_quantity_list(table, "geis_times", prefix, "s", problems)
     geis = parse_geis(table, prefix, problems)
+    band = parse_geis_band(table, prefix, problems)
     tol = parse_error_tolerance(table, prefix, problems)
     if problems:
         raise ParameterError(problems)
-    return SimulationOptions(cell, protocol, comps, profiles, geis_times, geis, tol)
+    return SimulationOptions(cell, protocol, comps, profiles, geis_times, geis, tol, band)
 
 
 def initial_composition_problems(comps, cell, params, prefix) -> list[Problem]:
@@ -478,7 +486,7 @@ def _run_one(study, comp, folder: Path, title: str):
     written = write_run_outputs(result, folder, title)
     if recorder is not None:
         files, rows = write_geis_outputs(recorder, folder, [t / 3600 for t in opts.geis_times],
-                                         "time [h]")
+                                         "time [h]", band=opts.geis_band)
         written += files
         if rows:
             written.append(_write_rows(folder / "geis_peaks.csv", rows, geis_peak_units("h")))
