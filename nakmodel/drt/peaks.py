@@ -135,10 +135,10 @@ class GaussianComponent:
 def deconvolve_gaussians(tau, gamma, n: int) -> list[GaussianComponent]:
     """Least-squares fit of γ(ln τ) by ``n`` Gaussians (started at the ``n`` most
     prominent peaks; R ≥ 0, σ > 0), sorted by τ."""
-    from ..errors import ParameterError, Problem
+    from ..errors import InputProblem, ParameterError
 
     if not isinstance(n, (int, np.integer)) or n < 1:
-        raise ParameterError(Problem("n", "must be a positive integer", n, "1, 2, ..."))
+        raise ParameterError(InputProblem("n", "must be a positive integer", n, "1, 2, ..."))
     tau = np.asarray(tau, dtype=float)
     gamma = np.asarray(gamma, dtype=float)
     y = np.log(tau)

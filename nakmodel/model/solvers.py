@@ -38,7 +38,7 @@ import contextlib
 import math
 from dataclasses import dataclass
 
-from ..errors import ParameterError, Problem
+from ..errors import InputProblem, ParameterError
 from ..parameters import LINEAR_SOLVERS as LINEAR_SOLVER_CHOICES
 
 #: fieldsplit block names (the options of block ``c`` are under ``<prefix>fieldsplit_c_``)
@@ -90,29 +90,30 @@ class LinearSolver:
             object.__setattr__(self, "compact_pattern", self.kind == "iterative")
         problems = []
         if self.kind not in ("direct", "iterative"):
-            problems.append(Problem("numerics.linear_solver", "unknown linear-solver preset",
-                                    self.kind, "'direct' or 'iterative'"))
+            problems.append(InputProblem("numerics.linear_solver", "unknown linear-solver preset",
+                                         self.kind, "'direct' or 'iterative'"))
         if not (isinstance(self.rtol, (int, float)) and 0 < self.rtol < 1):
-            problems.append(Problem("linear_solver.rtol", "must lie in (0, 1)", self.rtol,
-                                    "[-] in (0, 1)"))
+            problems.append(InputProblem("linear_solver.rtol", "must lie in (0, 1)", self.rtol,
+                                         "[-] in (0, 1)"))
         for name, low in (("max_iterations", 1), ("restart", 1), ("gamg_aggressive_levels", 0)):
             value = getattr(self, name)
             if not (isinstance(value, int) and not isinstance(value, bool) and value >= low):
-                problems.append(Problem(f"linear_solver.{name}", f"must be an integer >= {low}",
-                                        value, f"integer >= {low}"))
+                problems.append(InputProblem(f"linear_solver.{name}",
+                                             f"must be an integer >= {low}",
+                                             value, f"integer >= {low}"))
         for name in ("gamg_threshold_c", "gamg_threshold_phi"):
             value = getattr(self, name)
             if not (isinstance(value, (int, float)) and math.isfinite(value)
                     and -1 <= value < 1):
-                problems.append(Problem(f"linear_solver.{name}", "GAMG drop threshold",
-                                        value, "[-] in [-1, 1) (negative: keep all edges)"))
+                problems.append(InputProblem(f"linear_solver.{name}", "GAMG drop threshold",
+                                             value, "[-] in [-1, 1) (negative: keep all edges)"))
         if self.krylov not in KRYLOV_METHODS:
-            problems.append(Problem("linear_solver.krylov", "unknown Krylov method",
-                                    self.krylov, "'gmres' or 'fgmres'"))
+            problems.append(InputProblem("linear_solver.krylov", "unknown Krylov method",
+                                         self.krylov, "'gmres' or 'fgmres'"))
         for name in ("reuse_preconditioner", "compact_pattern"):
             if not isinstance(getattr(self, name), bool):
-                problems.append(Problem(f"linear_solver.{name}", "must be a bool",
-                                        getattr(self, name), "True or False"))
+                problems.append(InputProblem(f"linear_solver.{name}", "must be a bool",
+                                             getattr(self, name), "True or False"))
         if problems:
             raise ParameterError(problems)
 
@@ -197,9 +198,9 @@ def linear_solver_for(choice, tdim: int) -> LinearSolver:
     if isinstance(choice, LinearSolver):
         return choice
     if choice not in LINEAR_SOLVER_CHOICES:
-        raise ParameterError(Problem("numerics.linear_solver", "unknown linear-solver preset",
-                                     choice, "one of 'auto', 'direct', 'iterative' "
-                                     "(or a nakmodel.model.solvers.LinearSolver)"))
+        raise ParameterError(InputProblem("numerics.linear_solver", "unknown linear-solver preset",
+                                          choice, "one of 'auto', 'direct', 'iterative' "
+                                          "(or a nakmodel.model.solvers.LinearSolver)"))
     if choice == "auto":
         return ITERATIVE if tdim == 3 else DIRECT
     return ITERATIVE if choice == "iterative" else DIRECT

@@ -62,7 +62,7 @@ from pathlib import Path
 from ..atomic_write import atomic_write_text
 from ..composition import Composition
 from ..constants import A_M2_PER_MA_CM2 as _MA_CM2
-from ..errors import ParameterError, Problem
+from ..errors import InputProblem, ParameterError
 from ..units import to_si
 from . import unknown_option_problems
 from .ccd_crack import (  # noqa: F401  (FlawStateRecorder public here as before)
@@ -245,8 +245,8 @@ def _current(table, name, prefix, default, problems):
         problems.extend(err.problems)
         return to_si(default, "A/m^2")  # the problem is reported; later checks stay quiet
     if not 0 < value <= 1e4:
-        problems.append(Problem(f"{prefix}.{name}", "out of range", table.get(name),
-                                "a current density in (0, 1000] mA/cm2"))
+        problems.append(InputProblem(f"{prefix}.{name}", "out of range", table.get(name),
+                                     "a current density in (0, 1000] mA/cm2"))
         return to_si(default, "A/m^2")
     return value
 
@@ -261,23 +261,24 @@ def parse_options(table: dict, prefix: str, params) -> ScanOptions:
         directions = [directions]
     if (not isinstance(directions, list) or not directions
             or any(d not in ("strip", "plate") for d in directions)):
-        problems.append(Problem(f"{prefix}.directions", "must be a non-empty list of "
-                                "'strip'/'plate'", directions, "['strip', 'plate']"))
+        problems.append(InputProblem(f"{prefix}.directions", "must be a non-empty list of "
+                                     "'strip'/'plate'", directions, "['strip', 'plate']"))
         directions = ["strip"]
     start = _current(table, "start", prefix, "0.1 mA/cm2", problems)
     stop = _current(table, "stop", prefix, "10 mA/cm2", problems)
     step = _current(table, "step", prefix, "0.1 mA/cm2", problems)
     if start > stop:
-        problems.append(Problem(f"{prefix}.stop", "must not be below start", stop,
-                                f">= start = {start / _MA_CM2:g} mA/cm2"))
+        problems.append(InputProblem(f"{prefix}.stop", "must not be below start", stop,
+                                     f">= start = {start / _MA_CM2:g} mA/cm2"))
     elif (stop - start) / step > 2000:
-        problems.append(Problem(f"{prefix}.step", "too many levels", step,
-                                "at most 2000 levels between start and stop"))
+        problems.append(InputProblem(f"{prefix}.step", "too many levels", step,
+                                     "at most 2000 levels between start and stop"))
     values = {}
     staircase = parse_quantity_list(table, "levels", prefix, "A/m^2", problems, low=1e-9)
     if "levels" in table and not staircase:
-        problems.append(Problem(f"{prefix}.levels", "must be a non-empty list", table["levels"],
-                                "current densities, e.g. ['0.2 mA/cm2', '0.4 mA/cm2']"))
+        problems.append(InputProblem(f"{prefix}.levels", "must be a non-empty list",
+                                     table["levels"],
+                                     "current densities, e.g. ['0.2 mA/cm2', '0.4 mA/cm2']"))
     for name, unit, default, low, high in (("hold", "s", "60 s", 1e-3, 1e7),
                                            ("rest_between", "s", "0 s", 0.0, 1e7),
                                            ("voltage_limit", "V", "1 V", 1e-3, 10.0),
@@ -285,33 +286,33 @@ def parse_options(table: dict, prefix: str, params) -> ScanOptions:
         try:
             values[name] = to_si(table.get(name, default), unit, f"{prefix}.{name}")
             if not low <= values[name] <= high:
-                problems.append(Problem(f"{prefix}.{name}", "out of range", table.get(name),
-                                        f"a value in [{low:g}, {high:g}] {unit}"))
+                problems.append(InputProblem(f"{prefix}.{name}", "out of range", table.get(name),
+                                             f"a value in [{low:g}, {high:g}] {unit}"))
         except ParameterError as err:
             problems.extend(err.problems)
             values[name] = to_si(default, unit)
     stop_at_liquidus = table.get("stop_at_liquidus", False)
     if not isinstance(stop_at_liquidus, bool):
-        problems.append(Problem(f"{prefix}.stop_at_liquidus", "must be true or false",
-                                stop_at_liquidus, "a boolean"))
+        problems.append(InputProblem(f"{prefix}.stop_at_liquidus", "must be true or false",
+                                     stop_at_liquidus, "a boolean"))
     coverage = table.get("solid_coverage", 0.5)
     if isinstance(coverage, bool) or not isinstance(coverage, (int, float)) or not (
             0 < coverage <= 1):
-        problems.append(Problem(f"{prefix}.solid_coverage", "out of range", coverage,
-                                "an area fraction in (0, 1]"))
+        problems.append(InputProblem(f"{prefix}.solid_coverage", "out of range", coverage,
+                                     "an area fraction in (0, 1]"))
     crack = table.get("crack", "fe")
     if crack not in ("handbook", "fe"):
-        problems.append(Problem(f"{prefix}.crack", "unknown K_I method", crack,
-                                "'fe' (domain integral, default) or 'handbook' "
-                                "(1.1215 sqrt(pi a))"))
+        problems.append(InputProblem(f"{prefix}.crack", "unknown K_I method", crack,
+                                     "'fe' (domain integral, default) or 'handbook' "
+                                     "(1.1215 sqrt(pi a))"))
     crack_fill = table.get("crack_fill", "dry")
     if crack_fill not in ("dry", "wet"):
-        problems.append(Problem(f"{prefix}.crack_fill", "unknown fill mode", crack_fill,
-                                "'dry' (metal stays in the flaw) or 'wet' (follows the tip)"))
+        problems.append(InputProblem(f"{prefix}.crack_fill", "unknown fill mode", crack_fill,
+                                     "'dry' (metal stays in the flaw) or 'wet' (follows the tip)"))
     crack_growth = table.get("crack_growth", True)
     if not isinstance(crack_growth, bool):
-        problems.append(Problem(f"{prefix}.crack_growth", "must be true or false",
-                                crack_growth, "a boolean"))
+        problems.append(InputProblem(f"{prefix}.crack_growth", "must be true or false",
+                                     crack_growth, "a boolean"))
     geis_currents = parse_quantity_list(table, "geis_currents", prefix, "A/m^2", problems)
     geis = parse_geis(table, prefix, problems)
     geis_interval = parse_geis_interval(table, prefix, values["hold"], bool(geis_currents),
@@ -319,8 +320,8 @@ def parse_options(table: dict, prefix: str, params) -> ScanOptions:
     band = parse_geis_band(table, prefix, problems)
     profiles = table.get("profiles", DEFAULT_PROFILES)
     if isinstance(profiles, bool) or not isinstance(profiles, int) or not 0 <= profiles <= 50:
-        problems.append(Problem(f"{prefix}.profiles", "out of range", profiles,
-                                "an integer in [0, 50]"))
+        problems.append(InputProblem(f"{prefix}.profiles", "out of range", profiles,
+                                     "an integer in [0, 50]"))
     tol = parse_error_tolerance(table, prefix, problems)
     criteria = _parse_criteria(table, prefix, problems)
     if not problems and "crack" in criteria and (crack == "fe" or crack_growth):
@@ -341,12 +342,12 @@ def _parse_criteria(table, prefix, problems) -> tuple[str, ...]:
         raw = [raw]
     if (not isinstance(raw, list) or not raw or any(c not in CRITERIA for c in raw)
             or len(set(raw)) != len(raw)):
-        problems.append(Problem(f"{prefix}.criteria", "must be a non-empty list of distinct "
-                                "criterion names", raw, "a subset of " + ", ".join(CRITERIA)))
+        problems.append(InputProblem(f"{prefix}.criteria", "must be a non-empty list of distinct "
+                                     "criterion names", raw, "a subset of " + ", ".join(CRITERIA)))
         return CRITERIA
     if "criteria" in table and "crack" in raw and table.get("flaw") is None:
-        problems.append(Problem(f"{prefix}.criteria", "the crack criterion needs a flaw", raw,
-                                "a 'flaw' table, or criteria without 'crack'"))
+        problems.append(InputProblem(f"{prefix}.criteria", "the crack criterion needs a flaw", raw,
+                                     "a 'flaw' table, or criteria without 'crack'"))
     return tuple(raw)
 
 
@@ -423,16 +424,16 @@ def scan(options: ScanOptions, params, composition: Composition, direction: str,
     return row, result, ccd, written, peaks
 
 
-def point_problems(study) -> list[Problem]:
+def point_problems(study) -> list[InputProblem]:
     """Sweep rule: a point scans ONE direction (its row has no direction column), so
     ``directions`` must hold one entry per point (sweep ``ccd.directions`` over
     ``[["strip"], ["plate"]]`` for both)."""
     directions = list(study.options.directions)
     if len(directions) == 1:
         return []
-    return [Problem("ccd.directions", "a sweep point scans one direction", directions,
-                    'one direction, e.g. ["strip"], or sweep ccd.directions over '
-                    '[["strip"], ["plate"]]')]
+    return [InputProblem("ccd.directions", "a sweep point scans one direction", directions,
+                         'one direction, e.g. ["strip"], or sweep ccd.directions over '
+                         '[["strip"], ["plate"]]')]
 
 
 def run_point(study, point_dir: Path) -> dict:

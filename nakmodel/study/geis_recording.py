@@ -50,8 +50,8 @@ def parse_geis_band(table, prefix, problems) -> tuple | None:
     if raw is None:
         return None
     if not isinstance(raw, (list, tuple)) or len(raw) != 2:
-        problems.append(Problem(key, "must be a list of two time constants", raw,
-                                BAND_EXPECTED))
+        problems.append(InputProblem(key, "must be a list of two time constants", raw,
+                                     BAND_EXPECTED))
         return None
     try:
         lo, hi = (to_si(v, "s", key) for v in raw)
@@ -59,7 +59,7 @@ def parse_geis_band(table, prefix, problems) -> tuple | None:
         problems.extend(err.problems)
         return None
     if not 0 < lo < hi <= 1e6:
-        problems.append(Problem(key, "out of range", raw, BAND_EXPECTED))
+        problems.append(InputProblem(key, "out of range", raw, BAND_EXPECTED))
         return None
     return lo, hi
 
@@ -76,12 +76,12 @@ def parse_geis_interval(table, prefix, hold: float, has_levels: bool, problems) 
         problems.extend(err.problems)
         return 0.0
     if not hold / 1000 * (1 - 1e-12) <= value <= hold * (1 + 1e-12):
-        problems.append(Problem(key, "out of range", raw, f"a duration in [hold/1000, hold] "
-                                f"= [{hold / 1000:.4g}, {hold:.4g}] s"))
+        problems.append(InputProblem(key, "out of range", raw, f"a duration in [hold/1000, hold] "
+                                     f"= [{hold / 1000:.4g}, {hold:.4g}] s"))
         return 0.0
     if not has_levels:
-        problems.append(Problem(key, "needs geis_currents", raw, "the levels to measure "
-                                "within, e.g. geis_currents = ['1 mA/cm2', '2 mA/cm2']"))
+        problems.append(InputProblem(key, "needs geis_currents", raw, "the levels to measure "
+                                     "within, e.g. geis_currents = ['1 mA/cm2', '2 mA/cm2']"))
     return value
 
 

@@ -37,7 +37,7 @@ from pathlib import Path
 from ..atomic_write import atomic_savefig, atomic_write_text
 from ..composition import Composition
 from ..constants import C_M2_PER_MAH_CM2 as _MAH_CM2
-from ..errors import ConvergenceError, ParameterError, Problem
+from ..errors import ConvergenceError, InputProblem, ParameterError
 from ..units import to_si
 from . import unknown_option_problems
 from .geis_recording import (  # noqa: F401  (public here as before)
@@ -167,8 +167,8 @@ def _length(table, name, prefix, default, problems, *, allow_zero=False):
         problems.extend(err.problems)
         return default
     if not ((value > 0 or (allow_zero and value == 0)) and value <= 1.0):
-        problems.append(Problem(f"{prefix}.{name}", "out of range", table[name],
-                                "a length in [0, 1] m" if allow_zero else "a length in (0, 1] m"))
+        allowed = "a length in [0, 1] m" if allow_zero else "a length in (0, 1] m"
+        problems.append(InputProblem(f"{prefix}.{name}", "out of range", table[name], allowed))
     return value
 
 
@@ -177,8 +177,8 @@ def _sub_table(table, name, prefix, allowed, problems):
     if sub is None:
         return None
     if not isinstance(sub, dict):
-        problems.append(Problem(f"{prefix}.{name}", "must be a table", sub,
-                                "an inline table, e.g. { kind = \"full\" }"))
+        problems.append(InputProblem(f"{prefix}.{name}", "must be a table", sub,
+                                     "an inline table, e.g. { kind = \"full\" }"))
         return None
     problems.extend(unknown_option_problems(sub, allowed, f"{prefix}.{name}"))
     return sub
@@ -195,12 +195,12 @@ def parse_cell_options(table: dict, prefix: str, params, problems: list) -> Cell
     n0 = len(problems)
     geometry = str(table.get("geometry", defaults.geometry))
     if geometry not in _GEOMETRIES:
-        problems.append(Problem(f"{prefix}.geometry", "unknown geometry", geometry,
-                                "one of " + ", ".join(_GEOMETRIES)))
+        problems.append(InputProblem(f"{prefix}.geometry", "unknown geometry", geometry,
+                                     "one of " + ", ".join(_GEOMETRIES)))
     metal = str(table.get("working_metal", "NaK"))
     if metal not in ("NaK", "K"):
-        problems.append(Problem(f"{prefix}.working_metal", "unknown metal", metal,
-                                "'NaK' or 'K'"))
+        problems.append(InputProblem(f"{prefix}.working_metal", "unknown metal", metal,
+                                     "'NaK' or 'K'"))
     lengths = {name: _length(table, name, prefix, getattr(defaults, name), problems)
                for name in ("pellet_radius", "pellet_thickness", "alloy_thickness")}
     mesh_size = _length(table, "mesh_size", prefix, None, problems)
@@ -209,13 +209,14 @@ def parse_cell_options(table: dict, prefix: str, params, problems: list) -> Cell
     if sub is not None:
         kind = sub.get("kind", "full")
         if kind not in ("full", "spots"):
-            problems.append(Problem(f"{prefix}.contact.kind", "unknown contact kind", kind,
-                                    "'full' or 'spots'"))
+            problems.append(InputProblem(f"{prefix}.contact.kind", "unknown contact kind", kind,
+                                         "'full' or 'spots'"))
         elif kind == "spots":
             radius = _length(sub, "radius", f"{prefix}.contact", math.nan, problems)
             if "radius" not in sub:
-                problems.append(Problem(f"{prefix}.contact.radius", "spots need a radius", None,
-                                        "a length, e.g. \"50 um\""))
+                problems.append(InputProblem(f"{prefix}.contact.radius", "spots need a radius",
+                                             None,
+                                             "a length, e.g. \"50 um\""))
             contact = ContactOptions("spots", radius, sub.get("fraction"), sub.get("count"),
                                      sub.get("seed"))
     flaw = None
@@ -226,7 +227,7 @@ def parse_cell_options(table: dict, prefix: str, params, problems: list) -> Cell
                                   ("position", 0.0)))
         for k in ("depth", "opening"):
             if k not in sub:
-                problems.append(Problem(f"{prefix}.flaw.{k}", "missing", None, "a length"))
+                problems.append(InputProblem(f"{prefix}.flaw.{k}", "missing", None, "a length"))
     host = None
     sub = _sub_table(table, "host", prefix, _HOST_KEYS, problems)
     if sub is not None:
@@ -238,7 +239,7 @@ def parse_cell_options(table: dict, prefix: str, params, problems: list) -> Cell
         try:
             options.build()
         except ParameterError as err:
-            problems.extend(Problem(f"{prefix}.{p.key}", p.message, p.value, p.expected)
+            problems.extend(InputProblem(f"{prefix}.{p.key}", p.message, p.value, p.expected)
                             for p in err.problems)
     return options
 
@@ -258,8 +259,8 @@ def parse_error_tolerance(table, prefix, problems) -> float | None:
     if tol is None:
         return None
     if isinstance(tol, bool) or not isinstance(tol, (int, float)) or not 1e-6 <= tol <= 0.2:
-        problems.append(Problem(f"{prefix}.error_tolerance", "out of range", tol,
-                                "a scaled local error per step in [1e-6, 0.2] (-)"))
+        problems.append(InputProblem(f"{prefix}.error_tolerance", "out of range", tol,
+                                     "a scaled local error per step in [1e-6, 0.2] (-)"))
         return None
     return float(tol)
 
@@ -268,7 +269,8 @@ def parse_quantity_list(table, name, prefix, unit, problems, *, low=0.0) -> tupl
     """A list of quantities (unit strings or SI numbers) >= ``low`` as SI floats."""
     raw = table.get(name, [])
     if not isinstance(raw, list):
-        problems.append(Problem(f"{prefix}.{name}", "must be a list", raw, f"values in {unit}"))
+        problems.append(InputProblem(f"{prefix}.{name}", "must be a list", raw,
+                                     f"values in {unit}"))
         return ()
     out = []
     for i, item in enumerate(raw):
@@ -278,8 +280,8 @@ def parse_quantity_list(table, name, prefix, unit, problems, *, low=0.0) -> tupl
             problems.extend(err.problems)
             continue
         if not value >= low:
-            problems.append(Problem(f"{prefix}.{name}[{i}]", "out of range", item,
-                                    f">= {low:g} {unit}"))
+            problems.append(InputProblem(f"{prefix}.{name}[{i}]", "out of range", item,
+                                         f">= {low:g} {unit}"))
         out.append(value)
     return tuple(out)
 
@@ -290,14 +292,15 @@ def parse_options(table: dict, prefix: str, params) -> SimulationOptions:
     raw = table.get("protocol")
     protocol: tuple = ()
     if raw is None:
-        problems.append(Problem(f"{prefix}.protocol", "missing", None,
-                                "a list of step strings, e.g. ['Strip at 1 mA/cm2 until "
-                                "liquidus']"))
+        problems.append(InputProblem(f"{prefix}.protocol", "missing", None,
+                                     "a list of step strings, e.g. ['Strip at 1 mA/cm2 until "
+                                     "liquidus']"))
     else:
         raw = [raw] if isinstance(raw, str) else raw
         if not isinstance(raw, list) or not all(isinstance(s, str) for s in raw) or not raw:
-            problems.append(Problem(f"{prefix}.protocol", "must be a list of step strings", raw,
-                                    "e.g. ['Strip at 1 mA/cm2 until liquidus']"))
+            problems.append(InputProblem(f"{prefix}.protocol", "must be a list of step strings",
+                                         raw,
+                                         "e.g. ['Strip at 1 mA/cm2 until liquidus']"))
         else:
             from ..protocol import Protocol
 
@@ -305,14 +308,14 @@ def parse_options(table: dict, prefix: str, params) -> SimulationOptions:
                 Protocol.parse(raw)
                 protocol = tuple(raw)
             except ParameterError as err:
-                problems.extend(Problem(f"{prefix}.protocol", p.message, p.value, p.expected)
+                problems.extend(InputProblem(f"{prefix}.protocol", p.message, p.value, p.expected)
                                 for p in err.problems)
     comps = parse_compositions(table, prefix, params, problems)
     problems += initial_composition_problems(comps, cell, params, prefix)
     profiles = table.get("profiles", DEFAULT_PROFILES)
     if isinstance(profiles, bool) or not isinstance(profiles, int) or not 0 <= profiles <= 50:
-        problems.append(Problem(f"{prefix}.profiles", "out of range", profiles,
-                                "an integer in [0, 50]"))
+        problems.append(InputProblem(f"{prefix}.profiles", "out of range", profiles,
+                                     "an integer in [0, 50]"))
     geis_times = parse_quantity_list(table, "geis_times", prefix, "s", problems)
     geis = parse_geis(table, prefix, problems)
     band = parse_geis_band(table, prefix, problems)
@@ -322,14 +325,14 @@ def parse_options(table: dict, prefix: str, params) -> SimulationOptions:
     return SimulationOptions(cell, protocol, comps, profiles, geis_times, geis, tol, band)
 
 
-def initial_composition_problems(comps, cell, params, prefix) -> list[Problem]:
+def initial_composition_problems(comps, cell, params, prefix) -> list[InputProblem]:
     """Each composition must have liquid at the temperature (a K(ss) host needs metal 'K')."""
     if params is None or cell is None:
         return []
     from ..admissibility import composition_problems
 
     metal = getattr(cell, "working_metal", "NaK")
-    out: list[Problem] = []
+    out: list[InputProblem] = []
     for i, comp in enumerate(comps):
         out += composition_problems(comp, params, f"{prefix}.compositions[{i}]",
                                     k_host=metal == "K")
