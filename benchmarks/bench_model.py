@@ -43,7 +43,8 @@ from dolfinx import fem, mesh  # noqa: E402
 from mpi4py import MPI  # noqa: E402
 
 import nakmodel  # noqa: E402
-from nakmodel.model.problem import CurrentControl, _factor  # noqa: E402
+from nakmodel.model.newton import factor as _factor  # noqa: E402
+from nakmodel.model.problem import CurrentControl  # noqa: E402
 from nakmodel.model.simulation import Simulation  # noqa: E402
 
 

@@ -86,7 +86,6 @@ import dolfinx_solver  # noqa: F401  (must precede dolfinx)
 
 import numpy as np
 import scipy.sparse as sp
-import scipy.sparse.linalg as spla
 import ufl
 from dolfinx import fem
 
@@ -104,6 +103,7 @@ from .controls import (  # noqa: F401  (public here too)
 from .grain_boundary_stepping import CeramicStepping
 from .interface import ActivityExchangeCurrent, ButlerVolmer, ConstantExchangeCurrent
 from .materials import AlloyProperties, ElectrodeInterface, NasiconProperties
+from .newton import BACKENDS, driver_for
 from .solvers import FIELDS, converged_reason_name, linear_solver_for
 from .sparsity import compact_operators
 
@@ -119,16 +119,6 @@ def _check_host(host):
                                      "None or nakmodel.geometry.PorousHost(porosity, "
                                      "tortuosity, interface_fraction)"))
     return host
-
-
-def _factor(A):
-    """Sparse LU: symmetric-mode SuperLU with an A^T+A minimum-degree ordering (the pattern is
-    structurally symmetric; ~4x faster than the default COLAMD here), else the default."""
-    try:
-        return spla.splu(A, permc_spec="MMD_AT_PLUS_A", diag_pivot_thresh=0.01,
-                         options={"SymmetricMode": True})
-    except RuntimeError:
-        return spla.splu(A)
 
 
 class CoupledProblem:
@@ -218,7 +208,7 @@ class CoupledProblem:
         self.x_reference = float(x_reference)
         self.potassium = tu.potassium_content(self.x_reference, self.alloy.na_molar_volume,
                                               self.alloy.k_molar_volume)
-        if backend not in ("auto", "scipy", "petsc"):
+        if backend not in BACKENDS:
             raise ParameterError(Problem("backend", "unknown linear-algebra backend", backend,
                                          "'auto', 'scipy' (serial) or 'petsc' (MPI, MUMPS)"))
         self.linear_solver = linear_solver_for(linear_solver, cell_mesh.mesh.topology.dim)
@@ -243,6 +233,7 @@ class CoupledProblem:
         self._extra_residual = extra_residual
         self._extra_mass = extra_mass
         self._include_interface = include_interface
+        self._driver = None  # (the Newton driver, :func:`.newton.driver_for`, built once)
         self._build(x_initial)
 
     # ------------------------------------------------------------------ build
@@ -689,7 +680,8 @@ class CoupledProblem:
         """Owned active DOF values and V (this rank's part of the unknown vector)."""
         return np.concatenate([self.u.x.array[self.active_owned], [float(self.voltage.value)]])
 
-    def _set_state(self, X):
+    def set_state_vector(self, X):
+        """Set the owned active DOFs and V from ``X`` (the layout of :meth:`state_vector`)."""
         self.u.x.array[self.active_owned] = X[:-1]
         self.u.x.scatter_forward()
         self.voltage.value = float(X[-1])
@@ -781,73 +773,9 @@ class CoupledProblem:
             return self._solve_snes(control, dt)
         if self.backend == "petsc":
             return self._solve_petsc(control, dt)
-        X0 = self.state_vector()
-        Xn = np.concatenate([self.u_n.x.array[self.active], [self.voltage_n]])
-        galv = isinstance(control, CurrentControl)
-        if not galv:
-            X0[-1] = control.voltage
-            self._set_state(X0)
-        M = self.mass_matrix() if dt is not None else None
-        scale = self.scales()
-        X, history, opts = X0.copy(), [], self.newton_options
-        keep = slice(None) if galv else slice(0, -1)
-        cmin = -0.5 * self.c_max  # P1 undershoots (x < 0) are tolerated; x = -1 here
-
-        def residual(Xv):
-            self._set_state(Xv)
-            r = self.steady_residual(control)
-            if dt is not None:
-                r = r + (M @ (Xv - Xn)) / dt
-            return r
-
-        r = residual(X)
-        for it in range(1, opts.max_iterations + 1):
-            J = self.steady_jacobian()
-            if dt is not None:
-                J = J + M / dt
-            Jk = J.tocsc() if galv else J[keep][:, keep].tocsc()
-            try:
-                with np.errstate(all="ignore"):
-                    lu = _factor(Jk)
-                    dX = lu.solve(-r[keep])
-            except (RuntimeError, ValueError) as exc:  # singular factor
-                self._set_state(X0)
-                return NewtonReport(False, it, history, f"linear solve failed: {exc}")
-            if not np.all(np.isfinite(dX)):
-                self._set_state(X0)
-                return NewtonReport(False, it, history, "non-finite Newton increment")
-            full = np.zeros_like(X)
-            full[keep] = dX
-            # damping: keep c admissible, then the natural monotonicity test (Deuflhard):
-            # the simplified increment -J^-1 r(X + lam dX) must shrink
-            lam = 1.0
-            c_new = X[: self.n_c] + full[: self.n_c]
-            if np.any(c_new < cmin):
-                dc = full[: self.n_c]
-                bad = c_new < cmin
-                lam = min(1.0, 0.9 * float(np.min((cmin - X[: self.n_c])[bad] / dc[bad])))
-            norm0 = float(np.max(np.abs(dX / scale[keep])))
-            for _ in range(10):
-                r_try = residual(X + lam * full)
-                with np.errstate(all="ignore"):
-                    dbar = lu.solve(-r_try[keep])
-                rnorm = float(np.max(np.abs(dbar / scale[keep])))
-                if np.isfinite(rnorm) and (rnorm <= (1.0 - 0.25 * lam) * norm0
-                                           or rnorm < opts.atol):
-                    break
-                lam *= 0.5
-            X = X + lam * full
-            r = r_try
-            inc = float(np.max(np.abs(lam * full / scale)))
-            history.append(inc)
-            if not np.isfinite(rnorm):
-                break
-            if (inc < opts.rtol and lam == 1.0) or rnorm < opts.atol:
-                self._set_state(X)
-                return NewtonReport(True, it, history)
-        self._set_state(X0)
-        return NewtonReport(False, opts.max_iterations, history,
-                            f"no convergence in {opts.max_iterations} iterations")
+        if self._driver is None:
+            self._driver = driver_for(self)
+        return self._driver.solve(self, control, dt)
 
     # ------------------------------------------------------------------ PETSc / MPI path
     def _petsc_init(self):
