@@ -40,7 +40,7 @@ class InputProblem:
         return text
 
 
-#: the old name of :class:`InputProblem` (the package's validators still use it)
+#: the old name of :class:`InputProblem`, kept for user scripts (the package uses InputProblem)
 Problem = InputProblem
 
 
@@ -60,8 +60,8 @@ class ParameterError(NakmodelError, ValueError):
 
     def __init__(self, problems: list[InputProblem] | InputProblem | str, key: str = "input"):
         if isinstance(problems, str):
-            problems = [Problem(key, problems)]
-        elif isinstance(problems, Problem):
+            problems = [InputProblem(key, problems)]
+        elif isinstance(problems, InputProblem):
             problems = [problems]
         self.problems: list[InputProblem] = list(problems)
         super().__init__("\n".join(str(p) for p in self.problems))

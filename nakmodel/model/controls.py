@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-from ..errors import ParameterError, Problem
+from ..errors import InputProblem, ParameterError
 from ..parameter_schema import NEWTON_METHODS
 
 
@@ -49,16 +49,18 @@ class NewtonOptions:
     def __post_init__(self):
         problems = []
         if not (0 < self.rtol < 1):
-            problems.append(Problem("numerics.newton_rtol", "must lie in (0, 1)", self.rtol,
-                                    "[-] in (0, 1)"))
+            problems.append(InputProblem("numerics.newton_rtol", "must lie in (0, 1)", self.rtol,
+                                         "[-] in (0, 1)"))
         if not (self.atol >= 0 and math.isfinite(self.atol)):
-            problems.append(Problem("numerics.newton_atol", "must be >= 0", self.atol, "[-] >= 0"))
+            problems.append(InputProblem("numerics.newton_atol", "must be >= 0", self.atol,
+                                         "[-] >= 0"))
         if not (isinstance(self.max_iterations, int) and self.max_iterations >= 1):
-            problems.append(Problem("numerics.newton_max_iterations", "must be an integer >= 1",
-                                    self.max_iterations, "integer >= 1"))
+            problems.append(InputProblem("numerics.newton_max_iterations",
+                                         "must be an integer >= 1",
+                                         self.max_iterations, "integer >= 1"))
         if self.method not in NEWTON_METHODS:
-            problems.append(Problem("numerics.newton_method", "unknown Newton method",
-                                    self.method, " or ".join(map(repr, NEWTON_METHODS))))
+            problems.append(InputProblem("numerics.newton_method", "unknown Newton method",
+                                         self.method, " or ".join(map(repr, NEWTON_METHODS))))
         if problems:
             raise ParameterError(problems)
 

@@ -89,7 +89,7 @@ import scipy.sparse as sp
 import ufl
 from dolfinx import fem
 
-from ..errors import ConvergenceError, ParameterError, Problem
+from ..errors import ConvergenceError, InputProblem, ParameterError
 from . import constriction, two_phase
 from . import thermo_ufl as tu
 from .contact_stepping import ContactStepping
@@ -115,9 +115,9 @@ def _check_host(host):
         return None
     needed = ("porosity", "transport_factor", "areal_fraction")
     if not all(hasattr(host, name) for name in needed):
-        raise ParameterError(Problem("host", "not a porous host", host,
-                                     "None or nakmodel.geometry.PorousHost(porosity, "
-                                     "tortuosity, interface_fraction)"))
+        raise ParameterError(InputProblem("host", "not a porous host", host,
+                                          "None or nakmodel.geometry.PorousHost(porosity, "
+                                          "tortuosity, interface_fraction)"))
     return host
 
 
@@ -169,8 +169,8 @@ class CoupledProblem:
                  backend: str = "auto", host=None, extra_mass: Callable | None = None,
                  linear_solver="auto"):
         if not (isinstance(temperature, (int, float)) and 0 < temperature < 2000):
-            raise ParameterError(Problem("temperature", "must be a positive temperature",
-                                         temperature, "[K] in (0, 2000)"))
+            raise ParameterError(InputProblem("temperature", "must be a positive temperature",
+                                              temperature, "[K] in (0, 2000)"))
         self.cell_mesh = cell_mesh
         self.mesh = cell_mesh.mesh
         self.temperature = float(temperature)
@@ -178,8 +178,8 @@ class CoupledProblem:
         self.host = _check_host(getattr(cell_mesh, "host", None) if host is None else host)
         for name, fn in (("extra_residual", extra_residual), ("extra_mass", extra_mass)):
             if fn is not None and not callable(fn):
-                raise ParameterError(Problem(name, "must be callable", fn,
-                                             "None or a callable (problem, v) -> ufl form"))
+                raise ParameterError(InputProblem(name, "must be callable", fn,
+                                                  "None or a callable (problem, v) -> ufl form"))
         self.alloy = alloy or AlloyProperties.from_parameters(parameters)
         self.nasicon = nasicon or NasiconProperties.from_parameters(parameters)
         self.working = working or ElectrodeInterface.from_parameters(parameters, "interface")
@@ -209,24 +209,24 @@ class CoupledProblem:
         self.potassium = tu.potassium_content(self.x_reference, self.alloy.na_molar_volume,
                                               self.alloy.k_molar_volume)
         if backend not in BACKENDS:
-            raise ParameterError(Problem("backend", "unknown linear-algebra backend", backend,
-                                         "'auto', 'scipy' (serial) or 'petsc' (MPI, MUMPS)"))
+            raise ParameterError(InputProblem("backend", "unknown linear-algebra backend", backend,
+                                              "'auto', 'scipy' (serial) or 'petsc' (MPI, MUMPS)"))
         self.linear_solver = linear_solver_for(linear_solver, cell_mesh.mesh.topology.dim)
         if backend == "auto":
             serial_direct = (cell_mesh.mesh.comm.size == 1 and not self.linear_solver.is_iterative
                              and self.newton_options.method != "snes")
             backend = "scipy" if serial_direct else "petsc"
         if backend == "scipy" and self.newton_options.method == "snes":
-            raise ParameterError(Problem("numerics.newton_method", "SNES needs PETSc matrices",
-                                         "snes with backend='scipy'",
-                                         "backend 'petsc' or 'auto' with method 'snes'"))
+            raise ParameterError(InputProblem("numerics.newton_method", "SNES needs PETSc matrices",
+                                              "snes with backend='scipy'",
+                                              "backend 'petsc' or 'auto' with method 'snes'"))
         if backend == "scipy" and cell_mesh.mesh.comm.size > 1:
-            raise ParameterError(Problem("backend", "the scipy backend is serial", backend,
-                                         "'petsc' when running under MPI"))
+            raise ParameterError(InputProblem("backend", "the scipy backend is serial", backend,
+                                              "'petsc' when running under MPI"))
         if backend == "scipy" and self.linear_solver.is_iterative:
-            raise ParameterError(Problem("linear_solver", "the scipy backend is direct only",
-                                         self.linear_solver.kind,
-                                         "'direct' with backend='scipy', or backend='petsc'"))
+            raise ParameterError(InputProblem("linear_solver", "the scipy backend is direct only",
+                                              self.linear_solver.kind,
+                                              "'direct' with backend='scipy', or backend='petsc'"))
         self.backend = backend
         self.quadrature_degree = int(quadrature_degree)
         self.lumped = bool(lumped)
@@ -611,8 +611,9 @@ class CoupledProblem:
         else:
             xs = np.full(coords.shape[0], float(x_initial))
         if np.any(xs <= 0) or np.any(xs >= 1):
-            raise ParameterError(Problem("alloy.composition", "Na mole fraction must lie in (0, 1)",
-                                         float(np.min(xs)), "[-] in (0, 1)"))
+            raise ParameterError(InputProblem("alloy.composition",
+                                              "Na mole fraction must lie in (0, 1)",
+                                              float(np.min(xs)), "[-] in (0, 1)"))
         arr[0::2] = self.concentration(xs)
         arr[1::2] = phi
         self.u.x.scatter_forward()
