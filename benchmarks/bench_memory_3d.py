@@ -4,10 +4,10 @@ Box cell of ``bench_model_3d.py`` (n x n x 2n cells), iterative preset; prints p
 RSS after it, its change, and the increment of the *peak* RSS in the stage (ru_maxrss; a stage
 whose transient is freed again shows a peak increment above its RSS change), with kB per
 unknown: imports, mesh, function spaces (up to the first ``fem.form``), forms (compilation,
-tabulation, the initial state), then inside ``_petsc_init`` the structural pattern
-(``sparsity.structural_matrix``), M assembled and compacted, J assembled and compacted
-(the pattern freed), vectors and KSP object, then the first residual + Jacobian assembly,
-the KSP/PC set-up, the fieldsplit sub-matrices + GAMG hierarchies (``setUpOnBlocks``, done
+tabulation, the initial state), then inside ``PetscSystem`` (``model/petsc_system.py``) the
+structural pattern (``sparsity.structural_matrix``), M assembled and compacted, J assembled
+and compacted (the pattern freed), vectors and KSP object, then the first residual + Jacobian
+assembly, the KSP/PC set-up, the fieldsplit sub-matrices + GAMG hierarchies (``setUpOnBlocks``, done
 here before the first solve) and the Newton step (Krylov bases, PC rebuilds); and the
 stored vs nonzero entries of the two matrices.  PETSc options can be passed through
 ``PETSC_OPTIONS`` or ``--options`` (e.g. ``"-nakmodel_model_ksp_gmres_restart 30"``).
@@ -54,7 +54,7 @@ class Stages:
 
 
 def instrument(stages, pb_module):
-    """Record stages inside CoupledProblem and _petsc_init by wrapping ``fem.form`` (first
+    """Record stages inside CoupledProblem and its PetscSystem by wrapping ``fem.form`` (first
     call: the spaces are made), ``sparsity.structural_matrix`` and ``solvers.compact_matrix``
     (called for M, then for J)."""
     import dolfinx.fem as dfem
@@ -113,9 +113,8 @@ def _trace_newton(pb, trace):
                           peak_mib()))
 
     fpetsc.assemble_matrix = traced_assemble
-    if not hasattr(pb, "_ksp"):
-        pb._petsc_init()
-    pb._ksp = TracedKSP(pb._ksp)
+    system = pb.petsc_system
+    system.ksp = TracedKSP(system.ksp)
 
 
 def main() -> None:
@@ -157,7 +156,7 @@ def main() -> None:
     import numpy as np
 
     import nakmodel
-    import nakmodel.model.problem as problem_module
+    import nakmodel.model.petsc_system as system_module
     from nakmodel.model.materials import AlloyProperties, ElectrodeInterface, NasiconProperties
     from nakmodel.model.meshes import box_cell
     from nakmodel.model.problem import CoupledProblem, CurrentControl
@@ -171,8 +170,8 @@ def main() -> None:
     if args.variant == "copy":
         from nakmodel.model.sparsity import compact_operators_by_copy
 
-        problem_module.compact_operators = compact_operators_by_copy
-    instrument(stages, problem_module)
+        system_module.compact_operators = compact_operators_by_copy
+    instrument(stages, system_module)
     pb = CoupledProblem(
         cm, temperature=p.temperature, alloy=AlloyProperties.from_parameters(p),
         nasicon=NasiconProperties.from_parameters(
@@ -183,18 +182,18 @@ def main() -> None:
         linear_solver=(LinearSolver("iterative", compact_pattern=False, krylov="fgmres")
                        if args.variant == "full" else LinearSolver("iterative")))
     stages("forms (compile, tabulate), initial state")
-    pb._petsc_init()
-    stages("vectors, KSP object" if args.variant != "full" else "_petsc_init (A, M, vectors)")
-    setup = pb._setup_ksp
+    system = pb.petsc_system
+    stages("vectors, KSP object" if args.variant != "full" else "PetscSystem (A, M, vectors)")
+    setup = system.setup_ksp
 
     def timed_setup():
         stages("first residual + Jacobian assembly")
         setup()
         stages("KSP/PC set-up (fieldsplit index sets)")
-        pb._ksp.setUpOnBlocks()  # what the first KSPSolve would do: sub-matrices, GAMG
+        system.ksp.setUpOnBlocks()  # what the first KSPSolve would do: sub-matrices, GAMG
         stages("fieldsplit blocks + GAMG hierarchy")
 
-    pb._setup_ksp = timed_setup
+    system.setup_ksp = timed_setup
     trace = []
     if args.trace:
         _trace_newton(pb, trace)
@@ -202,8 +201,8 @@ def main() -> None:
     stages("Newton step (solves, Krylov bases)")
     unknowns = int(pb.state_vector().size)
     peak = peak_mib()
-    print(f"{unknowns} unknowns, {pb._A.getSize()[0]} matrix rows, {report.iterations} Newton "
-          f"iterations, {report.krylov_iterations} Krylov, KSP {pb._ksp.getType()}, options "
+    print(f"{unknowns} unknowns, {system.A.getSize()[0]} matrix rows, {report.iterations} Newton "
+          f"iterations, {report.krylov_iterations} Krylov, KSP {system.ksp.getType()}, options "
           f"{args.options[0]!r}, ceramic {args.ceramics[0]}")
     print(f"{'stage':42s} {'RSS':>9s} {'change':>9s} {'kB/unk':>6s} {'peak+':>9s} {'kB/unk':>6s}")
     rows = stages.rows
@@ -214,7 +213,7 @@ def main() -> None:
     for name, r, pk in trace:
         print(f"  Newton step: after {name:28s} RSS {r:7.1f} M  peak {pk:7.1f} M")
     stored = {}
-    for name, mat in (("Jacobian", pb._A), ("mass matrix", pb._Mp)):
+    for name, mat in (("Jacobian", system.A), ("mass matrix", system.Mp)):
         a = mat.getValuesCSR()[2]
         stored[name] = int(a.size)
         print(f"{name}: {a.size} stored entries, {np.count_nonzero(a)} nonzero")

@@ -42,7 +42,8 @@ for preset, choice in PRESETS.items():
         newton.append(report.iterations)
     out[preset] = {"voltage": voltage, "krylov": krylov, "newton": newton,
                    "kind": pb.linear_solver.kind, "krylov_method": pb.linear_solver.krylov,
-                   "stored": pb._A.getInfo()["nz_allocated"] if pb.backend == "petsc" else 0}
+                   "stored": (pb.petsc_system.A.getInfo()["nz_allocated"]
+                              if pb.backend == "petsc" else 0)}
 if MPI.COMM_WORLD.rank == 0:
     json.dump(out, open(sys.argv[1], "w"))
 '''

@@ -56,8 +56,8 @@ def test_snes_matches_the_builtin_newton_on_a_constricted_cell():
     assert snes_pb.backend == "petsc"
     snes = _galvanostatic_then_potentiostatic(snes_pb)
     np.testing.assert_allclose(snes, builtin, rtol=1e-10)
-    assert snes_pb._snes.snes.getType() == "newtonls"
-    assert snes_pb._snes.snes.getLineSearch().getType() == "nleqerr"
+    assert snes_pb.newton_driver.snes.getType() == "newtonls"
+    assert snes_pb.newton_driver.snes.getLineSearch().getType() == "nleqerr"
 
 
 def test_snes_options_prefix_changes_the_line_search():
@@ -66,7 +66,7 @@ def test_snes_options_prefix_changes_the_line_search():
     try:
         pb = _spot_problem("snes", working=_plain_interface())
         values = _galvanostatic_then_potentiostatic(pb)
-        assert pb._snes.snes.getLineSearch().getType() == "bt"
+        assert pb.newton_driver.snes.getLineSearch().getType() == "bt"
     finally:
         options.delValue("nakmodel_snes_linesearch_type")
     reference = _galvanostatic_then_potentiostatic(_spot_problem("builtin", backend="scipy",

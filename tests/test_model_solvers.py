@@ -150,8 +150,8 @@ def test_user_petsc_options_override_the_preset_and_defaults_are_removed():
     assert not rep.converged and "DIVERGED_" in rep.reason
     # the preset's defaults were only in the database during the set-up
     assert not options.hasName(PREFIX + "pc_type")
-    assert pb._ksp.getPC().getType() == PETSc.PC.Type.FIELDSPLIT
-    names = [ksp.getOptionsPrefix() for ksp in pb._ksp.getPC().getFieldSplitSubKSP()]
+    assert pb.petsc_system.ksp.getPC().getType() == PETSc.PC.Type.FIELDSPLIT
+    names = [ksp.getOptionsPrefix() for ksp in pb.petsc_system.ksp.getPC().getFieldSplitSubKSP()]
     assert names == [f"{PREFIX}fieldsplit_{f}_" for f in ("c", "phi", "inert")]
 
 

@@ -33,19 +33,19 @@ def _pattern(mat):
 @pytest.fixture(scope="module")
 def built():
     pb = _problem(True)
-    pb._petsc_init()
-    return pb, compact_operators_by_copy(pb)
+    system = pb.petsc_system
+    return pb, compact_operators_by_copy(pb, system.bcs)
 
 
 def test_direct_pattern_contains_the_copied_one(built):
     pb, (A_copy, M_copy) = built
-    for direct, copy in ((pb._A, A_copy), (pb._Mp, M_copy)):
+    for direct, copy in ((pb.petsc_system.A, A_copy), (pb.petsc_system.Mp, M_copy)):
         P, _ = _pattern(direct)
         Q, _ = _pattern(copy)
         assert ((Q - P) > 0).nnz == 0 and ((P - Q) > 0).nnz == 0  # the same pattern
         assert P.nnz == Q.nnz > 0
-    A, _ = _pattern(pb._A)
-    M, _ = _pattern(pb._Mp)
+    A, _ = _pattern(pb.petsc_system.A)
+    M, _ = _pattern(pb.petsc_system.Mp)
     assert ((M - A) > 0).nnz == 0     # A += M/dt stays a subset update
     assert np.all(A.diagonal() == 1) and np.all(M.diagonal() == 1)
 
@@ -53,8 +53,8 @@ def test_direct_pattern_contains_the_copied_one(built):
 def test_direct_pattern_is_compact_and_gives_the_full_pattern_solution(built):
     pb, _ = built
     full = _problem(False)
-    full._petsc_init()
-    assert pb._A.getInfo()["nz_allocated"] < 0.4 * full._A.getInfo()["nz_allocated"]
+    stored = [p.petsc_system.A.getInfo()["nz_allocated"] for p in (pb, full)]
+    assert stored[0] < 0.4 * stored[1]
     voltages = []
     for problem in (pb, full):
         report = problem.solve(CurrentControl(10.0), 5.0)

@@ -21,16 +21,14 @@ PACKAGE = ROOT / "nakmodel"
 MAX_LINES = 600
 # modules above MAX_LINES when the limit came in (lines then); to be split, never to grow
 OVERSIZED = {
-    "nakmodel/model/problem.py": 1043,
+    "nakmodel/model/problem.py": 824,
 }
 # import cycles known when the check came in (through imports inside functions); each is
 # debt to remove, none may be added, and an entry that no longer exists must leave the list
 KNOWN_CYCLES: list[list[str]] = []
 # modules that still read private attributes of the CoupledProblem (uses when the check came
 # in); debt to remove through public accessors, never to grow
-KNOWN_PRIVATE_ACCESS = {
-    "nakmodel/model/snes.py": 29,
-}
+KNOWN_PRIVATE_ACCESS: dict[str, int] = {}
 #: ``problem._x``, ``pb._x``, ``p._x``, ``self.problem._x``: a CoupledProblem's private state
 PRIVATE_ACCESS = re.compile(r"\b(?:problem|pb|p)\._[A-Za-z]\w*")
 

@@ -7,10 +7,10 @@ A driver is any object with ``solve(problem, control, dt) -> NewtonReport``
 
 * ``builtin`` + ``scipy``: :class:`DeuflhardNewton` on a :class:`ScipySystem` (serial,
   SuperLU of the bordered matrix);
-* ``builtin`` + ``petsc``: :class:`DeuflhardNewton` on a
+* ``builtin`` + ``petsc``: :class:`DeuflhardNewton` on the problem's
   :class:`~nakmodel.model.petsc_system.PetscSystem` (MPI, MUMPS or the iterative preset);
 * ``snes`` + ``petsc``: :class:`~nakmodel.model.snes.SNESNewton` (PETSc SNES ``newtonls`` /
-  ``nleqerr``).
+  ``nleqerr``, on the same PetscSystem's operators and KSP).
 
 The damped Newton method (:func:`deuflhard`) is written once against the small
 :class:`LinearSystem` protocol: residual at the current state, Jacobian (+ factorisation),
@@ -28,6 +28,7 @@ import math
 from typing import Protocol
 
 import numpy as np
+import scipy.sparse as sp
 import scipy.sparse.linalg as spla
 
 from .controls import CurrentControl, NewtonReport
@@ -121,6 +122,64 @@ def factor(A):
         return spla.splu(A)
 
 
+class ReorderedLU:
+    """Sparse LU that computes its fill-reducing ordering once and reuses it.
+
+    The first matrix is factorised by :func:`factor`, and its column ordering P is kept
+    (SuperLU computes Pr A Pc = L U; ``perm_c`` gives Pc), one per matrix size (the
+    potentiostatic system has no V row). Later matrices of that size are permuted
+    symmetrically, A_P = P^T A P (a gather of the CSC data while the pattern stays the
+    same), and factorised with the NATURAL ordering. The same threshold pivoting applies,
+    so the factors are as stable as before. Only the minimum-degree ordering is saved,
+    about 1.4 of the 5.1 ms of a factorisation at 2517 unknowns (``benchmarks/RESULTS.md``).
+    This is the symbolic reuse that PETSc's ``SAME_NONZERO_PATTERN`` and MUMPS' analysis
+    phase provide. If the pattern changes, the old ordering is still a valid permutation
+    and may only fill more; a failed factorisation falls back to a fresh :func:`factor`."""
+
+    def __init__(self):
+        self.orders = {}  # size -> P as an index array: A_P = A[order][:, order]
+        self._gather = None  # (indptr, indices of A, data map, pattern of A_P)
+
+    def __call__(self, A):
+        """An object with ``solve(b)`` for A x = b (A: scipy sparse, square)."""
+        A = A.tocsc()
+        order = self.orders.get(A.shape[0])
+        if order is not None:
+            try:
+                lu = spla.splu(self._permuted(A, order), permc_spec="NATURAL",
+                               diag_pivot_thresh=0.01, options={"SymmetricMode": True})
+                return _PermutedSolve(lu, order)
+            except RuntimeError:
+                pass
+        lu = factor(A)
+        self.orders[A.shape[0]] = np.argsort(lu.perm_c)
+        return lu
+
+    def _permuted(self, A, order):
+        g = self._gather
+        if (g is None or g[0].size != A.indptr.size or g[1].size != A.indices.size
+                or not np.array_equal(g[0], A.indptr) or not np.array_equal(g[1], A.indices)):
+            ids = sp.csc_matrix((np.arange(1, A.nnz + 1, dtype=float), A.indices, A.indptr),
+                                shape=A.shape)[order][:, order].tocsc()
+            ids.sort_indices()
+            g = (A.indptr.copy(), A.indices.copy(), np.rint(ids.data).astype(np.int64) - 1,
+                 ids.indices, ids.indptr)
+            self._gather = g
+        return sp.csc_matrix((A.data[g[2]], g[3], g[4]), shape=A.shape)
+
+
+class _PermutedSolve:
+    """x = P A_P^-1 P^T b for the LU of A_P = A[order][:, order]."""
+
+    def __init__(self, lu, order):
+        self.lu, self.order = lu, order
+
+    def solve(self, b):
+        x = np.empty_like(b)
+        x[self.order] = self.lu.solve(b[self.order])
+        return x
+
+
 class ScipySystem:
     """The bordered system on the active DOFs + V as one scipy CSR matrix, factorised by
     SuperLU (serial): r = R(X) + M (X - X_n)/dt, J = dR/dX + M/dt; potentiostatic control
@@ -128,6 +187,7 @@ class ScipySystem:
 
     def __init__(self, problem):
         self.problem = problem
+        self.factor = ReorderedLU()  # (the ordering is kept across steps: one pattern)
 
     def begin(self, control, dt):
         pb = self.problem
@@ -158,7 +218,7 @@ class ScipySystem:
         Jk = J.tocsc() if self.galvanostatic else J[keep][:, keep].tocsc()
         try:
             with np.errstate(all="ignore"):
-                self.lu = factor(Jk)
+                self.lu = self.factor(Jk)
         except (RuntimeError, ValueError) as exc:  # singular factor
             return f"linear solve failed: {exc}"
         self.base = self.X
@@ -198,5 +258,11 @@ class ScipySystem:
 
 def driver_for(problem) -> NewtonDriver:
     """The driver of ``problem.newton_options.method`` on ``problem.backend`` (both checked
-    when the problem is built; the PETSc drivers are still inside the problem)."""
+    when the problem is built: ``snes`` needs the PETSc backend)."""
+    if problem.newton_options.method == "snes":
+        from .snes import SNESNewton
+
+        return SNESNewton(problem)
+    if problem.backend == "petsc":
+        return DeuflhardNewton(problem.petsc_system)
     return DeuflhardNewton(ScipySystem(problem))

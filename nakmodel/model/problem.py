@@ -79,7 +79,6 @@ host itself is rigid) [I].  Without a host eps = tau = 1.
 from __future__ import annotations
 
 import math
-import time
 from collections.abc import Callable
 
 import dolfinx_solver  # noqa: F401  (must precede dolfinx)
@@ -104,8 +103,7 @@ from .grain_boundary_stepping import CeramicStepping
 from .interface import ActivityExchangeCurrent, ButlerVolmer, ConstantExchangeCurrent
 from .materials import AlloyProperties, ElectrodeInterface, NasiconProperties
 from .newton import BACKENDS, driver_for
-from .solvers import FIELDS, converged_reason_name, linear_solver_for
-from .sparsity import compact_operators
+from .solvers import linear_solver_for
 
 
 def _check_host(host):
@@ -234,6 +232,7 @@ class CoupledProblem:
         self._extra_mass = extra_mass
         self._include_interface = include_interface
         self._driver = None  # (the Newton driver, :func:`.newton.driver_for`, built once)
+        self._petsc_system = None  # (PETSc backend: built at first use)
         self._build(x_initial)
 
     # ------------------------------------------------------------------ build
@@ -627,7 +626,8 @@ class CoupledProblem:
         self.voltage.value = voltage
         self.voltage_n = voltage
         self._m_G_n = self.functional_form("m_G") if hasattr(self, "forms") else 0.0
-        self._m_u_n = None
+        if self._petsc_system is not None:
+            self._petsc_system.forget_old_mass()
         self.ceramic.reset(), self.contact_nodes.reset()
 
     def ocv_interface_dofs(self):
@@ -770,266 +770,47 @@ class CoupledProblem:
                                   control, dt)
 
     def _solve(self, control, dt):
-        if self.newton_options.method == "snes":
-            return self._solve_snes(control, dt)
-        if self.backend == "petsc":
-            return self._solve_petsc(control, dt)
+        return self.newton_driver.solve(self, control, dt)
+
+    @property
+    def newton_driver(self):
+        """The Newton driver of this problem (:func:`.newton.driver_for`, built at first
+        use): e.g. ``problem.newton_driver.snes`` is the PETSc SNES of ``method="snes"``."""
         if self._driver is None:
             self._driver = driver_for(self)
-        return self._driver.solve(self, control, dt)
+        return self._driver
 
-    # ------------------------------------------------------------------ PETSc / MPI path
-    def _petsc_init(self):
-        """Distributed objects: inactive DOFs are identity rows (Dirichlet-type), the border
-        (V column / current row) is eliminated by two solves with the same operator; the KSP
-        (options prefix ``nakmodel_model_``) is set up from :attr:`linear_solver` at the first
-        assembled Jacobian (:meth:`_setup_ksp`)."""
-        from dolfinx.fem import petsc as fpetsc
-        from petsc4py import PETSc
+    @property
+    def petsc_system(self):
+        """The distributed operators, vectors and KSP (:class:`.petsc_system.PetscSystem`,
+        PETSc backend; built at first use)."""
+        if self._petsc_system is None:
+            from .petsc_system import PetscSystem
 
-        V = self.space
-        zero = np.float64(0.0)
-        self.bcs = [fem.dirichletbc(zero, self._inactive_c.astype(np.int32), V.sub(0)),
-                     fem.dirichletbc(zero, self._inactive_phi.astype(np.int32), V.sub(1))]
-        f = self.forms
-        if self.linear_solver.compact_pattern:  # nonzero patterns only, built directly
-            self._A, self._Mp = compact_operators(self)
-        else:
-            self._A = fpetsc.create_matrix(f["J"])
-            self._Mp = fpetsc.assemble_matrix(f["M"], bcs=self.bcs, diag=0.0)
-            self._Mp.assemble()
-            # M couples DOFs that J does not (the blocked capacitance on the non-contacting
-            # facets): give A the union pattern once, so that A += M/dt stays a subset update
-            self._A.assemble()
-            self._A.setOption(PETSc.Mat.Option.NEW_NONZERO_ALLOCATION_ERR, False)
-            self._A.axpy(1.0, self._Mp,
-                         structure=PETSc.Mat.Structure.DIFFERENT_NONZERO_PATTERN)
-            self._A.axpy(-1.0, self._Mp, structure=PETSc.Mat.Structure.SUBSET_NONZERO_PATTERN)
-            self._A.zeroEntries()
-        self._vecs = {name: fpetsc.create_vector(f["R"].function_spaces[0])
-                      for name in ("R", "R_V", "G_u", "M_uV", "M_Gu", "m_u", "y", "z", "r")}
-        ksp = PETSc.KSP().create(self.mesh.comm)
-        ksp.setOptionsPrefix(self.petsc_options_prefix)
-        self._ksp = ksp
-        self._ksp_ready = False
-        rt_f = tu.GAS_CONSTANT * self.temperature / tu.FARADAY
-        n = self.n_owned_blocks
-        scale = np.empty(2 * n)
-        scale[0::2], scale[1::2] = self.c_max, rt_f
-        self._owned_scale = scale
-        self._owned_is_c = np.zeros(2 * n, dtype=bool)
-        self._owned_is_c[0::2] = True
+            self._petsc_system = PetscSystem(self)
+        return self._petsc_system
 
-    def _field_index_sets(self):
-        """Global PETSc index sets of the fieldsplit blocks (owned rows): active c, active
-        phi, and the inert identity rows."""
-        from petsc4py import PETSc
+    @property
+    def bcs(self):
+        """The inert DOFs as dolfinx Dirichlet conditions (PETSc backend)."""
+        return self.petsc_system.bcs
 
-        start = self._A.getOwnershipRange()[0]
-        n2 = 2 * self.n_owned_blocks
-        owned = np.sort(self.active_owned)
-        is_c = owned % 2 == 0
-        inert = np.setdiff1d(np.arange(n2), owned)
-        comm = self.mesh.comm
-        return [(name, PETSc.IS().createGeneral((start + idx).astype(PETSc.IntType), comm=comm))
-                for name, idx in zip(FIELDS, (owned[is_c], owned[~is_c], inert), strict=True)]
+    def inactive_dofs(self) -> tuple[np.ndarray, np.ndarray]:
+        """(inert c DOFs, inert phi DOFs) of this rank, as indices into ``u.x.array``."""
+        return self._inactive_c, self._inactive_phi
 
-    def _setup_ksp(self):
-        """Configure the KSP from the preset's defaults + the user's PETSc options and set up
-        the preconditioner on the current operator (once; later operators reuse the
-        configuration, the PC is rebuilt once per Newton iteration when the matrix changes)."""
-        from petsc4py import PETSc
-
-        ksp = self._ksp
-        with self.linear_solver.defaults_in_options(self.petsc_options_prefix):
-            ksp.setFromOptions()
-            pc = ksp.getPC()
-            if pc.getType() == PETSc.PC.Type.FIELDSPLIT:
-                for name, index_set in self._field_index_sets():
-                    pc.setFieldSplitIS((name, index_set))
-            ksp.setUp()  # sub-solvers read their options here
-        self._ksp_ready = True
-
-    def _assemble_vec(self, name, out):
-        from dolfinx.fem import petsc as fpetsc
-        from petsc4py import PETSc
-
-        with out.localForm() as loc:
-            loc.set(0.0)
-        fpetsc.assemble_vector(out, self.forms[name])
-        out.ghostUpdate(addv=PETSc.InsertMode.ADD, mode=PETSc.ScatterMode.REVERSE)
-        fpetsc.set_bc(out, self.bcs, alpha=0.0)
-        return out
-
-    def _solve_petsc(self, control, dt):
-        from dolfinx.fem import petsc as fpetsc
-        from mpi4py import MPI
-        from petsc4py import PETSc
-
-        if not hasattr(self, "_ksp"):
-            self._petsc_init()
-        comm, galv = self.mesh.comm, isinstance(control, CurrentControl)
-        opts, vec = self.newton_options, self._vecs
-        u0 = self.u.x.array.copy()
-        V0 = float(self.voltage.value)
-        if not galv:
-            self.voltage.value = control.voltage
-        if dt is not None:
-            if self._m_u_n is None:
-                saved, savedV = self.u.x.array.copy(), float(self.voltage.value)
-                self.u.x.array[:] = self.u_n.x.array
-                self.voltage.value = self.voltage_n
-                self._m_u_n = self._assemble_vec("m_u", vec["m_u"]).copy()
-                self.u.x.array[:] = saved
-                self.voltage.value = savedV
-        current = control.current_density * self.area_nominal if galv else 0.0
-        rt_f = tu.GAS_CONSTANT * self.temperature / tu.FARADAY
-        n2 = 2 * self.n_owned_blocks
-        stats = {"krylov": 0, "assembly": 0.0, "linear": 0.0}
-
-        def residual():
-            t0 = time.perf_counter()
-            r = self._assemble_vec("R", vec["r"])
-            g = self.functional_form("G") - current
-            if dt is not None:
-                m = self._assemble_vec("m_u", vec["m_u"])
-                r.axpy(1.0 / dt, m)
-                r.axpy(-1.0 / dt, self._m_u_n)
-                g += (self.functional_form("m_G") - self._m_G_n) / dt
-            stats["assembly"] += time.perf_counter() - t0
-            return r, g
-
-        def ksp_solve(rhs, out):
-            """One linear solve; the KSP reason name when it failed, else ''."""
-            t0 = time.perf_counter()
-            self._ksp.solve(rhs, out)
-            stats["linear"] += time.perf_counter() - t0
-            stats["krylov"] += self._ksp.getIterationNumber()
-            reason = self._ksp.getConvergedReason()
-            return converged_reason_name(reason) if reason < 0 else ""
-
-        def solve_bordered(r, g, border):
-            """(du, dV, failure); the border column A^-1 b is solved once per operator."""
-            y = vec["y"]
-            rhs = r.copy()
-            rhs.scale(-1.0)
-            failed = ksp_solve(rhs, y)
-            rhs.destroy()
-            if not galv or failed:
-                return y.copy(), 0.0, failed
-            b, c, d, z = border
-            dV = (-g - c.dot(y)) / (d - c.dot(z))
-            du = y.copy()
-            du.axpy(-dV, z)
-            return du, dV, ""
-
-        def scaled_max(du, dV):
-            loc = np.max(np.abs(du.array_r[:n2] / self._owned_scale)) if n2 else 0.0
-            return max(comm.allreduce(float(loc), op=MPI.MAX), abs(dV) / rt_f)
-
-        def apply(du, dV, lam, base_u, base_V):
-            self.u.x.array[:] = base_u
-            self.u.x.array[:n2] += lam * du.array_r[:n2]
-            self.u.x.scatter_forward()
-            self.voltage.value = base_V + lam * dV
-
-        def report(converged, it, reason=""):
-            if not converged:
-                self.u.x.array[:] = u0
-                self.voltage.value = V0
-            return NewtonReport(converged, it, history, reason, stats["krylov"],
-                                stats["assembly"], stats["linear"])
-
-        history = []
-        r, g = residual()
-        cmin = -0.5 * self.c_max  # P1 undershoots (x < 0) are tolerated; x = -1 here
-        solver_name = f"{self.linear_solver.kind} linear solve"
-        for it in range(1, opts.max_iterations + 1):
-            t0 = time.perf_counter()
-            A = self._A
-            A.zeroEntries()
-            fpetsc.assemble_matrix(A, self.forms["J"], bcs=self.bcs, diag=1.0)
-            A.assemble()
-            if dt is not None:
-                A.axpy(1.0 / dt, self._Mp, structure=PETSc.Mat.Structure.SUBSET_NONZERO_PATTERN)
-            border = None
-            if galv:
-                b = self._assemble_vec("R_V", vec["R_V"])
-                c = self._assemble_vec("G_u", vec["G_u"])
-                d = self.functional_form("G_V")
-                if dt is not None:
-                    b.axpy(1.0 / dt, self._assemble_vec("M_uV", vec["M_uV"]))
-                    c.axpy(1.0 / dt, self._assemble_vec("M_Gu", vec["M_Gu"]))
-                    d += self.functional_form("M_GV") / dt
-            stats["assembly"] += time.perf_counter() - t0
-            self._ksp.setOperators(A)
-            # iterative preset: the multigrid hierarchy of the first Newton iteration of a
-            # step preconditions the later ones (the Krylov solve uses the current Jacobian)
-            self._ksp.getPC().setReusePreconditioner(
-                it > 1 and self.linear_solver.is_iterative
-                and self.linear_solver.reuse_preconditioner)
-            if not self._ksp_ready:
-                t0 = time.perf_counter()
-                self._setup_ksp()  # (the first factorisation / multigrid set-up)
-                stats["linear"] += time.perf_counter() - t0
-            if galv:
-                failed = ksp_solve(b, vec["z"])
-                if failed:
-                    return report(False, it, f"{solver_name} failed (border): {failed}")
-                border = (b, c, d, vec["z"])
-            du, dV, failed = solve_bordered(r, g, border)
-            if failed or not np.isfinite(dV):
-                du.destroy()
-                return report(False, it, f"{solver_name} failed: {failed or 'non-finite dV'}")
-            norm0 = scaled_max(du, dV)
-            base_u, base_V = self.u.x.array.copy(), float(self.voltage.value)
-            # positivity of the content
-            cu = base_u[:n2][self._owned_is_c]
-            dc = du.array_r[:n2][self._owned_is_c]
-            bad = (cu + dc) < cmin
-            lam_loc = float(np.min(0.9 * (cmin - cu[bad]) / dc[bad])) if np.any(bad) else 1.0
-            lam = min(1.0, comm.allreduce(lam_loc, op=MPI.MIN))
-            for _ in range(10):
-                apply(du, dV, lam, base_u, base_V)
-                r, g = residual()
-                dbar, dVbar, failed = solve_bordered(r, g, border)
-                rnorm = scaled_max(dbar, dVbar) if not failed else math.inf
-                dbar.destroy()
-                if failed:
-                    break
-                if np.isfinite(rnorm) and (rnorm <= (1.0 - 0.25 * lam) * norm0
-                                           or rnorm < opts.atol):
-                    break
-                lam *= 0.5
-            inc = lam * norm0
-            history.append(inc)
-            du.destroy()
-            if failed:
-                return report(False, it, f"{solver_name} failed (simplified increment): "
-                              f"{failed}")
-            if not np.isfinite(rnorm):
-                break
-            if (inc < opts.rtol and lam == 1.0) or rnorm < opts.atol:
-                return report(True, it)
-        return report(False, opts.max_iterations,
-                      f"no convergence in {opts.max_iterations} iterations")
-
-    def _solve_snes(self, control, dt):
-        """One step with PETSc SNES (:class:`nakmodel.model.snes.SNESStep`, built once)."""
-        if getattr(self, "_snes", None) is None:
-            from .snes import SNESStep
-
-            self._snes = SNESStep(self)
-        converged, iterations, history, reason = self._snes.solve(control, dt)
-        return NewtonReport(converged, iterations, history, reason,
-                            krylov_iterations=self._snes.krylov_iterations)
+    @property
+    def accepted_charge(self) -> float:
+        """WE double-layer charge int C_dl (V - phi) dA of the accepted state [C]."""
+        return self._m_G_n
 
     def accept(self):
         """Make the current state the old state of the next step."""
         self.ceramic.accept(), self.contact_nodes.accept()  # (histories, before u_n moves)
         self.u_n.x.array[:], self.voltage_n = self.u.x.array, float(self.voltage.value)
         self._m_G_n = self.functional_form("m_G")
-        self._m_u_n = None
+        if self._petsc_system is not None:
+            self._petsc_system.forget_old_mass()
 
     def restore(self):
         """Reset the current state to the last accepted one."""

@@ -10,9 +10,11 @@ the bordered system
     [ c^T d ] [dV] = - [g]          g = int i dA - I (galvanostatic) or V - V_set
 
 is a matrix-free shell; its exact inverse is the preconditioner (a ``PCSHELL``): the border
-is eliminated by two solves with the problem's own inner KSP (options prefix
-``nakmodel_model_``, default MUMPS), dV = (r_V - c.y)/(d - c.z), du = y - dV z with
-y = A^-1 r_u and z = A^-1 b, so the outer KSP is ``preonly``.
+is eliminated by two solves with the inner KSP of the problem's
+:class:`~nakmodel.model.petsc_system.PetscSystem` (options prefix ``nakmodel_model_``,
+default MUMPS; the same operators and vectors as the built-in Newton),
+dV = (r_V - c.y)/(d - c.z), du = y - dV z with y = A^-1 r_u and z = A^-1 b, so the outer KSP
+is ``preonly``.
 
 Newton with a line search: ``newtonls`` with the affine-covariant error-oriented line search
 ``nleqerr`` (Deuflhard's natural monotonicity test, PETSc ``SNESLINESEARCHNLEQERR``) by
@@ -29,6 +31,8 @@ Reference: Deuflhard, *Newton Methods for Nonlinear Problems*, Springer (2004), 
 from __future__ import annotations
 
 import numpy as np
+
+from .controls import CurrentControl, NewtonReport
 
 OPTIONS_PREFIX = "nakmodel_"
 
@@ -74,15 +78,16 @@ class _BorderedInverse:
         d.last_apply = (r.array_r.copy(), x.array_r.copy())
 
 
-class SNESStep:
-    """One backward-Euler step (or a steady solve) of a CoupledProblem with PETSc SNES."""
+class SNESNewton:
+    """The SNES Newton driver (a :class:`~nakmodel.model.newton.NewtonDriver`) of one
+    CoupledProblem: one backward-Euler step (or a steady solve) per :meth:`solve`. The
+    PETSc ``SNES`` object is :attr:`snes` (options prefix ``nakmodel_``)."""
 
     def __init__(self, problem):
         from petsc4py import PETSc
 
         self.problem = problem
-        if not hasattr(problem, "_ksp"):
-            problem._petsc_init()
+        self.system = system = problem.petsc_system
         self.comm = problem.mesh.comm
         self.rank0 = self.comm.rank == 0
         self.n2 = 2 * problem.n_owned_blocks
@@ -90,14 +95,15 @@ class SNESStep:
         self.X = PETSc.Vec().createMPI((n_local, PETSc.DECIDE), comm=self.comm)
         self.F = self.X.duplicate()
         self.next_increment = self.X.duplicate()
-        template = problem._vecs["y"]
+        template = system.vectors["y"]
         self.work_u = template.duplicate()
         self.work_u2 = template.duplicate()
         self.z = template.duplicate()
-        self.inner = problem._ksp
-        self.scale_u = problem._owned_scale
+        self.inner = system.ksp
+        self.scale_u = system.owned_scale
         rt_f = problem.scales()[-1]
         self.scale_v = float(rt_f)
+        self.krylov_iterations = 0
 
         J = PETSc.Mat().createPython(((n_local, PETSc.DECIDE), (n_local, PETSc.DECIDE)),
                                      context=_BorderedJacobian(self), comm=self.comm)
@@ -142,55 +148,22 @@ class SNESStep:
 
     # ---------------------------------------------------------------- callbacks
     def _residual(self, snes, X, F):
-        pb = self.problem
         self._load_state(X)
-        r = pb._assemble_vec("R", pb._vecs["r"])
-        g = pb.functional_form("G") - self.current if self.galvanostatic else 0.0
-        if self.dt is not None:
-            m = pb._assemble_vec("m_u", pb._vecs["m_u"])
-            r.axpy(1.0 / self.dt, m)
-            r.axpy(-1.0 / self.dt, pb._m_u_n)
-            if self.galvanostatic:
-                g += (pb.functional_form("m_G") - pb._m_G_n) / self.dt
+        r, g = self.system.transient_residual(self.dt, self.current)
         if not self.galvanostatic:
-            g = float(pb.voltage.value) - self.voltage_set
+            g = float(self.problem.voltage.value) - self.voltage_set
         self.join(r.array_r[: self.n2], g, F)
 
     def _jacobian(self, snes, X, J, P):
-        from dolfinx.fem import petsc as fpetsc
-        from petsc4py import PETSc
-
-        pb = self.problem
         self._load_state(X)
-        A = pb._A
-        A.zeroEntries()
-        fpetsc.assemble_matrix(A, pb.forms["J"], bcs=pb.bcs, diag=1.0)
-        A.assemble()
-        if self.dt is not None:
-            A.axpy(1.0 / self.dt, pb._Mp, structure=PETSc.Mat.Structure.SUBSET_NONZERO_PATTERN)
-        self.inner.setOperators(A)
+        system = self.system
         # iterative preset: the multigrid of the first Jacobian of a step preconditions the
         # later ones (as in the built-in Newton)
-        solver = pb.linear_solver
-        self.inner.getPC().setReusePreconditioner(
-            self.jacobians > 0 and solver.is_iterative and solver.reuse_preconditioner)
-        if not pb._ksp_ready:
-            pb._setup_ksp()
+        A = system.assemble_operator(self.dt, reuse_preconditioner=self.jacobians > 0)
+        if not system.ksp_ready:
+            system.setup_ksp()
         self.jacobians += 1
-        b = pb._assemble_vec("R_V", pb._vecs["R_V"])
-        if self.dt is not None:
-            b.axpy(1.0 / self.dt, pb._assemble_vec("M_uV", pb._vecs["M_uV"]))
-        if self.galvanostatic:
-            c = pb._assemble_vec("G_u", pb._vecs["G_u"])
-            d = pb.functional_form("G_V")
-            if self.dt is not None:
-                c.axpy(1.0 / self.dt, pb._assemble_vec("M_Gu", pb._vecs["M_Gu"]))
-                d += pb.functional_form("M_GV") / self.dt
-        else:  # control row V - V_set: c = 0, d = 1
-            c = pb._vecs["G_u"]
-            with c.localForm() as loc:
-                loc.set(0.0)
-            d = 1.0
+        b, c, d = system.border_vectors(self.dt, self.galvanostatic)
         self.inner_solve(b, self.z)
         self.blocks = (A, b, c, d)
 
@@ -209,9 +182,9 @@ class SNESStep:
     def _precheck(self, X, Y):
         """Shorten the step so that x_Na >= -1 (c >= -c_K0/2) at every content DOF: SNES
         steps along X - Y."""
-        pb = self.problem
-        cu = X.array_r[: self.n2][pb._owned_is_c]
-        dc = -Y.array_r[: self.n2][pb._owned_is_c]
+        is_c = self.system.owned_is_c
+        cu = X.array_r[: self.n2][is_c]
+        dc = -Y.array_r[: self.n2][is_c]
         cmin = -0.5  # scaled: c / c_K0
         bad = (cu + dc) < cmin
         lam = float(np.min(0.9 * (cmin - cu[bad]) / dc[bad])) if np.any(bad) else 1.0
@@ -263,12 +236,10 @@ class SNESStep:
         return reasons.ITERATING
 
     # ---------------------------------------------------------------- solve
-    def solve(self, control, dt):
-        """Run SNES from the current state; returns (converged, iterations, history, reason)
-        and leaves the problem at the solution (or at the start state on failure)."""
+    def solve(self, problem, control, dt) -> NewtonReport:
+        """Run SNES from the current state of ``problem`` (the driver's own); on success the
+        problem holds the solution, else the start state and the report says why."""
         from petsc4py import PETSc
-
-        from .controls import CurrentControl
 
         pb = self.problem
         opts = pb.newton_options
@@ -284,13 +255,8 @@ class SNESStep:
         self.last_apply = None
         self.apply_next_increment = False
         self.snes.setTolerances(max_it=opts.max_iterations)
-        if dt is not None and pb._m_u_n is None:
-            saved, saved_v = pb.u.x.array.copy(), float(pb.voltage.value)
-            pb.u.x.array[:] = pb.u_n.x.array
-            pb.voltage.value = pb.voltage_n
-            pb._m_u_n = pb._assemble_vec("m_u", pb._vecs["m_u"]).copy()
-            pb.u.x.array[:] = saved
-            pb.voltage.value = saved_v
+        if dt is not None:
+            self.system.ensure_old_mass()
         u0, v0 = pb.u.x.array.copy(), float(pb.voltage.value)
         start_v = v0 if self.galvanostatic else self.voltage_set
         self.join(u0[: self.n2] / self.scale_u, start_v / self.scale_v, self.X)
@@ -301,12 +267,14 @@ class SNESStep:
             if self.apply_next_increment:
                 self.X.axpy(-1.0, self.next_increment)
             self._load_state(self.X)
-            return True, iterations, list(self.history), ""
+            return NewtonReport(True, iterations, list(self.history), "",
+                                krylov_iterations=self.krylov_iterations)
         pb.u.x.array[:] = u0
         pb.voltage.value = v0
         names = {v: k for k, v in vars(PETSc.SNES.ConvergedReason).items()
                  if isinstance(v, int)}
         inner = (f"; {pb.linear_solver.kind} linear solve failed: {self.inner_failure}"
                  if self.inner_failure else "")
-        return (False, iterations, list(self.history),
-                f"SNES {names.get(reason, reason)}{inner}")
+        return NewtonReport(False, iterations, list(self.history),
+                            f"SNES {names.get(reason, reason)}{inner}",
+                            krylov_iterations=self.krylov_iterations)

@@ -128,9 +128,9 @@ def perturbed_state(problem):
         problem.u.x.array[:] = saved
 
 
-def compact_operators(problem):
-    """(A, M) of ``problem`` (a :class:`~nakmodel.model.problem.CoupledProblem` after its
-    boundary conditions ``bcs`` are set) on their nonzero patterns, assembled into the
+def compact_operators(problem, bcs):
+    """(A, M) of ``problem`` (a :class:`~nakmodel.model.problem.CoupledProblem`) with the
+    inert rows ``bcs`` on their nonzero patterns, assembled into the
     :func:`structural_matrix` and copied to their nonzeros (same patterns as
     :func:`compact_operators_by_copy`); A holds zeros on the union of the Jacobian's and
     the mass matrix's patterns, M the mass matrix (inert rows: zero diagonal)."""
@@ -141,8 +141,8 @@ def compact_operators(problem):
 
     skeleton = structural_matrix(problem)
     if skeleton is None:
-        return compact_operators_by_copy(problem)
-    forms, bcs = problem.forms, problem.bcs
+        return compact_operators_by_copy(problem, bcs)
+    forms = problem.forms
     fpetsc.assemble_matrix(skeleton, forms["M"], bcs=bcs, diag=0.0)
     skeleton.assemble()
     mass = compact_matrix(skeleton)
@@ -158,7 +158,7 @@ def compact_operators(problem):
     return A, mass
 
 
-def compact_operators_by_copy(problem):
+def compact_operators_by_copy(problem, bcs):
     """The previous route to the same (A, M): assemble on dolfinx's full block pattern, then
     copy the nonzeros (:func:`~nakmodel.model.solvers.compact_matrix`); the full-pattern
     matrices exist at the same time as the copies (benchmark / test reference)."""
@@ -167,7 +167,7 @@ def compact_operators_by_copy(problem):
 
     from .solvers import compact_matrix
 
-    forms, bcs = problem.forms, problem.bcs
+    forms = problem.forms
     full_mass = fpetsc.assemble_matrix(forms["M"], bcs=bcs, diag=0.0)
     full_mass.assemble()
     mass = compact_matrix(full_mass)

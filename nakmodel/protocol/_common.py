@@ -32,10 +32,16 @@ def _fmt_current(i: float) -> str:
 
 
 def _fmt_time(t: float) -> str:
+    """A duration in h or min when it is a whole number of micro-units there, else in s.
+
+    The test is made on the rendered number, not on t / scale: parsing the text and
+    rendering it again must give the same text, and a value within round-off of the
+    tolerance would otherwise choose another unit the second time (104.896968105 h)."""
     for unit, scale in (("h", 3600.0), ("min", 60.0)):
         q = t / scale  # >= 1 up to round-off, so that 3599.9999999999995 s reads "1 h"
-        if q >= 1.0 - 1e-12 and abs(q - round(q, 6)) < 1e-9 * max(1.0, q):
-            return f"{_num(t / scale)} {unit}"
+        shown = float(_num(q))
+        if q >= 1.0 - 1e-12 and abs(shown - round(shown, 6)) < 1e-9 * max(1.0, shown):
+            return f"{_num(q)} {unit}"
     return f"{_num(t)} s"
 
 
