@@ -19,8 +19,8 @@ active phi and the inert rows.
 
 :class:`PetscSystem` is a :class:`~nakmodel.model.newton.LinearSystem`, so the built-in
 damped Newton (:func:`~nakmodel.model.newton.deuflhard`) runs on it, and its operators,
-vectors and KSP are also what :class:`~nakmodel.model.snes.SNESNewton` uses. The equations
-and the bordering are derived in docs/theory/numerics.md.
+vectors and KSP are also what :class:`~nakmodel.model.snes.SNESNewton` uses (the bordered
+system: docs/theory/kinetics.md, "Current control").
 """
 
 from __future__ import annotations

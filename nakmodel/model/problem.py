@@ -49,31 +49,8 @@ The semi-discrete system is written as ``M du/dt + R(u) = 0`` with a constant ma
 current constraint) — :meth:`CoupledProblem.linearisation` returns ``(J, M)`` for the impedance
 module.
 
-Equations (docs/theory/transport.md, docs/theory/kinetics.md, docs/theory/ceramic.md),
-weak forms with the test functions (v_c, v_phi), weight w = 2 pi r (axisymmetric) or 1:
-
-  alloy:    int eps dc/dt v_c + (eps/tau) D(x)/J^2 grad c . grad v_c  dx
-            + int i_F/F v_c dS_contact = 0
-  NASICON:  int eps0 eps_r grad dphi/dt . grad v_phi + sigma grad phi . grad v_phi dx
-            - int i_WE v_phi dS_contact - int i_CE v_phi ds_CE = 0
-  control:  int i_WE dS_contact = I   (galvanostatic)  or  V = V_set  (potentiostatic)
-
-with i_WE = i_F,WE + C_dl d(V - phi)/dt,  i_F,WE = f_act(x) k(eta, i0(x)),
-eta = V - phi - U(x_liq), and i_CE = i_F,CE(-phi) + C_dl,CE d(-phi)/dt (current from the metal
-into NASICON, > 0 when Na is oxidised).  Sign convention: i > 0 is stripping of the WE.
-
-Geometric capacitance: div(sigma grad phi + eps0 eps_r d/dt grad phi) = 0
-(docs/theory/capacitance.md, eps_r = ``nasicon.relative_permittivity``).  With grain
-boundaries the brick-layer ceramic is stepped exactly (:mod:`.grain_boundary_stepping`).
-
-Porous host (``host``: :class:`nakmodel.geometry.PorousHost`, effective medium, pores not
-resolved): c is then the Na content per unit reference *pore* volume, eps = porosity,
-tau = tortuosity factor (D_eff = D eps/tau, Bruggeman-type, Tjaden et al., Curr. Opin.
-Chem. Eng. 12 (2016) 44 [M]); the inventory is int eps c dV.  The metal touches the ceramic
-only on the pore fraction of the interface: the contact fraction is multiplied by
-``host.areal_fraction`` (default eps, Delesse principle A_A = V_V [M]).  The swelling
-J = c_K0 V_K + c V_Na is kept per pore volume (the metal fills/recedes in the pores; the
-host itself is rigid) [I].  Without a host eps = tau = 1.
+The weak forms, the interface currents and the porous-host effective medium are written
+out in :mod:`nakmodel.model.forms` (docs/theory/transport.md, kinetics.md, ceramic.md).
 """
 
 from __future__ import annotations
@@ -89,7 +66,7 @@ import ufl
 from dolfinx import fem
 
 from ..errors import ConvergenceError, InputProblem, ParameterError
-from . import constriction, two_phase
+from . import forms, two_phase
 from . import thermo_ufl as tu
 from .contact_stepping import ContactStepping
 from .controls import (  # noqa: F401  (public here too)
@@ -99,11 +76,13 @@ from .controls import (  # noqa: F401  (public here too)
     NewtonReport,
     VoltageControl,
 )
+from .dof_layout import DofLayout
 from .grain_boundary_stepping import CeramicStepping
 from .interface import ActivityExchangeCurrent, ButlerVolmer, ConstantExchangeCurrent
 from .materials import AlloyProperties, ElectrodeInterface, NasiconProperties
 from .newton import BACKENDS, driver_for
 from .solvers import linear_solver_for
+from .sparsity import bordered_csr_template
 
 
 def _check_host(host):
@@ -252,43 +231,6 @@ class CoupledProblem:
         local = self.cell_mesh.facet_tags.find(tag).size
         return self.mesh.comm.allreduce(local) > 0
 
-    def _shared_blocks(self, blocks):
-        """Blocks touched by a region on *any* rank (owned + ghost, communicated)."""
-        from dolfinx import la
-
-        index_map = self.space.dofmap.index_map
-        vec = la.vector(index_map, 1)
-        vec.array[:] = 0.0
-        vec.array[blocks] = 1.0
-        vec.scatter_reverse(la.InsertMode.add)
-        vec.scatter_forward()
-        return np.flatnonzero(vec.array > 0.5).astype(np.int32)
-
-    def _lumped_weight(self, w):
-        """Nodal weight for the vertex-rule (lumped) alloy mass: w_i = int phi_i w dx /
-        int phi_i dx, so that M_ii = int phi_i w dx exactly (row-sum lumping).  With the plain
-        vertex rule the axis nodes of an axisymmetric mesh (w = 2 pi r = 0) would get zero mass
-        and could undershoot; constant weights are returned unchanged."""
-        if not isinstance(w, ufl.core.expr.Expr):
-            return w
-        from dolfinx import la
-
-        V1 = fem.functionspace(self.mesh, ("Lagrange", 1))
-        v = ufl.TestFunction(V1)
-        md = {"quadrature_degree": self.quadrature_degree}
-        dxa = self.dx_alloy(metadata=md)
-        num = fem.assemble_vector(fem.form(v * w * dxa))
-        den = fem.assemble_vector(fem.form(v * dxa))
-        for vec in (num, den):
-            vec.scatter_reverse(la.InsertMode.add)
-            vec.scatter_forward()
-        weight = fem.Function(V1, name="lumped_weight")
-        ok = den.array > 0
-        weight.x.array[:] = 0.0
-        weight.x.array[ok] = num.array[ok] / den.array[ok]
-        self._mass_weight = weight
-        return weight
-
     def _weight(self):
         """Measure weight: the CellMesh's own (2 pi r, pi b^2 in 1D, 1) or 2 pi r / 1."""
         if hasattr(self.cell_mesh, "weight"):
@@ -305,23 +247,13 @@ class CoupledProblem:
         self.voltage = fem.Constant(msh, 0.0)
 
         ct, ft = self.cell_mesh.cell_tags, self.cell_mesh.facet_tags
-        alloy_cells = ct.find(self.tag("alloy", "cell"))
-        nasicon_cells = ct.find(self.tag("nasicon", "cell"))
-        dofs = self.space.dofmap.list
-        index_map = self.space.dofmap.index_map
-        self.n_owned_blocks = index_map.size_local
-        n_local_blocks = index_map.size_local + index_map.num_ghosts
-        c_blocks = self._shared_blocks(np.unique(dofs[alloy_cells].ravel()))
-        p_blocks = self._shared_blocks(np.unique(dofs[nasicon_cells].ravel()))
-        self.c_dofs = 2 * c_blocks  # unrolled indices in u.x.array (owned + ghosts)
-        self.phi_dofs = 2 * p_blocks + 1
-        self.active = np.concatenate([self.c_dofs, self.phi_dofs])
-        owned = self.n_owned_blocks
-        self.active_owned = np.concatenate([self.c_dofs[c_blocks < owned],
-                                            self.phi_dofs[p_blocks < owned]])
+        layout = DofLayout.of(self.space, ct.find(self.tag("alloy", "cell")),
+                              ct.find(self.tag("nasicon", "cell")))
+        self.n_owned_blocks = layout.n_owned_blocks
+        self.c_dofs, self.phi_dofs = layout.c_dofs, layout.phi_dofs  # (owned + ghosts)
+        self.active, self.active_owned = layout.active, layout.active_owned
         self.n_c, self.n_phi = self.c_dofs.size, self.phi_dofs.size
-        self._inactive_c = 2 * np.setdiff1d(np.arange(n_local_blocks), c_blocks)
-        self._inactive_phi = 2 * np.setdiff1d(np.arange(n_local_blocks), p_blocks) + 1
+        self._inactive_c, self._inactive_phi = layout.inactive_c, layout.inactive_phi
         msh.topology.create_connectivity(tdim - 1, tdim)
         contact_tags = [self.tag("interface_contact")]
         if self.has_facets("flaw"):  # metal-filled flaw faces are wetted interface
@@ -333,92 +265,20 @@ class CoupledProblem:
         self.interface_c_dofs = 2 * iface_blocks
         self.interface_coordinates = self.space.tabulate_dof_coordinates()[iface_blocks]
 
-        # --- UFL --------------------------------------------------------------
-        w = self._weight()
-        self.weight = w
-        md = {"quadrature_degree": self.quadrature_degree}
-        dx = ufl.Measure("dx", domain=msh, subdomain_data=ct, metadata=md)
-        ds = ufl.Measure("ds", domain=msh, subdomain_data=ft, metadata=md)
-        dS = ufl.Measure("dS", domain=msh, subdomain_data=ft, metadata=md)
-        self.ds = ds
-        self.dx_alloy = dx(self.tag("alloy", "cell"))
-        self.dx_nasicon = dx(self.tag("nasicon", "cell"))
-        self.dS_contact = dS(tuple(contact_tags))
-        if self.lumped:
-            vertex = {"quadrature_rule": "vertex", "quadrature_degree": 1}
-            self.dx_alloy_mass = self.dx_alloy(metadata=vertex)
-            # (in 1D the interface is a point: point evaluation is already nodal)
-            # vertex rule on the facets, given as a custom rule (FFCx's "vertex" scheme fails
-            # for several facet integrals in one form)
-            if tdim == 1:
-                self.dS_contact_nodal = self.dS_contact
-            else:
-                pts = np.array([[0.0], [1.0]]) if tdim == 2 else np.array(
-                    [[0.0, 0.0], [1.0, 0.0], [0.0, 1.0]])
-                wts = np.full(tdim, (1.0 if tdim == 2 else 0.5) / tdim)
-                self.dS_contact_nodal = self.dS_contact(metadata={
-                    "quadrature_rule": "custom", "quadrature_points": pts,
-                    "quadrature_weights": wts})
-        else:
-            self.dx_alloy_mass, self.dS_contact_nodal = self.dx_alloy, self.dS_contact
-        # alloy transport coefficient at the nodes (vertex rule, trapezoidal mean of the nodal
-        # D_eff): a liquid node conducts into a neighbouring pinned-mush node (D_eff = 0)
-        # with >= D~/2 however close the front is, so a melting front costs no O(1) jump
-        # of the liquid composition (Gauss points inside the mush would see D_eff = 0)
-        self.dx_alloy_flux = (self.dx_alloy(metadata={"quadrature_rule": "vertex",
-                                                      "quadrature_degree": 1})
-                              if self.lumped else self.dx_alloy)
-        self.dS_interface = dS(tuple(interface_tags))
-        self.ds_ce = ds(self.tag("counter_electrode"))
-        c, phi = self.u[0], self.u[1]
-        v = ufl.TestFunction(self.space)
-        du = ufl.TrialFunction(self.space)
-        vc, vp = v[0], v[1]
-        Vw = ufl.variable(self.voltage)
-        T = self.temperature
-        a = self.alloy
-        L0, L1, L2 = a.redlich_kister_L0, a.redlich_kister_L1, a.redlich_kister_L2
-        d_na, d_k = a.tracer_diffusivities(T)
-        xlk, xln = self.x_liquidus_k, self.x_liquidus_na
-        smooth = self.working.blocking_smoothing
-        sigma = self.nasicon.conductivity_at(T)
-        F = tu.FARADAY
-
-        contact = self.working.contact_fraction
-        if msh.topology.dim == 1 and hasattr(self.cell_mesh, "contact_fraction"):
-            contact *= float(self.cell_mesh.contact_fraction)  # homogenised spots in 1D
-            # and their analytic constriction resistance (Cell.spot_constriction_factor)
-            sigma *= float(self.cell_mesh.cell.spot_constriction_factor())
-        host = self.host
-        porosity = 1.0 if host is None else float(host.porosity)
-        transport = 1.0 if host is None else float(host.transport_factor)
-        if host is not None:  # metal meets the ceramic only where a pore does (Delesse)
-            contact *= host.areal_fraction
-        self.contact = contact
+        # --- UFL (model/forms.py) ---------------------------------------------
+        self.weight = self._weight()
+        m = forms.integration_measures(self, contact_tags, interface_tags)
+        self.ds, self.dx_alloy, self.dx_nasicon = m.ds, m.dx_alloy, m.dx_nasicon
+        self.dS_contact, self.dS_contact_nodal = m.dS_contact, m.dS_contact_nodal
+        self.dx_alloy_mass, self.dx_alloy_flux = m.dx_alloy_mass, m.dx_alloy_flux
+        self.dS_interface, self.ds_ce = m.dS_interface, m.ds_ce
+        self.contact, sigma = forms.contact_and_conductivity(self)
         # every number in the forms is a fem.Constant: changing a parameter value does not
         # trigger a new JIT compilation (sweeps reuse the compiled kernels)
-        values = dict(
-            T=T, L0=L0, L1=L1, L2=L2, d_na=d_na, d_k=d_k, xlk=xlk, xln=xln, smooth=smooth,
-            xsk=self.x_solid_k, xsn=self.x_solid_na,
-            sigma=sigma, factor=a.interdiffusivity_factor, d_solid=a.solid_diffusivity,
-            porosity=porosity, host_transport=transport,
-            eps_geo=tu.EPSILON_0 * self.nasicon.relative_permittivity,
-            v_na=a.na_molar_volume, v_k=a.k_molar_volume, K=self.potassium,
-            tm_na=a.na_melting_point, dh_na=a.na_enthalpy_of_fusion, contact=contact,
-            i0_we=self.working.exchange_current_at(T),
-            i0_ce=self.counter.exchange_current_at(T),
-            cdl_we=constriction.contact_capacitance(self.working, contact),
-            cdl_ce=self.counter.double_layer_capacitance,
-            blocking_exponent=self.working.blocking_exponent,
-            phase_smoothing=a.phase_smoothing,
-            # Arrhenius of i0 also for reduction on solid K (same activation energy)
-            i0_solid_k=self.working.solid_k_exchange_current_density
-            * self.working.exchange_current_at(T) / self.working.exchange_current_density,
-            **constriction.constants(self, sigma))
-        self.values = values
-        self.constants = {name: fem.Constant(msh, float(v)) for name, v in values.items()}
-        k = self.constants
-        sigma, self.ceramic = k["sigma"], CeramicStepping(self)
+        self.values = forms.form_values(self, sigma)
+        self.constants = {name: fem.Constant(msh, float(v)) for name, v in self.values.items()}
+        k, a = self.constants, self.alloy
+        self.ceramic = CeramicStepping(self)
         self.contact_nodes = ContactStepping(self)  # (stepped contact nodes of a constriction)
         # phase fields at T (lever rule, phase-correct potential, mixture transport)
         solubility = dict(k_solubility=self.x_solid_k > 0.0, na_solubility=self.x_solid_na < 1.0)
@@ -427,80 +287,8 @@ class CoupledProblem:
         self.phases_numpy = two_phase.PhaseFields(self.x_solid_k, self.x_liquidus_k,
                                                   self.x_liquidus_na, self.x_solid_na,
                                                   a.phase_smoothing, **solubility)
-
-        x = self.x_of(c)
-        stretch = tu.stretch(c, k["K"], k["v_na"], k["v_k"])
-        f_l = self.phases.liquid_fraction(x)
-        D = self.diffusivity(c)
-        self.expr = {"x": x, "liquid_fraction": f_l, "D": D, "stretch": stretch}
-        # interface quantities (P1 traces: '+' == '-')
-        i_we, parts = self.interface_current(c("+"), phi("+"), Vw)
-        flp, f_act, ocv, eta_we = (parts[k] for k in ("liquid_fraction", "f_active", "ocv", "eta"))
-        xp, (i_ce, eta_ce) = parts["x"], self.counter_current(phi)
-        wp = w("+") if isinstance(w, ufl.core.expr.Expr) else w
-        self.expr.update({"ocv": ocv, "eta_we": eta_we, "i_we": i_we, "f_active": f_act,
-                          "liquid_fraction_interface": flp, "x_interface": xp,
-                          "eta_ce": eta_ce, "i_ce": i_ce})
-        cdl_we, cdl_ce = k["cdl_we"], k["cdl_ce"]
-
-        R = (k["host_transport"] * ufl.inner(self.transport_tensor(c) * ufl.grad(c), ufl.grad(vc))
-             * w * self.dx_alloy_flux
-             + self.ceramic.conduction(sigma, phi, vp) * w * self.dx_nasicon
-             - i_ce * vp * w * self.ds_ce)
-        if self._include_interface:  # (faradaic current to the alloy, stepped contact nodes)
-            R = R + (parts["faradaic"] / F * vc("+") - i_we * vp("+")) * wp * self.dS_contact_nodal
-        R = R if self._extra_residual is None else R + self._extra_residual(self, v)
-        dRdV = ufl.diff(i_we, Vw)
-        R_V = ((ufl.diff(parts["faradaic"], Vw) / F * vc("+") - dRdV * vp("+")) * wp
-               * self.dS_contact_nodal)
-        G = i_we * wp * self.dS_contact_nodal
-        G_u = ufl.derivative(G, self.u, v)
-        G_V = ufl.diff(i_we, Vw) * wp * self.dS_contact_nodal
-        # mass m(u) = M u: alloy storage (eps c per pore volume), double layers, eps0 eps_r
-        w_mass = self._lumped_weight(w) if self.lumped else w
-        m_u = (k["porosity"] * c * vc * w_mass * self.dx_alloy_mass
-               - cdl_we * (Vw - phi("+")) * vp("+") * wp * self.dS_contact_nodal
-               + cdl_ce * phi * vp * w * self.ds_ce
-               + k["eps_geo"] * ufl.inner(ufl.grad(phi), ufl.grad(vp)) * w * self.dx_nasicon)
-        m_u = m_u if self._extra_mass is None else m_u + self._extra_mass(self, v)
-        m_G = cdl_we * (Vw - phi("+")) * wp * self.dS_contact_nodal
-        blocked = constriction.blocked_charge(self, Vw, phi, wp)  # voids: C_b (V - phi)
-        if blocked is not None:
-            m_u = m_u - blocked[0] * vp("+") * blocked[1]
-            m_G = m_G + blocked[0] * blocked[1]
-
-        self.forms = {
-            "R": fem.form(R), "J": fem.form(ufl.derivative(R, self.u, du)),
-            "R_V": fem.form(R_V), "G": fem.form(G), "G_u": fem.form(G_u), "G_V": fem.form(G_V),
-            "M": fem.form(ufl.derivative(m_u, self.u, du)),
-            "M_uV": fem.form(ufl.diff(cdl_we * (Vw - phi("+")), Vw) * (-vp("+")) * wp
-                             * self.dS_contact_nodal
-                             + constriction.blocked_form(blocked, -vp("+"), Vw)),
-            "M_Gu": fem.form(ufl.derivative(m_G, self.u, v)),
-            "M_GV": fem.form(cdl_we * wp * self.dS_contact_nodal
-                             + constriction.blocked_form(blocked, 1.0, Vw)),
-            "m_u": fem.form(m_u), "m_G": fem.form(m_G),
-        }
-        one = fem.Constant(msh, 1.0)
-        self._functionals = {
-            # the conserved Na sum int eps c dV (mol)
-            "inventory": fem.form(k["porosity"] * c * w_mass * self.dx_alloy_mass),
-            "alloy_volume": fem.form(one * w * self.dx_alloy),
-            "area_contact": fem.form(one * wp * self.dS_contact),
-            "area_interface": fem.form(one * wp * self.dS_interface),
-            "current_we": fem.form(i_we * wp * self.dS_contact_nodal),
-            "current_ce": fem.form(i_ce * w * self.ds_ce),
-            "eta_we_i": fem.form(i_we * eta_we * wp * self.dS_contact_nodal),
-            "eta_ce_i": fem.form(i_ce * eta_ce * w * self.ds_ce),
-            "ocv_area": fem.form(f_act * ocv * wp * self.dS_contact),
-            "eta_we_area": fem.form(f_act * eta_we * wp * self.dS_contact),
-            "active_area": fem.form(f_act * wp * self.dS_contact),
-            "liquid_area": fem.form(flp * wp * self.dS_interface),
-            "x_area": fem.form(xp * wp * self.dS_interface),
-            # metal volumes (pore volume eps in a host)
-            "liquid_volume": fem.form(k["porosity"] * f_l * stretch * w * self.dx_alloy),
-            "alloy_volume_actual": fem.form(k["porosity"] * stretch * w * self.dx_alloy),
-        }
+        self.forms, self._functionals, self.expr, self._mass_weight = forms.weak_forms(
+            self, self._extra_residual, self._extra_mass, self._include_interface)
         self.area_nominal = self.functional("area_interface")
         self.area_contact = self.functional("area_contact")
         self.set_initial_state(x_initial)
@@ -722,7 +510,7 @@ class CoupledProblem:
         CSR data and the border vectors into the bordered CSR data); each call assembles
         into the same dolfinx matrix and gathers."""
         if getattr(self, "_jac_template", None) is None:
-            self._jac_template = self._build_jacobian_template()
+            self._jac_template = bordered_csr_template(self)
         A, pos, ids, indices, indptr, shape = self._jac_template
         A.data[:] = 0.0
         fem.assemble_matrix(A, self.forms["J"])
@@ -730,26 +518,6 @@ class CoupledProblem:
         source = np.concatenate([A.data, self._vec("R_V")[a][pos], self._vec("G_u")[a][pos],
                                  [fem.assemble_scalar(self.forms["G_V"])]])
         return sp.csr_matrix((source[ids], indices, indptr), shape=shape)
-
-    def _build_jacobian_template(self):
-        A = fem.create_matrix(self.forms["J"])
-        nnz = A.data.size
-        A.data[:] = np.arange(1, nnz + 1, dtype=float)
-        a = self.active
-        S = A.to_scipy().tocsr()[a][:, a]
-        is_iface = np.isin(a, np.concatenate([self.interface_c_dofs,
-                                              self.interface_c_dofs + 1]))
-        pos = np.flatnonzero(is_iface)
-        n, m = a.size, pos.size
-        col = sp.csr_matrix((nnz + 1 + np.arange(m, dtype=float), (pos, np.zeros(m, int))),
-                            shape=(n, 1))
-        row = sp.csr_matrix((nnz + m + 1 + np.arange(m, dtype=float), (np.zeros(m, int), pos)),
-                            shape=(1, n))
-        corner = np.array([[float(nnz + 2 * m + 1)]])
-        K = sp.bmat([[S, col], [row, corner]]).tocsr()
-        K.sort_indices()
-        ids = np.rint(K.data).astype(np.int64) - 1
-        return A, pos, ids, K.indices.copy(), K.indptr.copy(), K.shape
 
     def linearisation(self):
         """(J, M) at the current state for impedance: M dX/dt + J dX = b dI, X = [u, V];

@@ -182,3 +182,34 @@ def compact_operators_by_copy(problem, bcs):
     full.destroy()
     A.zeroEntries()
     return A, mass
+
+
+def bordered_csr_template(problem):
+    """The pattern of the serial bordered Jacobian [[dR/du, dR/dV], [dG/du, dG/dV]] on the
+    active DOFs (:meth:`~nakmodel.model.problem.CoupledProblem.steady_jacobian`), built once.
+
+    Returns (A, pos, ids, indices, indptr, shape): the dolfinx CSR matrix the Jacobian form is
+    assembled into, the positions ``pos`` of the interface DOFs among the active ones (the
+    only nonzeros of the border column and row), and the gather ``ids`` from
+    [A.data, border column at pos, border row at pos, corner] into the data of the
+    bordered CSR matrix with ``indices``, ``indptr``, ``shape``."""
+    import scipy.sparse as sp
+    from dolfinx import fem
+
+    A = fem.create_matrix(problem.forms["J"])
+    nnz = A.data.size
+    A.data[:] = np.arange(1, nnz + 1, dtype=float)
+    a = problem.active
+    S = A.to_scipy().tocsr()[a][:, a]
+    iface = problem.interface_c_dofs
+    pos = np.flatnonzero(np.isin(a, np.concatenate([iface, iface + 1])))
+    n, m = a.size, pos.size
+    col = sp.csr_matrix((nnz + 1 + np.arange(m, dtype=float), (pos, np.zeros(m, int))),
+                        shape=(n, 1))
+    row = sp.csr_matrix((nnz + m + 1 + np.arange(m, dtype=float), (np.zeros(m, int), pos)),
+                        shape=(1, n))
+    corner = np.array([[float(nnz + 2 * m + 1)]])
+    K = sp.bmat([[S, col], [row, corner]]).tocsr()
+    K.sort_indices()
+    ids = np.rint(K.data).astype(np.int64) - 1
+    return A, pos, ids, K.indices.copy(), K.indptr.copy(), K.shape
