@@ -211,6 +211,20 @@ def test_na_is_conserved(runs, dx):
     assert _conservation(res) < 1e-10
 
 
+def test_na_is_conserved_without_contact_nodes():
+    """Without the sub-grid constriction (interface.patch_size = 0: no stepped contact nodes
+    whose step current would be used) the charge of the nucleation step is the one kept by
+    the nucleation module: Na conserved to 1e-10 (1.4e-2 with the current evaluated with the
+    new flags)."""
+    rec = NodeRecorder()
+    sim = Simulation(_cell(), _params(0.03, **{"interface.patch_size": "0 um"}), STRIP,
+                     observers=[rec])
+    res = sim.run()
+    assert not sim.problem.contact_nodes.active
+    assert 1.0 in rec.n_int  # it did nucleate
+    assert _conservation(res) < 1e-10
+
+
 # ------------------------------------------------------------------ 4. capacity
 def test_delayed_precipitation_adds_capacity_that_vanishes_with_the_barrier(runs, bounds):
     """Capacity to +0.3 V grows with dx_nuc and tends to the equilibrium one linearly as
