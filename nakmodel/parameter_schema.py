@@ -94,6 +94,10 @@ class AlloyParameters:
     phase_smoothing: float = spec("", 0, 0.1,
                                   doc="numerical: relative half-width of the C^1 blend at each "
                                   "phase boundary of the FE lever rule and potential")
+    solid_k_nucleation_supersaturation: float = spec(
+        "", 0, 0.1, low_open=False,
+        doc="study parameter: Na mole fraction below the K-side liquidus at which solid K "
+        "nucleates (metastable liquid above it; 0 = off, precipitation at the liquidus)")
 
 
 @dataclass(frozen=True)

@@ -58,7 +58,7 @@ def test_default_built_problem_runs_the_parameter_set():
     p = load_parameters()
     pb = CoupledProblem(interval_cell(1e-4, 1e-5, 2, 2), temperature=p.temperature)
     rows = _compare(pb, p)
-    assert len(rows) == 19 + 8 + 13 + 13
+    assert len(rows) == 20 + 8 + 13 + 13
     wrong = [(key, got, want) for key, got, want in rows if got != want]
     assert not wrong, wrong
     assert pb.counter.exchange_current_density == 1000.0  # A/m² = 100 mA/cm²

@@ -2,7 +2,9 @@
 
 :func:`save_checkpoint` / :func:`load_checkpoint` store and restore the field state of a
 :class:`CoupledProblem` (content and potential at every DOF with its coordinates, V, time,
-and with grain boundaries the history field E_gb of :mod:`.grain_boundary_stepping`).
+and the history fields: E_gb of :mod:`.grain_boundary_stepping` with grain boundaries, the
+contact voltage of :mod:`.contact_stepping` with a sub-grid constriction and the solid-K
+nucleation flags of :mod:`.nucleation` with a nucleation barrier).
 A *run* checkpoint (:func:`write_run_checkpoint`, read by :func:`read_run_checkpoint`) adds
 what a run needs to continue exactly where it stopped: the protocol position (expanded step,
 breakpoint segment), that step's start time and start capacity, the cumulative capacities,
@@ -209,6 +211,9 @@ def _owned_fields(problem, dof_extra) -> dict:
         m = contact.space.dofmap.index_map.size_local
         fields["contact_history_coordinates"] = contact.space.tabulate_dof_coordinates()[:m]
         fields["contact_history"] = contact.history.x.array[:m]
+    nucleation = getattr(problem, "nucleation", None)
+    if nucleation is not None and nucleation.active:  # solid-K flags (.nucleation)
+        fields["nucleation_coordinates"], fields["solid_k_nucleated"] = nucleation.nodes()
     return fields
 
 
@@ -333,24 +338,46 @@ def _restore_history(problem, data, path):
     ceramic.history.x.scatter_forward()
 
 
+def _nodal_history(problem, data, path, key, space, missing, expected):
+    """The checkpoint's nodal history ``key`` at every local node of ``space`` (matched by
+    the node coordinates stored with it, :func:`_owned_fields`); refuses a checkpoint
+    without it (``missing``: why it is needed, ``expected``: what to give)."""
+    has = (key in data.files
+           or "parts" in data.files and key in _open(
+               _part_path(Path(path), 0, int(data["parts"]))).files)
+    if not has:
+        raise ParameterError(InputProblem("restart", missing, str(path), expected))
+    coordinates = {"contact_history": "contact_history_coordinates",
+                   "solid_k_nucleated": "nucleation_coordinates"}[key]
+    return _matched(problem, data, path, space.tabulate_dof_coordinates(), coordinates,
+                    [key])[key]
+
+
 def _restore_contact(problem, data, path):
     """Set the contact-node history from the checkpoint (nodes matched by coordinates);
     refuses a checkpoint without it when the interface has a sub-grid constriction."""
     contact = getattr(problem, "contact_nodes", None)
     if contact is None or not contact.active:
         return
-    has = ("contact_history" in data.files
-           or "parts" in data.files and "contact_history" in _open(
-               _part_path(Path(path), 0, int(data["parts"]))).files)
-    if not has:
-        raise ParameterError(InputProblem(
-            "restart", "checkpoint has no contact history (written without contact-node "
-            "stepping) but the interface has a sub-grid constriction", str(path),
-            "a checkpoint written with interface.patch_size > 0 by this version"))
-    stored = _matched(problem, data, path, contact.space.tabulate_dof_coordinates(),
-                      "contact_history_coordinates", ["contact_history"])["contact_history"]
-    contact.history.x.array[:] = stored
+    contact.history.x.array[:] = _nodal_history(
+        problem, data, path, "contact_history", contact.space,
+        "checkpoint has no contact history (written without contact-node stepping) but the "
+        "interface has a sub-grid constriction",
+        "a checkpoint written with interface.patch_size > 0 by this version")
     contact.history.x.scatter_forward()
+
+
+def _restore_nucleation(problem, data, path):
+    """Set the solid-K nucleation flags from the checkpoint (nodes matched by coordinates);
+    refuses a checkpoint without them when the alloy has a nucleation barrier."""
+    nucleation = getattr(problem, "nucleation", None)
+    if nucleation is None or not nucleation.active:
+        return
+    nucleation.restore(_nodal_history(
+        problem, data, path, "solid_k_nucleated", nucleation.space,
+        "checkpoint has no solid-K nucleation flags (written without a nucleation barrier) "
+        "but alloy.solid_k_nucleation_supersaturation > 0",
+        "a checkpoint written with alloy.solid_k_nucleation_supersaturation > 0"))
 
 
 def _dof_fields(problem, data, path, names) -> dict:
@@ -383,6 +410,7 @@ def load_checkpoint(problem, path) -> float:
     problem.accept()
     _restore_history(problem, data, path)
     _restore_contact(problem, data, path)
+    _restore_nucleation(problem, data, path)
     return float(data["time"])
 
 
@@ -455,6 +483,7 @@ def read_run_checkpoint(path, problem, fingerprint: Fingerprint):
     problem.accept()
     _restore_history(problem, data, path)
     _restore_contact(problem, data, path)
+    _restore_nucleation(problem, data, path)
     previous = None
     if state.previous_dt is not None:
         prev = fields["previous_values"].ravel()

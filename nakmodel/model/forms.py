@@ -136,6 +136,7 @@ def form_values(problem, sigma: float) -> dict:
         cdl_ce=problem.counter.double_layer_capacitance,
         blocking_exponent=working.blocking_exponent,
         phase_smoothing=a.phase_smoothing,
+        dx_nuc=a.solid_k_nucleation_supersaturation,  # (used only when > 0: .nucleation)
         # Arrhenius of i0 also for reduction on solid K (same activation energy)
         i0_solid_k=working.solid_k_exchange_current_density
         * working.exchange_current_at(T) / working.exchange_current_density,

@@ -115,12 +115,21 @@ class AlloyProperties:
     na_solidus_limiting_slope: float  # 1/K [F]: K dissolved in solid Na (0: insoluble)
     phase_smoothing: float  # [-] numerical: relative half-width of the C^1 blend at
     # each phase boundary (nakmodel.model.two_phase; error phase_smoothing/4 in fraction)
+    solid_k_nucleation_supersaturation: float  # [-] [?] study parameter: x_Na below the
+    # K-side liquidus at which solid K nucleates (nakmodel.model.nucleation; 0 = off)
 
     def __post_init__(self):
         if not (isinstance(self.phase_smoothing, (int, float))
                 and 0.0 < self.phase_smoothing <= 0.1):
             raise ParameterError(InputProblem("alloy.phase_smoothing", "must lie in (0, 0.1]",
                                               self.phase_smoothing, "[-] in (0, 0.1]"))
+        dx = self.solid_k_nucleation_supersaturation
+        if not (isinstance(dx, (int, float)) and not isinstance(dx, bool)
+                and 0.0 <= dx <= 0.1):  # (NaN fails both comparisons)
+            raise ParameterError(InputProblem(
+                "alloy.solid_k_nucleation_supersaturation", "must be a number in [0, 0.1] "
+                "(mole fraction of Na below the K-side liquidus; 0 = no nucleation barrier)",
+                dx, "[-] in [0, 0.1]"))
         _check_positive(self, {
             "na_tracer_diffusivity_prefactor": "m^2/s", "k_tracer_diffusivity_prefactor": "m^2/s",
             "interdiffusivity_factor": "-", "solid_diffusivity": "m^2/s",

@@ -81,6 +81,7 @@ from .grain_boundary_stepping import CeramicStepping
 from .interface import ActivityExchangeCurrent, ButlerVolmer, ConstantExchangeCurrent
 from .materials import AlloyProperties, ElectrodeInterface, NasiconProperties
 from .newton import BACKENDS, driver_for
+from .nucleation import SolidKNucleation
 from .solvers import linear_solver_for
 from .sparsity import bordered_csr_template
 
@@ -280,13 +281,16 @@ class CoupledProblem:
         k, a = self.constants, self.alloy
         self.ceramic = CeramicStepping(self)
         self.contact_nodes = ContactStepping(self)  # (stepped contact nodes of a constriction)
-        # phase fields at T (lever rule, phase-correct potential, mixture transport)
+        self.nucleation = SolidKNucleation(self)  # (solid-K nucleation flags; off: nothing)
+        # phase fields at T (lever rule, phase-correct potential, mixture transport; the
+        # K-side liquidus per node with a nucleation barrier; numpy twin: interface DOFs)
         solubility = dict(k_solubility=self.x_solid_k > 0.0, na_solubility=self.x_solid_na < 1.0)
-        self.phases = two_phase.PhaseFields(k["xsk"], k["xlk"], k["xln"], k["xsn"],
-                                            k["phase_smoothing"], **solubility)
-        self.phases_numpy = two_phase.PhaseFields(self.x_solid_k, self.x_liquidus_k,
-                                                  self.x_liquidus_na, self.x_solid_na,
-                                                  a.phase_smoothing, **solubility)
+        self.phases = two_phase.PhaseFields(k["xsk"], self.nucleation.liquidus_k(k["xlk"]),
+                                            k["xln"], k["xsn"], k["phase_smoothing"],
+                                            **solubility)
+        self.phases_numpy = self.nucleation.numpy_twin(two_phase.PhaseFields(
+            self.x_solid_k, self.x_liquidus_k, self.x_liquidus_na, self.x_solid_na,
+            a.phase_smoothing, **solubility))
         self.forms, self._functionals, self.expr, self._mass_weight = forms.weak_forms(
             self, self._extra_residual, self._extra_mass, self._include_interface)
         self.area_nominal = self.functional("area_interface")
@@ -405,6 +409,7 @@ class CoupledProblem:
         arr[1::2] = phi
         self.u.x.scatter_forward()
         self.u_n.x.array[:] = arr
+        self.nucleation.reset()  # (equilibrated flags, before the OCV below)
         if voltage is None:
             # mean OCV over the interface DOFs, each counted once (owned DOFs only: the
             # same start on any partition)
@@ -462,6 +467,7 @@ class CoupledProblem:
 
     def functional(self, name: str) -> float:
         stepped = self.contact_nodes.step_functional(name)  # (stepped contact nodes)
+        stepped = self.nucleation.step_functional(name) if stepped is None else stepped
         val = fem.assemble_scalar(self._functionals[name]) if stepped is None else stepped
         return float(self.mesh.comm.allreduce(val))
 
@@ -575,6 +581,7 @@ class CoupledProblem:
     def accept(self):
         """Make the current state the old state of the next step."""
         self.ceramic.accept(), self.contact_nodes.accept()  # (histories, before u_n moves)
+        self.nucleation.accept()  # (after the others: they belong to the flags solved with)
         self.u_n.x.array[:], self.voltage_n = self.u.x.array, float(self.voltage.value)
         self._m_G_n = self.functional_form("m_G")
         if self._petsc_system is not None:

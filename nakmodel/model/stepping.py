@@ -101,10 +101,14 @@ class AdaptiveStepper:
         self._landing_prev = None  # landing signals at the start of the previous step
 
     def _landing_signals(self, g_start):
-        """Signals whose zero crossing the step should land on: the events' g and
+        """Signals whose zero crossing the step should land on: the events' g, with a
+        nucleation barrier the nucleation threshold (upwards, :mod:`.nucleation`), and
         x_liq,K - min interface x (> 0 once the interface enters the K-side mush)."""
         p = self.problem
         out = list(g_start)
+        nucleation = getattr(p, "nucleation", None)
+        if nucleation is not None and nucleation.active:
+            out.append(nucleation.landing_signal())
         x_lk = getattr(p, "x_liquidus_k", None)
         if x_lk is not None and hasattr(p, "interface_x_min"):
             out.append(float(x_lk) - p.interface_x_min())

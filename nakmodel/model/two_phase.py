@@ -105,10 +105,18 @@ def _is_ufl(*values) -> bool:
 
 
 def _min(a, b):
-    """min of two numbers or UFL expressions (phase-boundary widths, no derivative)."""
+    """min of two numbers, arrays or UFL expressions (phase-boundary widths, no
+    derivative)."""
     if _is_ufl(a, b):
         return ufl.min_value(a, b)
+    if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
+        return np.minimum(a, b)  # (a per-node boundary, :mod:`.nucleation`)
     return min(float(a), float(b))
+
+
+def _width(width):
+    """A blend half-width as float, or as array (per node) when given one."""
+    return width if isinstance(width, np.ndarray) else float(width)
 
 
 #: default blend of every phase switch: "c2" (C^2 smoothstep, default) or "c1" (the
@@ -137,7 +145,7 @@ def ramp(s, width, blend=None):
         return ufl.conditional(ufl.le(s, -width), 0.0,
                                ufl.conditional(ufl.ge(s, width), s, mid))
     s = np.asarray(s, dtype=float)
-    w = float(width)
+    w = _width(width)
     t = (s + w) / (2.0 * w)
     mid = 2.0 * w * (t**3 - 0.5 * t**4) if blend == "c2" else (s + w) ** 2 / (4.0 * w)
     return np.where(s <= -w, 0.0, np.where(s >= w, s, mid))
@@ -153,7 +161,7 @@ def ramp_slope(s, width, blend=None):
         return ufl.conditional(ufl.le(s, -width), 0.0,
                                ufl.conditional(ufl.ge(s, width), 1.0, mid))
     s = np.asarray(s, dtype=float)
-    w = float(width)
+    w = _width(width)
     t = (s + w) / (2.0 * w)
     mid = t**2 * (3.0 - 2.0 * t) if blend == "c2" else t
     return np.where(s <= -w, 0.0, np.where(s >= w, 1.0, mid))
@@ -164,7 +172,7 @@ def ramp_curvature(s, width, blend=None):
     blend = DEFAULT_BLEND if blend is None else blend
     _check_blend(blend)
     s = np.asarray(s, dtype=float)
-    w = float(width)
+    w = _width(width)
     t = (s + w) / (2.0 * w)
     mid = 3.0 * t * (1.0 - t) / w if blend == "c2" else 0.5 / w + 0.0 * t
     return np.where(np.abs(s) >= w, 0.0, mid)
@@ -186,7 +194,9 @@ def clamp_slope(x, lo, hi, width_lo, width_hi=None, blend=None):
 @dataclass(frozen=True)
 class PhaseFields:
     """The phase boundaries at one temperature and the blend: x_s,K, x_liq,K, x_liq,Na,
-    x_s,Na (floats or fem.Constants) and ``smoothing`` (relative blend half-width).
+    x_s,Na (floats or fem.Constants; x_liq,K also a UFL expression or, numpy, an array per
+    node: the effective liquidus of :mod:`.nucleation`) and ``smoothing`` (relative blend
+    half-width).
     ``k_solubility``/``na_solubility``: whether K(ss)/Na(ss) dissolve the other element
     (x_s,K > 0, x_s,Na < 1); without, the solid is pure and has no composition branch."""
 
