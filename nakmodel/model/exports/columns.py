@@ -14,8 +14,10 @@ import math
 from .base import Export, RowContext
 
 #: faradaic current density, as a fraction of the exchange current density, below which the
-#: overpotential columns of a result are area means instead of current-weighted means
-CURRENT_WEIGHT_FLOOR = 1e-3
+#: overpotential columns of a result are area means instead of current-weighted means (only
+#: round-off-sized currents, e.g. the tail of a rest: at 1e-3 the first level of a CCD scan,
+#: 0.1 mA/cm2 at i0 = 100 mA/cm2, sat on the floor and its split flipped with round-off)
+CURRENT_WEIGHT_FLOOR = 1e-6
 
 
 class CellVoltage(Export):
