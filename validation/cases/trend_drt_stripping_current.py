@@ -16,8 +16,8 @@ limit (the last one 4-13 s before it).  R_band = the largest DRT peak with τ in
 former "largest peak" rule nearly picked; below alloy diffusion, >= 1 s).  Cell: NaKx,
 100 um on NZSP, contact spots 100 um / 30 % (current constriction, docs/theory/constriction.md),
 ramp 0.2 mA/cm² per 5 min, ``stop_at_liquidus = false``; default parameters, and
-interface.exchange_current_density i0 = 10 mA/cm² [?] x10 and x0.1 on NaK80 (the cheapest
-alloy: 233 spectra, ~2 min per scan; the i0 variants on NaK80 only for run time).
+interface.exchange_current_density i0 = 10 mA/cm² [?] x10, x100 and x0.1 on NaK80 (the
+cheapest alloy: 233 spectra, ~2-3 min per scan; the i0 variants on NaK80 only for run time).
 
 Measured (2026-12-03; spectra; scan wall time on a shared core):
 
@@ -27,6 +27,7 @@ Measured (2026-12-03; spectra; scan wall time on a shared core):
 | NaK65 | 1.50 | 0.97 | 1.58 | 4.6 | 91.3 -> 137.2 | 368, 177 |
 | NaK80 | 1.58 | 1.02 | 1.56 | 2.4 | 105.0 -> 166.3 | 233, 118 |
 | NaK80, i0 x10 | 2.27 | 1.18 | 2.17 | 2.4 | 24.0 -> 54.5 | 233, 122 |
+| NaK80, i0 x100 | 1.98 | 0.92 | 2.15 | 2.3 | 13.7 -> 27.1 | 233, 163 |
 | NaK80, i0 x0.1 | 0.21 | 0.22 | 1.06 | 2.4 | 881.8 -> 188.0 | 233, 119 |
 
 (all-liquid = end of the last level below the liquidus level / first; covered = last /
@@ -37,7 +38,10 @@ spots at constant current.)  Mechanism, per regime:
   wetted spots, R = (RT/F) / (A_act i0(a_Na) [a_a exp(a_a f eta) + a_c exp(-a_c f eta)]) [I],
   at the first spectrum 9 % above RT/(F (a_a + a_c) i0 a_Na^a_c A_contact) for all three
   alloys (checked to 10 %); with i0 x10 it merges with the constriction arc of the spots
-  (6 Ω at 6e-6 s at the default i0) into one peak at 8e-6 s, 24 Ω;
+  (6 Ω at 6e-6 s at the default i0) into one peak at 8e-6 s, 24 Ω; with i0 x100
+  (1 A/cm², charge transfer 0.96 Ω) the band peak *is* the constriction arc: 13.7 Ω at
+  5.4e-6 s (checked >= 3x the charge-transfer resistance), growing to 27.1 Ω at 1.0e-5 s as
+  solid K covers the spots — current constriction is the mechanism of the growth there;
 * all-liquid interface: with the default i0 the peak does not grow (the DC bias lowers the
   Butler-Volmer differential resistance, the falling a_Na at the interface raises it): the
   observed *gradual* growth is not reproduced there; with i0 x10 the bias is negligible and
@@ -51,8 +55,11 @@ spots at constant current.)  Mechanism, per regime:
   blocked interface appears (~200-1900 Ω at 8-160 s);
 * the experiment's comparison (last spectrum before the voltage CCD / pristine) is
   reproduced for NaK50/65/80 (1.31/1.50/1.58; before in-level spectra, end-of-level only:
-  1.01/0.97/0.87, NOT reproduced) and for i0 x10 (2.27), NOT for i0 x0.1 (0.21: the bias
-  fall along the ramp outweighs the coverage growth, 1.06, of the last level).
+  1.01/0.97/0.87, NOT reproduced) and for i0 x10 and x100 (2.27, 1.98), NOT for i0 x0.1
+  (0.21: the bias fall along the ramp outweighs the coverage growth, 1.06, of the last
+  level). The trend therefore holds over i0 = 10 mA/cm² to 1 A/cm², where constriction and
+  coverage set the peak, and fails where charge transfer dominates (1 mA/cm²): in this model
+  the observed growth implies i0 >~ 10 mA/cm² [I].
 * pristine DRT of NaK50/65/80: the band peaks differ only through a_Na(x_Na) in i0 (same
   contact for all: wetting enters only through ``contact``): ratios to NaK80 equal those of
   RT/(F i0(a_Na) A_contact) to 0.5 % (checked to 5 %).
@@ -71,7 +78,7 @@ from nakmodel.validation import Case, Check
 SOURCE = "seed captions: CCD scans with operando GEIS -> DRT vs stripping current [F]"
 MODEL = "model: DC-biased Butler-Volmer R_ct over the active area, i0(a_Na) [I]"
 COMPOSITIONS = ("NaK50", "NaK65", "NaK80")
-I0_FACTORS = (10.0, 0.1)
+I0_FACTORS = (10.0, 100.0, 0.1)
 """interface.exchange_current_density x these factors, on I0_COMPOSITION (default 1)."""
 I0_COMPOSITION = "NaK80"
 INTERVAL = "15 s"
@@ -80,6 +87,8 @@ BAND = ("1 us", "10 ms")
 """The interface band: above the grain-boundary arc (~1.6e-7 s), below alloy diffusion
 (>= 1 s); covers charge transfer (~8e-6 .. 8e-4 s over i0 x 10 .. / 10) and constriction
 (~6e-6 s)."""
+CONSTRICTION_FACTOR = 100.0
+"""At i0 x this factor the band peak must be the constriction arc (>= 3x R_ct)."""
 _MA_CM2 = 10.0
 
 
@@ -262,6 +271,12 @@ def run(outdir):
         tag, row, peaks, seconds, r_ct = _scan(params, label, factor, outdir)
         first = min(peaks, key=lambda p: p["t_s"]) if peaks else None
         r0 = first["band_peak_R_ohm"] if first else math.nan
+        if factor == CONSTRICTION_FACTOR:
+            checks.append(Check.within(
+                f"{tag}: the first band peak is the spots' constriction arc, not charge "
+                f"transfer (R_peak / R_ct, R_ct = {r_ct:.3g} ohm)", r0 / r_ct, 3.0, 1e9, "-",
+                "current constriction (Fleig & Maier, Solid State Ionics 86-88 (1996) 1351) "
+                "[I]"))
         if factor == 1:
             pristine[label] = (r0, r_ct)
             checks.append(Check(
@@ -286,7 +301,7 @@ def run(outdir):
 
 CASE = Case(name="trend_drt_stripping_current",
             title="Operando DRT: interface peak vs stripping current (NaK50/65/80, spots, "
-                  "i0 x10 / x0.1)",
+                  "i0 x10 / x100 / x0.1)",
             run=run, slow=True,
             figures=["drt_band_peak_trend.png"]
             + [f"drt_vs_stripping_current_{c}.png" for c in COMPOSITIONS]
@@ -296,8 +311,9 @@ CASE = Case(name="trend_drt_stripping_current",
                          "divergence). With spectra every 15 s within the levels (the last "
                          "4-13 s before the voltage limit) and the peak in the interface band "
                          "1 us-10 ms: reproduced for NaK50/65/80 (1.31/1.50/1.58) and for i0 x10 "
-                         "on NaK80 (2.27), NOT for i0 x0.1 (0.21: the Butler-Volmer bias fall "
-                         "along the ramp outweighs it). The growth comes from solid K covering "
-                         "the spots in the CCD level (at constant current 1.45-1.58, i0 x10 "
-                         "2.17, x0.1 1.06); before solid K forms the peak does not grow at the "
+                         "and x100 on NaK80 (2.27, 1.98; at x100 the peak is the constriction "
+                         "arc), NOT for i0 x0.1 (0.21: the Butler-Volmer bias fall along the "
+                         "ramp outweighs it). The growth comes from solid K covering the spots "
+                         "in the CCD level (at constant current 1.45-1.58, i0 x10 2.17, x100 "
+                         "2.15, x0.1 1.06); before solid K forms the peak does not grow at the "
                          "default i0 (0.90-1.02)."))
