@@ -25,7 +25,7 @@ _LAZY = {
     "thermo": "nakmodel.thermo",
     "protocol": "nakmodel.protocol",
     "analysis": "nakmodel.analysis",
-    "ccd": "nakmodel.ccd",
+    "ccd": "nakmodel.ccd_extraction",
     "geometry": "nakmodel.geometry",
     "impedance": "nakmodel.impedance",  # a callable module: nakmodel.impedance(cell, ...)
     "spectrum": "nakmodel.spectrum",
@@ -35,7 +35,7 @@ _LAZY = {
     "mechanics": "nakmodel.mechanics",
     "drt": "nakmodel.drt",
     "io": "nakmodel.io",
-    "validation": "nakmodel.validation",
+    "validation": "nakmodel.validation_framework",
 }
 _LAZY_ATTRS: dict[str, tuple[str, str]] = {
     # geometry
@@ -87,12 +87,12 @@ _LAZY_ATTRS: dict[str, tuple[str, str]] = {
     "critical_pressure": ("nakmodel.mechanics", "critical_pressure"),
     "flaw_size_sweep": ("nakmodel.mechanics", "flaw_size_sweep"),
     # critical current density
-    "extract_ccd": ("nakmodel.ccd", "extract_ccd"),
-    "CCDResult": ("nakmodel.ccd", "CCDResult"),
-    "VoltageCriterion": ("nakmodel.ccd", "VoltageCriterion"),
-    "LiquidusCriterion": ("nakmodel.ccd", "LiquidusCriterion"),
-    "SolidCoverageCriterion": ("nakmodel.ccd", "SolidCoverageCriterion"),
-    "CrackCriterion": ("nakmodel.ccd", "CrackCriterion"),
+    "extract_ccd": ("nakmodel.ccd_extraction", "extract_ccd"),
+    "CCDResult": ("nakmodel.ccd_extraction", "CCDResult"),
+    "VoltageCriterion": ("nakmodel.ccd_extraction", "VoltageCriterion"),
+    "LiquidusCriterion": ("nakmodel.ccd_extraction", "LiquidusCriterion"),
+    "SolidCoverageCriterion": ("nakmodel.ccd_extraction", "SolidCoverageCriterion"),
+    "CrackCriterion": ("nakmodel.ccd_extraction", "CrackCriterion"),
     # sweeps
     "run_sweep": ("nakmodel.sweep", "run_sweep"),
     "load_sweep": ("nakmodel.sweep", "load_sweep"),

@@ -1,7 +1,8 @@
 """Criteria of a CCD scan: each tests a run and gives its onset margin (docs/theory/
 thermodynamics.md, liquid window; docs/theory/kinetics.md, blocking by solid K;
-docs/theory/fracture.md, crack onset).  Used by :func:`nakmodel.ccd.extract_ccd`, where the
-criteria are described; all names here are importable from :mod:`nakmodel.ccd`.
+docs/theory/fracture.md, crack onset).  Used by
+:func:`nakmodel.ccd_extraction.extract_ccd`, where the criteria are described; all names here
+are importable from :mod:`nakmodel.ccd_extraction`.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from enum import StrEnum
 
 import numpy as np
 
-from .constants import EDGE_CRACK_FACTOR  # also importable from nakmodel.ccd
+from .constants import EDGE_CRACK_FACTOR  # also importable from nakmodel.ccd_extraction
 from .errors import InputProblem, ParameterError
 
 

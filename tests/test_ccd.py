@@ -1,4 +1,5 @@
-"""CCD extraction (nakmodel.ccd) on synthetic runs with known onsets, plus one FE-backed run."""
+"""CCD extraction (nakmodel.ccd_extraction) on synthetic runs with known onsets, plus one
+FE-backed run."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import numpy as np
 import pytest
 
 from nakmodel import load_parameters
-from nakmodel.ccd import (
+from nakmodel.ccd_extraction import (
     EDGE_CRACK_FACTOR,
     CrackCriterion,
     Direction,

@@ -35,7 +35,8 @@ def test_edge_crack_factor_is_defined_once():
     pytest.importorskip("dolfinx_solver")
     import importlib
 
-    from nakmodel import ccd, ccd_criteria
+    from nakmodel import ccd_criteria
+    from nakmodel import ccd_extraction as ccd
 
     critical_load = importlib.import_module("nakmodel.mechanics.critical_load")
 

@@ -19,7 +19,7 @@ import numpy as np
 import pytest
 
 from nakmodel import load_parameters
-from nakmodel.ccd import (
+from nakmodel.ccd_extraction import (
     EDGE_CRACK_FACTOR,
     CrackCriterion,
     SolidCoverageCriterion,

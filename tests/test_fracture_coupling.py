@@ -42,7 +42,7 @@ def _study(**ccd):
 
 # ------------------------------------------------------------------ default: FE, said so
 def test_default_crack_method_is_fe_and_the_summary_says_so(tmp_path):
-    from nakmodel.ccd import EDGE_CRACK_FACTOR
+    from nakmodel.ccd_extraction import EDGE_CRACK_FACTOR
     from nakmodel.mechanics.flaw_model import k_per_pressure
     from nakmodel.study.ccd import criteria_for, run
 
@@ -253,7 +253,7 @@ def planar_tables():
 
 
 def test_growth_table_starts_at_the_onset_value_and_has_the_handbook_limits(planar_tables):
-    from nakmodel.ccd import EDGE_CRACK_FACTOR
+    from nakmodel.ccd_extraction import EDGE_CRACK_FACTOR
 
     dry, wet = planar_tables["dry"], planar_tables["wet"]
     k0 = EDGE_CRACK_FACTOR * math.sqrt(math.pi * 20e-6)

@@ -251,10 +251,10 @@ def test_blocked_film_rejects_bad_input():
 
 # --------------------------------------------------------------------------- issue #4
 def test_liquidus_inventory_of_the_simulated_alloy_is_the_lever_rule():
-    """nakmodel.ccd.liquidus_inventory from the FE Na amount == thermo.inventory (uniform
+    """nakmodel.ccd_extraction.liquidus_inventory from the FE Na amount == thermo.inventory (uniform
     layer) in both directions."""
     from nakmodel import thermo
-    from nakmodel.ccd import liquidus_inventory
+    from nakmodel.ccd_extraction import liquidus_inventory
 
     p = _params("NaK65")
     res = Simulation(_film(), p, "Strip at 1 mA/cm2 for 1 s").run()
@@ -269,7 +269,7 @@ def test_liquidus_inventory_of_the_simulated_alloy_is_the_lever_rule():
 
 def test_inventory_limited_level_of_a_ramp():
     """Level during which a ramp passes Q: exact cumulative sum, ~sqrt(2 Q step / hold)."""
-    from nakmodel.ccd import inventory_limited_level
+    from nakmodel.ccd_extraction import inventory_limited_level
 
     levels = [1.0 * (k + 1) for k in range(100)]  # A/m^2
     assert inventory_limited_level(levels, 60.0, 60.0 * 10.0) == 4.0  # 1+2+3+4 = 10

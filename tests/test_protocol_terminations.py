@@ -96,7 +96,7 @@ def test_live_events_use_the_same_formulas():
 
 
 def test_ccd_criteria_margins_are_the_termination_margins():
-    from nakmodel.ccd import (
+    from nakmodel.ccd_extraction import (
         Direction,
         LiquidusCriterion,
         SolidCoverageCriterion,

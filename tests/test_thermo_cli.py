@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from nakmodel.cli import main
-from nakmodel.validation import Check, discover
+from nakmodel.validation_framework import Check, discover
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 

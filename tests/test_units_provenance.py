@@ -268,7 +268,7 @@ def test_ccd_result_carries_the_inventory_diagnostics(outputs):
     that ramp rate; the API says so exactly as ccd_results.csv and summary.md do."""
     import warnings
 
-    from nakmodel.ccd import InventoryLimitedWarning, extract_ccd
+    from nakmodel.ccd_extraction import InventoryLimitedWarning, extract_ccd
     from nakmodel.model.result import Result
     from nakmodel.tables import read_table
 
@@ -311,7 +311,7 @@ def test_ccd_result_carries_the_inventory_diagnostics(outputs):
 
 
 def test_stepped_protocol_is_read_from_a_noisy_current_column():
-    from nakmodel.ccd import inventory_limited_level, stepped_protocol
+    from nakmodel.ccd_extraction import inventory_limited_level, stepped_protocol
 
     rng = np.random.default_rng(1)
     levels = [5.0, 10.0, 15.0, 20.0]
@@ -483,7 +483,7 @@ def test_dimension_check_without_pint_agrees_with_to_si():
             refused = "wrong dimension" in str(err)
         assert units.dimension_differs(value, unit) is refused, (value, unit)
     assert units.dimension_differs("25 degC", "s") is False  # left to pint: cannot tell
-    code = ("import sys; from nakmodel.ccd import scan_protocol; "
+    code = ("import sys; from nakmodel.ccd_extraction import scan_protocol; "
             "from nakmodel.protocol import Protocol; "
             "Protocol.parse(scan_protocol('strip', 1.0, 5.0, 1.0, 600.0)); "
             "Protocol.parse(['rest for 10 min', 'strip at 0.4 mA/cm2 until 2 mAh/cm2 or 1 V']);"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import math
 
-from nakmodel.validation import Case, Check, run_cases, write_report
+from nakmodel.validation_framework import Case, Check, run_cases, write_report
 
 
 def _case(name, checks):

@@ -24,7 +24,7 @@ def run(args) -> int:
     import matplotlib
 
     matplotlib.use("Agg")
-    from ..validation import default_case_dir, discover, run_cases, write_report
+    from ..validation_framework import default_case_dir, discover, run_cases, write_report
 
     folder = Path(args.cases) if args.cases else default_case_dir()
     cases = discover(folder) if folder.is_dir() else []

@@ -3,7 +3,7 @@ and a critical-current estimate from the flaw-face state.
 
 Inputs are a run (a :class:`nakmodel.model.result.Result` whose ``info['flaw_state']`` was
 recorded on the flaw faces every step, :class:`nakmodel.study.ccd.FlawStateRecorder`) and
-its :class:`nakmodel.ccd.CrackCriterion`.  Per row:
+its :class:`nakmodel.ccd_extraction.CrackCriterion`.  Per row:
 
 * pressure p on the flaw faces (:func:`~nakmodel.mechanics.loading.flaw_pressure`: creep
   extrusion of solid Na capped by F|eta|/Omega, liquid outflow) and K_I/K_IC;
@@ -97,7 +97,7 @@ def flaw_run_report(run, criterion, direction, parameters, *, method: str, cell=
     (needed for the FE crack model and growth), ``fill``: crack-growth fill mode.  The
     handbook criterion grows an edge crack with the handbook K_I(a) = 1.1215 p sqrt(pi a)
     ("wet") or the FE table when ``cell`` is given."""
-    from ..ccd import Direction, _Context
+    from ..ccd_extraction import Direction, _Context
 
     direction = Direction.parse(direction)
     if context is None:

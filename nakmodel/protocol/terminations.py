@@ -5,8 +5,8 @@ grammar (:meth:`~BaseTermination.render`), how to become a live event of the tim
 (:meth:`~BaseTermination.events`, a scalar g(problem, dt) that ends the step when it crosses
 0, :class:`nakmodel.model.stepping.Event`) and how far a finished run's time series is from
 meeting it (:meth:`~BaseTermination.margin`, >= 0 once met). The critical-current criteria of
-:mod:`nakmodel.ccd` evaluate the same margins, so a step termination and a CCD criterion of
-the same kind cannot disagree.
+:mod:`nakmodel.ccd_extraction` evaluate the same margins, so a step termination and a CCD
+criterion of the same kind cannot disagree.
 """
 
 from __future__ import annotations

@@ -40,7 +40,7 @@ valid, the ``termination`` column says "convergence failure: ...".
 A stepped-scan CCD is protocol-dependent: the columns ``inventory`` (lever-rule Na inventory
 of the simulated alloy to the liquidus of the scan direction), ``critical_capacity_over_
 inventory`` and ``ccd_inventory_limit`` (the level at which the scan passes that inventory,
-:func:`nakmodel.ccd.inventory_limited_level`) show how much of the CCD is simply the
+:func:`nakmodel.ccd_extraction.inventory_limited_level`) show how much of the CCD is simply the
 inventory used up at this ramp rate; ``summary.md`` says so.
 
 For every (composition, direction) it writes ``<label>_<direction>/timeseries.csv``,
@@ -189,7 +189,7 @@ class ScanOptions:
         return self.hold + (self.rest_between if self.staircase else 0.0)
 
     def protocol(self, direction: str) -> list[str]:
-        from ..ccd import Direction, scan_protocol
+        from ..ccd_extraction import Direction, scan_protocol
 
         if self.staircase:
             d = Direction.parse(direction)
@@ -354,7 +354,12 @@ def _parse_criteria(table, prefix, problems) -> tuple[str, ...]:
 def criteria_for(options: ScanOptions, params):
     """The CCD criteria of a scan: voltage, liquidus, solid coverage (+ crack with a flaw),
     those named in ``options.criteria``."""
-    from ..ccd import CrackCriterion, LiquidusCriterion, SolidCoverageCriterion, VoltageCriterion
+    from ..ccd_extraction import (
+        CrackCriterion,
+        LiquidusCriterion,
+        SolidCoverageCriterion,
+        VoltageCriterion,
+    )
 
     crits = [VoltageCriterion(options.voltage_limit), LiquidusCriterion(),
              SolidCoverageCriterion(options.solid_coverage)]
@@ -375,7 +380,7 @@ def scan(options: ScanOptions, params, composition: Composition, direction: str,
          crack_criterion=None):
     """One current scan: run it, write its files into ``folder``; returns
     (row dict of :data:`OUTPUTS`, Result, CCDResult, written paths, GEIS peak rows)."""
-    from ..ccd import extract_ccd
+    from ..ccd_extraction import extract_ccd
 
     params = params.replace({"alloy.composition": composition})
     hooks, recorder = [], None
@@ -482,7 +487,7 @@ def run(study, outdir: Path, progress=None, executor=None) -> list[Path]:
     import matplotlib.pyplot as plt
 
     from ..atomic_write import atomic_savefig
-    from ..ccd import diagnosis_text
+    from ..ccd_extraction import diagnosis_text
     from ..errors import ConvergenceError
     from ..plotting.study_plots import plot_ccd_vs_composition
     from ..sweep import SerialExecutor, load_sweep, run_sweep

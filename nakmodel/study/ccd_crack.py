@@ -36,7 +36,7 @@ def fracture_report(options, params, result, criteria, direction,
     """:class:`nakmodel.mechanics.run_fracture.FlawRunReport` of a scan with a crack
     criterion and recorded flaw states (else None): crack growth past the onset, current
     focusing, critical-current estimate from the flaw-face fields."""
-    from ..ccd import CrackCriterion
+    from ..ccd_extraction import CrackCriterion
     from ..mechanics.run_fracture import flaw_run_report
 
     crit = next((c for c in criteria if isinstance(c, CrackCriterion)), None)
@@ -94,7 +94,7 @@ def crack_summary_lines(study, rows) -> list[str]:
 class FlawStateRecorder:
     """Observer (``problem, t, result``): the :class:`~nakmodel.mechanics.FlawState` on the
     flaw faces after every accepted step, stored as arrays in ``result.info['flaw_state']``
-    for :class:`nakmodel.ccd.CrackCriterion`.
+    for :class:`nakmodel.ccd_extraction.CrackCriterion`.
 
     Per step (:class:`nakmodel.mechanics.coupling.FlawStateTracker`): area averages over
     the flaw faces and the solid Na deposit integrated since the liquid there saturated

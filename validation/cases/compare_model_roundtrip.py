@@ -23,7 +23,7 @@ import dolfinx_solver  # noqa: F401, I001
 
 import numpy as np
 
-from nakmodel.validation import Case, Check
+from nakmodel.validation_framework import Case, Check
 
 SOURCE = ("synthetic truth (model spectrum + 0.5 % noise); linearised NLLS confidence "
           "intervals, Boukamp, J. Electrochem. Soc. 142 (1995) 1885")

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
-from nakmodel.validation import Case, Check
+from nakmodel.validation_framework import Case, Check
 
 ZARC_SOURCE = "closed-form ZARC DRT (Boukamp & Rolle, Solid State Ionics 302 (2017) 12)"
 WARBURG_SOURCE = ("transmissive Warburg lines τ_k = τ/((k−½)²π²), R_k = 2R/((k−½)²π²) "

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from nakmodel.validation import Case, Check
+from nakmodel.validation_framework import Case, Check
 
 SOURCE = ("closed-form ZARC and Warburg DRTs; criteria of Maradesa et al., "
           "J. Electrochem. Soc. 170 (2023) 030502")

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
-from nakmodel.validation import Case, Check
+from nakmodel.validation_framework import Case, Check
 
 FILES = ("exampleData.csv", "Circuit3_EIS_1.z", "PEIS_SSB.mpr")
 SOURCE = ("Kramers-Kronig consistency of a non-negative DRT; peer data from impedance.py "

@@ -3,7 +3,7 @@ on the non-contacting interface the current crosses the whole interface at high 
 (R_full) and funnels into the spot at low frequency (R_spot), so the FE spectrum has an arc
 of resistance R_spot − R_full of its own, between the ceramic arcs and the alloy."""
 
-from nakmodel.validation import Case, Check
+from nakmodel.validation_framework import Case, Check
 
 B, H, A_SPOT = 1e-3, 3e-3, 0.2e-3
 

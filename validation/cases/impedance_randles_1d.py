@@ -2,7 +2,7 @@
 reflective Warburg in the alloy, the CE arc and the ceramic's geometric capacitance; the
 model's exact relaxation modes (Σ R_k) and the Kramers-Kronig test of its spectrum."""
 
-from nakmodel.validation import Case, Check
+from nakmodel.validation_framework import Case, Check
 
 SOURCE = ("Randles circuit + finite-length reflective Warburg: Lasia, Electrochemical "
           "Impedance Spectroscopy (2014) ch. 4 [M]; R_d, τ derived from the model [I]")

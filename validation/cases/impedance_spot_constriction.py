@@ -1,7 +1,7 @@
 """Low-frequency limit of the FE impedance of a cell with one centred contact spot
 (axisymmetric) vs the ceramic's DC constriction resistance (nakmodel.analysis)."""
 
-from nakmodel.validation import Case, Check
+from nakmodel.validation_framework import Case, Check
 
 B, L, A_SPOT = 1e-3, 1e-3, 0.25e-3
 

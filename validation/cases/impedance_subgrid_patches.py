@@ -22,7 +22,7 @@ i0 = 30 mA/cm²).  Before the blocked-capacitance factor the sub-grid arc was κ
 relaxation time Σ R τ/Σ R, the quantity the
 sub-grid blocked-capacitance factor matches (constriction.blocked_capacitance_factor)."""
 
-from nakmodel.validation import Case, Check
+from nakmodel.validation_framework import Case, Check
 
 B, H, PERIOD = 1e-3, 0.5e-3, 1e-4
 THETAS = (0.2, 0.5, 0.9)

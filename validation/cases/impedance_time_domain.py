@@ -7,7 +7,7 @@ eliminates the grain-boundary field per step (nakmodel.model.grain_boundary_step
 patterns, C_b = 0.01 F/m²: constriction arc apex ≈ 3 kHz), whose time stepping eliminates the
 contact node φ_c per step (nakmodel.model.contact_stepping), at 300 Hz, 3 kHz and 30 kHz."""
 
-from nakmodel.validation import Case, Check
+from nakmodel.validation_framework import Case, Check
 
 
 def run(outdir):

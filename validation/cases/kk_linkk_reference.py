@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from nakmodel.validation import Case, Check
+from nakmodel.validation_framework import Case, Check
 
 SOURCE = ("Schönleber et al., Electrochim. Acta 131 (2014) 20; impedance.py test data "
           "Circuit3_EIS_1.z (M = 10, mu = 0.684 at c = 0.69)")

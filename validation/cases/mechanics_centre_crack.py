@@ -10,7 +10,7 @@ compare Feddersen's sqrt(sec) and Isida's series).
 
 import math
 
-from nakmodel.validation import Case, Check
+from nakmodel.validation_framework import Case, Check
 
 A, P = 10e-6, 100e6
 RATIOS = (0.2, 0.4, 0.6, 0.7)

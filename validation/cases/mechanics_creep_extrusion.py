@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import math
 
-from nakmodel.validation import Case, Check
+from nakmodel.validation_framework import Case, Check
 
 SOURCE = ("numerical power-law channel flow (finite volumes, Newton); Bird, Armstrong & "
           "Hassager (1987) sec. 4.2; Bird, Stewart & Lightfoot (2002) sec. 2.3-2.5")

@@ -10,7 +10,7 @@ value is measured at fixed grading.
 
 import math
 
-from nakmodel.validation import Case, Check
+from nakmodel.validation_framework import Case, Check
 
 A, P = 10e-6, 100e6
 SCALES = (1.0, 0.5, 0.25, 0.125)

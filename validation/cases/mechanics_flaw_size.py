@@ -12,7 +12,7 @@ extrusion, nakmodel.mechanics.creep_extrusion) stay below K_IC at eta_c.
 """
 
 
-from nakmodel.validation import Case, Check
+from nakmodel.validation_framework import Case, Check
 
 DEPTHS = (1e-6, 2e-6, 5e-6, 10e-6, 20e-6, 50e-6)
 KICS = (1.0e6, 1.25e6, 1.6e6)

@@ -11,7 +11,7 @@ with Williams auxiliary fields; E' G = K_I^2 + K_II^2 checked too.
 
 import math
 
-from nakmodel.validation import Case, Check
+from nakmodel.validation_framework import Case, Check
 
 A, S = 10e-6, 50e6
 BETAS_DEG = (0.0, 30.0, 45.0, 60.0)

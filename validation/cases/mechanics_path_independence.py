@@ -10,7 +10,7 @@ sqrt(E' G).
 
 import math
 
-from nakmodel.validation import Case, Check
+from nakmodel.validation_framework import Case, Check
 
 A, P = 10e-6, 100e6
 SOURCE_J = "Shih, Moran & Nakamura, Int. J. Fract. 30 (1986) 79 (domain integral)"

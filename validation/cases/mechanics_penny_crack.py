@@ -9,7 +9,7 @@ p. 24.2.
 
 import math
 
-from nakmodel.validation import Case, Check
+from nakmodel.validation_framework import Case, Check
 
 A, P = 10e-6, 100e6
 SOURCE = "Sneddon, Proc. R. Soc. A 187 (1946) 229; Tada, Paris & Irwin (2000), p. 24.2"

@@ -9,7 +9,7 @@ Paris & Irwin (2000), p. 24.2).
 
 import math
 
-from nakmodel.validation import Case, Check
+from nakmodel.validation_framework import Case, Check
 
 A, P = 10e-6, 100e6
 FRONT = (1 / 10, 1 / 20, 1 / 40)

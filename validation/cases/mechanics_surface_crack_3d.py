@@ -13,7 +13,7 @@ front angle; the equations are accurate to about 5 %.
 
 import math
 
-from nakmodel.validation import Case, Check
+from nakmodel.validation_framework import Case, Check
 
 A, P = 10e-6, 100e6
 FRONT = (1 / 20, 1 / 40)

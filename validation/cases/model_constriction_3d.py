@@ -1,6 +1,6 @@
 """3D constriction resistance of one centred spot (true disc) vs the semi-analytic reference."""
 
-from nakmodel.validation import Case, Check
+from nakmodel.validation_framework import Case, Check
 
 SIGMA = 0.5  # S/m
 B, L, A = 1e-3, 2e-3, 0.3e-3  # m

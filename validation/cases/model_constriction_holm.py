@@ -7,7 +7,7 @@ L/(sigma pi b^2); and our semi-analytic variational Bessel-series solution
 (an upper bound; the FE energy value is a lower bound).
 """
 
-from nakmodel.validation import Case, Check
+from nakmodel.validation_framework import Case, Check
 
 SIGMA = 0.5  # S/m (5e-3 S/cm, NZSP total conductivity at 25 degC)
 B = 1e-3  # m

@@ -1,6 +1,6 @@
 """Spot arrays: 3D periodic/random discs vs the flux-tube estimate and the axisymmetric rings."""
 
-from nakmodel.validation import Case, Check
+from nakmodel.validation_framework import Case, Check
 
 SIGMA = 0.5  # S/m
 B, L, A, FRACTION = 1e-3, 1e-3, 1e-4, 0.2  # m, m, m, -

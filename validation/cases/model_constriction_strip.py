@@ -1,6 +1,6 @@
 """Planar (per unit depth) constriction of a strip contact vs the exact conformal-map result."""
 
-from nakmodel.validation import Case, Check
+from nakmodel.validation_framework import Case, Check
 
 SIGMA = 0.5  # S/m
 B, L = 1e-3, 2e-3  # m

@@ -5,7 +5,7 @@ discretisations (1D, axisymmetric r-z, 3D prism) must agree within 0.5 %; the oh
 must equal i L / sigma.
 """
 
-from nakmodel.validation import Case, Check
+from nakmodel.validation_framework import Case, Check
 
 SOURCE = "geometry independence of a laterally uniform cell [I]"
 ALLOY = 50e-6

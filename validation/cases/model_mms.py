@@ -6,7 +6,7 @@ axisymmetric and 3D.  Expected: L2 order 2, H1 order 1 (standard a-priori estima
 P1 Lagrange elements [M]).
 """
 
-from nakmodel.validation import Case, Check
+from nakmodel.validation_framework import Case, Check
 
 SOURCE = "a-priori FE error estimates for P1 Lagrange (Brenner & Scott, ch. 0 and 5) [M]"
 STUDIES = (("1d", False), ("1d", True), ("axisymmetric", True), ("3d", True))

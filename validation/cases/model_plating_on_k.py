@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import math
 
-from nakmodel.validation import Case, Check
+from nakmodel.validation_framework import Case, Check
 
 FARADAY = 96485.33212
 R = 8.314462618

@@ -9,7 +9,7 @@
   Crank's constant-flux solution with D -> D/tau, N -> N/eps [M]) within 1 %.
 """
 
-from nakmodel.validation import Case, Check
+from nakmodel.validation_framework import Case, Check
 
 THICKNESS = 10e-6
 HOSTS = ((0.7, 1.5), (0.5, 2.0), (0.3, 4.0))

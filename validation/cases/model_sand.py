@@ -6,7 +6,7 @@ Mathematics of Diffusion, eq. 3.7 with constant flux [M]) within 1 %, D = Darken
 interdiffusivity at the initial composition (``thermo.interdiffusivity``); double layers off.
 """
 
-from nakmodel.validation import Case, Check
+from nakmodel.validation_framework import Case, Check
 
 SOURCE = "Crank, The Mathematics of Diffusion (1975), constant-flux solution [M]"
 

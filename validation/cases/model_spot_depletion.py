@@ -8,7 +8,7 @@ alloy depletes first under the spot, solid K blocks it, and the capacity to the 
 limit is below that of full contact; Na is conserved to 1e-8.
 """
 
-from nakmodel.validation import Case, Check
+from nakmodel.validation_framework import Case, Check
 
 SERIES = "nakmodel.analysis.spot_resistance_series (variational Bessel series) [I]"
 

@@ -6,7 +6,7 @@ liquidus must deliver the lever-rule inventory ``thermo.inventory`` (docs/theory
 and the Na inventory must change by exactly the faradaic charge / F (1e-8).
 """
 
-from nakmodel.validation import Case, Check
+from nakmodel.validation_framework import Case, Check
 
 THICKNESS = 10e-6
 LABELS = ("NaK50", "NaK65", "NaK80")

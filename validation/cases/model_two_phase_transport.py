@@ -28,7 +28,7 @@ methods; the capacity, an integral quantity, converges at order 1.
 
 from __future__ import annotations
 
-from nakmodel.validation import Case, Check
+from nakmodel.validation_framework import Case, Check
 
 SOURCE_MMS = "method of manufactured solutions (nakmodel.model.two_phase_mms) [I]"
 SOURCE_INV = "nakmodel.thermo.inventory: lever rule to the K-rich liquidus [I]"

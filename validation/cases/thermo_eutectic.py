@@ -1,6 +1,6 @@
 """K/Na2K eutectic of the model vs the standard NaK eutectic (−12.6 °C, ≈67 at% K)."""
 
-from nakmodel.validation import Case, Check
+from nakmodel.validation_framework import Case, Check
 
 
 def run(outdir):

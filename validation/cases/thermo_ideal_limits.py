@@ -5,7 +5,7 @@ import math
 
 import numpy as np
 
-from nakmodel.validation import Case, Check
+from nakmodel.validation_framework import Case, Check
 
 
 def run(outdir):

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from nakmodel.validation import Case, Check
+from nakmodel.validation_framework import Case, Check
 
 SOURCE = ("hand Darken estimate 0.6-1.5e-5 cm2/s at 25 degC (±x3; docs/theory/transport.md); "
           "tracer data "

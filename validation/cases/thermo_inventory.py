@@ -3,7 +3,7 @@
 
 import numpy as np
 
-from nakmodel.validation import Case, Check
+from nakmodel.validation_framework import Case, Check
 
 MAH_CM2 = 36000.0  # C/m^2 per mAh/cm^2
 # hand estimate [I] from the Xue et al. (2018) window and ideal molar volumes:

@@ -1,6 +1,6 @@
 """Liquid window of NaK at 25 °C: model liquidus compositions vs Xue et al. (2018)."""
 
-from nakmodel.validation import Case, Check
+from nakmodel.validation_framework import Case, Check
 
 
 def run(outdir):

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from nakmodel.validation import Case, Check
+from nakmodel.validation_framework import Case, Check
 
 
 def run(outdir):

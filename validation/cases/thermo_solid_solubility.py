@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from nakmodel.validation import Case, Check
+from nakmodel.validation_framework import Case, Check
 
 SOURCE = "Bale, Bull. Alloy Phase Diagr. 3 (1982), from Ott et al. 1969 (limiting slopes)"
 

@@ -30,7 +30,7 @@ onset comes after the Na-rich liquidus.
 
 from __future__ import annotations
 
-from nakmodel.validation import Case, Check
+from nakmodel.validation_framework import Case, Check
 
 DEPTHS = (20e-6, 50e-6, 100e-6)
 OPENING = 0.5e-6
@@ -69,7 +69,7 @@ def run(outdir):
     import numpy as np
 
     from nakmodel.atomic_write import atomic_savefig
-    from nakmodel.ccd import CrackCriterion, extract_ccd
+    from nakmodel.ccd_extraction import CrackCriterion, extract_ccd
     from nakmodel.mechanics.loading import FARADAY
     from nakmodel.study.ccd import criteria_for, scan
 
@@ -165,7 +165,7 @@ def res_context(result, params):
     import numpy as np
 
     from nakmodel import thermo
-    from nakmodel.ccd import _Context
+    from nakmodel.ccd_extraction import _Context
 
     window = tuple(getattr(result, "liquid_window", (np.nan, np.nan)))
     if not all(np.isfinite(window)):

@@ -9,7 +9,7 @@ tracks the liquid->solid transition; more K is worse).
 
 from __future__ import annotations
 
-from nakmodel.validation import Case, Check
+from nakmodel.validation_framework import Case, Check
 
 MAH_CM2 = 36000.0
 MA_CM2 = 10.0
@@ -36,7 +36,7 @@ def run(outdir):
 
     from nakmodel import load_parameters, thermo
     from nakmodel.atomic_write import atomic_savefig
-    from nakmodel.ccd import extract_ccd, scan_protocol
+    from nakmodel.ccd_extraction import extract_ccd, scan_protocol
 
     params = load_parameters()
     T = params.temperature

@@ -73,7 +73,7 @@ from __future__ import annotations
 import math
 import time
 
-from nakmodel.validation import Case, Check
+from nakmodel.validation_framework import Case, Check
 
 SOURCE = "seed captions: CCD scans with operando GEIS -> DRT vs stripping current [F]"
 MODEL = "model: DC-biased Butler-Volmer R_ct over the active area, i0(a_Na) [I]"

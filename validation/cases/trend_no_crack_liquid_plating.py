@@ -23,7 +23,7 @@ discriminate liquid from solid metal in this model.
 
 from __future__ import annotations
 
-from nakmodel.validation import Case, Check
+from nakmodel.validation_framework import Case, Check
 
 SOURCE = "seed captions: in situ XCT, plating into liquid NaK at 0.4 mA/cm², no cracks [F]"
 DEPTH, OPENING = 20e-6, 0.5e-6
@@ -38,7 +38,7 @@ def run(outdir):
 
     from nakmodel import load_parameters
     from nakmodel.atomic_write import atomic_savefig
-    from nakmodel.ccd import CrackCriterion, extract_ccd
+    from nakmodel.ccd_extraction import CrackCriterion, extract_ccd
     from nakmodel.mechanics.loading import (
         FlawState,
         flaw_pressure,

@@ -45,7 +45,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from nakmodel.validation import Case, Check
+from nakmodel.validation_framework import Case, Check
 
 SOURCE = "seed captions: Na plating on K, DRT vs plated capacity and during rest [F]"
 STUDY = Path(__file__).resolve().parents[2] / "studies" / "plating_on_k.toml"
