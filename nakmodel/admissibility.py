@@ -6,6 +6,8 @@
   at the chosen temperature (below the eutectic, or a Na-rich composition
   beyond the solidus at that temperature) is refused, naming temperature,
   composition and the range that would be accepted.
+* :func:`nucleation_problems` — a solid-K nucleation barrier that would let the metastable
+  liquid reach the K(ss) solidus at the chosen temperature is refused with the range.
 * :func:`plain_number_problem` — in a file, a length, a current (density)
   or a time without a unit is ambiguous (``pellet_thickness = 1``: 1 m or
   1 mm?); it is refused with the value written in the unit the user most
@@ -60,8 +62,33 @@ def initial_state_problems(params) -> list[InputProblem]:
     ``working_metal = "K"``; the study kinds check the metal, see
     :func:`composition_problems`).
     """
-    return composition_problems(params.alloy.composition, params, "alloy.composition",
-                                k_host=True)
+    return (composition_problems(params.alloy.composition, params, "alloy.composition",
+                                 k_host=True)
+            + nucleation_problems(params))
+
+
+def nucleation_problems(params) -> list[InputProblem]:
+    """A problem if the solid-K nucleation barrier reaches the K(ss) solidus at
+    ``params.temperature``: the metastable liquid may go down to x_liq,K - Δx_nuc, which must
+    stay above x_s,K (:func:`nakmodel.model.nucleation.check_supersaturation`, checked here
+    from the phase diagram before anything is meshed)."""
+    value = float(getattr(params.alloy, "solid_k_nucleation_supersaturation", 0.0))
+    if value <= 0.0:
+        return []
+    from . import thermo
+
+    try:
+        b = thermo.phase_boundaries(params.temperature, params)
+    except (ArithmeticError, ValueError):
+        return []  # (reported by composition_problems)
+    window = float(b.liquid_low) - float(b.solid_low)
+    if value < window:
+        return []
+    return [InputProblem("alloy.solid_k_nucleation_supersaturation",
+                         f"the metastable liquid would reach the K(ss) solidus at "
+                         f"{_celsius(params.temperature)}", value,
+                         f"[-] in [0, {window:.4g}) = [0, x_liq,K - x_s,K) at this "
+                         "temperature")]
 
 
 def composition_problems(comp, params, key: str, *, k_host: bool) -> list[InputProblem]:

@@ -303,12 +303,18 @@ def test_bad_supersaturation_in_the_material_object(value):
 
 def test_supersaturation_reaching_the_solidus_is_refused():
     """At 60 degC the K-side window x_liq,K - x_s,K is < 0.01: dx_nuc = 0.05 would put the
-    metastable liquid below the K(ss) solidus; refused with the window in the message."""
-    p = load_parameters({KEY: 0.05, "temperature": "60 degC"})
+    metastable liquid below the K(ss) solidus; refused when the parameters are loaded
+    (before any mesh) with the window in the message, and again by the model for a
+    material object built without that check."""
     with pytest.raises(ParameterError) as info:
-        Simulation(_cell(), p, STRIP).build()
+        load_parameters({KEY: 0.05, "temperature": "60 degC"})
     text = str(info.value)
-    assert KEY in text and "[-] in [0, 0.00" in text
+    assert KEY in text and "[-] in [0, 0.00" in text and "60" in text
+    assert load_parameters({KEY: 0.005, "temperature": "60 degC"})  # inside the window
+    from nakmodel.model import nucleation
+
+    with pytest.raises(ParameterError, match="solidus"):
+        nucleation.check_supersaturation(0.05, 0.1, 0.095, 333.15)
 
 
 # ------------------------------------------------------------------ 7. restart
