@@ -114,3 +114,28 @@ def test_porous_host_scales_inventory_by_porosity(kinds, tmp_path):
                      ({"porosity": 0.5, "wetting": 1}, "host")):
         with pytest.raises(ParameterError, match=key):
             load_study(study_dict(host=bad))
+
+
+def test_geis_time_on_a_level_boundary(kinds, tmp_path):
+    """A GEIS time on a boundary: between two protocol steps it is the end of the earlier
+    step (strip, not rest); on a level boundary *inside* a ramp step it carries the next
+    level's current, as the state of a backward-Euler step at that time does (the module
+    docstring says so: give a time just before for the end of a level)."""
+    from nakmodel.tables import read_table
+
+    def voltages(protocol, times):
+        table = {"geometry": "1d", "pellet_thickness": "1 mm", "alloy_thickness": "100 um",
+                 "compositions": ["NaK65"], "protocol": protocol, "geis_times": times}
+        out = tmp_path / str(len(list(tmp_path.iterdir())))
+        load_study({"study": {"name": "b", "kind": "simulation"},
+                    "simulation": table}).run(out)
+        rows, _ = read_table(out / "NaK65" / "geis_peaks.csv")
+        return [float(r["voltage_V"]) for r in sorted(rows, key=lambda r: float(r["t_s"]))]
+
+    before, at, after = voltages(["Strip at 1 mA/cm2 for 5 min", "Rest for 5 min"],
+                                 ["299.4 s", "300 s", "300.6 s"])
+    assert at == pytest.approx(before, rel=1e-3) and abs(after) < 0.5 * abs(at)
+    before, at, after = voltages(
+        ["Ramp stripping from 0.2 to 0.6 mA/cm2 at 0.2 mA/cm2 per 300 s"],
+        ["299.4 s", "300 s", "300.6 s"])
+    assert at == pytest.approx(after, rel=1e-3) and at > 1.2 * before

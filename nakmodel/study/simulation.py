@@ -19,6 +19,11 @@ Options table ``[simulation]`` (lengths as unit strings)::
     geis_peak_band = ["1 us", "1 ms"]  # optional: band_peak_* = largest DRT peak in this tau
                                        # band (peak_* is the largest peak of all)
 
+A GEIS time on a boundary between two protocol steps gives the state at the end of the
+earlier step. On a level boundary *inside* a ramp step it gives the state with the next
+level's current, because a backward-Euler state at time t carries the current of t. For the
+end of a ramp level, give a time just before it (e.g. 299.9 s for 300 s levels).
+
 Per composition it writes ``<label>/timeseries.csv`` (all :class:`Result` columns),
 ``<label>/voltage.png`` (voltage vs time and vs capacity), ``<label>/interface.png``
 (interface composition vs time and profiles along the interface) and one
