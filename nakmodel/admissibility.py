@@ -76,19 +76,15 @@ def nucleation_problems(params) -> list[InputProblem]:
     if value <= 0.0:
         return []
     from . import thermo
+    from .model.nucleation import supersaturation_problem
 
     try:
         b = thermo.phase_boundaries(params.temperature, params)
     except (ArithmeticError, ValueError):
         return []  # (reported by composition_problems)
-    window = float(b.liquid_low) - float(b.solid_low)
-    if value < window:
-        return []
-    return [InputProblem("alloy.solid_k_nucleation_supersaturation",
-                         f"the metastable liquid would reach the K(ss) solidus at "
-                         f"{_celsius(params.temperature)}", value,
-                         f"[-] in [0, {window:.4g}) = [0, x_liq,K - x_s,K) at this "
-                         "temperature")]
+    problem = supersaturation_problem(value, float(b.liquid_low), float(b.solid_low),
+                                      params.temperature)
+    return [] if problem is None else [problem]
 
 
 def composition_problems(comp, params, key: str, *, k_host: bool) -> list[InputProblem]:

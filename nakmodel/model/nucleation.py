@@ -56,16 +56,26 @@ def updated_flags(flag, x, x_liquidus_k: float, supersaturation: float):
     return np.where(held, x < x_liquidus_k, x < x_liquidus_k - supersaturation).astype(float)
 
 
+def supersaturation_problem(value: float, x_liquidus_k: float, x_solid_k: float,
+                            temperature: float) -> InputProblem | None:
+    """The problem with Δx_nuc if the metastable liquid would reach the K(ss) solidus:
+    x_liq,K - Δx_nuc must stay above x_s,K (the blend half-widths of the lever rule,
+    ``phase_smoothing`` (x_liq,K^eff - x_s,K), stay positive); None if it does not."""
+    window = x_liquidus_k - x_solid_k
+    if value < window:
+        return None
+    return InputProblem(
+        KEY, "the metastable liquid would reach the K(ss) solidus at "
+        f"{temperature:g} K ({temperature - 273.15:.4g} degC)",
+        value, f"[-] in [0, {window:.4g}) = [0, x_liq,K - x_s,K) at this temperature")
+
+
 def check_supersaturation(value: float, x_liquidus_k: float, x_solid_k: float,
                           temperature: float) -> float:
-    """Δx_nuc, refused (ParameterError) if the metastable liquid would reach the K(ss)
-    solidus: x_liq,K - Δx_nuc must stay above x_s,K (the blend half-widths of the lever
-    rule, ``phase_smoothing`` (x_liq,K^eff - x_s,K), stay positive)."""
-    window = x_liquidus_k - x_solid_k
-    if not value < window:
-        raise ParameterError(InputProblem(
-            KEY, f"the metastable liquid would reach the K(ss) solidus at {temperature:g} K",
-            value, f"[-] in [0, {window:.4g}) = [0, x_liq,K - x_s,K) at this temperature"))
+    """Δx_nuc, refused (ParameterError) by :func:`supersaturation_problem`."""
+    problem = supersaturation_problem(value, x_liquidus_k, x_solid_k, temperature)
+    if problem is not None:
+        raise ParameterError(problem)
     return float(value)
 
 

@@ -145,17 +145,19 @@ class PetscSystem:
             pb.voltage.value = saved_v
         return self.old_mass
 
-    def transient_residual(self, dt, current):
+    def transient_residual(self, dt, current, galvanostatic: bool = True):
         """(r, g) at the current state: r = R + (m - m_n)/dt, g = int i_F dA - I
-        (+ (q_dl - q_dl,n)/dt); ``dt`` None: steady."""
+        (+ (q_dl - q_dl,n)/dt); ``dt`` None: steady. Potentiostatic control has no current
+        row: g = 0 (not assembled)."""
         pb = self.problem
         r = self.assemble_vector("R", self.vectors["r"])
-        g = pb.functional_form("G") - current
+        g = pb.functional_form("G") - current if galvanostatic else 0.0
         if dt is not None:
             m = self.assemble_vector("m_u")
             r.axpy(1.0 / dt, m)
             r.axpy(-1.0 / dt, self.old_mass)
-            g += (pb.functional_form("m_G") - pb.accepted_charge) / dt
+            if galvanostatic:
+                g += (pb.functional_form("m_G") - pb.accepted_charge) / dt
         return r, g
 
     def assemble_operator(self, dt, reuse_preconditioner: bool):
@@ -218,7 +220,7 @@ class PetscSystem:
 
     def residual(self):
         t0 = time.perf_counter()
-        self.r, self.g = self.transient_residual(self.dt, self.current)
+        self.r, self.g = self.transient_residual(self.dt, self.current, self.galvanostatic)
         self.stats["assembly"] += time.perf_counter() - t0
 
     def _ksp_solve(self, rhs, out):

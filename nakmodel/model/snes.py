@@ -149,7 +149,7 @@ class SNESNewton:
     # ---------------------------------------------------------------- callbacks
     def _residual(self, snes, X, F):
         self._load_state(X)
-        r, g = self.system.transient_residual(self.dt, self.current)
+        r, g = self.system.transient_residual(self.dt, self.current, self.galvanostatic)
         if not self.galvanostatic:
             g = float(self.problem.voltage.value) - self.voltage_set
         self.join(r.array_r[: self.n2], g, F)
