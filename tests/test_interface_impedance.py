@@ -342,8 +342,12 @@ def test_contact_nodes_with_partly_covered_interface_keep_only_the_shared_nodes(
     from nakmodel.impedance import contact_nodes
     from nakmodel.impedance.model import build_problem, linearise
 
-    # share r g ~ 8e-6 on liquid nodes, ~7e-7 where solid K covers (x = 0.027)
-    p = load_parameters({"interface.contact_fraction": 0.5, "interface.patch_size": 3e-8})
+    # share r g ~ 8e-6 on liquid nodes, ~7e-7 where solid K covers (x = 0.027); g scales
+    # with the exchange current densities, pinned here (the shares straddle MIN_SHARE at
+    # 10 and 1 mA/cm2)
+    p = load_parameters({"interface.contact_fraction": 0.5, "interface.patch_size": 3e-8,
+                         "interface.exchange_current_density": "10 mA/cm^2",
+                         "interface.solid_k_exchange_current_density": "1 mA/cm^2"})
     cell = Cell(geometry="axisymmetric", pellet_radius=1e-3, pellet_thickness=5e-4,
                 alloy_thickness=2e-4, mesh_size=2e-4)
     pb = build_problem(cell.build_mesh(), p)

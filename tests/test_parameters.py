@@ -57,7 +57,7 @@ def test_overrides_with_units_dict_and_nested():
     assert p.sources["nasicon.conductivity"] == ("user", "user")
     q = p.replace({"interface.exchange_current_density": "1 mA/cm^2"})
     assert q.interface.exchange_current_density == pytest.approx(10.0)
-    assert p.interface.exchange_current_density == pytest.approx(100.0)  # immutable
+    assert p.interface.exchange_current_density == pytest.approx(1000.0)  # immutable
 
 
 def test_toml_round_trip(tmp_path):

@@ -53,7 +53,7 @@ print("Kramers-Kronig consistent:", kk.passed)
 # %%
 # Fit two parameters
 # ------------------
-# Start from the default set (i0 = 10 mA/cm², σ = 5e-3 S/cm) and fit the two parameters the
+# Start from the default set (i0 = 100 mA/cm², σ = 5e-3 S/cm) and fit the two parameters the
 # spectrum is most sensitive to. Everything else stays at its default.
 start = nakmodel.load_parameters()
 fitted = nakmodel.fit_model(measured, cell, start, mode="potentiostatic",
