@@ -121,8 +121,12 @@ def scan_study(depth, opening, **ccd):
              "start": "0.5 mA/cm2", "stop": "20 mA/cm2", "step": "0.5 mA/cm2", "hold": "30 s",
              "profiles": 0, "error_tolerance": 0.05}
     table.update(ccd)
+    # i0 = 10 mA/cm2, not the default 100: the rigid-deposit (handbook) onset needs
+    # |eta| = eta_c (~45 mV for 20 um), reached at <= 20 mA/cm2 only with the slower kinetics
     return load_study({"study": {"name": "crack", "kind": "ccd"},
-                       "parameters": {"alloy": {"composition": "NaK50"}}, "ccd": table})
+                       "parameters": {"alloy": {"composition": "NaK50"},
+                                      "interface": {"exchange_current_density": "10 mA/cm^2"}},
+                       "ccd": table})
 
 
 @pytest.fixture(scope="module")

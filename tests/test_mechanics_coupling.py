@@ -17,7 +17,9 @@ def test_plating_into_a_liquid_flaw():
     from nakmodel.model.problem import CoupledProblem, CurrentControl
     from nakmodel.parameters import load_parameters
 
-    params = load_parameters()
+    # i0 = 10 mA/cm2 (not the default 100): |eta| ~ 10 mV at the flaw, so that the rigid
+    # bound F|eta|/Omega is well above the creep pressure of this plating rate
+    params = load_parameters({"interface.exchange_current_density": "10 mA/cm^2"})
     cell = Cell(geometry="planar", pellet_radius="0.3 mm", pellet_thickness="0.2 mm",
                 alloy_thickness="50 um", flaw=SurfaceFlaw(depth="20 um", opening="4 um"))
     problem = CoupledProblem(

@@ -64,7 +64,7 @@ def test_9_spot_cell_iterative_equals_direct(serial):
     assert all(k > n for k, n in zip(it["krylov"], it["newton"], strict=True))
     assert it["newton"] == di["newton"]
     v = np.array(it["voltage"])
-    assert np.all(np.diff(v) > 0) and v[0] > 0.01   # stripping: the polarisation grows
+    assert np.all(np.diff(v) > 0) and v[0] > 0.005  # stripping: the polarisation grows
     np.testing.assert_allclose(v, di["voltage"], rtol=1e-8)
     fg = serial["fgmres"]
     assert (it["krylov_method"], fg["krylov_method"]) == ("gmres", "fgmres")

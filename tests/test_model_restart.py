@@ -169,7 +169,7 @@ def test_outputs_continue_after_a_restart(setup, tmp_path):
     times = [0.0, 100.0, 250.0, 400.0]
     kw = dict(step_control=CONTROL, field_output_times=times)
     ref = Simulation(cell, p, PROTOCOL, **kw).run()
-    n = int(np.searchsorted(ref.time, 200.0))  # between the 2nd and 3rd output
+    n = int(np.searchsorted(ref.time, 250.0)) - 1  # last step before the 3rd output
     sim = Simulation(cell, p, PROTOCOL, output_dir=tmp_path, max_steps=n,
                      checkpoint_every=CheckpointControl(steps=n), **kw)
     with pytest.raises(ConvergenceError):
