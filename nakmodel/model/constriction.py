@@ -9,9 +9,10 @@ pattern (period ℓ = ``interface.patch_size``; independent tubes, no interactio
 periodicity); its specific constriction resistance [Ω m²] per nominal area is
 
 * ``"spot"`` (circular active spots on a square lattice, tube of area ℓ², equivalent radius
-  b = ℓ/√π, spot radius a = b√θ): Holm's spot resistance with the Roess finite-cylinder
-  factor ψ (:func:`nakmodel.analysis.spot_array_resistance`, whose constriction part this
-  is),
+  b = ℓ/√π, spot radius a = b√θ): Holm's spot resistance with the finite-tube factor ψ
+  (:data:`FLUX_TUBE_PSI`: Roess's series of :func:`nakmodel.analysis.spot_array_resistance`
+  where that holds, ε = √θ <= 0.8, and the FE flux tube up to full contact, where the
+  series turns negative),
 
       r_c = ℓ² ψ(√θ)/(4σ a) = √π ℓ ψ(√θ)/(4σ√θ);
 
@@ -46,8 +47,16 @@ import ufl
 from ..errors import InputProblem, ParameterError
 from .thermo_ufl import FARADAY, GAS_CONSTANT, _lib
 
-#: Roess series of the finite-cylinder constriction factor (see nakmodel.analysis)
+#: Roess series of the finite-cylinder constriction factor (see nakmodel.analysis): accurate
+#: for ε <= 0.8 only (1.3 % low at ε = 0.84, 22 % low at ε = 0.95, negative above 0.96)
 ROESS_PSI = (1.0, -1.40925, 0.0, 0.3381, 0.0, 0.0679)
+#: ψ(ε) = (1 − ε)² (1 + c1 ε + c2 ε² + c3 ε³) of the spot flux tube for all ε = a/b in [0, 1]:
+#: c1 = 2 − 1.40925 keeps Roess's ψ(0) = 1 and slope −1.40925 (Holm's spot plus its first
+#: cylinder correction), c2, c3 least squares (relative) to the FE flux tube of
+#: ``nakmodel/data/spot_blocked_moments.csv`` (validation/data/spot_flux_tube_moments.py):
+#: within 0.32 % of it for θ = 0.01-0.99; the (1 − ε)² of a thin blocked annulus (as for
+#: strips, r_c ~ (1 − θ)²) keeps r_c > 0 up to full contact
+FLUX_TUBE_PSI = (1.0, 2.0 - 1.40925, 0.0852161, 0.30825743)
 PATCH_SHAPES = ("spot", "strip")
 #: Newton steps written into the forms for (1); the defect after them is checked in the tests
 NEWTON_STEPS = 5
@@ -60,20 +69,18 @@ MIN_SHARE = 1e-6
 
 
 def _psi(eps, lib):
-    """Roess factor ψ(ε), kept >= 0 (the series reaches -3e-3 at ε = 1)."""
+    """Finite-tube factor ψ(ε) of :data:`FLUX_TUBE_PSI` (smooth and >= 0 on [0, 1])."""
     value = 0.0
-    for power, coefficient in enumerate(ROESS_PSI):
-        if coefficient:
-            value = value + coefficient * eps**power
-    if lib is ufl:
-        return ufl.max_value(value, 0.0)
-    return np.maximum(value, 0.0)
+    for power, coefficient in enumerate(FLUX_TUBE_PSI):
+        value = value + coefficient * eps**power
+    return (1.0 - eps) ** 2 * value
 
 
 def subgrid_resistance(theta, patch_size, conductivity, shape: str = "spot"):
     """Specific constriction resistance r_c [Ω m²] of an active fraction θ (module docstring).
 
-    r_c = √π ℓ ψ(√θ)/(4σ√θ) (spots, Holm 1967 with the Roess factor) or
+    r_c = √π ℓ ψ(√θ)/(4σ√θ) (spots, Holm 1967 with the flux-tube factor ψ of
+    :data:`FLUX_TUBE_PSI`, Roess's to 0.3 % for θ <= 0.5) or
     r_c = (ℓ/(πσ)) ln(1/sin(πθ/2)) (strips, conformal mapping); ℓ = 0 gives 0."""
     if shape not in PATCH_SHAPES:
         raise ParameterError(InputProblem("interface.patch_shape", "unknown patch shape", shape,
@@ -97,26 +104,56 @@ _GAUSS = np.polynomial.legendre.leggauss(64)
 
 
 def blocked_voltage_second_moment(theta, shape: str = "strip"):
-    """κ(θ) of :func:`blocked_voltage_moments` (None where not derived)."""
-    moments = blocked_voltage_moments(theta, shape)
-    return None if moments is None else moments[1]
+    """κ(θ) of :func:`blocked_voltage_moments`."""
+    return blocked_voltage_moments(theta, shape)[1]
+
+
+_SPOT_TABLE = None
+
+
+def _spot_moment_table():
+    """(θ, κ(1 − θ)²) of circular spots, FE on the axisymmetric flux tube
+    (``nakmodel/data/spot_blocked_moments.csv``, generated and documented by
+    ``validation/data/spot_flux_tube_moments.py``); θ = 0 is added with κ = 1 (a vanishing
+    spot leaves the blocked area at the uniform r_c j)."""
+    global _SPOT_TABLE
+    if _SPOT_TABLE is None:
+        from importlib import resources
+
+        text = resources.files("nakmodel").joinpath("data/spot_blocked_moments.csv").read_text()
+        rows = np.array([[float(v) for v in line.split(",")] for line in text.splitlines()
+                         if line and not line.startswith(("#", "theta"))])
+        theta, kappa = rows[:, 0], rows[:, 3]
+        _SPOT_TABLE = (np.concatenate(([0.0], theta)),
+                       np.concatenate(([1.0], kappa * (1.0 - theta) ** 2)))
+    return _SPOT_TABLE
 
 
 def blocked_voltage_moments(theta, shape: str = "strip"):
     """(<u>/(r_c j), κ(θ) = <u²>/(r_c j)²) over the blocked area at DC [-], u = V − φ across the
     blocked capacitance of the resolved periodic pattern (equipotential active patches,
-    insulating blocked area, mean current density j); None where not derived.
+    insulating blocked area, mean current density j).
+
+    Any shape has <u> = r_c j/(1 − θ) over the blocked area (Green's reciprocity with the
+    uniform-current solution [I]), so κ >= 1/(1 − θ)² > 1: the blocked area is charged to
+    more than the homogenised r_c j.
 
     Strips (period ℓ, active |x| < θℓ/2): the half period maps by t = cos(2πw/ℓ) onto a
     half plane with a Dirichlet segment (c, 1], c = cos πθ, so that
     u = (jℓ/(2πσ)) arccosh|s|, s = (2t − 1 − c)/(1 − c), on the blocked part (the far field
-    gives back r_c = (ℓ/(πσ)) ln(1/sin(πθ/2))) [I]; κ by quadrature.  Any shape has
-    <u> = r_c j/(1 − θ) over the blocked area (Green's reciprocity with the uniform-current
-    solution [I]), so κ >= 1/(1 − θ)² > 1: the blocked area is charged to more than the
-    homogenised r_c j.  Spots: not derived (None)."""
-    if shape != "strip":
-        return None
+    gives back r_c = (ℓ/(πσ)) ln(1/sin(πθ/2))) [I]; κ by quadrature.
+
+    Spots (circular, each in its own flux tube, as :func:`subgrid_resistance`): κ from the
+    FE solution of the tube (:func:`_spot_moment_table`, interpolated linearly in
+    κ(1 − θ)², which is smooth: 1.008 at θ = 0.01, 1.066 at 0.5, 1.086 at 0.99); κ = 1.63,
+    4.26, 108 at θ = 0.2, 0.5, 0.9 (strips: 1.68, 4.32, 108) [I]."""
+    if shape not in PATCH_SHAPES:
+        raise ParameterError(InputProblem("interface.patch_shape", "unknown patch shape", shape,
+                                          " or ".join(map(repr, PATCH_SHAPES))))
     th = np.clip(np.asarray(theta, dtype=float), 1e-6, 1 - 1e-6)
+    if shape == "spot":
+        grid, g = _spot_moment_table()
+        return 1.0 / (1.0 - th), np.interp(th, grid, g) / (1.0 - th) ** 2
     c = np.cos(np.pi * th)
     v, w = _GAUSS
     v, w = 0.5 * (v + 1.0), 0.5 * w  # on [0, 1]
@@ -145,14 +182,14 @@ def blocked_capacitance_factor(theta, kinetic_resistance, constriction_resistanc
     (:func:`blocked_voltage_second_moment`): the resolved blocked area sees
     u = ρ j + u_spread (spreading part of the primary distribution, kept for all ρ), the
     homogenised C_b' sees (ρ + r_c) j.  x -> ∞ gives 1 (no constriction), x = 0 gives κ.
-    1 where κ is not derived (spots)."""
+    Evaluated as (1 + 2y/(1 − θ) + κy²)/(1 + y)² in y = 1/x = r_c/ρ, finite at r_c = 0
+    (a fully active node) and at ρ = 0 (y capped at 1e100: F = κ to 1e-100)."""
     kappa = blocked_voltage_second_moment(theta, shape)
-    if kappa is None:
-        return np.ones_like(np.asarray(theta, dtype=float))
     th = np.clip(np.asarray(theta, dtype=float), 1e-6, 1 - 1e-6)
-    x = np.asarray(kinetic_resistance, dtype=float) / np.maximum(
-        np.asarray(constriction_resistance, dtype=float), 1e-300)
-    return (x * x + 2 * x / (1 - th) + kappa) / (1 + x) ** 2
+    rho = np.asarray(kinetic_resistance, dtype=float)
+    r_c = np.asarray(constriction_resistance, dtype=float)
+    y = np.minimum(r_c / np.maximum(rho, 1e-300), 1e100)
+    return (1.0 + 2 * y / (1 - th) + kappa * y * y) / (1 + y) ** 2
 
 
 def spot_array_specific_resistance(spot_radius: float, contact_fraction: float,

@@ -26,11 +26,11 @@ C = C_a + C_b' on (V − φ) (one mass matrix for stepping and impedance), so th
 dt → ∞ (g = 0: steady solves, the linearisation) gives back k(e) with e + r k(e) = η, the
 quasi-static model, bit for bit; nodes with r = 0 (a fully active interface) are unchanged
 at any dt.  Without a sub-grid constriction (``interface.patch_size`` = 0, no 1D contact
-spots) nothing changes.  A ``"strip"`` pattern charges its blocked area by the factor F of
-:func:`.constriction.blocked_capacitance_factor` (state dependent, as in the small-signal
-model): the extra (F − 1) C_b' between V and φ adds (F − 1) C_b' Δ(V − φ)/dt to i_φ, with F of
-the last accepted state (lagged: the change of F within a step is second order in a small
-signal); F = 1 for ``"spot"`` patterns, the default.
+spots) nothing changes.  The pattern (``interface.patch_shape``, spots or strips) charges
+its blocked area by the factor F of :func:`.constriction.blocked_capacitance_factor` (state
+dependent, the same F as the small-signal model): the extra (F − 1) C_b' between V and φ
+adds (F − 1) C_b' Δ(V − φ)/dt to i_φ, with F of the last accepted state (lagged: the change
+of F within a step is second order in a small signal).
 """
 
 from __future__ import annotations
@@ -61,7 +61,7 @@ class ContactStepping:
         self.voltage_n = fem.Constant(msh, 0.0)
         self.cdl = fem.Constant(msh, float(problem.working.double_layer_capacitance))
         self._forms = None
-        self.strip, self._step = problem.working.patch_shape == "strip", None
+        self._step = None
         self.extra = fem.Function(self.space, name="blocked_capacitance_excess")
 
     @property
@@ -87,7 +87,7 @@ class ContactStepping:
         i_f, e = constriction.series_current(pb.kinetics_we, eta_s, i0, k["T"], f_act,
                                              r / (1.0 + rg), law=law, overpotential=True)
         drop_n = self.voltage_n - pb.u_n[1]("+")
-        g_b = self.extra("+") * self.inv_dt - g if self.strip else -g
+        g_b = self.extra("+") * self.inv_dt - g
         return i_f + g * (e + ocv - u_old) + g_b * (drop - drop_n), i_f, e + ocv
 
     # ------------------------------------------------------------------ stepping
@@ -207,8 +207,7 @@ class ContactStepping:
         values[nodes] = vec.array[nodes] / self._area[nodes]
         self.history.x.array[:] = values
         self.history.x.scatter_forward()
-        if self.strip:
-            self._update_extra(nodes)
+        self._update_extra(nodes)
 
     def _nodal(self, form, nodes):
         import dolfinx_solver  # noqa: F401
@@ -240,7 +239,8 @@ class ContactStepping:
             self._extra_forms = [fem.form(x * v("+") * pb.dS_contact_nodal) for x in exprs]
         theta, g, r, c_t = (self._nodal(f, nodes) for f in self._extra_forms)
         G = g / (1.0 - r * g)
-        factor = constriction.blocked_capacitance_factor(theta, 1.0 / G, r, "strip")
+        factor = constriction.blocked_capacitance_factor(theta, 1.0 / G, r,
+                                                       pb.working.patch_shape)
         c_b = c_t - np.minimum(float(self.cdl.value) * theta, c_t)
         values = np.zeros_like(self.extra.x.array)
         values[nodes] = np.where(r * g > constriction.MIN_SHARE, (factor - 1.0) * c_b, 0.0)
