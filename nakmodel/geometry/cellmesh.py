@@ -334,21 +334,68 @@ def _sleep_until_all_arrive(comm, interval: float = 0.05) -> None:
         time.sleep(interval)
 
 
-def mesh_cell(cell, comm=None, *, msh_file=None) -> CellMesh:
-    """Build the gmsh model of ``cell`` on rank 0 and convert it to a :class:`CellMesh`."""
+#: mesh_cell's default for ``isolate``: gmsh in a child process for these geometries (3D: the
+#: gmsh heap is ~4 kB per unknown; the child costs ~0.3 s, a 2D or 1D mesh is small)
+ISOLATED_GEOMETRIES = ("3d",)
+
+
+def mesh_cell(cell, comm=None, *, msh_file=None, isolate=None) -> CellMesh:
+    """Build the gmsh model of ``cell`` on rank 0 and convert it to a :class:`CellMesh`.
+
+    ``isolate`` (default: True for the geometries in :data:`ISOLATED_GEOMETRIES`) meshes in
+    a child process (:mod:`nakmodel.geometry.gmsh_process`), so that gmsh's heap is not kept
+    by rank 0; the mesh, partition and tags are the same as in the process.  The other ranks
+    sleep while rank 0 meshes; a failure on rank 0 is raised on every rank.
+    """
     import dolfinx_solver  # noqa: F401
 
-    import gmsh
     from dolfinx import mesh as dmesh
     from dolfinx.io import gmsh as dgmsh
     from mpi4py import MPI
 
     comm = MPI.COMM_WORLD if comm is None else comm
+    isolate = cell.geometry.value in ISOLATED_GEOMETRIES if isolate is None else bool(isolate)
+    gdim = {"1d": 1, "axisymmetric": 2, "planar": 2, "3d": 3}[cell.geometry.value]
+    # shared-facet ghosts: the interface is an interior-facet integral (dS), which dolfinx
+    # cannot evaluate on a facet between two ranks without them (model_to_mesh's default is
+    # no ghosts; dolfinx's built-in meshes ghost shared facets)
+    partitioner = (dmesh.create_cell_partitioner(dmesh.GhostMode.shared_facet, 2)
+                   if comm.size > 1 else None)
+    if isolate:
+        info, model, error = {"flaw_tip": None}, None, None
+        if comm.rank == 0:
+            from .gmsh_process import mesh_in_child
+
+            try:
+                info, model, _ = mesh_in_child(cell, msh_file)
+            except Exception as err:  # noqa: BLE001 - raised below, on every rank
+                error = err
+        _sleep_until_all_arrive(comm)  # the other ranks sleep, not spin, while rank 0 meshes
+        failed = comm.bcast(error is not None, root=0)
+        if error is not None:
+            raise error
+        if failed:
+            raise RuntimeError("meshing the cell failed on rank 0 (see its error)")
+        info = comm.bcast(info, root=0)
+        data = dgmsh.model_to_mesh(model, comm, 0, gdim=gdim, partitioner=partitioner)
+        del model
+    else:
+        data, info = _mesh_in_process(cell, comm, gdim, partitioner, msh_file)
+    data.cell_tags.name = "cell_tags"
+    data.facet_tags.name = "facet_tags"
+    return CellMesh(mesh=data.mesh, cell_tags=data.cell_tags, facet_tags=data.facet_tags,
+                    geometry=cell.geometry, cell=cell, flaw_tip=info["flaw_tip"])
+
+
+def _mesh_in_process(cell, comm, gdim, partitioner, msh_file):
+    """(MeshData, info) of ``cell`` meshed by gmsh in this process (rank 0)."""
+    import gmsh
+    from dolfinx.io import gmsh as dgmsh
+
     started = False
     if not gmsh.isInitialized():
         gmsh.initialize(interruptible=False)
         started = True
-    gdim = {"1d": 1, "axisymmetric": 2, "planar": 2, "3d": 3}[cell.geometry.value]
     info = {"flaw_tip": None}
     try:
         gmsh.option.setNumber("General.Terminal", 0)
@@ -361,17 +408,9 @@ def mesh_cell(cell, comm=None, *, msh_file=None) -> CellMesh:
                 gmsh.write(str(msh_file))
         _sleep_until_all_arrive(comm)  # the other ranks sleep, not spin, while rank 0 meshes
         info = comm.bcast(info, root=0)
-        # shared-facet ghosts: the interface is an interior-facet integral (dS), which dolfinx
-        # cannot evaluate on a facet between two ranks without them (model_to_mesh's
-        # default is no ghosts; dolfinx's built-in meshes ghost shared facets)
-        partitioner = (dmesh.create_cell_partitioner(dmesh.GhostMode.shared_facet, 2)
-                       if comm.size > 1 else None)
         data = dgmsh.model_to_mesh(gmsh.model, comm, 0, gdim=gdim, partitioner=partitioner)
         gmsh.model.remove()
     finally:
         if started:
             gmsh.finalize()
-    data.cell_tags.name = "cell_tags"
-    data.facet_tags.name = "facet_tags"
-    return CellMesh(mesh=data.mesh, cell_tags=data.cell_tags, facet_tags=data.facet_tags,
-                    geometry=cell.geometry, cell=cell, flaw_tip=info["flaw_tip"])
+    return data, info
