@@ -124,7 +124,9 @@ class PetscSystem:
         out = self.vectors[name] if out is None else out
         with out.localForm() as loc:
             loc.set(0.0)
-        fpetsc.assemble_vector(out, self.problem.forms[name])
+        forms = self.problem.forms
+        for form in forms.get(f"{name}_parts", (forms[name],)):  # (3D R: split, forms.py)
+            fpetsc.assemble_vector(out, form)
         out.ghostUpdate(addv=PETSc.InsertMode.ADD, mode=PETSc.ScatterMode.REVERSE)
         fpetsc.set_bc(out, self.bcs, alpha=0.0)
         return out
@@ -169,7 +171,11 @@ class PetscSystem:
 
         pb, A = self.problem, self.A
         A.zeroEntries()
-        fpetsc.assemble_matrix(A, pb.forms["J"], bcs=self.bcs, diag=1.0)
+        parts = pb.forms.get("J_parts", (pb.forms["J"],))  # (3D: split, forms.assembly_parts)
+        for form in parts[1:]:  # inert diagonal 0 here (inserted), 1 by the first part
+            fpetsc.assemble_matrix(A, form, bcs=self.bcs, diag=0.0)
+            A.assemble(PETSc.Mat.AssemblyType.FLUSH)
+        fpetsc.assemble_matrix(A, parts[0], bcs=self.bcs, diag=1.0)
         A.assemble()
         if dt is not None:
             A.axpy(1.0 / dt, self.Mp, structure=PETSc.Mat.Structure.SUBSET_NONZERO_PATTERN)
