@@ -322,18 +322,6 @@ class CellMesh:
         return meshio.Mesh(points, [(kind, cells[:n_cells])], cell_data={"cell_tags": [markers]})
 
 
-def _sleep_until_all_arrive(comm, interval: float = 0.05) -> None:
-    """Barrier that polls and sleeps (``interval`` [s]) instead of MPICH's busy wait, so that
-    ranks waiting for rank 0's gmsh model do not take a core of a shared machine."""
-    import time
-
-    if comm.size == 1:
-        return
-    request = comm.Ibarrier()
-    while not request.Test():
-        time.sleep(interval)
-
-
 #: mesh_cell's default for ``isolate``: gmsh in a child process for these geometries (3D: the
 #: gmsh heap is ~4 kB per unknown; the child costs ~0.3 s, a 2D or 1D mesh is small)
 ISOLATED_GEOMETRIES = ("3d",)
@@ -344,13 +332,14 @@ def mesh_cell(cell, comm=None, *, msh_file=None, isolate=None) -> CellMesh:
 
     ``isolate`` (default: True for the geometries in :data:`ISOLATED_GEOMETRIES`) meshes in
     a child process (:mod:`nakmodel.geometry.gmsh_process`), so that gmsh's heap is not kept
-    by rank 0; the mesh, partition and tags are the same as in the process.  The other ranks
-    sleep while rank 0 meshes; a failure on rank 0 is raised on every rank.
+    by rank 0, and builds the dolfinx mesh from blocks of it on every rank: on one rank the
+    mesh and tags are bit-identical to meshing in the process; on several the same mesh and
+    tags, partitioned from the distributed input (so numbered differently).  The other
+    ranks sleep while rank 0 meshes; a failure on rank 0 is raised on every rank.
     """
     import dolfinx_solver  # noqa: F401
 
     from dolfinx import mesh as dmesh
-    from dolfinx.io import gmsh as dgmsh
     from mpi4py import MPI
 
     comm = MPI.COMM_WORLD if comm is None else comm
@@ -362,28 +351,16 @@ def mesh_cell(cell, comm=None, *, msh_file=None, isolate=None) -> CellMesh:
     partitioner = (dmesh.create_cell_partitioner(dmesh.GhostMode.shared_facet, 2)
                    if comm.size > 1 else None)
     if isolate:
-        info, model, error = {"flaw_tip": None}, None, None
-        if comm.rank == 0:
-            from .gmsh_process import mesh_in_child
+        from .gmsh_process import distributed_mesh
 
-            try:
-                info, model, _ = mesh_in_child(cell, msh_file)
-            except Exception as err:  # noqa: BLE001 - raised below, on every rank
-                error = err
-        _sleep_until_all_arrive(comm)  # the other ranks sleep, not spin, while rank 0 meshes
-        failed = comm.bcast(error is not None, root=0)
-        if error is not None:
-            raise error
-        if failed:
-            raise RuntimeError("meshing the cell failed on rank 0 (see its error)")
-        info = comm.bcast(info, root=0)
-        data = dgmsh.model_to_mesh(model, comm, 0, gdim=gdim, partitioner=partitioner)
-        del model
+        msh, cell_tags, facet_tags, info = distributed_mesh(cell, comm, gdim, partitioner,
+                                                            msh_file)
     else:
         data, info = _mesh_in_process(cell, comm, gdim, partitioner, msh_file)
-    data.cell_tags.name = "cell_tags"
-    data.facet_tags.name = "facet_tags"
-    return CellMesh(mesh=data.mesh, cell_tags=data.cell_tags, facet_tags=data.facet_tags,
+        msh, cell_tags, facet_tags = data.mesh, data.cell_tags, data.facet_tags
+    cell_tags.name = "cell_tags"
+    facet_tags.name = "facet_tags"
+    return CellMesh(mesh=msh, cell_tags=cell_tags, facet_tags=facet_tags,
                     geometry=cell.geometry, cell=cell, flaw_tip=info["flaw_tip"])
 
 
@@ -391,6 +368,8 @@ def _mesh_in_process(cell, comm, gdim, partitioner, msh_file):
     """(MeshData, info) of ``cell`` meshed by gmsh in this process (rank 0)."""
     import gmsh
     from dolfinx.io import gmsh as dgmsh
+
+    from .gmsh_process import sleep_until_all_arrive
 
     started = False
     if not gmsh.isInitialized():
@@ -406,7 +385,7 @@ def _mesh_in_process(cell, comm, gdim, partitioner, msh_file):
             info = cell.build_gmsh_model(gmsh)
             if msh_file is not None:
                 gmsh.write(str(msh_file))
-        _sleep_until_all_arrive(comm)  # the other ranks sleep, not spin, while rank 0 meshes
+        sleep_until_all_arrive(comm)  # the other ranks sleep, not spin, while rank 0 meshes
         info = comm.bcast(info, root=0)
         data = dgmsh.model_to_mesh(gmsh.model, comm, 0, gdim=gdim, partitioner=partitioner)
         gmsh.model.remove()
