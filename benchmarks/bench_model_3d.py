@@ -25,7 +25,8 @@ Per size additionally: Krylov iterations per Newton iteration, their ratio to th
 case at the same refinement (issue target <= 1.5), kB of peak RSS per unknown.
 
 Up to ~1M unknowns under MPI (issue 20 item 3), an option: ``--mpi 2`` runs every (case,
-size, preset) as ``mpiexec -n 2`` (the gmsh mesh is made on rank 0 and distributed); the
+size, preset) as ``mpiexec -n 2`` (the gmsh mesh is made in a child process of rank 0,
+whose peak RSS is reported separately, and built distributed); the
 wall and the CPU seconds summed over the ranks per Newton iteration, the peak RSS summed over
 the ranks (and the largest rank's), kB per unknown of that sum, and the exponent against
 :data:`TARGET_EXPONENT_1M`.  The 9-spot cell has about 25k, 100k, 400k and 1M unknowns at

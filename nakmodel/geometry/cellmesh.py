@@ -330,9 +330,10 @@ ISOLATED_GEOMETRIES = ("3d",)
 def mesh_cell(cell, comm=None, *, msh_file=None, isolate=None) -> CellMesh:
     """Build the gmsh model of ``cell`` on rank 0 and convert it to a :class:`CellMesh`.
 
-    ``isolate`` (default: True for the geometries in :data:`ISOLATED_GEOMETRIES`) meshes in
-    a child process (:mod:`nakmodel.geometry.gmsh_process`), so that gmsh's heap is not kept
-    by rank 0, and builds the dolfinx mesh from blocks of it on every rank: on one rank the
+    ``isolate`` (default: True for the geometries in :data:`ISOLATED_GEOMETRIES` when the
+    cell can be pickled) meshes in a child process (:mod:`nakmodel.geometry.gmsh_process`),
+    so that gmsh's heap is not kept by rank 0, and builds the dolfinx mesh from blocks of
+    it on every rank: on one rank the
     mesh and tags are bit-identical to meshing in the process; on several the same mesh and
     tags, partitioned from the distributed input (so numbered differently).  The other
     ranks sleep while rank 0 meshes; a failure on rank 0 is raised on every rank.
@@ -343,7 +344,8 @@ def mesh_cell(cell, comm=None, *, msh_file=None, isolate=None) -> CellMesh:
     from mpi4py import MPI
 
     comm = MPI.COMM_WORLD if comm is None else comm
-    isolate = cell.geometry.value in ISOLATED_GEOMETRIES if isolate is None else bool(isolate)
+    if isolate is None:  # (a cell that cannot be pickled for the child is meshed here)
+        isolate = cell.geometry.value in ISOLATED_GEOMETRIES and _picklable(cell)
     gdim = {"1d": 1, "axisymmetric": 2, "planar": 2, "3d": 3}[cell.geometry.value]
     # shared-facet ghosts: the interface is an interior-facet integral (dS), which dolfinx
     # cannot evaluate on a facet between two ranks without them (model_to_mesh's default is
@@ -362,6 +364,16 @@ def mesh_cell(cell, comm=None, *, msh_file=None, isolate=None) -> CellMesh:
     facet_tags.name = "facet_tags"
     return CellMesh(mesh=msh, cell_tags=cell_tags, facet_tags=facet_tags,
                     geometry=cell.geometry, cell=cell, flaw_tip=info["flaw_tip"])
+
+
+def _picklable(cell) -> bool:
+    import pickle
+
+    try:
+        pickle.dumps(cell)
+    except Exception:  # noqa: BLE001 - any failure: mesh in the process instead
+        return False
+    return True
 
 
 def _mesh_in_process(cell, comm, gdim, partitioner, msh_file):
