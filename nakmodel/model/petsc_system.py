@@ -32,7 +32,7 @@ import numpy as np
 from . import thermo_ufl as tu
 from .controls import CurrentControl, NewtonReport
 from .solvers import FIELDS, converged_reason_name
-from .sparsity import compact_operators
+from .sparsity import assemble_jacobian, compact_operators
 
 #: the PETSc vectors assembled into, by form name (``y``, ``z``, ``r``: work vectors)
 VECTORS = ("R", "R_V", "G_u", "M_uV", "M_Gu", "m_u", "y", "z", "r")
@@ -166,16 +166,11 @@ class PetscSystem:
         """A = J (+ M/dt) at the current state, set as the KSP operator (the KSP is
         configured at the first call). ``reuse_preconditioner``: keep the iterative preset's
         multigrid hierarchy (the Krylov solve still uses the current A)."""
-        from dolfinx.fem import petsc as fpetsc
         from petsc4py import PETSc
 
         pb, A = self.problem, self.A
         A.zeroEntries()
-        parts = pb.forms.get("J_parts", (pb.forms["J"],))  # (3D: split, forms.assembly_parts)
-        for form in parts[1:]:  # inert diagonal 0 here (inserted), 1 by the first part
-            fpetsc.assemble_matrix(A, form, bcs=self.bcs, diag=0.0)
-            A.assemble(PETSc.Mat.AssemblyType.FLUSH)
-        fpetsc.assemble_matrix(A, parts[0], bcs=self.bcs, diag=1.0)
+        assemble_jacobian(A, pb.forms, self.bcs)  # (3D: in parts, forms.assembly_parts)
         A.assemble()
         if dt is not None:
             A.axpy(1.0 / dt, self.Mp, structure=PETSc.Mat.Structure.SUBSET_NONZERO_PATTERN)
