@@ -19,6 +19,11 @@ default).  ``--compare --sizes 35 45 55`` runs every variant at every size, each
 process, and prints peak RSS and kB per unknown side by side; ``--compare --variants direct
 --options "" "-nakmodel_model_ksp_gmres_restart 30"`` runs candidate PETSc option sets of one
 variant side by side (the per-stage tables of all runs, then the summary).
+
+The 9-spot gmsh pellet of ``bench_model_3d.py`` instead of the box: ``--spots R`` (mesh
+refinement R, e.g. 3.7 for ~100k unknowns); under ``mpiexec -n 2`` the RSS and peak of every
+stage are summed over the ranks (the largest rank's peak is printed too):
+``mpiexec -n 2 .venv/bin/python benchmarks/bench_memory_3d.py --spots 3.7``.
 """
 
 from __future__ import annotations
@@ -120,6 +125,9 @@ def _trace_newton(pb, trace):
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=35, help="box cells per direction")
+    parser.add_argument("--spots", type=float, default=None, metavar="R",
+                        help="the 9-spot gmsh pellet of bench_model_3d.py at refinement R "
+                             "instead of the box (MPI: stages summed over the ranks)")
     parser.add_argument("--variant", choices=VARIANTS, default="direct",
                         help="full: the iterative preset before issue #20 (full 2x2-block "
                              "pattern, FGMRES); copy: compact pattern copied from a "
@@ -165,8 +173,18 @@ def main() -> None:
     stages("imports")
     p = nakmodel.load_parameters()
     n = args.n
-    cm = box_cell(1e-3, 1e-3, 1e-4, n_lateral=n, n_nasicon=n, n_alloy=n)
-    stages("mesh (box_cell)")
+    from mpi4py import MPI
+
+    comm = MPI.COMM_WORLD
+    if args.spots is None:
+        cm = box_cell(1e-3, 1e-3, 1e-4, n_lateral=n, n_nasicon=n, n_alloy=n, comm=comm)
+        stages("mesh (box_cell)")
+    else:
+        from bench_model_3d import spot_cell
+
+        n = args.spots
+        cm = spot_cell("s9", n, comm)
+        stages("mesh (gmsh s9 pellet, distributed)")
     if args.variant == "copy":
         from nakmodel.model.sparsity import compact_operators_by_copy
 
@@ -199,17 +217,20 @@ def main() -> None:
         _trace_newton(pb, trace)
     report = pb.solve(CurrentControl(10.0), dt=10.0)
     stages("Newton step (solves, Krylov bases)")
-    unknowns = int(pb.state_vector().size)
-    peak = peak_mib()
+    unknowns = comm.allreduce(int(pb.state_vector().size) - 1) + 1
+    peak, max_rank = comm.allreduce(peak_mib()), comm.allreduce(peak_mib(), op=MPI.MAX)
+    rows = [(name, comm.allreduce(r), comm.allreduce(pk)) for name, r, pk in stages.rows]
+    if comm.rank:
+        return
     print(f"{unknowns} unknowns, {system.A.getSize()[0]} matrix rows, {report.iterations} Newton "
           f"iterations, {report.krylov_iterations} Krylov, KSP {system.ksp.getType()}, options "
-          f"{args.options[0]!r}, ceramic {args.ceramics[0]}")
+          f"{args.options[0]!r}, ceramic {args.ceramics[0]}, {comm.size} rank(s) (summed)")
     print(f"{'stage':42s} {'RSS':>9s} {'change':>9s} {'kB/unk':>6s} {'peak+':>9s} {'kB/unk':>6s}")
-    rows = stages.rows
     for (name, r, pk), (_, before, pk_before) in zip(rows[1:], rows[:-1], strict=True):
         print(f"{name:42s} {r:7.1f} M {r - before:+7.1f} M {(r - before) * 1024 / unknowns:6.2f} "
               f"{pk - pk_before:+7.1f} M {(pk - pk_before) * 1024 / unknowns:6.2f}")
-    print(f"{'peak':42s} {peak:7.1f} M  ({peak * 1024 / unknowns:.2f} kB/unknown)")
+    print(f"{'peak':42s} {peak:7.1f} M  ({peak * 1024 / unknowns:.2f} kB/unknown; largest rank "
+          f"{max_rank:.1f} M)")
     for name, r, pk in trace:
         print(f"  Newton step: after {name:28s} RSS {r:7.1f} M  peak {pk:7.1f} M")
     stored = {}
@@ -220,7 +241,7 @@ def main() -> None:
     print("JSON " + json.dumps({
         "n": n, "variant": args.variant, "options": args.options[0],
         "ceramic": args.ceramics[0], "unknowns": unknowns,
-        "peak": peak, "stages": {name: [r, pk] for name, r, pk in stages.rows},
+        "peak": peak, "stages": {name: [r, pk] for name, r, pk in rows},
         "cpu": resource.getrusage(resource.RUSAGE_SELF).ru_utime,
         "krylov": report.krylov_iterations,
         "newton": report.iterations, "voltage": float(pb.voltage.value), "stored": stored}))

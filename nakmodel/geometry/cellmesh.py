@@ -322,33 +322,71 @@ class CellMesh:
         return meshio.Mesh(points, [(kind, cells[:n_cells])], cell_data={"cell_tags": [markers]})
 
 
-def _sleep_until_all_arrive(comm, interval: float = 0.05) -> None:
-    """Barrier that polls and sleeps (``interval`` [s]) instead of MPICH's busy wait, so that
-    ranks waiting for rank 0's gmsh model do not take a core of a shared machine."""
-    import time
-
-    if comm.size == 1:
-        return
-    request = comm.Ibarrier()
-    while not request.Test():
-        time.sleep(interval)
+#: mesh_cell's default for ``isolate``: gmsh in a child process for these geometries (3D: the
+#: gmsh heap is ~4 kB per unknown; the child costs ~0.3 s, a 2D or 1D mesh is small)
+ISOLATED_GEOMETRIES = ("3d",)
 
 
-def mesh_cell(cell, comm=None, *, msh_file=None) -> CellMesh:
-    """Build the gmsh model of ``cell`` on rank 0 and convert it to a :class:`CellMesh`."""
+def mesh_cell(cell, comm=None, *, msh_file=None, isolate=None) -> CellMesh:
+    """Build the gmsh model of ``cell`` on rank 0 and convert it to a :class:`CellMesh`.
+
+    ``isolate`` (default: True for the geometries in :data:`ISOLATED_GEOMETRIES` when the
+    cell can be pickled) meshes in a child process (:mod:`nakmodel.geometry.gmsh_process`),
+    so that gmsh's heap is not kept by rank 0, and builds the dolfinx mesh from blocks of
+    it on every rank: on one rank the
+    mesh and tags are bit-identical to meshing in the process; on several the same mesh and
+    tags, partitioned from the distributed input (so numbered differently).  The other
+    ranks sleep while rank 0 meshes; a failure on rank 0 is raised on every rank.
+    """
     import dolfinx_solver  # noqa: F401
 
-    import gmsh
     from dolfinx import mesh as dmesh
-    from dolfinx.io import gmsh as dgmsh
     from mpi4py import MPI
 
     comm = MPI.COMM_WORLD if comm is None else comm
+    if isolate is None:  # (a cell that cannot be pickled for the child is meshed here)
+        isolate = cell.geometry.value in ISOLATED_GEOMETRIES and _picklable(cell)
+    gdim = {"1d": 1, "axisymmetric": 2, "planar": 2, "3d": 3}[cell.geometry.value]
+    # shared-facet ghosts: the interface is an interior-facet integral (dS), which dolfinx
+    # cannot evaluate on a facet between two ranks without them (model_to_mesh's default is
+    # no ghosts; dolfinx's built-in meshes ghost shared facets)
+    partitioner = (dmesh.create_cell_partitioner(dmesh.GhostMode.shared_facet, 2)
+                   if comm.size > 1 else None)
+    if isolate:
+        from .gmsh_process import distributed_mesh
+
+        msh, cell_tags, facet_tags, info = distributed_mesh(cell, comm, gdim, partitioner,
+                                                            msh_file)
+    else:
+        data, info = _mesh_in_process(cell, comm, gdim, partitioner, msh_file)
+        msh, cell_tags, facet_tags = data.mesh, data.cell_tags, data.facet_tags
+    cell_tags.name = "cell_tags"
+    facet_tags.name = "facet_tags"
+    return CellMesh(mesh=msh, cell_tags=cell_tags, facet_tags=facet_tags,
+                    geometry=cell.geometry, cell=cell, flaw_tip=info["flaw_tip"])
+
+
+def _picklable(cell) -> bool:
+    import pickle
+
+    try:
+        pickle.dumps(cell)
+    except Exception:  # noqa: BLE001 - any failure: mesh in the process instead
+        return False
+    return True
+
+
+def _mesh_in_process(cell, comm, gdim, partitioner, msh_file):
+    """(MeshData, info) of ``cell`` meshed by gmsh in this process (rank 0)."""
+    import gmsh
+    from dolfinx.io import gmsh as dgmsh
+
+    from .gmsh_process import sleep_until_all_arrive
+
     started = False
     if not gmsh.isInitialized():
         gmsh.initialize(interruptible=False)
         started = True
-    gdim = {"1d": 1, "axisymmetric": 2, "planar": 2, "3d": 3}[cell.geometry.value]
     info = {"flaw_tip": None}
     try:
         gmsh.option.setNumber("General.Terminal", 0)
@@ -359,19 +397,11 @@ def mesh_cell(cell, comm=None, *, msh_file=None) -> CellMesh:
             info = cell.build_gmsh_model(gmsh)
             if msh_file is not None:
                 gmsh.write(str(msh_file))
-        _sleep_until_all_arrive(comm)  # the other ranks sleep, not spin, while rank 0 meshes
+        sleep_until_all_arrive(comm)  # the other ranks sleep, not spin, while rank 0 meshes
         info = comm.bcast(info, root=0)
-        # shared-facet ghosts: the interface is an interior-facet integral (dS), which dolfinx
-        # cannot evaluate on a facet between two ranks without them (model_to_mesh's
-        # default is no ghosts; dolfinx's built-in meshes ghost shared facets)
-        partitioner = (dmesh.create_cell_partitioner(dmesh.GhostMode.shared_facet, 2)
-                       if comm.size > 1 else None)
         data = dgmsh.model_to_mesh(gmsh.model, comm, 0, gdim=gdim, partitioner=partitioner)
         gmsh.model.remove()
     finally:
         if started:
             gmsh.finalize()
-    data.cell_tags.name = "cell_tags"
-    data.facet_tags.name = "facet_tags"
-    return CellMesh(mesh=data.mesh, cell_tags=data.cell_tags, facet_tags=data.facet_tags,
-                    geometry=cell.geometry, cell=cell, flaw_tip=info["flaw_tip"])
+    return data, info

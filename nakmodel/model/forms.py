@@ -167,6 +167,23 @@ def lumped_weight(problem, w):
     return weight
 
 
+def assembly_parts(problem, R_bulk, R_history, R_rest, du) -> dict:
+    """``{"R_parts": (...), "J_parts": (...)}``: R and J split by the coefficients they carry,
+    for the PETSc assembly of a 3D problem (else ``{}``: the split costs JIT modules).
+    dolfinx packs every coefficient of a form for every entity of each of its integrals, so
+    the whole R (u, u_n, the grain-boundary history, the contact history) packed 23 doubles
+    per cell of the mesh, J 20; split, the bulk forms pack u alone on the cells, the
+    history form u_n and E_gb on the NASICON cells and the interface form the rest on the
+    interface facets.  The first part of each is the one that carries the whole mesh."""
+    if problem.mesh.topology.dim < 3 or R_history is None and R_rest is None:
+        return {}
+    u = problem.u
+    r_parts = [f for f in (R_bulk, R_history, R_rest) if f is not None]
+    j_parts = [ufl.derivative(f, u, du) for f in (R_bulk, R_rest) if f is not None]
+    return {"R_parts": tuple(fem.form(f) for f in r_parts),
+            "J_parts": tuple(fem.form(f) for f in j_parts)}
+
+
 def weak_forms(problem, extra_residual=None, extra_mass=None, include_interface=True):
     """(forms, functionals, expressions) of ``problem`` (module docstring): the compiled
     ``R``, ``J``, border (``R_V``, ``G``, ``G_u``, ``G_V``) and mass (``M``, ``M_uV``,
@@ -196,13 +213,18 @@ def weak_forms(problem, extra_residual=None, extra_mass=None, include_interface=
                  "eta_ce": eta_ce, "i_ce": i_ce})
     cdl_we, cdl_ce = k["cdl_we"], k["cdl_ce"]
 
-    R = (k["host_transport"] * ufl.inner(pb.transport_tensor(c) * ufl.grad(c), ufl.grad(vc))
-         * w * pb.dx_alloy_flux
-         + pb.ceramic.conduction(k["sigma"], phi, vp) * w * pb.dx_nasicon
-         - i_ce * vp * w * pb.ds_ce)
+    R_bulk = (k["host_transport"] * ufl.inner(pb.transport_tensor(c) * ufl.grad(c),
+                                              ufl.grad(vc)) * w * pb.dx_alloy_flux
+              + pb.ceramic.conduction(k["sigma"], phi, vp) * w * pb.dx_nasicon
+              - i_ce * vp * w * pb.ds_ce)
+    history = pb.ceramic.history_source(vp)  # (grain boundaries: u_n, E_gb on NASICON)
+    R_history = None if history is None else history * w * pb.dx_nasicon
+    R_rest = None
     if include_interface:  # (faradaic current to the alloy, stepped contact nodes)
-        R = R + (parts["faradaic"] / F * vc("+") - i_we * vp("+")) * wp * dS_nodal
-    R = R if extra_residual is None else R + extra_residual(pb, v)
+        R_rest = (parts["faradaic"] / F * vc("+") - i_we * vp("+")) * wp * dS_nodal
+    if extra_residual is not None:
+        R_rest = extra_residual(pb, v) if R_rest is None else R_rest + extra_residual(pb, v)
+    R = sum((f for f in (R_history, R_rest) if f is not None), R_bulk)
     R_V = (ufl.diff(parts["faradaic"], Vw) / F * vc("+") - ufl.diff(i_we, Vw) * vp("+")) * wp
     G = i_we * wp * dS_nodal
     # mass m(u) = M u: alloy storage (eps c per pore volume), double layers, eps0 eps_r
@@ -230,6 +252,7 @@ def weak_forms(problem, extra_residual=None, extra_mass=None, include_interface=
         "M_GV": fem.form(cdl_we * wp * dS_nodal + constriction.blocked_form(blocked, 1.0, Vw)),
         "m_u": fem.form(m_u), "m_G": fem.form(m_G),
     }
+    forms.update(assembly_parts(pb, R_bulk, R_history, R_rest, du))
     one = fem.Constant(pb.mesh, 1.0)
     functionals = {
         # the conserved Na sum int eps c dV (mol)

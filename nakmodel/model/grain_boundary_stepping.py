@@ -110,7 +110,6 @@ class CeramicStepping:
         msh = problem.mesh
         self.space = fem.functionspace(msh, ("DG", 0, (msh.geometry.dim,)))
         self.history = fem.Function(self.space, name="grain_boundary_field")
-        self._scratch = fem.Function(self.space)
         self.conductivities = brick_layer_conductivities(problem)
         self.permittivities = (problem.values["eps_geo"],
                                float(problem.nasicon.grain_boundary_permittivity))
@@ -130,15 +129,26 @@ class CeramicStepping:
             const.value = value
 
     def conduction(self, sigma, phi, test):
-        """Integrand of the ceramic conduction in the steady residual (times w dx_nasicon)."""
+        """Integrand of the ceramic conduction in the steady residual (times w dx_nasicon):
+        σ ∇φ·∇v, with grain boundaries p ∇φ·∇v (the terms in the unknowns; the history
+        terms are :meth:`history_source`)."""
         import ufl
 
         if not self.active:
             return sigma * ufl.inner(ufl.grad(phi), ufl.grad(test))
-        p, q, s = self._k[:3]
-        phi_n = self.problem.u_n[1]
-        flux = p * ufl.grad(phi) + q * ufl.grad(phi_n) + s * self.history
-        return ufl.inner(flux, ufl.grad(test))
+        return self._k[0] * ufl.inner(ufl.grad(phi), ufl.grad(test))
+
+    def history_source(self, test):
+        """Integrand (q ∇φ^(n-1) + s H)·∇v of the step's history terms (times w
+        dx_nasicon; module docstring), or ``None`` without grain boundaries.  A form of its
+        own: dolfinx packs every coefficient of a form for every cell of each of its
+        integrals, so u_n and H are packed only on the NASICON cells."""
+        import ufl
+
+        if not self.active:
+            return None
+        q, s = self._k[1:3]
+        return ufl.inner(q * ufl.grad(self.problem.u_n[1]) + s * self.history, ufl.grad(test))
 
     def solve(self, solver, control, dt):
         """Run ``solver(control, dt)`` (one step) with the step coefficients of dt, back to
@@ -201,7 +211,10 @@ class CeramicStepping:
         values = ceramic_step_coefficients(dt, *self.conductivities, *self.permittivities)
         for const, value in zip(self._k_update, values[3:], strict=True):
             const.value = value
-        self._scratch.x.array[:] = 0.0
-        self._scratch.interpolate(self._expr, cells0=self._cells)
-        self.history.x.array[:] = self._scratch.x.array
+        # evaluated on the NASICON cells into a temporary (the expression reads the history
+        # it replaces), then written to their DG0 DOFs; the other cells stay 0
+        new = self._expr.eval(self.problem.mesh, self._cells)
+        gdim = self.space.dofmap.index_map_bs
+        dofs = self.space.dofmap.list[self._cells, 0]
+        self.history.x.array.reshape(-1, gdim)[dofs] = new.reshape(len(self._cells), gdim)
         self.history.x.scatter_forward()

@@ -32,7 +32,7 @@ import numpy as np
 from . import thermo_ufl as tu
 from .controls import CurrentControl, NewtonReport
 from .solvers import FIELDS, converged_reason_name
-from .sparsity import compact_operators
+from .sparsity import assemble_jacobian, compact_operators
 
 #: the PETSc vectors assembled into, by form name (``y``, ``z``, ``r``: work vectors)
 VECTORS = ("R", "R_V", "G_u", "M_uV", "M_Gu", "m_u", "y", "z", "r")
@@ -124,7 +124,9 @@ class PetscSystem:
         out = self.vectors[name] if out is None else out
         with out.localForm() as loc:
             loc.set(0.0)
-        fpetsc.assemble_vector(out, self.problem.forms[name])
+        forms = self.problem.forms
+        for form in forms.get(f"{name}_parts", (forms[name],)):  # (3D R: split, forms.py)
+            fpetsc.assemble_vector(out, form)
         out.ghostUpdate(addv=PETSc.InsertMode.ADD, mode=PETSc.ScatterMode.REVERSE)
         fpetsc.set_bc(out, self.bcs, alpha=0.0)
         return out
@@ -164,12 +166,11 @@ class PetscSystem:
         """A = J (+ M/dt) at the current state, set as the KSP operator (the KSP is
         configured at the first call). ``reuse_preconditioner``: keep the iterative preset's
         multigrid hierarchy (the Krylov solve still uses the current A)."""
-        from dolfinx.fem import petsc as fpetsc
         from petsc4py import PETSc
 
         pb, A = self.problem, self.A
         A.zeroEntries()
-        fpetsc.assemble_matrix(A, pb.forms["J"], bcs=self.bcs, diag=1.0)
+        assemble_jacobian(A, pb.forms, self.bcs)  # (3D: in parts, forms.assembly_parts)
         A.assemble()
         if dt is not None:
             A.axpy(1.0 / dt, self.Mp, structure=PETSc.Mat.Structure.SUBSET_NONZERO_PATTERN)

@@ -128,6 +128,22 @@ def perturbed_state(problem):
         problem.u.x.array[:] = saved
 
 
+def assemble_jacobian(A, forms, bcs):
+    """Add J into ``A`` with the inert rows ``bcs`` (zero rows and columns, diagonal 1): in
+    the parts ``forms["J_parts"]`` when there are (3D: :func:`.forms.assembly_parts`, which
+    pack fewer coefficients), else the whole ``forms["J"]``.  The later parts are added
+    first with diagonal 0, then the first one inserts the diagonal 1 (insertions
+    overwrite)."""
+    from dolfinx.fem import petsc as fpetsc
+    from petsc4py import PETSc
+
+    parts = forms.get("J_parts", (forms["J"],))
+    for form in parts[1:]:
+        fpetsc.assemble_matrix(A, form, bcs=bcs, diag=0.0)
+        A.assemble(PETSc.Mat.AssemblyType.FLUSH)
+    fpetsc.assemble_matrix(A, parts[0], bcs=bcs, diag=1.0)
+
+
 def compact_operators(problem, bcs):
     """(A, M) of ``problem`` (a :class:`~nakmodel.model.problem.CoupledProblem`) with the
     inert rows ``bcs`` on their nonzero patterns, assembled into the
@@ -148,7 +164,7 @@ def compact_operators(problem, bcs):
     mass = compact_matrix(skeleton)
     skeleton.zeroEntries()
     with perturbed_state(problem):
-        fpetsc.assemble_matrix(skeleton, forms["J"], bcs=bcs, diag=1.0)
+        assemble_jacobian(skeleton, forms, bcs)
         skeleton.assemble()
     # + M: its pattern must stay a subset of A's (A += M/dt)
     skeleton.axpy(1.0, mass, structure=PETSc.Mat.Structure.DIFFERENT_NONZERO_PATTERN)
