@@ -120,7 +120,10 @@ def test_thick_foil_forms_a_liquid_pool_that_does_not_recover(runs):
     assert rec.liquid_fraction[1] > 0.99 and rec.liquid_fraction[2] > 0.99
     assert abs(rec.recovered_fraction) < 0.05
     assert abs(rec.recovered_liquid_fraction) < 0.01
-    assert rec.bias_ratio > 1.0  # DC bias lowers the differential interface resistance
+    # the DC bias hardly matters: at i/i0 = 0.4/100 the Butler-Volmer differential resistance
+    # changes by ~(i/2i0)^2/2 = 2e-6, so the rest/charge peak ratio is 1 within 1 % (it was
+    # > 1 with i0 = 10 mA/cm2)
+    assert rec.bias_ratio == pytest.approx(1.0, abs=0.01)
 
 
 @pytest.mark.parametrize("name", ["thin", "thick"])
