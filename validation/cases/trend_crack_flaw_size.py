@@ -16,7 +16,8 @@ smaller of the extrusion pressure and the bound, and the overpotential at the fl
 FE model's.  The scans use i0 = 10 mA/cm² (``EXCHANGE``): at the default 100 mA/cm² the
 flaw overpotential is ~10x smaller and no flaw cracks within 30 mA/cm² (measured
 2026-12-04: the 100 um flaw reaches K_I/K_IC 0.189 at K_IC 1.25; a check records it).
-Result (2026-12-02, unchanged on 2026-12-04 at i0 = 10 mA/cm²): onsets 17.5 / 9.5 / 6 mA/cm² (K_IC 1.0) and none (the
+Result (2026-12-02, unchanged on 2026-12-04 at i0 = 10 mA/cm²): onsets 17.5 / 9.5 / 6 mA/cm²
+(K_IC 1.0) and none (the
 20 um scan ends at 20.5 mA/cm²) / 16 / 10 mA/cm² (K_IC 1.58) for 20 / 50 / 100 um; with a
 0.5 um mouth the Na extrudes only at about the bound (the 20 um flaw at 20 mA/cm²: 199 MPa
 creep vs 217 MPa bound), so the onsets equal those of a rigid deposit; a wider mouth
