@@ -115,7 +115,35 @@ def test_reordered_lu_reuses_the_ordering_and_solves_exactly():
     # the permuted system fills as little as the freshly ordered one
     fresh = spla.splu(A2, permc_spec="MMD_AT_PLUS_A", diag_pivot_thresh=0.01,
                       options={"SymmetricMode": True})
-    assert second.lu.L.nnz + second.lu.U.nnz <= 1.05 * (fresh.L.nnz + fresh.U.nnz)
+    inner = second.lu.lu  # (scaled solve -> permuted solve -> SuperLU)
+    assert inner.L.nnz + inner.U.nnz <= 1.05 * (fresh.L.nnz + fresh.U.nnz)
+
+
+def test_lu_pivoting_does_not_depend_on_row_scaling():
+    """Rows scaled by 1e4 (an interface row grows with i0): SuperLU's threshold pivoting on
+    the raw matrix leaves the diagonal and fills 5x more (1,222,288 entries against 245,536
+    at n = 3201); factor() scales symmetrically (D A D, unit diagonal) and keeps the fill of
+    the unscaled matrix; the solution is exact either way, also with the reused ordering."""
+    from nakmodel.model.newton import factor
+
+    A = _coupled_matrix(40, 0)
+    n = A.shape[0]
+    s = np.ones(n)
+    s[: n // 2: 2] = 1e4
+    B = (sp.diags(s) @ A).tocsc()
+    opts = dict(permc_spec="MMD_AT_PLUS_A", diag_pivot_thresh=0.01,
+                options={"SymmetricMode": True})
+    raw, ref = spla.splu(B, **opts), spla.splu(A, **opts)
+    scaled = factor(B)
+    assert raw.L.nnz + raw.U.nnz > 3 * (ref.L.nnz + ref.U.nnz)  # the problem
+    assert scaled.lu.L.nnz + scaled.lu.U.nnz <= ref.L.nnz + ref.U.nnz
+    b = np.linspace(1.0, 2.0, n)
+    x = scaled.solve(b)
+    np.testing.assert_allclose(x, spla.spsolve(B, b), rtol=1e-11, atol=1e-12 * np.abs(x).max())
+    lu = ReorderedLU()
+    lu(B)
+    again = lu((sp.diags(s) @ _coupled_matrix(40, 1)).tocsc())
+    assert again.lu.lu.L.nnz + again.lu.lu.U.nnz <= 1.05 * (ref.L.nnz + ref.U.nnz)
 
 
 def test_reordered_lu_with_another_pattern_or_size():

@@ -112,14 +112,50 @@ class DeuflhardNewton:
         return deuflhard(self.system, problem.newton_options)
 
 
+def symmetric_scaling(A) -> np.ndarray:
+    """d = |diag A|^-1/2 (1 where the diagonal is 0): D A D has a unit-magnitude diagonal.
+
+    Threshold pivoting compares each candidate with the diagonal, so it depends on how the
+    rows are scaled; the interface rows grow with i0 (dI/deta ~ i0), and without scaling
+    SuperLU's 0.01 threshold left the diagonal and filled 3.3x more at i0 = 100 mA/cm2
+    (258,255 instead of 77,154 entries in L+U at 2517 unknowns, 9.0 instead of 3.8 ms)."""
+    diag = np.abs(A.diagonal())
+    d = np.ones_like(diag)
+    ok = np.isfinite(diag) & (diag > 0)
+    d[ok] = 1.0 / np.sqrt(diag[ok])
+    return d
+
+
 def factor(A):
-    """Sparse LU: symmetric-mode SuperLU with an A^T+A minimum-degree ordering (the pattern is
+    """Sparse LU of the symmetrically scaled D A D (:func:`symmetric_scaling`):
+    symmetric-mode SuperLU with an A^T+A minimum-degree ordering (the pattern is
     structurally symmetric; ~4x faster than the default COLAMD here), else the default."""
+    d = symmetric_scaling(A)
+    scaled = _scaled(A, d)
     try:
-        return spla.splu(A, permc_spec="MMD_AT_PLUS_A", diag_pivot_thresh=0.01,
-                         options={"SymmetricMode": True})
+        lu = spla.splu(scaled, permc_spec="MMD_AT_PLUS_A", diag_pivot_thresh=0.01,
+                       options={"SymmetricMode": True})
     except RuntimeError:
-        return spla.splu(A)
+        lu = spla.splu(scaled)
+    return _ScaledSolve(lu, d)
+
+
+def _scaled(A, d):
+    """D A D (CSC) for the diagonal D = diag(d)."""
+    A = sp.csc_matrix(A)
+    data = A.data * d[A.indices] * np.repeat(d, np.diff(A.indptr))
+    return sp.csc_matrix((data, A.indices, A.indptr), shape=A.shape)
+
+
+class _ScaledSolve:
+    """x = D (D A D)^-1 D b for the LU of D A D; ``perm_c`` is that LU's column ordering."""
+
+    def __init__(self, lu, d):
+        self.lu, self.d = lu, d
+        self.perm_c = getattr(lu, "perm_c", None)
+
+    def solve(self, b):
+        return self.d * self.lu.solve(self.d * b)
 
 
 class ReorderedLU:
@@ -145,10 +181,11 @@ class ReorderedLU:
         A = A.tocsc()
         order = self.orders.get(A.shape[0])
         if order is not None:
+            d = symmetric_scaling(A)
             try:
-                lu = spla.splu(self._permuted(A, order), permc_spec="NATURAL",
+                lu = spla.splu(self._permuted(_scaled(A, d), order), permc_spec="NATURAL",
                                diag_pivot_thresh=0.01, options={"SymmetricMode": True})
-                return _PermutedSolve(lu, order)
+                return _ScaledSolve(_PermutedSolve(lu, order), d)
             except RuntimeError:
                 pass
         lu = factor(A)
