@@ -101,11 +101,12 @@ from .simulation import (
     write_run_outputs,
 )
 
-VERSION = "6"  # 2: #11 two-phase physics, #13 FE crack, #18 inventory_limited/snapped CCDs
+VERSION = "7"  # 2: #11 two-phase physics, #13 FE crack, #18 inventory_limited/snapped CCDs
 # 3: #11 C2 lever-rule blend, event landing at the liquidus
 # 4: #12 contact-node capacitance stepped exactly in time
 # 5: #12 level-end GEIS spectra just before the level boundary (geis_interval, band peaks)
 # 6: voltage-split floor 1e-3 -> 1e-6 i0 (we/ce_overpotential, ohmic of rows at <= 0.1 mA/cm2)
+# 7: sub-grid spots: flux-tube psi and kappa (r_c and blocked capacitance where theta < 1)
 SCAN_OPTIONS = ("compositions", "directions", "start", "stop", "step", "hold", "levels",
                 "rest_between",
                 "voltage_limit", "stop_at_liquidus", "solid_coverage", "crack", "rest_after",

@@ -36,9 +36,10 @@ from ..errors import ConvergenceError, InputProblem, ParameterError
 from ..units import to_si
 from . import parse_compositions, unknown_option_problems
 
-VERSION = 4  # 2: issue #11 (phase-correct potential, blocking law); 3: issue #12 (grain-
+VERSION = 5  # 2: issue #11 (phase-correct potential, blocking law); 3: issue #12 (grain-
 # boundary and constriction columns, residue-selected complete modes, brick-layer ceramic);
 # 4: #11 C2 lever-rule blend in two-phase states
+# 5: sub-grid spots: flux-tube psi and kappa (r_c and blocked capacitance where theta < 1)
 _REGIONS = ("alloy bulk", "interface", "ceramic", "counter electrode", "grain boundary",
             "constriction")
 _REGION_KEYS = ("R_alloy_ohm_cm2", "R_interface_ohm_cm2", "R_ceramic_ohm_cm2",

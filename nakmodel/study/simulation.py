@@ -54,10 +54,11 @@ from .geis_recording import (  # noqa: F401  (public here as before)
     write_geis_outputs,
 )
 
-VERSION = "5"  # 2: issue #11 (pinned two-phase liquid, direction-dependent blocking)
+VERSION = "6"  # 2: issue #11 (pinned two-phase liquid, direction-dependent blocking)
 # 3: #11 C2 lever-rule blend and event landing at the liquidus (capacities move ~3e-6)
 # 4: #12 contact-node capacitance stepped exactly (V moves ~1e-6 V where solid K covers area)
 # 5: voltage-split floor 1e-3 -> 1e-6 i0 (we/ce_overpotential, ohmic of rows at <= 0.1 mA/cm2)
+# 6: sub-grid spots: flux-tube psi and kappa (r_c and blocked capacitance where theta < 1)
 _GEOMETRIES = ("1d", "axisymmetric", "planar", "3d")
 _CONTACT_KEYS = {"kind", "radius", "fraction", "count", "seed"}
 _FLAW_KEYS = {"depth", "opening", "position"}
