@@ -49,6 +49,40 @@ def _arc(modes, tau_geo):
     return total, 1.0 / (2 * np.pi * tau_c), 1.0 / (2 * np.pi * tau_m)
 
 
+def _base(i0):
+    """Default parameters with i0, a fast counter electrode and alloy, no grain boundaries and
+    C_b = 100 uF/cm^2 (the arcs kept apart from the ceramic's)."""
+    from nakmodel.parameters import load_parameters
+
+    return load_parameters().replace({
+        "interface.exchange_current_density": i0,
+        "counter_electrode.exchange_current_density": 1e6,
+        "alloy.interdiffusivity_factor": 100.0,
+        "nasicon.bulk_conductivity": 0.0, "interface.blocked_capacitance": 1.0})
+
+
+def _subgrid_arc(base, radius, theta, shape, tau_geo):
+    """(R, f_log, f_mean) of the 1D cell (radius, H) with the sub-grid term of ``shape``."""
+    from nakmodel.geometry import Cell
+    from nakmodel.impedance import linearise
+    from nakmodel.impedance.model import build_problem
+    from nakmodel.impedance.modes import modes_of
+
+    homog = Cell(geometry="1d", pellet_radius=radius, pellet_thickness=H,
+                 alloy_thickness=5e-5).build_mesh()
+    lin = linearise(build_problem(homog, base.replace({
+        "interface.contact_fraction": theta, "interface.patch_size": PERIOD,
+        "interface.patch_shape": shape})))
+    return _arc(modes_of(lin), tau_geo)
+
+
+def _checks(checks, label, source, r_sub, r_res, f_sub, f_res):
+    checks.append(Check(f"sub-grid interface arc R ({label})", r_sub, reference=r_res,
+                        rel_tol=0.10, unit="Ω", source=source))
+    checks.append(Check(f"sub-grid arc frequency ({label})", f_sub, reference=f_res,
+                        rel_tol=0.10, unit="Hz", source=source))
+
+
 def run(outdir):
     import dolfinx_solver  # noqa: F401
 
@@ -61,17 +95,11 @@ def run(outdir):
     from nakmodel.impedance import linearise
     from nakmodel.impedance.model import EPSILON_0, build_problem
     from nakmodel.impedance.modes import modes_of
-    from nakmodel.parameters import load_parameters
 
     checks, rows = [], []
     meshes = {}
     for i0 in EXCHANGE:
-        base = load_parameters().replace({
-            "interface.exchange_current_density": i0,
-            "counter_electrode.exchange_current_density": 1e6,
-            "alloy.interdiffusivity_factor": 100.0,
-            # arcs kept apart from the ceramic's: no grain boundaries, C_b = 100 uF/cm^2
-            "nasicon.bulk_conductivity": 0.0, "interface.blocked_capacitance": 1.0})
+        base = _base(i0)
         tau_geo = EPSILON_0 * base.nasicon.relative_permittivity / base.nasicon.conductivity
         for theta in THETAS:
             if theta not in meshes:
@@ -87,23 +115,13 @@ def run(outdir):
             lin = linearise(build_problem(meshes[theta], base.replace(
                 {"interface.patch_size": 0.0})))
             r_res, f_res, fm_res = _arc(modes_of(lin), tau_geo)
-            homog = Cell(geometry="1d", pellet_radius=B, pellet_thickness=H,
-                         alloy_thickness=5e-5).build_mesh()
-            lin1 = linearise(build_problem(homog, base.replace({
-                "interface.contact_fraction": theta, "interface.patch_size": PERIOD,
-                "interface.patch_shape": "strip"})))
-            r_sub, f_sub, fm_sub = _arc(modes_of(lin1), tau_geo)
+            r_sub, f_sub, fm_sub = _subgrid_arc(base, B, theta, "strip", tau_geo)
             rows.append((i0, theta, r_res, r_sub, f_res, f_sub, fm_res, fm_sub))
             print(f"subgrid_patches i0={i0:g} theta={theta:g}: R {r_res:.5g} / {r_sub:.5g}; "
                   f"f_log {f_res:.5g} / {f_sub:.5g}; f_mean {fm_res:.5g} / {fm_sub:.5g}",
                   flush=True)
-            label = f"theta = {theta:g}, i0 = {i0 / 10:g} mA/cm2"
-            checks.append(Check(f"sub-grid interface arc R ({label})", r_sub, reference=r_res,
-                                rel_tol=0.10, unit="Ω",
-                                source="resolved BlockedPatches rings (FE)"))
-            checks.append(Check(f"sub-grid arc frequency ({label})", f_sub, reference=f_res,
-                                rel_tol=0.10, unit="Hz",
-                                source="resolved BlockedPatches rings (FE)"))
+            _checks(checks, f"theta = {theta:g}, i0 = {i0 / 10:g} mA/cm2",
+                    "resolved BlockedPatches rings (FE)", r_sub, r_res, f_sub, f_res)
     spot_rows = _spot_tubes(checks, tau_geo)
     fig, ax = plt.subplots(1, 2, figsize=(8, 3.5), layout="constrained")
     for i0 in EXCHANGE:
@@ -137,16 +155,11 @@ def _spot_tubes(checks, tau_geo):
     from nakmodel.impedance import linearise
     from nakmodel.impedance.model import build_problem
     from nakmodel.impedance.modes import modes_of
-    from nakmodel.parameters import load_parameters
 
     b = PERIOD / math.sqrt(math.pi)
     rows = []
     for i0 in EXCHANGE:
-        base = load_parameters().replace({
-            "interface.exchange_current_density": i0,
-            "counter_electrode.exchange_current_density": 1e6,
-            "alloy.interdiffusivity_factor": 100.0,
-            "nasicon.bulk_conductivity": 0.0, "interface.blocked_capacitance": 1.0})
+        base = _base(i0)
         for theta in THETAS:
             a = b * math.sqrt(theta)
             annulus = BlockedPatches(patches=(((a + b) / 2, 0.0, (b - a) / 2),))
@@ -156,22 +169,12 @@ def _spot_tubes(checks, tau_geo):
                         edge_mesh_size=h / 10, bulk_mesh_size=1e-4).build_mesh()
             lin = linearise(build_problem(tube, base.replace({"interface.patch_size": 0.0})))
             r_res, f_res, _ = _arc(modes_of(lin), tau_geo)
-            homog = Cell(geometry="1d", pellet_radius=b, pellet_thickness=H,
-                         alloy_thickness=5e-5).build_mesh()
-            lin1 = linearise(build_problem(homog, base.replace({
-                "interface.contact_fraction": theta, "interface.patch_size": PERIOD,
-                "interface.patch_shape": "spot"})))
-            r_sub, f_sub, _ = _arc(modes_of(lin1), tau_geo)
+            r_sub, f_sub, _ = _subgrid_arc(base, b, theta, "spot", tau_geo)
             rows.append((i0, theta, r_res, r_sub, f_res, f_sub))
             print(f"subgrid_spots i0={i0:g} theta={theta:g}: R {r_res:.5g} / {r_sub:.5g}; "
                   f"f_log {f_res:.5g} / {f_sub:.5g}", flush=True)
-            label = f"spots, theta = {theta:g}, i0 = {i0 / 10:g} mA/cm2"
-            checks.append(Check(f"sub-grid interface arc R ({label})", r_sub, reference=r_res,
-                                rel_tol=0.10, unit="Ω",
-                                source="resolved one-spot flux tube (FE)"))
-            checks.append(Check(f"sub-grid arc frequency ({label})", f_sub, reference=f_res,
-                                rel_tol=0.10, unit="Hz",
-                                source="resolved one-spot flux tube (FE)"))
+            _checks(checks, f"spots, theta = {theta:g}, i0 = {i0 / 10:g} mA/cm2",
+                    "resolved one-spot flux tube (FE)", r_sub, r_res, f_sub, f_res)
     return rows
 
 
