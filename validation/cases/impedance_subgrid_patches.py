@@ -27,7 +27,10 @@ one spot, an axisymmetric cell of radius b = ℓ/√π (area ℓ², insulating s
 plane of a periodic array in the independent-tube picture) whose interface is blocked on the
 annulus √θ b < r < b, against the same 1D cell with the sub-grid spot term (r_c from the
 flux-tube factor FLUX_TUBE_PSI, blocked capacitance factor from the FE table of κ), the same
-θ and i0, within 10 %."""
+θ and i0, within 10 %.  Result (2026-12-04): 24/24 within 10 % in 205 s; spots R within
++5.3 % (θ = 0.9, fast kinetics) and frequency within −5.1 % (θ = 0.9, i0 = 30 mA/cm²); with
+the former spot factor 1 and Roess's ψ the sub-grid spot arc was 1.6x / 4.1x too fast at
+θ = 0.2 / 0.5 and absent at 0.9."""
 
 from nakmodel.validation_framework import Case, Check
 
