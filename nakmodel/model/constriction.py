@@ -39,6 +39,7 @@ the forms (a fixed number of steps from an upper bound of the root, see
 
 from __future__ import annotations
 
+import functools
 import math
 
 import numpy as np
@@ -76,15 +77,19 @@ def _psi(eps, lib):
     return (1.0 - eps) ** 2 * value
 
 
+def _check_shape(shape):
+    if shape not in PATCH_SHAPES:
+        raise ParameterError(InputProblem("interface.patch_shape", "unknown patch shape", shape,
+                                          " or ".join(map(repr, PATCH_SHAPES))))
+
+
 def subgrid_resistance(theta, patch_size, conductivity, shape: str = "spot"):
     """Specific constriction resistance r_c [Ω m²] of an active fraction θ (module docstring).
 
     r_c = √π ℓ ψ(√θ)/(4σ√θ) (spots, Holm 1967 with the flux-tube factor ψ of
     :data:`FLUX_TUBE_PSI`, Roess's to 0.3 % for θ <= 0.5) or
     r_c = (ℓ/(πσ)) ln(1/sin(πθ/2)) (strips, conformal mapping); ℓ = 0 gives 0."""
-    if shape not in PATCH_SHAPES:
-        raise ParameterError(InputProblem("interface.patch_shape", "unknown patch shape", shape,
-                                          " or ".join(map(repr, PATCH_SHAPES))))
+    _check_shape(shape)
     lib = _lib(theta, patch_size, conductivity)
     if lib is ufl:
         t = ufl.min_value(theta + THETA_FLOOR, 1.0)
@@ -108,25 +113,19 @@ def blocked_voltage_second_moment(theta, shape: str = "strip"):
     return blocked_voltage_moments(theta, shape)[1]
 
 
-_SPOT_TABLE = None
-
-
+@functools.cache
 def _spot_moment_table():
     """(θ, κ(1 − θ)²) of circular spots, FE on the axisymmetric flux tube
     (``nakmodel/data/spot_blocked_moments.csv``, generated and documented by
     ``validation/data/spot_flux_tube_moments.py``); θ = 0 is added with κ = 1 (a vanishing
     spot leaves the blocked area at the uniform r_c j)."""
-    global _SPOT_TABLE
-    if _SPOT_TABLE is None:
-        from importlib import resources
+    from importlib import resources
 
-        text = resources.files("nakmodel").joinpath("data/spot_blocked_moments.csv").read_text()
-        rows = np.array([[float(v) for v in line.split(",")] for line in text.splitlines()
-                         if line and not line.startswith(("#", "theta"))])
-        theta, kappa = rows[:, 0], rows[:, 3]
-        _SPOT_TABLE = (np.concatenate(([0.0], theta)),
-                       np.concatenate(([1.0], kappa * (1.0 - theta) ** 2)))
-    return _SPOT_TABLE
+    with resources.files("nakmodel").joinpath("data/spot_blocked_moments.csv").open() as f:
+        theta, _, _, kappa = np.loadtxt(f, delimiter=",", comments="#", skiprows=2,
+                                        unpack=True)
+    return (np.concatenate(([0.0], theta)),
+            np.concatenate(([1.0], kappa * (1.0 - theta) ** 2)))
 
 
 def blocked_voltage_moments(theta, shape: str = "strip"):
@@ -147,9 +146,7 @@ def blocked_voltage_moments(theta, shape: str = "strip"):
     FE solution of the tube (:func:`_spot_moment_table`, interpolated linearly in
     κ(1 − θ)², which is smooth: 1.008 at θ = 0.01, 1.066 at 0.5, 1.086 at 0.99); κ = 1.63,
     4.26, 108 at θ = 0.2, 0.5, 0.9 (strips: 1.68, 4.32, 108) [I]."""
-    if shape not in PATCH_SHAPES:
-        raise ParameterError(InputProblem("interface.patch_shape", "unknown patch shape", shape,
-                                          " or ".join(map(repr, PATCH_SHAPES))))
+    _check_shape(shape)
     th = np.clip(np.asarray(theta, dtype=float), 1e-6, 1 - 1e-6)
     if shape == "spot":
         grid, g = _spot_moment_table()

@@ -148,11 +148,10 @@ def _scaled(A, d):
 
 
 class _ScaledSolve:
-    """x = D (D A D)^-1 D b for the LU of D A D; ``perm_c`` is that LU's column ordering."""
+    """x = D (D A D)^-1 D b for ``lu``, the LU of D A D."""
 
     def __init__(self, lu, d):
         self.lu, self.d = lu, d
-        self.perm_c = getattr(lu, "perm_c", None)
 
     def solve(self, b):
         return self.d * self.lu.solve(self.d * b)
@@ -189,7 +188,7 @@ class ReorderedLU:
             except RuntimeError:
                 pass
         lu = factor(A)
-        self.orders[A.shape[0]] = np.argsort(lu.perm_c)
+        self.orders[A.shape[0]] = np.argsort(lu.lu.perm_c)
         return lu
 
     def _permuted(self, A, order):
