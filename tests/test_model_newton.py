@@ -77,6 +77,43 @@ def test_deuflhard_damps_the_step_where_plain_newton_diverges():
     assert report.converged and abs(system.x[0]) < 1e-12
 
 
+def test_deuflhard_accepts_a_correction_below_tolerance_despite_residual_noise():
+    """At a state already converged to 1e-12 the simplified increment is round-off (here a
+    residual offset of 1e-10 that grows with every evaluation: x near pure Na, noise
+    amplified by a tiny Jacobian column).  The monotonicity test then fails at every lam;
+    before the NLEQ-ERR test on the ordinary correction the solve ended in 'no
+    convergence' at a converged state."""
+    root = np.array([1.0, 2.0])
+    evaluations = []
+
+    def F(x):
+        evaluations.append(1)
+        return (x - root) + 1e-10 * (len(evaluations) - 1)
+
+    noisy = DenseSystem(F, lambda x: np.eye(2), root + 1e-12)
+    report = deuflhard(noisy, NewtonOptions(rtol=1e-9, atol=0.0, max_iterations=5))
+    assert report.converged and report.iterations == 1 and len(evaluations) == 1
+    np.testing.assert_allclose(noisy.x, root, rtol=0, atol=1e-15)
+
+
+def test_deuflhard_names_the_content_bound_when_it_holds_the_step():
+    """A node at the admissibility bound with the Newton direction pointing past it: every
+    step is damped to 0.9 of the remaining distance, so the iteration stalls; the failure
+    reason says that the content bound held the step (the flaw-tip failure of
+    studies/ccd_sweep_flaw.toml)."""
+
+    class Bounded(DenseSystem):
+        def max_step(self, d):
+            gap = self.base[0] + 1.0  # bound x >= -1
+            return 1.0 if self.base[0] + d[0] >= -1.0 else 0.9 * gap / -d[0]
+
+    system = Bounded(lambda x: x + 3.0, lambda x: np.eye(1), [-1.0 + 1e-9])
+    report = deuflhard(system, NewtonOptions(rtol=1e-12, atol=0.0, max_iterations=6))
+    assert not report.converged
+    assert "held below 1e-6" in report.reason and "x_Na >= -1" in report.reason
+    assert system.x[0] == -1.0 + 1e-9  # the start state is restored
+
+
 def test_deuflhard_reports_a_failed_linearisation_and_restores_the_start():
     system = DenseSystem(lambda x: x**3 - 2.0, lambda x: np.diag(3 * x**2), [1.0], fail_at=2)
     report = deuflhard(system, NewtonOptions(rtol=1e-12, max_iterations=30))

@@ -310,7 +310,7 @@ def krylov_modes(lin: ModelLinearisation, *, band=KRYLOV_BAND,
     Poles converge first where residues are large (the dominant poles), so the modes kept —
     |R_k| > ``drop`` Σ|R| — are those that carry the impedance; the span check of
     :func:`relaxation_spectrum` verifies that they carry all of it."""
-    from .solvers import _lu
+    from ..model.newton import ReorderedLU
 
     system = lin.system
     J, M = system.J.tocsc(), system.M.tocsc()
@@ -332,8 +332,9 @@ def krylov_modes(lin: ModelLinearisation, *, band=KRYLOV_BAND,
     lo, hi = np.log10(band[0]), np.log10(band[1])
     n_shift = max(int(np.ceil((hi - lo) * shifts_per_decade)) + 1, 2)
     blocks = []
+    lu_of = ReorderedLU()  # one pattern for all shifts: one ordering
     for sigma in 2 * np.pi * np.logspace(lo, hi, n_shift):
-        lu = _lu((J + sigma * M).tocsc())
+        lu = lu_of((J + sigma * M).tocsc())
         x = deflate(lu.solve(b))
         for _ in range(int(moments)):
             blocks.append(x / max(np.linalg.norm(x), 1e-300))
