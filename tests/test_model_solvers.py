@@ -132,6 +132,24 @@ def test_iterative_and_direct_give_the_same_newton_solution():
     assert np.ptp(phi) > 1e-3 * np.max(np.abs(phi))
 
 
+def test_3d_petsc_path_never_compiles_the_whole_residual_and_jacobian():
+    """In 3D the PETSc path assembles R and J in parts (forms.assembly_parts); the whole
+    forms are compiled only when something asks for them (here: explicitly, and by the
+    serial scipy path), with the same Jacobian as the sum of the parts."""
+    from dolfinx import fem
+
+    pb = _problem("iterative")
+    _run(pb, CONTROLS[:1])
+    assert not pb.forms.is_compiled("R") and not pb.forms.is_compiled("J")
+    assert "J" in pb.forms and pb.forms.get("J_parts")
+    whole = fem.assemble_matrix(pb.forms["J"]).to_scipy()
+    parts = sum(fem.assemble_matrix(f).to_scipy() for f in pb.forms["J_parts"])
+    assert pb.forms.is_compiled("J")
+    assert abs(whole - parts).max() <= 1e-12 * abs(whole).max()
+    with pytest.raises(KeyError):
+        pb.forms["no such form"]
+
+
 def test_krylov_failure_raises_convergence_error_with_the_ksp_reason():
     pb = _problem(LinearSolver("iterative", max_iterations=1))
     with pytest.raises(ConvergenceError, match="linear solve failed.*DIVERGED_"):

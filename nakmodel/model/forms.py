@@ -167,6 +167,33 @@ def lumped_weight(problem, w):
     return weight
 
 
+class CompiledForms(dict):
+    """Form name -> compiled dolfinx form; the names in ``deferred`` (name -> factory) are
+    compiled on first access (``[]``, ``get``, ``in`` see them), e.g. the whole R and J of
+    a 3D problem, whose PETSc path assembles their parts (:func:`assembly_parts`)."""
+
+    def __init__(self, compiled=(), deferred=None):
+        super().__init__(compiled)
+        self._deferred = dict(deferred or {})
+
+    def __missing__(self, name):
+        make = self._deferred.pop(name, None)
+        if make is None:
+            raise KeyError(name)
+        form = self[name] = make()
+        return form
+
+    def __contains__(self, name):
+        return dict.__contains__(self, name) or name in self._deferred
+
+    def get(self, name, default=None):
+        return self[name] if name in self else default
+
+    def is_compiled(self, name) -> bool:
+        """Whether ``name`` has been compiled (False for a deferred form not used yet)."""
+        return dict.__contains__(self, name)
+
+
 def assembly_parts(problem, R_bulk, R_history, R_rest, du) -> dict:
     """``{"R_parts": (...), "J_parts": (...)}``: R and J split by the coefficients they carry,
     for the PETSc assembly of a 3D problem (else ``{}``: the split costs JIT modules).
@@ -240,8 +267,12 @@ def weak_forms(problem, extra_residual=None, extra_mass=None, include_interface=
         m_u = m_u - blocked[0] * vp("+") * blocked[1]
         m_G = m_G + blocked[0] * blocked[1]
 
-    forms = {
-        "R": fem.form(R), "J": fem.form(ufl.derivative(R, pb.u, du)),
+    parts = assembly_parts(pb, R_bulk, R_history, R_rest, du)
+    whole = {"R": lambda: fem.form(R), "J": lambda: fem.form(ufl.derivative(R, pb.u, du))}
+    # with parts (3D) the PETSc path assembles those: the whole R and J compile on first use
+    forms = CompiledForms({} if parts else {k: make() for k, make in whole.items()},
+                          deferred=whole if parts else {})
+    forms.update({
         "R_V": fem.form(R_V * dS_nodal), "G": fem.form(G),
         "G_u": fem.form(ufl.derivative(G, pb.u, v)),
         "G_V": fem.form(ufl.diff(i_we, Vw) * wp * dS_nodal),
@@ -251,8 +282,8 @@ def weak_forms(problem, extra_residual=None, extra_mass=None, include_interface=
         "M_Gu": fem.form(ufl.derivative(m_G, pb.u, v)),
         "M_GV": fem.form(cdl_we * wp * dS_nodal + constriction.blocked_form(blocked, 1.0, Vw)),
         "m_u": fem.form(m_u), "m_G": fem.form(m_G),
-    }
-    forms.update(assembly_parts(pb, R_bulk, R_history, R_rest, du))
+    })
+    forms.update(parts)
     one = fem.Constant(pb.mesh, 1.0)
     functionals = {
         # the conserved Na sum int eps c dV (mol)

@@ -71,7 +71,7 @@ class PetscSystem:
             self.A.axpy(1.0, self.Mp, structure=PETSc.Mat.Structure.DIFFERENT_NONZERO_PATTERN)
             self.A.axpy(-1.0, self.Mp, structure=PETSc.Mat.Structure.SUBSET_NONZERO_PATTERN)
             self.A.zeroEntries()
-        self.vectors = {name: fpetsc.create_vector(f["R"].function_spaces[0])
+        self.vectors = {name: fpetsc.create_vector(V)
                         for name in VECTORS}
         self.ksp = PETSc.KSP().create(pb.mesh.comm)
         self.ksp.setOptionsPrefix(pb.petsc_options_prefix)
@@ -125,7 +125,7 @@ class PetscSystem:
         with out.localForm() as loc:
             loc.set(0.0)
         forms = self.problem.forms
-        for form in forms.get(f"{name}_parts", (forms[name],)):  # (3D R: split, forms.py)
+        for form in forms.get(f"{name}_parts") or (forms[name],):  # (3D R: split, forms.py)
             fpetsc.assemble_vector(out, form)
         out.ghostUpdate(addv=PETSc.InsertMode.ADD, mode=PETSc.ScatterMode.REVERSE)
         fpetsc.set_bc(out, self.bcs, alpha=0.0)

@@ -137,7 +137,7 @@ def assemble_jacobian(A, forms, bcs):
     from dolfinx.fem import petsc as fpetsc
     from petsc4py import PETSc
 
-    parts = forms.get("J_parts", (forms["J"],))
+    parts = forms.get("J_parts") or (forms["J"],)  # (the whole J compiles only if used)
     for form in parts[1:]:
         fpetsc.assemble_matrix(A, form, bcs=bcs, diag=0.0)
         A.assemble(PETSc.Mat.AssemblyType.FLUSH)
