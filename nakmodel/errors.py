@@ -101,7 +101,9 @@ class ConvergenceError(NakmodelError, RuntimeError):
 
     Attributes give the state at failure: simulated ``time`` [s], the last
     attempted ``dt`` [s], the ``reason`` reported by the solver and the
-    residual norm ``history`` of the last attempt.
+    ``history`` of the last attempt: the scaled max norms of its Newton
+    increments (Na content per c_max, potentials per RT/F), not residuals, so a
+    stalled solve can show tiny values.
     """
 
     reason: str
@@ -120,7 +122,8 @@ class ConvergenceError(NakmodelError, RuntimeError):
         if self.dt is not None:
             parts.append(f"dt = {self.dt:.3g} s")
         if self.history:
-            parts.append("residuals " + ", ".join(f"{r:.3e}" for r in self.history[-6:]))
+            parts.append("scaled Newton increments " + ", ".join(f"{r:.3e}"
+                                                              for r in self.history[-6:]))
         for k, v in self.state.items():
             parts.append(f"{k} = {v}")
         return "; ".join(parts)
