@@ -79,8 +79,8 @@ def test_deuflhard_damps_the_step_where_plain_newton_diverges():
 
 def test_deuflhard_accepts_a_correction_below_tolerance_despite_residual_noise():
     """At a state already converged to 1e-12 the simplified increment is round-off (here a
-    residual offset of 1e-10 that grows with every evaluation: x near pure Na, noise
-    amplified by a tiny Jacobian column).  The monotonicity test then fails at every lam;
+    residual offset of 1e-10 that grows with every evaluation, e.g. round-off amplified
+    by a tiny Jacobian column).  The monotonicity test then fails at every lam;
     before the NLEQ-ERR test on the ordinary correction the solve ended in 'no
     convergence' at a converged state."""
     root = np.array([1.0, 2.0])

@@ -82,10 +82,9 @@ def deuflhard(system: LinearSystem, options) -> NewtonReport:
         held = held + 1 if lam < 1e-6 else 0
         if norm0 < options.rtol and lam == 1.0:
             # the ordinary Newton correction is below the tolerance: x + dx is the solution
-            # (NLEQ-ERR's test, Deuflhard 2004 sec. 3.3); no monotonicity test there, whose
-            # simplified increment is then round-off and may exceed ||dx|| (a state near
-            # pure Na: the residual's noise, amplified by a Jacobian column ~(1 - x)^2, is
-            # 1e-10 at ||dx|| ~ 1e-12, and halving lam never passed)
+            # (NLEQ-ERR's test, Deuflhard 2004 sec. 3.3); no monotonicity test there: its
+            # simplified increment is round-off at that size and can exceed ||dx||, and
+            # halving lam then never passes (tests/test_model_newton.py)
             system.step(dX, 1.0)
             system.release(dX)
             history.append(norm0)
