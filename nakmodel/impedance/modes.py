@@ -310,7 +310,7 @@ def krylov_modes(lin: ModelLinearisation, *, band=KRYLOV_BAND,
     Poles converge first where residues are large (the dominant poles), so the modes kept —
     |R_k| > ``drop`` Σ|R| — are those that carry the impedance; the span check of
     :func:`relaxation_spectrum` verifies that they carry all of it."""
-    from ..model.newton import ReorderedLU
+    from .solvers import rational_krylov_basis
 
     system = lin.system
     J, M = system.J.tocsc(), system.M.tocsc()
@@ -327,21 +327,8 @@ def krylov_modes(lin: ModelLinearisation, *, band=KRYLOV_BAND,
         def deflate(x):
             return x - v0 * (w0M @ x) / norm0
     else:
-        def deflate(x):
-            return x
-    lo, hi = np.log10(band[0]), np.log10(band[1])
-    n_shift = max(int(np.ceil((hi - lo) * shifts_per_decade)) + 1, 2)
-    blocks = []
-    lu_of = ReorderedLU()  # one pattern for all shifts: one ordering
-    for sigma in 2 * np.pi * np.logspace(lo, hi, n_shift):
-        lu = lu_of((J + sigma * M).tocsc())
-        x = deflate(lu.solve(b))
-        for _ in range(int(moments)):
-            blocks.append(x / max(np.linalg.norm(x), 1e-300))
-            x = deflate(lu.solve(M @ x))
-    Q, Rq, _ = sla.qr(np.column_stack(blocks), mode="economic", pivoting=True)
-    rank = int(np.sum(np.abs(np.diag(Rq)) > 1e-12 * np.abs(Rq[0, 0])))
-    Q = Q[:, :rank]
+        deflate = None
+    Q = rational_krylov_basis(J, M, b, band, shifts_per_decade, moments, deflate)
     Jr, Mr = Q.T @ (J @ Q), Q.T @ (M @ Q)
     br, cr = Q.T @ b, Q.T @ system.c
     lam, W, V = sla.eig(Jr, Mr, left=True, right=True)

@@ -57,28 +57,37 @@ def krylov_impedance(system: LinearizedSystem, frequencies, *, moments: int = 6,
     f = check_frequencies(frequencies)
     J = system.J.tocsc()
     M = system.M.tocsc()
-    lo, hi = np.log10(f.min()), np.log10(f.max())
-    n_shift = max(int(np.ceil((hi - lo) * shifts_per_decade)) + 1, 2)
-    shifts = 2 * np.pi * np.logspace(lo, hi, n_shift)
-    blocks = []
-    lu_of = ReorderedLU()  # one pattern for all shifts: one ordering
-    for sigma in shifts:
-        lu = lu_of((J + sigma * M).tocsc())
-        x = lu.solve(system.b)
-        for _ in range(int(moments)):
-            blocks.append(x / max(np.linalg.norm(x), 1e-300))
-            x = lu.solve(M @ x)
-    V = np.column_stack(blocks)
-    # orthonormal basis; drop numerically dependent directions
-    Q, R, _ = sla.qr(V, mode="economic", pivoting=True)
-    rank = int(np.sum(np.abs(np.diag(R)) > 1e-12 * np.abs(R[0, 0])))
-    Q = Q[:, :rank]
+    Q = rational_krylov_basis(J, M, system.b, (f.min(), f.max()), shifts_per_decade, moments)
     Jr, Mr = Q.T @ (J @ Q), Q.T @ (M @ Q)
     br, cr = Q.T @ system.b, Q.T @ system.c
     Z = np.empty(f.size, dtype=complex)
     for k, fk in enumerate(f):
         Z[k] = cr @ np.linalg.solve(Jr + 2j * np.pi * fk * Mr, br) + system.d
     return Z
+
+
+def rational_krylov_basis(J, M, b, band, shifts_per_decade: float, moments: int,
+                          deflate=None) -> np.ndarray:
+    """Orthonormal basis Q of the rational Krylov space of (J, M, b) (:func:`krylov_impedance`):
+    real shifts σ_j = 2π f_j log-spaced over ``band`` [Hz] (``shifts_per_decade``, at least
+    2), at each a real LU of (J + σ_j M) (one ordering for all: the pattern does not depend
+    on σ) and ``moments`` vectors x_0 = (J + σ_j M)^{-1} b, x_{m+1} = (J + σ_j M)^{-1} M x_m,
+    each passed through ``deflate`` if given; numerically dependent directions dropped
+    (pivoted QR, 1e-12)."""
+    lo, hi = np.log10(band[0]), np.log10(band[1])
+    n_shift = max(int(np.ceil((hi - lo) * shifts_per_decade)) + 1, 2)
+    keep = deflate if deflate is not None else (lambda x: x)
+    blocks = []
+    lu_of = ReorderedLU()
+    for sigma in 2 * np.pi * np.logspace(lo, hi, n_shift):
+        lu = lu_of((J + sigma * M).tocsc())
+        x = keep(lu.solve(b))
+        for _ in range(int(moments)):
+            blocks.append(x / max(np.linalg.norm(x), 1e-300))
+            x = keep(lu.solve(M @ x))
+    Q, R, _ = sla.qr(np.column_stack(blocks), mode="economic", pivoting=True)
+    rank = int(np.sum(np.abs(np.diag(R)) > 1e-12 * np.abs(R[0, 0])))
+    return Q[:, :rank]
 
 
 def potentiostatic_impedance(system: LinearizedSystem, frequencies) -> np.ndarray:
